@@ -1,0 +1,30 @@
+// The snipsnap command line: parses argv, loads files, calls the library stages, prints results.
+// No domain logic lives here (house style §4); errors become one line on stderr and exit code 1.
+import { Command, CommanderError } from 'commander'
+import { toSnipSnapError } from '@snipsnap/core'
+
+export interface CliIo {
+  readonly stdout: { write(text: string): unknown; isTTY?: boolean }
+  readonly stderr: { write(text: string): unknown; isTTY?: boolean }
+}
+
+/** Runs the CLI with `args` (without `node` and the script path); resolves to the exit code. */
+export const main = async (args: readonly string[], io: CliIo): Promise<number> => {
+  const program = new Command('snipsnap')
+    .description('Co-design compression formats and dataflows for sparse LLM accelerators.')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+  try {
+    await program.parseAsync([...args], { from: 'user' })
+    return 0
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 1
+    }
+    io.stderr.write(`snipsnap: ${toSnipSnapError(error).toLine()}\n`)
+    return 1
+  }
+}

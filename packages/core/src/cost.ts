@@ -1,0 +1,79 @@
+// Contract of a cost model: given a design (accelerator, workload, mapping, formats and SAFs,
+// energy table) say what it costs. Pure, synchronous and deterministic; an infeasible design is a
+// result value with a reason, never an exception.
+import type { PluginMeta } from './registry'
+import type {
+  ArchSpec,
+  EnergyTableSpec,
+  MappingSpec,
+  ProblemSpec,
+  SparseOptimizationsSpec,
+} from './spec'
+
+/** Everything a cost model needs for one evaluation. */
+export interface CostQuery {
+  readonly arch: ArchSpec
+  readonly problem: ProblemSpec
+  readonly mapping: MappingSpec
+  readonly sparseOptimizations: SparseOptimizationsSpec
+  readonly energyTable: EnergyTableSpec | null
+}
+
+/** Access counts split the Sparseloop way, totalled over instances. */
+export interface ActionCounts {
+  readonly actual: number
+  readonly gated: number
+  readonly skipped: number
+}
+
+export interface TensorLevelReport {
+  readonly reads: ActionCounts
+  readonly fills: ActionCounts
+  readonly updates: ActionCounts
+  /** Actual metadata reads in metadata units, summed over ranks (totals over instances). */
+  readonly metadataReads: number
+  readonly energyPJ: number
+}
+
+export interface LevelReport {
+  readonly kind: 'storage' | 'compute'
+  readonly energyPJ: number
+  readonly cycles: number
+  readonly tensors: Readonly<Record<string, TensorLevelReport>>
+}
+
+/** A feasible design's cost. Counts are totals over all instances. */
+export interface CostReportValid {
+  readonly valid: true
+  readonly cycles: number
+  readonly energyPJ: number
+  readonly computes: ActionCounts
+  readonly levels: Readonly<Record<string, LevelReport>>
+  /** Optional detail a model may add (utilisation, per-action breakdowns). */
+  readonly details?: Readonly<Record<string, unknown>>
+}
+
+/** An infeasible design: the reason names the level and what overflowed. */
+export interface CostReportInvalid {
+  readonly valid: false
+  readonly reason: string
+  /** Machine-readable kind: capacity, metadata-capacity, fanout, format-ranks, unsupported… */
+  readonly kind: string
+  readonly level?: string
+}
+
+export type CostReport = CostReportValid | CostReportInvalid
+
+/** A cost model plug-in. */
+export interface CostModel<TOptions = void> extends PluginMeta {
+  /** 0–100: when several models support a query, the most accurate wins (Accelergy's rule). */
+  readonly accuracy?: number
+  /** Cheap capability check. */
+  supports(query: CostQuery): boolean
+  /** Pure, synchronous, deterministic. */
+  evaluate(query: CostQuery, options: TOptions): CostReport
+}
+
+/** Identity helper that types a cost model plug-in. */
+export const defineCostModel = <TOptions = void>(model: CostModel<TOptions>): CostModel<TOptions> =>
+  model

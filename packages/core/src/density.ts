@@ -1,0 +1,46 @@
+// Contract of a density (sparsity) model: the distribution, or at least the expectation, of the
+// number of non-zeros in a tile. Sparseloop's fixed-structured, hypergeometric and banded models,
+// N:M, block and measured-data models all implement it.
+import type { PluginMeta } from './registry'
+
+/** A tile of a tensor: its extent per tensor rank (and optionally its position). */
+export interface TileQuery {
+  /** Tile extent per tensor rank (same order as the tensor's ranks). */
+  readonly shape: readonly number[]
+  /** Tile origin per rank, for position-dependent models (banded, measured data). */
+  readonly origin?: readonly number[]
+}
+
+/** Occupancy distribution of a tile: P(k non-zeros) for k = 0..max, sparse list form. */
+export interface OccupancyDistribution {
+  readonly occupancies: readonly number[]
+  readonly probabilities: readonly number[]
+}
+
+/** A density model bound to one tensor (shape and parameters already resolved). */
+export interface DensityModelInstance {
+  /** Average density of the whole tensor. */
+  readonly density: number
+  /** Expected non-zeros of a tile. */
+  expectedOccupancy(tile: TileQuery): number
+  /** Probability that a tile holds no non-zero. */
+  probabilityEmpty(tile: TileQuery): number
+  /** Full distribution when the model can give it. */
+  distribution?(tile: TileQuery): OccupancyDistribution
+  /** Largest occupancy with probability > 0 (or at the given confidence). */
+  maxOccupancy?(tile: TileQuery, confidence?: number): number
+}
+
+/** A density model plug-in: binds parameters and a tensor shape to an instance. */
+export interface DensityModel<TParams = Readonly<Record<string, unknown>>> extends PluginMeta {
+  create(input: {
+    readonly density: number
+    readonly tensorShape: readonly number[]
+    readonly params: TParams
+  }): DensityModelInstance
+}
+
+/** Identity helper that types a density model plug-in. */
+export const defineDensityModel = <TParams = Readonly<Record<string, unknown>>>(
+  model: DensityModel<TParams>,
+): DensityModel<TParams> => model

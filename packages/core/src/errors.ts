@@ -1,0 +1,89 @@
+// The one error type of SnipSnap (tRPC's TRPCError pattern): a string code union, optional
+// structured issues and an ES2022 cause. Expected outcomes (an infeasible mapping) are values,
+// not errors; this type is for invalid input and programmer mistakes.
+
+/** Where something went wrong: a path into the input (file, YAML key, array index). */
+export type IssuePath = readonly (string | number)[]
+
+/** One problem found in an input, Zod-style: machine code, location and human message. */
+export interface Issue {
+  readonly code: string
+  readonly path: IssuePath
+  readonly message: string
+}
+
+/** Every error code SnipSnap throws. */
+export type SnipSnapErrorCode =
+  | 'INVALID_SPEC'
+  | 'PARSE_ERROR'
+  | 'IO_ERROR'
+  | 'PLUGIN_NOT_FOUND'
+  | 'PLUGIN_DUPLICATE'
+  | 'UNSUPPORTED_QUERY'
+  | 'UNSUPPORTED_FEATURE'
+  | 'ABORTED'
+  | 'INTERNAL'
+
+export interface SnipSnapErrorOptions {
+  readonly issues?: readonly Issue[]
+  readonly path?: IssuePath
+  readonly cause?: unknown
+}
+
+/** Formats a path as `a.b[3].c` for messages. */
+export const formatPath = (path: IssuePath): string =>
+  path
+    .map((part, index) =>
+      typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`,
+    )
+    .join('')
+
+/**
+ * The single error class of SnipSnap.
+ * @example throw new SnipSnapError('INVALID_SPEC', 'density must be in [0, 1]', { path: ['A', 'density'] })
+ */
+export class SnipSnapError extends Error {
+  readonly code: SnipSnapErrorCode
+  readonly issues: readonly Issue[]
+  readonly path: IssuePath
+
+  constructor(code: SnipSnapErrorCode, message: string, options: SnipSnapErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'SnipSnapError'
+    this.code = code
+    this.path = options.path ?? []
+    this.issues = options.issues ?? []
+  }
+
+  /** One line: `CODE path: message`, the form the CLI prints. */
+  toLine(): string {
+    const where = this.path.length > 0 ? `${formatPath(this.path)}: ` : ''
+    return `${this.code} ${where}${this.message}`
+  }
+}
+
+/** Type guard for {@link SnipSnapError}. */
+export const isSnipSnapError = (value: unknown): value is SnipSnapError =>
+  value instanceof SnipSnapError
+
+/** Wraps anything thrown into a {@link SnipSnapError} (code INTERNAL unless it already is one). */
+export const toSnipSnapError = (value: unknown): SnipSnapError => {
+  if (isSnipSnapError(value)) return value
+  if (value instanceof Error) return new SnipSnapError('INTERNAL', value.message, { cause: value })
+  return new SnipSnapError('INTERNAL', String(value))
+}
+
+/** Builds an INVALID_SPEC error from a list of issues, with the first issue in the message. */
+export const invalidSpec = (issues: readonly Issue[], cause?: unknown): SnipSnapError => {
+  const first = issues[0]
+  const message =
+    first === undefined
+      ? 'invalid input'
+      : `${first.path.length > 0 ? `${formatPath(first.path)}: ` : ''}${first.message}` +
+        (issues.length > 1 ? ` (and ${issues.length - 1} more)` : '')
+  return new SnipSnapError('INVALID_SPEC', message, {
+    issues,
+    path: first?.path ?? [],
+    ...(cause === undefined ? {} : { cause }),
+  })
+}

@@ -1,0 +1,11 @@
+// Public API of @snipsnap/core: contracts and primitives only, no stage logic.
+export * from './errors'
+export * from './result'
+export * from './registry'
+export * from './rng'
+export * from './numbers'
+export * from './spec'
+export * from './format'
+export * from './density'
+export * from './cost'
+export * from './search'

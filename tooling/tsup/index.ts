@@ -1,0 +1,25 @@
+// Shared tsup options (TanStack's getTsupConfig pattern), restricted to the subset that
+// `tsdown-migrate` maps mechanically so the switch to tsdown is trivial once Node 22 lands.
+import type { Options } from 'tsup'
+
+/** Options for a platform-neutral, ESM-only library package. */
+export const library = (entry: string[]): Options => ({
+  entry,
+  format: ['esm'],
+  target: 'es2022',
+  platform: 'neutral',
+  dts: true,
+  sourcemap: true,
+  clean: true,
+})
+
+/** Options for a Node program (the CLI, worker entry points). */
+export const nodeProgram = (entry: string[]): Options => ({
+  entry,
+  format: ['esm'],
+  target: 'node20',
+  platform: 'node',
+  dts: false,
+  sourcemap: true,
+  clean: true,
+})
