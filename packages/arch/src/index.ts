@@ -1,0 +1,2 @@
+// Public API of @snipsnap/arch (work in progress).
+export {}

@@ -1,0 +1,2 @@
+// Arbitraries and conformance suites of @snipsnap/arch (work in progress).
+export {}

@@ -1,0 +1,2 @@
+// Public API of @snipsnap/cost (work in progress).
+export {}

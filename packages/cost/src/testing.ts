@@ -1,0 +1,2 @@
+// Arbitraries and conformance suites of @snipsnap/cost (work in progress).
+export {}

@@ -1,0 +1,2 @@
+// Public API of @snipsnap/search (work in progress).
+export {}

@@ -1,0 +1,2 @@
+// Arbitraries and conformance suites of @snipsnap/search (work in progress).
+export {}

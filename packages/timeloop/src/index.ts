@@ -1,0 +1,2 @@
+// Public API of @snipsnap/timeloop (work in progress).
+export {}

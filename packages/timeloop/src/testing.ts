@@ -1,0 +1,2 @@
+// Arbitraries and conformance suites of @snipsnap/timeloop (work in progress).
+export {}

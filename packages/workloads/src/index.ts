@@ -1,0 +1,2 @@
+// Public API of @snipsnap/workloads (work in progress).
+export {}

@@ -1,0 +1,2 @@
+// Arbitraries and conformance suites of @snipsnap/workloads (work in progress).
+export {}
