@@ -2,11 +2,13 @@
 // No domain logic lives here (house style §4); errors become one line on stderr and exit code 1.
 import { Command, CommanderError } from 'commander'
 import { toSnipSnapError } from '@snipsnap/core'
+import { registerEvaluateCommand } from './commands/evaluate'
+import { registerExploreCommand } from './commands/explore'
+import { registerFormatsCommand } from './commands/formats'
+import { registerSearchCommand } from './commands/search'
+import type { CliIo } from './io'
 
-export interface CliIo {
-  readonly stdout: { write(text: string): unknown; isTTY?: boolean }
-  readonly stderr: { write(text: string): unknown; isTTY?: boolean }
-}
+export type { CliIo } from './io'
 
 /** Runs the CLI with `args` (without `node` and the script path); resolves to the exit code. */
 export const main = async (args: readonly string[], io: CliIo): Promise<number> => {
@@ -17,9 +19,15 @@ export const main = async (args: readonly string[], io: CliIo): Promise<number> 
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     })
+  registerFormatsCommand(program, io)
+  registerEvaluateCommand(program, io)
+  registerSearchCommand(program, io)
+  registerExploreCommand(program, io)
+  // Sub-commands are also parsed with exitOverride so usage errors come back here.
+  for (const command of program.commands) command.exitOverride()
   try {
     await program.parseAsync([...args], { from: 'user' })
-    return 0
+    return process.exitCode === undefined ? 0 : Number(process.exitCode)
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? 0 : 1

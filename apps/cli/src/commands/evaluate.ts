@@ -1,0 +1,9 @@
+// `snipsnap evaluate …` (work in progress): argv → library calls → report. No domain logic here.
+import type { Command } from 'commander'
+import type { CliIo } from '../io'
+
+/** Adds the `evaluate` command to the program. */
+export const registerEvaluateCommand = (program: Command, io: CliIo): void => {
+  void program
+  void io
+}
