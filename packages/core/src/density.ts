@@ -3,12 +3,26 @@
 // N:M, block and measured-data models all implement it.
 import type { PluginMeta } from './registry'
 
+/**
+ * A condition on the tile's enclosing (parent) tile: "the parent tile holds `occupancy` non-zeros".
+ * Sparseloop's `ExtraTileConstraintInfo`: expected metadata occupancy re-queries each rank's model
+ * with the constraint that the rank above holds k, for every k of the parent's distribution.
+ */
+export interface TileConstraint {
+  /** Parent tile extent per tensor rank (it contains the queried tile). */
+  readonly shape: readonly number[]
+  /** Number of non-zeros the parent tile holds, an integer in [0, product(shape)]. */
+  readonly occupancy: number
+}
+
 /** A tile of a tensor: its extent per tensor rank (and optionally its position). */
 export interface TileQuery {
   /** Tile extent per tensor rank (same order as the tensor's ranks). */
   readonly shape: readonly number[]
   /** Tile origin per rank, for position-dependent models (banded, measured data). */
   readonly origin?: readonly number[]
+  /** Condition the query on the parent tile's occupancy (conditional query, see {@link TileConstraint}). */
+  readonly constraint?: TileConstraint
 }
 
 /** Occupancy distribution of a tile: P(k non-zeros) for k = 0..max, sparse list form. */
