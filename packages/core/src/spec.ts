@@ -21,40 +21,69 @@ export interface StorageLevelSpec {
   readonly className: string
   /** Full Accelergy path, e.g. `system.PE[0..255].Buffer`; used to match ERT entries. */
   readonly path: string
-  /** Total number of instances of this level in the system. */
+  /** Total number of instances of this level in the system (count, ≥ 1). */
   readonly instances: number
+  /** Instances along the X axis of the mesh (count); `instances` when not given. */
   readonly meshX: number
+  /** Instances along the Y axis (count); `meshX · meshY = instances`. */
   readonly meshY: number
-  /** Bits per data word (`datawidth` / `word-bits`). */
+  /** Bits per data word (`datawidth` / `word-bits`; Timeloop's default 16). */
   readonly wordBits: number
-  /** Words per vector access (`block_size`); `width / datawidth` when not given. */
+  /**
+   * Words per vector access (`block_size`, count). When only `width` is given, Timeloop sets it to
+   * `width / datawidth` (cluster size 1); with `cluster-size` it is `width / cluster / datawidth`.
+   */
   readonly blockSize: number
+  /** Vector accesses ganged into one physical access (`cluster-size`, count, default 1). */
   readonly clusterSize: number
-  /** Data capacity in words per instance, or `null` when unbounded (DRAM). */
+  /**
+   * Data capacity in words per instance: `entries`, or `depth × blockSize`, or
+   * `sizeKB · 8192 / wordBits`; `null` when no size is given (unbounded, e.g. DRAM).
+   * Not divided by `multipleBuffering` (Timeloop's effective size is `floor(capacity / multipleBuffering)`).
+   */
   readonly capacityWords: number | null
-  /** Metadata storage width in bits (0 or null = metadata is free / not stored separately). */
+  /** Metadata storage width in bits per metadata access (`metadata_storage_width`; 0 = metadata costs no energy). */
   readonly metadataStorageWidthBits: number | null
-  /** Metadata storage depth in entries, or null when unbounded. */
+  /** Metadata storage depth in entries (`metadata_storage_depth`), or null when not given. */
   readonly metadataStorageDepth: number | null
-  /** Default metadata word width in bits (`metadata_datawidth`). */
+  /** Default metadata word width in bits (`metadata_datawidth`; Timeloop's default 0). */
   readonly metadataWordBits: number | null
+  /** Metadata words per metadata entry (`metadata_block_size`, count, default 1). */
   readonly metadataBlockSize: number | null
-  /** Words per cycle per instance, or null when unlimited. */
+  /** Words per cycle per instance, or null when unlimited (`read_bandwidth`, or `bandwidth / 2`). */
   readonly readBandwidthWordsPerCycle: number | null
+  /** Words per cycle per instance, or null when unlimited (`write_bandwidth`, or `bandwidth / 2`). */
   readonly writeBandwidthWordsPerCycle: number | null
+  /** Read + write words per cycle per instance, or null when unlimited (`shared_bandwidth`). */
   readonly sharedBandwidthWordsPerCycle: number | null
+  /** Multiple-buffering factor (dimensionless, default 1; 2 = double buffering). */
   readonly multipleBuffering: number
+  /** Minimum fraction of the effective capacity a mapping must use (dimensionless, default 0). */
   readonly minUtilization: number
+  /** SRAM ports, 1 or 2 (`num-ports`, default 2); used by the PAT fallback energy model. */
   readonly numPorts: number
+  /** SRAM banks (`num-banks` / `n_banks`, default 2); used by the PAT fallback energy model. */
   readonly numBanks: number
   readonly allowOverbooking: boolean
   readonly compressionSupported: boolean
   readonly decompressionSupported: boolean
-  /** Overrides of per-access energies given as attributes (rare). */
+  /** Overrides of per-access energies given as attributes (rare), pJ per vector access. */
   readonly vectorAccessEnergyPJ: number | null
+  /** Address-generation energy override, pJ per address generation. */
   readonly addrGenEnergyPJ: number | null
-  /** Network word widths etc. that some models use; raw attributes are kept for round trips. */
+  /**
+   * Attributes not interpreted above (Accelergy's `technology`, `n_rdwr_ports`, `type`, network
+   * latencies…), including those inherited from enclosing subtrees; kept verbatim for round trips.
+   */
   readonly attributes: Readonly<Record<string, unknown>>
+  /**
+   * Timeloop's memory technology: `DRAM` when the class name contains `DRAM` or the
+   * `technology` attribute is `DRAM`, else `SRAM`. Selects the PAT fallback energy model
+   * (used for `random_*` actions missing from the ERT). Absent = derive from `className`.
+   */
+  readonly technology?: 'DRAM' | 'SRAM'
+  /** Accelergy compound subclass (`subclass:`), e.g. `SRAM_MD`; absent when not given. */
+  readonly subclassName?: string
 }
 
 /** The arithmetic (MAC) level. */
@@ -63,11 +92,18 @@ export interface ComputeLevelSpec {
   readonly name: string
   readonly className: string
   readonly path: string
+  /** Number of MAC units (count). */
   readonly instances: number
+  /** MAC units along X (count); `instances` when not given. */
   readonly meshX: number
+  /** MAC units along Y (count). */
   readonly meshY: number
+  /** Operand width in bits (`datawidth` / `word-bits`, default 16). */
   readonly wordBits: number
+  /** Attributes not interpreted above, kept verbatim for round trips. */
   readonly attributes: Readonly<Record<string, unknown>>
+  /** Accelergy compound subclass (`subclass:`), e.g. `intmac`; absent when not given. */
+  readonly subclassName?: string
 }
 
 /** A whole accelerator: storage hierarchy (outermost first) and the compute level. */
@@ -121,13 +157,19 @@ export interface LevelMappingSpec {
   readonly target: string
   /** Temporal loop bounds per dimension (absent = 1). */
   readonly temporalFactors: Readonly<Record<DimName, number>>
-  /** Temporal loop order, innermost first; dims absent from the list are placed innermost. */
+  /**
+   * Temporal loop order, innermost first. The Timeloop parser always lists every dimension once:
+   * dims missing from the YAML are appended (outermost) in problem order, as Timeloop pads them.
+   */
   readonly temporalPermutation: readonly DimName[]
   /** Spatial fan-out below this level per dimension (absent = 1). */
   readonly spatialFactors: Readonly<Record<DimName, number>>
-  /** Spatial loop order, innermost first. */
+  /** Spatial loop order, innermost first (complete after Timeloop parsing, like the temporal one). */
   readonly spatialPermutation: readonly DimName[]
-  /** The first `spatialSplit` dims of `spatialPermutation` map to the X axis, the rest to Y. */
+  /**
+   * The first `spatialSplit` dims of `spatialPermutation` map to the X axis, the rest to Y
+   * (Timeloop's default when not given: every dim on X).
+   */
   readonly spatialSplit: number
   /** Tensors kept (stored) at this level; tensors neither kept nor bypassed are kept. */
   readonly keep: readonly TensorName[]
@@ -226,6 +268,8 @@ export interface FactorConstraintSpec {
 
 export interface ConstraintSpec {
   readonly target: string
+  /** Which Timeloop section the constraint came from (absent = `architecture`). */
+  readonly source?: 'architecture' | 'mapspace'
   readonly type: 'temporal' | 'spatial' | 'bypass' | 'datatype' | 'utilization'
   readonly factors: Readonly<Record<DimName, FactorConstraintSpec>>
   /** Required loop order, innermost first; partial orders keep only the listed dims' relative order. */
@@ -256,4 +300,9 @@ export interface DesignSpec {
   readonly areaTable: AreaTableSpec | null
   readonly constraints: readonly ConstraintSpec[]
   readonly mapper: MapperSettingsSpec | null
+  /**
+   * Top-level sections Timeloop ignores but tools around it use (Accelergy's `compound_components`),
+   * kept verbatim so a written design still feeds Accelergy. Absent when none were given.
+   */
+  readonly passthrough?: Readonly<Record<string, unknown>>
 }
