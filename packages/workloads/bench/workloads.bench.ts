@@ -1,0 +1,33 @@
+/// <reference types="node" />
+// Throughput of the tensor readers and pruning on the real stories260K checkpoint, printed as
+// rates and as ratios against a baseline measured in the same run (a plain Float32Array copy of
+// the same bytes), so the numbers are comparable across machines.
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { pruneMagnitude, pruneNM, readTensors } from '@snipsnap/workloads'
+
+const dataDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'data')
+const bytes = new Uint8Array(readFileSync(path.join(dataDir, 'stories260K.bin')))
+
+const time = async (label: string, repeats: number, fn: () => unknown | Promise<unknown>): Promise<number> => {
+  await fn()
+  const start = performance.now()
+  for (let i = 0; i < repeats; i++) await fn()
+  const ms = (performance.now() - start) / repeats
+  console.log(`${label.padEnd(44)} ${ms.toFixed(3).padStart(9)} ms`)
+  return ms
+}
+
+const baseline = await time('baseline: Float32Array copy of 1 MB', 50, () =>
+  new Float32Array(bytes.buffer.slice(28, 28 + 4 * 260_032)),
+)
+const read = await time('readTensors(stories260K.bin)', 20, () => readTensors(bytes, { fileName: 'stories260K.bin' }))
+const tensors = await readTensors(bytes, { fileName: 'stories260K.bin' })
+const embedding = tensors.find((t) => t.name === 'token_embedding')
+if (embedding === undefined) throw new Error('token_embedding missing')
+const magnitude = await time('pruneMagnitude 50% (512×64)', 50, () => pruneMagnitude(embedding, { sparsity: 0.5 }))
+const nm = await time('pruneNM 2:4 (512×64)', 50, () => pruneNM(embedding, { n: 2, m: 4 }))
+const mb = bytes.length / 2 ** 20
+console.log(`read rate ${(mb / (read / 1000)).toFixed(1)} MB/s, ${(read / baseline).toFixed(1)}× the copy baseline`)
+console.log(`magnitude pruning ${((embedding.data.length / magnitude) * 1000 / 1e6).toFixed(2)} M elements/s; 2:4 ${((embedding.data.length / nm) * 1000 / 1e6).toFixed(2)} M elements/s`)
