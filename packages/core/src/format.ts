@@ -1,66 +1,141 @@
-// Contract of a per-rank compression primitive (UOP, CP, B, RLE, UB, None, user-defined).
-// A hierarchical format applies one primitive per rank; each rank sees fibers: the list of
-// non-empty child coordinates inside a fiber of `size` coordinates.
+// Contract of a per-rank compression primitive (U, UOP, CP, B, RLE, UB, user-defined).
+//
+// A hierarchical format is a fibertree: rank r holds fibers of `fiberSize` coordinates, and each
+// fiber keeps some of its coordinates as *slots*. A slot owns one child fiber in rank r + 1 (or one
+// stored value in the innermost rank). Uncompressed primitives keep every coordinate as a slot;
+// compressed ones keep only the non-empty coordinates (plus, for structured primitives such as N:M,
+// padding slots). Metadata is a list of fixed-width words per fiber (coordinates, mask bits, runs).
+// Payload words (offsets that delimit child fibers) are written by the format engine according to
+// the primitive's `payload` kind, so a plug-in only describes its own metadata and slots.
 import type { PluginMeta } from './registry'
 
-/** One fiber of a rank: its size and the sorted coordinates of its non-empty children. */
+/** One fiber of a rank: its size and the strictly increasing coordinates of its non-empty children. */
 export interface SparseFiber {
+  /** Number of coordinates in the fiber (≥ 1). */
   readonly size: number
-  /** Strictly increasing coordinates in [0, size). */
-  readonly coords: readonly number[]
+  /** Strictly increasing coordinates in [0, size). May be a typed-array view. */
+  readonly coords: ArrayLike<number>
 }
 
-/** Word widths a rank is encoded with. */
+/** Word widths a rank is encoded with, in bits per word (0 means "free", Sparseloop's `payload-word-bits: 0`). */
 export interface RankWordBits {
   readonly metadataBits: number
   readonly payloadBits: number
 }
 
-/** The words one fiber is encoded into: metadata (coordinates, masks, runs) and payload (offsets). */
-export interface EncodedFiber {
-  readonly metadata: readonly number[]
-  readonly payload: readonly number[]
+/** Integer options of a primitive (for example `{ n: 2, m: 4 }` for N:M, `{ mb: 4 }` word widths). */
+export type PrimitiveOptions = Readonly<Record<string, number>>
+
+/** Declares one integer option a primitive accepts, so patterns can be validated at the edge. */
+export interface PrimitiveParameter {
+  readonly description: string
+  /** Smallest allowed value (inclusive). */
+  readonly min: number
+  /** Largest allowed value (inclusive). */
+  readonly max?: number
+  /** Value used when the pattern does not give one; a parameter without default is required. */
+  readonly default?: number
+}
+
+/** What a rank knows about itself when its default word widths are derived. */
+export interface WordBitsContext {
+  /** Coordinates per fiber of this rank. */
+  readonly fiberSize: number
+  /** Largest value a payload offset can take (the most child entries the rank can point to). */
+  readonly maxOffset: number
+  readonly options: PrimitiveOptions
+}
+
+/** Everything a primitive needs to encode or decode one fiber. */
+export interface FiberContext {
+  readonly fiberSize: number
+  readonly wordBits: RankWordBits
+  readonly options: PrimitiveOptions
+}
+
+/** Receives the words and slots of one encoded fiber (no per-fiber allocation). */
+export interface FiberSink {
+  /** Appends one metadata word; must be an integer in [0, 2^metadataBits). */
+  metadata(word: number): void
+  /** Appends one slot (a coordinate that owns a child fiber or a stored value), in increasing order. */
+  slot(coord: number): void
+}
+
+/** Reads the metadata words of one fiber during decoding. */
+export interface FiberSource {
+  /** Next metadata word of this rank's stream. */
+  readMetadata(): number
+  /**
+   * Metadata words of this fiber when the parent delimits it (`delimited: 'by-parent'`), else
+   * undefined: self-delimited primitives know their length from `fiberSize` and their own words.
+   */
+  readonly wordCount: number | undefined
 }
 
 /**
- * Statistics of all fibers of one rank, for the analytic size model (Sparseloop's occupancy
- * query): `fibers` fibers of `fiberSize` coordinates, of which `nonEmptyFibers` hold at least one
- * child, holding `nonEmptyCoords` non-empty children in expectation (need not be an integer).
+ * Analytic statistics of one rank, for the size model. Values are expectations and need not be
+ * integers. `childEmptyProbability` is the probability that one coordinate's subtree is empty.
  */
 export interface FiberStats {
   readonly fiberSize: number
+  /** Expected number of fibers that exist in this rank (stored by the parent). */
   readonly fibers: number
-  readonly nonEmptyFibers: number
-  readonly nonEmptyCoords: number
-  /** Expected ceil-rounded non-empty children summed over fibers (≥ nonEmptyCoords); defaults to it. */
-  readonly nonEmptyCoordsCeil?: number
+  /** Number of fibers the rank would have if every coordinate above were kept (product of upper sizes). */
+  readonly maxFibers: number
+  /** Expected number of non-empty coordinates, summed over all fibers. */
+  readonly occupiedCoords: number
+  readonly childEmptyProbability: number
+  readonly wordBits: RankWordBits
+  readonly options: PrimitiveOptions
 }
 
-/** Metadata and payload word counts of a rank (units, not bits). */
-export interface RankUnits {
-  readonly metadataUnits: number
-  readonly payloadUnits: number
-}
+/**
+ * How a rank's payload delimits its children: `none` stores nothing, `per-slot` stores one end
+ * offset per slot (CP, B, RLE), `offset-pairs` stores `slots + 1` offsets per fiber (UOP, the CSR
+ * row pointers).
+ */
+export type PayloadKind = 'none' | 'per-slot' | 'offset-pairs'
 
 /** A per-rank compression primitive plug-in. */
-export interface FormatPrimitive<TOptions = void> extends PluginMeta {
-  /** Short name used in pattern text, e.g. `UOP`, `CP`, `B`, `RLE`, `UB`, `U`. */
+export interface FormatPrimitive extends PluginMeta {
+  /** Name used in pattern text, e.g. `UOP`, `CP`, `B`, `RLE`, `UB`, `U`; `[A-Z][A-Za-z0-9]*`. */
   readonly symbol: string
-  /** Compressed ranks store only non-empty coordinates. */
+  /** Compressed ranks keep only non-empty coordinates (plus structural padding) as slots. */
   readonly compressed: boolean
-  /** Default word widths for a fiber of `fiberSize` coordinates inside a tensor of `tensorSize` elements. */
-  defaultWordBits(context: { readonly fiberSize: number; readonly tensorSize: number }): RankWordBits
-  /** Encodes one fiber; `payload` carries offsets into the next rank where the primitive needs them. */
-  encode(fiber: SparseFiber, context: { readonly wordBits: RankWordBits; readonly childOffset: number }): EncodedFiber
-  /** Decodes one fiber back to its coordinates. */
-  decode(encoded: EncodedFiber, context: { readonly fiberSize: number; readonly wordBits: RankWordBits }): SparseFiber
-  /** Analytic metadata/payload units for a set of fibers; must agree with `encode`. */
-  units(stats: FiberStats, options: TOptions): RankUnits
-  readonly options?: unknown
-  readonly flags?: { readonly supportsEmptyFibers?: boolean }
+  readonly payload: PayloadKind
+  /**
+   * `self`: a fiber's length follows from `fiberSize` and its own words (U, UOP, B, UB, N:M).
+   * `by-parent`: the parent's offsets say how many metadata words a fiber has (CP, RLE).
+   */
+  readonly delimited: 'self' | 'by-parent'
+  /** Integer options accepted in patterns (besides the generic `mb`/`pb` word-width overrides). */
+  readonly parameters?: Readonly<Record<string, PrimitiveParameter>>
+  /** Rejects a fiber size the primitive cannot handle (e.g. N:M needs a multiple of m); returns a reason. */
+  checkFiberSize?(fiberSize: number, options: PrimitiveOptions): string | undefined
+  /** Default word widths; patterns may override them. */
+  defaultWordBits(context: WordBitsContext): RankWordBits
+  /**
+   * Encodes one fiber into `sink`. Returns a reason when the fiber cannot be represented (an N:M
+   * group with too many non-zeros, a coordinate wider than the metadata word), else undefined.
+   * A fiber's metadata word count must not exceed `fiberSize` (offsets are sized on that bound).
+   */
+  encode(fiber: SparseFiber, context: FiberContext, sink: FiberSink): string | undefined
+  /** Decodes one fiber, emitting its slots in increasing order. Returns a reason on corrupt input. */
+  decode(source: FiberSource, context: FiberContext, sink: Pick<FiberSink, 'slot'>): string | undefined
+  /** Expected metadata words of the rank. Pure and allocation-free: it runs in the search's inner loop. */
+  metadataUnits(stats: FiberStats): number
+  /** Expected slots of the rank (child fibers, or stored values in the innermost rank). */
+  slotUnits(stats: FiberStats): number
+  /**
+   * True when `metadataUnits`/`slotUnits` depend on a fiber only through its size and non-empty
+   * count, so they equal the encoded size exactly for one fiber (false for RLE, whose padding
+   * depends on run lengths).
+   */
+  readonly exactUnits: boolean
 }
 
-/** Identity helper that types a format primitive plug-in. */
-export const defineFormatPrimitive = <TOptions = void>(
-  primitive: FormatPrimitive<TOptions>,
-): FormatPrimitive<TOptions> => primitive
+/**
+ * Identity helper that types a format primitive plug-in.
+ * @example const mine = defineFormatPrimitive({ id: 'mine', symbol: 'MINE', ... })
+ */
+export const defineFormatPrimitive = (primitive: FormatPrimitive): FormatPrimitive => primitive

@@ -1,0 +1,78 @@
+// `NM`, N:M structured sparsity (e.g. 2:4): an example of a user-defined primitive written against
+// @snipsnap/core alone, as a third-party plug-in would be. Every group of m consecutive coordinates
+// keeps exactly n slots, each with a ⌈log2 m⌉-bit in-group offset; groups with fewer non-zeros are
+// padded with stored zeros, groups with more cannot be represented.
+import { bitsFor, defineFormatPrimitive } from '@snipsnap/core'
+
+/**
+ * `NM`: options `n` (kept per group) and `m` (group size); the fiber size must be a multiple of m.
+ * Metadata n·F/m offsets of ⌈log2 m⌉ bits per fiber, payload one offset per slot.
+ * @example `U(M)-NM(K)[m=4,n=2]` is 2:4 sparsity along K.
+ * @see paper.md §10.1 (proposal: NM as the "Custom" primitive)
+ */
+export const nOfM = defineFormatPrimitive({
+  id: 'nm',
+  symbol: 'NM',
+  description: 'N:M structured: exactly n slots per group of m coordinates, in-group offsets',
+  compressed: true,
+  payload: 'per-slot',
+  delimited: 'self',
+  exactUnits: true,
+  parameters: {
+    n: { description: 'slots kept per group', min: 1 },
+    m: { description: 'group size in coordinates', min: 1 },
+  },
+  checkFiberSize: (fiberSize, options) => {
+    const n = options['n'] ?? 0
+    const m = options['m'] ?? 1
+    if (n > m) return `n (${n}) must not exceed m (${m})`
+    if (fiberSize % m !== 0) return `fiber size ${fiberSize} is not a multiple of m = ${m}`
+    return undefined
+  },
+  defaultWordBits: ({ maxOffset, options }) => ({
+    metadataBits: bitsFor((options['m'] ?? 2) - 1),
+    payloadBits: bitsFor(maxOffset),
+  }),
+  encode: (fiber, context, sink) => {
+    const n = context.options['n'] ?? 0
+    const m = context.options['m'] ?? 1
+    const { coords } = fiber
+    let next = 0
+    for (let base = 0; base < fiber.size; base += m) {
+      // Count this group's non-zeros, then emit them merged with the lowest free offsets as padding.
+      const start = next
+      while (next < coords.length && (coords[next] as number) < base + m) next++
+      const taken = next - start
+      if (taken > n) return `group at ${base} holds ${taken} non-zeros, more than n = ${n}`
+      let padding = n - taken
+      let k = start
+      for (let offset = 0; offset < m; offset++) {
+        const isNonZero = k < next && (coords[k] as number) === base + offset
+        if (isNonZero) k++
+        else if (padding > 0) padding--
+        else continue
+        sink.metadata(offset)
+        sink.slot(base + offset)
+      }
+    }
+    return undefined
+  },
+  decode: (source, context, sink) => {
+    const n = context.options['n'] ?? 0
+    const m = context.options['m'] ?? 1
+    for (let base = 0; base < context.fiberSize; base += m) {
+      let previous = -1
+      for (let i = 0; i < n; i++) {
+        const offset = source.readMetadata()
+        if (!(offset > previous && offset < m)) return `in-group offset ${offset} out of order or range`
+        sink.slot(base + offset)
+        previous = offset
+      }
+    }
+    return undefined
+  },
+  metadataUnits: (stats) =>
+    (stats.fibers * stats.fiberSize * (stats.options['n'] ?? 0)) / (stats.options['m'] ?? 1),
+  slotUnits: (stats) =>
+    (stats.fibers * stats.fiberSize * (stats.options['n'] ?? 0)) / (stats.options['m'] ?? 1),
+})
