@@ -1,2 +1,10 @@
-// Public API of @snipsnap/timeloop (work in progress).
-export {}
+// Public API of @snipsnap/timeloop: Timeloop/Sparseloop YAML import (and export, see write.ts).
+export {
+  parseTimeloopMapping,
+  parseTimeloopSections,
+  parseTimeloopYaml,
+  safeParseTimeloopYaml,
+  type ParseMappingOptions,
+  type TimeloopSections,
+  type TimeloopSource,
+} from './parse'

@@ -1,0 +1,268 @@
+// `mapping:` directives → MappingSpec, following Timeloop's mapping parser (src/mapping/parser.cpp):
+// factors `M=4` or `M4`, missing factors = 1, permutations inner → outer padded with the missing
+// dims in problem order, spatial split defaulting to all-X, unspecified tensors kept. Factor 0
+// means "the rest of the bound" (Timeloop reads it as the full bound, which coincides whenever
+// the mapping is valid: the other factors of that dim are then 1).
+import type { ArchSpec, LevelMappingSpec, MappingSpec, ProblemSpec } from '@snipsnap/core'
+import { at, fail, Fields, type Loc, show } from './read'
+
+interface FactorEntry {
+  readonly value: number
+  readonly text: string
+  readonly loc: Loc
+}
+
+interface LevelAcc {
+  temporal?: { factors: Map<string, FactorEntry>; permutation: string[] | null }
+  spatial?: { factors: Map<string, FactorEntry>; permutation: string[] | null; split: number | null }
+  readonly keep: Set<string>
+  readonly bypass: Set<string>
+  readonly stream: string[]
+}
+
+const FACTOR_TERM = /([A-Za-z]+)\s*=*\s*(\d+)/y
+
+/** Context reused across rows: lookups derived from the problem and the architecture. */
+export interface MappingContext {
+  readonly problem: ProblemSpec
+  readonly arch: ArchSpec
+  readonly levelIndex: ReadonlyMap<string, number>
+  readonly dims: ReadonlySet<string>
+  readonly tensors: ReadonlySet<string>
+}
+
+const contexts = new WeakMap<ProblemSpec, WeakMap<ArchSpec, MappingContext>>()
+
+export const mappingContext = (problem: ProblemSpec, arch: ArchSpec): MappingContext => {
+  let byArch = contexts.get(problem)
+  if (byArch === undefined) {
+    byArch = new WeakMap()
+    contexts.set(problem, byArch)
+  }
+  const cached = byArch.get(arch)
+  if (cached !== undefined) return cached
+  const context: MappingContext = {
+    problem,
+    arch,
+    levelIndex: new Map(arch.storage.map((level, index) => [level.name, index])),
+    dims: new Set(problem.dimensions),
+    tensors: new Set(problem.dataSpaces.map((ds) => ds.name)),
+  }
+  byArch.set(arch, context)
+  return context
+}
+
+/**
+ * Parses a factor string (`"M=4 N=1 K=0"` or `"M4 N1 K0"`) into dim → factor; 0 is kept as 0.
+ * Upper bounds (`M<=8`) are only legal in constraints: pass `allowMax` to collect them.
+ */
+export const parseFactorString = (
+  text: string,
+  loc: Loc,
+  dims: ReadonlySet<string>,
+  options: { readonly allowMax?: boolean } = {},
+): { exact: Map<string, { value: number; text: string }>; max: Map<string, number> } => {
+  const exact = new Map<string, { value: number; text: string }>()
+  const max = new Map<string, number>()
+  const body = text.split('#')[0] ?? ''
+  let pos = 0
+  const skip = (): void => {
+    while (pos < body.length && /[\s,]/.test(body[pos] ?? '')) pos++
+  }
+  skip()
+  while (pos < body.length) {
+    const rest = body.slice(pos)
+    const maxMatch = /^([A-Za-z]+)\s*<=\s*(\d+)/.exec(rest)
+    if (maxMatch !== null) {
+      const dim = maxMatch[1] ?? ''
+      if (options.allowMax !== true) fail(loc, `${show(maxMatch[0])}: upper bounds (<=) belong in constraints, not in a mapping`)
+      if (!dims.has(dim)) fail(loc, `${show(maxMatch[0])}: no dimension ${dim} in the problem`)
+      const value = Number(maxMatch[2])
+      if (value < 1) fail(loc, `${show(maxMatch[0])}: an upper bound must be positive`)
+      if (max.has(dim) || exact.has(dim)) fail(loc, `${show(maxMatch[0])}: dimension ${dim} is constrained twice`)
+      max.set(dim, value)
+      pos += maxMatch[0].length
+      skip()
+      continue
+    }
+    FACTOR_TERM.lastIndex = pos
+    const match = FACTOR_TERM.exec(body)
+    if (match === null) {
+      const bad = rest.split(/\s+/)[0] ?? rest
+      return fail(loc, `cannot read factor ${show(bad)} in ${show(text)} (expected e.g. "M=4" or "M4")`)
+    }
+    const dim = match[1] ?? ''
+    const termText = match[0]
+    pos += termText.length
+    if (body[pos] === ',') {
+      fail(loc, `${show(termText + body.slice(pos).split(/\s/)[0])}: residual (imperfect) factors are not supported`, 'UNSUPPORTED_FEATURE')
+    }
+    if (pos < body.length && !/[\s,]/.test(body[pos] ?? '')) {
+      const bad = termText + (body.slice(pos).split(/\s/)[0] ?? '')
+      fail(loc, `cannot read factor ${show(bad)} in ${show(text)}`)
+    }
+    if (!dims.has(dim)) fail(loc, `${show(termText)}: no dimension ${dim} in the problem`)
+    if (exact.has(dim) || max.has(dim)) fail(loc, `${show(termText)}: dimension ${dim} is given twice`)
+    exact.set(dim, { value: Number(match[2]), text: termText })
+    skip()
+  }
+  return { exact, max }
+}
+
+/** Parses a permutation string (inner → outer): one letter per dim, spaces ignored. */
+export const parsePermutationString = (text: string, loc: Loc, dims: ReadonlySet<string>, allowWildcard = false): string[] => {
+  const tokens = text.trim().split(/\s+/).filter((t) => t !== '')
+  // Multi-letter dims can only be written space-separated; single letters as Timeloop does.
+  const items = tokens.length > 0 && tokens.every((t) => dims.has(t)) ? tokens : [...text.replace(/\s+/g, '')]
+  const out: string[] = []
+  for (const item of items) {
+    if (allowWildcard && item === '_') continue
+    if (!dims.has(item)) fail(loc, `${show(item)} in permutation ${show(text)} is not a dimension of the problem`)
+    if (out.includes(item)) fail(loc, `dimension ${item} appears twice in permutation ${show(text)}`)
+    out.push(item)
+  }
+  return out
+}
+
+const pad = (permutation: readonly string[] | null, dimensions: readonly string[]): string[] => {
+  const out = [...(permutation ?? [])]
+  for (const dim of dimensions) if (!out.includes(dim)) out.push(dim)
+  return out
+}
+
+const DIRECTIVE_KEYS: Readonly<Record<string, readonly string[]>> = {
+  temporal: ['factors', 'permutation'],
+  spatial: ['factors', 'permutation', 'split'],
+  datatype: ['keep', 'bypass', 'stream'],
+}
+
+/**
+ * Parses Timeloop's `mapping:` list against a problem and an architecture.
+ * @throws {SnipSnapError} INVALID_SPEC (e.g. `mapping[3].factors: "M=5" does not divide M=512`)
+ *   or UNSUPPORTED_FEATURE (skews, residual factors, …).
+ */
+export const parseMappingSection = (value: unknown, loc: Loc, context: MappingContext): MappingSpec => {
+  const { problem, arch } = context
+  if (!Array.isArray(value)) return fail(loc, `expected a list of directives, got ${show(value)}`)
+  const levels: LevelAcc[] = arch.storage.map(() => ({ keep: new Set(), bypass: new Set(), stream: [] }))
+  const levelNames = arch.storage.map((level) => level.name)
+
+  for (const [index, directive] of value.entries()) {
+    const dloc = at(loc, index)
+    const f = new Fields(directive, dloc, 'a mapping directive')
+    const rawTarget = f.get('target')
+    let levelId: number | undefined
+    if (typeof rawTarget === 'number' && Number.isInteger(rawTarget)) {
+      // Numeric targets count storage levels from the innermost (Timeloop's ids).
+      const inner = levelNames.length - 1 - rawTarget
+      levelId = rawTarget >= 0 && inner >= 0 ? inner : undefined
+      if (levelId === undefined) fail(f.locOf('target'), `storage level id ${rawTarget} out of range 0..${levelNames.length - 1}`)
+    } else {
+      const target = f.reqStr('target')
+      levelId = context.levelIndex.get(target)
+      if (levelId === undefined) {
+        fail(f.locOf('target'), `no storage level named ${show(target)} (levels: ${levelNames.join(', ')})`)
+      }
+    }
+    const acc = levels[levelId ?? 0] as LevelAcc
+    const levelName = levelNames[levelId ?? 0] ?? ''
+    const rawType = f.reqStr('type')
+    const type = rawType === 'bypass' || rawType === 'bypassing' ? 'datatype' : rawType
+    const allowed = DIRECTIVE_KEYS[type]
+    if (allowed === undefined) {
+      return fail(f.locOf('type'), `mapping directive type ${show(rawType)} is not supported (temporal, spatial, datatype, bypass)`, 'UNSUPPORTED_FEATURE')
+    }
+    for (const key of allowed) f.get(key)
+    f.rejectUnknown(`${rawType} directive`)
+
+    if (type === 'datatype') {
+      const lists = { keep: f.strings('keep') ?? [], bypass: f.strings('bypass') ?? [], stream: f.strings('stream') ?? [] }
+      for (const [kind, names] of Object.entries(lists)) {
+        for (const [i, tensor] of names.entries()) {
+          if (!context.tensors.has(tensor)) fail(at(f.locOf(kind), i), `no data space named ${show(tensor)}`)
+        }
+      }
+      for (const tensor of lists.keep) {
+        if (acc.bypass.has(tensor)) fail(f.locOf('keep'), `${tensor} is both kept and bypassed at ${levelName}`)
+        acc.keep.add(tensor)
+      }
+      for (const tensor of lists.bypass) {
+        if (acc.keep.has(tensor)) fail(f.locOf('bypass'), `${tensor} is both kept and bypassed at ${levelName}`)
+        acc.bypass.add(tensor)
+      }
+      for (const tensor of lists.stream) if (!acc.stream.includes(tensor)) acc.stream.push(tensor)
+      continue
+    }
+
+    if (acc[type as 'temporal' | 'spatial'] !== undefined) {
+      fail(f.locOf('type'), `a second ${type} directive for ${levelName}`)
+    }
+    const factorText = f.str('factors')
+    const factors = new Map<string, FactorEntry>()
+    if (factorText !== undefined) {
+      const floc = f.locOf('factors')
+      const parsed = parseFactorString(factorText, floc, context.dims)
+      for (const [dim, { value: factor, text }] of parsed.exact) {
+        const bound = problem.bounds[dim] ?? 1
+        if (factor !== 0 && bound % factor !== 0) fail(floc, `${show(text)} does not divide ${dim}=${bound}`)
+        factors.set(dim, { value: factor, text, loc: floc })
+      }
+    }
+    const permText = f.str('permutation')
+    const permutation = permText === undefined ? null : parsePermutationString(permText, f.locOf('permutation'), context.dims)
+    if (type === 'temporal') acc.temporal = { factors, permutation }
+    else {
+      const split = f.count('split') ?? null
+      if (split !== null && split > problem.dimensions.length) {
+        fail(f.locOf('split'), `split ${split} exceeds the ${problem.dimensions.length} dimensions`)
+      }
+      acc.spatial = { factors, permutation, split }
+    }
+  }
+
+  // Resolve `D=0` ("the rest") and check that every dim's factors multiply to its bound.
+  for (const dim of problem.dimensions) {
+    const bound = problem.bounds[dim] ?? 1
+    let product = 1
+    let zero: FactorEntry | undefined
+    let zeroMap: Map<string, FactorEntry> | undefined
+    for (const acc of levels) {
+      for (const map of [acc.temporal?.factors, acc.spatial?.factors]) {
+        const entry = map?.get(dim)
+        if (entry === undefined || map === undefined) continue
+        if (entry.value === 0) {
+          if (zero !== undefined) fail(entry.loc, `${show(entry.text)}: only one factor of ${dim} may be 0 ("the rest"); ${show(zero.text)} is another`)
+          zero = entry
+          zeroMap = map
+        } else product *= entry.value
+      }
+    }
+    if (zero !== undefined && zeroMap !== undefined) {
+      if (bound % product !== 0) fail(zero.loc, `${show(zero.text)}: the other factors of ${dim} multiply to ${product}, which does not divide ${dim}=${bound}`)
+      zeroMap.set(dim, { ...zero, value: bound / product })
+      product = bound
+    }
+    if (product !== bound) fail(loc, `the factors of ${dim} multiply to ${product}, not to the bound ${dim}=${bound}`)
+  }
+
+  const out: LevelMappingSpec[] = levels.map((acc, index) => {
+    const temporalFactors: Record<string, number> = {}
+    const spatialFactors: Record<string, number> = {}
+    for (const dim of problem.dimensions) {
+      temporalFactors[dim] = acc.temporal?.factors.get(dim)?.value ?? 1
+      spatialFactors[dim] = acc.spatial?.factors.get(dim)?.value ?? 1
+    }
+    return {
+      target: levelNames[index] ?? '',
+      temporalFactors,
+      temporalPermutation: pad(acc.temporal?.permutation ?? null, problem.dimensions),
+      spatialFactors,
+      spatialPermutation: pad(acc.spatial?.permutation ?? null, problem.dimensions),
+      spatialSplit: acc.spatial?.split ?? problem.dimensions.length,
+      keep: [...acc.keep],
+      bypass: [...acc.bypass],
+      stream: acc.stream,
+    }
+  })
+  return { levels: out }
+}

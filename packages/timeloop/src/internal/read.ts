@@ -1,0 +1,231 @@
+// Typed reading of parsed YAML values with precise error locations. Every reader knows the file
+// and the YAML path it is at, so a bad value is reported as `input.yaml: mapping[3].factors: …`
+// (house-style §7). Timeloop accepts hyphenated and underscored spellings of the same key
+// (2022 dialect vs. newer `hyphens-to-underscores`), so objects are read through a key index that
+// folds `-` into `_`.
+import { formatPath, SnipSnapError, type IssuePath, type SnipSnapErrorCode } from '@snipsnap/core'
+
+/** Where a value sits: the source file name and the YAML path inside it. */
+export interface Loc {
+  readonly file: string
+  readonly path: IssuePath
+}
+
+export const at = (loc: Loc, ...more: readonly (string | number)[]): Loc => ({
+  file: loc.file,
+  path: [...loc.path, ...more],
+})
+
+const issueCode = (code: SnipSnapErrorCode): string => code.toLowerCase().replaceAll('_', '-')
+
+/** Builds the error every reader throws: message `file: a.b[3]: detail`, path `[file, …]`. */
+export const specError = (
+  loc: Loc,
+  detail: string,
+  code: SnipSnapErrorCode = 'INVALID_SPEC',
+): SnipSnapError => {
+  const where = loc.path.length > 0 ? `${formatPath(loc.path)}: ` : ''
+  const path = [loc.file, ...loc.path]
+  return new SnipSnapError(code, `${loc.file}: ${where}${detail}`, {
+    path,
+    issues: [{ code: issueCode(code), path, message: detail }],
+  })
+}
+
+export const fail = (loc: Loc, detail: string, code: SnipSnapErrorCode = 'INVALID_SPEC'): never => {
+  throw specError(loc, detail, code)
+}
+
+/** Short rendering of a YAML value for messages. */
+export const show = (value: unknown): string => {
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (value === undefined) return 'nothing'
+  try {
+    const text = JSON.stringify(value)
+    if (text === undefined) return String(value)
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text
+  } catch {
+    return String(value)
+  }
+}
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+export const foldKey = (key: string): string => key.replaceAll('-', '_')
+
+/**
+ * A YAML mapping read with hyphen/underscore-insensitive keys. `get('data_spaces')` finds
+ * `data-spaces` or `data_spaces`; writing both spellings of one key is an error.
+ */
+export class Fields {
+  readonly loc: Loc
+  readonly raw: Readonly<Record<string, unknown>>
+  readonly #byFolded = new Map<string, string>()
+  readonly #used = new Set<string>()
+
+  constructor(value: unknown, loc: Loc, what = 'a mapping') {
+    if (!isRecord(value)) fail(loc, `expected ${what}, got ${show(value)}`)
+    this.loc = loc
+    this.raw = value as Record<string, unknown>
+    for (const key of Object.keys(this.raw)) {
+      const folded = foldKey(key)
+      const previous = this.#byFolded.get(folded)
+      if (previous !== undefined) fail(at(loc, key), `duplicates "${previous}" (same key, other spelling)`)
+      this.#byFolded.set(folded, key)
+    }
+  }
+
+  /** The key as written for a folded name, if present. */
+  keyOf(name: string): string | undefined {
+    return this.#byFolded.get(foldKey(name))
+  }
+
+  has(name: string): boolean {
+    return this.keyOf(name) !== undefined
+  }
+
+  /** Location of a key (as written when present). */
+  locOf(name: string): Loc {
+    return at(this.loc, this.keyOf(name) ?? name)
+  }
+
+  /** The value of the first present alias, or undefined. Marks every alias as used. */
+  get(...names: readonly string[]): unknown {
+    for (const name of names) this.#used.add(foldKey(name))
+    for (const name of names) {
+      const key = this.keyOf(name)
+      if (key !== undefined) return this.raw[key]
+    }
+    return undefined
+  }
+
+  /** The first present alias name as written, for locations. */
+  which(...names: readonly string[]): string | undefined {
+    for (const name of names) {
+      const key = this.keyOf(name)
+      if (key !== undefined) return key
+    }
+    return undefined
+  }
+
+  /** Keys not read by any `get`, as written. */
+  unused(): string[] {
+    return Object.keys(this.raw).filter((key) => !this.#used.has(foldKey(key)))
+  }
+
+  /** Rejects keys no reader asked for. */
+  rejectUnknown(what: string, code: SnipSnapErrorCode = 'UNSUPPORTED_FEATURE'): void {
+    const extra = this.unused()
+    const first = extra[0]
+    if (first !== undefined) fail(at(this.loc, first), `unsupported ${what} key "${first}"`, code)
+  }
+
+  str(name: string, ...aliases: readonly string[]): string | undefined {
+    const value = this.get(name, ...aliases)
+    if (value === undefined || value === null) return undefined
+    if (typeof value === 'string') return value
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+    return fail(this.locOf(this.which(name, ...aliases) ?? name), `expected a string, got ${show(value)}`)
+  }
+
+  reqStr(name: string, ...aliases: readonly string[]): string {
+    const value = this.str(name, ...aliases)
+    if (value === undefined || value.trim() === '') return fail(this.locOf(name), 'is required')
+    return value
+  }
+
+  num(name: string, ...aliases: readonly string[]): number | undefined {
+    const key = this.which(name, ...aliases)
+    const value = this.get(name, ...aliases)
+    if (value === undefined || key === undefined) return undefined
+    return toNumber(value, at(this.loc, key))
+  }
+
+  /** A non-negative integer (counts, widths, depths). */
+  count(name: string, ...aliases: readonly string[]): number | undefined {
+    const key = this.which(name, ...aliases)
+    const value = this.num(name, ...aliases)
+    if (value === undefined || key === undefined) return undefined
+    if (!Number.isInteger(value) || value < 0 || value > Number.MAX_SAFE_INTEGER) {
+      fail(at(this.loc, key), `expected a non-negative integer, got ${show(this.raw[key])}`)
+    }
+    return value
+  }
+
+  /** A positive integer. */
+  positive(name: string, ...aliases: readonly string[]): number | undefined {
+    const key = this.which(name, ...aliases)
+    const value = this.count(name, ...aliases)
+    if (value === undefined || key === undefined) return undefined
+    if (value < 1) fail(at(this.loc, key), `expected a positive integer, got ${show(this.raw[key])}`)
+    return value
+  }
+
+  /** A finite number ≥ 0. */
+  nonNegative(name: string, ...aliases: readonly string[]): number | undefined {
+    const key = this.which(name, ...aliases)
+    const value = this.num(name, ...aliases)
+    if (value === undefined || key === undefined) return undefined
+    if (value < 0) fail(at(this.loc, key), `expected a number ≥ 0, got ${show(this.raw[key])}`)
+    return value
+  }
+
+  bool(name: string, ...aliases: readonly string[]): boolean | undefined {
+    const key = this.which(name, ...aliases)
+    const value = this.get(name, ...aliases)
+    if (value === undefined || key === undefined) return undefined
+    if (typeof value === 'boolean') return value
+    // Timeloop's libconfig bridge also reads the strings true/false.
+    if (value === 'true' || value === 'True') return true
+    if (value === 'false' || value === 'False') return false
+    return fail(at(this.loc, key), `expected true or false, got ${show(value)}`)
+  }
+
+  list(name: string, ...aliases: readonly string[]): readonly unknown[] | undefined {
+    const key = this.which(name, ...aliases)
+    const value = this.get(name, ...aliases)
+    if (value === undefined || value === null || key === undefined) return undefined
+    if (!Array.isArray(value)) return fail(at(this.loc, key), `expected a list, got ${show(value)}`)
+    return value
+  }
+
+  /** A list of strings (tensor names, metrics); a lone string is read as a one-element list. */
+  strings(name: string, ...aliases: readonly string[]): readonly string[] | undefined {
+    const key = this.which(name, ...aliases)
+    const value = this.get(name, ...aliases)
+    if (value === undefined || value === null || key === undefined) return undefined
+    const items = Array.isArray(value) ? value : [value]
+    return items.map((item, index) => {
+      if (typeof item !== 'string' || item === '') {
+        return fail(at(this.loc, key, index), `expected a name, got ${show(item)}`)
+      }
+      return item
+    })
+  }
+}
+
+/** Reads a YAML scalar as a finite number; numeric strings are rejected (Timeloop ignores them). */
+export const toNumber = (value: unknown, loc: Loc): number => {
+  if (typeof value !== 'number') return fail(loc, `expected a number, got ${show(value)}`)
+  if (!Number.isFinite(value)) return fail(loc, `expected a finite number, got ${String(value)}`)
+  return value
+}
+
+/** Strips a `[0..N]` replication suffix: `PE[0..255]` → `{ base: 'PE', count: 256 }`. */
+export const parseReplicatedName = (
+  name: string,
+  loc: Loc,
+): { readonly base: string; readonly count: number } => {
+  const match = /^(.*?)\[\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*\]\s*$/.exec(name)
+  if (match === null) {
+    if (name.includes('[') || name.includes(']')) fail(loc, `malformed replicated name ${show(name)}`)
+    return { base: name.trim(), count: 1 }
+  }
+  const base = (match[1] ?? '').trim()
+  const low = Number(match[2])
+  const high = Number(match[3])
+  if (base === '') fail(loc, `replicated name ${show(name)} has no base name`)
+  if (low < 0 || high < low) fail(loc, `replication range in ${show(name)} must be [a..b] with 0 ≤ a ≤ b`)
+  return { base, count: high - low + 1 }
+}

@@ -1,0 +1,81 @@
+// YAML text → plain data, and the merge of several files by top-level key (Timeloop reads any
+// number of YAML files and later files replace earlier ones key by key). Each merged key remembers
+// the file it came from so errors name that file.
+import { parse, parseDocument, YAMLParseError } from 'yaml'
+import { SnipSnapError } from '@snipsnap/core'
+import { foldKey, isRecord, show } from './read'
+
+/** One input file: its name (for messages) and its YAML text. */
+export interface TimeloopSource {
+  readonly fileName: string
+  readonly text: string
+}
+
+/** A top-level value, the key as written and the file it came from. */
+export interface Sourced {
+  readonly file: string
+  readonly key: string
+  readonly value: unknown
+}
+
+const parseError = (fileName: string, detail: string, line?: number, col?: number): SnipSnapError => {
+  const where = line === undefined ? '' : `:${line}${col === undefined ? '' : `:${col}`}`
+  return new SnipSnapError('PARSE_ERROR', `${fileName}${where}: ${detail}`, {
+    path: [fileName],
+    issues: [{ code: 'parse-error', path: [fileName], message: `${where.slice(1)} ${detail}`.trim() }],
+  })
+}
+
+// Timeloop files are small, but a hostile input can expand aliases exponentially.
+const YAML_OPTIONS = { maxAliasCount: 1000, prettyErrors: false } as const
+
+/**
+ * Parses one YAML document into plain data.
+ * @throws {SnipSnapError} PARSE_ERROR with line and column when the YAML is malformed.
+ */
+export const parseYamlText = (fileName: string, text: string): unknown => {
+  if (typeof text !== 'string') throw parseError(fileName, `expected YAML text, got ${show(text)}`)
+  try {
+    // Fast path: `parse` throws on the first error with its position.
+    return parse(text, YAML_OPTIONS)
+  } catch (error) {
+    if (error instanceof YAMLParseError) {
+      const pos = error.linePos?.[0]
+      const firstLine = error.message.split('\n')[0] ?? error.message
+      throw parseError(fileName, firstLine.replace(/ at line \d+, column \d+:?$/, ''), pos?.line, pos?.col)
+    }
+    if (error instanceof SnipSnapError) throw error
+    // e.g. alias expansion limits: report as a parse error rather than a crash.
+    const doc = parseDocument(text, YAML_OPTIONS)
+    const first = doc.errors[0]
+    const pos = first?.linePos?.[0]
+    throw parseError(fileName, error instanceof Error ? error.message : String(error), pos?.line, pos?.col)
+  }
+}
+
+/**
+ * Parses every source and merges the top-level keys, later files winning per key.
+ * @throws {SnipSnapError} PARSE_ERROR for malformed YAML or a document that is not a mapping.
+ */
+export const mergeSources = (sources: readonly TimeloopSource[]): Map<string, Sourced> => {
+  // Keys are folded (`sparse-optimizations` ≡ `sparse_optimizations`) so spellings merge too.
+  const merged = new Map<string, Sourced>()
+  if (!Array.isArray(sources)) {
+    throw new SnipSnapError('INVALID_SPEC', 'expected a list of { fileName, text } sources')
+  }
+  for (const [index, source] of sources.entries()) {
+    if (!isRecord(source) || typeof source.fileName !== 'string') {
+      throw new SnipSnapError('INVALID_SPEC', `sources[${index}]: expected { fileName, text }`, {
+        path: ['sources', index],
+      })
+    }
+    const data = parseYamlText(source.fileName, source.text as string)
+    // An empty file is legal YAML (null); it contributes nothing.
+    if (data === null || data === undefined) continue
+    if (!isRecord(data)) {
+      throw parseError(source.fileName, `the document must be a mapping of top-level keys, got ${show(data)}`)
+    }
+    for (const [key, value] of Object.entries(data)) merged.set(foldKey(key), { file: source.fileName, key, value })
+  }
+  return merged
+}

@@ -1,0 +1,67 @@
+// Accelergy tables: `ERT:` (energy reference table, v0.2/v0.3/v0.4) and `ART:` (area reference
+// table) → plain data. The lookup semantics (action priority, max over arguments) belong to the
+// cost model; here the tables are only read and checked.
+import type { AreaTableSpec, EnergyActionSpec, EnergyTableSpec } from '@snipsnap/core'
+import { at, fail, Fields, isRecord, type Loc, show } from './read'
+
+const SUPPORTED_VERSIONS = new Set(['0.2', '0.3', '0.4'])
+
+const checkVersion = (f: Fields): void => {
+  const version = f.get('version')
+  if (version === undefined) return
+  if (!SUPPORTED_VERSIONS.has(String(version))) {
+    fail(f.locOf('version'), `table version ${show(version)} is not supported (0.2, 0.3, 0.4)`, 'UNSUPPORTED_FEATURE')
+  }
+}
+
+/**
+ * Parses an `ERT:` section.
+ * @throws {SnipSnapError} INVALID_SPEC naming the file and YAML path.
+ */
+export const parseEnergyTableSection = (value: unknown, loc: Loc): EnergyTableSpec => {
+  const root = new Fields(value, loc, 'an ERT mapping { version, tables }')
+  checkVersion(root)
+  const tables = root.list('tables') ?? fail(root.locOf('tables'), 'is required')
+  root.rejectUnknown('ERT')
+  return {
+    entries: tables.map((table, t) => {
+      const f = new Fields(table, at(root.locOf('tables'), t), 'a table { name, actions }')
+      const name = f.reqStr('name')
+      const actions = (f.list('actions') ?? fail(f.locOf('actions'), 'is required')).map((action, a): EnergyActionSpec => {
+        const af = new Fields(action, at(f.locOf('actions'), a), 'an action { name, arguments, energy }')
+        const actionName = af.reqStr('name')
+        const args = af.get('arguments')
+        if (args !== undefined && args !== null && !isRecord(args)) {
+          fail(af.locOf('arguments'), `expected a mapping or null, got ${show(args)}`)
+        }
+        const energyPJ = af.nonNegative('energy')
+        if (energyPJ === undefined) return fail(af.locOf('energy'), 'is required')
+        af.rejectUnknown('ERT action')
+        return { name: actionName, arguments: (args ?? null) as Readonly<Record<string, unknown>> | null, energyPJ }
+      })
+      f.rejectUnknown('ERT table')
+      return { name, actions }
+    }),
+  }
+}
+
+/**
+ * Parses an `ART:` section (areas in µm²).
+ * @throws {SnipSnapError} INVALID_SPEC naming the file and YAML path.
+ */
+export const parseAreaTableSection = (value: unknown, loc: Loc): AreaTableSpec => {
+  const root = new Fields(value, loc, 'an ART mapping { version, tables }')
+  checkVersion(root)
+  const tables = root.list('tables') ?? fail(root.locOf('tables'), 'is required')
+  root.rejectUnknown('ART')
+  return {
+    entries: tables.map((table, t) => {
+      const f = new Fields(table, at(root.locOf('tables'), t), 'a table { name, area }')
+      const name = f.reqStr('name')
+      const areaUM2 = f.nonNegative('area')
+      if (areaUM2 === undefined) return fail(f.locOf('area'), 'is required')
+      f.rejectUnknown('ART table')
+      return { name, areaUM2 }
+    }),
+  }
+}
