@@ -1,0 +1,696 @@
+// The Sparseloop model proper: dense nest analysis → sparse processing (formats, occupancy,
+// metadata, gating/skipping/spatial skipping, compute classification) → energy and cycles
+// (shared/docs/sparseloop-model.md §1–§8). Works on a PreparedDesign so that evaluating one more
+// mapping costs O(levels × tensors × ranks) arithmetic, with no allocation-heavy loops over tiles.
+import type { CostReport, LevelReport, MappingSpec, TensorLevelReport } from '@snipsnap/core'
+import { analyzeTensor, type DenseTile, type NestLoop } from './nest'
+import { buildNest, type Infeasible } from './mapping'
+import type { PreparedDesign, PreparedFormat, PreparedTensor } from './prepare'
+import { COMPUTE_OPS, STORAGE_OPS, type StorageOp } from './ert'
+
+/** Behaviour switches; the defaults follow the reference Sparseloop build. */
+export interface SparseloopModelOptions {
+  /**
+   * Block sizes missing from Sparseloop's `VectorWidthCoefficientTable` (2, 4, 8, 16, 32) use
+   * the nearest smaller key, as the oracle build does (`'nearest-smaller'`), or the exact block
+   * size (`'exact'`, our corrected behaviour).
+   */
+  readonly vectorWidthFallback?: 'nearest-smaller' | 'exact'
+  /** Apply Sparseloop's per-fiber `ceil` to CP coordinates (public Timeloop) or not (artifact). */
+  readonly cpCeilPerFiber?: boolean
+}
+
+type Split = { actual: number; gated: number; skipped: number }
+const zeroSplit = (): Split => ({ actual: 0, gated: 0, skipped: 0 })
+
+interface RankOccupancy {
+  readonly fiberShape: number
+  readonly metadataUnits: number
+  readonly payloadUnits: number
+  readonly metadataWordBits: number
+  readonly payloadWordBits: number
+}
+
+/** Mutable per (tensor, level) state of one evaluation. */
+interface TileState {
+  readonly tensor: PreparedTensor
+  readonly dense: DenseTile
+  readonly format: PreparedFormat | null
+  readonly compressed: boolean
+  ranks: RankOccupancy[]
+  /** Expected density of the data inside a transferred tile. */
+  density: number
+  /** Average utilised instances (may be fractional after non-empty filtering). */
+  instances: number
+  reads: Split
+  fills: Split
+  updates: Split
+  /** Per rank [metadata, payload] units for each op kind. */
+  mdReads: { actual: number[][]; gated: number[][]; skipped: number[][] }
+  mdFills: { actual: number[][]; gated: number[][]; skipped: number[][] }
+  mdUpdates: { actual: number[][]; gated: number[][]; skipped: number[][] }
+  decompressions: number
+  compressions: number
+}
+
+const COMPRESSED = new Set(['CP', 'B', 'RLE'])
+
+// Timeloop's VectorWidthCoefficientTable keys.
+const VECTOR_TABLE_KEYS = [2, 4, 8, 16, 32]
+
+const probEmptyCache = new WeakMap<PreparedTensor, Map<number, number>>()
+/** P(a tile of `n` points holds no non-zero), memoised per tensor. */
+const probEmpty = (tensor: PreparedTensor, n: number): number => {
+  if (tensor.densityValue >= 1) return 0
+  let cache = probEmptyCache.get(tensor)
+  if (cache === undefined) {
+    cache = new Map()
+    probEmptyCache.set(tensor, cache)
+  }
+  const hit = cache.get(n)
+  if (hit !== undefined) return hit
+  const shape = tensor.ranks.map((_, i) => (i === 0 ? n : 1))
+  const value = tensor.density.probabilityEmpty({ shape })
+  cache.set(n, value)
+  return value
+}
+
+const expectedDensity = (tensor: PreparedTensor, n: number): number => {
+  if (tensor.densityValue >= 1) return 1
+  const shape = tensor.ranks.map((_, i) => (i === 0 ? n : 1))
+  return tensor.density.expectedOccupancy({ shape }) / n
+}
+
+const maxOccupancy = (tensor: PreparedTensor, n: number): number => {
+  if (tensor.densityValue >= 1) return n
+  const shape = tensor.ranks.map((_, i) => (i === 0 ? n : 1))
+  if (tensor.density.maxOccupancy !== undefined) return tensor.density.maxOccupancy({ shape }, 1)
+  return Math.min(n, Math.ceil(tensor.density.expectedOccupancy({ shape })))
+}
+
+/** Fiber shape of each rank (innermost first) or an infeasibility. */
+const assignRanks = (
+  design: PreparedDesign,
+  loops: readonly NestLoop[],
+  state: TileState,
+  child: TileState | null,
+  levelName: string,
+): number[] | Infeasible => {
+  const format = state.format!
+  const t = state.tensor
+  const level = state.dense.level
+  const lower = state.dense.childLevel
+  const preTile = state.compressed && child !== null && child.dense.tileSize > 1 && child.format !== null
+  // Loops of this level and of bypassed levels below it, innermost first.
+  const selected: { dim: number; bound: number }[] = []
+  const seenDim = new Set<number>()
+  for (const loop of loops) {
+    if (loop.level > level || loop.level <= lower) continue
+    if (!t.relevantDims[loop.dim]) continue
+    let bound = loop.bound
+    if (!preTile && !seenDim.has(loop.dim)) {
+      // No pre-tiling: the innermost loop of each dim also spans the child's tile.
+      seenDim.add(loop.dim)
+      bound *= lower >= 0 ? (child?.dense.dimSpans[loop.dim] ?? 1) : 1
+    }
+    if (bound > 1) selected.push({ dim: loop.dim, bound })
+  }
+  const nRanks = format.ranks.length
+  const shapes = new Array<number>(nRanks).fill(1)
+  let first = 0
+  if (preTile) {
+    const childRanks = child!.ranks
+    if (childRanks.length > nRanks) {
+      return tooManyRanks(levelName, t.name)
+    }
+    for (let r = 0; r < childRanks.length; r++) {
+      if (child!.format!.ranks[r]!.format !== format.ranks[r]!.format) {
+        return { ok: false, kind: 'format-ranks', level: levelName, reason: `couldn't map level ${levelName}: formats of ${t.name} do not match the child level's formats` }
+      }
+      shapes[r] = childRanks[r]!.fiberShape
+    }
+    first = childRanks.length
+  }
+  const free = nRanks - first
+  // Group loops into ranks (flattened ranks absorb adjacent loops of their dims).
+  const groups: number[] = []
+  const order = format.innerToOuter ? selected : [...selected].reverse()
+  const rankOrder: number[] = []
+  for (let i = 0; i < free; i++) rankOrder.push(format.innerToOuter ? first + i : nRanks - 1 - i)
+  let li = 0
+  for (const r of rankOrder) {
+    if (li >= order.length) break
+    const flat = format.ranks[r]!.flattenedDims
+    let shape = order[li]!.bound
+    li++
+    if (flat !== null && flat.includes(order[li - 1]!.dim)) {
+      while (li < order.length && flat.includes(order[li]!.dim)) {
+        shape *= order[li]!.bound
+        li++
+      }
+    }
+    shapes[r] = shape
+    groups.push(r)
+  }
+  if (li < order.length) return tooManyRanks(levelName, t.name)
+  void design
+  return shapes
+}
+
+const tooManyRanks = (levelName: string, tensor: string): Infeasible => ({
+  ok: false,
+  kind: 'format-ranks',
+  level: levelName,
+  reason: `couldn't map level ${levelName}: more compression ranks needed than supported in hardware. dataspace name: ${tensor}`,
+})
+
+/** Expected metadata/payload units per rank of one tile (Sparseloop format models, §2). */
+const rankOccupancies = (
+  state: TileState,
+  shapes: readonly number[],
+  cpCeil: boolean,
+): RankOccupancy[] => {
+  const format = state.format!
+  const t = state.tensor
+  const n = shapes.length
+  const out: RankOccupancy[] = new Array(n)
+  let fibers = 1
+  let curTile = shapes.reduce((a, b) => a * b, 1)
+  for (let r = n - 1; r >= 0; r--) {
+    const S = shapes[r]!
+    const nextTile = curTile / S
+    const rank = format.ranks[r]!
+    let md = 0
+    let pl = 0
+    if (S > 1 || (r === 0 && format.innerToOuter) || (r === n - 1 && n === 1)) {
+      const peCur = probEmpty(t, curTile)
+      const peNext = probEmpty(t, nextTile)
+      const nf = fibers * (1 - peCur)
+      const nnzPerFiber = S * (1 - peNext)
+      switch (rank.format) {
+        case 'UOP':
+          pl = nf * (S + 1)
+          break
+        case 'CP':
+          md = nf * (cpCeil ? Math.ceil(nnzPerFiber - 1e-9) : nnzPerFiber)
+          pl = md
+          break
+        case 'RLE':
+          md = nf * nnzPerFiber
+          pl = md
+          break
+        case 'B':
+          md = nf * S
+          pl = nf * Math.ceil(nnzPerFiber - 1e-9)
+          break
+        case 'UB':
+          md = fibers * S
+          pl = fibers * S
+          break
+        default:
+          md = 0
+          pl = 0
+      }
+    }
+    out[r] = { fiberShape: S, metadataUnits: md, payloadUnits: pl, metadataWordBits: rank.metadataWordBits, payloadWordBits: rank.payloadWordBits }
+    fibers *= S
+    curTile = nextTile
+  }
+  // The innermost non-empty rank's payload is the data itself.
+  for (let r = 0; r < n; r++) {
+    const o = out[r]!
+    if (o.metadataUnits > 0 || o.payloadUnits > 0) {
+      out[r] = { ...o, payloadUnits: 0 }
+      break
+    }
+  }
+  return out
+}
+
+const mdPerAccess = (state: TileState, count: number): number[][] =>
+  state.ranks.map((r) => [
+    Math.ceil((r.metadataUnits * count) / state.dense.tileSize - 1e-9),
+    Math.ceil((r.payloadUnits * count) / state.dense.tileSize - 1e-9),
+  ])
+
+const moveFraction = (split: Split, p: number, kind: 'gated' | 'skipped', ceil: boolean): void => {
+  if (p <= 0) return
+  const raw = split.actual * p
+  const delta = Math.min(split.actual, ceil ? Math.ceil(raw - 1e-9) : Math.floor(raw + 1e-9))
+  split.actual -= delta
+  split[kind] += delta
+}
+
+const moveMetadata = (
+  md: { actual: number[][]; gated: number[][]; skipped: number[][] },
+  p: number,
+  kind: 'gated' | 'skipped',
+): void => {
+  if (p <= 0) return
+  md.actual.forEach((pair, r) => {
+    pair.forEach((value, k) => {
+      const delta = Math.floor(value * p + 1e-9)
+      pair[k] = value - delta
+      md[kind][r]![k] = (md[kind][r]![k] ?? 0) + delta
+    })
+  })
+}
+
+const compressSplit = (split: Split, density: number): void => {
+  const removed = Math.floor(split.actual * (1 - density) + 1e-9)
+  split.actual -= removed
+}
+
+/** Evaluates one mapping of a prepared design. */
+export const evaluatePrepared = (
+  design: PreparedDesign,
+  mapping: MappingSpec,
+  options: SparseloopModelOptions = {},
+): CostReport => {
+  const nest = buildNest(design, mapping)
+  if (!nest.ok) return invalid(nest)
+  const { loops } = nest
+  const nLevels = design.levels.length
+  const dims = design.dims.length
+  const compute = design.arch.compute
+  const cpCeil = options.cpCeilPerFiber ?? true
+
+  // ------------------------------------------------------------ fan-out
+  let spatialTotal = 1
+  let spatialX = 1
+  for (const loop of loops) {
+    if (loop.spatial) {
+      spatialTotal *= loop.bound
+      if (loop.axisX) spatialX *= loop.bound
+    }
+  }
+  // Spatial skipping shrinks the fan-out a level needs (max non-zeros per spatial fiber).
+  const spatialShrink = new Array<number>(nLevels).fill(1)
+  const spatialShrinkAvg = new Array<number>(nLevels).fill(1)
+  for (const level of design.levels) {
+    for (const saf of level.safs) {
+      if (saf.kind !== 'skipping-spatial') continue
+      for (const option of saf.options) {
+        for (const c of option.conditionOn) {
+          const cond = design.tensors[c]!
+          let fiber = 1
+          for (const loop of loops) if (loop.spatial && loop.level === level.index && cond.relevantDims[loop.dim]) fiber *= loop.bound
+          if (fiber <= 1) continue
+          const maxShrink = maxOccupancy(cond, fiber) / fiber
+          const avgShrink = expectedDensity(cond, fiber)
+          spatialShrink[level.index] = Math.min(spatialShrink[level.index]!, maxShrink)
+          spatialShrinkAvg[level.index] = Math.min(spatialShrinkAvg[level.index]!, avgShrink)
+        }
+      }
+    }
+  }
+  for (let level = 0; level < nLevels; level++) {
+    const spec = design.levels[level]!.spec
+    const childInstances = level === 0 ? compute.instances : design.levels[level - 1]!.spec.instances
+    const childMeshX = level === 0 ? compute.meshX : design.levels[level - 1]!.spec.meshX
+    const fanX = Math.max(1, Math.floor(childMeshX / Math.max(1, spec.meshX)))
+    const fanTotal = Math.max(1, Math.floor(childInstances / Math.max(1, spec.instances)))
+    const fanY = Math.max(1, Math.floor(fanTotal / fanX))
+    const childName = level === 0 ? compute.name : design.levels[level - 1]!.spec.name
+    const fx = nest.fanoutX[level]!
+    const fy = nest.fanoutY[level]!
+    const shrink = spatialShrink[level]!
+    const needX = shrink < 1 ? Math.ceil(fx * shrink - 1e-9) : fx
+    const needY = shrink < 1 && fx * shrink < 1 ? Math.ceil(fy * shrink - 1e-9) : fy
+    if (needX > fanX) {
+      return invalid({ ok: false, kind: 'fanout', level: childName, reason: `couldn't map level ${childName}: Required fanoutX ${needX} does not meet hardware constraint ${fanX}` })
+    }
+    if (needY > fanY) {
+      return invalid({ ok: false, kind: 'fanout', level: childName, reason: `couldn't map level ${childName}: Required fanoutY ${needY} does not meet hardware constraint ${fanY}` })
+    }
+  }
+  let shrinkAll = 1
+  for (const s of spatialShrink) shrinkAll *= s
+  const maxMacs = Math.round(spatialTotal * shrinkAll)
+  if (maxMacs > compute.instances) {
+    return invalid({ ok: false, kind: 'fanout', level: compute.name, reason: `couldn't map level ${compute.name}: mapped max Arithmetic instances ${maxMacs} exceeds hardware instances ${compute.instances}` })
+  }
+  if (spatialX > compute.meshX && spatialShrink.every((s) => s === 1)) {
+    return invalid({ ok: false, kind: 'fanout', level: compute.name, reason: `couldn't map level ${compute.name}: mapped max Arithmetic X expansion ${spatialX} exceeds hardware instances ${compute.meshX}` })
+  }
+
+  // ------------------------------------------------------------ dense analysis
+  const states: (TileState | null)[][] = design.levels.map(() => design.tensors.map(() => null))
+  const perTensor: TileState[][] = []
+  for (const tensor of design.tensors) {
+    const keptLevels: number[] = []
+    for (let level = 0; level < nLevels; level++) if (nest.kept[level]![tensor.index]) keptLevels.push(level)
+    const tiles = analyzeTensor(loops, { ranks: tensor.ranks, readWrite: tensor.readWrite, keptLevels }, dims)
+    const list: TileState[] = tiles.map((dense) => {
+      const format = design.levels[dense.level]!.formats[tensor.index] ?? null
+      const compressed = format !== null && format.ranks.some((r) => COMPRESSED.has(r.format))
+      const st: TileState = {
+        tensor,
+        dense,
+        format,
+        compressed,
+        ranks: [],
+        density: 1,
+        instances: dense.instances,
+        reads: { actual: dense.reads, gated: 0, skipped: 0 },
+        fills: { actual: dense.fills, gated: 0, skipped: 0 },
+        updates: { actual: dense.updates, gated: 0, skipped: 0 },
+        mdReads: { actual: [], gated: [], skipped: [] },
+        mdFills: { actual: [], gated: [], skipped: [] },
+        mdUpdates: { actual: [], gated: [], skipped: [] },
+        decompressions: 0,
+        compressions: 0,
+      }
+      states[dense.level]![tensor.index] = st
+      return st
+    })
+    perTensor.push(list)
+  }
+
+  // ------------------------------------------------------------ formats, occupancy, capacity
+  for (const list of perTensor) {
+    for (let i = 0; i < list.length; i++) {
+      const st = list[i]!
+      const levelName = design.levels[st.dense.level]!.spec.name
+      const tensor = st.tensor
+      const parent = i + 1 < list.length ? list[i + 1]! : null
+      // Empty tiles are not transferred from a parent that has metadata.
+      let density = expectedDensity(tensor, st.dense.tileSize)
+      if (parent !== null && parent.format !== null) {
+        const pe = probEmpty(tensor, st.dense.tileSize)
+        if (pe > 0 && pe < 1) {
+          st.instances *= 1 - pe
+          density = density / (1 - pe)
+        }
+      }
+      st.density = Math.min(1, density)
+      if (st.format !== null) {
+        const shapes = assignRanks(design, loops, st, i > 0 ? list[i - 1]! : null, levelName)
+        if (!Array.isArray(shapes)) return invalid(shapes)
+        st.ranks = rankOccupancies(st, shapes, cpCeil)
+      }
+    }
+  }
+  for (let level = 0; level < nLevels; level++) {
+    const spec = design.levels[level]!.spec
+    let words = 0
+    let mdBits = 0
+    for (const st of states[level]!) {
+      if (st === null) continue
+      const occ = st.compressed ? maxOccupancy(st.tensor, st.dense.tileSize) : st.dense.tileSize
+      words += occ
+      for (const r of st.ranks) mdBits += r.metadataUnits * r.metadataWordBits + r.payloadUnits * r.payloadWordBits
+    }
+    if (spec.capacityWords !== null && words > spec.capacityWords * spec.multipleBuffering + 1e-9) {
+      return invalid({ ok: false, kind: 'capacity', level: spec.name, reason: `couldn't map level ${spec.name}: mapped tile size ${Math.ceil(words)} exceeds buffer capacity ${spec.capacityWords}` })
+    }
+    const mdCapacity =
+      spec.metadataStorageDepth !== null && spec.metadataStorageWidthBits !== null && spec.metadataStorageDepth > 0
+        ? spec.metadataStorageDepth * spec.metadataStorageWidthBits
+        : null
+    if (mdCapacity !== null && mdBits > mdCapacity + 1e-9) {
+      return invalid({ ok: false, kind: 'metadata-capacity', level: spec.name, reason: `couldn't map level ${spec.name}: mapped metadata tile size ${Math.ceil(mdBits)} exceeds metadata buffer capacity ${mdCapacity}` })
+    }
+  }
+
+  // ------------------------------------------------------------ metadata accesses, compression
+  for (const list of perTensor) {
+    for (let i = 0; i < list.length; i++) {
+      const st = list[i]!
+      if (st.format !== null) {
+        st.mdReads.actual = mdPerAccess(st, st.dense.reads)
+        st.mdFills.actual = mdPerAccess(st, st.dense.fills)
+        st.mdUpdates.actual = mdPerAccess(st, st.dense.updates)
+        const zeros = () => st.ranks.map(() => [0, 0])
+        st.mdReads.gated = zeros()
+        st.mdReads.skipped = zeros()
+        st.mdFills.gated = zeros()
+        st.mdFills.skipped = zeros()
+        st.mdUpdates.gated = zeros()
+        st.mdUpdates.skipped = zeros()
+      }
+      if (st.compressed) {
+        compressSplit(st.reads, st.density)
+        compressSplit(st.fills, st.density)
+        compressSplit(st.updates, st.density)
+      }
+      const parent = i + 1 < list.length ? list[i + 1]! : null
+      if (parent !== null && parent.compressed && !st.compressed) {
+        st.decompressions = st.fills.actual
+        if (st.tensor.readWrite) parent.compressions = parent.updates.actual
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ gating / skipping
+  let computeScale = 1
+  const conditioned: number[] = design.tensors.map(() => 1)
+  for (const level of design.levels) {
+    for (const saf of level.safs) {
+      if (saf.kind === 'skipping-spatial') continue
+      const kind = saf.kind === 'gating' ? 'gated' : 'skipped'
+      // Among alternatives, Sparseloop keeps the most beneficial; with one option it is that one.
+      let best: { target: number; p: number } | null = null
+      for (const option of saf.options) {
+        const st = states[level.index]![option.target]
+        if (st === null || st === undefined) continue
+        let keep = 1
+        for (const c of option.conditionOn) {
+          const cond = design.tensors[c]!
+          const tile = conditionTile(loops, st, cond)
+          keep *= 1 - probEmpty(cond, tile)
+        }
+        const p = 1 - keep
+        if (best === null || p > best.p) best = { target: option.target, p }
+      }
+      if (best === null || best.p <= 0) continue
+      const list = perTensor[best.target]!
+      const at = list.findIndex((s) => s.dense.level === level.index)
+      const st = list[at]!
+      moveFraction(st.reads, best.p, kind, st.tensor.readWrite)
+      moveFraction(st.updates, best.p, kind, false)
+      moveMetadata(st.mdReads, best.p, kind)
+      moveMetadata(st.mdUpdates, best.p, kind)
+      // Inner levels only ever see what survives the SAF.
+      for (let j = 0; j < at; j++) {
+        const inner = list[j]!
+        for (const split of [inner.reads, inner.fills, inner.updates]) moveFraction(split, best.p, kind, false)
+        moveMetadata(inner.mdReads, best.p, kind)
+        moveMetadata(inner.mdFills, best.p, kind)
+        moveMetadata(inner.mdUpdates, best.p, kind)
+      }
+      if (at === 0 && !st.tensor.readWrite) {
+        computeScale *= 1 - best.p
+        conditioned[best.target] = (conditioned[best.target] ?? 1) * (1 - best.p)
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ computes
+  let temporal = 1
+  for (const loop of loops) if (!loop.spatial) temporal *= loop.bound
+  let macAvg = spatialTotal
+  for (const s of spatialShrinkAvg) macAvg *= s
+  const algorithmic = temporal * spatialTotal
+  const afterStorage = temporal * macAvg * computeScale
+  let randomComputes = afterStorage
+  let gatedComputes = 0
+  let skippedComputes = 0
+  if (design.computeGating || design.computeSkipping) {
+    const operands = design.tensors.filter((t) => !t.readWrite)
+    if (operands.length === 2) {
+      const probs = operands.map((t) => {
+        const list = perTensor[t.index]!
+        const innermost = list[0]
+        let d = innermost !== undefined ? innermost.density : t.densityValue
+        // A storage SAF that already filtered on the other operand conditions this density.
+        const other = operands.find((o) => o !== t)!
+        const filtered = conditioned[other.index] ?? 1
+        if (filtered < 1) d = Math.min(1, d / 1)
+        const compressedInner = innermost !== undefined && innermost.compressed
+        return { enz: d, ez: compressedInner ? 0 : 1 - d, ne: compressedInner ? 1 - d : 0 }
+      })
+      const [a, b] = probs as [typeof probs[number], typeof probs[number]]
+      let pSkip = 0
+      let pGate = 0
+      const pairs: [number, 'ENZ' | 'EZ' | 'NE', number, 'ENZ' | 'EZ' | 'NE'][] = []
+      for (const [pa, sa] of [[a.enz, 'ENZ'], [a.ez, 'EZ'], [a.ne, 'NE']] as const) {
+        for (const [pb, sb] of [[b.enz, 'ENZ'], [b.ez, 'EZ'], [b.ne, 'NE']] as const) pairs.push([pa, sa, pb, sb])
+      }
+      for (const [pa, sa, pb, sb] of pairs) {
+        const p = pa * pb
+        if (p === 0 || (sa === 'ENZ' && sb === 'ENZ')) continue
+        const hasNE = sa === 'NE' || sb === 'NE'
+        if (hasNE && design.computeSkipping) pSkip += p
+        else if (design.computeGating) pGate += p
+      }
+      skippedComputes = Math.floor(afterStorage * pSkip + 1e-9)
+      gatedComputes = Math.floor(afterStorage * pGate + 1e-9)
+      randomComputes = afterStorage - skippedComputes - gatedComputes
+    }
+  }
+  const computeCycles = Math.ceil((randomComputes + gatedComputes) / Math.max(macAvg, 1e-12) - 1e-9)
+
+  // ------------------------------------------------------------ energy and cycles
+  const levelsOut: Record<string, LevelReport> = {}
+  const actionCounts: Record<string, Record<string, number>> = {}
+  const actionEnergies: Record<string, Record<string, number>> = {}
+  let totalEnergy = 0
+  let maxCycles = computeCycles
+  const vectorFallback = options.vectorWidthFallback ?? 'nearest-smaller'
+  for (let level = 0; level < nLevels; level++) {
+    const prepared = design.levels[level]!
+    const spec = prepared.spec
+    const tensorsOut: Record<string, TensorLevelReport> = {}
+    let levelEnergy = 0
+    let readDemand = 0
+    let writeDemand = 0
+    const counts: Record<string, number> = {}
+    for (const st of states[level]!) {
+      if (st === null) continue
+      const block = spec.blockSize
+      const vecFactor = vectorCoefficient(st, block, vectorFallback)
+      const dataVec = (scalar: number) => Math.ceil((scalar / block) * vecFactor - 1e-9)
+      const mdBitsOf = (pairs: number[][]) =>
+        pairs.reduce((acc, pair, r) => acc + (pair[0] ?? 0) * st.ranks[r]!.metadataWordBits + (pair[1] ?? 0) * st.ranks[r]!.payloadWordBits, 0)
+      const mdWidth = spec.metadataStorageWidthBits ?? 0
+      const mdVec = (pairs: number[][]) => (mdWidth > 0 ? Math.ceil(mdBitsOf(pairs) / mdWidth - 1e-9) : 0)
+      const perOp: Record<StorageOp, number> = {
+        random_read: dataVec(st.reads.actual),
+        random_fill: dataVec(st.fills.actual),
+        random_update: dataVec(st.updates.actual),
+        gated_read: dataVec(st.reads.gated),
+        gated_fill: dataVec(st.fills.gated),
+        gated_update: dataVec(st.updates.gated),
+        skipped_read: dataVec(st.reads.skipped),
+        skipped_fill: dataVec(st.fills.skipped),
+        skipped_update: dataVec(st.updates.skipped),
+        random_metadata_read: mdVec(st.mdReads.actual),
+        random_metadata_fill: mdVec(st.mdFills.actual),
+        random_metadata_update: mdVec(st.mdUpdates.actual),
+        gated_metadata_read: mdVec(st.mdReads.gated),
+        gated_metadata_fill: mdVec(st.mdFills.gated),
+        gated_metadata_update: mdVec(st.mdUpdates.gated),
+        skipped_metadata_read: mdVec(st.mdReads.skipped),
+        skipped_metadata_fill: mdVec(st.mdFills.skipped),
+        skipped_metadata_update: mdVec(st.mdUpdates.skipped),
+        decompression_count: st.decompressions,
+        compression_count: st.compressions,
+      }
+      let perInstance = 0
+      for (const op of STORAGE_OPS) {
+        const c = perOp[op] * st.instances
+        perInstance += perOp[op] * prepared.energies[op].energyPJ
+        counts[`${st.tensor.name}.${op}`] = c
+      }
+      const energy = perInstance * st.instances
+      levelEnergy += energy
+      const wordBits = spec.wordBits
+      const mdReadWords =
+        Math.ceil(mdBitsOf(st.mdReads.actual) / wordBits - 1e-9) + Math.ceil(mdBitsOf(st.mdReads.gated) / wordBits - 1e-9)
+      const mdWriteWords =
+        Math.ceil(mdBitsOf(st.mdFills.actual) / wordBits - 1e-9) +
+        Math.ceil(mdBitsOf(st.mdFills.gated) / wordBits - 1e-9) +
+        Math.ceil(mdBitsOf(st.mdUpdates.actual) / wordBits - 1e-9) +
+        Math.ceil(mdBitsOf(st.mdUpdates.gated) / wordBits - 1e-9)
+      readDemand += st.reads.actual + st.reads.gated + mdReadWords
+      writeDemand += st.fills.actual + st.fills.gated + st.updates.actual + st.updates.gated + mdWriteWords
+      const total = (s: Split): { actual: number; gated: number; skipped: number } => ({
+        actual: s.actual * st.instances,
+        gated: s.gated * st.instances,
+        skipped: s.skipped * st.instances,
+      })
+      tensorsOut[st.tensor.name] = {
+        reads: total(st.reads),
+        fills: total(st.fills),
+        updates: total(st.updates),
+        metadataReads: st.mdReads.actual.reduce((a, p) => a + (p[0] ?? 0), 0) * st.instances,
+        energyPJ: energy,
+      }
+    }
+    // Bandwidth throttling (buffer.cpp ComputePerformance), per instance.
+    const rd = computeCycles > 0 ? readDemand / computeCycles : 0
+    const wr = computeCycles > 0 ? writeDemand / computeCycles : 0
+    let slowdown = 1
+    const rbw = spec.readBandwidthWordsPerCycle
+    const wbw = spec.writeBandwidthWordsPerCycle
+    const sbw = spec.sharedBandwidthWordsPerCycle
+    if (rbw !== null && rd > 0) slowdown = Math.min(slowdown, rbw / rd)
+    if (wbw !== null && wr > 0) slowdown = Math.min(slowdown, wbw / wr)
+    if (sbw !== null && rd + wr > 0) slowdown = Math.min(slowdown, sbw / (rd + wr))
+    const cycles = slowdown > 0 ? Math.ceil(computeCycles / slowdown - 1e-6) : computeCycles
+    maxCycles = Math.max(maxCycles, cycles)
+    totalEnergy += levelEnergy
+    levelsOut[spec.name] = { kind: 'storage', energyPJ: levelEnergy, cycles, tensors: tensorsOut }
+    actionCounts[spec.name] = counts
+    actionEnergies[spec.name] = Object.fromEntries(STORAGE_OPS.map((op) => [op, prepared.energies[op].energyPJ]))
+  }
+  const ce = design.computeEnergies
+  const computeEnergy =
+    randomComputes * ce.random_compute.energyPJ +
+    gatedComputes * ce.gated_compute.energyPJ +
+    skippedComputes * ce.skipped_compute.energyPJ
+  totalEnergy += computeEnergy
+  levelsOut[compute.name] = { kind: 'compute', energyPJ: computeEnergy, cycles: computeCycles, tensors: {} }
+  actionCounts[compute.name] = { random_compute: randomComputes, gated_compute: gatedComputes, skipped_compute: skippedComputes }
+  actionEnergies[compute.name] = Object.fromEntries(COMPUTE_OPS.map((op) => [op, ce[op].energyPJ]))
+  void dims
+  return {
+    valid: true,
+    cycles: maxCycles,
+    energyPJ: totalEnergy,
+    computes: { actual: randomComputes, gated: gatedComputes, skipped: skippedComputes },
+    levels: levelsOut,
+    details: {
+      algorithmicComputes: algorithmic,
+      utilizedComputeInstances: macAvg,
+      actionCounts,
+      actionEnergiesPJ: actionEnergies,
+    },
+  }
+}
+
+/** C's tile that one access of the SAF's target corresponds to (§6 granularity). */
+const conditionTile = (loops: readonly NestLoop[], target: TileState, cond: PreparedTensor): number => {
+  const child = target.dense.childLevel
+  if (child < 0) return 1
+  const spans: number[] = cond.relevantDims.map(() => 1)
+  for (const loop of loops) if (loop.level <= child && cond.relevantDims[loop.dim]) spans[loop.dim] = spans[loop.dim]! * loop.bound
+  return cond.ranks.reduce((acc, rank) => {
+    if (rank.terms.length === 1) return acc * (spans[rank.terms[0]!.dim] ?? 1)
+    return acc * rank.terms.reduce((e, t) => e + t.coefficient * ((spans[t.dim] ?? 1) - 1), 1)
+  }, 1)
+}
+
+/**
+ * Sparseloop's statistical correction of vector accesses for compressed tiles
+ * (`VectorWidthCoefficientTable`): Σ_k P(k)·ceil(k/block) / (shape·d/block).
+ */
+const vectorCoefficient = (st: TileState, block: number, fallback: 'nearest-smaller' | 'exact'): number => {
+  if (!st.compressed || block <= 1 || st.density >= 1) return 1
+  let key = block
+  if (fallback === 'nearest-smaller') {
+    const smaller = VECTOR_TABLE_KEYS.filter((k) => k <= block)
+    key = smaller.length > 0 ? smaller[smaller.length - 1]! : block
+  }
+  const dist = st.tensor.density.distribution?.({ shape: st.tensor.ranks.map((_, i) => (i === 0 ? st.dense.tileSize : 1)) })
+  if (dist === undefined) return 1
+  let expectedVectors = 0
+  let expected = 0
+  dist.occupancies.forEach((k, i) => {
+    const p = dist.probabilities[i] ?? 0
+    expectedVectors += p * Math.ceil(k / key)
+    expected += p * k
+  })
+  if (expected <= 0) return 1
+  return expectedVectors / (expected / key)
+}
+
+const invalid = (x: Infeasible): CostReport => ({
+  valid: false,
+  reason: x.reason,
+  kind: x.kind,
+  ...(x.level !== undefined ? { level: x.level } : {}),
+})
+
+export { zeroSplit }

@@ -1,0 +1,101 @@
+// Mapping → flattened loop nest and keep/bypass table for the Sparseloop model, with the
+// feasibility checks that do not need tile sizes (factor products, fan-out).
+import type { MappingSpec } from '@snipsnap/core'
+import type { NestLoop } from './nest'
+import type { PreparedDesign } from './prepare'
+
+export interface Infeasible {
+  readonly ok: false
+  readonly kind: string
+  readonly reason: string
+  readonly level?: string
+}
+
+export interface MappedNest {
+  readonly ok: true
+  /** Innermost first: per storage level its spatial loops (inner→outer), then its temporal loops. */
+  readonly loops: readonly NestLoop[]
+  /** kept[level][tensor]. */
+  readonly kept: readonly (readonly boolean[])[]
+  /** Spatial fan-out below each storage level, per axis. */
+  readonly fanoutX: readonly number[]
+  readonly fanoutY: readonly number[]
+}
+
+/** Orders `dims` by `permutation` (innermost first); dims missing from it go innermost. */
+const orderDims = (dims: readonly string[], permutation: readonly string[]): string[] => {
+  const listed = permutation.filter((d) => dims.includes(d))
+  const missing = dims.filter((d) => !listed.includes(d))
+  return [...missing, ...listed]
+}
+
+/** Builds the loop nest of a mapping; infeasible mappings come back as values. */
+export const buildNest = (design: PreparedDesign, mapping: MappingSpec): MappedNest | Infeasible => {
+  const nLevels = design.levels.length
+  const byLevel = new Map<number, MappingSpec['levels'][number]>()
+  for (const entry of mapping.levels) {
+    const index = design.levelIndex[entry.target]
+    if (index === undefined) {
+      return { ok: false, kind: 'unsupported', reason: `mapping targets unknown level "${entry.target}"` }
+    }
+    byLevel.set(index, entry)
+  }
+  const loops: NestLoop[] = []
+  const kept: boolean[][] = []
+  const fanoutX: number[] = []
+  const fanoutY: number[] = []
+  const products = design.dims.map(() => 1)
+  for (let level = 0; level < nLevels; level++) {
+    const entry = byLevel.get(level)
+    const keepRow = design.tensors.map((t) => {
+      if (entry === undefined) return true
+      if (entry.bypass.includes(t.name)) return false
+      return true
+    })
+    kept.push(keepRow)
+    let fx = 1
+    let fy = 1
+    if (entry !== undefined) {
+      const spatialOrder = orderDims(design.dims, entry.spatialPermutation)
+      // The first `split` dims of the written permutation are on X; missing dims are trivial.
+      const written = entry.spatialPermutation.filter((d) => design.dims.includes(d))
+      for (const dim of spatialOrder) {
+        const bound = entry.spatialFactors[dim] ?? 1
+        const pos = written.indexOf(dim)
+        const axisX = pos === -1 ? true : pos < entry.spatialSplit
+        const d = design.dimIndex[dim]!
+        if (bound > 1) {
+          if (axisX) fx *= bound
+          else fy *= bound
+        }
+        loops.push({ dim: d, bound, spatial: true, level, axisX })
+        products[d] = products[d]! * bound
+      }
+      for (const dim of orderDims(design.dims, entry.temporalPermutation)) {
+        const bound = entry.temporalFactors[dim] ?? 1
+        const d = design.dimIndex[dim]!
+        loops.push({ dim: d, bound, spatial: false, level, axisX: true })
+        products[d] = products[d]! * bound
+      }
+    } else {
+      for (let d = 0; d < design.dims.length; d++) loops.push({ dim: d, bound: 1, spatial: false, level, axisX: true })
+    }
+    fanoutX.push(fx)
+    fanoutY.push(fy)
+  }
+  for (let d = 0; d < design.dims.length; d++) {
+    if (products[d] !== design.bounds[d]) {
+      return {
+        ok: false,
+        kind: 'factors',
+        reason: `factors of ${design.dims[d]} multiply to ${products[d]}, not the bound ${design.bounds[d]}`,
+      }
+    }
+  }
+  for (const loop of loops) {
+    if (!Number.isInteger(loop.bound) || loop.bound < 1) {
+      return { ok: false, kind: 'factors', reason: `loop bound ${loop.bound} of ${design.dims[loop.dim]} is not a positive integer` }
+    }
+  }
+  return { ok: true, loops, kept, fanoutX, fanoutY }
+}

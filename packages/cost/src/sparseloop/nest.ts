@@ -1,0 +1,186 @@
+// Dense nest analysis (Timeloop's loop-analysis, closed form): from a mapping, the loop nest,
+// and for every tensor and every level keeping it the tile, the partition, and per-instance
+// fills, reads and updates including spatial multicast and reduction. Tiles are boxes in tensor
+// coordinates, so the refill volume of each loop transition is a closed form and the whole
+// analysis is O(loops² × ranks) per tensor instead of Timeloop's walk over loop iterations.
+
+/** One loop of the flattened nest. */
+export interface NestLoop {
+  readonly dim: number
+  readonly bound: number
+  readonly spatial: boolean
+  /** Storage level (0 = innermost storage level) this loop belongs to. */
+  readonly level: number
+  /** For spatial loops: true on the X axis. */
+  readonly axisX: boolean
+}
+
+/** A tensor rank's projection: Σ coefficient × dim. */
+export interface RankProjection {
+  readonly terms: readonly { readonly dim: number; readonly coefficient: number }[]
+}
+
+/** Per-instance dense counts of one tensor at one level keeping it. */
+export interface DenseTile {
+  readonly level: number
+  /** Child keeping level, or -1 when the child is the compute level. */
+  readonly childLevel: number
+  /** Parent keeping level, or -1 when this is the outermost keeping level. */
+  readonly parentLevel: number
+  readonly tileSize: number
+  /** Span of every problem dim covered by the tile (product of loop bounds at or below). */
+  readonly dimSpans: readonly number[]
+  readonly partitionSize: number
+  readonly reads: number
+  readonly fills: number
+  readonly updates: number
+  /** Instances of this level that hold the tensor (product of spatial loops above). */
+  readonly instances: number
+  readonly instancesX: number
+  readonly instancesY: number
+}
+
+const spansOf = (loops: readonly NestLoop[], include: (loop: NestLoop, index: number) => boolean, dims: number) => {
+  const spans = new Array<number>(dims).fill(1)
+  loops.forEach((loop, index) => {
+    if (include(loop, index)) spans[loop.dim] = (spans[loop.dim] ?? 1) * loop.bound
+  })
+  return spans
+}
+
+/** Extent per rank of a footprint whose dims cover `spans` points. */
+const extentsOf = (ranks: readonly RankProjection[], spans: readonly number[]): number[] =>
+  ranks.map((rank) => {
+    if (rank.terms.length === 1) return spans[rank.terms[0]!.dim] ?? 1
+    let extent = 1
+    for (const term of rank.terms) extent += term.coefficient * ((spans[term.dim] ?? 1) - 1)
+    return extent
+  })
+
+const product = (values: readonly number[]): number => values.reduce((a, b) => a * b, 1)
+
+/**
+ * Total data moved into a footprint over a sequence of temporal loops: the first tile plus,
+ * for each loop transition, the part of the new tile not in the previous one.
+ * `inside[i]` marks loops covered by the footprint; `iterating[i]` the loops that advance it.
+ */
+const deltaSum = (
+  loops: readonly NestLoop[],
+  ranks: readonly RankProjection[],
+  inside: readonly boolean[],
+  iterating: readonly boolean[],
+  dims: number,
+): number => {
+  const spans = spansOf(loops, (_, i) => inside[i] === true, dims)
+  const extents = extentsOf(ranks, spans)
+  const size = product(extents)
+  let total = size
+  const n = loops.length
+  // stride[i]: points of loop i's dim covered by all loops inner to i (any kind).
+  const stride = new Array<number>(n)
+  const running = new Array<number>(dims).fill(1)
+  for (let i = 0; i < n; i++) {
+    const loop = loops[i]!
+    stride[i] = running[loop.dim]!
+    running[loop.dim] = running[loop.dim]! * loop.bound
+  }
+  for (let j = 0; j < n; j++) {
+    const lj = loops[j]!
+    if (iterating[j] !== true || lj.bound === 1) continue
+    let outer = 1
+    for (let k = j + 1; k < n; k++) if (iterating[k] === true) outer *= loops[k]!.bound
+    const count = (lj.bound - 1) * outer
+    let overlap = 1
+    for (let r = 0; r < ranks.length; r++) {
+      const rank = ranks[r]!
+      let shift = 0
+      for (const term of rank.terms) {
+        let s = 0
+        if (lj.dim === term.dim) s += stride[j]!
+        for (let k = 0; k < j; k++) {
+          const lk = loops[k]!
+          if (iterating[k] === true && lk.dim === term.dim) s -= stride[k]! * (lk.bound - 1)
+        }
+        shift += term.coefficient * s
+      }
+      const ext = extents[r]!
+      const o = shift === 0 ? ext : rank.terms.length === 1 ? 0 : Math.max(0, ext - Math.abs(shift))
+      overlap *= o
+      if (overlap === 0) break
+    }
+    total += count * (size - overlap)
+  }
+  return total
+}
+
+/** Inputs of the dense analysis of one tensor. */
+export interface DenseTensorInput {
+  readonly ranks: readonly RankProjection[]
+  readonly readWrite: boolean
+  /** Keeping levels, innermost first. */
+  readonly keptLevels: readonly number[]
+}
+
+/**
+ * Dense per-level counts of one tensor (per instance), Timeloop semantics: reads of a level are
+ * what its children (or the MACs) need, counted once per multicast; read-write tensors turn the
+ * children's drains into updates and elide the first read of every element of the partition.
+ */
+export const analyzeTensor = (
+  loops: readonly NestLoop[],
+  tensor: DenseTensorInput,
+  dims: number,
+): DenseTile[] => {
+  const n = loops.length
+  const out: DenseTile[] = []
+  const kept = tensor.keptLevels
+  let temporalProduct = 1
+  for (const loop of loops) if (!loop.spatial) temporalProduct *= loop.bound
+  for (let idx = 0; idx < kept.length; idx++) {
+    const level = kept[idx]!
+    const child = idx > 0 ? kept[idx - 1]! : -1
+    const parent = idx + 1 < kept.length ? kept[idx + 1]! : -1
+    const tileInside = loops.map((l) => l.level <= level)
+    const dimSpans = spansOf(loops, (_, i) => tileInside[i] === true, dims)
+    const tileSize = product(extentsOf(tensor.ranks, dimSpans))
+    const partitionSpans = spansOf(loops, (l) => !(l.spatial && l.level > level), dims)
+    const partitionSize = product(extentsOf(tensor.ranks, partitionSpans))
+    const fills =
+      parent === -1
+        ? 0
+        : deltaSum(loops, tensor.ranks, tileInside, loops.map((l) => !l.spatial && l.level > level), dims)
+    let served: number
+    if (child === -1) {
+      const spatialSpans = spansOf(loops, (l) => l.spatial && l.level <= level, dims)
+      served = temporalProduct * product(extentsOf(tensor.ranks, spatialSpans))
+    } else {
+      const inside = loops.map((l) => l.level <= child || (l.spatial && l.level <= level))
+      const iterating = loops.map((l, i) => !l.spatial && inside[i] !== true)
+      served = deltaSum(loops, tensor.ranks, inside, iterating, dims)
+    }
+    let instancesX = 1
+    let instancesY = 1
+    for (let i = 0; i < n; i++) {
+      const l = loops[i]!
+      if (l.spatial && l.level > level) {
+        if (l.axisX) instancesX *= l.bound
+        else instancesY *= l.bound
+      }
+    }
+    out.push({
+      level,
+      childLevel: child,
+      parentLevel: parent,
+      tileSize,
+      dimSpans,
+      partitionSize,
+      reads: tensor.readWrite ? Math.max(0, served - partitionSize) : served,
+      fills,
+      updates: tensor.readWrite ? served : 0,
+      instances: instancesX * instancesY,
+      instancesX,
+      instancesY,
+    })
+  }
+  return out
+}
