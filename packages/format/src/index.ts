@@ -33,3 +33,12 @@ export {
 } from './codec'
 export { createUniformDensity, uniformDensityModel } from './density'
 export { createSizeEstimator, estimateFormatSize, type SizeEstimator } from './size-model'
+export {
+  countFormatSpace,
+  enumerateFormatSpace,
+  formatSpaceSizes,
+  LLAMA2_7B_WEIGHT_SHAPES,
+  type FormatSpaceOptions,
+  type FormatSpaceSize,
+} from './space'
+export { FORMAT_PRESETS, presetPattern, presetText, type FormatPreset } from './presets'
