@@ -8,3 +8,14 @@ export {
   type TimeloopSections,
   type TimeloopSource,
 } from './parse'
+export {
+  architectureToYaml,
+  areaTableToYaml,
+  energyTableToYaml,
+  mappingToYaml,
+  problemToYaml,
+  sparseOptimizationsToYaml,
+  writeTimeloopMapping,
+  writeTimeloopYaml,
+  type WriteTimeloopOptions,
+} from './write'
