@@ -1,5 +1,5 @@
-// Public API of @snipsnap/workloads: real-tensor readers and pruning (the workload zoo and the
-// sparsity presets are added beside them).
+// Public API of @snipsnap/workloads: real-tensor readers and pruning, the LLM/CNN workload zoo
+// (per-layer GEMMs) and the sparsity presets.
 export type { DenseTensor } from './tensor'
 export { numelOf } from './tensor'
 export { readTensors, detectTensorFormat, type ReadTensorsOptions, type TensorFileFormat } from './read-tensors'
@@ -18,3 +18,39 @@ export {
   type PruneNMOptions,
   type SparsityStats,
 } from './prune'
+export {
+  MODELS,
+  type ModelSpec,
+  type TransformerModelSpec,
+  type CnnModelSpec,
+  type TransformerHyperParams,
+  type TransformerFamily,
+  type ConvLayerSpec,
+} from './zoo'
+export {
+  listModels,
+  getModel,
+  buildWorkload,
+  gemmToProblem,
+  gemmMacs,
+  workloadMacs,
+  kvCacheBytesPerToken,
+  type BuildWorkloadOptions,
+  type Workload,
+  type GemmLayer,
+  type GemmTensorName,
+  type TensorRole,
+} from './workload'
+export {
+  SPARSITY_PRESETS,
+  listSparsityPresets,
+  getSparsityPreset,
+  defineSparsityPreset,
+  applySparsity,
+  measuredDensity,
+  type SparsityPreset,
+  type SparsityRule,
+  type LayerSparsity,
+  type MeasuredDensityOptions,
+  type Phase,
+} from './sparsity'
