@@ -51,4 +51,5 @@ export {
   DENSITY_MODEL_ALIASES,
   resolveDensityModelId,
 } from './registry'
+export { checkDensityLaws } from './laws'
 export type { DensityModelInput, FullDensityModelInstance } from './types'
