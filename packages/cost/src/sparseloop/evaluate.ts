@@ -38,6 +38,8 @@ interface TileState {
   readonly format: PreparedFormat | null
   readonly compressed: boolean
   ranks: RankOccupancy[]
+  /** P(tile empty) when only non-empty tiles are transferred here (else 0). */
+  emptyConditioned: number
   /** Expected density of the data inside a transferred tile. */
   density: number
   /** Average utilised instances (may be fractional after non-empty filtering). */
@@ -100,7 +102,7 @@ const assignRanks = (
   const t = state.tensor
   const level = state.dense.level
   const lower = state.dense.childLevel
-  const preTile = state.compressed && child !== null && child.dense.tileSize > 1 && child.format !== null
+  const preTile = state.compressed && child !== null && child.dense.tileSize > 1
   // Loops of this level and of bypassed levels below it, innermost first.
   const selected: { dim: number; bound: number }[] = []
   const seenDim = new Set<number>()
@@ -119,17 +121,19 @@ const assignRanks = (
   const shapes = new Array<number>(nRanks).fill(1)
   let first = 0
   if (preTile) {
-    const childRanks = child!.ranks
-    if (childRanks.length > nRanks) {
+    // The child's ranks become this level's inner ranks; an uncompressed child is one rank
+    // holding its whole tile (Sparseloop's uncompressed default).
+    const childShapes = child!.format !== null ? child!.ranks.map((r) => r.fiberShape) : [child!.dense.tileSize]
+    if (childShapes.length > nRanks) {
       return tooManyRanks(levelName, t.name)
     }
-    for (let r = 0; r < childRanks.length; r++) {
-      if (child!.format!.ranks[r]!.format !== format.ranks[r]!.format) {
+    for (let r = 0; r < childShapes.length; r++) {
+      if (child!.format !== null && child!.format.ranks[r]!.format !== format.ranks[r]!.format) {
         return { ok: false, kind: 'format-ranks', level: levelName, reason: `couldn't map level ${levelName}: formats of ${t.name} do not match the child level's formats` }
       }
-      shapes[r] = childRanks[r]!.fiberShape
+      shapes[r] = childShapes[r]!
     }
-    first = childRanks.length
+    first = childShapes.length
   }
   const free = nRanks - first
   // Group loops into ranks (flattened ranks absorb adjacent loops of their dims).
@@ -183,8 +187,11 @@ const rankOccupancies = (
     let md = 0
     let pl = 0
     if (S > 1 || (r === 0 && format.innerToOuter) || (r === n - 1 && n === 1)) {
-      const peCur = probEmpty(t, curTile)
-      const peNext = probEmpty(t, nextTile)
+      // Conditioned on the tile being non-empty when empty tiles are never transferred here.
+      const base = state.emptyConditioned
+      const cond = (pe: number) => (base > 0 ? Math.max(0, (pe - base) / (1 - base)) : pe)
+      const peCur = cond(probEmpty(t, curTile))
+      const peNext = cond(probEmpty(t, nextTile))
       const nf = fibers * (1 - peCur)
       const nnzPerFiber = S * (1 - peNext)
       switch (rank.format) {
@@ -340,7 +347,7 @@ export const evaluatePrepared = (
   for (const tensor of design.tensors) {
     const keptLevels: number[] = []
     for (let level = 0; level < nLevels; level++) if (nest.kept[level]![tensor.index]) keptLevels.push(level)
-    const tiles = analyzeTensor(loops, { ranks: tensor.ranks, readWrite: tensor.readWrite, keptLevels }, dims)
+    const tiles = analyzeTensor(loops, { ranks: tensor.ranks, readWrite: tensor.readWrite, relevant: tensor.relevantDims, keptLevels }, dims)
     const list: TileState[] = tiles.map((dense) => {
       const format = design.levels[dense.level]!.formats[tensor.index] ?? null
       const compressed = format !== null && format.ranks.some((r) => COMPRESSED.has(r.format))
@@ -350,6 +357,7 @@ export const evaluatePrepared = (
         format,
         compressed,
         ranks: [],
+        emptyConditioned: 0,
         density: 1,
         instances: dense.instances,
         reads: { actual: dense.reads, gated: 0, skipped: 0 },
@@ -380,6 +388,7 @@ export const evaluatePrepared = (
         const pe = probEmpty(tensor, st.dense.tileSize)
         if (pe > 0 && pe < 1) {
           st.instances *= 1 - pe
+          st.emptyConditioned = pe
           density = density / (1 - pe)
         }
       }
@@ -434,10 +443,15 @@ export const evaluatePrepared = (
         compressSplit(st.fills, st.density)
         compressSplit(st.updates, st.density)
       }
+    }
+    for (let i = 0; i < list.length; i++) {
+      const st = list[i]!
       const parent = i + 1 < list.length ? list[i + 1]! : null
       if (parent !== null && parent.compressed && !st.compressed) {
-        st.decompressions = st.fills.actual
-        if (st.tensor.readWrite) parent.compressions = parent.updates.actual
+        // The uncompressed child decompresses what the parent sends and compresses what it
+        // writes back (counted at the child, whose ERT holds the (de)compression actions).
+        st.decompressions = parent.reads.actual
+        if (st.tensor.readWrite) st.compressions = parent.updates.actual
       }
     }
   }

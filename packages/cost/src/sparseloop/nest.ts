@@ -117,6 +117,8 @@ const deltaSum = (
 export interface DenseTensorInput {
   readonly ranks: readonly RankProjection[]
   readonly readWrite: boolean
+  /** Dims projected by the tensor. */
+  readonly relevant: readonly boolean[]
   /** Keeping levels, innermost first. */
   readonly keptLevels: readonly number[]
 }
@@ -149,15 +151,20 @@ export const analyzeTensor = (
       parent === -1
         ? 0
         : deltaSum(loops, tensor.ranks, tileInside, loops.map((l) => !l.spatial && l.level > level), dims)
-    let served: number
-    if (child === -1) {
-      const spatialSpans = spansOf(loops, (l) => l.spatial && l.level <= level, dims)
-      served = temporalProduct * product(extentsOf(tensor.ranks, spatialSpans))
-    } else {
-      const inside = loops.map((l) => l.level <= child || (l.spatial && l.level <= level))
-      const iterating = loops.map((l, i) => !l.spatial && inside[i] !== true)
-      served = deltaSum(loops, tensor.ranks, inside, iterating, dims)
+    // Children ask for their own refills; the parent serves each distinct child tile once.
+    // Timeloop only merges requests of children whose tiles are identical (spatial loops over
+    // dims the tensor does not project), never partial sliding-window overlaps.
+    let relevantSpatial = 1
+    for (const loop of loops) {
+      if (loop.spatial && loop.level > child && loop.level <= level && tensor.relevant[loop.dim]) {
+        relevantSpatial *= loop.bound
+      }
     }
+    const childDemand =
+      child === -1
+        ? temporalProduct
+        : deltaSum(loops, tensor.ranks, loops.map((l) => l.level <= child), loops.map((l) => !l.spatial && l.level > child), dims)
+    const served = childDemand * relevantSpatial
     let instancesX = 1
     let instancesY = 1
     for (let i = 0; i < n; i++) {
