@@ -1,0 +1,469 @@
+// The cheap validity check: everything Timeloop/Sparseloop can reject before costing a mapping,
+// in O(levels × tensors × loops): constraint conformance, fan-out (dense, or Sparseloop's
+// density-aware spatial-skipping fan-out), data and metadata capacity, and format ranks (§3 of
+// sparseloop-model.md: a mapping with more non-trivial loops than a format has ranks fails).
+import type {
+  DensityModelInstance,
+  DimName,
+  LevelMappingSpec,
+  MappingSpec,
+  ProblemSpec,
+  TensorFormatSpec,
+  TensorName,
+} from '@snipsnap/core'
+import type { CheckResult, TileMetadataQuery } from '../types'
+import type { LevelInfo } from './arch'
+import { ruleOf, type LevelRules } from './constraints'
+import { dimsOf, product, tileShape, type Extents } from './tiles'
+
+/** Everything the checker needs, resolved once by createMapspace. */
+export interface CheckContext {
+  readonly problem: ProblemSpec
+  readonly levels: readonly LevelInfo[]
+  readonly rules: readonly LevelRules[]
+  readonly computeName: string
+  readonly computeMeshX: number
+  readonly computeMeshY: number
+  readonly computeInstances: number
+  readonly filterFanout: boolean
+  /** Format per `${levelIndex}/${tensor}`. */
+  readonly formats: ReadonlyMap<string, TensorFormatSpec>
+  readonly densities: ReadonlyMap<TensorName, DensityModelInstance>
+  /** skipping-spatial optimisations: level index (outermost first), target, condition-on tensors. */
+  readonly spatialSkips: readonly { readonly level: number; readonly target: TensorName; readonly conditionOn: readonly TensorName[] }[]
+  readonly tileMetadataBits: ((query: TileMetadataQuery) => number) | undefined
+}
+
+const COMPRESSED = new Set(['CP', 'B', 'RLE'])
+
+interface Loop {
+  readonly dim: DimName
+  readonly bound: number
+  /** Level index, outermost first. */
+  readonly level: number
+  readonly kind: 'temporal' | 'x' | 'y'
+}
+
+const fail = (kind: Exclude<CheckResult, { ok: true }>['kind'], level: string, reason: string): CheckResult => ({
+  ok: false,
+  kind,
+  level,
+  reason,
+})
+
+const factorOf = (factors: Readonly<Record<DimName, number>>, dim: DimName): number => factors[dim] ?? 1
+
+/** Loops of one level, innermost first: spatial (X then Y as split) then temporal. */
+const levelLoops = (lm: LevelMappingSpec, level: number, dims: readonly DimName[]): Loop[] => {
+  const out: Loop[] = []
+  const sp = [...lm.spatialPermutation, ...dims.filter((d) => !lm.spatialPermutation.includes(d))]
+  sp.forEach((dim, i) => {
+    const bound = factorOf(lm.spatialFactors, dim)
+    if (bound > 1) out.push({ dim, bound, level, kind: i < lm.spatialSplit ? 'x' : 'y' })
+  })
+  const tp = [...dims.filter((d) => !lm.temporalPermutation.includes(d)), ...lm.temporalPermutation]
+  for (const dim of tp) {
+    const bound = factorOf(lm.temporalFactors, dim)
+    if (bound > 1) out.push({ dim, bound, level, kind: 'temporal' })
+  }
+  return out
+}
+
+/** Creates `check(mapping)` for one resolved context. */
+export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => CheckResult) => {
+  const { problem, levels, rules } = ctx
+  const dims = problem.dimensions
+  const spaces = problem.dataSpaces
+  const dimSets = new Map(spaces.map((s) => [s.name, dimsOf(s)]))
+  const nLevels = levels.length
+
+  const checkStructure = (mapping: MappingSpec): CheckResult => {
+    if (mapping.levels.length !== nLevels) {
+      return fail('constraint', levels[0]?.name ?? '', `mapping has ${mapping.levels.length} levels, the architecture ${nLevels}`)
+    }
+    for (let i = 0; i < nLevels; i++) {
+      const lm = mapping.levels[i] as LevelMappingSpec
+      const info = levels[i] as LevelInfo
+      if (lm.target !== info.name) return fail('constraint', info.name, `level ${i} targets "${lm.target}", expected "${info.name}"`)
+      for (const [dim, f] of [...Object.entries(lm.temporalFactors), ...Object.entries(lm.spatialFactors)]) {
+        if (!dims.includes(dim)) return fail('constraint', info.name, `unknown dimension "${dim}"`)
+        if (!Number.isInteger(f) || f < 1) return fail('constraint', info.name, `factor ${dim}=${f} is not a positive integer`)
+      }
+    }
+    for (const dim of dims) {
+      let p = 1
+      for (const lm of mapping.levels) p *= factorOf(lm.temporalFactors, dim) * factorOf(lm.spatialFactors, dim)
+      if (p !== problem.bounds[dim]) {
+        return fail('constraint', levels[0]?.name ?? '', `factors of ${dim} multiply to ${p}, the bound is ${problem.bounds[dim]}`)
+      }
+    }
+    return { ok: true }
+  }
+
+  const checkRules = (mapping: MappingSpec): CheckResult => {
+    for (let i = 0; i < nLevels; i++) {
+      const lm = mapping.levels[i] as LevelMappingSpec
+      const r = rules[i] as LevelRules
+      const name = (levels[i] as LevelInfo).name
+      for (const [kind, map, factors] of [
+        ['temporal', r.temporalFactors, lm.temporalFactors],
+        ['spatial', r.spatialFactors, lm.spatialFactors],
+      ] as const) {
+        for (const [dim, rule] of map) {
+          const f = factorOf(factors, dim)
+          if (rule.exact !== null && f !== rule.exact) return fail('constraint', name, `${kind} ${dim}=${f}, constraint ${dim}=${rule.exact}`)
+          if (rule.max !== null && f > rule.max) return fail('constraint', name, `${kind} ${dim}=${f}, constraint ${dim}<=${rule.max}`)
+          if (rule.rest) {
+            for (let o = 0; o < i; o++) {
+              const ol = mapping.levels[o] as LevelMappingSpec
+              if (factorOf(ol.temporalFactors, dim) * factorOf(ol.spatialFactors, dim) !== 1) {
+                return fail('constraint', name, `${dim}=0 at ${name} leaves nothing for outer levels, but ${ol.target} has a ${dim} loop`)
+              }
+            }
+            if (kind === 'temporal' && factorOf(lm.spatialFactors, dim) !== 1) {
+              return fail('constraint', name, `${dim}=0 at ${name} leaves nothing for its spatial loop`)
+            }
+          }
+        }
+      }
+      if (r.temporalPermutation !== null) {
+        const loops = levelLoops(lm, i, dims).filter((l) => l.kind === 'temporal').map((l) => l.dim)
+        const fixed = r.temporalPermutation.filter((d) => factorOf(lm.temporalFactors, d) > 1)
+        if (fixed.some((d, k) => loops[k] !== d)) {
+          return fail('constraint', name, `temporal order ${loops.join('')} (innermost first) breaks the constrained order ${r.temporalPermutation.join('')}`)
+        }
+      }
+      if (r.split !== null || r.spatialPermutation !== null) {
+        const loops = levelLoops(lm, i, dims).filter((l) => l.kind !== 'temporal')
+        const perm = r.spatialPermutation ?? []
+        for (const l of loops) {
+          const at = perm.indexOf(l.dim)
+          if (r.split !== null && at >= 0 && (at < r.split) !== (l.kind === 'x')) {
+            return fail('constraint', name, `spatial ${l.dim} on ${l.kind.toUpperCase()}, the constrained split puts it on ${at < r.split ? 'X' : 'Y'}`)
+          }
+          if (r.split !== null && at < 0 && l.kind === 'x' && r.split <= perm.length) {
+            return fail('constraint', name, `spatial ${l.dim} on X, the constrained split leaves only the listed dims on X`)
+          }
+        }
+        const order = loops.map((l) => l.dim)
+        const fixed = perm.filter((d) => factorOf(lm.spatialFactors, d) > 1)
+        if (fixed.some((d, k) => order[k] !== d)) {
+          return fail('constraint', name, `spatial order ${order.join('')} breaks the constrained order ${perm.join('')}`)
+        }
+      }
+      for (const t of r.keep) if (lm.bypass.includes(t)) return fail('constraint', name, `${t} must be kept at ${name}`)
+      for (const t of r.bypass) {
+        if (lm.keep.includes(t) || !lm.bypass.includes(t)) return fail('constraint', name, `${t} must bypass ${name}`)
+      }
+    }
+    return { ok: true }
+  }
+
+  const kept = (mapping: MappingSpec, level: number, tensor: TensorName): boolean =>
+    !(mapping.levels[level] as LevelMappingSpec).bypass.includes(tensor)
+
+  const checkDenseFanout = (mapping: MappingSpec): CheckResult => {
+    let cumX = 1
+    let cumY = 1
+    for (let i = 0; i < nLevels; i++) {
+      const info = levels[i] as LevelInfo
+      const loops = levelLoops(mapping.levels[i] as LevelMappingSpec, i, dims)
+      let x = 1
+      let y = 1
+      for (const l of loops) {
+        if (l.kind === 'x') x *= l.bound
+        else if (l.kind === 'y') y *= l.bound
+      }
+      cumX *= x
+      cumY *= y
+      if (x > info.fanoutX || y > info.fanoutY || x * y > info.fanout) {
+        return fail('fanout', info.childName, `spatial loops at ${info.name} need ${x}×${y} (X×Y), its fan-out is ${info.fanoutX}×${info.fanoutY} (${info.fanout} instances)`)
+      }
+      const child = levels[i + 1]
+      const meshX = child ? child.spec.meshX : ctx.computeMeshX
+      const meshY = child ? child.spec.meshY : ctx.computeMeshY
+      const instances = child ? child.spec.instances : ctx.computeInstances
+      if (cumX > meshX || cumY > meshY || cumX * cumY > instances) {
+        return fail('fanout', info.childName, `mapped ${cumX}×${cumY} (X×Y) instances of ${info.childName}, it has ${meshX}×${meshY} (${instances})`)
+      }
+    }
+    return { ok: true }
+  }
+
+  // Sparseloop's spatial-skipping fan-out (sparse-analysis storage-gs-analyzer.cpp:
+  // InitializeSpatialInstances, CalculateSpatialOptimizationImpact,
+  // SummarizeAndPropagateSpatialCapacityReduction), reproduced step by step including its
+  // propagation order, because the verdicts must match Sparseloop's.
+  const checkSparseFanout = (mapping: MappingSpec): CheckResult => {
+    const S = nLevels
+    // Nest innermost first; storage index s is inner-first (s = S − 1 − i).
+    const perLevel: Loop[][] = []
+    for (let s = 0; s < S; s++) perLevel.push(levelLoops(mapping.levels[S - 1 - s] as LevelMappingSpec, S - 1 - s, dims))
+    const moldBefore = (s: number, k: number): Extents => {
+      const ext: Extents = {}
+      for (let t = 0; t < s; t++) for (const l of perLevel[t] as Loop[]) ext[l.dim] = (ext[l.dim] ?? 1) * l.bound
+      const own = perLevel[s] as Loop[]
+      for (let j = 0; j < k; j++) {
+        const l = own[j] as Loop
+        ext[l.dim] = (ext[l.dim] ?? 1) * l.bound
+      }
+      return ext
+    }
+    const keptAt = (tensor: TensorName, s: number): boolean => kept(mapping, S - 1 - s, tensor)
+    const hasMetadata = (tensor: TensorName, s: number): boolean => {
+      const f = ctx.formats.get(`${S - 1 - s}/${tensor}`)
+      return f !== undefined && f.ranks.length > 0
+    }
+    const maxElements = (tensor: TensorName, mold: Extents, dim: DimName, bound: number): number => {
+      const space = spaces.find((d) => d.name === tensor)
+      const density = ctx.densities.get(tensor)
+      if (space === undefined || density === undefined) return bound
+      const element = tileShape(space, mold, problem)
+      const fiber = tileShape(space, { ...mold, [dim]: (mold[dim] ?? 1) * bound }, problem)
+      const occupancy = density.maxOccupancy?.({ shape: fiber }) ?? Math.ceil(density.expectedOccupancy({ shape: fiber }))
+      const pEmpty = density.probabilityEmpty({ shape: element, constraint: { shape: fiber, occupancy } })
+      return Math.ceil((product(fiber) / product(element)) * (1 - pEmpty) - 1e-9)
+    }
+    // Dense expansions: arch level a (0 = compute, a ≥ 1 = storage a − 1) spans the spatial loops of storage ≥ a.
+    const denseX: number[] = new Array<number>(S + 1).fill(1)
+    const denseY: number[] = new Array<number>(S + 1).fill(1)
+    for (let a = S - 1; a >= 0; a--) {
+      let x = denseX[a + 1] as number
+      let y = denseY[a + 1] as number
+      for (const l of perLevel[a] as Loop[]) {
+        if (l.kind === 'x') x *= l.bound
+        else if (l.kind === 'y') y *= l.bound
+      }
+      denseX[a] = x
+      denseY[a] = y
+    }
+    const expX = new Map<TensorName, number[]>()
+    const expY = new Map<TensorName, number[]>()
+    const nestX = new Map<TensorName, number[]>()
+    const nestY = new Map<TensorName, number[]>()
+    const lastStorage = (tensor: TensorName, from: number, cap: number): number => {
+      let s = from
+      while (s < cap && !keptAt(tensor, s)) s++
+      return s
+    }
+    for (const space of spaces) {
+      const pv = space.name
+      const ex = [...denseX]
+      const ey = [...denseY]
+      const nx = denseX.slice(1)
+      const ny = denseY.slice(1)
+      const pvDims = dimSets.get(pv) as Set<DimName>
+      for (let s = 0; s < S; s++) {
+        const inLevel = lastStorage(pv, s, S - 1)
+        if (!hasMetadata(pv, inLevel)) continue
+        ;(perLevel[s] as Loop[]).forEach((l, k) => {
+          if (l.kind === 'temporal' || !pvDims.has(l.dim)) return
+          const mold = moldBefore(s, k)
+          const ratio = maxElements(pv, mold, l.dim, l.bound) / l.bound
+          if (l.kind === 'x') ex[s] = (ex[s] as number) * ratio
+          else ey[s] = (ey[s] as number) * ratio
+        })
+      }
+      for (let a = S; a >= 1; a--) {
+        const xr = (ex[a] as number) / (nx[a - 1] as number)
+        const yr = (ey[a] as number) / (ny[a - 1] as number)
+        if (xr !== 1 || yr !== 1) {
+          nx[a - 1] = ex[a] as number
+          ny[a - 1] = ey[a] as number
+          for (let inner = a - 1; inner >= 0; inner--) {
+            ex[inner] = (ex[inner] as number) * xr
+            ey[inner] = (ey[inner] as number) * yr
+          }
+        }
+      }
+      expX.set(pv, ex)
+      expY.set(pv, ey)
+      nestX.set(pv, nx)
+      nestY.set(pv, ny)
+    }
+    for (const skip of ctx.spatialSkips) {
+      const sL = S - 1 - skip.level
+      const ex = expX.get(skip.target)
+      const ey = expY.get(skip.target)
+      const targetDims = dimSets.get(skip.target)
+      if (ex === undefined || ey === undefined || targetDims === undefined) continue
+      let child = -1
+      for (let s = sL - 1; s >= 0; s--) {
+        if (keptAt(skip.target, s)) {
+          child = s
+          break
+        }
+      }
+      for (const cond of skip.conditionOn) {
+        const condDims = dimSets.get(cond)
+        if (condDims === undefined) continue
+        let condIn = sL
+        while (condIn < S && !keptAt(cond, condIn)) condIn++
+        if (condIn === S || !hasMetadata(cond, condIn)) continue
+        ;(perLevel[sL] as Loop[]).forEach((l, k) => {
+          if (l.kind === 'temporal' || !condDims.has(l.dim)) return
+          const mold = moldBefore(sL, k)
+          if (child !== -1 && targetDims.has(l.dim)) {
+            // The target tile stays put across outer temporal loops that do not index it.
+            const targetLevel = lastStorage(skip.target, sL, S - 1)
+            let found = false
+            for (let s = sL; s <= targetLevel && !found; s++) {
+              for (const u of perLevel[s] as Loop[]) {
+                if (u.kind !== 'temporal') continue
+                if (targetDims.has(u.dim)) {
+                  found = true
+                  break
+                }
+                mold[u.dim] = (mold[u.dim] ?? 1) * u.bound
+              }
+            }
+          }
+          const ratio = maxElements(cond, mold, l.dim, l.bound) / l.bound
+          if (l.kind === 'x') ex[sL] = (ex[sL] as number) * ratio
+          else ey[sL] = (ey[sL] as number) * ratio
+        })
+      }
+    }
+    for (const space of spaces) {
+      const pv = space.name
+      const ex = expX.get(pv) as number[]
+      const ey = expY.get(pv) as number[]
+      const nx = nestX.get(pv) as number[]
+      const ny = nestY.get(pv) as number[]
+      const ox = [...nx]
+      const oy = [...ny]
+      for (let a = S; a >= 1; a--) {
+        nx[a - 1] = ex[a] as number
+        ny[a - 1] = ey[a] as number
+        const xr = (ex[a] as number) / (ox[a - 1] as number)
+        const yr = (ey[a] as number) / (oy[a - 1] as number)
+        if (xr !== 1 || yr !== 1) {
+          for (let inner = a - 1; inner >= 0; inner--) {
+            ex[inner] = (ex[inner] as number) * xr
+            ey[inner] = (ey[inner] as number) * yr
+          }
+        }
+      }
+      for (let a = S - 1; a >= 0; a--) {
+        const parent = levels[S - 1 - a] as LevelInfo
+        const childName = a === 0 ? ctx.computeName : (levels[S - a] as LevelInfo).name
+        const fx = Math.floor((ex[a] as number) / (ex[a + 1] as number) + 1e-9)
+        const fy = Math.floor((ey[a] as number) / (ey[a + 1] as number) + 1e-9)
+        if (fx > parent.fanoutX) {
+          return fail('fanout', childName, `required fanoutX ${fx} for ${pv} (after spatial skipping) exceeds ${parent.name}'s fan-out ${parent.fanoutX}`)
+        }
+        if (fy > parent.fanoutY) {
+          return fail('fanout', childName, `required fanoutY ${fy} for ${pv} (after spatial skipping) exceeds ${parent.name}'s fan-out ${parent.fanoutY}`)
+        }
+      }
+    }
+    return { ok: true }
+  }
+
+  const checkCapacity = (mapping: MappingSpec): CheckResult => {
+    const ext: Extents = {}
+    for (let i = nLevels - 1; i >= 0; i--) {
+      const lm = mapping.levels[i] as LevelMappingSpec
+      for (const dim of dims) ext[dim] = (ext[dim] ?? 1) * factorOf(lm.temporalFactors, dim) * factorOf(lm.spatialFactors, dim)
+      const info = levels[i] as LevelInfo
+      const capacity = info.spec.capacityWords
+      const mdDepth = info.spec.metadataStorageDepth
+      const mdWidth = info.spec.metadataStorageWidthBits
+      const checkMd = ctx.tileMetadataBits !== undefined && mdDepth !== null && mdWidth !== null && mdDepth > 0 && mdWidth > 0
+      if (capacity === null && !checkMd) continue
+      let words = 0
+      let mdBits = 0
+      for (const space of spaces) {
+        if (!kept(mapping, i, space.name)) continue
+        const shape = tileShape(space, ext, problem)
+        const format = ctx.formats.get(`${i}/${space.name}`)
+        const density = ctx.densities.get(space.name)
+        const compressed = format !== undefined && format.ranks.some((r) => COMPRESSED.has(r.format.toUpperCase()))
+        words +=
+          compressed && density !== undefined
+            ? (density.maxOccupancy?.({ shape }) ?? Math.ceil(density.expectedOccupancy({ shape })))
+            : product(shape)
+        if (checkMd && format !== undefined) {
+          mdBits += (ctx.tileMetadataBits as (q: TileMetadataQuery) => number)({ level: info.name, tensor: space.name, tileShape: shape })
+        }
+      }
+      if (capacity !== null) {
+        const effective = Math.floor(capacity / Math.max(1, info.spec.multipleBuffering))
+        if (words > effective) return fail('capacity', info.name, `mapped tile size ${words} words exceeds the capacity ${effective} words`)
+      }
+      if (checkMd && mdBits > (mdDepth as number) * (mdWidth as number)) {
+        return fail('metadata-capacity', info.name, `metadata of the tiles needs ${mdBits} bits, the metadata storage holds ${(mdDepth as number) * (mdWidth as number)}`)
+      }
+    }
+    return { ok: true }
+  }
+
+  const checkRanks = (mapping: MappingSpec): CheckResult => {
+    const loopsByLevel = mapping.levels.map((lm, i) => levelLoops(lm, i, dims))
+    const tileAt = (i: number, space: (typeof spaces)[number]): number => {
+      const ext: Extents = {}
+      for (let j = nLevels - 1; j >= i; j--) for (const l of loopsByLevel[j] as Loop[]) ext[l.dim] = (ext[l.dim] ?? 1) * l.bound
+      return product(tileShape(space, ext, problem))
+    }
+    for (let i = 0; i < nLevels; i++) {
+      for (const space of spaces) {
+        const format = ctx.formats.get(`${i}/${space.name}`)
+        if (format === undefined || format.ranks.length === 0 || !kept(mapping, i, space.name)) continue
+        const tensorDims = dimSets.get(space.name) as Set<DimName>
+        let child = -1
+        for (let j = i + 1; j < nLevels; j++) {
+          if (kept(mapping, j, space.name)) {
+            child = j
+            break
+          }
+        }
+        // Loops of this level and of the bypassed levels down to the child, outermost first.
+        const loops: Loop[] = []
+        for (let j = i; j < (child === -1 ? nLevels : child); j++) loops.push(...[...(loopsByLevel[j] as Loop[])].reverse())
+        const relevant = loops.filter((l) => tensorDims.has(l.dim))
+        let childRanks = 0
+        const compressed = format.ranks.some((r) => COMPRESSED.has(r.format.toUpperCase()))
+        if (compressed && child !== -1 && tileAt(child, space) > 1) {
+          // Pre-tiling: the child's ranks become this level's inner ranks.
+          const childFormat = ctx.formats.get(`${child}/${space.name}`)
+          childRanks = childFormat !== undefined && childFormat.ranks.length > 0 ? childFormat.ranks.length : 1
+        }
+        const ranks = Math.max(0, format.ranks.length - childRanks)
+        const innerFirst = format.rankApplicationOrder === 'inner-to-outer'
+        // Outer-to-inner: the top rank takes the outermost loop; inner-to-outer flips both lists.
+        const usable = innerFirst ? [...format.ranks].reverse().slice(childRanks) : format.ranks.slice(0, ranks)
+        const order = innerFirst ? [...relevant].reverse() : relevant
+        let li = 0
+        for (const rank of usable) {
+          if (li >= order.length) break
+          const rule = rank.flattenedRankIds?.flat() ?? null
+          const first = order[li] as Loop
+          if (rule !== null && rule.length > 0) {
+            if (!rule.includes(first.dim)) continue
+            li++
+            while (li < order.length && rule.includes((order[li] as Loop).dim)) li++
+          } else {
+            li++
+          }
+        }
+        if (li < order.length) {
+          const name = (levels[i] as LevelInfo).name
+          return fail('format-ranks', name, `${space.name} at ${name} has ${order.length} non-trivial loops over its dimensions, its format maps ${li} of them onto ${ranks} ranks`)
+        }
+      }
+    }
+    return { ok: true }
+  }
+
+  return (mapping) => {
+    const structure = checkStructure(mapping)
+    if (!structure.ok) return structure
+    const conformant = checkRules(mapping)
+    if (!conformant.ok) return conformant
+    const fanout = ctx.filterFanout ? checkDenseFanout(mapping) : checkSparseFanout(mapping)
+    if (!fanout.ok) return fanout
+    const capacity = checkCapacity(mapping)
+    if (!capacity.ok) return capacity
+    return checkRanks(mapping)
+  }
+}

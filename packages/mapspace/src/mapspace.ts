@@ -1,0 +1,572 @@
+// The mapping space (Timeloop's Uber mapspace, deduplicated): per-dimension factorisations over
+// the tiling slots (temporal per storage level, spatial below levels with a fan-out), loop orders
+// of the non-trivial loops per level, X/Y splits of 2-D spatial levels and keep/bypass choices,
+// indexed by a compact genome, enumerable lazily, and exposed as a search Space.
+import {
+  SnipSnapError,
+  type DensityModelInstance,
+  type DimName,
+  type LevelMappingSpec,
+  type MappingSpec,
+  type Rng,
+  type TensorFormatSpec,
+  type TensorName,
+} from '@snipsnap/core'
+import { analyseArch, type LevelInfo } from './internal/arch'
+import { createChecker } from './internal/check'
+import { normaliseConstraints, ruleOf, type LevelRules } from './internal/constraints'
+import { fallbackDensity } from './internal/density'
+import {
+  factorialBig,
+  factorial,
+  factorVectors,
+  nthPermutation,
+  permutationRank,
+  primeFactors,
+  type SlotRule,
+} from './internal/factors'
+import { product, tileShape } from './internal/tiles'
+import type { Mapspace, MapspaceGenome, MapspaceInput, MapspaceLayout, MapspaceSize } from './types'
+
+interface Slot {
+  readonly level: number
+  readonly kind: 'temporal' | 'spatial'
+}
+
+interface PermSlot {
+  readonly level: number
+  readonly kind: 'temporal' | 'spatial'
+  /** Slot index in `slots`. */
+  readonly slot: number
+  readonly prefix: readonly DimName[]
+}
+
+interface SpatialLevel {
+  readonly level: number
+  readonly slot: number
+  readonly permSlot: number | null
+  readonly splitSlot: number | null
+  readonly fixedSplit: number | null
+  readonly prefix: readonly DimName[]
+  readonly onX: boolean
+}
+
+/**
+ * Builds the mapping space of `problem` on `arch` under Timeloop `constraints`.
+ * @throws {SnipSnapError} INVALID_SPEC naming the constraint field when constraints contradict
+ *   each other or the architecture (fixed factors that do not divide the bound, unknown dims,
+ *   spatial factors beyond the fan-out, a dimension left with no factorisation).
+ * @example
+ * const space = createMapspace({ arch, problem, constraints, sparseOptimizations })
+ * space.size().total            // 967n for the STC mapper case
+ * const m = space.sample(createRng(1)); space.check(m) // { ok: true }
+ */
+export const createMapspace = (input: MapspaceInput): Mapspace => {
+  const { arch, problem, constraints } = input
+  const options = input.options ?? {}
+  const sparse = input.sparseOptimizations ?? { targets: [] }
+  const levels = analyseArch(arch)
+  const nLevels = levels.length
+  const dims = problem.dimensions
+  const tensors = problem.dataSpaces.map((d) => d.name)
+  for (const dim of dims) {
+    const b = problem.bounds[dim]
+    if (b === undefined || !Number.isInteger(b) || b < 1) {
+      throw new SnipSnapError('INVALID_SPEC', `dimension ${dim} needs a positive integer bound, got ${b}`, {
+        path: ['problem', 'bounds', dim],
+      })
+    }
+  }
+
+  // Sparse features the checks read.
+  const formats = new Map<string, TensorFormatSpec>()
+  const spatialSkips: { level: number; target: TensorName; conditionOn: readonly TensorName[] }[] = []
+  sparse.targets.forEach((t, ti) => {
+    const level = levels.find((l) => l.name === t.level)
+    if (level === undefined) {
+      if (t.level === arch.compute.name) return
+      throw new SnipSnapError('INVALID_SPEC', `sparse optimization targets unknown level "${t.level}"`, {
+        path: ['sparseOptimizations', 'targets', ti, 'level'],
+      })
+    }
+    for (const f of t.formats) formats.set(`${level.index}/${f.tensor}`, f)
+    for (const a of t.actionOptimizations) {
+      if (a.type !== 'skipping-spatial') continue
+      for (const o of a.options) spatialSkips.push({ level: level.index, target: o.target, conditionOn: o.conditionOn })
+    }
+  })
+  const filterFanout = spatialSkips.length === 0
+  const rules = normaliseConstraints({ constraints, problem, levels, filterFanout })
+
+  const densities = new Map<TensorName, DensityModelInstance>()
+  for (const space of problem.dataSpaces) {
+    const given = options.densityModels?.[space.name]
+    const spec = problem.densities[space.name]
+    if (given !== undefined) densities.set(space.name, given)
+    else if (spec !== undefined) densities.set(space.name, fallbackDensity(spec, product(tileShape(space, problem.bounds, problem))))
+  }
+
+  // ------------------------------------------------------------ slots and sub-spaces
+  const slots: Slot[] = []
+  for (const l of levels) {
+    slots.push({ level: l.index, kind: 'temporal' })
+    if (l.fanout > 1) slots.push({ level: l.index, kind: 'spatial' })
+  }
+  const slotRule = (slot: Slot, dim: DimName): SlotRule => {
+    const r = rules[slot.level] as LevelRules
+    if (slot.kind === 'temporal') return ruleOf(r.temporalFactors, dim)
+    const rule = ruleOf(r.spatialFactors, dim)
+    if (!filterFanout) return rule
+    // No single spatial loop can exceed the level's fan-out when fan-out filters the space.
+    const cap = (levels[slot.level] as LevelInfo).fanout
+    return { ...rule, max: rule.max === null ? cap : Math.min(rule.max, cap) }
+  }
+  const vectors: number[][][] = dims.map((dim) => {
+    const list = factorVectors(problem.bounds[dim] as number, slots.map((s) => slotRule(s, dim)))
+    if (list.length === 0) {
+      const which = constraints
+        .map((c, i) => ({ c, i }))
+        .filter(({ c }) => c.factors[dim] !== undefined)
+        .map(({ c, i }) => `constraints[${i}] (${c.target} ${c.type})`)
+      throw new SnipSnapError(
+        'INVALID_SPEC',
+        `no tiling of ${dim}=${problem.bounds[dim]} satisfies the factor constraints on it: ${which.join(', ') || 'fan-out limits'}`,
+        { path: ['constraints'] },
+      )
+    }
+    return list
+  })
+  const vectorIndex = vectors.map((list) => new Map(list.map((v, i) => [v.join(','), i])))
+
+  const permSlots: PermSlot[] = []
+  const spatialLevels: SpatialLevel[] = []
+  let splitCount = 0
+  slots.forEach((slot, si) => {
+    const r = rules[slot.level] as LevelRules
+    const info = levels[slot.level] as LevelInfo
+    if (slot.kind === 'temporal') {
+      const innermost = slot.level === nLevels - 1
+      if (!innermost || options.permuteInnermost === true) {
+        permSlots.push({ level: slot.level, kind: 'temporal', slot: si, prefix: r.temporalPermutation ?? [] })
+      }
+      return
+    }
+    const twoD = info.fanoutX > 1 && info.fanoutY > 1
+    const prefix = r.spatialPermutation ?? []
+    const permuted = prefix.length > 0 || twoD
+    let permSlot: number | null = null
+    if (permuted) {
+      permSlot = permSlots.length
+      permSlots.push({ level: slot.level, kind: 'spatial', slot: si, prefix })
+    }
+    const freeSplit = r.split === null && twoD
+    spatialLevels.push({
+      level: slot.level,
+      slot: si,
+      permSlot,
+      splitSlot: freeSplit ? splitCount++ : null,
+      fixedSplit: r.split,
+      prefix,
+      onX: info.fanoutX > 1,
+    })
+  })
+  const bypassChoices: { level: number; tensor: TensorName }[] = []
+  for (let i = 1; i < nLevels; i++) {
+    const r = rules[i] as LevelRules
+    for (const t of tensors) if (!r.keep.has(t) && !r.bypass.has(t)) bypassChoices.push({ level: i, tensor: t })
+  }
+  const temporalPrefix = (level: number): readonly DimName[] => (rules[level] as LevelRules).temporalPermutation ?? []
+
+  const layout: MapspaceLayout = {
+    dimensions: [...dims],
+    slots: slots.map((s) => ({ level: (levels[s.level] as LevelInfo).name, kind: s.kind })),
+    factorizations: vectors.map((v) => v.length),
+    permutations: permSlots.map((p) => ({ level: (levels[p.level] as LevelInfo).name, kind: p.kind })),
+    splits: spatialLevels.filter((s) => s.splitSlot !== null).map((s) => ({ level: (levels[s.level] as LevelInfo).name })),
+    bypass: bypassChoices.map((b) => ({ level: (levels[b.level] as LevelInfo).name, tensor: b.tensor })),
+  }
+
+  // ------------------------------------------------------------ choice counts for a factorisation
+  const pickVectors = (factors: readonly number[]): number[][] =>
+    dims.map((_, d) => {
+      const list = vectors[d] as number[][]
+      return list[((factors[d] ?? 0) % list.length + list.length) % list.length] as number[]
+    })
+  const nontrivial = (vs: readonly number[][], slot: number): DimName[] => dims.filter((_, d) => ((vs[d] as number[])[slot] ?? 1) > 1)
+  const freeDims = (vs: readonly number[][], p: PermSlot): DimName[] => nontrivial(vs, p.slot).filter((d) => !p.prefix.includes(d))
+  const permCounts = (vs: readonly number[][]): number[] => permSlots.map((p) => factorial(freeDims(vs, p).length))
+  const splitCounts = (vs: readonly number[][]): number[] =>
+    spatialLevels.filter((s) => s.splitSlot !== null).map((s) => nontrivial(vs, s.slot).length + 1)
+
+  // ------------------------------------------------------------ decode
+  const mod = (value: number, n: number): number => ((Math.trunc(value) % n) + n) % n
+  const decode = (genome: MapspaceGenome): MappingSpec => {
+    const vs = pickVectors(genome.factors)
+    const factorsAt = (slot: number | undefined): Record<DimName, number> => {
+      const out: Record<DimName, number> = {}
+      if (slot === undefined) return out
+      dims.forEach((dim, d) => {
+        const f = (vs[d] as number[])[slot] ?? 1
+        if (f > 1) out[dim] = f
+      })
+      return out
+    }
+    const levelSpecs: LevelMappingSpec[] = levels.map((info) => {
+      const tSlot = slots.findIndex((s) => s.level === info.index && s.kind === 'temporal')
+      const sIdx = slots.findIndex((s) => s.level === info.index && s.kind === 'spatial')
+      const tFactors = factorsAt(tSlot)
+      const tNon = nontrivial(vs, tSlot)
+      const prefix = temporalPrefix(info.index)
+      const fixed = prefix.filter((d) => tNon.includes(d))
+      const free = tNon.filter((d) => !prefix.includes(d))
+      const pIdx = permSlots.findIndex((p) => p.slot === tSlot)
+      const ordered = pIdx >= 0 ? nthPermutation(free, mod(genome.permutations[pIdx] ?? 0, factorial(free.length))) : free
+      const temporalPermutation = [...fixed, ...ordered, ...dims.filter((d) => !tNon.includes(d))]
+
+      let spatialFactors: Record<DimName, number> = {}
+      let spatialPermutation: DimName[] = []
+      let spatialSplit = 0
+      const sl = spatialLevels.find((s) => s.level === info.index)
+      if (sl !== undefined && sIdx >= 0) {
+        spatialFactors = factorsAt(sIdx)
+        const sNon = nontrivial(vs, sIdx)
+        const sFixed = sl.prefix.filter((d) => sNon.includes(d))
+        const sFree = sNon.filter((d) => !sl.prefix.includes(d))
+        const sOrdered =
+          sl.permSlot !== null ? nthPermutation(sFree, mod(genome.permutations[sl.permSlot] ?? 0, factorial(sFree.length))) : sFree
+        const order = [...sFixed, ...sOrdered]
+        let x: DimName[]
+        if (sl.fixedSplit !== null) {
+          const split = sl.fixedSplit
+          x = order.filter((d) => {
+            const at = sl.prefix.indexOf(d)
+            return (at >= 0 ? at : sl.prefix.length + sOrdered.indexOf(d)) < split
+          })
+        } else if (sl.splitSlot !== null) {
+          x = order.slice(0, mod(genome.splits[sl.splitSlot] ?? 0, order.length + 1))
+        } else {
+          x = sl.onX ? order : []
+        }
+        const y = order.filter((d) => !x.includes(d))
+        spatialPermutation = [...x, ...y, ...dims.filter((d) => !sNon.includes(d))]
+        spatialSplit = x.length
+      } else {
+        spatialPermutation = [...dims]
+      }
+      const r = rules[info.index] as LevelRules
+      const keep = tensors.filter((t) => {
+        if (r.keep.has(t)) return true
+        if (r.bypass.has(t)) return false
+        if (info.index === 0) return true
+        const b = bypassChoices.findIndex((c) => c.level === info.index && c.tensor === t)
+        return mod(genome.bypass[b] ?? 1, 2) === 1
+      })
+      return {
+        target: info.name,
+        temporalFactors: tFactors,
+        temporalPermutation,
+        spatialFactors,
+        spatialPermutation,
+        spatialSplit,
+        keep,
+        bypass: tensors.filter((t) => !keep.includes(t)),
+        stream: [],
+      }
+    })
+    return { levels: levelSpecs }
+  }
+
+  // ------------------------------------------------------------ key
+  const canonicalTemporal = new Set(levels.map((l) => l.index).filter((i) => !permSlots.some((p) => p.kind === 'temporal' && p.level === i)))
+  const canonicalSpatial = new Set(spatialLevels.filter((s) => s.permSlot === null).map((s) => s.level))
+  const byProblemOrder = (a: string, b: string): number => dims.indexOf(a.split('=')[0] as string) - dims.indexOf(b.split('=')[0] as string)
+  const key = (mapping: MappingSpec): string =>
+    mapping.levels
+      .map((lm, i) => {
+        const tp = [...dims.filter((d) => !lm.temporalPermutation.includes(d)), ...lm.temporalPermutation]
+        let t = tp.filter((d) => (lm.temporalFactors[d] ?? 1) > 1).map((d) => `${d}=${lm.temporalFactors[d]}`)
+        if (canonicalTemporal.has(i)) t = t.sort(byProblemOrder)
+        const sp = [...lm.spatialPermutation, ...dims.filter((d) => !lm.spatialPermutation.includes(d))]
+        let x = sp.slice(0, lm.spatialSplit).filter((d) => (lm.spatialFactors[d] ?? 1) > 1).map((d) => `${d}=${lm.spatialFactors[d]}`)
+        let y = sp.slice(lm.spatialSplit).filter((d) => (lm.spatialFactors[d] ?? 1) > 1).map((d) => `${d}=${lm.spatialFactors[d]}`)
+        if (canonicalSpatial.has(i)) {
+          x = x.sort(byProblemOrder)
+          y = y.sort(byProblemOrder)
+        }
+        const kept = tensors.filter((tn) => !lm.bypass.includes(tn))
+        return `${lm.target}[${t.join(' ')}|${x.join(' ')}|${y.join(' ')}|${kept.join(',')}]`
+      })
+      .join('')
+
+  // ------------------------------------------------------------ encode
+  const encode: Mapspace['encode'] = (mapping) => {
+    if (mapping.levels.length !== nLevels || mapping.levels.some((lm, i) => lm.target !== (levels[i] as LevelInfo).name)) {
+      return { ok: false, reason: `mapping levels must be ${levels.map((l) => l.name).join(', ')} (outermost first)` }
+    }
+    const factors: number[] = []
+    for (let d = 0; d < dims.length; d++) {
+      const dim = dims[d] as DimName
+      const v = slots.map((s) => {
+        const lm = mapping.levels[s.level] as LevelMappingSpec
+        return (s.kind === 'temporal' ? lm.temporalFactors[dim] : lm.spatialFactors[dim]) ?? 1
+      })
+      for (const lm of mapping.levels) {
+        const info = levels.find((l) => l.name === lm.target) as LevelInfo
+        if (info.fanout === 1 && (lm.spatialFactors[dim] ?? 1) > 1) return { ok: false, reason: `${lm.target} has no fan-out for spatial ${dim}` }
+      }
+      const idx = (vectorIndex[d] as Map<string, number>).get(v.join(','))
+      if (idx === undefined) return { ok: false, reason: `the tiling ${dim}: ${v.join('×')} is not in the space (constraints or bound)` }
+      factors.push(idx)
+    }
+    const vs = pickVectors(factors)
+    const permutations = permSlots.map((p) => {
+      const lm = mapping.levels[p.level] as LevelMappingSpec
+      const non = nontrivial(vs, p.slot)
+      const free = non.filter((d) => !p.prefix.includes(d))
+      let order: DimName[]
+      if (p.kind === 'temporal') {
+        order = [...dims.filter((d) => !lm.temporalPermutation.includes(d)), ...lm.temporalPermutation].filter((d) => free.includes(d))
+      } else {
+        const sp = [...lm.spatialPermutation, ...dims.filter((d) => !lm.spatialPermutation.includes(d))]
+        order = [...sp.slice(0, lm.spatialSplit), ...sp.slice(lm.spatialSplit)].filter((d) => free.includes(d))
+      }
+      return permutationRank(free, order)
+    })
+    const splits = spatialLevels
+      .filter((s) => s.splitSlot !== null)
+      .map((s) => {
+        const lm = mapping.levels[s.level] as LevelMappingSpec
+        return lm.spatialPermutation.slice(0, lm.spatialSplit).filter((d) => (lm.spatialFactors[d] ?? 1) > 1).length
+      })
+    const bypass = bypassChoices.map((c) => ((mapping.levels[c.level] as LevelMappingSpec).bypass.includes(c.tensor) ? 0 : 1))
+    const genome: MapspaceGenome = { factors, permutations, splits, bypass }
+    if (key(decode(genome)) !== key(mapping)) {
+      return { ok: false, reason: 'the loop orders or X/Y split break a permutation or split constraint' }
+    }
+    return { ok: true, genome }
+  }
+
+  // ------------------------------------------------------------ size (DP over dimensions)
+  const splitSlotsList = spatialLevels.filter((s) => s.splitSlot !== null)
+  let sizeCache: MapspaceSize | null = null
+  const size = (): MapspaceSize => {
+    if (sizeCache !== null) return sizeCache
+    // State: free non-trivial count per permuted slot, non-trivial count per free-split slot.
+    let states = new Map<string, { free: number[]; non: number[]; count: bigint }>()
+    states.set('', { free: permSlots.map(() => 0), non: splitSlotsList.map(() => 0), count: 1n })
+    dims.forEach((dim, d) => {
+      const groups = new Map<string, { free: number[]; non: number[]; count: bigint }>()
+      for (const v of vectors[d] as number[][]) {
+        const free = permSlots.map((p) => ((v[p.slot] ?? 1) > 1 && !p.prefix.includes(dim) ? 1 : 0))
+        const non = splitSlotsList.map((s) => ((v[s.slot] ?? 1) > 1 ? 1 : 0))
+        const k = `${free.join('')}/${non.join('')}`
+        const g = groups.get(k)
+        if (g === undefined) groups.set(k, { free, non, count: 1n })
+        else g.count += 1n
+      }
+      const next = new Map<string, { free: number[]; non: number[]; count: bigint }>()
+      for (const s of states.values()) {
+        for (const g of groups.values()) {
+          const free = s.free.map((x, i) => x + (g.free[i] ?? 0))
+          const non = s.non.map((x, i) => x + (g.non[i] ?? 0))
+          const k = `${free.join(',')}/${non.join(',')}`
+          const e = next.get(k)
+          if (e === undefined) next.set(k, { free, non, count: s.count * g.count })
+          else e.count += s.count * g.count
+        }
+      }
+      states = next
+    })
+    let mappingsPerBypass = 0n
+    for (const s of states.values()) {
+      let m = s.count
+      for (const f of s.free) m *= factorialBig(f)
+      for (const n of s.non) m *= BigInt(n + 1)
+      mappingsPerBypass += m
+    }
+    const bypass = 1n << BigInt(bypassChoices.length)
+    let factorizations = 1n
+    for (const v of vectors) factorizations *= BigInt(v.length)
+    sizeCache = { total: mappingsPerBypass * bypass, factorizations, bypass }
+    return sizeCache
+  }
+
+  // ------------------------------------------------------------ enumeration
+  function* genomes(): Generator<MapspaceGenome> {
+    const radices = vectors.map((v) => v.length)
+    const factors = radices.map(() => 0)
+    for (;;) {
+      const vs = pickVectors(factors)
+      const radix = [...permCounts(vs), ...splitCounts(vs), ...bypassChoices.map(() => 2)]
+      const digits = radix.map(() => 0)
+      for (;;) {
+        const np = permSlots.length
+        const ns = splitSlotsList.length
+        yield {
+          factors: [...factors],
+          permutations: digits.slice(0, np),
+          splits: digits.slice(np, np + ns),
+          bypass: digits.slice(np + ns).map((b) => 1 - b),
+        }
+        let i = digits.length - 1
+        while (i >= 0 && (digits[i] as number) + 1 >= (radix[i] as number)) digits[i--] = 0
+        if (i < 0) break
+        digits[i] = (digits[i] as number) + 1
+      }
+      let d = factors.length - 1
+      while (d >= 0 && (factors[d] as number) + 1 >= (radices[d] as number)) factors[d--] = 0
+      if (d < 0) return
+      factors[d] = (factors[d] as number) + 1
+    }
+  }
+  function* enumerate(): Generator<MappingSpec> {
+    for (const g of genomes()) yield decode(g)
+  }
+
+  // ------------------------------------------------------------ search operators
+  const check = createChecker({
+    problem,
+    levels,
+    rules,
+    computeName: arch.compute.name,
+    computeMeshX: arch.compute.meshX,
+    computeMeshY: arch.compute.meshY,
+    computeInstances: arch.compute.instances,
+    filterFanout,
+    formats,
+    densities,
+    spatialSkips,
+    tileMetadataBits: options.tileMetadataBits,
+  })
+  const randomGenome = (rng: Rng): MapspaceGenome => {
+    const factors = vectors.map((v) => rng.int(v.length))
+    const vs = pickVectors(factors)
+    return {
+      factors,
+      permutations: permCounts(vs).map((n) => rng.int(n)),
+      splits: splitCounts(vs).map((n) => rng.int(n)),
+      bypass: bypassChoices.map(() => rng.int(2)),
+    }
+  }
+  const attempts = options.sampleAttempts ?? 64
+  const sampleValid: Mapspace['sampleValid'] = (rng, tries = attempts) => {
+    let last = ''
+    for (let i = 0; i < Math.max(1, tries); i++) {
+      const mapping = decode(randomGenome(rng))
+      const verdict = check(mapping)
+      if (verdict.ok) return { ok: true, mapping }
+      last = `${verdict.kind} at ${verdict.level}: ${verdict.reason}`
+    }
+    return { ok: false, reason: `no valid mapping in ${Math.max(1, tries)} random draws (last: ${last})` }
+  }
+  const sample = (rng: Rng): MappingSpec => {
+    let mapping = decode(randomGenome(rng))
+    for (let i = 1; i < attempts && !check(mapping).ok; i++) mapping = decode(randomGenome(rng))
+    return mapping
+  }
+  const genomeOf = (mapping: MappingSpec, rng: Rng): MapspaceGenome => {
+    const e = encode(mapping)
+    return e.ok ? e.genome : randomGenome(rng)
+  }
+  const mutate = (design: MappingSpec, rng: Rng): MappingSpec => {
+    const g = genomeOf(design, rng)
+    const factors = [...g.factors]
+    const permutations = [...g.permutations]
+    const splits = [...g.splits]
+    const bypass = [...g.bypass]
+    const vs = pickVectors(factors)
+    const pc = permCounts(vs)
+    const sc = splitCounts(vs)
+    const moves: (() => boolean)[] = []
+    const movableDims = dims.map((_, d) => d).filter((d) => (vectors[d] as number[][]).length > 1)
+    if (movableDims.length > 0) {
+      moves.push(() => {
+        const d = movableDims[rng.int(movableDims.length)] as number
+        const v = vs[d] as number[]
+        const from = v.map((f, i) => (f > 1 ? i : -1)).filter((i) => i >= 0)
+        for (let tries = 0; tries < 8 && from.length > 0 && slots.length > 1; tries++) {
+          const a = from[rng.int(from.length)] as number
+          const primes = primeFactors(v[a] as number)
+          const p = primes[rng.int(primes.length)] as number
+          let b = rng.int(slots.length - 1)
+          if (b >= a) b++
+          const w = [...v]
+          w[a] = (w[a] as number) / p
+          w[b] = (w[b] as number) * p
+          const idx = (vectorIndex[d] as Map<string, number>).get(w.join(','))
+          if (idx !== undefined) {
+            factors[d] = idx
+            return true
+          }
+        }
+        const n = (vectors[d] as number[][]).length
+        factors[d] = mod((factors[d] as number) + 1 + rng.int(n - 1), n)
+        return true
+      })
+    }
+    const swappable = pc.map((n, i) => (n > 1 ? i : -1)).filter((i) => i >= 0)
+    if (swappable.length > 0) {
+      moves.push(() => {
+        const j = swappable[rng.int(swappable.length)] as number
+        const p = permSlots[j] as PermSlot
+        const free = freeDims(vs, p)
+        const order = nthPermutation(free, mod(permutations[j] as number, pc[j] as number))
+        const a = rng.int(order.length)
+        let b = rng.int(order.length - 1)
+        if (b >= a) b++
+        const tmp = order[a] as DimName
+        order[a] = order[b] as DimName
+        order[b] = tmp
+        permutations[j] = permutationRank(free, order)
+        return true
+      })
+    }
+    const splittable = sc.map((n, i) => (n > 1 ? i : -1)).filter((i) => i >= 0)
+    if (splittable.length > 0) {
+      moves.push(() => {
+        const j = splittable[rng.int(splittable.length)] as number
+        const n = sc[j] as number
+        splits[j] = mod((splits[j] as number) + 1 + rng.int(n - 1), n)
+        return true
+      })
+    }
+    if (bypass.length > 0) {
+      moves.push(() => {
+        const j = rng.int(bypass.length)
+        bypass[j] = 1 - mod(bypass[j] as number, 2)
+        return true
+      })
+    }
+    if (moves.length === 0) return decode(g)
+    ;(moves[rng.int(moves.length)] as () => boolean)()
+    return decode({ factors, permutations, splits, bypass })
+  }
+  const crossover = (a: MappingSpec, b: MappingSpec, rng: Rng): MappingSpec => {
+    const ga = genomeOf(a, rng)
+    const gb = genomeOf(b, rng)
+    const pick = (x: readonly number[], y: readonly number[]): number[] => x.map((v, i) => (rng.int(2) === 0 ? v : (y[i] ?? v)))
+    // Indices are reduced modulo the child's choice counts on decode: that is the repair step.
+    return decode({
+      factors: pick(ga.factors, gb.factors),
+      permutations: pick(ga.permutations, gb.permutations),
+      splits: pick(ga.splits, gb.splits),
+      bypass: pick(ga.bypass, gb.bypass),
+    })
+  }
+
+  return {
+    layout,
+    filtersFanout: filterFanout,
+    size,
+    enumerate,
+    genomes,
+    sample,
+    sampleValid,
+    mutate,
+    crossover,
+    key,
+    decode,
+    encode,
+    check,
+  }
+}
