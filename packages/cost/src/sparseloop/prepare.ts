@@ -93,6 +93,20 @@ const invalid = (path: readonly (string | number)[], message: string): SnipSnapE
   new SnipSnapError('INVALID_SPEC', message, { path: [...path] })
 
 /**
+ * Sparseloop's AdjustFormatWordBits: a word width that does not divide the metadata storage
+ * width is bumped to the next divisor (so words pack evenly); wider than the storage is fatal.
+ */
+const adjustWordBits = (bits: number, storageWidthBits: number, path: readonly (string | number)[]): number => {
+  if (bits <= 0 || storageWidthBits <= 0) return bits
+  if (bits > storageWidthBits) {
+    throw invalid(path, `format word bits ${bits} exceed the metadata storage width ${storageWidthBits}`)
+  }
+  let adjusted = bits
+  while (storageWidthBits % adjusted !== 0) adjusted++
+  return adjusted
+}
+
+/**
  * Prepares a design once for many mapping evaluations.
  * @throws {SnipSnapError} INVALID_SPEC when the spec references unknown levels, tensors or dims,
  * or a density is outside [0, 1].
@@ -166,10 +180,14 @@ export const prepareDesign = (input: PrepareInput): PreparedDesign => {
         const t = tensorOf(format.tensor, ['sparseOptimizations', spec.name, 'formats', fi, 'tensor'])
         const ranks = [...format.ranks].reverse().map((rank, ri): PreparedRank => {
           const mdDefault = rank.format.toUpperCase() === 'B' ? 1 : (spec.metadataWordBits ?? 0)
+          const adjust = (bits: number, what: string): number =>
+            adjustWordBits(bits, spec.metadataStorageWidthBits ?? 0, [
+              'sparseOptimizations', spec.name, 'formats', fi, 'ranks', ri, what,
+            ])
           return {
             format: rank.format.toUpperCase(),
-            metadataWordBits: rank.metadataWordBits ?? mdDefault,
-            payloadWordBits: rank.payloadWordBits ?? spec.metadataWordBits ?? 0,
+            metadataWordBits: adjust(rank.metadataWordBits ?? mdDefault, 'metadataWordBits'),
+            payloadWordBits: adjust(rank.payloadWordBits ?? spec.metadataWordBits ?? 0, 'payloadWordBits'),
             flattenedDims:
               rank.flattenedRankIds === null
                 ? null
