@@ -1,0 +1,268 @@
+// Analytic estimates the engine ranks candidates with before any exact costing: the expected bits
+// of a tile in a given format (Sparseloop's per-rank unit formulas, sparseloop-model.md §2), the
+// per-access energies of a level read from the ERT, and a dense traffic estimate used when no
+// baseline report gives access counts. None of this decides the result: the cost model does.
+import type {
+  ArchSpec,
+  DataSpaceSpec,
+  DensityModel,
+  DensityModelInstance,
+  DensitySpec,
+  EnergyTableSpec,
+  MappingSpec,
+  ProblemSpec,
+  StorageLevelSpec,
+  TileQuery,
+} from '@snipsnap/core'
+import { groupGeometry, groupsCompressed, rankWordBits, type GroupFormat } from './formats'
+import { dimExtents, keepsTensor, tensorShape, tensorTileShape, type FormatSlot } from './slots'
+
+/** Looks density models up by distribution id (a core `Registry<DensityModel>` fits). */
+export interface DensityModelSource {
+  has(id: string): boolean
+  get(id: string): DensityModel
+}
+
+/** P(tile empty) for one tensor, from a density model when one is given. */
+export interface EmptinessEstimator {
+  readonly density: number
+  /** Where the numbers come from: the density model id, or the built-in approximation used. */
+  readonly source: string
+  probabilityEmpty(tile: TileQuery): number
+}
+
+const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x)
+
+/**
+ * Builds the emptiness estimator of a tensor. With a density model for its distribution, that
+ * model answers; otherwise a built-in approximation (only used to rank candidates): Sparseloop's
+ * fixed-structured rule (a tile of n elements holds ⌊n·d⌋ or ⌈n·d⌉ non-zeros, so it is empty with
+ * probability 1 − n·d when n·d < 1) for `fixed-structured`, `fixed` and `n-m`, and the uniform
+ * (1 − d)^n for everything else.
+ */
+export const createEmptinessEstimator = (input: {
+  readonly problem: ProblemSpec
+  readonly space: DataSpaceSpec
+  readonly spec: DensitySpec | undefined
+  readonly densityModels: DensityModelSource | undefined
+}): EmptinessEstimator => {
+  const density = input.spec?.density ?? 1
+  const id = input.spec?.distribution ?? 'dense'
+  if (input.spec !== undefined && input.densityModels?.has(id) === true) {
+    const instance: DensityModelInstance = input.densityModels.get(id).create({
+      density,
+      tensorShape: tensorShape(input.problem, input.space),
+      params: input.spec.params,
+    })
+    return { density, source: id, probabilityEmpty: (tile) => clamp01(instance.probabilityEmpty(tile)) }
+  }
+  const elements = (tile: TileQuery): number => tile.shape.reduce((p, s) => p * s, 1)
+  if (id === 'fixed-structured' || id === 'fixed' || id === 'n-m') {
+    return {
+      density,
+      source: `${id} (built-in fixed-structured approximation)`,
+      probabilityEmpty: (tile) => {
+        const expected = elements(tile) * density
+        return expected < 1 ? clamp01(1 - expected) : 0
+      },
+    }
+  }
+  return {
+    density,
+    source: `${id} (built-in uniform approximation)`,
+    probabilityEmpty: (tile) => clamp01((1 - density) ** elements(tile)),
+  }
+}
+
+/** Expected bits of one tile of a slot in a format. */
+export interface TileBits {
+  readonly dataBits: number
+  readonly metadataBits: number
+}
+
+/**
+ * Per slot, P(empty) of the coordinate sub-tile spanned by ranks[k..n), for k = 0..n (k = n is a
+ * single element). Computed once per slot; every candidate's estimate reuses it.
+ */
+export const slotEmptiness = (
+  problem: ProblemSpec,
+  space: DataSpaceSpec,
+  slot: FormatSlot,
+  estimator: EmptinessEstimator,
+): number[] => {
+  const pe: number[] = []
+  for (let k = 0; k <= slot.ranks.length; k++) {
+    const shape = tensorTileShape(problem, space, dimExtents(slot.ranks.slice(k)))
+    pe.push(estimator.probabilityEmpty({ shape }))
+  }
+  return pe
+}
+
+/**
+ * Expected data and metadata bits of one tile of `slot` stored in `groups` (Sparseloop's unit
+ * formulas; the innermost rank's payload is the data itself). `null` groups = uncompressed.
+ * @see sparseloop-model.md §2, paper.md §3.2
+ */
+export const estimateTileBits = (input: {
+  readonly slot: FormatSlot
+  readonly groups: GroupFormat | null
+  readonly emptiness: readonly number[]
+  readonly density: number
+  readonly level: StorageLevelSpec
+}): TileBits => {
+  const { slot, groups, emptiness, density, level } = input
+  const tile = slot.tileElements
+  if (groups === null || groups.length === 0) return { dataBits: tile * level.wordBits, metadataBits: 0 }
+  const geometry = groupGeometry(slot, groups)
+  let metadataBits = 0
+  let fibers = 1
+  groups.forEach((g, q) => {
+    const geo = geometry[q]
+    if (geo === undefined) return
+    const S = geo.fiberShape
+    const peCur = emptiness[geo.start] ?? 0
+    const peNext = emptiness[geo.end] ?? 0
+    const nf = fibers * (1 - peCur)
+    const occupied = S * (1 - peNext)
+    let md = 0
+    let pl = 0
+    switch (g.prim) {
+      case 'U':
+        break
+      case 'UOP':
+        pl = nf * (S + 1)
+        break
+      case 'CP':
+        md = nf * Math.ceil(occupied)
+        pl = md
+        break
+      case 'RLE':
+        md = nf * occupied
+        pl = md
+        break
+      case 'B':
+        md = nf * S
+        pl = nf * Math.ceil(occupied)
+        break
+      case 'UB':
+        md = fibers * S
+        pl = fibers * S
+        break
+    }
+    const innermost = q === groups.length - 1
+    const bits = rankWordBits(g.prim, geo, innermost)
+    metadataBits += md * bits.metadataWordBits + (innermost ? 0 : pl * bits.payloadWordBits)
+    fibers *= S
+  })
+  const dataWords = groupsCompressed(groups) ? tile * density : tile
+  return { dataBits: dataWords * level.wordBits, metadataBits }
+}
+
+/** Per-access energies of a storage level (pJ per vector / metadata word access). */
+export interface LevelEnergies {
+  readonly readPJ: number
+  readonly writePJ: number
+  readonly metadataReadPJ: number
+  readonly metadataWritePJ: number
+  /** Where they come from (`ert` or `default`). */
+  readonly source: 'ert' | 'default'
+}
+
+const lastPathElement = (name: string): string => (name.split('.').at(-1) ?? name).replace(/\[.*\]$/, '')
+
+/**
+ * Reads a level's data and metadata access energies from the ERT (max over argument entries,
+ * Sparseloop's rule; first action found in the priority list). Missing table or actions give 1 pJ
+ * per data access and 1 pJ per metadata access, flagged `default` (used only for ranking).
+ */
+export const levelEnergies = (table: EnergyTableSpec | null, level: StorageLevelSpec): LevelEnergies => {
+  const entry = table?.entries.find((e) => lastPathElement(e.name) === level.name)
+  const action = (names: readonly string[]): number | undefined => {
+    for (const name of names) {
+      const found = entry?.actions.filter((a) => a.name === name) ?? []
+      if (found.length > 0) return Math.max(...found.map((a) => a.energyPJ))
+    }
+    return undefined
+  }
+  const read = action(['random_read', 'read', 'access'])
+  const write = action(['random_fill', 'write', 'access'])
+  const mdRead = action(['random_metadata_read', 'metadata_read'])
+  const mdWrite = action(['random_metadata_fill', 'metadata_write'])
+  if (read === undefined || write === undefined) {
+    return { readPJ: 1, writePJ: 1, metadataReadPJ: 1, metadataWritePJ: 1, source: 'default' }
+  }
+  return {
+    readPJ: read,
+    writePJ: write,
+    metadataReadPJ: mdRead ?? read,
+    metadataWritePJ: mdWrite ?? write,
+    source: 'ert',
+  }
+}
+
+/** Scalar access counts of one tensor at one level (totals over instances). */
+export interface Traffic {
+  readonly reads: number
+  readonly fills: number
+  readonly updates: number
+}
+
+/**
+ * A dense reuse estimate of every kept tensor's reads, fills and updates per level: a tile is
+ * refetched once per iteration of the loops above its level, except the innermost run of loops
+ * that do not index it (it stays resident). Reads are the child's fills (or the MACs for the
+ * innermost keeper); read-write tensors get as many updates as reads. Approximate on purpose: it
+ * only weighs candidates when no baseline report is available, and drives the test cost model.
+ */
+export const denseTraffic = (input: {
+  readonly arch: ArchSpec
+  readonly problem: ProblemSpec
+  readonly mapping: MappingSpec
+}): Record<string, Record<string, Traffic>> => {
+  const { arch, problem, mapping } = input
+  const levelMaps = arch.storage.map((s) => mapping.levels.find((l) => l.target === s.name))
+  const loops = levelMaps.map((l) => {
+    if (l === undefined) return [] as { dim: string; bound: number }[]
+    const all = [...Object.entries(l.temporalFactors), ...Object.entries(l.spatialFactors)]
+    const order = [...l.temporalPermutation].reverse()
+    // Outer-first; dims missing from the permutation sit innermost.
+    const sorted = [...all].sort((a, b) => {
+      const ia = order.indexOf(a[0])
+      const ib = order.indexOf(b[0])
+      return (ia < 0 ? Infinity : ia) - (ib < 0 ? Infinity : ib)
+    })
+    return sorted.map(([dim, bound]) => ({ dim, bound })).filter((x) => x.bound > 1)
+  })
+  const macs = problem.dimensions.reduce((p, d) => p * (problem.bounds[d] ?? 1), 1)
+  const out: Record<string, Record<string, Traffic>> = {}
+  for (const s of arch.storage) out[s.name] = {}
+  for (const space of problem.dataSpaces) {
+    const dims = new Set(space.projection.flatMap((t) => t.map((x) => x.dim)))
+    const keepers = arch.storage.map((s, i) => ({ s, i })).filter(({ i }) => keepsTensor(levelMaps[i], space.name))
+    const fills = keepers.map(({ i }) => {
+      const extents: Record<string, number> = {}
+      for (let k = i; k < arch.storage.length; k++) {
+        for (const l of loops[k] ?? []) extents[l.dim] = (extents[l.dim] ?? 1) * l.bound
+      }
+      const tile = tensorTileShape(problem, space, extents).reduce((p, x) => p * x, 1)
+      if (i === 0) return 0
+      const above = loops.slice(0, i).flat()
+      let refetch = 1
+      let stationary = true
+      for (let k = above.length - 1; k >= 0; k--) {
+        const l = above[k]
+        if (l === undefined) continue
+        if (stationary && !dims.has(l.dim)) continue
+        stationary = false
+        refetch *= l.bound
+      }
+      return tile * refetch
+    })
+    keepers.forEach(({ s }, k) => {
+      const reads = k + 1 < keepers.length ? (fills[k + 1] ?? 0) : macs
+      const table = out[s.name]
+      if (table) table[space.name] = { reads, fills: fills[k] ?? 0, updates: space.readWrite ? reads : 0 }
+    })
+  }
+  return out
+}

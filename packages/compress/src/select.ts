@@ -1,0 +1,849 @@
+// The adaptive compression engine. It derives the format slots of a design, costs the five fixed
+// baselines (and the design's own formats) with the given cost model, scores every slot's
+// importance from the best baseline's per-level, per-tensor report, ranks each slot's candidates
+// with an analytic size-and-traffic estimate, and then runs a coordinate descent over the slots in
+// order of importance, exactly costing only the top-K candidates of each. It starts from the best
+// feasible fixed baseline and only accepts strict improvements, so its choice is never worse than
+// any fixed baseline under the same cost model, by construction.
+import { SnipSnapError } from '@snipsnap/core'
+import type {
+  CostModel,
+  CostQuery,
+  CostReport,
+  CostReportValid,
+  DesignSpec,
+  SparseOptimizationTargetSpec,
+  SparseOptimizationsSpec,
+  StorageLevelSpec,
+  TensorFormatSpec,
+  TensorName,
+} from '@snipsnap/core'
+import {
+  baselineGroups,
+  enumerateGroupFormats,
+  formatText,
+  groupsCompressed,
+  isCompressedPrimitive,
+  specCompressed,
+  specHasMetadata,
+  specText,
+  specToGroups,
+  toTensorFormatSpec,
+  type BaselineName,
+  type GroupFormat,
+  type RankGroup,
+  type Segments,
+} from './formats'
+import {
+  createEmptinessEstimator,
+  denseTraffic,
+  estimateTileBits,
+  levelEnergies,
+  slotEmptiness,
+  type DensityModelSource,
+  type LevelEnergies,
+  type Traffic,
+} from './estimate'
+import { resolveSelectOptions, type ResolvedSelectOptions, type SelectFormatsOptions } from './schema'
+import { deriveTensorChains, type FormatSlot, type TensorChain } from './slots'
+
+// ---------------------------------------------------------------- public result types
+
+/** The engine's choice for one tensor at one storage level. */
+export interface FormatChoice {
+  readonly tensor: TensorName
+  readonly level: string
+  /** The chosen format, or null for plain uncompressed storage (no metadata). */
+  readonly format: TensorFormatSpec | null
+  /** Readable form, e.g. `U(M)-B(K)`, `CP(M,K)`, `uncompressed`. */
+  readonly text: string
+  /** Expected data bits of one tile at this level (analytic estimate), null when not estimable. */
+  readonly dataBits: number | null
+  /** Expected metadata bits of one tile at this level (analytic estimate), null when not estimable. */
+  readonly metadataBits: number | null
+  /** Energy of this tensor at this level in the final design, from the cost model's report. */
+  readonly energyPJ: number
+  /** Importance score of the slot (share of memory energy × sparsity, plus capacity pressure). */
+  readonly importance: number
+  readonly reason: string
+}
+
+/** One fixed baseline (or the design's own formats) costed by the same cost model. */
+export interface BaselineOutcome {
+  readonly name: BaselineName | 'given'
+  readonly feasible: boolean
+  readonly objectivePJ: number | null
+  readonly memoryEnergyPJ: number | null
+  readonly energyPJ: number | null
+  readonly reason: string | null
+}
+
+/** A successful selection. All numbers are finite; the object is plain JSON. */
+export interface FormatSelectionValid {
+  readonly valid: true
+  readonly objective: 'memory-energy' | 'energy'
+  /** The minimised quantity of the chosen design. */
+  readonly objectivePJ: number
+  /** Storage levels' energy (data and metadata accesses) of the chosen design. */
+  readonly memoryEnergyPJ: number
+  readonly energyPJ: number
+  readonly cycles: number
+  readonly choices: readonly FormatChoice[]
+  /** The input's sparse optimizations with the chosen formats in place (SAFs untouched). */
+  readonly sparseOptimizations: SparseOptimizationsSpec
+  readonly baselines: readonly BaselineOutcome[]
+  readonly given: BaselineOutcome | null
+  /** Cheapest feasible fixed baseline, or null when none is feasible. */
+  readonly bestFixedFormat: BaselineName | null
+  /** Saving of the objective against the best fixed baseline in percent (≥ 0), null without one. */
+  readonly savingVsBestFixedPct: number | null
+  /** Distinct designs the cost model evaluated (baselines and given included, exhaustive excluded). */
+  readonly candidatesCosted: number
+  /** Candidates ranked analytically (never costed unless they made a slot's top-K). */
+  readonly candidatesScored: number
+  /** Candidates dropped before costing because they break a hardware rule (skipping, decompression). */
+  readonly candidatesRejectedByHardware: number
+  /** With `exhaustive`: the best objective over every combination of the candidate space. */
+  readonly exhaustiveOptimumPJ?: number | null
+  /** With `exhaustive`: the number of combinations in that space (all costed). */
+  readonly exhaustiveCandidates?: number
+  readonly notes: readonly string[]
+}
+
+/** No feasible format assignment was found (every baseline and candidate was rejected). */
+export interface FormatSelectionInvalid {
+  readonly valid: false
+  readonly reason: string
+  readonly baselines: readonly BaselineOutcome[]
+  readonly candidatesCosted: number
+}
+
+export type FormatSelection = FormatSelectionValid | FormatSelectionInvalid
+
+/** Memoises whole selections across calls (identical layers of a model are chosen once). */
+export interface SelectionCache {
+  get(key: string): FormatSelection | undefined
+  set(key: string, value: FormatSelection): void
+}
+
+/** Creates an in-memory {@link SelectionCache}. */
+export const createSelectionCache = (): SelectionCache => {
+  const entries = new Map<string, FormatSelection>()
+  return { get: (key) => entries.get(key), set: (key, value) => void entries.set(key, value) }
+}
+
+/** Inputs of {@link selectFormats}. */
+export interface SelectFormatsInput<TOptions = void> {
+  /** The design to choose formats for; its formats are the `given` candidate, its SAFs are kept. */
+  readonly query: CostQuery
+  readonly costModel: CostModel<TOptions>
+  readonly costModelOptions?: TOptions
+  /** Density models by distribution id (a core `Registry<DensityModel>` fits); used for ranking. */
+  readonly densityModels?: DensityModelSource
+  readonly cache?: SelectionCache
+}
+
+// ---------------------------------------------------------------- internal state
+
+/** One level's format in a state: its groups when it lies in this package's space, and its spec. */
+interface LevelEntry {
+  readonly groups: GroupFormat | null
+  readonly spec: TensorFormatSpec | null
+  readonly key: string
+}
+
+const NONE: LevelEntry = { groups: [], spec: null, key: '-' }
+
+const groupsKey = (groups: GroupFormat): string => groups.map((g) => `${g.prim}${g.size}`).join('.')
+
+const fromGroups = (slot: FormatSlot, groups: GroupFormat): LevelEntry => {
+  const spec = toTensorFormatSpec(slot, groups)
+  return spec === null ? NONE : { groups, spec, key: groupsKey(groups) }
+}
+
+const fromSpec = (slot: FormatSlot, spec: TensorFormatSpec | null): LevelEntry => {
+  if (spec === null) return NONE
+  const groups = specToGroups(slot, spec)
+  return { groups, spec, key: `raw:${JSON.stringify(spec)}` }
+}
+
+/** Splits groups at `ranks` ranks from the top; null when a group straddles the cut. */
+const splitGroups = (groups: GroupFormat, ranks: number): [RankGroup[], RankGroup[]] | null => {
+  const head: RankGroup[] = []
+  let seen = 0
+  let index = 0
+  while (seen < ranks && index < groups.length) {
+    const g = groups[index] as RankGroup
+    head.push(g)
+    seen += g.size
+    index++
+  }
+  if (seen !== ranks) return null
+  return [head, groups.slice(index)]
+}
+
+/** Sparseloop's ordering rule: no uncompressed rank below a compressed one. */
+const ordered = (groups: GroupFormat): boolean => {
+  let compressed = false
+  for (const g of groups) {
+    if (isCompressedPrimitive(g.prim)) compressed = true
+    else if (compressed) return false
+  }
+  return true
+}
+
+type State = readonly (readonly LevelEntry[])[]
+
+interface Managed {
+  readonly chain: TensorChain
+  readonly density: number
+  readonly segments: readonly Segments[]
+  /** Per slot: P(empty) table, level spec, energies, traffic. */
+  readonly slotInfo: readonly SlotInfo[]
+}
+
+interface SlotInfo {
+  readonly slot: FormatSlot
+  readonly level: StorageLevelSpec
+  readonly emptiness: readonly number[]
+  readonly energies: LevelEnergies
+  traffic: Traffic
+}
+
+type Evaluation =
+  | {
+      readonly ok: true
+      readonly objectivePJ: number
+      readonly memoryEnergyPJ: number
+      readonly energyPJ: number
+      readonly report: CostReportValid
+    }
+  | { readonly ok: false; readonly reason: string; readonly hardware: boolean }
+
+const memoryEnergy = (report: CostReportValid): number =>
+  Object.values(report.levels).reduce((sum, level) => sum + (level.kind === 'storage' ? level.energyPJ : 0), 0)
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`
+
+// ---------------------------------------------------------------- the engine
+
+/**
+ * Chooses a compression format for every sparse tensor at every storage level that keeps it.
+ *
+ * Steps: (1) derive the format slots from the mapping (one rank per non-trivial loop at and below
+ * the level); (2) cost the fixed baselines `uncompressed`, `bitmap`, `csr`, `coo`, `rle` and the
+ * design's own formats; (3) score each slot's importance from the best baseline's report (its share
+ * of memory energy, its sparsity and the level's capacity pressure); (4) per slot, rank every
+ * candidate of the space analytically and cost only the top-K, in a coordinate descent from the best
+ * baseline that accepts strict improvements only. Hence the result is never worse than any feasible
+ * fixed baseline under the same cost model. Candidates that break a hardware rule (a compressed
+ * level feeding an uncompressed child without `decompressionSupported`; a skipping SAF or compute
+ * skipping conditioned on a tensor whose format has no metadata) are rejected before costing, and
+ * an infeasible `CostReport` (capacity including metadata, unsupported ranks) rejects a candidate.
+ *
+ * @throws {SnipSnapError} INVALID_SPEC for bad options, densities outside [0, 1] or a mapping that
+ *   does not match the problem; UNSUPPORTED_QUERY when the cost model does not support the query or
+ *   the exhaustive space is above `exhaustiveCap`.
+ * @example
+ * const result = selectFormats({ query, costModel }, { topK: 3 })
+ * if (result.valid) for (const c of result.choices) console.log(c.level, c.tensor, c.text)
+ * @see paper.md §4 (design decision: importance-scored pruning), sparseloop-model.md §2, §3, §5
+ */
+export const selectFormats = <TOptions = void>(
+  input: SelectFormatsInput<TOptions>,
+  options: SelectFormatsOptions = {},
+): FormatSelection => {
+  const resolved = resolveSelectOptions(options)
+  const { query, costModel, cache } = input
+  const cacheKey =
+    cache !== undefined && resolved.candidates === null
+      ? JSON.stringify([costModel.id, input.costModelOptions ?? null, query, { ...resolved, candidates: null }])
+      : null
+  if (cacheKey !== null) {
+    const hit = cache?.get(cacheKey)
+    if (hit !== undefined) return hit
+  }
+  const result = runSelection(input, resolved)
+  if (cacheKey !== null) cache?.set(cacheKey, result)
+  return result
+}
+
+const validateDensities = (query: CostQuery): void => {
+  for (const [tensor, spec] of Object.entries(query.problem.densities)) {
+    if (!Number.isFinite(spec.density) || spec.density < 0 || spec.density > 1) {
+      throw new SnipSnapError('INVALID_SPEC', `density of ${tensor} must be in [0, 1] (got ${spec.density})`, {
+        path: ['problem', 'densities', tensor, 'density'],
+      })
+    }
+  }
+}
+
+const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: ResolvedSelectOptions): FormatSelection => {
+  const { query, costModel } = input
+  validateDensities(query)
+  if (opts.tensors !== null) {
+    opts.tensors.forEach((t, i) => {
+      if (!query.problem.dataSpaces.some((s) => s.name === t)) {
+        throw new SnipSnapError('INVALID_SPEC', `unknown tensor "${t}"; the problem has ${query.problem.dataSpaces.map((s) => s.name).join(', ')}`, {
+          path: ['options', 'tensors', i],
+        })
+      }
+    })
+  }
+  if (!costModel.supports(query)) {
+    throw new SnipSnapError('UNSUPPORTED_QUERY', `cost model "${costModel.id}" does not support this design`)
+  }
+  const chains = deriveTensorChains(query)
+  const notes: string[] = []
+  const isManaged = (chain: TensorChain): boolean => {
+    const density = query.problem.densities[chain.tensor]?.density ?? 1
+    const wanted = opts.tensors === null ? density < 1 : opts.tensors.includes(chain.tensor)
+    return wanted && chain.slots.some((s) => s.ranks.length > 0)
+  }
+  const traffic0 = denseTraffic(query)
+  const managed: Managed[] = chains.filter(isManaged).map((chain) => {
+    const space = query.problem.dataSpaces.find((s) => s.name === chain.tensor)
+    if (space === undefined) throw new SnipSnapError('INTERNAL', `no data space ${chain.tensor}`)
+    const spec = query.problem.densities[chain.tensor]
+    const estimator = createEmptinessEstimator({ problem: query.problem, space, spec, densityModels: input.densityModels })
+    if (!notes.some((n) => n.startsWith(`${chain.tensor}: density`))) {
+      notes.push(`${chain.tensor}: density ${estimator.density}, emptiness from ${estimator.source}`)
+    }
+    const segments = chain.slots.map((_, i) => chain.slots.slice(i).map((s) => s.ownRanks))
+    const slotInfo = chain.slots.map((slot): SlotInfo => {
+      const level = query.arch.storage[slot.levelIndex] as StorageLevelSpec
+      return {
+        slot,
+        level,
+        emptiness: slotEmptiness(query.problem, space, slot, estimator),
+        energies: levelEnergies(query.energyTable, level),
+        traffic: traffic0[slot.level]?.[chain.tensor] ?? { reads: 0, fills: 0, updates: 0 },
+      }
+    })
+    return { chain, density: estimator.density, segments, slotInfo }
+  })
+
+  // -------------------------------------------------- building and costing designs
+
+  const managedNames = new Set(managed.map((m) => m.chain.tensor))
+  const buildSparseOptimizations = (state: State): SparseOptimizationsSpec => {
+    const perLevel = new Map<string, TensorFormatSpec[]>()
+    managed.forEach((m, t) => {
+      m.chain.slots.forEach((slot, j) => {
+        const spec = state[t]?.[j]?.spec ?? null
+        if (spec === null) return
+        const list = perLevel.get(slot.level) ?? []
+        list.push(spec)
+        perLevel.set(slot.level, list)
+      })
+    })
+    const targets: SparseOptimizationTargetSpec[] = query.sparseOptimizations.targets.map((target) => ({
+      ...target,
+      formats: [...target.formats.filter((f) => !managedNames.has(f.tensor)), ...(perLevel.get(target.level) ?? [])],
+    }))
+    for (const level of query.arch.storage) {
+      const formats = perLevel.get(level.name)
+      if (formats !== undefined && !targets.some((t) => t.level === level.name)) {
+        targets.push({ level: level.name, formats, actionOptimizations: [], computeOptimizations: [] })
+      }
+    }
+    return { targets }
+  }
+
+  const hardwareViolation = (state: State): string | null => {
+    for (const [t, m] of managed.entries()) {
+      const entries = state[t] ?? []
+      for (const [j, info] of m.slotInfo.entries()) {
+        const spec = entries[j]?.spec ?? null
+        const child = entries[j + 1]
+        if (specCompressed(spec) && child !== undefined && !specCompressed(child.spec)) {
+          if (!info.level.decompressionSupported) {
+            return `${info.slot.level} cannot decompress ${m.chain.tensor} for ${m.slotInfo[j + 1]?.slot.level ?? 'its child'} (decompressionSupported is false)`
+          }
+          if (m.chain.readWrite && !info.level.compressionSupported) {
+            return `${info.slot.level} cannot compress ${m.chain.tensor} coming back from its child (compressionSupported is false)`
+          }
+        }
+      }
+    }
+    const skipping = new Set(['skipping', 'skipping-spatial', 'position-skipping'])
+    for (const target of query.sparseOptimizations.targets) {
+      for (const saf of target.actionOptimizations) {
+        if (!skipping.has(saf.type)) continue
+        for (const option of saf.options) {
+          for (const condition of option.conditionOn) {
+            const t = managed.findIndex((m) => m.chain.tensor === condition)
+            const j = managed[t]?.chain.slots.findIndex((s) => s.level === target.level) ?? -1
+            if (t < 0 || j < 0) continue
+            if (!specHasMetadata(state[t]?.[j]?.spec ?? null)) {
+              return `${target.level}: ${saf.type} of ${option.target} is conditioned on ${condition}, whose format there has no metadata`
+            }
+          }
+        }
+      }
+      if (target.level === query.arch.compute.name && target.computeOptimizations.some((c) => c.type === 'skipping')) {
+        for (const [t, m] of managed.entries()) {
+          if (m.chain.readWrite) continue
+          const last = m.chain.slots.length - 1
+          if (!specHasMetadata(state[t]?.[last]?.spec ?? null)) {
+            return `compute skipping needs metadata for ${m.chain.tensor} at its innermost level ${m.chain.slots[last]?.level ?? ''}`
+          }
+        }
+      }
+    }
+    return null
+  }
+
+  const stateKey = (state: State): string => state.map((entries) => entries.map((e) => e.key).join('|')).join('#')
+  const memo = new Map<string, Evaluation>()
+  let costed = 0
+  let rejectedByHardware = 0
+  const evaluate = (state: State): Evaluation => {
+    const key = stateKey(state)
+    const known = memo.get(key)
+    if (known !== undefined) return known
+    let outcome: Evaluation
+    const violation = hardwareViolation(state)
+    if (violation !== null) {
+      rejectedByHardware++
+      outcome = { ok: false, reason: violation, hardware: true }
+    } else {
+      costed++
+      const report: CostReport = costModel.evaluate(
+        { ...query, sparseOptimizations: buildSparseOptimizations(state) },
+        input.costModelOptions as TOptions,
+      )
+      if (!report.valid) {
+        outcome = { ok: false, reason: `${report.kind}: ${report.reason}`, hardware: false }
+      } else {
+        const mem = memoryEnergy(report)
+        const objective = opts.objective === 'memory-energy' ? mem : report.energyPJ
+        outcome =
+          Number.isFinite(objective) && Number.isFinite(report.energyPJ)
+            ? { ok: true, objectivePJ: objective, memoryEnergyPJ: mem, energyPJ: report.energyPJ, report }
+            : { ok: false, reason: `cost model "${costModel.id}" returned a non-finite energy`, hardware: false }
+      }
+    }
+    memo.set(key, outcome)
+    return outcome
+  }
+
+  const outcomeOf = (name: BaselineName | 'given', e: Evaluation): BaselineOutcome =>
+    e.ok
+      ? { name, feasible: true, objectivePJ: e.objectivePJ, memoryEnergyPJ: e.memoryEnergyPJ, energyPJ: e.energyPJ, reason: null }
+      : { name, feasible: false, objectivePJ: null, memoryEnergyPJ: null, energyPJ: null, reason: e.reason }
+
+  // -------------------------------------------------- baselines and the given formats
+
+  const baselineState = (name: BaselineName): State =>
+    managed.map((m) =>
+      m.chain.slots.map((slot, j) => {
+        const groups = baselineGroups(name, slot, m.segments[j] ?? [])
+        return groups === null ? NONE : fromGroups(slot, groups)
+      }),
+    )
+  const givenState: State = managed.map((m) =>
+    m.chain.slots.map((slot) => {
+      const target = query.sparseOptimizations.targets.find((t) => t.level === slot.level)
+      return fromSpec(slot, target?.formats.find((f) => f.tensor === m.chain.tensor) ?? null)
+    }),
+  )
+  const baselineRuns = opts.baselines.map((name) => {
+    const state = baselineState(name)
+    return { name, state, evaluation: evaluate(state) }
+  })
+  const givenRun = opts.includeGiven ? { state: givenState, evaluation: evaluate(givenState) } : null
+  const baselines = baselineRuns.map((r) => outcomeOf(r.name, r.evaluation))
+  const feasibleBaselines = baselineRuns.filter((r) => r.evaluation.ok)
+  const objectiveOf = (e: Evaluation): number => (e.ok ? e.objectivePJ : Infinity)
+  const bestBaseline = feasibleBaselines.reduce<(typeof baselineRuns)[number] | null>(
+    (best, r) => (best === null || objectiveOf(r.evaluation) < objectiveOf(best.evaluation) ? r : best),
+    null,
+  )
+
+  let current: State = bestBaseline?.state ?? baselineState('uncompressed')
+  let currentEval: Evaluation = bestBaseline?.evaluation ?? evaluate(current)
+  let startedFrom = bestBaseline === null ? 'no feasible fixed baseline' : `best fixed baseline "${bestBaseline.name}"`
+  if (givenRun !== null && givenRun.evaluation.ok && objectiveOf(givenRun.evaluation) < objectiveOf(currentEval)) {
+    current = givenRun.state
+    currentEval = givenRun.evaluation
+    startedFrom = "the design's own formats"
+  }
+
+  // -------------------------------------------------- traffic and importance
+
+  const uncompressedRun = baselineRuns.find((r) => r.name === 'uncompressed')
+  const reference = currentEval.ok ? currentEval.report : null
+  const denseReport = uncompressedRun?.evaluation.ok === true ? uncompressedRun.evaluation.report : null
+  if (denseReport !== null) {
+    for (const m of managed) {
+      for (const info of m.slotInfo) {
+        const t = denseReport.levels[info.slot.level]?.tensors[m.chain.tensor]
+        if (t !== undefined) {
+          const total = (c: { actual: number; gated: number; skipped: number }): number => c.actual + c.gated + c.skipped
+          info.traffic = { reads: total(t.reads), fills: total(t.fills), updates: total(t.updates) }
+        }
+      }
+    }
+  } else {
+    notes.push('access counts for ranking come from a dense reuse estimate (no feasible uncompressed baseline report)')
+  }
+
+  const estimateMemo = new Map<string, { energy: number; fits: boolean; dataBits: number | null; metadataBits: number | null }>()
+  const estimate = (t: number, j: number, entry: LevelEntry) => {
+    const key = `${t}:${j}:${entry.key}`
+    const known = estimateMemo.get(key)
+    if (known !== undefined) return known
+    const m = managed[t] as Managed
+    const info = m.slotInfo[j] as SlotInfo
+    let value: { energy: number; fits: boolean; dataBits: number | null; metadataBits: number | null }
+    if (entry.groups === null) {
+      value = { energy: Number.MAX_VALUE, fits: true, dataBits: null, metadataBits: null }
+    } else {
+      const bits = estimateTileBits({
+        slot: info.slot,
+        groups: entry.groups,
+        emptiness: info.emptiness,
+        density: m.density,
+        level: info.level,
+      })
+      const tile = Math.max(1, info.slot.tileElements)
+      const block = Math.max(1, info.level.blockSize)
+      const mdWidth = info.level.metadataStorageWidthBits
+      const mdAccesses = mdWidth === 0 ? 0 : bits.metadataBits / (mdWidth ?? info.level.wordBits)
+      const dataAccesses = bits.dataBits / info.level.wordBits / block
+      const e = info.energies
+      const energy =
+        (info.traffic.reads / tile) * (dataAccesses * e.readPJ + mdAccesses * e.metadataReadPJ) +
+        ((info.traffic.fills + info.traffic.updates) / tile) * (dataAccesses * e.writePJ + mdAccesses * e.metadataWritePJ)
+      const cap = info.level.capacityWords
+      const mdCap =
+        info.level.metadataStorageDepth !== null && mdWidth !== null && mdWidth > 0 ? info.level.metadataStorageDepth * mdWidth : null
+      // Without a separate metadata store, metadata shares the data capacity.
+      const words = (bits.dataBits + (mdCap === null ? bits.metadataBits : 0)) / info.level.wordBits
+      const fits = (cap === null || words <= cap) && (mdCap === null || bits.metadataBits <= mdCap)
+      value = { energy, fits, dataBits: bits.dataBits, metadataBits: bits.metadataBits }
+    }
+    estimateMemo.set(key, value)
+    return value
+  }
+
+  const share = (tensor: TensorName, level: string): number | null => {
+    if (reference === null) return null
+    const total = memoryEnergy(reference)
+    const e = reference.levels[level]?.tensors[tensor]?.energyPJ
+    return total > 0 && e !== undefined ? e / total : 0
+  }
+  interface SlotRef {
+    readonly t: number
+    readonly j: number
+    readonly importance: number
+    readonly share: number | null
+    readonly capacityPressure: number
+  }
+  const slotRefs: SlotRef[] = []
+  managed.forEach((m, t) => {
+    m.slotInfo.forEach((info, j) => {
+      if (info.slot.ranks.length === 0) return
+      const s = share(m.chain.tensor, info.slot.level)
+      const dense = estimate(t, j, NONE)
+      const capBits = info.level.capacityWords === null ? null : info.level.capacityWords * info.level.wordBits
+      const capacityPressure = capBits === null || capBits === 0 ? 0 : Math.min(1, (dense.dataBits ?? 0) / capBits)
+      const importance = (s ?? 1) * (1 - m.density) + 0.1 * capacityPressure
+      slotRefs.push({ t, j, importance, share: s, capacityPressure })
+    })
+  })
+  // Most important first; ties keep tensor and level order, so the order is deterministic.
+  const order = [...slotRefs].sort((a, b) => b.importance - a.importance || a.t - b.t || a.j - b.j)
+  const budgetOf = (ref: SlotRef): number => {
+    if (ref.share === null) return opts.topK
+    if (ref.share >= 0.05 || ref.capacityPressure >= 0.5) return opts.topK
+    if (ref.share >= 0.005) return Math.max(1, Math.ceil(opts.topK / 2))
+    return ref.share > 0 ? 1 : 0
+  }
+
+  // -------------------------------------------------- moves
+
+  const applyMove = (entries: readonly LevelEntry[], m: Managed, i: number, groups: GroupFormat): LevelEntry[] => {
+    const slots = m.chain.slots
+    const ranksAt = (j: number): number => slots[j]?.ranks.length ?? 0
+    const next: LevelEntry[] = [...entries]
+    const slotI = slots[i] as FormatSlot
+    const moved = groups.length === 0 ? NONE : fromGroups(slotI, groups)
+    next[i] = moved
+    for (let j = i + 1; j < slots.length; j++) {
+      const split = moved.groups === null || moved.groups.length === 0 ? null : splitGroups(moved.groups, ranksAt(i) - ranksAt(j))
+      next[j] = split === null || split[1].length === 0 ? NONE : fromGroups(slots[j] as FormatSlot, split[1])
+    }
+    for (let j = i - 1; j >= 0; j--) {
+      const cur = entries[j] ?? NONE
+      if (cur.spec === null) continue
+      const slotJ = slots[j] as FormatSlot
+      if (moved.spec === null) {
+        next[j] = cur.groups !== null && !groupsCompressed(cur.groups) ? cur : NONE
+        continue
+      }
+      const split = cur.groups === null ? null : splitGroups(cur.groups, ranksAt(j) - ranksAt(i))
+      const combined = split === null ? null : [...split[0], ...(moved.groups ?? [])]
+      next[j] = combined !== null && ordered(combined) ? fromGroups(slotJ, combined) : NONE
+    }
+    return next
+  }
+
+  const withTensor = (state: State, t: number, entries: readonly LevelEntry[]): State =>
+    state.map((e, k) => (k === t ? entries : e))
+
+  const prescore = (t: number, entries: readonly LevelEntry[]): { energy: number; fits: boolean } => {
+    let energy = 0
+    let fits = true
+    entries.forEach((entry, j) => {
+      const e = estimate(t, j, entry)
+      energy += e.energy
+      fits &&= e.fits
+    })
+    return { energy, fits }
+  }
+
+  let scored = 0
+  const candidateMoves = (state: State, t: number, j: number): LevelEntry[][] => {
+    const m = managed[t] as Managed
+    const slot = m.chain.slots[j] as FormatSlot
+    const entries = state[t] ?? []
+    const seen = new Set<string>([entries.map((e) => e.key).join('|')])
+    const moves: { entries: LevelEntry[]; energy: number; fits: boolean; index: number }[] = []
+    const push = (next: LevelEntry[]): void => {
+      const key = next.map((e) => e.key).join('|')
+      if (seen.has(key)) return
+      seen.add(key)
+      scored++
+      const p = prescore(t, next)
+      moves.push({ entries: next, energy: p.energy, fits: p.fits, index: moves.length })
+    }
+    push(applyMove(entries, m, j, []))
+    for (const groups of enumerateGroupFormats(slot, m.segments[j] ?? [], opts)) push(applyMove(entries, m, j, groups))
+    if (opts.candidates !== null) {
+      for (const spec of opts.candidates(slot)) {
+        const next = [...entries]
+        next[j] = fromSpec(slot, { ...spec, tensor: slot.tensor })
+        push(next)
+      }
+    }
+    // Likely-fitting first, then by estimated energy, then enumeration order (deterministic).
+    moves.sort((a, b) => Number(b.fits) - Number(a.fits) || a.energy - b.energy || a.index - b.index)
+    return moves.map((x) => x.entries)
+  }
+
+  // -------------------------------------------------- coordinate descent
+
+  const reasons = new Map<string, string>()
+  const reasonKey = (t: number, j: number): string => `${t}:${j}`
+  for (let pass = 1; pass <= opts.maxPasses; pass++) {
+    let improved = false
+    for (const ref of order) {
+      const budget = budgetOf(ref)
+      const m = managed[ref.t] as Managed
+      const slot = m.chain.slots[ref.j] as FormatSlot
+      if (budget === 0) {
+        if (pass === 1) reasons.set(reasonKey(ref.t, ref.j), `not searched: ${pct(ref.share ?? 0)} of memory energy`)
+        continue
+      }
+      let best: { state: State; evaluation: Evaluation } | null = null
+      let tried = 0
+      for (const entries of candidateMoves(current, ref.t, ref.j)) {
+        if (tried >= budget) break
+        const state = withTensor(current, ref.t, entries)
+        const evaluation = evaluate(state)
+        if (!evaluation.ok && evaluation.hardware) continue
+        tried++
+        if (evaluation.ok && objectiveOf(evaluation) < objectiveOf(best?.evaluation ?? currentEval)) best = { state, evaluation }
+      }
+      if (best !== null && objectiveOf(best.evaluation) < objectiveOf(currentEval) * (1 - 1e-12)) {
+        const before = objectiveOf(currentEval)
+        const after = objectiveOf(best.evaluation)
+        const saved = Number.isFinite(before) ? ` saves ${(before - after).toFixed(1)} pJ (${pct((before - after) / before)})` : ' is the first feasible choice'
+        const previous = current[ref.t] ?? []
+        const entries = best.state[ref.t] ?? []
+        entries.forEach((e, k) => {
+          if (e.key === previous[k]?.key) return
+          reasons.set(
+            reasonKey(ref.t, k),
+            k === ref.j
+              ? `importance ${ref.importance.toFixed(3)} (${ref.share === null ? 'share unknown' : `${pct(ref.share)} of memory energy`}, density ${m.density}); best of ${tried} costed candidates at pass ${pass}:${saved}`
+              : `follows ${slot.level}'s choice at pass ${pass} (a compressed level's inner ranks must equal its child's format)`,
+          )
+        })
+        current = best.state
+        currentEval = best.evaluation
+        improved = true
+      } else if (pass === 1 && !reasons.has(reasonKey(ref.t, ref.j))) {
+        reasons.set(
+          reasonKey(ref.t, ref.j),
+          `importance ${ref.importance.toFixed(3)} (${ref.share === null ? 'share unknown' : `${pct(ref.share)} of memory energy`}, density ${m.density}); kept from ${startedFrom}: none of ${tried} costed alternatives was cheaper`,
+        )
+      }
+    }
+    if (!improved) break
+  }
+
+  const engineCosted = costed
+
+  if (!currentEval.ok) {
+    return {
+      valid: false,
+      reason: `no feasible format assignment: ${currentEval.reason}`,
+      baselines,
+      candidatesCosted: engineCosted,
+    }
+  }
+  const finalEval = currentEval
+  const bestFixed = bestBaseline === null ? null : objectiveOf(bestBaseline.evaluation)
+
+  const choices: FormatChoice[] = []
+  managed.forEach((m, t) => {
+    m.chain.slots.forEach((slot, j) => {
+      const entry = current[t]?.[j] ?? NONE
+      const ref = slotRefs.find((r) => r.t === t && r.j === j)
+      const est = estimate(t, j, entry)
+      choices.push({
+        tensor: m.chain.tensor,
+        level: slot.level,
+        format: entry.spec,
+        text: entry.groups !== null ? formatText(slot, entry.groups) : specText(entry.spec),
+        dataBits: est.dataBits,
+        metadataBits: est.metadataBits,
+        energyPJ: finalEval.report.levels[slot.level]?.tensors[m.chain.tensor]?.energyPJ ?? 0,
+        importance: ref?.importance ?? 0,
+        reason:
+          slot.ranks.length === 0
+            ? 'tile of one element: no ranks to format'
+            : (reasons.get(reasonKey(t, j)) ?? `kept from ${startedFrom}`),
+      })
+    })
+  })
+
+  const result: FormatSelectionValid = {
+    valid: true,
+    objective: opts.objective,
+    objectivePJ: finalEval.objectivePJ,
+    memoryEnergyPJ: finalEval.memoryEnergyPJ,
+    energyPJ: finalEval.energyPJ,
+    cycles: finalEval.report.cycles,
+    choices,
+    sparseOptimizations: buildSparseOptimizations(current),
+    baselines,
+    given: givenRun === null ? null : outcomeOf('given', givenRun.evaluation),
+    bestFixedFormat: bestBaseline?.name ?? null,
+    savingVsBestFixedPct:
+      bestFixed === null || bestFixed <= 0 ? null : Math.max(0, (100 * (bestFixed - finalEval.objectivePJ)) / bestFixed),
+    candidatesCosted: engineCosted,
+    candidatesScored: scored,
+    candidatesRejectedByHardware: rejectedByHardware,
+    notes,
+  }
+  if (!opts.exhaustive) return result
+  const exhaustive = runExhaustive(managed, opts, evaluate)
+  return { ...result, exhaustiveOptimumPJ: exhaustive.optimumPJ, exhaustiveCandidates: exhaustive.candidates }
+}
+
+/**
+ * Every combination of the candidate space: per tensor, every way to leave its outer levels
+ * uncompressed and give the rest one format (split consistently into the inner levels), times the
+ * other tensors' choices. Refuses above the cap before costing anything.
+ */
+const runExhaustive = (
+  managed: readonly Managed[],
+  opts: ResolvedSelectOptions,
+  evaluate: (state: State) => Evaluation,
+): { optimumPJ: number | null; candidates: number } => {
+  const perTensor = managed.map((m) => {
+    const options: LevelEntry[][] = []
+    const seen = new Set<string>()
+    const add = (entries: LevelEntry[]): void => {
+      const key = entries.map((e) => e.key).join('|')
+      if (!seen.has(key)) {
+        seen.add(key)
+        options.push(entries)
+      }
+    }
+    const slots = m.chain.slots
+    add(slots.map(() => NONE))
+    slots.forEach((slot, i) => {
+      for (const groups of enumerateGroupFormats(slot, m.segments[i] ?? [], opts)) {
+        add(
+          slots.map((s, j) => {
+            if (j < i) return NONE
+            const split = splitGroups(groups, slot.ranks.length - s.ranks.length)
+            return split === null || split[1].length === 0 ? NONE : fromGroups(s, split[1])
+          }),
+        )
+      }
+    })
+    return options
+  })
+  const total = perTensor.reduce((p, o) => p * o.length, 1)
+  if (total > opts.exhaustiveCap) {
+    throw new SnipSnapError(
+      'UNSUPPORTED_QUERY',
+      `exhaustive space has ${total} combinations (${perTensor.map((o, t) => `${managed[t]?.chain.tensor}: ${o.length}`).join(', ')}), above exhaustiveCap ${opts.exhaustiveCap}; raise options.exhaustiveCap or restrict options.primitives`,
+      { path: ['options', 'exhaustiveCap'] },
+    )
+  }
+  let optimum: number | null = null
+  const digits = perTensor.map(() => 0)
+  for (let n = 0; n < total; n++) {
+    const state = perTensor.map((o, t) => o[digits[t] ?? 0] ?? [])
+    const e = evaluate(state)
+    if (e.ok && (optimum === null || e.objectivePJ < optimum)) optimum = e.objectivePJ
+    for (let t = digits.length - 1; t >= 0; t--) {
+      digits[t] = (digits[t] ?? 0) + 1
+      if ((digits[t] ?? 0) < (perTensor[t]?.length ?? 1)) break
+      digits[t] = 0
+    }
+  }
+  return { optimumPJ: optimum, candidates: total }
+}
+
+/** Inputs of {@link optimizeFormats}: a whole design plus its collaborators. */
+export interface OptimizeFormatsInput<TOptions = void> {
+  /** The design; its mapping must be set (the engine chooses formats for a given mapping). */
+  readonly design: Pick<DesignSpec, 'arch' | 'problem' | 'mapping' | 'sparseOptimizations' | 'energyTable'>
+  readonly costModel: CostModel<TOptions>
+  readonly costModelOptions?: TOptions
+  readonly densityModels?: DensityModelSource
+  readonly options?: SelectFormatsOptions
+  readonly cache?: SelectionCache
+}
+
+/**
+ * Chooses formats for a design: the entry point for the CLI (`snipsnap formats optimize`) and the
+ * explorer. Same semantics as {@link selectFormats}.
+ * @throws {SnipSnapError} INVALID_SPEC when `design.mapping` is null, plus everything
+ *   {@link selectFormats} throws.
+ * @example
+ * const result = optimizeFormats({ design, costModel: sparseloopCostModel, densityModels })
+ */
+export const optimizeFormats = <TOptions = void>(input: OptimizeFormatsInput<TOptions>): FormatSelection => {
+  const { design } = input
+  if (design.mapping === null) {
+    throw new SnipSnapError('INVALID_SPEC', 'the design has no mapping; formats are chosen for a given mapping', {
+      path: ['design', 'mapping'],
+    })
+  }
+  const query: CostQuery = {
+    arch: design.arch,
+    problem: design.problem,
+    mapping: design.mapping,
+    sparseOptimizations: design.sparseOptimizations,
+    energyTable: design.energyTable,
+  }
+  return selectFormats(
+    {
+      query,
+      costModel: input.costModel,
+      ...(input.costModelOptions === undefined ? {} : { costModelOptions: input.costModelOptions }),
+      ...(input.densityModels === undefined ? {} : { densityModels: input.densityModels }),
+      ...(input.cache === undefined ? {} : { cache: input.cache }),
+    },
+    input.options ?? {},
+  )
+}
