@@ -54,3 +54,4 @@ export {
   type MeasuredDensityOptions,
   type Phase,
 } from './sparsity'
+export { readTfjsWeights, type ReadTfjsWeightsOptions } from './tfjs'

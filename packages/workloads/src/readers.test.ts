@@ -248,3 +248,40 @@ describe('dispatch', () => {
     expect(error.message).toContain('.safetensors')
   })
 })
+
+describe('TensorFlow.js weights (face-api tiny face detector)', async () => {
+  const { readTfjsWeights, sparsityStats } = await import('@snipsnap/workloads')
+  const manifest = loadJson<unknown>('tiny_face_detector_model-weights_manifest.json')
+  const table = loadJson<{ tensors?: { name: string; shape: number[]; numel: number; offset_bytes: number }[] }>(
+    'tiny_face_detector_model.tensors.json',
+  )
+  const shard = load('tiny_face_detector_model.bin')
+
+  it('reads the 19 tensors, 193,321 parameters, with the shapes of the tensor table', () => {
+    const tensors = readTfjsWeights({ manifest, shards: { 'tiny_face_detector_model.bin': shard }, fileName: 'manifest.json' })
+    expect(tensors).toHaveLength(19)
+    expect(tensors.reduce((sum, t) => sum + t.data.length, 0)).toBe(193_321)
+    const expected = table.tensors ?? []
+    expect(expected).toHaveLength(19)
+    expect(tensors.map((t) => [t.name, t.shape])).toEqual(expected.map((e) => [e.name, e.shape]))
+    // Dequantised values sit on the grid q × scale + min, q in 0..255.
+    const conv0 = tensors[0]
+    const first = (manifest as { weights: { quantization: { scale: number; min: number } }[] }[])[0]?.weights[0]?.quantization
+    const q = Math.round(((conv0?.data[0] ?? 0) - (first?.min ?? 0)) / (first?.scale ?? 1))
+    expect(q).toBe(shard[0])
+    // The 1×1 pointwise filter of conv5 is a real 256×512 GEMM weight.
+    const pointwise = tensors.find((t) => t.name === 'conv5/pointwise_filter')
+    expect(pointwise?.shape).toEqual([1, 1, 256, 512])
+    if (pointwise !== undefined) expect(sparsityStats(pointwise).cols).toBe(512)
+  })
+
+  it('names the weight that runs past a truncated shard', () => {
+    let message = ''
+    try {
+      readTfjsWeights({ manifest, shards: { 'tiny_face_detector_model.bin': shard.subarray(0, 5000) }, fileName: 'manifest.json' })
+    } catch (error) {
+      message = isSnipSnapError(error) && error.code === 'PARSE_ERROR' ? error.message : String(error)
+    }
+    expect(message).toContain("weight 'conv3/pointwise_filter' needs bytes 4112..12304 but the shards end after 5000 bytes")
+  })
+})
