@@ -23,7 +23,11 @@ export interface AnnealingOptions {
   readonly minTemperature?: number
   /** Restart after this many candidates without improving the best (≥ 1). Default 300. */
   readonly restartAfter?: number
-  /** Where a restart resumes: the best design so far, or a fresh sample. Default `'best'`. */
+  /**
+   * Where a restart resumes: the best design so far (falling back to a fresh sample when the best
+   * has not improved since the previous restart, so a converged chain explores), or always a
+   * fresh sample. Default `'best'`.
+   */
   readonly restartFrom?: 'best' | 'random'
 }
 
@@ -40,6 +44,8 @@ export interface AnnealingState {
   readonly step: number
   readonly sinceImprovement: number
   readonly restarts: number
+  /** Whether `best` improved since the last restart. */
+  readonly improvedSinceRestart: boolean
 }
 
 /** Validates {@link AnnealingOptions} and fills defaults. @throws {SnipSnapError} INVALID_SPEC */
@@ -92,6 +98,7 @@ export const simulatedAnnealing: AnySearchStrategy = defineSearchStrategy<
       step: 0,
       sinceImprovement: 0,
       restarts: 0,
+      improvedSinceRestart: false,
     }
   },
   ask(state, n, { space }) {
@@ -109,11 +116,14 @@ export const simulatedAnnealing: AnySearchStrategy = defineSearchStrategy<
     if (results.length === 0) return state
     const rng = rngFromState(state.rng)
     const options = state.options
-    let { current, best, temperature, step, sinceImprovement, restarts } = state
+    let { current, best, temperature, step, sinceImprovement, restarts, improvedSinceRestart } = state
     for (const result of results) {
       const candidate = toMember(result)
       const improved = best === null || compareMembers(order, candidate, best) < 0
-      if (improved) best = candidate
+      if (improved) {
+        best = candidate
+        improvedSinceRestart = true
+      }
       if (current === null || current.objectives === null) {
         // No feasible position yet: take any feasible design, or keep walking among infeasible ones.
         if (candidate.objectives !== null || current === null) current = candidate
@@ -133,9 +143,10 @@ export const simulatedAnnealing: AnySearchStrategy = defineSearchStrategy<
         restarts++
         temperature = options.initialTemperature
         sinceImprovement = 0
-        current = options.restartFrom === 'best' ? best : null
+        current = options.restartFrom === 'best' && improvedSinceRestart ? best : null
+        improvedSinceRestart = false
       }
     }
-    return { ...state, rng: rng.state(), current, best, temperature, step, sinceImprovement, restarts }
+    return { ...state, rng: rng.state(), current, best, temperature, step, sinceImprovement, restarts, improvedSinceRestart }
   },
 })
