@@ -455,15 +455,17 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
     return { ok: true }
   }
 
+  // Sparseloop's order: format ranks (while building format models), then the spatial-skipping
+  // fan-out (storage optimisation impact), then capacity (buffer evaluation).
   return (mapping) => {
     const structure = checkStructure(mapping)
     if (!structure.ok) return structure
     const conformant = checkRules(mapping)
     if (!conformant.ok) return conformant
+    const ranks = checkRanks(mapping)
+    if (!ranks.ok) return ranks
     const fanout = ctx.filterFanout ? checkDenseFanout(mapping) : checkSparseFanout(mapping)
     if (!fanout.ok) return fanout
-    const capacity = checkCapacity(mapping)
-    if (!capacity.ok) return capacity
-    return checkRanks(mapping)
+    return checkCapacity(mapping)
   }
 }
