@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { pruneMagnitude, pruneNM, readTensors } from '@snipsnap/workloads'
+import { applySparsity, buildWorkload, gemmToProblem, listModels, pruneMagnitude, pruneNM, readTensors } from '@snipsnap/workloads'
 
 const dataDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'data')
 const bytes = new Uint8Array(readFileSync(path.join(dataDir, 'stories260K.bin')))
@@ -31,3 +31,20 @@ const nm = await time('pruneNM 2:4 (512×64)', 50, () => pruneNM(embedding, { n:
 const mb = bytes.length / 2 ** 20
 console.log(`read rate ${(mb / (read / 1000)).toFixed(1)} MB/s, ${(read / baseline).toFixed(1)}× the copy baseline`)
 console.log(`magnitude pruning ${((embedding.data.length / magnitude) * 1000 / 1e6).toFixed(2)} M elements/s; 2:4 ${((embedding.data.length / nm) * 1000 / 1e6).toFixed(2)} M elements/s`)
+
+// Workload zoo: every model in both phases, with presets applied and converted to ProblemSpecs.
+const zoo = await time('buildWorkload+applySparsity+gemmToProblem, all', 20, () => {
+  for (const model of listModels()) {
+    for (const phase of ['prefill', 'decode'] as const) {
+      let workload
+      try {
+        workload = buildWorkload({ model, phase })
+      } catch {
+        continue // encoders and CNNs have no decode phase
+      }
+      const sparsity = applySparsity(workload, ['nm-2-4', 'activation-50'])
+      workload.layers.forEach((layer, i) => gemmToProblem(layer, sparsity[i]?.densities))
+    }
+  }
+})
+console.log(`zoo: ${listModels().length} models × 2 phases in ${zoo.toFixed(2)} ms (${(zoo / baseline).toFixed(2)}× the copy baseline)`)
