@@ -20,6 +20,7 @@ import {
   type StorageOp,
 } from './ert'
 import type { RankProjection } from './nest'
+import { createDensityInstance } from '../density/registry'
 
 /** One rank of a resolved per-level format (innermost rank first, Timeloop's rank ids). */
 export interface PreparedRank {
@@ -153,8 +154,11 @@ export const prepareDesign = (input: PrepareInput): PreparedDesign => {
       throw invalid(['problem', 'densities', space.name, 'density'], `density must be in [0, 1], got ${densityValue}`)
     }
     const distribution = spec?.distribution ?? 'fixed-structured'
-    const model = input.densityModels.get(distribution)
-    const density = model.create({ density: densityValue, tensorShape: shape, params: spec?.params ?? {} })
+    const density = createDensityInstance({
+      registry: input.densityModels,
+      spec: { distribution, density: densityValue, params: spec?.params ?? {} },
+      tensorShape: shape,
+    })
     return { name: space.name, index, readWrite: space.readWrite, ranks, relevantDims, size, density, densityValue, distribution }
   })
   const storageInner = [...arch.storage].reverse()
