@@ -162,7 +162,9 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
   const kept = (mapping: MappingSpec, level: number, tensor: TensorName): boolean =>
     !(mapping.levels[level] as LevelMappingSpec).bypass.includes(tensor)
 
+  // Like Timeloop, which reports the innermost failing level, the last (innermost) failure wins.
   const checkDenseFanout = (mapping: MappingSpec): CheckResult => {
+    let found: CheckResult = { ok: true }
     let cumX = 1
     let cumY = 1
     for (let i = 0; i < nLevels; i++) {
@@ -177,17 +179,17 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
       cumX *= x
       cumY *= y
       if (x > info.fanoutX || y > info.fanoutY || x * y > info.fanout) {
-        return fail('fanout', info.childName, `spatial loops at ${info.name} need ${x}×${y} (X×Y), its fan-out is ${info.fanoutX}×${info.fanoutY} (${info.fanout} instances)`)
+        found = fail('fanout', info.childName, `spatial loops at ${info.name} need ${x}×${y} (X×Y), its fan-out is ${info.fanoutX}×${info.fanoutY} (${info.fanout} instances)`)
       }
       const child = levels[i + 1]
       const meshX = child ? child.spec.meshX : ctx.computeMeshX
       const meshY = child ? child.spec.meshY : ctx.computeMeshY
       const instances = child ? child.spec.instances : ctx.computeInstances
       if (cumX > meshX || cumY > meshY || cumX * cumY > instances) {
-        return fail('fanout', info.childName, `mapped ${cumX}×${cumY} (X×Y) instances of ${info.childName}, it has ${meshX}×${meshY} (${instances})`)
+        found = fail('fanout', info.childName, `mapped ${cumX}×${cumY} (X×Y) instances of ${info.childName}, it has ${meshX}×${meshY} (${instances})`)
       }
     }
-    return { ok: true }
+    return found
   }
 
   // Sparseloop's spatial-skipping fan-out (sparse-analysis storage-gs-analyzer.cpp:
@@ -324,6 +326,8 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
         })
       }
     }
+    let found: CheckResult = { ok: true }
+    let innermost = S
     for (const space of spaces) {
       const pv = space.name
       const ex = expX.get(pv) as number[]
@@ -345,19 +349,22 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
         }
       }
       for (let a = S - 1; a >= 0; a--) {
+        if (a >= innermost) continue
         const parent = levels[S - 1 - a] as LevelInfo
         const childName = a === 0 ? ctx.computeName : (levels[S - a] as LevelInfo).name
         const fx = Math.floor((ex[a] as number) / (ex[a + 1] as number) + 1e-9)
         const fy = Math.floor((ey[a] as number) / (ey[a + 1] as number) + 1e-9)
         if (fx > parent.fanoutX) {
-          return fail('fanout', childName, `required fanoutX ${fx} for ${pv} (after spatial skipping) exceeds ${parent.name}'s fan-out ${parent.fanoutX}`)
+          innermost = a
+          found = fail('fanout', childName, `required fanoutX ${fx} for ${pv} (after spatial skipping) exceeds ${parent.name}'s fan-out ${parent.fanoutX}`)
         }
         if (fy > parent.fanoutY) {
-          return fail('fanout', childName, `required fanoutY ${fy} for ${pv} (after spatial skipping) exceeds ${parent.name}'s fan-out ${parent.fanoutY}`)
+          innermost = a
+          found = fail('fanout', childName, `required fanoutY ${fy} for ${pv} (after spatial skipping) exceeds ${parent.name}'s fan-out ${parent.fanoutY}`)
         }
       }
     }
-    return { ok: true }
+    return found
   }
 
   const checkCapacity = (mapping: MappingSpec): CheckResult => {
@@ -405,7 +412,8 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
       for (let j = nLevels - 1; j >= i; j--) for (const l of loopsByLevel[j] as Loop[]) ext[l.dim] = (ext[l.dim] ?? 1) * l.bound
       return product(tileShape(space, ext, problem))
     }
-    for (let i = 0; i < nLevels; i++) {
+    // Innermost level first, as Sparseloop reports the innermost failure.
+    for (let i = nLevels - 1; i >= 0; i--) {
       for (const space of spaces) {
         const format = ctx.formats.get(`${i}/${space.name}`)
         if (format === undefined || format.ranks.length === 0 || !kept(mapping, i, space.name)) continue
