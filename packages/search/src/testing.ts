@@ -18,6 +18,9 @@ import { createObjectiveOrder, type ObjectiveSpec } from './objectives'
 /** A design of the grid space: one integer coordinate per dimension, each in [0, levels). */
 export type GridPoint = readonly number[]
 
+/** The grid space: a {@link Space} with every optional capability present. */
+export type GridSpace = Space<GridPoint> & Required<Pick<Space<GridPoint>, 'mutate' | 'crossover' | 'enumerate' | 'tree'>>
+
 /** Options of {@link createGridSpace}. */
 export interface GridSpaceOptions {
   /** Number of coordinates (≥ 1). */
@@ -34,7 +37,7 @@ export interface GridSpaceOptions {
  * per coordinate): every capability a strategy may use.
  * @example const space = createGridSpace({ dimensions: 6, levels: 16 })
  */
-export const createGridSpace = (options: GridSpaceOptions): Space<GridPoint> => {
+export const createGridSpace = (options: GridSpaceOptions): GridSpace => {
   const { dimensions, levels } = options
   const clamp = (value: number): number => Math.max(0, Math.min(levels - 1, value))
   return {

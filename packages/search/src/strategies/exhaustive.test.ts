@@ -4,7 +4,7 @@ import { createGridSpace, quadraticEvaluator, type GridPoint } from '@snipsnap/s
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 
-const all = (dimensions: number, levels: number): GridPoint[] => [...(createGridSpace({ dimensions, levels }).enumerate?.() ?? [])]
+const all = (dimensions: number, levels: number): GridPoint[] => [...createGridSpace({ dimensions, levels }).enumerate()]
 
 describe('exhaustive search', () => {
   test.prop([
