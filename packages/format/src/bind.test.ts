@@ -25,7 +25,7 @@ describe('bindFormat (dimension allocation)', () => {
     const csr = bindFormat({ pattern: 'UOP(M)-CP(K)', shape: [4096, 11008], registry })
     expect(csr.ranks.map((r) => r.wordBits)).toEqual([
       { metadataBits: 0, payloadBits: 26 }, // ⌈log2(4096·11008 + 1)⌉
-      { metadataBits: 14, payloadBits: 14 }, // ⌈log2 11008⌉
+      { metadataBits: 14, payloadBits: 0 }, // ⌈log2 11008⌉; the innermost rank has no payload
     ])
     expect(bindFormat({ pattern: 'CP(M,K)', shape: [128, 128], registry }).ranks[0]?.wordBits.metadataBits).toBe(14)
   })

@@ -217,9 +217,11 @@ export const bindFormat = (options: BindFormatOptions): BoundFormat => {
     const nextSize = r + 1 < pattern.ranks.length ? partsSize(pattern.ranks[r + 1] as RankSpec, dimNames, implicitSize) : 1
     const maxOffset = fibersAbove * fiberSize * nextSize
     const defaults = primitive.defaultWordBits({ fiberSize, maxOffset, options: resolved })
+    // The innermost rank's slots index the stored values directly, so it has no payload words.
+    const innermost = r === pattern.ranks.length - 1
     const wordBits: RankWordBits = {
       metadataBits: given['mb'] ?? defaults.metadataBits,
-      payloadBits: given['pb'] ?? defaults.payloadBits,
+      payloadBits: given['pb'] ?? (innermost ? 0 : defaults.payloadBits),
     }
     if (defaults.metadataBits > 0 && wordBits.metadataBits === 0) {
       fail([r, 'options', 'mb'], `${primitive.symbol} stores metadata words; mb must be at least 1`)
