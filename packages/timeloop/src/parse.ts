@@ -134,13 +134,12 @@ export const parseTimeloopSections = (sources: readonly TimeloopSource[]): Timel
  */
 export const parseTimeloopYaml = (sources: readonly TimeloopSource[]): DesignSpec => {
   const sections = parseTimeloopSections(sources)
-  const files = Array.isArray(sources) ? sources.map((s) => s?.fileName).join(', ') : ''
-  if (sections.arch === undefined) {
-    throw new SnipSnapError('INVALID_SPEC', `${files}: no architecture section`, { path: ['architecture'] })
-  }
-  if (sections.problem === undefined) {
-    throw new SnipSnapError('INVALID_SPEC', `${files}: no problem section`, { path: ['problem'] })
-  }
+  // A missing section is reported against the last file, where it would be expected to go.
+  const file = sources[sources.length - 1]?.fileName ?? 'input'
+  const files = sources.map((s) => s.fileName).join(', ')
+  if (sections.arch === undefined) fail({ file, path: ['architecture'] }, `no architecture section in ${files}`)
+  if (sections.problem === undefined) fail({ file, path: ['problem'] }, `no problem section in ${files}`)
+  if (sections.arch === undefined || sections.problem === undefined) throw new SnipSnapError('INTERNAL', 'unreachable')
   return {
     arch: sections.arch,
     problem: sections.problem,

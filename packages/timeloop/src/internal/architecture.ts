@@ -376,8 +376,9 @@ export const parseArchitectureSection = (value: unknown, loc: Loc): ArchSpec => 
     }
   }
   const first = root.get('subtree')
-  const systemName = Array.isArray(first) && isRecord(first[0]) && typeof first[0].name === 'string'
-    ? parseReplicatedName(first[0].name, loc).base
+  const rootName: unknown = Array.isArray(first) && isRecord(first[0]) ? first[0].name : undefined
+  const systemName = typeof rootName === 'string' || typeof rootName === 'number'
+    ? parseReplicatedName(String(rootName), loc).base
     : 'system'
   return { name: systemName, storage, compute }
 }

@@ -27,7 +27,7 @@ const parseError = (fileName: string, detail: string, line?: number, col?: numbe
 }
 
 // Timeloop files are small, but a hostile input can expand aliases exponentially.
-const YAML_OPTIONS = { maxAliasCount: 1000, prettyErrors: false } as const
+const YAML_OPTIONS = { maxAliasCount: 1000, prettyErrors: true } as const
 
 /**
  * Parses one YAML document into plain data.
