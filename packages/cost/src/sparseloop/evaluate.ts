@@ -291,8 +291,10 @@ export const evaluatePrepared = (
       if (loop.axisX) spatialX *= loop.bound
     }
   }
-  // Spatial skipping shrinks the fan-out a level needs (max non-zeros per spatial fiber).
-  const spatialShrink = new Array<number>(nLevels).fill(1)
+  // Spatial skipping (§6): the innermost spatial loop of a level over the condition tensor's
+  // dims only needs as many instances as there are non-empty child tiles of that tensor.
+  const needX = [...nest.fanoutX]
+  const needY = [...nest.fanoutY]
   const spatialShrinkAvg = new Array<number>(nLevels).fill(1)
   for (const level of design.levels) {
     for (const saf of level.safs) {
@@ -300,45 +302,25 @@ export const evaluatePrepared = (
       for (const option of saf.options) {
         for (const c of option.conditionOn) {
           const cond = design.tensors[c]!
-          let fiber = 1
-          for (const loop of loops) if (loop.spatial && loop.level === level.index && cond.relevantDims[loop.dim]) fiber *= loop.bound
-          if (fiber <= 1) continue
-          const maxShrink = maxOccupancy(cond, fiber) / fiber
-          const avgShrink = expectedDensity(cond, fiber)
-          spatialShrink[level.index] = Math.min(spatialShrink[level.index]!, maxShrink)
-          spatialShrinkAvg[level.index] = Math.min(spatialShrinkAvg[level.index]!, avgShrink)
+          let innermost: NestLoop | null = null
+          for (const loop of loops) {
+            if (loop.spatial && loop.level === level.index && loop.bound > 1 && cond.relevantDims[loop.dim]) {
+              innermost = loop
+              break
+            }
+          }
+          if (innermost === null) continue
+          const childTile = footprintBelow(loops, cond, level.index)
+          const pe = probEmpty(cond, childTile)
+          if (pe <= 0) continue
+          const b = innermost.bound
+          const maxNonEmpty = Math.min(b, Math.max(1, maxOccupancy(cond, b * childTile)))
+          const axis = innermost.axisX ? needX : needY
+          axis[level.index] = Math.ceil((axis[level.index]! / b) * maxNonEmpty - 1e-9)
+          spatialShrinkAvg[level.index] = Math.min(spatialShrinkAvg[level.index]!, 1 - pe)
         }
       }
     }
-  }
-  for (let level = 0; level < nLevels; level++) {
-    const spec = design.levels[level]!.spec
-    const childInstances = level === 0 ? compute.instances : design.levels[level - 1]!.spec.instances
-    const childMeshX = level === 0 ? compute.meshX : design.levels[level - 1]!.spec.meshX
-    const fanX = Math.max(1, Math.floor(childMeshX / Math.max(1, spec.meshX)))
-    const fanTotal = Math.max(1, Math.floor(childInstances / Math.max(1, spec.instances)))
-    const fanY = Math.max(1, Math.floor(fanTotal / fanX))
-    const childName = level === 0 ? compute.name : design.levels[level - 1]!.spec.name
-    const fx = nest.fanoutX[level]!
-    const fy = nest.fanoutY[level]!
-    const shrink = spatialShrink[level]!
-    const needX = shrink < 1 ? Math.ceil(fx * shrink - 1e-9) : fx
-    const needY = shrink < 1 && fx * shrink < 1 ? Math.ceil(fy * shrink - 1e-9) : fy
-    if (needX > fanX) {
-      return invalid({ ok: false, kind: 'fanout', level: childName, reason: `couldn't map level ${childName}: Required fanoutX ${needX} does not meet hardware constraint ${fanX}` })
-    }
-    if (needY > fanY) {
-      return invalid({ ok: false, kind: 'fanout', level: childName, reason: `couldn't map level ${childName}: Required fanoutY ${needY} does not meet hardware constraint ${fanY}` })
-    }
-  }
-  let shrinkAll = 1
-  for (const s of spatialShrink) shrinkAll *= s
-  const maxMacs = Math.round(spatialTotal * shrinkAll)
-  if (maxMacs > compute.instances) {
-    return invalid({ ok: false, kind: 'fanout', level: compute.name, reason: `couldn't map level ${compute.name}: mapped max Arithmetic instances ${maxMacs} exceeds hardware instances ${compute.instances}` })
-  }
-  if (spatialX > compute.meshX && spatialShrink.every((s) => s === 1)) {
-    return invalid({ ok: false, kind: 'fanout', level: compute.name, reason: `couldn't map level ${compute.name}: mapped max Arithmetic X expansion ${spatialX} exceeds hardware instances ${compute.meshX}` })
   }
 
   // ------------------------------------------------------------ dense analysis
@@ -400,6 +382,33 @@ export const evaluatePrepared = (
       }
     }
   }
+  // Sparseloop rejects rank overflows first, then fan-out, then capacity.
+  for (let level = 0; level < nLevels; level++) {
+    const spec = design.levels[level]!.spec
+    const childInstances = level === 0 ? compute.instances : design.levels[level - 1]!.spec.instances
+    const childMeshX = level === 0 ? compute.meshX : design.levels[level - 1]!.spec.meshX
+    const fanX = Math.max(1, Math.floor(childMeshX / Math.max(1, spec.meshX)))
+    const fanTotal = Math.max(1, Math.floor(childInstances / Math.max(1, spec.instances)))
+    const fanY = Math.max(1, Math.floor(fanTotal / fanX))
+    const childName = level === 0 ? compute.name : design.levels[level - 1]!.spec.name
+    const nx = needX[level]!
+    const ny = needY[level]!
+    if (nx > fanX) {
+      return invalid({ ok: false, kind: 'fanout', level: childName, reason: `couldn't map level ${childName}: Required fanoutX ${nx} does not meet hardware constraint ${fanX}` })
+    }
+    if (ny > fanY) {
+      return invalid({ ok: false, kind: 'fanout', level: childName, reason: `couldn't map level ${childName}: Required fanoutY ${ny} does not meet hardware constraint ${fanY}` })
+    }
+  }
+  let maxMacs = 1
+  for (let level = 0; level < nLevels; level++) maxMacs *= needX[level]! * needY[level]!
+  if (maxMacs > compute.instances) {
+    return invalid({ ok: false, kind: 'fanout', level: compute.name, reason: `couldn't map level ${compute.name}: mapped max Arithmetic instances ${maxMacs} exceeds hardware instances ${compute.instances}` })
+  }
+  if (spatialX > compute.meshX && needX.every((n, i) => n === nest.fanoutX[i])) {
+    return invalid({ ok: false, kind: 'fanout', level: compute.name, reason: `couldn't map level ${compute.name}: mapped max Arithmetic X expansion ${spatialX} exceeds hardware instances ${compute.meshX}` })
+  }
+
   for (let level = 0; level < nLevels; level++) {
     const spec = design.levels[level]!.spec
     let words = 0
@@ -662,6 +671,16 @@ export const evaluatePrepared = (
       actionEnergiesPJ: actionEnergies,
     },
   }
+}
+
+/** Footprint of `tensor` over all loops of levels below `level` (one spatial instance's tile). */
+const footprintBelow = (loops: readonly NestLoop[], tensor: PreparedTensor, level: number): number => {
+  const spans: number[] = tensor.relevantDims.map(() => 1)
+  for (const loop of loops) if (loop.level < level && tensor.relevantDims[loop.dim]) spans[loop.dim] = spans[loop.dim]! * loop.bound
+  return tensor.ranks.reduce((acc, rank) => {
+    if (rank.terms.length === 1) return acc * (spans[rank.terms[0]!.dim] ?? 1)
+    return acc * rank.terms.reduce((e, t) => e + t.coefficient * ((spans[t.dim] ?? 1) - 1), 1)
+  }, 1)
 }
 
 /** C's tile that one access of the SAF's target corresponds to (§6 granularity). */
