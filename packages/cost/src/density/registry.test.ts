@@ -1,0 +1,80 @@
+import { isSnipSnapError } from '@snipsnap/core'
+import { describe, expect, it } from 'vitest'
+
+import {
+  checkDensityLaws,
+  createDensityInstance,
+  createDensityRegistry,
+  distributionOf,
+  expectOver,
+  maxOccupancyOf,
+  resolveDensityModelId,
+} from './index'
+
+describe('density registry', () => {
+  it('holds every built-in model under its id, each registry independent', () => {
+    const registry = createDensityRegistry()
+    expect(registry.list().map((m) => m.id)).toEqual([
+      'fixed-structured',
+      'hypergeometric',
+      'banded',
+      'n-m',
+      'block',
+      'actual-data',
+    ])
+    expect(createDensityRegistry()).not.toBe(registry)
+  })
+
+  it('resolves aliases used by Sparseloop specs', () => {
+    expect(resolveDensityModelId('fixed')).toBe('fixed-structured')
+    expect(resolveDensityModelId('diagonal')).toBe('banded')
+    expect(resolveDensityModelId('uniform')).toBe('hypergeometric')
+    expect(resolveDensityModelId('hypergeometric')).toBe('hypergeometric')
+    const instance = createDensityInstance({
+      registry: createDensityRegistry(),
+      spec: { distribution: 'fixed', density: 0.5, params: {} },
+      tensorShape: [8, 8],
+    })
+    expect(instance.expectedOccupancy({ shape: [3] })).toBe(1.5)
+  })
+
+  it('instantiates every built-in model and each satisfies the laws', () => {
+    const registry = createDensityRegistry()
+    const mask = new Uint8Array(64).map((_, i) => (i % 3 === 0 ? 1 : 0))
+    const specs = [
+      { distribution: 'fixed-structured', density: 0.3, params: {} },
+      { distribution: 'hypergeometric', density: 0.3, params: {} },
+      { distribution: 'banded', density: 0, params: { bandWidth: 1 } },
+      { distribution: 'n-m', density: 0.5, params: { n: 2, m: 4 } },
+      { distribution: 'block', density: 0.3, params: { blockShape: [2, 2] } },
+      { distribution: 'actual-data', density: 0, params: { mask } },
+    ]
+    for (const spec of specs) {
+      const model = createDensityInstance({ registry, spec, tensorShape: [8, 8] })
+      for (const shape of [[1, 1], [2, 4], [4, 4], [8, 8], [3, 5]]) {
+        expect(checkDensityLaws(model, { shape }), `${spec.distribution} ${shape}`).toEqual([])
+      }
+      const q = { shape: [1, 4], constraint: { shape: [2, 8], occupancy: 4 } }
+      expect(checkDensityLaws(model, q), `${spec.distribution} conditional`).toEqual([])
+      expect(Number.isFinite(expectOver(model, { shape: [4, 4] }, (k) => Math.ceil(k / 4)))).toBe(true)
+    }
+  })
+
+  it('gives third-party models without a distribution a consistent fallback', () => {
+    const plain = { density: 0.4, expectedOccupancy: () => 2.4, probabilityEmpty: () => 0.2 }
+    const dist = distributionOf(plain, { shape: [6] })
+    expect(dist.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12)
+    expect(checkDensityLaws({ ...plain, distribution: () => dist }, { shape: [6] })).toEqual([])
+    expect(maxOccupancyOf(plain, { shape: [6] })).toBe(3)
+  })
+
+  it('reports unknown models with the known ids', () => {
+    try {
+      createDensityInstance({ registry: createDensityRegistry(), spec: { distribution: 'zipf', density: 0.5, params: {} }, tensorShape: [4] })
+      expect.unreachable()
+    } catch (error) {
+      expect(isSnipSnapError(error) && error.code).toBe('PLUGIN_NOT_FOUND')
+      expect(String(error)).toContain('hypergeometric')
+    }
+  })
+})
