@@ -232,6 +232,19 @@ describe('GGUF via @huggingface/gguf', () => {
     expect(read.map((t) => [...t.data])).toEqual(tensors.map((t) => [...t.data]))
   })
 
+  it('refuses quantised tensors with UNSUPPORTED_FEATURE naming the tensor and its type', async () => {
+    const bytes = writeGguf([{ name: 'q', shape: [2, 2], data: Float32Array.from([1, 2, 3, 4]) }])
+    // The tensor info's GGML type (u32 after name, n_dims and two u64 extents) → 8 = Q8_0.
+    const header = new TextDecoder('latin1').decode(bytes)
+    const nameAt = header.indexOf('\u0001\u0000\u0000\u0000\u0000\u0000\u0000\u0000q') // u64 length 1, then 'q'
+    expect(nameAt).toBeGreaterThan(0)
+    const typeOffset = nameAt + 9 + 4 + 16
+    new DataView(bytes.buffer).setUint32(typeOffset, 8, true)
+    const error = await caught(() => readTensors(bytes, { fileName: 'q8.gguf' }))
+    expect(error.code).toBe('UNSUPPORTED_FEATURE')
+    expect(error.message).toContain("tensor 'q' has GGML type Q8_0")
+  })
+
   it('wraps parser failures as PARSE_ERROR', async () => {
     const bytes = writeGguf(tensors)
     new DataView(bytes.buffer).setUint32(4, 99, true) // unknown version

@@ -172,4 +172,11 @@ describe('measured data from a real tensor', async () => {
       expect((mask[k * 32 + n] ?? 0) + (mask[(k + 1) * 32 + n] ?? 0) + (mask[(k + 2) * 32 + n] ?? 0) + (mask[(k + 3) * 32 + n] ?? 0)).toBe(2)
     }
   })
+
+  it('feeds the real mask into a GEMM ProblemSpec (prune → measure → problem)', () => {
+    const spec = measuredDensity(pruneMagnitude(wk, { sparsity: 0.5 }), { layout: 'transpose' })
+    const problem = gemmToProblem({ name: 'layers.0.wk', M: 1, K: 64, N: 32 }, { B: spec })
+    expect(problem.bounds).toEqual({ M: 1, K: 64, N: 32 })
+    expect(problem.densities['B']?.params['shape']).toEqual([problem.bounds['K'], problem.bounds['N']])
+  })
 })
