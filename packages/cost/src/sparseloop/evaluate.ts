@@ -296,6 +296,7 @@ export const evaluatePrepared = (
   const needX = [...nest.fanoutX]
   const needY = [...nest.fanoutY]
   const spatialShrinkAvg = new Array<number>(nLevels).fill(1)
+  const shrunkLoops = new Set<NestLoop>()
   for (const level of design.levels) {
     for (const saf of level.safs) {
       if (saf.kind !== 'skipping-spatial') continue
@@ -309,7 +310,9 @@ export const evaluatePrepared = (
               break
             }
           }
-          if (innermost === null) continue
+          // Several targets conditioned on the same tensor share one shrunk fan-out.
+          if (innermost === null || shrunkLoops.has(innermost)) continue
+          shrunkLoops.add(innermost)
           const childTile = footprintBelow(loops, cond, level.index)
           const pe = probEmpty(cond, childTile)
           if (pe <= 0) continue
