@@ -90,6 +90,10 @@ const deltaSum = (
     let outer = 1
     for (let k = j + 1; k < n; k++) if (iterating[k] === true) outer *= loops[k]!.bound
     const count = (lj.bound - 1) * outer
+    // Timeloop only finds sliding-window reuse between consecutive iterations of the innermost
+    // advancing loop; with any non-trivial loop inside, a changed tile is refetched whole.
+    let innermostAdvancing = true
+    for (let k = 0; k < j; k++) if (iterating[k] === true && loops[k]!.bound > 1) innermostAdvancing = false
     let overlap = 1
     for (let r = 0; r < ranks.length; r++) {
       const rank = ranks[r]!
@@ -104,7 +108,8 @@ const deltaSum = (
         shift += term.coefficient * s
       }
       const ext = extents[r]!
-      const o = shift === 0 ? ext : rank.terms.length === 1 ? 0 : Math.max(0, ext - Math.abs(shift))
+      const o =
+        shift === 0 ? ext : rank.terms.length === 1 || !innermostAdvancing ? 0 : Math.max(0, ext - Math.abs(shift))
       overlap *= o
       if (overlap === 0) break
     }
