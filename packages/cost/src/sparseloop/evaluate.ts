@@ -619,8 +619,10 @@ export const evaluatePrepared = (
         Math.ceil(mdBitsOf(st.mdFills.gated) / wordBits - 1e-9) +
         Math.ceil(mdBitsOf(st.mdUpdates.actual) / wordBits - 1e-9) +
         Math.ceil(mdBitsOf(st.mdUpdates.gated) / wordBits - 1e-9)
-      readDemand += st.reads.actual + st.reads.gated + mdReadWords
-      writeDemand += st.fills.actual + st.fills.gated + st.updates.actual + st.updates.gated + mdWriteWords
+      // Demand per physical instance: fractional average utilisation spreads the work.
+      const utilization = st.dense.instances > 0 ? st.instances / st.dense.instances : 1
+      readDemand += (st.reads.actual + st.reads.gated + mdReadWords) * utilization
+      writeDemand += (st.fills.actual + st.fills.gated + st.updates.actual + st.updates.gated + mdWriteWords) * utilization
       const total = (s: Split): { actual: number; gated: number; skipped: number } => ({
         actual: s.actual * st.instances,
         gated: s.gated * st.instances,
