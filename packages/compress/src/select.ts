@@ -23,6 +23,7 @@ import {
   enumerateGroupFormats,
   formatText,
   groupsCompressed,
+  groupsHaveMetadata,
   isCompressedPrimitive,
   specCompressed,
   specHasMetadata,
@@ -148,24 +149,33 @@ export interface SelectFormatsInput<TOptions = void> {
 /** One level's format in a state: its groups when it lies in this package's space, and its spec. */
 interface LevelEntry {
   readonly groups: GroupFormat | null
-  readonly spec: TensorFormatSpec | null
+  /** The format as given (design or custom source); undefined = derived lazily from `groups`. */
+  readonly raw: TensorFormatSpec | null | undefined
+  /** '-' for no format (uncompressed). */
   readonly key: string
 }
 
-const NONE: LevelEntry = { groups: [], spec: null, key: '-' }
+const NONE: LevelEntry = { groups: [], raw: null, key: '-' }
+
+const entryCompressed = (e: LevelEntry): boolean =>
+  e.key !== '-' && (e.groups !== null ? groupsCompressed(e.groups) : specCompressed(e.raw ?? null))
+const entryHasMetadata = (e: LevelEntry): boolean =>
+  e.key !== '-' && (e.groups !== null ? groupsHaveMetadata(e.groups) : specHasMetadata(e.raw ?? null))
 
 const groupsKey = (groups: GroupFormat): string => groups.map((g) => `${g.prim}${g.size}`).join('.')
 
-const fromGroups = (slot: FormatSlot, groups: GroupFormat): LevelEntry => {
-  const spec = toTensorFormatSpec(slot, groups)
-  return spec === null ? NONE : { groups, spec, key: groupsKey(groups) }
-}
+// Candidates are built by the thousand and mostly never costed, so the core spec is made lazily.
+const fromGroups = (_slot: FormatSlot, groups: GroupFormat): LevelEntry =>
+  groups.length === 0 || groups.every((g) => g.prim === 'U') ? NONE : { groups, raw: undefined, key: groupsKey(groups) }
 
 const fromSpec = (slot: FormatSlot, spec: TensorFormatSpec | null): LevelEntry => {
   if (spec === null) return NONE
   const groups = specToGroups(slot, spec)
-  return { groups, spec, key: `raw:${JSON.stringify(spec)}` }
+  return { groups, raw: spec, key: `raw:${JSON.stringify(spec)}` }
 }
+
+const specOf = (slot: FormatSlot, entry: LevelEntry): TensorFormatSpec | null =>
+  entry.raw !== undefined ? entry.raw : toTensorFormatSpec(slot, entry.groups ?? [])
 
 /** Splits groups at `ranks` ranks from the top; null when a group straddles the cut. */
 const splitGroups = (groups: GroupFormat, ranks: number): [RankGroup[], RankGroup[]] | null => {
@@ -330,7 +340,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
     const perLevel = new Map<string, TensorFormatSpec[]>()
     managed.forEach((m, t) => {
       m.chain.slots.forEach((slot, j) => {
-        const spec = state[t]?.[j]?.spec ?? null
+        const spec = specOf(slot, state[t]?.[j] ?? NONE)
         if (spec === null) return
         const list = perLevel.get(slot.level) ?? []
         list.push(spec)
@@ -354,9 +364,9 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
     for (const [t, m] of managed.entries()) {
       const entries = state[t] ?? []
       for (const [j, info] of m.slotInfo.entries()) {
-        const spec = entries[j]?.spec ?? null
+        const entry = entries[j] ?? NONE
         const child = entries[j + 1]
-        if (specCompressed(spec) && child !== undefined && !specCompressed(child.spec)) {
+        if (entryCompressed(entry) && child !== undefined && !entryCompressed(child)) {
           if (!info.level.decompressionSupported) {
             return `${info.slot.level} cannot decompress ${m.chain.tensor} for ${m.slotInfo[j + 1]?.slot.level ?? 'its child'} (decompressionSupported is false)`
           }
@@ -375,7 +385,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
             const t = managed.findIndex((m) => m.chain.tensor === condition)
             const j = managed[t]?.chain.slots.findIndex((s) => s.level === target.level) ?? -1
             if (t < 0 || j < 0) continue
-            if (!specHasMetadata(state[t]?.[j]?.spec ?? null)) {
+            if (!entryHasMetadata(state[t]?.[j] ?? NONE)) {
               return `${target.level}: ${saf.type} of ${option.target} is conditioned on ${condition}, whose format there has no metadata`
             }
           }
@@ -385,7 +395,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
         for (const [t, m] of managed.entries()) {
           if (m.chain.readWrite) continue
           const last = m.chain.slots.length - 1
-          if (!specHasMetadata(state[t]?.[last]?.spec ?? null)) {
+          if (!entryHasMetadata(state[t]?.[last] ?? NONE)) {
             return `compute skipping needs metadata for ${m.chain.tensor} at its innermost level ${m.chain.slots[last]?.level ?? ''}`
           }
         }
@@ -577,9 +587,9 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
     }
     for (let j = i - 1; j >= 0; j--) {
       const cur = entries[j] ?? NONE
-      if (cur.spec === null) continue
+      if (cur.key === '-') continue
       const slotJ = slots[j] as FormatSlot
-      if (moved.spec === null) {
+      if (moved.key === '-') {
         next[j] = cur.groups !== null && !groupsCompressed(cur.groups) ? cur : NONE
         continue
       }
@@ -707,8 +717,8 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
       choices.push({
         tensor: m.chain.tensor,
         level: slot.level,
-        format: entry.spec,
-        text: entry.groups !== null ? formatText(slot, entry.groups) : specText(entry.spec),
+        format: specOf(slot, entry),
+        text: entry.groups !== null ? formatText(slot, entry.groups) : specText(entry.raw ?? null),
         dataBits: est.dataBits,
         metadataBits: est.metadataBits,
         energyPJ: finalEval.report.levels[slot.level]?.tensors[m.chain.tensor]?.energyPJ ?? 0,
