@@ -78,3 +78,21 @@ describe('density registry', () => {
     }
   })
 })
+
+describe('tile shapes', () => {
+  it('reads a shape that overflows the tensor as a flattened row-major tile', async () => {
+    const { flattenToBox } = await import('./tile')
+    expect(flattenToBox(256, [64, 64])).toEqual([4, 64])
+    expect(flattenToBox(8, [64, 64])).toEqual([1, 8])
+    expect(flattenToBox(4096, [64, 64])).toEqual([64, 64])
+    const mask = new Uint8Array(64 * 64).map((_, i) => (i % 2 === 0 ? 1 : 0))
+    const model = createDensityInstance({
+      registry: createDensityRegistry(),
+      spec: { distribution: 'actual-data', density: 0.5, params: { mask } },
+      tensorShape: [64, 64],
+    })
+    // [256, 1] overflows rank 0 (64): the same 256 elements as [4, 64], i.e. 128 non-zeros.
+    expect(model.expectedOccupancy({ shape: [256, 1] })).toBe(128)
+    expect(model.expectedOccupancy({ shape: [256] })).toBe(128)
+  })
+})

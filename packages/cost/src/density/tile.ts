@@ -9,9 +9,11 @@ export const sizeOf = (shape: readonly number[]): number => {
 }
 
 /**
- * Aligns a tile shape to a tensor's ranks: a shorter shape covers the innermost ranks (missing
- * outer extents are 1), a longer one is folded into its innermost ranks; each extent is clamped
- * to [1, tensor extent] because a tile never exceeds the tensor.
+ * Aligns a tile shape to a tensor's ranks. A shorter shape covers the innermost ranks (missing
+ * outer extents are 1); a longer one has its extra leading extents folded into the outermost
+ * rank. If an extent then exceeds the tensor's, the query is read as a flattened row-major
+ * tile of the same size (see {@link flattenToBox}), the form a caller that only knows the
+ * tile's size produces.
  */
 export const alignShape = (
   shape: readonly number[],
@@ -19,13 +21,39 @@ export const alignShape = (
 ): number[] => {
   const rank = tensorShape.length
   const out = new Array<number>(rank).fill(1)
-  // Fold extra leading extents into the outermost kept rank, pad missing ones with 1.
   const offset = shape.length - rank
   for (let i = 0; i < shape.length; i++) {
     const target = Math.max(0, i - offset)
     out[target] = (out[target] ?? 1) * Math.max(1, Math.floor(shape[i] ?? 1))
   }
-  for (let i = 0; i < rank; i++) out[i] = Math.min(out[i] ?? 1, tensorShape[i] ?? 1)
+  if (out.every((e, i) => e <= (tensorShape[i] ?? 1))) return out
+  return flattenToBox(sizeOf(out), tensorShape)
+}
+
+/**
+ * The box of `size` elements that a row-major run of `size` elements starting at an aligned
+ * position covers: innermost ranks are filled first. When `size` is not such a run (it does not
+ * divide into whole inner ranks), the largest divisor that fits is taken per rank, keeping the
+ * size whenever possible; a size above the tensor's is clamped to the whole tensor.
+ */
+export const flattenToBox = (size: number, tensorShape: readonly number[]): number[] => {
+  const out = new Array<number>(tensorShape.length).fill(1)
+  let rest = Math.max(1, Math.floor(size))
+  for (let r = tensorShape.length - 1; r >= 0 && rest > 1; r--) {
+    const extent = tensorShape[r] ?? 1
+    if (rest <= extent) {
+      out[r] = rest
+      rest = 1
+    } else if (rest % extent === 0) {
+      out[r] = extent
+      rest /= extent
+    } else {
+      let d = extent
+      while (d > 1 && rest % d !== 0) d--
+      out[r] = d
+      rest /= d
+    }
+  }
   return out
 }
 
