@@ -32,7 +32,7 @@ export const readMatrixMarket = (bytes: Uint8Array, options: { readonly fileName
   if (storage !== 'coordinate' && storage !== 'array') {
     throw parseError(fileName, `unsupported storage '${storage ?? ''}' (expected coordinate or array)`, ['banner', 'storage'])
   }
-  if (field !== 'real' && field !== 'integer' && field !== 'pattern' && field !== 'double') {
+  if (field !== 'real' && field !== 'integer' && field !== 'pattern') {
     throw parseError(fileName, `unsupported field '${field ?? ''}' (expected real, integer or pattern)`, ['banner', 'field'])
   }
   if (symmetry !== 'general' && symmetry !== 'symmetric' && symmetry !== 'skew-symmetric') {

@@ -67,8 +67,8 @@ describe('applySparsity', () => {
     expect(d['attn.qk']).toEqual({})
   })
 
-  it('nm-2-4 carries n and m', () => {
-    expect(densities('opt-6.7b', 'prefill', 'nm-2-4')['ffn.fc1']?.B).toEqual({ distribution: 'n-m', density: 0.5, params: { n: 2, m: 4 } })
+  it('nm-2-4 carries n, m and rank 0 (K of B[K][N])', () => {
+    expect(densities('opt-6.7b', 'prefill', 'nm-2-4')['ffn.fc1']?.B).toEqual({ distribution: 'n-m', density: 0.5, params: { n: 2, m: 4, rank: 0 } })
   })
 
   it('activation-90 sparsifies only the ReLU intermediate entering fc2', () => {

@@ -55,7 +55,9 @@ const nm = (n: number, m: number, source: string): SparsityPreset => ({
   id: `nm-${n}-${m}`,
   description: `${n}:${m} semi-structured weight sparsity: at most ${n} non-zeros in every group of ${m} consecutive weights along the reduction dimension K`,
   source,
-  rules: [{ roles: ['weight'], phases: BOTH, distribution: 'n-m', density: n / m, params: { n, m } }],
+  // Weights are the GEMM operand B[K][N]: rank 0 is K, the reduction dimension the groups run
+  // along (as sparse tensor cores and pruneNM on a stored [out, in] matrix do).
+  rules: [{ roles: ['weight'], phases: BOTH, distribution: 'n-m', density: n / m, params: { n, m, rank: 0 } }],
 })
 
 /** Every built-in preset. */
