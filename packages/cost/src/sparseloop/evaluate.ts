@@ -476,18 +476,21 @@ export const evaluatePrepared = (
       if (saf.kind === 'skipping-spatial') continue
       const kind = saf.kind === 'gating' ? 'gated' : 'skipped'
       // Among alternatives, Sparseloop keeps the most beneficial; with one option it is that one.
-      let best: { target: number; p: number } | null = null
+      let best: { target: number; p: number; keeps: [number, number][] } | null = null
       for (const option of saf.options) {
         const st = states[level.index]![option.target]
         if (st === null || st === undefined) continue
         let keep = 1
+        const keeps: [number, number][] = []
         for (const c of option.conditionOn) {
           const cond = design.tensors[c]!
           const tile = conditionTile(loops, st, cond)
-          keep *= 1 - probEmpty(cond, tile)
+          const k = 1 - probEmpty(cond, tile)
+          keeps.push([c, k])
+          keep *= k
         }
         const p = 1 - keep
-        if (best === null || p > best.p) best = { target: option.target, p }
+        if (best === null || p > best.p) best = { target: option.target, p, keeps }
       }
       if (best === null || best.p <= 0) continue
       const list = perTensor[best.target]!
@@ -506,8 +509,10 @@ export const evaluatePrepared = (
         moveMetadata(inner.mdUpdates, best.p, kind)
       }
       if (at === 0 && !st.tensor.readWrite) {
+        // Computes on the skipped/gated operand fetches never happen, and the condition
+        // operands are known non-empty at the compute level from then on.
         computeScale *= 1 - best.p
-        conditioned[best.target] = (conditioned[best.target] ?? 1) * (1 - best.p)
+        for (const [c, k] of best.keeps) conditioned[c] = (conditioned[c] ?? 1) * k
       }
     }
   }
@@ -528,11 +533,10 @@ export const evaluatePrepared = (
       const probs = operands.map((t) => {
         const list = perTensor[t.index]!
         const innermost = list[0]
-        let d = innermost !== undefined ? innermost.density : t.densityValue
-        // A storage SAF that already filtered on the other operand conditions this density.
-        const other = operands.find((o) => o !== t)!
-        const filtered = conditioned[other.index] ?? 1
-        if (filtered < 1) d = Math.min(1, d / 1)
+        // Element-level density, conditioned by storage SAFs that already filtered on t.
+        let d = expectedDensity(t, 1)
+        const filtered = conditioned[t.index] ?? 1
+        if (filtered < 1 && filtered > 0) d = Math.min(1, d / filtered)
         const compressedInner = innermost !== undefined && innermost.compressed
         return { enz: d, ez: compressedInner ? 0 : 1 - d, ne: compressedInner ? 1 - d : 0 }
       })
