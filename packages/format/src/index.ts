@@ -42,3 +42,4 @@ export {
   type FormatSpaceSize,
 } from './space'
 export { FORMAT_PRESETS, presetPattern, presetText, type FormatPreset } from './presets'
+export { rankFormats, type FormatCandidate, type FormatRanking, type FormatRankingReport } from './rank'

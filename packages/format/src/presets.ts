@@ -33,10 +33,10 @@ export const FORMAT_PRESETS: readonly FormatPreset[] = [
   { id: 'bitmap', description: 'One bit per element over the flattened tensor', orders: [1, 2, 3, 4], pattern: (s) => `B(${all(s)})` },
   {
     id: 'bitmap2',
-    description: 'Two-level bitmap: a mask of non-empty 1×64 blocks, then a mask inside each non-empty block',
+    description: 'Two-level bitmap: a mask of non-empty 1×t row blocks (t ≤ 64, t ≤ K/2), then a mask inside each non-empty block',
     orders: [2],
     pattern: (s) => {
-      const t = blockOf(s[1] as number, 64)
+      const t = blockOf(s[1] as number, Math.min(64, Math.floor((s[1] as number) / 2)))
       return `B(M,K:${(s[1] as number) / t})-B(K:${t})`
     },
   },

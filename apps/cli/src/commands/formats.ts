@@ -1,9 +1,252 @@
-// `snipsnap formats …` (work in progress): argv → library calls → report. No domain logic here.
+// `snipsnap formats …`: rank compression formats for a real tensor, size the format space, list the
+// presets. argv → file reading → library calls → printed report; no domain logic here.
+import { readFileSync } from 'node:fs'
+import { basename } from 'node:path'
 import type { Command } from 'commander'
+import { SnipSnapError } from '@snipsnap/core'
+import {
+  countFormatSpace,
+  createFormatRegistry,
+  FORMAT_PRESETS,
+  LLAMA2_7B_WEIGHT_SHAPES,
+  presetText,
+  rankFormats,
+  type FormatCandidate,
+  type FormatRankingReport,
+  type FormatSpaceSize,
+} from '@snipsnap/format'
+import { pruneMagnitude, pruneNM, readTensors, type DenseTensor } from '@snipsnap/workloads'
 import type { CliIo } from '../io'
 
-/** Adds the `formats` command to the program. */
+const invalid = (option: string, message: string): SnipSnapError =>
+  new SnipSnapError('INVALID_SPEC', message, { path: [option] })
+
+/** `4096x4096`, `4096×11008` or `4,4096` → [4096, 4096]. */
+const parseShape = (text: string, option = '--shape'): number[] => {
+  const parts = text.split(/[x×,]/i)
+  return parts.map((part, i) => {
+    const value = Number(part.trim())
+    if (part.trim() === '' || !Number.isSafeInteger(value) || value < 1) {
+      throw new SnipSnapError('INVALID_SPEC', `dimension "${part}" of "${text}" must be a positive integer`, { path: [option, i] })
+    }
+    return value
+  })
+}
+
+const parseInteger = (text: string, option: string, min: number, max: number): number => {
+  const value = Number(text)
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw invalid(option, `expected an integer in [${min}, ${max}], got "${text}"`)
+  }
+  return value
+}
+
+/** `*` and `?` wildcards, anchored. */
+const globToRegExp = (glob: string): RegExp =>
+  new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`)
+
+type Prune = { readonly kind: 'magnitude'; readonly sparsity: number } | { readonly kind: 'nm'; readonly n: number; readonly m: number }
+
+const parsePrune = (text: string): Prune => {
+  const magnitude = /^magnitude:(.+)$/.exec(text)
+  if (magnitude !== null) {
+    const sparsity = Number(magnitude[1])
+    if (!(sparsity >= 0 && sparsity <= 1)) throw invalid('--prune', `sparsity must be a number in [0, 1], got "${magnitude[1]}"`)
+    return { kind: 'magnitude', sparsity }
+  }
+  const nm = /^(\d+):(\d+)$/.exec(text)
+  if (nm !== null) {
+    const n = Number(nm[1])
+    const m = Number(nm[2])
+    if (!(m >= 1 && n <= m)) throw invalid('--prune', `N:M needs 0 ≤ N ≤ M and M ≥ 1, got "${text}"`)
+    return { kind: 'nm', n, m }
+  }
+  throw invalid('--prune', `expected magnitude:<sparsity> (e.g. magnitude:0.5) or N:M (e.g. 2:4), got "${text}"`)
+}
+
+const loadTensors = async (file: string): Promise<DenseTensor[]> => {
+  let bytes: Uint8Array
+  try {
+    bytes = new Uint8Array(readFileSync(file))
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error'
+    throw new SnipSnapError('IO_ERROR', `cannot read ${file} (${code})`, { path: ['--tensor'], cause: error })
+  }
+  return readTensors(bytes, { fileName: basename(file) })
+}
+
+const selectTensors = (tensors: readonly DenseTensor[], name: string | undefined, file: string): DenseTensor[] => {
+  const withData = tensors.filter((t) => t.shape.length > 0)
+  if (name === undefined) {
+    if (withData.length === 1) return withData
+    const sample = withData.slice(0, 8).map((t) => t.name).join(', ')
+    throw invalid('--name', `${file} holds ${withData.length} tensors; pick some with --name (a name or glob), e.g. ${sample}`)
+  }
+  const pattern = globToRegExp(name)
+  const picked = withData.filter((t) => pattern.test(t.name))
+  if (picked.length === 0) {
+    const sample = withData.slice(0, 8).map((t) => t.name).join(', ')
+    throw invalid('--name', `no tensor of ${file} matches "${name}"; names include ${sample}`)
+  }
+  return picked
+}
+
+const candidatesFor = (shape: readonly number[], patterns: readonly string[] | undefined, presets: string | undefined): FormatCandidate[] => {
+  const candidates: FormatCandidate[] = []
+  if (presets !== undefined) {
+    for (const id of presets.split(',').map((s) => s.trim()).filter((s) => s.length > 0)) {
+      candidates.push({ label: id, pattern: presetText(id, shape) })
+    }
+  }
+  for (const pattern of patterns ?? []) candidates.push({ label: 'custom', pattern })
+  if (candidates.length === 0) {
+    // Neither given: every preset that applies to this tensor's order.
+    for (const preset of FORMAT_PRESETS) {
+      if (preset.orders.includes(shape.length)) candidates.push({ label: preset.id, pattern: preset.pattern(shape) })
+    }
+  }
+  return candidates
+}
+
+const formatNumber = (value: number | null, digits = 2): string =>
+  value === null ? '—' : Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(digits)
+
+/** Renders rows as an aligned text table (columns from `rightFrom` on right-aligned). */
+const table = (header: readonly string[], rows: readonly (readonly string[])[], rightFrom = 2): string => {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)))
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, i) => (i < rightFrom ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ').trimEnd()
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')
+}
+
+interface TensorReport extends FormatRankingReport {
+  readonly name: string
+  readonly prune: string | null
+}
+
+const renderRanking = (report: TensorReport): string => {
+  const head =
+    `${report.name} [${report.shape.join('×')}]: ${report.nnz.toLocaleString('en-US')} non-zeros (density ${report.density.toFixed(4)})` +
+    `${report.prune === null ? '' : `, pruned ${report.prune}`}; ${report.valueBits}-bit values, dense ${report.denseBits.toLocaleString('en-US')} bits`
+  const feasible = report.results.flatMap((r) => (r.ok ? [r] : []))
+  const rows = feasible.map((r, i) => [
+    `${i + 1}. ${r.label}`,
+    r.pattern,
+    formatNumber(r.metadataBits),
+    formatNumber(r.payloadBits),
+    formatNumber(r.dataBits),
+    formatNumber(r.totalBits),
+    r.bitsPerNonzero === null ? '—' : r.bitsPerNonzero.toFixed(2),
+    r.compressionRatio === null ? '—' : `${r.compressionRatio.toFixed(3)}×`,
+  ])
+  const notes = report.results.flatMap((r) => (r.ok ? [] : [`not applicable: ${r.label} ${r.pattern}: ${r.reason}\n`]))
+  return (
+    `${head}\n${table(['format', 'pattern', 'metadata bits', 'payload bits', 'data bits', 'total bits', 'bits/nnz', 'vs dense'], rows)}\n` +
+    notes.join('')
+  )
+}
+
+const renderSpace = (sizes: readonly FormatSpaceSize[]): string =>
+  sizes
+    .map((size) => {
+      const rows = size.byRanks.map((r) => [String(r.ranks), '', formatNumber(r.allocations), formatNumber(r.patterns), formatNumber(r.formats)])
+      return (
+        `format space of [${size.shape.join('×')}] up to ${size.depth} rank${size.depth === 1 ? '' : 's'}: ${size.total.toLocaleString('en-US')} formats\n` +
+        `${table(['ranks', '', 'allocations', 'patterns', 'formats'], rows)}\n`
+      )
+    })
+    .join('\n')
+
+interface RankOptions {
+  readonly tensor: string
+  readonly name?: string
+  readonly pattern?: string[]
+  readonly preset?: string
+  readonly prune?: string
+  readonly valueBits: string
+  readonly json?: boolean
+}
+
+/** Adds the `formats` command (`rank`, `space`, `presets`) to the program. */
 export const registerFormatsCommand = (program: Command, io: CliIo): void => {
-  void program
-  void io
+  const formats = program
+    .command('formats')
+    .description('Hierarchical compression formats: rank them on a real tensor, size the format space, list presets')
+
+  formats
+    .command('rank')
+    .description('Encode a real tensor with each format, verify the round trip and rank the exact sizes')
+    .requiredOption('--tensor <file>', 'tensor file: .npy, .mtx, .safetensors, .gguf or a llama2.c .bin')
+    .option('--name <name>', 'tensor name or glob inside the file (e.g. "layers.0.w*")')
+    .option('--pattern <text...>', 'compression patterns, e.g. "UOP(M)-CP(K)" "B(K:64)-CP(K:64)-U(M)"')
+    .option('--preset <ids>', `comma-separated presets: ${FORMAT_PRESETS.map((p) => p.id).join(', ')} (default: all that apply)`)
+    .option('--prune <spec>', 'prune first: magnitude:<sparsity> (e.g. magnitude:0.5) or N:M (e.g. 2:4)')
+    .option('--value-bits <bits>', 'bits per stored value', '32')
+    .option('--json', 'print one JSON object instead of tables')
+    .action(async (options: RankOptions) => {
+      const valueBits = parseInteger(options.valueBits, '--value-bits', 1, 64)
+      const prune = options.prune === undefined ? undefined : parsePrune(options.prune)
+      const tensors = selectTensors(await loadTensors(options.tensor), options.name, options.tensor)
+      const registry = createFormatRegistry()
+      const reports: TensorReport[] = tensors.map((loaded) => {
+        let tensor = loaded
+        if (prune?.kind === 'magnitude') tensor = pruneMagnitude(loaded, { sparsity: prune.sparsity })
+        else if (prune?.kind === 'nm') tensor = pruneNM(loaded, { n: prune.n, m: prune.m })
+        const report = rankFormats({
+          tensor,
+          formats: candidatesFor(tensor.shape, options.pattern, options.preset),
+          registry,
+          valueBits,
+        })
+        return { name: tensor.name, prune: options.prune ?? null, ...report }
+      })
+      if (options.json === true) io.stdout.write(`${JSON.stringify({ file: options.tensor, tensors: reports }, null, 2)}\n`)
+      else io.stdout.write(reports.map(renderRanking).join('\n'))
+    })
+
+  formats
+    .command('space')
+    .description('Count the format space (patterns × dimension allocations, equivalents removed)')
+    .option('--shape <shape>', 'tensor shape, e.g. 4096x4096 (default: the LLaMA-2-7B weight shapes)')
+    .option('--depth <n>', 'largest number of ranks', '3')
+    .option('--order-rule <rule>', 'compressed-inner (Sparseloop) or any', 'compressed-inner')
+    .option('--json', 'print one JSON object')
+    .action((options: { shape?: string; depth: string; orderRule: string; json?: boolean }) => {
+      const depth = parseInteger(options.depth, '--depth', 1, 8)
+      if (options.orderRule !== 'compressed-inner' && options.orderRule !== 'any') {
+        throw invalid('--order-rule', `expected compressed-inner or any, got "${options.orderRule}"`)
+      }
+      const orderRule = options.orderRule
+      const shapes = options.shape === undefined ? LLAMA2_7B_WEIGHT_SHAPES : [parseShape(options.shape)]
+      const sizes = shapes.map((shape) => countFormatSpace({ shape, depth, orderRule }))
+      if (options.json === true) io.stdout.write(`${JSON.stringify({ spaces: sizes }, null, 2)}\n`)
+      else io.stdout.write(renderSpace(sizes))
+    })
+
+  formats
+    .command('presets')
+    .description('List the named formats and their patterns for a shape')
+    .option('--shape <shape>', 'tensor shape the patterns are written for', '4096x4096')
+    .option('--json', 'print one JSON object')
+    .action((options: { shape: string; json?: boolean }) => {
+      const shape = parseShape(options.shape)
+      const rows = FORMAT_PRESETS.map((preset) => ({
+        id: preset.id,
+        description: preset.description,
+        orders: preset.orders,
+        pattern: preset.orders.includes(shape.length) ? presetText(preset.id, shape) : null,
+      }))
+      if (options.json === true) {
+        io.stdout.write(`${JSON.stringify({ shape, presets: rows }, null, 2)}\n`)
+        return
+      }
+      io.stdout.write(
+        `presets for [${shape.join('×')}]\n` +
+          `${table(
+            ['id', 'pattern', 'description'],
+            rows.map((r) => [r.id, r.pattern ?? `(${r.orders.join('/')}-D only)`, r.description]),
+            3,
+          )}\n`,
+      )
+    })
 }
