@@ -1,2 +1,26 @@
-// Public API of @snipsnap/arch (work in progress).
-export {}
+// Public API of @snipsnap/arch: the accelerator model (written form, normalisation, rules,
+// fan-out and capacity queries, area from an ART) and the built-in presets.
+export {
+  ArchSpecInputSchema,
+  ComputeLevelInputSchema,
+  StorageLevelInputSchema,
+  type ArchSpecInput,
+  type ComputeLevelInput,
+  type StorageLevelInput,
+} from './schema'
+export { normalizeArch, parseArchSpec } from './normalize'
+export {
+  ARCH_RULES,
+  dramClusterSize,
+  instancesDivisible,
+  meshDivisible,
+  meshMatchesInstances,
+  metadataWidthFits,
+  minUtilizationNeedsCapacity,
+  uniqueLevelNames,
+  validateArch,
+  type ArchRule,
+} from './rules'
+export { fanoutBelow, levelCapacities, levelFanouts, totalCapacityBits, type LevelCapacity, type LevelFanout } from './topology'
+export { archArea, componentName, type ArchArea, type LevelArea } from './area'
+export { ARCH_PRESET_IDS, getArchPreset, listArchPresets, type ArchPreset, type ArchPresetId } from './presets'

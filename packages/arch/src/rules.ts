@@ -1,0 +1,138 @@
+// Named cross-field rules of an accelerator (changesets' rules.ts pattern): each returns issues,
+// never throws, so a form or the CLI can show all of them at once.
+import type { ArchSpec, ComputeLevelSpec, Issue, StorageLevelSpec } from '@snipsnap/core'
+
+/** A named validation rule over a resolved ArchSpec. */
+export interface ArchRule {
+  readonly id: string
+  readonly description: string
+  readonly check: (arch: ArchSpec) => readonly Issue[]
+}
+
+type Level = StorageLevelSpec | ComputeLevelSpec
+
+const chain = (arch: ArchSpec): { level: Level; path: (string | number)[] }[] => [
+  ...arch.storage.map((level, i) => ({ level, path: ['storage', i] as (string | number)[] })),
+  { level: arch.compute, path: ['compute'] },
+]
+
+const issue = (code: string, path: (string | number)[], message: string): Issue => ({ code, path, message })
+
+/** Level names are unique: mappings and sparse optimizations address levels by name. */
+export const uniqueLevelNames: ArchRule = {
+  id: 'unique-level-names',
+  description: 'every storage and compute level has a distinct name',
+  check: (arch) => {
+    const seen = new Set<string>()
+    const out: Issue[] = []
+    for (const { level, path } of chain(arch)) {
+      if (seen.has(level.name)) out.push(issue('unique-level-names', [...path, 'name'], `level name ${JSON.stringify(level.name)} is used twice`))
+      seen.add(level.name)
+    }
+    return out
+  },
+}
+
+/** meshX × meshY = instances on every level. */
+export const meshMatchesInstances: ArchRule = {
+  id: 'mesh-matches-instances',
+  description: 'meshX × meshY equals the number of instances',
+  check: (arch) =>
+    chain(arch)
+      .filter(({ level }) => level.meshX * level.meshY !== level.instances)
+      .map(({ level, path }) => issue('mesh-matches-instances', [...path, 'meshX'], `meshX ${level.meshX} × meshY ${level.meshY} ≠ ${level.instances} instances`)),
+}
+
+/** Each level's instances divide the next inner level's (Timeloop asserts this in FloorPlan). */
+export const instancesDivisible: ArchRule = {
+  id: 'instances-divisible',
+  description: "a level's instances are a multiple of its parent's",
+  check: (arch) => {
+    const levels = chain(arch)
+    const out: Issue[] = []
+    for (let i = 1; i < levels.length; i++) {
+      const parent = levels[i - 1]
+      const child = levels[i]
+      if (parent === undefined || child === undefined) continue
+      if (child.level.instances % parent.level.instances !== 0) {
+        out.push(issue('instances-divisible', [...child.path, 'instances'], `${child.level.name} has ${child.level.instances} instances, not a multiple of ${parent.level.name}'s ${parent.level.instances}`))
+      }
+    }
+    return out
+  },
+}
+
+/** Mesh axes nest: a child's meshX and meshY are multiples of the parent's (X and Y fan-outs). */
+export const meshDivisible: ArchRule = {
+  id: 'mesh-divisible',
+  description: "a level's meshX and meshY are multiples of its parent's",
+  check: (arch) => {
+    const levels = chain(arch)
+    const out: Issue[] = []
+    for (let i = 1; i < levels.length; i++) {
+      const parent = levels[i - 1]
+      const child = levels[i]
+      if (parent === undefined || child === undefined) continue
+      if (child.level.meshX % parent.level.meshX !== 0 || child.level.meshY % parent.level.meshY !== 0) {
+        out.push(issue('mesh-divisible', [...child.path, 'meshX'], `${child.level.name}'s mesh ${child.level.meshX}×${child.level.meshY} does not nest in ${parent.level.name}'s ${parent.level.meshX}×${parent.level.meshY}`))
+      }
+    }
+    return out
+  },
+}
+
+/** DRAM levels have cluster size 1 (Timeloop asserts it). */
+export const dramClusterSize: ArchRule = {
+  id: 'dram-cluster-size',
+  description: 'a DRAM level has cluster size 1',
+  check: (arch) =>
+    arch.storage.flatMap((level, i) =>
+      (level.technology ?? (level.className.includes('DRAM') ? 'DRAM' : 'SRAM')) === 'DRAM' && level.clusterSize !== 1
+        ? [issue('dram-cluster-size', ['storage', i, 'clusterSize'], `DRAM level ${level.name} has cluster size ${level.clusterSize}, must be 1`)]
+        : [],
+    ),
+}
+
+/** Metadata storage width holds whole metadata words (Timeloop asserts it). */
+export const metadataWidthFits: ArchRule = {
+  id: 'metadata-width-fits',
+  description: 'metadata storage width is a multiple of metadata word bits × metadata block size',
+  check: (arch) =>
+    arch.storage.flatMap((level, i) => {
+      const width = level.metadataStorageWidthBits ?? 0
+      const word = (level.metadataWordBits ?? 0) * (level.metadataBlockSize ?? 1)
+      return width > 0 && word > 0 && width % word !== 0
+        ? [issue('metadata-width-fits', ['storage', i, 'metadataStorageWidthBits'], `${level.name}: metadata width ${width} is not a multiple of ${word}`)]
+        : []
+    }),
+}
+
+/** A minimum utilization needs a bounded capacity. */
+export const minUtilizationNeedsCapacity: ArchRule = {
+  id: 'min-utilization-needs-capacity',
+  description: 'a level with min utilization has a finite capacity',
+  check: (arch) =>
+    arch.storage.flatMap((level, i) =>
+      level.minUtilization > 0 && level.capacityWords === null
+        ? [issue('min-utilization-needs-capacity', ['storage', i, 'minUtilization'], `${level.name} sets min utilization but has no capacity`)]
+        : [],
+    ),
+}
+
+/** Every rule, in the order they run. */
+export const ARCH_RULES: readonly ArchRule[] = [
+  uniqueLevelNames,
+  meshMatchesInstances,
+  instancesDivisible,
+  meshDivisible,
+  dramClusterSize,
+  metadataWidthFits,
+  minUtilizationNeedsCapacity,
+]
+
+/**
+ * Runs every rule (or the given ones) and returns all issues; an empty list means valid.
+ * @example if (validateArch(arch).length > 0) …
+ */
+export const validateArch = (arch: ArchSpec, rules: readonly ArchRule[] = ARCH_RULES): Issue[] =>
+  rules.flatMap((rule) => rule.check(arch))
