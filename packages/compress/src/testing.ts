@@ -32,6 +32,10 @@ const COMPRESSED = new Set(['CP', 'B', 'RLE'])
  * Compute energy is 1 pJ (or the ERT's `mac_random`) per MAC, dense.
  */
 export const createTrafficCostModel = (): CostModel => {
+  const derivedByMapping = new WeakMap<
+    object,
+    { arch: ArchSpec; problem: CostQuery['problem']; chains: ReturnType<typeof deriveTensorChains>; traffic: ReturnType<typeof denseTraffic> }
+  >()
   return defineCostModel({
     id: 'compress-test-traffic',
     description: 'memory traffic × per-access energy with Sparseloop format units (tests only)',
@@ -39,8 +43,14 @@ export const createTrafficCostModel = (): CostModel => {
     supports: () => true,
     evaluate: (query: CostQuery): CostReport => {
       const { arch, problem } = query
-      const chains = deriveTensorChains(query)
-      const traffic = denseTraffic(query)
+      // Slots and dense traffic depend only on the mapping object, which callers reuse across
+      // format candidates; caching them keeps property tests fast.
+      let derived = derivedByMapping.get(query.mapping)
+      if (derived === undefined || derived.problem !== problem || derived.arch !== arch) {
+        derived = { arch, problem, chains: deriveTensorChains(query), traffic: denseTraffic(query) }
+        derivedByMapping.set(query.mapping, derived)
+      }
+      const { chains, traffic } = derived
       const levels: Record<string, LevelReport> = {}
       const formatOf = (level: string, tensor: string): TensorFormatSpec | null =>
         query.sparseOptimizations.targets.find((t) => t.level === level)?.formats.find((f) => f.tensor === tensor) ?? null

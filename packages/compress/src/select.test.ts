@@ -1,0 +1,174 @@
+import { test } from '@fast-check/vitest'
+import { describe, expect, it } from 'vitest'
+import { createSelectionCache, optimizeFormats, selectFormats, type FormatSelectionValid } from '@snipsnap/compress'
+import { createTrafficCostModel, arbGemmDesign, gemmDesign } from '@snipsnap/compress/testing'
+import { defineCostModel, SnipSnapError, type CostQuery, type DesignSpec, type TensorFormatSpec } from '@snipsnap/core'
+import { fig1Design } from './internal/fig1-fixture'
+
+const costModel = createTrafficCostModel()
+const toQuery = (d: DesignSpec): CostQuery => ({
+  arch: d.arch, problem: d.problem, mapping: d.mapping!, sparseOptimizations: d.sparseOptimizations, energyTable: d.energyTable,
+})
+const valid = (r: ReturnType<typeof selectFormats>): FormatSelectionValid => {
+  if (!r.valid) throw new Error(r.reason)
+  return r
+}
+const tiled = () =>
+  gemmDesign({
+    M: 64, N: 64, K: 64, densityA: 0.1, densityB: 0.5,
+    factors: { DRAM: { M: 8, N: 8 }, GLB: { M: 8, K: 4 }, PE: { N: 8, K: 16 } },
+  })
+
+describe('selectFormats', () => {
+  test.prop([arbGemmDesign()])('is never worse than any feasible fixed baseline under the same cost model', (design) => {
+    const r = selectFormats({ query: toQuery(design), costModel }, { maxPasses: 1, topK: 2 })
+    if (!r.valid) {
+      // Only when nothing at all is feasible.
+      expect(r.baselines.every((b) => !b.feasible)).toBe(true)
+      return
+    }
+    for (const b of r.baselines) {
+      if (b.feasible) expect(r.objectivePJ).toBeLessThanOrEqual(b.objectivePJ!)
+    }
+    // The reported energy is the cost model's energy for the reported formats.
+    const again = costModel.evaluate({ ...toQuery(design), sparseOptimizations: r.sparseOptimizations }, undefined)
+    expect(again.valid && again.energyPJ).toBeCloseTo(r.energyPJ, 6)
+  })
+
+  test.prop([arbGemmDesign()], { numRuns: 20 })('is deterministic: same input, same output', (design) => {
+    const a = selectFormats({ query: toQuery(design), costModel }, { maxPasses: 1, topK: 2 })
+    const b = selectFormats({ query: toQuery(design), costModel }, { maxPasses: 1, topK: 2 })
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a))
+  })
+
+  it('beats the best fixed baseline on a tiled GEMM with mixed densities and explains each choice', () => {
+    const r = valid(selectFormats({ query: toQuery(tiled()), costModel }))
+    expect(r.bestFixedFormat).not.toBeNull()
+    expect(r.savingVsBestFixedPct).toBeGreaterThanOrEqual(0)
+    expect(r.choices.map((c) => `${c.tensor}@${c.level}`)).toEqual(['A@DRAM', 'A@GLB', 'A@PE', 'B@DRAM', 'B@GLB', 'B@PE'])
+    for (const c of r.choices) {
+      expect(c.reason.length).toBeGreaterThan(10)
+      expect(Number.isFinite(c.energyPJ)).toBe(true)
+      expect(c.text).toMatch(/^(uncompressed|[A-Z]+\([A-Z0-9,]+\)(-[A-Z]+\([A-Z0-9,]+\))*)$/)
+    }
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r)
+  })
+
+  it('costs far fewer candidates than the exhaustive space and gets within 1% of its optimum', () => {
+    const design = gemmDesign({
+      M: 32, N: 32, K: 32, densityA: 0.08, densityB: 0.3,
+      factors: { DRAM: { M: 4, N: 32 }, GLB: { M: 8 }, PE: { K: 32 } },
+    })
+    const r = valid(selectFormats({ query: toQuery(design), costModel }, { exhaustive: true, exhaustiveCap: 200_000 }))
+    expect(r.exhaustiveCandidates).toBeGreaterThan(500)
+    expect(r.exhaustiveOptimumPJ).not.toBeNull()
+    expect(r.objectivePJ).toBeGreaterThanOrEqual(r.exhaustiveOptimumPJ! * (1 - 1e-12))
+    expect(r.objectivePJ).toBeLessThanOrEqual(r.exhaustiveOptimumPJ! * 1.01)
+    expect(r.candidatesCosted).toBeLessThanOrEqual(0.05 * r.exhaustiveCandidates!)
+  })
+
+  it('refuses an exhaustive space above the cap with a clear error', () => {
+    expect(() => selectFormats({ query: toQuery(tiled()), costModel }, { exhaustive: true, exhaustiveCap: 10 })).toThrowError(
+      /exhaustive space has \d+ combinations.*above exhaustiveCap 10/,
+    )
+  })
+
+  it('keeps the design’s own formats when they are best, and reports them as `given`', () => {
+    const design = tiled()
+    const first = valid(selectFormats({ query: toQuery(design), costModel }))
+    const again = valid(selectFormats({ query: { ...toQuery(design), sparseOptimizations: first.sparseOptimizations }, costModel }))
+    expect(again.given?.objectivePJ).toBeCloseTo(first.objectivePJ, 6)
+    expect(again.objectivePJ).toBeLessThanOrEqual(first.objectivePJ)
+  })
+
+  it('rejects formats without metadata where a skipping SAF is conditioned on the tensor', () => {
+    const base = tiled()
+    const design: DesignSpec = {
+      ...base,
+      sparseOptimizations: {
+        targets: [{ level: 'PE', formats: [], computeOptimizations: [], actionOptimizations: [{ type: 'skipping', options: [{ target: 'B', conditionOn: ['A'] }] }] }],
+      },
+    }
+    const r = valid(selectFormats({ query: toQuery(design), costModel }))
+    expect(r.baselines.find((b) => b.name === 'uncompressed')?.feasible).toBe(false)
+    expect(r.baselines.find((b) => b.name === 'uncompressed')?.reason).toMatch(/skipping of B is conditioned on A/)
+    const a = r.choices.find((c) => c.tensor === 'A' && c.level === 'PE')!
+    expect(a.format?.ranks.some((rank) => ['CP', 'B', 'RLE', 'UB'].includes(rank.format))).toBe(true)
+    expect(r.sparseOptimizations.targets.find((t) => t.level === 'PE')?.actionOptimizations).toHaveLength(1)
+  })
+
+  it('never compresses above an uncompressed child at a level that cannot decompress', () => {
+    // PE keeps A and B with a one-element tile (no ranks), so any compressed GLB format would need decompression.
+    const design = gemmDesign({
+      M: 16, N: 16, K: 16, densityA: 0.1, densityB: 0.1, decompressionSupported: false,
+      factors: { DRAM: { M: 16, N: 16 }, GLB: { K: 16 }, PE: {} },
+    })
+    const r = valid(selectFormats({ query: toQuery(design), costModel }))
+    expect(r.candidatesRejectedByHardware).toBeGreaterThan(0)
+    for (const c of r.choices.filter((x) => x.level === 'GLB')) expect(c.text).toBe('uncompressed')
+  })
+
+  it('costs candidates from a plugged-in source', () => {
+    const seen: string[] = []
+    const candidates = (slot: { level: string; tensor: string }): TensorFormatSpec[] => {
+      seen.push(`${slot.tensor}@${slot.level}`)
+      return []
+    }
+    valid(selectFormats({ query: toQuery(tiled()), costModel }, { candidates }))
+    expect(seen).toContain('A@PE')
+  })
+
+  it('answers identical designs from the cache', () => {
+    const cache = createSelectionCache()
+    const calls = { n: 0 }
+    const counting = defineCostModel({ id: 'counting', supports: () => true, evaluate: (q) => (calls.n++, costModel.evaluate(q, undefined)) })
+    const a = selectFormats({ query: toQuery(tiled()), costModel: counting, cache })
+    const n = calls.n
+    const b = selectFormats({ query: toQuery(tiled()), costModel: counting, cache })
+    expect(calls.n).toBe(n)
+    expect(b).toBe(a)
+  })
+
+  it('returns an infeasible value, not a throw, when nothing fits', () => {
+    const nothingFits = defineCostModel({ id: 'never', supports: () => true, evaluate: () => ({ valid: false, kind: 'capacity', reason: 'too small' }) })
+    const r = selectFormats({ query: toQuery(tiled()), costModel: nothingFits })
+    expect(r.valid).toBe(false)
+    expect(!r.valid && r.reason).toMatch(/no feasible format assignment/)
+  })
+})
+
+describe('bad input', () => {
+  it('names a density outside [0, 1]', () => {
+    const d = tiled()
+    const bad = { ...d, problem: { ...d.problem, densities: { ...d.problem.densities, A: { distribution: 'hypergeometric', density: 1.5, params: {} } } } }
+    expect(() => selectFormats({ query: toQuery(bad), costModel })).toThrowError(/density of A must be in \[0, 1\]/)
+  })
+
+  it('names a bad option', () => {
+    try {
+      selectFormats({ query: toQuery(tiled()), costModel }, { topK: 0 })
+      expect.unreachable()
+    } catch (e) {
+      expect(e).toBeInstanceOf(SnipSnapError)
+      expect((e as SnipSnapError).path).toEqual(['options', 'topK'])
+    }
+  })
+
+  it('names an unknown tensor and a missing mapping', () => {
+    expect(() => selectFormats({ query: toQuery(tiled()), costModel }, { tensors: ['Q'] })).toThrowError(/unknown tensor "Q"/)
+    expect(() => optimizeFormats({ design: { ...tiled(), mapping: null }, costModel })).toThrowError(/no mapping/)
+  })
+
+  it('refuses a query the cost model does not support', () => {
+    const picky = defineCostModel({ id: 'picky', supports: () => false, evaluate: () => ({ valid: false, kind: 'x', reason: 'x' }) })
+    expect(() => selectFormats({ query: toQuery(tiled()), costModel: picky })).toThrowError(/does not support/)
+  })
+})
+
+describe('optimizeFormats on Sparseloop Fig.1 with the test cost model', () => {
+  it('chooses per-level formats for A and B and leaves dense Z alone', () => {
+    const r = valid(optimizeFormats({ design: fig1Design(), costModel }))
+    expect(r.choices.map((c) => `${c.tensor}@${c.level}`)).toEqual(['A@BackingStorage', 'A@Buffer', 'B@BackingStorage', 'B@Buffer'])
+    expect(r.memoryEnergyPJ).toBeLessThan(r.baselines.find((b) => b.name === 'uncompressed')!.memoryEnergyPJ!)
+  })
+})
