@@ -21,6 +21,8 @@ it('exports exactly this runtime API', async () => {
       'llama2cLayout',
       'maskOf',
       'measuredDensity',
+      'measuredWeightSparsity',
+      'LLAMA2C_WEIGHT_NAMES',
       'numelOf',
       'pruneMagnitude',
       'pruneNM',

@@ -15,6 +15,7 @@ import {
   getSparsityPreset,
   listSparsityPresets,
   measuredDensity,
+  measuredWeightSparsity,
   pruneMagnitude,
   pruneNM,
   readTensors,
@@ -178,5 +179,22 @@ describe('measured data from a real tensor', async () => {
     const problem = gemmToProblem({ name: 'layers.0.wk', M: 1, K: 64, N: 32 }, { B: spec })
     expect(problem.bounds).toEqual({ M: 1, K: 64, N: 32 })
     expect(problem.densities['B']?.params['shape']).toEqual([problem.bounds['K'], problem.bounds['N']])
+  })
+
+  it('measuredWeightSparsity maps every weight GEMM of stories-260k to its real pruned mask', () => {
+    const pruned = tensors.map((t) => (t.shape.length === 2 && !t.name.startsWith('freq') ? pruneMagnitude(t, { sparsity: 0.5 }) : t))
+    const workload = buildWorkload({ model: 'stories-260k', phase: 'decode', kvLen: 512 })
+    const sparsity = measuredWeightSparsity(workload, { tensors: pruned, layerIndex: 2 })
+    const byName = Object.fromEntries(sparsity.map((s) => [s.layer, s.densities]))
+    for (const name of ['attn.q_proj', 'attn.k_proj', 'attn.v_proj', 'attn.o_proj', 'ffn.gate_proj', 'ffn.up_proj', 'ffn.down_proj', 'lm_head']) {
+      const layer = workload.layers.find((l) => l.name === name)
+      expect(byName[name]?.B?.distribution).toBe('actual-data')
+      expect(byName[name]?.B?.density).toBe(0.5)
+      expect(byName[name]?.B?.params['shape']).toEqual([layer?.K, layer?.N])
+    }
+    expect(byName['attn.qk']).toEqual({})
+    // A model whose shapes differ from the tensors is refused, naming the tensor.
+    const error = errorOf(() => measuredWeightSparsity(buildWorkload({ model: 'opt-125m', phase: 'decode' }), { tensors: pruned, names: { 'attn.q_proj': 'wq' } }))
+    expect([error.code, error.path.join('.')]).toEqual(['INVALID_SPEC', 'tensors.layers.0.wq'])
   })
 })

@@ -286,3 +286,61 @@ export const measuredDensity = (tensor: DenseTensor, options: MeasuredDensityOpt
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) transposed[c * rows + r] = mask[r * cols + c] ?? 0
   return { distribution: 'actual-data', density: densityOf(tensor), params: { shape: [cols, rows], mask: transposed } }
 }
+
+/**
+ * llama2.c tensor kind of each weight GEMM of a LLaMA-family workload (`layers.<l>.<kind>`); the
+ * classifier is the token embedding when shared, else `wcls`.
+ */
+export const LLAMA2C_WEIGHT_NAMES: Readonly<Record<string, string>> = {
+  'attn.q_proj': 'wq',
+  'attn.k_proj': 'wk',
+  'attn.v_proj': 'wv',
+  'attn.o_proj': 'wo',
+  'ffn.gate_proj': 'w1',
+  'ffn.down_proj': 'w2',
+  'ffn.up_proj': 'w3',
+}
+
+/** Options of {@link measuredWeightSparsity}. */
+export interface MeasuredWeightSparsityOptions {
+  /** Real (typically pruned) tensors stored `[out, in]`, named `layers.<l>.<kind>` as llama2.c's reader names them. */
+  readonly tensors: readonly DenseTensor[]
+  /** Which Transformer block's weights stand for every block (default 0). */
+  readonly layerIndex?: number
+  /** GEMM name → tensor kind; default {@link LLAMA2C_WEIGHT_NAMES}. */
+  readonly names?: Readonly<Record<string, string>>
+}
+
+/**
+ * Measured-data weight densities of a workload from real tensors: each weight GEMM's B operand
+ * becomes the `actual-data` spec of its real mask (transposed to B[K][N]); the LM head uses
+ * `wcls` or else `token_embedding`. GEMMs without a matching tensor are left dense.
+ * @throws {SnipSnapError} INVALID_SPEC naming the GEMM when a tensor's shape is not [N, K].
+ * @example measuredWeightSparsity(buildWorkload({ model: 'stories-260k', phase: 'decode' }), { tensors: pruned })
+ */
+export const measuredWeightSparsity = (
+  workload: Pick<Workload, 'layers'>,
+  options: MeasuredWeightSparsityOptions,
+): LayerSparsity[] => {
+  const layerIndex = parseOrThrow(nonNegativeInt.optional(), options.layerIndex, ['layerIndex']) ?? 0
+  const names = options.names ?? LLAMA2C_WEIGHT_NAMES
+  const byName = new Map(options.tensors.map((tensor) => [tensor.name, tensor]))
+  return workload.layers.map((layer) => {
+    const kind = names[layer.name]
+    const tensor =
+      layer.op === 'lm-head'
+        ? (byName.get('wcls') ?? byName.get('token_embedding'))
+        : kind === undefined
+          ? undefined
+          : byName.get(`layers.${layerIndex}.${kind}`)
+    if (tensor === undefined || layer.tensors.B !== 'weight') return { layer: layer.name, densities: {} }
+    if (tensor.shape.length !== 2 || tensor.shape[0] !== layer.N || tensor.shape[1] !== layer.K) {
+      throw new SnipSnapError(
+        'INVALID_SPEC',
+        `tensor '${tensor.name}' has shape [${tensor.shape.join(', ')}] but GEMM '${layer.name}' needs its weight as [N, K] = [${layer.N}, ${layer.K}]`,
+        { path: ['tensors', tensor.name] },
+      )
+    }
+    return { layer: layer.name, densities: { B: measuredDensity(tensor, { layout: 'transpose' }) } }
+  })
+}

@@ -211,6 +211,12 @@ export const MODELS: readonly ModelSpec[] = [
     { d: 8192, f: 28672, h: 64, g: 8, layers: 80, vocab: 128256, context: 8192 },
     'vulkomilev/oumi configs/recipes/llama3_1/README.md (Llama 3.1 70B, same architecture); meta-llama/llama3 MODEL_CARD.md (8k context, GQA)',
   ),
+  llama(
+    'stories-260k',
+    'stories260K (llama2.c tinyllamas)',
+    { d: 64, f: 172, h: 8, g: 4, layers: 5, vocab: 512, context: 512 },
+    'header of shared/data/stories260K.bin (llama2.c legacy checkpoint; shared/data/README.md §1): a real trained Llama-architecture model with GQA',
+  ),
   opt('opt-125m', 'OPT-125M', { d: 768, f: 3072, h: 12, layers: 12 }, OPT_DOC),
   opt('opt-1.3b', 'OPT-1.3B', { d: 2048, f: 8192, h: 32, layers: 24 }, OPT_DOC),
   opt('opt-2.7b', 'OPT-2.7B', { d: 2560, f: 10240, h: 32, layers: 32 }, OPT_EXTRA),
