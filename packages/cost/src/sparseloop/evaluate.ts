@@ -168,32 +168,27 @@ const tooManyRanks = (levelName: string, tensor: string): Infeasible => ({
   reason: `couldn't map level ${levelName}: more compression ranks needed than supported in hardware. dataspace name: ${tensor}`,
 })
 
-/** Expected metadata/payload units per rank of one tile (Sparseloop format models, §2). */
-const rankOccupancies = (
-  state: TileState,
+/** Per-rank [metadata, payload] units of one tile given P(sub-tile of n points is empty). */
+const ranksGiven = (
+  format: PreparedFormat,
   shapes: readonly number[],
+  probEmptyOf: (n: number) => number,
   cpCeil: boolean,
-): RankOccupancy[] => {
-  const format = state.format!
-  const t = state.tensor
+  out: number[][],
+  weight: number,
+): void => {
   const n = shapes.length
-  const out: RankOccupancy[] = new Array(n)
   let fibers = 1
   let curTile = shapes.reduce((a, b) => a * b, 1)
   for (let r = n - 1; r >= 0; r--) {
     const S = shapes[r]!
     const nextTile = curTile / S
     const rank = format.ranks[r]!
-    let md = 0
-    let pl = 0
     if (S > 1 || (r === 0 && format.innerToOuter) || (r === n - 1 && n === 1)) {
-      // Conditioned on the tile being non-empty when empty tiles are never transferred here.
-      const base = state.emptyConditioned
-      const cond = (pe: number) => (base > 0 ? Math.max(0, (pe - base) / (1 - base)) : pe)
-      const peCur = cond(probEmpty(t, curTile))
-      const peNext = cond(probEmpty(t, nextTile))
-      const nf = fibers * (1 - peCur)
-      const nnzPerFiber = S * (1 - peNext)
+      const nf = fibers * (1 - probEmptyOf(curTile))
+      const nnzPerFiber = S * (1 - probEmptyOf(nextTile))
+      let md = 0
+      let pl = 0
       switch (rank.format) {
         case 'UOP':
           pl = nf * (S + 1)
@@ -215,14 +210,65 @@ const rankOccupancies = (
           pl = fibers * S
           break
         default:
-          md = 0
-          pl = 0
+          break
       }
+      out[r]![0] = out[r]![0]! + weight * md
+      out[r]![1] = out[r]![1]! + weight * pl
     }
-    out[r] = { fiberShape: S, metadataUnits: md, payloadUnits: pl, metadataWordBits: rank.metadataWordBits, payloadWordBits: rank.payloadWordBits }
     fibers *= S
     curTile = nextTile
   }
+}
+
+// Above this many possible tile occupancies the expectation over k is replaced by the
+// unconditional query (documented deviation; keeps evaluation O(ranks) on huge tiles).
+const MAX_CONDITIONAL_SUPPORT = 256
+
+/**
+ * Expected metadata/payload units per rank of one tile (Sparseloop format models, §2): the
+ * per-rank models are re-queried with "the tile holds k" for every k of the tile's distribution.
+ */
+const rankOccupancies = (
+  state: TileState,
+  shapes: readonly number[],
+  cpCeil: boolean,
+): RankOccupancy[] => {
+  const format = state.format!
+  const t = state.tensor
+  const n = shapes.length
+  const sums: number[][] = shapes.map(() => [0, 0])
+  const tile = shapes.reduce((a, b) => a * b, 1)
+  const query = (size: number) => t.ranks.map((_, i) => (i === 0 ? size : 1))
+  const dist = t.densityValue < 1 ? t.density.distribution?.({ shape: query(tile) }) : undefined
+  if (dist !== undefined && dist.occupancies.length <= MAX_CONDITIONAL_SUPPORT) {
+    const filtered = state.emptyConditioned > 0
+    let p0 = 0
+    dist.occupancies.forEach((k, i) => {
+      if (k === 0) p0 += dist.probabilities[i] ?? 0
+    })
+    const norm = filtered && p0 < 1 ? 1 / (1 - p0) : 1
+    dist.occupancies.forEach((k, i) => {
+      const p = (dist.probabilities[i] ?? 0) * norm
+      if (p === 0 || (filtered && k === 0)) return
+      const constraint = { shape: query(tile), occupancy: k }
+      const pe = (size: number): number => {
+        if (size >= tile) return k === 0 ? 1 : 0
+        return t.density.probabilityEmpty({ shape: query(size), constraint })
+      }
+      ranksGiven(format, shapes, pe, cpCeil, sums, p)
+    })
+  } else {
+    const base = state.emptyConditioned
+    const cond = (pe: number) => (base > 0 ? Math.max(0, (pe - base) / (1 - base)) : pe)
+    ranksGiven(format, shapes, (size) => cond(probEmpty(t, size)), cpCeil, sums, 1)
+  }
+  const out: RankOccupancy[] = shapes.map((S, r) => ({
+    fiberShape: S,
+    metadataUnits: sums[r]![0]!,
+    payloadUnits: sums[r]![1]!,
+    metadataWordBits: format.ranks[r]!.metadataWordBits,
+    payloadWordBits: format.ranks[r]!.payloadWordBits,
+  }))
   // The innermost non-empty rank's payload is the data itself.
   for (let r = 0; r < n; r++) {
     const o = out[r]!
