@@ -157,10 +157,12 @@ interface LevelEntry {
 
 const NONE: LevelEntry = { groups: [], raw: null, key: '-' }
 
+// A given format is judged by its written ranks: a dummy rank (fiber shape 1) still makes the
+// tensor compressed at that level in Sparseloop, although it is dropped from the groups.
 const entryCompressed = (e: LevelEntry): boolean =>
-  e.key !== '-' && (e.groups !== null ? groupsCompressed(e.groups) : specCompressed(e.raw ?? null))
+  e.key !== '-' && (e.raw !== undefined ? specCompressed(e.raw) : groupsCompressed(e.groups ?? []))
 const entryHasMetadata = (e: LevelEntry): boolean =>
-  e.key !== '-' && (e.groups !== null ? groupsHaveMetadata(e.groups) : specHasMetadata(e.raw ?? null))
+  e.key !== '-' && (e.raw !== undefined ? specHasMetadata(e.raw) : groupsHaveMetadata(e.groups ?? []))
 
 const groupsKey = (groups: GroupFormat): string => groups.map((g) => `${g.prim}${g.size}`).join('.')
 
