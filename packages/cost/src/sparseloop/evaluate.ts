@@ -145,9 +145,12 @@ const assignRanks = (
   for (const r of rankOrder) {
     if (li >= order.length) break
     const flat = format.ranks[r]!.flattenedDims
+    // A rank restricted to some dims (flattened-rankIDs) only takes loops over those dims;
+    // otherwise it stays a trivial rank and the loop goes to the next rank.
+    if (flat !== null && !flat.includes(order[li]!.dim)) continue
     let shape = order[li]!.bound
     li++
-    if (flat !== null && flat.includes(order[li - 1]!.dim)) {
+    if (flat !== null) {
       while (li < order.length && flat.includes(order[li]!.dim)) {
         shape *= order[li]!.bound
         li++
