@@ -199,6 +199,22 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     spatialLevels.filter((s) => s.splitSlot !== null).map((s) => nontrivial(vs, s.slot).length + 1)
 
   // ------------------------------------------------------------ decode
+  // Per-level lookups, resolved once so decode stays allocation-light in search loops.
+  const levelPlan = levels.map((info) => {
+    const tSlot = slots.findIndex((s) => s.level === info.index && s.kind === 'temporal')
+    return {
+      info,
+      tSlot,
+      sIdx: slots.findIndex((s) => s.level === info.index && s.kind === 'spatial'),
+      tPerm: permSlots.findIndex((p) => p.slot === tSlot),
+      prefix: temporalPrefix(info.index),
+      spatial: spatialLevels.find((s) => s.level === info.index),
+      rules: rules[info.index] as LevelRules,
+      bypassIndex: new Map(
+        tensors.map((t) => [t, bypassChoices.findIndex((c) => c.level === info.index && c.tensor === t)]),
+      ),
+    }
+  })
   const mod = (value: number, n: number): number => ((Math.trunc(value) % n) + n) % n
   const decode = (genome: MapspaceGenome): MappingSpec => {
     const vs = pickVectors(genome.factors)
@@ -211,22 +227,17 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
       })
       return out
     }
-    const levelSpecs: LevelMappingSpec[] = levels.map((info) => {
-      const tSlot = slots.findIndex((s) => s.level === info.index && s.kind === 'temporal')
-      const sIdx = slots.findIndex((s) => s.level === info.index && s.kind === 'spatial')
+    const levelSpecs: LevelMappingSpec[] = levelPlan.map(({ info, tSlot, sIdx, tPerm: pIdx, prefix, spatial: sl, rules: r, bypassIndex }) => {
       const tFactors = factorsAt(tSlot)
       const tNon = nontrivial(vs, tSlot)
-      const prefix = temporalPrefix(info.index)
       const fixed = prefix.filter((d) => tNon.includes(d))
       const free = tNon.filter((d) => !prefix.includes(d))
-      const pIdx = permSlots.findIndex((p) => p.slot === tSlot)
       const ordered = pIdx >= 0 ? nthPermutation(free, mod(genome.permutations[pIdx] ?? 0, factorial(free.length))) : free
       const temporalPermutation = [...fixed, ...ordered, ...dims.filter((d) => !tNon.includes(d))]
 
       let spatialFactors: Record<DimName, number> = {}
       let spatialPermutation: DimName[] = []
       let spatialSplit = 0
-      const sl = spatialLevels.find((s) => s.level === info.index)
       if (sl !== undefined && sIdx >= 0) {
         spatialFactors = factorsAt(sIdx)
         const sNon = nontrivial(vs, sIdx)
@@ -253,12 +264,11 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
       } else {
         spatialPermutation = [...dims]
       }
-      const r = rules[info.index] as LevelRules
       const keep = tensors.filter((t) => {
         if (r.keep.has(t)) return true
         if (r.bypass.has(t)) return false
         if (info.index === 0) return true
-        const b = bypassChoices.findIndex((c) => c.level === info.index && c.tensor === t)
+        const b = bypassIndex.get(t) ?? -1
         return mod(genome.bypass[b] ?? 1, 2) === 1
       })
       return {

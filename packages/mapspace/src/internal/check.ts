@@ -75,6 +75,7 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
   const dims = problem.dimensions
   const spaces = problem.dataSpaces
   const dimSets = new Map(spaces.map((s) => [s.name, dimsOf(s)]))
+  const spaceByName = new Map(spaces.map((s) => [s.name, s]))
   const nLevels = levels.length
 
   const checkStructure = (mapping: MappingSpec): CheckResult => {
@@ -100,7 +101,7 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
     return { ok: true }
   }
 
-  const checkRules = (mapping: MappingSpec): CheckResult => {
+  const checkRules = (mapping: MappingSpec, loopsByLevel: readonly Loop[][]): CheckResult => {
     for (let i = 0; i < nLevels; i++) {
       const lm = mapping.levels[i] as LevelMappingSpec
       const r = rules[i] as LevelRules
@@ -127,14 +128,14 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
         }
       }
       if (r.temporalPermutation !== null) {
-        const loops = levelLoops(lm, i, dims).filter((l) => l.kind === 'temporal').map((l) => l.dim)
+        const loops = (loopsByLevel[i] as Loop[]).filter((l) => l.kind === 'temporal').map((l) => l.dim)
         const fixed = r.temporalPermutation.filter((d) => factorOf(lm.temporalFactors, d) > 1)
         if (fixed.some((d, k) => loops[k] !== d)) {
           return fail('constraint', name, `temporal order ${loops.join('')} (innermost first) breaks the constrained order ${r.temporalPermutation.join('')}`)
         }
       }
       if (r.split !== null || r.spatialPermutation !== null) {
-        const loops = levelLoops(lm, i, dims).filter((l) => l.kind !== 'temporal')
+        const loops = (loopsByLevel[i] as Loop[]).filter((l) => l.kind !== 'temporal')
         const perm = r.spatialPermutation ?? []
         for (const l of loops) {
           const at = perm.indexOf(l.dim)
@@ -163,13 +164,13 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
     !(mapping.levels[level] as LevelMappingSpec).bypass.includes(tensor)
 
   // Like Timeloop, which reports the innermost failing level, the last (innermost) failure wins.
-  const checkDenseFanout = (mapping: MappingSpec): CheckResult => {
+  const checkDenseFanout = (loopsByLevel: readonly Loop[][]): CheckResult => {
     let found: CheckResult = { ok: true }
     let cumX = 1
     let cumY = 1
     for (let i = 0; i < nLevels; i++) {
       const info = levels[i] as LevelInfo
-      const loops = levelLoops(mapping.levels[i] as LevelMappingSpec, i, dims)
+      const loops = loopsByLevel[i] as Loop[]
       let x = 1
       let y = 1
       for (const l of loops) {
@@ -196,28 +197,28 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
   // InitializeSpatialInstances, CalculateSpatialOptimizationImpact,
   // SummarizeAndPropagateSpatialCapacityReduction), reproduced step by step including its
   // propagation order, because the verdicts must match Sparseloop's.
-  const checkSparseFanout = (mapping: MappingSpec): CheckResult => {
+  const checkSparseFanout = (mapping: MappingSpec, loopsByLevel: readonly Loop[][]): CheckResult => {
     const S = nLevels
     // Nest innermost first; storage index s is inner-first (s = S − 1 − i).
     const perLevel: Loop[][] = []
-    for (let s = 0; s < S; s++) perLevel.push(levelLoops(mapping.levels[S - 1 - s] as LevelMappingSpec, S - 1 - s, dims))
-    const moldBefore = (s: number, k: number): Extents => {
-      const ext: Extents = {}
-      for (let t = 0; t < s; t++) for (const l of perLevel[t] as Loop[]) ext[l.dim] = (ext[l.dim] ?? 1) * l.bound
-      const own = perLevel[s] as Loop[]
-      for (let j = 0; j < k; j++) {
-        const l = own[j] as Loop
-        ext[l.dim] = (ext[l.dim] ?? 1) * l.bound
+    for (let s = 0; s < S; s++) perLevel.push(loopsByLevel[S - 1 - s] as Loop[])
+    // Extents of every loop strictly inside each spatial loop, computed in one inner-to-outer pass.
+    const molds = new Map<Loop, Extents>()
+    const running: Extents = {}
+    for (let s = 0; s < S; s++) {
+      for (const l of perLevel[s] as Loop[]) {
+        if (l.kind !== 'temporal') molds.set(l, { ...running })
+        running[l.dim] = (running[l.dim] ?? 1) * l.bound
       }
-      return ext
     }
+    const moldOf = (l: Loop): Extents => ({ ...(molds.get(l) as Extents) })
     const keptAt = (tensor: TensorName, s: number): boolean => kept(mapping, S - 1 - s, tensor)
     const hasMetadata = (tensor: TensorName, s: number): boolean => {
       const f = ctx.formats.get(`${S - 1 - s}/${tensor}`)
       return f !== undefined && f.ranks.length > 0
     }
     const maxElements = (tensor: TensorName, mold: Extents, dim: DimName, bound: number): number => {
-      const space = spaces.find((d) => d.name === tensor)
+      const space = spaceByName.get(tensor)
       const density = ctx.densities.get(tensor)
       if (space === undefined || density === undefined) return bound
       const element = tileShape(space, mold, problem)
@@ -258,9 +259,9 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
       for (let s = 0; s < S; s++) {
         const inLevel = lastStorage(pv, s, S - 1)
         if (!hasMetadata(pv, inLevel)) continue
-        ;(perLevel[s] as Loop[]).forEach((l, k) => {
+        ;(perLevel[s] as Loop[]).forEach((l) => {
           if (l.kind === 'temporal' || !pvDims.has(l.dim)) return
-          const mold = moldBefore(s, k)
+          const mold = moldOf(l)
           const ratio = maxElements(pv, mold, l.dim, l.bound) / l.bound
           if (l.kind === 'x') ex[s] = (ex[s] as number) * ratio
           else ey[s] = (ey[s] as number) * ratio
@@ -302,9 +303,9 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
         let condIn = sL
         while (condIn < S && !keptAt(cond, condIn)) condIn++
         if (condIn === S || !hasMetadata(cond, condIn)) continue
-        ;(perLevel[sL] as Loop[]).forEach((l, k) => {
+        ;(perLevel[sL] as Loop[]).forEach((l) => {
           if (l.kind === 'temporal' || !condDims.has(l.dim)) return
-          const mold = moldBefore(sL, k)
+          const mold = moldOf(l)
           if (child !== -1 && targetDims.has(l.dim)) {
             // The target tile stays put across outer temporal loops that do not index it.
             const targetLevel = lastStorage(skip.target, sL, S - 1)
@@ -405,13 +406,16 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
     return { ok: true }
   }
 
-  const checkRanks = (mapping: MappingSpec): CheckResult => {
-    const loopsByLevel = mapping.levels.map((lm, i) => levelLoops(lm, i, dims))
-    const tileAt = (i: number, space: (typeof spaces)[number]): number => {
-      const ext: Extents = {}
-      for (let j = nLevels - 1; j >= i; j--) for (const l of loopsByLevel[j] as Loop[]) ext[l.dim] = (ext[l.dim] ?? 1) * l.bound
-      return product(tileShape(space, ext, problem))
+  const checkRanks = (mapping: MappingSpec, loopsByLevel: readonly Loop[][]): CheckResult => {
+    // Extents covered by each level's tile (its loops and all inner ones), built once.
+    const tileExtents: Extents[] = new Array<Extents>(nLevels)
+    const running: Extents = {}
+    for (let j = nLevels - 1; j >= 0; j--) {
+      for (const l of loopsByLevel[j] as Loop[]) running[l.dim] = (running[l.dim] ?? 1) * l.bound
+      tileExtents[j] = { ...running }
     }
+    const tileAt = (i: number, space: (typeof spaces)[number]): number =>
+      product(tileShape(space, tileExtents[i] as Extents, problem))
     // Innermost level first, as Sparseloop reports the innermost failure.
     for (let i = nLevels - 1; i >= 0; i--) {
       for (const space of spaces) {
@@ -468,11 +472,12 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
   return (mapping) => {
     const structure = checkStructure(mapping)
     if (!structure.ok) return structure
-    const conformant = checkRules(mapping)
+    const loopsByLevel = mapping.levels.map((lm, i) => levelLoops(lm, i, dims))
+    const conformant = checkRules(mapping, loopsByLevel)
     if (!conformant.ok) return conformant
-    const ranks = checkRanks(mapping)
+    const ranks = checkRanks(mapping, loopsByLevel)
     if (!ranks.ok) return ranks
-    const fanout = ctx.filterFanout ? checkDenseFanout(mapping) : checkSparseFanout(mapping)
+    const fanout = ctx.filterFanout ? checkDenseFanout(loopsByLevel) : checkSparseFanout(mapping, loopsByLevel)
     if (!fanout.ok) return fanout
     return checkCapacity(mapping)
   }
