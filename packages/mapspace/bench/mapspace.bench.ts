@@ -1,0 +1,71 @@
+// Candidate generation + cheap-check throughput on the STC mapper case (both constraint sets),
+// against Timeloop's ~30 µs per rejected candidate (sparseloop-model.md §11). Wall and CPU time
+// are both printed: the shared 2-core machine is often loaded, and CPU time is the fairer figure.
+import { cpuUsage } from 'node:process'
+import { loadavg } from 'node:os'
+import { createRng, type MappingSpec } from '@snipsnap/core'
+import { createMapspace } from '../src/index'
+import { stcArch, stcConstraints, stcProblem, stcSparse } from '../src/internal/stc-fixture'
+
+const TIMELOOP_REJECT_US = 30
+
+const time = (fn: () => number): { count: number; wallUs: number; cpuUs: number } => {
+  const cpu0 = cpuUsage()
+  const t0 = performance.now()
+  const count = fn()
+  const wallUs = (performance.now() - t0) * 1000
+  const cpu = cpuUsage(cpu0)
+  return { count, wallUs, cpuUs: cpu.user + cpu.system }
+}
+
+const report = (label: string, r: { count: number; wallUs: number; cpuUs: number }): void => {
+  const perWall = r.wallUs / r.count
+  const perCpu = r.cpuUs / r.count
+  console.log(
+    `${label.padEnd(46)} ${String(r.count).padStart(7)} candidates  ` +
+      `${(1e6 / perWall).toFixed(0).padStart(7)}/s wall (${perWall.toFixed(1)} µs)  ` +
+      `${(1e6 / perCpu).toFixed(0).padStart(7)}/s cpu (${perCpu.toFixed(1)} µs)  ` +
+      `× Timeloop reject: ${(TIMELOOP_REJECT_US / perWall).toFixed(2)} wall, ${(TIMELOOP_REJECT_US / perCpu).toFixed(2)} cpu`,
+  )
+}
+
+console.log(`mapspace bench (load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}; Timeloop rejects a candidate in ~${TIMELOOP_REJECT_US} µs)`)
+for (const raw of [false, true]) {
+  const space = createMapspace({ arch: stcArch, problem: stcProblem, constraints: stcConstraints(raw), sparseOptimizations: stcSparse })
+  const name = raw ? 'STC raw constraints' : 'STC artifact constraints'
+  console.log(`\n${name}: ${space.size().total} mappings, ${space.size().factorizations} factorisations`)
+  // Warm-up so the JIT has compiled the hot paths before timing.
+  for (const m of space.enumerate()) space.check(m)
+
+  report('exhaustive: enumerate + check', time(() => {
+    let n = 0
+    for (const m of space.enumerate()) {
+      space.check(m)
+      n++
+    }
+    return n
+  }))
+  const invalid: MappingSpec[] = []
+  for (const m of space.enumerate()) if (!space.check(m).ok) invalid.push(m)
+  report('check only, rejected candidates', time(() => {
+    for (const m of invalid) space.check(m)
+    return invalid.length
+  }))
+  const rng = createRng(1)
+  report('random: decode random genome + check', time(() => {
+    const n = 20000
+    for (let i = 0; i < n; i++) space.sampleValid(rng, 1)
+    return n
+  }))
+  const rng2 = createRng(2)
+  report('local search: mutate + key + check', time(() => {
+    const n = 20000
+    let current = space.sample(rng2)
+    for (let i = 0; i < n; i++) {
+      const next = space.mutate(current, rng2)
+      space.key(next)
+      if (space.check(next).ok) current = next
+    }
+    return n
+  }))
+}
