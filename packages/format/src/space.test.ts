@@ -69,6 +69,18 @@ describe('format space', () => {
     expect(rows[5]?.total).toBeGreaterThan(rows[2]?.total ?? 0)
   })
 
+  it('streams lazily: the first formats of a 75-million-format space come without materialising it', () => {
+    const stream = enumerateFormatSpace({ shape: [4096, 11008], depth: 4 })
+    const first: string[] = []
+    for (const pattern of stream) {
+      first.push(formatCompPat(pattern))
+      if (first.length === 1000) break
+    }
+    expect(first).toHaveLength(1000)
+    expect(new Set(first).size).toBe(1000)
+    expect(first[0]).toBe('U(M,K)')
+  })
+
   it('rejects bad shapes and depths', () => {
     expect(() => countFormatSpace({ shape: [4096, Number.NaN], depth: 2 })).toThrow(/positive integer/)
     expect(() => countFormatSpace({ shape: [4096], depth: 0 })).toThrow(/depth/)
