@@ -41,31 +41,53 @@ const paramsSchema = z.union([
 const buildTable = (bits: Uint8Array, shape: readonly number[]): Uint32Array => {
   const rank = shape.length
   const ext = shape.map((e) => e + 1)
+  const table = new Uint32Array(sizeOf(ext))
+  if (rank === 2) {
+    // The common case, one pass: T[i+1][j+1] = bit + T[i][j+1] + T[i+1][j] − T[i][j].
+    const rows = shape[0] ?? 0
+    const cols = shape[1] ?? 0
+    const w = cols + 1
+    for (let i = 0; i < rows; i++) {
+      let rowSum = 0
+      const up = i * w
+      const here = up + w
+      const src = i * cols
+      for (let j = 0; j < cols; j++) {
+        rowSum += bits[src + j] ?? 0
+        table[here + j + 1] = (table[up + j + 1] ?? 0) + rowSum
+      }
+    }
+    return table
+  }
+  // Scatter the mask at offset +1 in every rank (an odometer, no divisions) …
   const strides = new Array<number>(rank).fill(1)
   for (let r = rank - 2; r >= 0; r--) strides[r] = (strides[r + 1] ?? 1) * (ext[r + 1] ?? 1)
-  const table = new Uint32Array(sizeOf(ext))
-  // Scatter the mask at offset +1 in every rank, then prefix-sum along each rank in turn.
-  const srcStrides = new Array<number>(rank).fill(1)
-  for (let r = rank - 2; r >= 0; r--) srcStrides[r] = (srcStrides[r + 1] ?? 1) * (shape[r + 1] ?? 1)
+  let base = 0
+  for (let r = 0; r < rank; r++) base += strides[r] ?? 1
+  const index = new Array<number>(rank).fill(0)
+  let at = base
   for (let flat = 0; flat < bits.length; flat++) {
-    if (bits[flat] !== 0) {
-      let rest = flat
-      let at = 0
-      for (let r = 0; r < rank; r++) {
-        const s = srcStrides[r] ?? 1
-        const i = Math.floor(rest / s)
-        rest -= i * s
-        at += (i + 1) * (strides[r] ?? 1)
-      }
-      table[at] = 1
+    table[at] = bits[flat] ?? 0
+    let r = rank - 1
+    for (;;) {
+      index[r] = (index[r] ?? 0) + 1
+      at += strides[r] ?? 1
+      if ((index[r] ?? 0) < (shape[r] ?? 0) || r === 0) break
+      at -= (index[r] ?? 0) * (strides[r] ?? 1)
+      index[r] = 0
+      r--
     }
   }
+  // … then prefix-sum along each rank in turn.
   for (let r = 0; r < rank; r++) {
     const stride = strides[r] ?? 1
     const extent = ext[r] ?? 1
-    for (let flat = 0; flat < table.length; flat++) {
-      const coordinate = Math.floor(flat / stride) % extent
-      if (coordinate > 0) table[flat] = (table[flat] ?? 0) + (table[flat - stride] ?? 0)
+    const span = stride * extent
+    for (let block = 0; block < table.length; block += span) {
+      for (let c = 1; c < extent; c++) {
+        const row = block + c * stride
+        for (let j = 0; j < stride; j++) table[row + j] = (table[row + j] ?? 0) + (table[row + j - stride] ?? 0)
+      }
     }
   }
   return table
@@ -132,6 +154,11 @@ const toBits = (params: ActualDataParams, shape: readonly number[]): Uint8Array 
     const mask = params.mask as ArrayLike<unknown>
     if (mask.length !== size) {
       failField(['params', 'mask'], `mask has ${mask.length} entries but the shape [${shape.join(', ')}] has ${size}`)
+    }
+    if (ArrayBuffer.isView(mask) && !(mask instanceof Float32Array || mask instanceof Float64Array)) {
+      // Integer typed arrays hold only finite numbers: no per-entry check needed.
+      for (let i = 0; i < size; i++) bits[i] = mask[i] ? 1 : 0
+      return bits
     }
     for (let i = 0; i < size; i++) {
       const v = mask[i]

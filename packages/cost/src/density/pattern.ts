@@ -82,14 +82,31 @@ export const patternHistogram = (
     counts.set(0, positions - pattern.nonzeros)
     return counts
   }
+  // Occupancies are small integers (≤ tile size): count them in a typed array when it is small.
+  const tileSize = sizeOf(tile)
+  const dense = tileSize <= 1 << 20 ? new Float64Array(tileSize + 1) : undefined
   let visited = 0
   const visit = (origin: readonly number[]): void => {
     visited++
     const k = pattern.count(origin, tile)
-    counts.set(k, (counts.get(k) ?? 0) + 1)
+    if (dense !== undefined) dense[k] = (dense[k] ?? 0) + 1
+    else counts.set(k, (counts.get(k) ?? 0) + 1)
   }
-  if (pattern.forEachCandidate === undefined) forEachGridOrigin(tile, grid, visit)
-  else pattern.forEachCandidate(tile, grid, visit)
+  if (pattern.forEachCandidate !== undefined) pattern.forEachCandidate(tile, grid, visit)
+  else if (tile.length === 2) {
+    // Direct loops for matrices: the callback-per-tile odometer dominates otherwise.
+    const origin = [0, 0]
+    const [th = 1, tw = 1] = tile
+    const [gr = 0, gc = 0] = grid
+    for (let i = 0; i < gr; i++) {
+      origin[0] = i * th
+      for (let j = 0; j < gc; j++) {
+        origin[1] = j * tw
+        visit(origin)
+      }
+    }
+  } else forEachGridOrigin(tile, grid, visit)
+  if (dense !== undefined) dense.forEach((c, k) => c > 0 && counts.set(k, c))
   counts.set(0, (counts.get(0) ?? 0) + positions - visited)
   return counts
 }

@@ -54,6 +54,13 @@ describe('density registry', () => {
       for (const shape of [[1, 1], [2, 4], [4, 4], [8, 8], [3, 5]]) {
         expect(checkDensityLaws(model, { shape }), `${spec.distribution} ${shape}`).toEqual([])
       }
+      // Nested aligned tiles: a larger tile is empty only if all its sub-tiles are.
+      const chain = [[1, 1], [1, 2], [2, 2], [2, 4], [4, 4], [4, 8], [8, 8]]
+      for (let i = 1; i < chain.length; i++) {
+        expect(model.probabilityEmpty({ shape: chain[i]! })).toBeLessThanOrEqual(
+          model.probabilityEmpty({ shape: chain[i - 1]! }) + 1e-12,
+        )
+      }
       const q = { shape: [1, 4], constraint: { shape: [2, 8], occupancy: 4 } }
       expect(checkDensityLaws(model, q), `${spec.distribution} conditional`).toEqual([])
       expect(Number.isFinite(expectOver(model, { shape: [4, 4] }, (k) => Math.ceil(k / 4)))).toBe(true)
