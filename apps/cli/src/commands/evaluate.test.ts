@@ -1,0 +1,134 @@
+// `snipsnap evaluate …` run in-process through main() with a fake io, on every shared case
+// folder, on random-mapping lines, and on mutated (fuzzed) case YAML.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import fc from 'fast-check'
+import { afterAll, describe, expect, it } from 'vitest'
+import { main } from '../main'
+
+const run = async (args: readonly string[]) => {
+  let stdout = ''
+  let stderr = ''
+  const code = await main(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  })
+  return { code, stdout, stderr }
+}
+
+const repoRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..', '..', '..')
+const cases = resolve(repoRoot, '..', 'shared', 'reference', 'sparseloop')
+const random = resolve(repoRoot, '..', 'shared', 'reference', 'sparseloop-random')
+const caseNames = existsSync(cases) ? readdirSync(cases).filter((d) => existsSync(join(cases, d, 'expected.json'))).sort() : []
+const dir = mkdtempSync(join(tmpdir(), 'snipsnap-evaluate-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** Every number in a JSON value is finite (JSON.stringify would print NaN/Infinity as null). */
+const allFinite = (value: unknown): boolean => {
+  if (value === null) return false
+  if (typeof value === 'number') return Number.isFinite(value)
+  if (Array.isArray(value)) return value.every(allFinite)
+  if (typeof value === 'object') return Object.values(value as Record<string, unknown>).every(allFinite)
+  return true
+}
+
+describe('snipsnap evaluate', () => {
+  it.each(caseNames)('%s --json prints one valid JSON object matching the oracle cycles', async (name) => {
+    const { code, stdout, stderr } = await run(['evaluate', join(cases, name), '--json'])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    expect(stdout.trim().split('\n')).toHaveLength(1)
+    const json = JSON.parse(stdout) as { valid: boolean; cycles: number; energyPJ: number; levels: Record<string, unknown> }
+    expect(json.valid).toBe(true)
+    expect(allFinite(json)).toBe(true)
+    const expected = JSON.parse(readFileSync(join(cases, name, 'expected.json'), 'utf8')) as { cycles: number }
+    expect(Math.abs(json.cycles - expected.cycles) / expected.cycles).toBeLessThanOrEqual(0.001)
+    expect(Object.keys(json.levels).length).toBeGreaterThan(1)
+  })
+
+  it('prints a readable summary without --json', async () => {
+    const { code, stdout } = await run(['evaluate', join(cases, 'fig1-bitmask-d0.1')])
+    expect(code).toBe(0)
+    expect(stdout).toMatch(/cycles\s+2,113,536/)
+    expect(stdout).toMatch(/pJ\/compute/)
+    expect(stdout).toMatch(/Buffer/)
+  })
+
+  it('accepts explicit files merged by top-level key', async () => {
+    const folder = join(cases, 'fig1-coordlist-d0.1')
+    const files = ['input.yaml', 'ERT.yaml', 'ART.yaml'].map((f) => join(folder, f))
+    const { code, stdout } = await run(['evaluate', ...files, '--json'])
+    expect(code).toBe(0)
+    expect(JSON.parse(stdout).cycles).toBe(295152)
+  })
+
+  it('--mappings prints one result per line, infeasible ones as {valid:false} with exit 0', async () => {
+    const design = join(random, 'fig15-STC-M512-K1024-N256-w0.5')
+    const rows = readFileSync(join(design, 'mappings.jsonl'), 'utf8').trim().split('\n').slice(0, 6)
+    const file = join(dir, 'rows.jsonl')
+    writeFileSync(file, `${rows.join('\n')}\n`)
+    const { code, stdout, stderr } = await run(['evaluate', design, '--mappings', file])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    const out = stdout.trim().split('\n').map((l) => JSON.parse(l) as { valid: boolean; reason?: string })
+    expect(out).toHaveLength(rows.length)
+    rows.forEach((row, i) => {
+      const want = JSON.parse(row) as { valid: boolean }
+      expect(out[i]!.valid).toBe(want.valid)
+      if (!want.valid) expect(out[i]!.reason).toMatch(/couldn't map level/)
+    })
+  })
+
+  it('reports errors on stderr with a non-zero exit', async () => {
+    const missing = await run(['evaluate', join(dir, 'nope')])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toMatch(/no such file or folder/)
+    const bad = join(dir, 'bad.jsonl')
+    writeFileSync(bad, '{"mapping": 3}\n')
+    const badLine = await run(['evaluate', join(random, 'fig1-bitmask-d0.1'), '--mappings', bad])
+    expect(badLine.code).toBe(1)
+    expect(badLine.stderr).toMatch(/bad\.jsonl:1/)
+  })
+
+  it('never crashes or prints NaN on mutated case YAML (fuzz)', async () => {
+    const source = readFileSync(join(cases, 'fig1-bitmask-d0.1', 'input.yaml'), 'utf8').split('\n')
+    const ert = readFileSync(join(cases, 'fig1-bitmask-d0.1', 'ERT.yaml'), 'utf8')
+    const replacement = fc.constantFrom('-1', '0', '1e309', 'NaN', 'abc', '[]', '{}', '3.5', "''", 'null')
+    const mutation = fc.oneof(
+      fc.record({ kind: fc.constant('delete' as const), line: fc.nat() }),
+      fc.record({ kind: fc.constant('value' as const), line: fc.nat(), value: replacement }),
+      fc.record({ kind: fc.constant('truncate' as const), line: fc.nat() }),
+      fc.record({ kind: fc.constant('indent' as const), line: fc.nat() }),
+    )
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (mutations) => {
+        let lines = [...source]
+        for (const m of mutations) {
+          const i = m.line % lines.length
+          if (m.kind === 'delete') lines.splice(i, 1)
+          else if (m.kind === 'truncate') lines = lines.slice(0, i + 1)
+          else if (m.kind === 'indent') lines[i] = `  ${lines[i] ?? ''}`
+          else lines[i] = (lines[i] ?? '').replace(/:\s*[^\s].*$/, `: ${m.value}`)
+        }
+        const folder = mkdtempSync(join(dir, 'fuzz-'))
+        writeFileSync(join(folder, 'input.yaml'), lines.join('\n'))
+        writeFileSync(join(folder, 'ERT.yaml'), ert)
+        const { code, stdout, stderr } = await run(['evaluate', folder, '--json'])
+        rmSync(folder, { recursive: true, force: true })
+        if (code === 0) {
+          const json = JSON.parse(stdout) as unknown
+          expect(allFinite(json)).toBe(true)
+          expect(stdout).not.toMatch(/NaN|Infinity|null/)
+        } else {
+          expect(code).toBe(1)
+          expect(stdout).toBe('')
+          expect(stderr).toMatch(/^snipsnap: /)
+          expect(stderr).not.toMatch(/TypeError|ReferenceError|RangeError|Cannot read|is not a function|undefined/)
+        }
+      }),
+      { numRuns: 100 },
+    )
+  })
+})
