@@ -18,6 +18,7 @@ import {
   toSnipSnapError,
 } from '@snipsnap/core'
 import { parseArchitectureSection } from './internal/architecture'
+import { parseMappingYamlFast } from './internal/fast-mapping-yaml'
 import { parseConstraintsSection, parseMapperSection } from './internal/constraints'
 import { mappingContext, parseMappingSection } from './internal/mapping'
 import { parseProblemSection } from './internal/problem'
@@ -185,7 +186,8 @@ export const parseTimeloopMapping = (
   options: ParseMappingOptions = {},
 ): MappingSpec => {
   const file = options.fileName ?? 'mapping'
-  const data = parseYamlText(file, text)
+  // Rows are usually in the simple subset the fast scanner reads; anything else goes to `yaml`.
+  const data = (typeof text === 'string' ? parseMappingYamlFast(text) : undefined) ?? parseYamlText(file, text)
   const context = mappingContext(problem, arch)
   if (Array.isArray(data)) return parseMappingSection(data, { file, path: [] }, context)
   if (typeof data === 'object' && data !== null && 'mapping' in data) {
