@@ -48,3 +48,10 @@ const zoo = await time('buildWorkload+applySparsity+gemmToProblem, all', 20, () 
   }
 })
 console.log(`zoo: ${listModels().length} models × 2 phases in ${zoo.toFixed(2)} ms (${(zoo / baseline).toFixed(2)}× the copy baseline)`)
+
+// An LLM-sized weight (1024 × 4096, deterministic pseudo-random values) for pruning throughput.
+let state = 12345
+const big = { name: 'big', shape: [1024, 4096], data: new Float32Array(1024 * 4096).map(() => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5) }
+const bigMagnitude = await time('pruneMagnitude 50% (1024×4096)', 3, () => pruneMagnitude(big, { sparsity: 0.5 }))
+const bigNm = await time('pruneNM 2:4 (1024×4096)', 3, () => pruneNM(big, { n: 2, m: 4 }))
+console.log(`large: magnitude ${((big.data.length / bigMagnitude) * 1000 / 1e6).toFixed(1)} M elements/s, 2:4 ${((big.data.length / bigNm) * 1000 / 1e6).toFixed(1)} M elements/s`)

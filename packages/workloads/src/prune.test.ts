@@ -52,6 +52,14 @@ describe('50% magnitude pruning of stories260K reproduces stories260K.prune50.js
   })
 })
 
+describe('sparsityStats', () => {
+  it('handles 200k rows (no argument-spread stack overflow)', () => {
+    const data = Float32Array.from({ length: 400_000 }, (_, i) => (i % 3 === 0 ? 0 : 1))
+    const stats = sparsityStats({ name: 'tall', shape: [200_000, 2], data })
+    expect([stats.rows, stats.rowNnzMin, stats.rowNnzMax]).toEqual([200_000, 1, 2])
+  })
+})
+
 describe('pruneMagnitude', () => {
   it('row scope keeps floor(n/2) per row', () => {
     const tensor = { name: 't', shape: [2, 4], data: Float32Array.from([1, -4, 3, 2, 8, 7, -6, 5]) }
@@ -69,6 +77,23 @@ describe('pruneMagnitude', () => {
       for (let i = 0; i < tensor.data.length; i++) {
         if (pruned.data[i] !== 0) expect(pruned.data[i]).toBe(tensor.data[i])
       }
+    },
+  )
+
+  test.prop([arbDenseTensor(), fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom('tensor' as const, 'row' as const)])(
+    'matches a sort-based reference (threshold = k-th smallest |w|, keep |w| > threshold)',
+    (tensor, sparsity, scope) => {
+      const rowLength = scope === 'row' ? (tensor.shape[tensor.shape.length - 1] ?? 1) : tensor.data.length
+      const expected = Float32Array.from(tensor.data)
+      for (let start = 0; start < expected.length; start += rowLength) {
+        const slice = [...tensor.data.subarray(start, start + rowLength)]
+        const exact = slice.length * sparsity
+        const k = Math.abs(exact - Math.round(exact)) < 1e-9 * Math.max(1, slice.length) ? Math.round(exact) : Math.floor(exact)
+        if (k === 0) continue
+        const threshold = slice.map(Math.abs).sort((a, b) => a - b)[k - 1] ?? 0
+        for (let i = start; i < start + slice.length; i++) if (!(Math.abs(expected[i] ?? 0) > threshold)) expected[i] = 0
+      }
+      expect([...pruneMagnitude(tensor, { sparsity, scope }).data]).toEqual([...expected])
     },
   )
 
@@ -101,6 +126,10 @@ describe('pruneNM', () => {
       }
     },
   )
+
+  it('ties go to the lower index', () => {
+    expect([...pruneNM({ name: 't', shape: [1, 4], data: Float32Array.from([1, -1, 1, 1]) }, { n: 2, m: 4 }).data]).toEqual([1, -1, 0, 0])
+  })
 
   it('2:4 on a real matrix gives density 0.5 exactly and respects the axis option', async () => {
     const tensors = await readTensors(new Uint8Array(readFileSync(path.join(dataDir, 'stories260K.bin'))), {

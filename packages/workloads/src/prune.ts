@@ -28,14 +28,46 @@ const pruneCount = (count: number, sparsity: number): number => {
   return Math.abs(exact - nearest) < 1e-9 * Math.max(1, count) ? nearest : Math.floor(exact)
 }
 
+/**
+ * The value of rank `index` (0-based) in ascending order, by in-place quickselect (Hoare
+ * partition, median-of-three pivot): O(n) on average where a full sort is O(n log n).
+ */
+const kthSmallest = (values: Float32Array, index: number): number => {
+  let lo = 0
+  let hi = values.length - 1
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1
+    const a = values[lo] ?? 0
+    const b = values[mid] ?? 0
+    const c = values[hi] ?? 0
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b
+    let i = lo
+    let j = hi
+    while (i <= j) {
+      while ((values[i] ?? 0) < pivot) i++
+      while ((values[j] ?? 0) > pivot) j--
+      if (i <= j) {
+        const swap = values[i] ?? 0
+        values[i] = values[j] ?? 0
+        values[j] = swap
+        i++
+        j--
+      }
+    }
+    if (index <= j) hi = j
+    else if (index >= i) lo = i
+    else return values[index] ?? 0
+  }
+  return values[index] ?? 0
+}
+
 /** Zeroes the entries of `data[start, start+length)` whose |w| ≤ the k-th smallest |w|. */
 const pruneSlice = (source: Float32Array, target: Float32Array, start: number, length: number, sparsity: number) => {
   const k = pruneCount(length, sparsity)
   if (k === 0) return
   const magnitudes = new Float32Array(length)
   for (let i = 0; i < length; i++) magnitudes[i] = Math.abs(source[start + i] ?? 0)
-  magnitudes.sort()
-  const threshold = magnitudes[k - 1] ?? 0
+  const threshold = kthSmallest(magnitudes, k - 1)
   for (let i = start; i < start + length; i++) {
     if (!(Math.abs(source[i] ?? 0) > threshold)) target[i] = 0
   }
@@ -95,16 +127,27 @@ export const pruneNM = (tensor: DenseTensor, options: PruneNMOptions): DenseTens
   const outer = numelOf(tensor.shape.slice(0, axis))
   const source = tensor.data
   const data = Float32Array.from(source)
-  const group: number[] = []
+  // Per group, keep the n largest by repeated selection (O(n·m), no allocation): groups are
+  // small (m ≤ 16 in practice) and there are millions of them in an LLM weight.
+  const magnitudes = new Float64Array(m)
+  const kept = new Uint8Array(m)
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
       for (let first = 0; first < extent; first += m) {
-        group.length = 0
-        for (let i = first; i < Math.min(first + m, extent); i++) group.push(o * extent * inner + i * inner + j)
-        if (group.length <= n) continue
-        // Stable sort by descending magnitude: equal magnitudes keep index order.
-        const ranked = [...group].sort((a, b) => Math.abs(source[b] ?? 0) - Math.abs(source[a] ?? 0))
-        for (const index of ranked.slice(n)) data[index] = 0
+        const size = Math.min(m, extent - first)
+        if (size <= n) continue
+        const base = o * extent * inner + first * inner + j
+        for (let i = 0; i < size; i++) {
+          magnitudes[i] = Math.abs(source[base + i * inner] ?? 0)
+          kept[i] = 0
+        }
+        for (let pick = 0; pick < n; pick++) {
+          let best = -1
+          // Strictly greater: among equal magnitudes the lower index wins.
+          for (let i = 0; i < size; i++) if (kept[i] === 0 && (best < 0 || (magnitudes[i] ?? 0) > (magnitudes[best] ?? 0))) best = i
+          kept[best] = 1
+        }
+        for (let i = 0; i < size; i++) if (kept[i] === 0) data[base + i * inner] = 0
       }
     }
   }
@@ -144,9 +187,16 @@ export interface SparsityStats {
 const summarise = (counts: readonly number[]) => {
   const mean = counts.reduce((a, b) => a + b, 0) / Math.max(1, counts.length)
   const variance = counts.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, counts.length)
+  // A loop, not Math.min(...counts): spreading 100k+ rows (e.g. a 128256-token embedding) overflows the stack.
+  let min = Number.POSITIVE_INFINITY
+  let max = Number.NEGATIVE_INFINITY
+  for (const count of counts) {
+    if (count < min) min = count
+    if (count > max) max = count
+  }
   return {
-    min: counts.length === 0 ? 0 : Math.min(...counts),
-    max: counts.length === 0 ? 0 : Math.max(...counts),
+    min: counts.length === 0 ? 0 : min,
+    max: counts.length === 0 ? 0 : max,
     mean,
     cv: mean === 0 ? 0 : Math.sqrt(variance) / mean,
   }
