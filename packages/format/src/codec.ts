@@ -147,6 +147,24 @@ const collectNonZeros = (
     for (let i = 0; i < data.length; i++) if ((data[i] as number) !== 0) nnz++
     const lin = new Float64Array(nnz)
     const values = data instanceof Float32Array ? new Float32Array(nnz) : new Float64Array(nnz)
+    // Rank order equal to row-major order (CSR, bitmap, COO…): one linear scan, no odometer.
+    let rowMajor = true
+    for (let p = P - 1, stride = 1; p >= 0; p--) {
+      if (tensorStrides[p] !== stride) rowMajor = false
+      stride *= sizes[p] as number
+    }
+    if (rowMajor) {
+      let k = 0
+      for (let i = 0; i < data.length; i++) {
+        const v = data[i] as number
+        if (v !== 0) {
+          lin[k] = i
+          values[k] = v
+          k++
+        }
+      }
+      return { lin, values }
+    }
     // Odometer over parts in rank order; the innermost part runs in a tight loop.
     const coord = new Array<number>(P).fill(0)
     const innerSize = sizes[P - 1] as number

@@ -123,6 +123,8 @@ export const arbCompPat = (options: {
         const allowed = primitives.filter((p) => !(parent !== undefined && p.delimited === 'by-parent' && parent.payload === 'none'))
         const primitive = allowed[rng.int(allowed.length)] as FormatPrimitive
         parent = primitive
+        // Narrow run widths half of the time, so RLE padding entries get exercised too.
+        if (primitive.id === 'rle' && rng.next() < 0.5) return { primitive: primitive.symbol, parts, options: { mb: 1 + rng.int(3) } }
         return { primitive: primitive.symbol, parts }
       }),
     }

@@ -1,0 +1,50 @@
+// The public surface, listed so API changes show up in review (house style §5).
+import { expect, it } from 'vitest'
+
+it('exports exactly the documented API', async () => {
+  expect(Object.keys(await import('@snipsnap/format')).sort()).toEqual([
+    'BUILTIN_PRIMITIVES',
+    'CompPatSchema',
+    'FORMAT_PRESETS',
+    'LLAMA2_7B_WEIGHT_SHAPES',
+    'RankPartSchema',
+    'RankSpecSchema',
+    'assertShape',
+    'bindFormat',
+    'bitmask',
+    'coordinatePayload',
+    'countFormatSpace',
+    'createFormatRegistry',
+    'createSizeEstimator',
+    'createUniformDensity',
+    'decodeTensor',
+    'defaultDimNames',
+    'encodeTensor',
+    'enumerateFormatSpace',
+    'estimateFormatSize',
+    'expectedRunPadding',
+    'formatCompPat',
+    'formatSpaceSizes',
+    'nOfM',
+    'parseCompPat',
+    'presetPattern',
+    'presetText',
+    'rankFormats',
+    'runLength',
+    'uncompressed',
+    'uncompressedBitmask',
+    'uncompressedOffsetPairs',
+    'uniformDensityModel',
+  ])
+  expect(Object.keys(await import('@snipsnap/format/testing')).sort()).toEqual([
+    'arbCompPat',
+    'arbDenseTensor',
+    'arbDensity',
+    'arbShape',
+    'arbSparseFiber',
+    'decodeFiber',
+    'describeFormatConformance',
+    'encodeFiber',
+    'sampleFiber',
+  ])
+})
