@@ -56,12 +56,20 @@ const factorOf = (factors: Readonly<Record<DimName, number>>, dim: DimName): num
 /** Loops of one level, innermost first: spatial (X then Y as split) then temporal. */
 const levelLoops = (lm: LevelMappingSpec, level: number, dims: readonly DimName[]): Loop[] => {
   const out: Loop[] = []
-  const sp = [...lm.spatialPermutation, ...dims.filter((d) => !lm.spatialPermutation.includes(d))]
-  sp.forEach((dim, i) => {
+  // Complete permutations (what the importer and decode produce) need no padding.
+  const sp =
+    lm.spatialPermutation.length === dims.length
+      ? lm.spatialPermutation
+      : [...lm.spatialPermutation, ...dims.filter((d) => !lm.spatialPermutation.includes(d))]
+  for (let i = 0; i < sp.length; i++) {
+    const dim = sp[i] as DimName
     const bound = factorOf(lm.spatialFactors, dim)
     if (bound > 1) out.push({ dim, bound, level, kind: i < lm.spatialSplit ? 'x' : 'y' })
-  })
-  const tp = [...dims.filter((d) => !lm.temporalPermutation.includes(d)), ...lm.temporalPermutation]
+  }
+  const tp =
+    lm.temporalPermutation.length === dims.length
+      ? lm.temporalPermutation
+      : [...dims.filter((d) => !lm.temporalPermutation.includes(d)), ...lm.temporalPermutation]
   for (const dim of tp) {
     const bound = factorOf(lm.temporalFactors, dim)
     if (bound > 1) out.push({ dim, bound, level, kind: 'temporal' })
@@ -73,8 +81,19 @@ const levelLoops = (lm: LevelMappingSpec, level: number, dims: readonly DimName[
 export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => CheckResult) => {
   const { problem, levels, rules } = ctx
   const dims = problem.dimensions
+  const dimSet = new Set(dims)
   const spaces = problem.dataSpaces
   const dimSets = new Map(spaces.map((s) => [s.name, dimsOf(s)]))
+  // Format lookups resolved once per (level, tensor): the checks run in search loops.
+  const formatAt = (level: number, tensor: TensorName): TensorFormatSpec | undefined => formatTable[level]?.get(tensor)
+  const formatTable = levels.map((l) => {
+    const m = new Map<TensorName, TensorFormatSpec>()
+    for (const space of spaces) {
+      const f = ctx.formats.get(`${l.index}/${space.name}`)
+      if (f !== undefined) m.set(space.name, f)
+    }
+    return m
+  })
   const spaceByName = new Map(spaces.map((s) => [s.name, s]))
   const nLevels = levels.length
 
@@ -86,9 +105,12 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
       const lm = mapping.levels[i] as LevelMappingSpec
       const info = levels[i] as LevelInfo
       if (lm.target !== info.name) return fail('constraint', info.name, `level ${i} targets "${lm.target}", expected "${info.name}"`)
-      for (const [dim, f] of [...Object.entries(lm.temporalFactors), ...Object.entries(lm.spatialFactors)]) {
-        if (!dims.includes(dim)) return fail('constraint', info.name, `unknown dimension "${dim}"`)
-        if (!Number.isInteger(f) || f < 1) return fail('constraint', info.name, `factor ${dim}=${f} is not a positive integer`)
+      for (const factors of [lm.temporalFactors, lm.spatialFactors]) {
+        for (const dim in factors) {
+          const f = factors[dim] as number
+          if (!dimSet.has(dim)) return fail('constraint', info.name, `unknown dimension "${dim}"`)
+          if (!Number.isInteger(f) || f < 1) return fail('constraint', info.name, `factor ${dim}=${f} is not a positive integer`)
+        }
       }
     }
     for (const dim of dims) {
@@ -101,10 +123,21 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
     return { ok: true }
   }
 
+  const hasRules = rules.map(
+    (r) =>
+      r.temporalFactors.size > 0 ||
+      r.spatialFactors.size > 0 ||
+      r.temporalPermutation !== null ||
+      r.spatialPermutation !== null ||
+      r.split !== null ||
+      r.keep.size > 0 ||
+      r.bypass.size > 0,
+  )
   const checkRules = (mapping: MappingSpec, loopsByLevel: readonly Loop[][]): CheckResult => {
     for (let i = 0; i < nLevels; i++) {
       const lm = mapping.levels[i] as LevelMappingSpec
       const r = rules[i] as LevelRules
+      if (!hasRules[i]) continue
       const name = (levels[i] as LevelInfo).name
       for (const [kind, map, factors] of [
         ['temporal', r.temporalFactors, lm.temporalFactors],
@@ -214,7 +247,7 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
     const moldOf = (l: Loop): Extents => ({ ...(molds.get(l) as Extents) })
     const keptAt = (tensor: TensorName, s: number): boolean => kept(mapping, S - 1 - s, tensor)
     const hasMetadata = (tensor: TensorName, s: number): boolean => {
-      const f = ctx.formats.get(`${S - 1 - s}/${tensor}`)
+      const f = formatAt(S - 1 - s, tensor)
       return f !== undefined && f.ranks.length > 0
     }
     const maxElements = (tensor: TensorName, mold: Extents, dim: DimName, bound: number): number => {
@@ -384,7 +417,7 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
       for (const space of spaces) {
         if (!kept(mapping, i, space.name)) continue
         const shape = tileShape(space, ext, problem)
-        const format = ctx.formats.get(`${i}/${space.name}`)
+        const format = formatAt(i, space.name)
         const density = ctx.densities.get(space.name)
         const compressed = format !== undefined && format.ranks.some((r) => COMPRESSED.has(r.format.toUpperCase()))
         words +=
@@ -419,7 +452,7 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
     // Innermost level first, as Sparseloop reports the innermost failure.
     for (let i = nLevels - 1; i >= 0; i--) {
       for (const space of spaces) {
-        const format = ctx.formats.get(`${i}/${space.name}`)
+        const format = formatAt(i, space.name)
         if (format === undefined || format.ranks.length === 0 || !kept(mapping, i, space.name)) continue
         const tensorDims = dimSets.get(space.name) as Set<DimName>
         let child = -1
@@ -437,7 +470,7 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
         const compressed = format.ranks.some((r) => COMPRESSED.has(r.format.toUpperCase()))
         if (compressed && child !== -1 && tileAt(child, space) > 1) {
           // Pre-tiling: the child's ranks become this level's inner ranks.
-          const childFormat = ctx.formats.get(`${child}/${space.name}`)
+          const childFormat = formatAt(child, space.name)
           childRanks = childFormat !== undefined && childFormat.ranks.length > 0 ? childFormat.ranks.length : 1
         }
         const ranks = Math.max(0, format.ranks.length - childRanks)
