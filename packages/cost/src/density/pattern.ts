@@ -201,7 +201,7 @@ export const createPatternInstance = (
       const byParent = conditionalMemo(`${parent.join('x')}/${child.join('x')}`, () =>
         patternConditionalHistograms(pattern, parent, child),
       )
-      const hist = byParent.get(constraint.occupancy)
+      const hist = byParent.get(Math.round(constraint.occupancy))
       if (hist !== undefined) return distributionFromCounts(hist)
       const parentSize = sizeOf(parent)
       return hypergeometricDistribution({
