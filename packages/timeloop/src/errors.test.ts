@@ -2,7 +2,7 @@
 // YAML path) and message.
 import { describe, expect, it } from 'vitest'
 import { isSnipSnapError, type SnipSnapError } from '@snipsnap/core'
-import { parseTimeloopMapping, parseTimeloopYaml, safeParseTimeloopYaml } from '@snipsnap/timeloop'
+import { parseTimeloopMapping, parseTimeloopSections, parseTimeloopYaml, safeParseTimeloopYaml } from '@snipsnap/timeloop'
 import { SMALL_DESIGN_YAML } from './testing'
 
 const parseWith = (text: string) => parseTimeloopYaml([{ fileName: 'input.yaml', text }])
@@ -104,5 +104,20 @@ describe('malformed inputs name their file and YAML path', () => {
     // Permutations are padded in problem order, split defaults to all-X.
     expect(mapping.levels[0]?.temporalPermutation).toEqual(['M', 'N', 'K'])
     expect(mapping.levels[0]?.spatialSplit).toBe(3)
+  })
+})
+
+describe('ERT versions', () => {
+  it('reads the v0.2 map form like the v0.3 list form', () => {
+    const v2 = 'ERT:\n  version: 0.2\n  tables:\n    system.PE[0..3].Buffer:\n      read:\n        - {arguments: {address_delta: 0}, energy: 1.5}\n        - {arguments: {address_delta: 1}, energy: 2.5}\n      idle: {energy: 0.1}\n'
+    const v3 = 'ERT:\n  version: 0.3\n  tables:\n    - name: system.PE[0..3].Buffer\n      actions:\n        - {name: read, arguments: {address_delta: 0}, energy: 1.5}\n        - {name: read, arguments: {address_delta: 1}, energy: 2.5}\n        - {name: idle, energy: 0.1}\n'
+    const a = parseTimeloopSections([{ fileName: 'ERT.yaml', text: v2 }]).energyTable
+    const b = parseTimeloopSections([{ fileName: 'ERT.yaml', text: v3 }]).energyTable
+    expect(a).toEqual(b)
+    expect(a?.entries[0]?.actions).toHaveLength(3)
+  })
+  it('rejects a negative energy with its path', () => {
+    const error = errorOf(() => parseTimeloopSections([{ fileName: 'ERT.yaml', text: 'ERT:\n  version: 0.3\n  tables:\n    - {name: X, actions: [{name: read, energy: -1}]}\n' }]))
+    expect(error.path).toEqual(['ERT.yaml', 'ERT', 'tables', 0, 'actions', 0, 'energy'])
   })
 })
