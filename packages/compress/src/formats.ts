@@ -206,7 +206,12 @@ export const groupings = (slot: FormatSlot, segments: Segments, allowFlatten: bo
 export function* enumerateGroupFormats(
   slot: FormatSlot,
   segments: Segments,
-  options: { readonly primitives: readonly PrimitiveId[]; readonly flatten: boolean },
+  options: {
+    readonly primitives: readonly PrimitiveId[]
+    readonly flatten: boolean
+    /** Keep all-`U` and `UOP`-innermost sequences (for prefixes that a child's ranks will follow). */
+    readonly keepEquivalent?: boolean
+  },
 ): Generator<GroupFormat> {
   const uncompressed = options.primitives.filter((p) => !COMPRESSED.has(p))
   const compressed = options.primitives.filter((p) => COMPRESSED.has(p))
@@ -219,7 +224,7 @@ export function* enumerateGroupFormats(
       const digits = sizes.map(() => 0)
       for (;;) {
         const prims = digits.map((d, q) => alphabets[q]?.[d] as PrimitiveId)
-        if (!prims.every((p) => p === 'U') && prims[g - 1] !== 'UOP') {
+        if (options.keepEquivalent === true || (!prims.every((p) => p === 'U') && prims[g - 1] !== 'UOP')) {
           yield prims.map((prim, q) => ({ prim, size: sizes[q] as number }))
         }
         let q = g - 1

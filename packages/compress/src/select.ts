@@ -32,6 +32,7 @@ import {
   toTensorFormatSpec,
   type BaselineName,
   type GroupFormat,
+  type PrimitiveId,
   type RankGroup,
   type Segments,
 } from './formats'
@@ -164,7 +165,35 @@ const entryCompressed = (e: LevelEntry): boolean =>
 const entryHasMetadata = (e: LevelEntry): boolean =>
   e.key !== '-' && (e.raw !== undefined ? specHasMetadata(e.raw) : groupsHaveMetadata(e.groups ?? []))
 
-const groupsKey = (groups: GroupFormat): string => groups.map((g) => `${g.prim}${g.size}`).join('.')
+// Group formats are keyed by one character per group (primitive and size), so a child level's
+// key is a plain suffix slice of its parent's and thousands of candidates can be ranked without
+// building their core specs. Codes start at '0' (48); the no-format key '-' (45) never collides.
+const PRIM_CODES: readonly PrimitiveId[] = ['U', 'UOP', 'UB', 'CP', 'B', 'RLE']
+const CODE_SPAN = 40
+const U_LIMIT = 48 + CODE_SPAN // codes below this are `U` groups
+const groupCode = (g: RankGroup): string => String.fromCharCode(48 + PRIM_CODES.indexOf(g.prim) * CODE_SPAN + g.size)
+const groupsKey = (groups: GroupFormat): string => {
+  let key = ''
+  for (const g of groups) key += groupCode(g)
+  return key
+}
+const decodeKey = (key: string): RankGroup[] => {
+  const groups: RankGroup[] = []
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i) - 48
+    groups.push({ prim: PRIM_CODES[Math.floor(c / CODE_SPAN)] as PrimitiveId, size: c % CODE_SPAN })
+  }
+  return groups
+}
+const allU = (key: string): boolean => {
+  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) >= U_LIMIT) return false
+  return true
+}
+const COMPRESSED_FROM = 48 + 3 * CODE_SPAN // CP, B, RLE codes
+const keyAllCompressed = (key: string): boolean => {
+  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) < COMPRESSED_FROM) return false
+  return true
+}
 
 // Candidates are built by the thousand and mostly never costed, so the core spec is made lazily.
 const fromGroups = (_slot: FormatSlot, groups: GroupFormat): LevelEntry =>
@@ -269,7 +298,13 @@ export const selectFormats = <TOptions = void>(
   const { query, costModel, cache } = input
   const cacheKey =
     cache !== undefined && resolved.candidates === null
-      ? JSON.stringify([costModel.id, input.costModelOptions ?? null, query, { ...resolved, candidates: null }])
+      ? JSON.stringify([
+          costModel.id,
+          input.costModelOptions ?? null,
+          // Names do not change costs: identical layers of a model share one entry.
+          { ...query, problem: { ...query.problem, name: '' }, arch: { ...query.arch, name: '' } },
+          { ...resolved, candidates: null },
+        ])
       : null
   if (cacheKey !== null) {
     const hit = cache?.get(cacheKey)
@@ -501,10 +536,17 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
     notes.push('access counts for ranking come from a dense reuse estimate (no feasible uncompressed baseline report)')
   }
 
-  const estimateMemo = new Map<string, { energy: number; fits: boolean; dataBits: number | null; metadataBits: number | null }>()
-  const estimate = (t: number, j: number, entry: LevelEntry) => {
-    const key = `${t}:${j}:${entry.key}`
-    const known = estimateMemo.get(key)
+  type Estimate = { energy: number; fits: boolean; dataBits: number | null; metadataBits: number | null }
+  const estimateMemo: Map<string, Estimate>[][] = managed.map((m) => m.chain.slots.map(() => new Map()))
+  const estimateKey = (t: number, j: number, key: string): Estimate => {
+    const known = estimateMemo[t]?.[j]?.get(key)
+    if (known !== undefined) return known
+    return estimate(t, j, key === '-' ? NONE : { groups: decodeKey(key), raw: undefined, key })
+  }
+  const estimate = (t: number, j: number, entry: LevelEntry): Estimate => {
+    const memo = estimateMemo[t]?.[j] as Map<string, Estimate>
+    const key = entry.key
+    const known = memo.get(key)
     if (known !== undefined) return known
     const m = managed[t] as Managed
     const info = m.slotInfo[j] as SlotInfo
@@ -536,7 +578,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
       const fits = (cap === null || words <= cap) && (mdCap === null || bits.metadataBits <= mdCap)
       value = { energy, fits, dataBits: bits.dataBits, metadataBits: bits.metadataBits }
     }
-    estimateMemo.set(key, value)
+    memo.set(key, value)
     return value
   }
 
@@ -605,44 +647,138 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
   const withTensor = (state: State, t: number, entries: readonly LevelEntry[]): State =>
     state.map((e, k) => (k === t ? entries : e))
 
-  const prescore = (t: number, entries: readonly LevelEntry[]): { energy: number; fits: boolean } => {
-    let energy = 0
-    let fits = true
-    entries.forEach((entry, j) => {
-      const e = estimate(t, j, entry)
-      energy += e.energy
-      fits &&= e.fits
-    })
-    return { energy, fits }
+  let scored = 0
+  /**
+   * The beam of a slot: its best formats (over all its ranks, so including the inner levels'
+   * suffixes) by the analytic estimate summed over this level and every inner level, built from the
+   * innermost level outwards: each of the level's own-rank sequences is joined to each beam entry of
+   * the child (or to no child format) under the ordering rule, and the best `beamWidth` survive.
+   * It does not depend on the current assignment, so it is computed once per slot.
+   */
+  const beamWidth = Math.max(32, 8 * opts.topK)
+  interface BeamEntry {
+    readonly key: string
+    readonly score: number
+    readonly fits: boolean
+  }
+  const beams = new Map<string, BeamEntry[]>()
+  const beam = (t: number, i: number): BeamEntry[] => {
+    const memoKey = `${t}:${i}`
+    const known = beams.get(memoKey)
+    if (known !== undefined) return known
+    const m = managed[t] as Managed
+    const slot = m.chain.slots[i] as FormatSlot
+    const childRanks = m.chain.slots[i + 1]?.ranks.length ?? 0
+    const children: BeamEntry[] = []
+    let noneScore = 0
+    let noneFits = true
+    for (let j = i + 1; j < m.chain.slots.length; j++) {
+      const e = estimate(t, j, NONE)
+      noneScore += e.energy
+      noneFits &&= e.fits
+    }
+    children.push({ key: '-', score: noneScore, fits: noneFits })
+    if (i + 1 < m.chain.slots.length && childRanks > 0) children.push(...beam(t, i + 1))
+    const uTail = groupsKey(Array.from({ length: childRanks }, () => ({ prim: 'U' as const, size: 1 })))
+    const out: (BeamEntry & { index: number })[] = []
+    const seen = new Set<string>()
+    const own = [...enumerateGroupFormats(slot, [slot.ownRanks], { ...opts, keepEquivalent: true })]
+    if (slot.ownRanks === 0) own.push([])
+    for (const prefix of own) {
+      const prefixKey = groupsKey(prefix)
+      const prefixCompressed = groupsCompressed(prefix)
+      for (const child of children) {
+        if (child.key !== '-' && prefixCompressed && !keyAllCompressed(child.key)) continue
+        if (child.key === '-' && prefixCompressed && childRanks > 0) continue
+        const key = child.key === '-' ? prefixKey + uTail : prefixKey + child.key
+        // Same skips as the full enumeration: all-U is no format, a UOP innermost rank equals U.
+        if (key === '' || allU(key) || Math.floor((key.charCodeAt(key.length - 1) - 48) / CODE_SPAN) === 1) continue
+        if (seen.has(key)) continue
+        seen.add(key)
+        scored++
+        const e = estimateKey(t, i, key)
+        out.push({ key, score: e.energy + child.score, fits: e.fits && child.fits, index: out.length })
+      }
+    }
+    out.sort((a, b) => Number(b.fits) - Number(a.fits) || a.score - b.score || a.index - b.index)
+    const kept = out.slice(0, beamWidth).map(({ key, score, fits }) => ({ key, score, fits }))
+    beams.set(memoKey, kept)
+    return kept
   }
 
-  let scored = 0
-  const candidateMoves = (state: State, t: number, j: number): LevelEntry[][] => {
+  /**
+   * Ranks every move at slot i of tensor t: each candidate format of the slot (with its suffixes
+   * forced onto the inner levels and the outer levels' own ranks kept where the ordering rule
+   * allows), the no-format move, and any plugged-in candidates. Only keys are built here; the
+   * level entries of a move are made when it is actually costed.
+   */
+  const candidateMoves = (state: State, t: number, i: number): (() => LevelEntry[])[] => {
     const m = managed[t] as Managed
-    const slot = m.chain.slots[j] as FormatSlot
+    const slots = m.chain.slots
+    const slot = slots[i] as FormatSlot
     const entries = state[t] ?? []
+    const ranksAt = (j: number): number => slots[j]?.ranks.length ?? 0
+    const Ri = ranksAt(i)
+    // Outer levels: what happens to them under a move.
+    const outer = entries.slice(0, i).map((cur, j) => {
+      if (cur.key === '-') return { kind: 'none' as const, keepOnNone: true, cur }
+      const keepOnNone = cur.groups !== null && !groupsCompressed(cur.groups)
+      const split = cur.groups === null ? null : splitGroups(cur.groups, ranksAt(j) - Ri)
+      if (split === null) return { kind: 'drop' as const, keepOnNone, cur }
+      return { kind: 'prefix' as const, keepOnNone, cur, prefixKey: groupsKey(split[0]), prefixCompressed: groupsCompressed(split[0]) }
+    })
     const seen = new Set<string>([entries.map((e) => e.key).join('|')])
-    const moves: { entries: LevelEntry[]; energy: number; fits: boolean; index: number }[] = []
-    const push = (next: LevelEntry[]): void => {
-      const key = next.map((e) => e.key).join('|')
-      if (seen.has(key)) return
-      seen.add(key)
-      scored++
-      const p = prescore(t, next)
-      moves.push({ entries: next, energy: p.energy, fits: p.fits, index: moves.length })
+    const moves: { build: () => LevelEntry[]; energy: number; fits: boolean; index: number }[] = []
+    const levelKeys: string[] = new Array<string>(slots.length)
+    const rank = (build: () => LevelEntry[]): void => {
+      const moveKey = levelKeys.join('|')
+      if (seen.has(moveKey)) return
+      seen.add(moveKey)
+      let energy = 0
+      let fits = true
+      for (let j = 0; j < slots.length; j++) {
+        const k = levelKeys[j] as string
+        const e = k === (entries[j]?.key ?? '-') ? estimate(t, j, entries[j] ?? NONE) : estimateKey(t, j, k)
+        energy += e.energy
+        fits &&= e.fits
+      }
+      moves.push({ build, energy, fits, index: moves.length })
     }
-    push(applyMove(entries, m, j, []))
-    for (const groups of enumerateGroupFormats(slot, m.segments[j] ?? [], opts)) push(applyMove(entries, m, j, groups))
+    const consider = (groups: GroupFormat): void => {
+      const key = groups.length === 0 || allU(groupsKey(groups)) ? '-' : groupsKey(groups)
+      levelKeys[i] = key
+      // Inner levels take the suffix covering their ranks.
+      let g = 0
+      let covered = 0
+      for (let j = i + 1; j < slots.length; j++) {
+        const offset = Ri - ranksAt(j)
+        while (covered < offset && g < groups.length) covered += (groups[g++] as RankGroup).size
+        const suffix = key === '-' || covered !== offset ? '' : key.slice(g)
+        levelKeys[j] = suffix === '' || allU(suffix) ? '-' : suffix
+      }
+      for (let j = 0; j < i; j++) {
+        const o = outer[j]
+        if (o === undefined) continue
+        if (key === '-') levelKeys[j] = o.keepOnNone ? o.cur.key : '-'
+        else if (o.kind !== 'prefix') levelKeys[j] = '-'
+        else levelKeys[j] = !o.prefixCompressed || keyAllCompressed(key) ? o.prefixKey + key : '-'
+      }
+      rank(() => applyMove(entries, m, i, groups))
+    }
+    consider([])
+    for (const entry of beam(t, i)) consider(decodeKey(entry.key))
     if (opts.candidates !== null) {
       for (const spec of opts.candidates(slot)) {
+        const entry = fromSpec(slot, { ...spec, tensor: slot.tensor })
+        for (let j = 0; j < slots.length; j++) levelKeys[j] = j === i ? entry.key : (entries[j]?.key ?? '-')
         const next = [...entries]
-        next[j] = fromSpec(slot, { ...spec, tensor: slot.tensor })
-        push(next)
+        next[i] = entry
+        rank(() => next)
       }
     }
     // Likely-fitting first, then by estimated energy, then enumeration order (deterministic).
     moves.sort((a, b) => Number(b.fits) - Number(a.fits) || a.energy - b.energy || a.index - b.index)
-    return moves.map((x) => x.entries)
+    return moves.map((x) => x.build)
   }
 
   // -------------------------------------------------- coordinate descent
@@ -661,9 +797,9 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
       }
       let best: { state: State; evaluation: Evaluation } | null = null
       let tried = 0
-      for (const entries of candidateMoves(current, ref.t, ref.j)) {
+      for (const build of candidateMoves(current, ref.t, ref.j)) {
         if (tried >= budget) break
-        const state = withTensor(current, ref.t, entries)
+        const state = withTensor(current, ref.t, build())
         const evaluation = evaluate(state)
         if (!evaluation.ok && evaluation.hardware) continue
         tried++
