@@ -344,6 +344,9 @@ export const evaluatePrepared = (
   // dims only needs as many instances as there are non-empty child tiles of that tensor.
   const needX = [...nest.fanoutX]
   const needY = [...nest.fanoutY]
+  // The arithmetic level sizes its instances per operand element, not per child tile.
+  const macNeedX = [...nest.fanoutX]
+  const macNeedY = [...nest.fanoutY]
   const spatialShrinkAvg = new Array<number>(nLevels).fill(1)
   const shrunkLoops = new Set<NestLoop>()
   for (const level of design.levels) {
@@ -362,10 +365,15 @@ export const evaluatePrepared = (
           // Several targets conditioned on the same tensor share one shrunk fan-out.
           if (innermost === null || shrunkLoops.has(innermost)) continue
           shrunkLoops.add(innermost)
+          const b = innermost.bound
+          if (probEmpty(cond, 1) > 0) {
+            const macAxis = innermost.axisX ? macNeedX : macNeedY
+            const macMax = Math.min(b, Math.max(1, maxOccupancy(cond, b)))
+            macAxis[level.index] = Math.ceil((macAxis[level.index]! / b) * macMax - 1e-9)
+          }
           const childTile = footprintBelow(loops, cond, level.index)
           const pe = probEmpty(cond, childTile)
           if (pe <= 0) continue
-          const b = innermost.bound
           const maxNonEmpty = Math.min(b, Math.max(1, maxOccupancy(cond, b * childTile)))
           const axis = innermost.axisX ? needX : needY
           axis[level.index] = Math.ceil((axis[level.index]! / b) * maxNonEmpty - 1e-9)
@@ -434,7 +442,20 @@ export const evaluatePrepared = (
       }
     }
   }
-  // Sparseloop rejects rank overflows first, then fan-out, then capacity.
+  // Sparseloop rejects rank overflows first, then the arithmetic fan-out, the storage fan-outs,
+  // then capacity.
+  let maxMacs = 1
+  let macX = 1
+  for (let level = 0; level < nLevels; level++) {
+    maxMacs *= macNeedX[level]! * macNeedY[level]!
+    macX *= macNeedX[level]!
+  }
+  if (maxMacs > compute.instances) {
+    return invalid({ ok: false, kind: 'fanout', level: compute.name, reason: `couldn't map level ${compute.name}: mapped max Arithmetic instances ${maxMacs} exceeds hardware instances ${compute.instances}` })
+  }
+  if (macX > compute.meshX) {
+    return invalid({ ok: false, kind: 'fanout', level: compute.name, reason: `couldn't map level ${compute.name}: mapped max Arithmetic X expansion ${macX} exceeds hardware instances ${compute.meshX}` })
+  }
   for (let level = 0; level < nLevels; level++) {
     const spec = design.levels[level]!.spec
     const childInstances = level === 0 ? compute.instances : design.levels[level - 1]!.spec.instances
@@ -451,14 +472,6 @@ export const evaluatePrepared = (
     if (ny > fanY) {
       return invalid({ ok: false, kind: 'fanout', level: childName, reason: `couldn't map level ${childName}: Required fanoutY ${ny} does not meet hardware constraint ${fanY}` })
     }
-  }
-  let maxMacs = 1
-  for (let level = 0; level < nLevels; level++) maxMacs *= needX[level]! * needY[level]!
-  if (maxMacs > compute.instances) {
-    return invalid({ ok: false, kind: 'fanout', level: compute.name, reason: `couldn't map level ${compute.name}: mapped max Arithmetic instances ${maxMacs} exceeds hardware instances ${compute.instances}` })
-  }
-  if (spatialX > compute.meshX && needX.every((n, i) => n === nest.fanoutX[i])) {
-    return invalid({ ok: false, kind: 'fanout', level: compute.name, reason: `couldn't map level ${compute.name}: mapped max Arithmetic X expansion ${spatialX} exceeds hardware instances ${compute.meshX}` })
   }
 
   for (let level = 0; level < nLevels; level++) {
