@@ -87,6 +87,33 @@ describe('size and enumeration', () => {
   })
 })
 
+describe('partial permutations', () => {
+  it('keeps a prefix innermost and a `_` suffix outermost, the rest free in between', () => {
+    const space = createMapspace({
+      arch: toyArch,
+      problem: { ...conv, bounds: { P: 4, R: 3, K: 2 } },
+      constraints: [
+        constraint({ target: 'DRAM', type: 'temporal', permutation: ['P', 'K'], raw: { permutation: 'P_K' } }),
+        constraint({ target: 'RF', type: 'bypass', keep: ['Weights', 'Inputs', 'Outputs'] }),
+        constraint({ target: 'GLB', type: 'bypass', keep: ['Weights', 'Inputs', 'Outputs'] }),
+      ],
+    })
+    let seen = 0
+    for (const m of space.enumerate()) {
+      const dram = m.levels[0]!
+      const order = dram.temporalPermutation.filter((d) => (dram.temporalFactors[d] ?? 1) > 1)
+      if (order.includes('P')) expect(order[0]).toBe('P')
+      if (order.includes('K')) expect(order[order.length - 1]).toBe('K')
+      if (order.length === 3) {
+        seen++
+        const swapped = { levels: [{ ...dram, temporalPermutation: ['R', 'P', 'K'] }, ...m.levels.slice(1)] }
+        expect(space.check(swapped)).toMatchObject({ ok: false, kind: 'constraint', level: 'DRAM' })
+      }
+    }
+    expect(seen).toBeGreaterThan(0)
+  })
+})
+
 describe('genome', () => {
   it('round-trips every STC mapping through encode/decode', () => {
     for (const g of stc.genomes()) {

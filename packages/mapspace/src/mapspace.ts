@@ -39,6 +39,7 @@ interface PermSlot {
   /** Slot index in `slots`. */
   readonly slot: number
   readonly prefix: readonly DimName[]
+  readonly suffix: readonly DimName[]
 }
 
 interface SpatialLevel {
@@ -147,7 +148,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     if (slot.kind === 'temporal') {
       const innermost = slot.level === nLevels - 1
       if (!innermost || options.permuteInnermost === true) {
-        permSlots.push({ level: slot.level, kind: 'temporal', slot: si, prefix: r.temporalPermutation ?? [] })
+        permSlots.push({ level: slot.level, kind: 'temporal', slot: si, prefix: r.temporalPermutation ?? [], suffix: r.temporalSuffix })
       }
       return
     }
@@ -157,7 +158,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     let permSlot: number | null = null
     if (permuted) {
       permSlot = permSlots.length
-      permSlots.push({ level: slot.level, kind: 'spatial', slot: si, prefix })
+      permSlots.push({ level: slot.level, kind: 'spatial', slot: si, prefix, suffix: [] })
     }
     const freeSplit = r.split === null && twoD
     spatialLevels.push({
@@ -193,7 +194,8 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
       return list[((factors[d] ?? 0) % list.length + list.length) % list.length] as number[]
     })
   const nontrivial = (vs: readonly number[][], slot: number): DimName[] => dims.filter((_, d) => ((vs[d] as number[])[slot] ?? 1) > 1)
-  const freeDims = (vs: readonly number[][], p: PermSlot): DimName[] => nontrivial(vs, p.slot).filter((d) => !p.prefix.includes(d))
+  const freeDims = (vs: readonly number[][], p: PermSlot): DimName[] =>
+    nontrivial(vs, p.slot).filter((d) => !p.prefix.includes(d) && !p.suffix.includes(d))
   const permCounts = (vs: readonly number[][]): number[] => permSlots.map((p) => factorial(freeDims(vs, p).length))
   const splitCounts = (vs: readonly number[][]): number[] =>
     spatialLevels.filter((s) => s.splitSlot !== null).map((s) => nontrivial(vs, s.slot).length + 1)
@@ -208,6 +210,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
       sIdx: slots.findIndex((s) => s.level === info.index && s.kind === 'spatial'),
       tPerm: permSlots.findIndex((p) => p.slot === tSlot),
       prefix: temporalPrefix(info.index),
+      suffix: (rules[info.index] as LevelRules).temporalSuffix,
       spatial: spatialLevels.find((s) => s.level === info.index),
       rules: rules[info.index] as LevelRules,
       bypassIndex: new Map(
@@ -227,13 +230,14 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
       })
       return out
     }
-    const levelSpecs: LevelMappingSpec[] = levelPlan.map(({ info, tSlot, sIdx, tPerm: pIdx, prefix, spatial: sl, rules: r, bypassIndex }) => {
+    const levelSpecs: LevelMappingSpec[] = levelPlan.map(({ info, tSlot, sIdx, tPerm: pIdx, prefix, suffix, spatial: sl, rules: r, bypassIndex }) => {
       const tFactors = factorsAt(tSlot)
       const tNon = nontrivial(vs, tSlot)
       const fixed = prefix.filter((d) => tNon.includes(d))
-      const free = tNon.filter((d) => !prefix.includes(d))
+      const outer = suffix.filter((d) => tNon.includes(d))
+      const free = tNon.filter((d) => !prefix.includes(d) && !suffix.includes(d))
       const ordered = pIdx >= 0 ? nthPermutation(free, mod(genome.permutations[pIdx] ?? 0, factorial(free.length))) : free
-      const temporalPermutation = [...fixed, ...ordered, ...dims.filter((d) => !tNon.includes(d))]
+      const temporalPermutation = [...fixed, ...ordered, ...outer, ...dims.filter((d) => !tNon.includes(d))]
 
       let spatialFactors: Record<DimName, number> = {}
       let spatialPermutation: DimName[] = []
@@ -332,7 +336,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     const permutations = permSlots.map((p) => {
       const lm = mapping.levels[p.level] as LevelMappingSpec
       const non = nontrivial(vs, p.slot)
-      const free = non.filter((d) => !p.prefix.includes(d))
+      const free = non.filter((d) => !p.prefix.includes(d) && !p.suffix.includes(d))
       let order: DimName[]
       if (p.kind === 'temporal') {
         order = [...dims.filter((d) => !lm.temporalPermutation.includes(d)), ...lm.temporalPermutation].filter((d) => free.includes(d))
@@ -367,7 +371,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     dims.forEach((dim, d) => {
       const groups = new Map<string, { free: number[]; non: number[]; count: bigint }>()
       for (const v of vectors[d] as number[][]) {
-        const free = permSlots.map((p) => ((v[p.slot] ?? 1) > 1 && !p.prefix.includes(dim) ? 1 : 0))
+        const free = permSlots.map((p) => ((v[p.slot] ?? 1) > 1 && !p.prefix.includes(dim) && !p.suffix.includes(dim) ? 1 : 0))
         const non = splitSlotsList.map((s) => ((v[s.slot] ?? 1) > 1 ? 1 : 0))
         const k = `${free.join('')}/${non.join('')}`
         const g = groups.get(k)

@@ -163,8 +163,11 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
       if (r.temporalPermutation !== null) {
         const loops = (loopsByLevel[i] as Loop[]).filter((l) => l.kind === 'temporal').map((l) => l.dim)
         const fixed = r.temporalPermutation.filter((d) => factorOf(lm.temporalFactors, d) > 1)
-        if (fixed.some((d, k) => loops[k] !== d)) {
-          return fail('constraint', name, `temporal order ${loops.join('')} (innermost first) breaks the constrained order ${r.temporalPermutation.join('')}`)
+        const outer = r.temporalSuffix.filter((d) => factorOf(lm.temporalFactors, d) > 1)
+        const tail = loops.length - outer.length
+        if (fixed.some((d, k) => loops[k] !== d) || outer.some((d, k) => loops[tail + k] !== d)) {
+          const wanted = r.temporalSuffix.length > 0 ? `${r.temporalPermutation.join('')}_${r.temporalSuffix.join('')}` : r.temporalPermutation.join('')
+          return fail('constraint', name, `temporal order ${loops.join('')} (innermost first) breaks the constrained order ${wanted}`)
         }
       }
       if (r.split !== null || r.spatialPermutation !== null) {

@@ -16,6 +16,8 @@ import { FREE, type SlotRule } from './factors'
 export interface LevelRules {
   readonly temporalFactors: Map<DimName, SlotRule>
   temporalPermutation: DimName[] | null
+  /** Outermost loops of a `prefix_suffix` permutation (Timeloop's `CK_PQ`), innermost first. */
+  temporalSuffix: DimName[]
   readonly spatialFactors: Map<DimName, SlotRule>
   spatialPermutation: DimName[] | null
   split: number | null
@@ -26,6 +28,7 @@ export interface LevelRules {
 const emptyRules = (): LevelRules => ({
   temporalFactors: new Map(),
   temporalPermutation: null,
+  temporalSuffix: [],
   spatialFactors: new Map(),
   spatialPermutation: null,
   split: null,
@@ -150,8 +153,19 @@ export const normaliseConstraints = (options: {
     }
     if (c.permutation !== null) {
       const perm = checkPermutation(c.permutation, problem, [...base, 'permutation'])
-      if (spatial) r.spatialPermutation = perm
-      else r.temporalPermutation = perm
+      const text = c.raw['permutation']
+      if (!spatial && typeof text === 'string' && text.includes('_')) {
+        // `CK_PQ`: C, K innermost, P, Q outermost, the rest free in between (the importer drops '_').
+        const right = text.slice(text.indexOf('_') + 1)
+        const tokens = right.trim().split(/\s+/).filter((t) => t !== '')
+        const items = tokens.length > 0 && tokens.every((t) => problem.dimensions.includes(t)) ? tokens : [...right.replace(/\s+/g, '')]
+        r.temporalSuffix = checkPermutation(items.filter((d) => d !== '_'), problem, [...base, 'permutation'])
+        r.temporalPermutation = perm.filter((d) => !r.temporalSuffix.includes(d))
+      } else if (spatial) r.spatialPermutation = perm
+      else {
+        r.temporalPermutation = perm
+        r.temporalSuffix = []
+      }
     }
     if (c.split !== null) {
       if (!spatial) throw invalid(`split is only meaningful on a spatial constraint`, [...base, 'split'])
