@@ -58,7 +58,7 @@ const lawKey = (law: HypergeometricLaw): string => `${law.population}|${law.succ
  * Expected occupancy is n·r/N (equal to n·d when d·N is an integer).
  * @throws {SnipSnapError} INVALID_SPEC for a density outside [0, 1], a bad shape or size.
  * @example createHypergeometricDensity({ density: 0.5, tensorShape: [4096, 11008], params: {} }).probabilityEmpty({ shape: [4] })
- * // → 0.0625 (to ~1e-9)
+ * // → 0.0624999917 (≈ 0.5^4; exact for the finite tensor)
  */
 export const createHypergeometricDensity = (
   input: DensityModelInput<HypergeometricParams>,
