@@ -54,6 +54,24 @@ export type GgufHeader = GGUFParseOutput
 export const readGgufHeader = async (bytes: Uint8Array, options: { readonly fileName: string }): Promise<GgufHeader> => {
   const { fileName } = options
   if (bytes.length < 8 || !isGguf(bytes)) throw parseError(fileName, 'not a GGUF file: missing the "GGUF" magic', ['magic'])
+  // Cheap sanity check before the parser runs: every tensor info takes ≥ 24 bytes and every
+  // metadata entry ≥ 13, so absurd counts from a corrupt file fail here instead of making the
+  // parser fetch and zero-fill up to its 50 MB limit.
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const version = view.getUint32(4, true)
+  const countBytes = version === 1 ? 4 : 8
+  if (bytes.length >= 8 + 2 * countBytes) {
+    const read = (at: number) => (countBytes === 4 ? view.getUint32(at, true) : Number(view.getBigUint64(at, true)))
+    const tensorCount = read(8)
+    const kvCount = read(8 + countBytes)
+    if (tensorCount * 24 + kvCount * 13 > bytes.length) {
+      throw parseError(
+        fileName,
+        `header announces ${tensorCount} tensors and ${kvCount} metadata entries, more than ${bytes.length} bytes can hold`,
+        ['header'],
+      )
+    }
+  }
   let header: GGUFParseOutput
   try {
     // The URL is never contacted: the parser calls our fetch, which serves the bytes above.

@@ -245,6 +245,14 @@ describe('GGUF via @huggingface/gguf', () => {
     expect(error.message).toContain("tensor 'q' has GGML type Q8_0")
   })
 
+  it('refuses absurd tensor counts before parsing', async () => {
+    const bytes = writeGguf(tensors)
+    new DataView(bytes.buffer).setBigUint64(8, 10_000_000n, true)
+    const error = await caught(() => readTensors(bytes, { fileName: 'big.gguf' }))
+    expect(error.code).toBe('PARSE_ERROR')
+    expect(error.message).toContain('10000000 tensors')
+  })
+
   it('wraps parser failures as PARSE_ERROR', async () => {
     const bytes = writeGguf(tensors)
     new DataView(bytes.buffer).setUint32(4, 99, true) // unknown version
