@@ -1,8 +1,10 @@
 // Writers: every shared case and every random-mapping row survives parse → write → parse.
 import fs from 'node:fs'
 import path from 'node:path'
+import { test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 import { parseTimeloopMapping, parseTimeloopYaml, writeTimeloopMapping, writeTimeloopYaml } from '@snipsnap/timeloop'
+import { arbTimeloopDesign, SMALL_DESIGN_YAML } from '@snipsnap/timeloop/testing'
 
 const shared = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'reference')
 const dirs = (family: string): string[] =>
@@ -33,5 +35,14 @@ describe('round trip of the shared cases', () => {
         expect(parseTimeloopMapping(writeTimeloopMapping(mapping), design.problem, design.arch)).toEqual(mapping)
       }
     }
+  })
+})
+
+describe('round trip of random designs', () => {
+  const arch = parseTimeloopYaml([{ fileName: 'small.yaml', text: SMALL_DESIGN_YAML }]).arch
+  test.prop([arbTimeloopDesign(arch)])('parse(write(design)) equals design', (design) => {
+    expect(parseTimeloopYaml([{ fileName: 'written.yaml', text: writeTimeloopYaml(design) }])).toEqual(design)
+    const mapping = design.mapping
+    if (mapping !== null) expect(parseTimeloopMapping(writeTimeloopMapping(mapping), design.problem, design.arch)).toEqual(mapping)
   })
 })
