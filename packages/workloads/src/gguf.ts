@@ -60,7 +60,8 @@ export const readGgufHeader = async (bytes: Uint8Array, options: { readonly file
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const version = view.getUint32(4, true)
   const countBytes = version === 1 ? 4 : 8
-  if (bytes.length >= 8 + 2 * countBytes) {
+  // Only for little-endian files (version 1–3 when read LE); big-endian ones go straight to the parser.
+  if (version >= 1 && version <= 3 && bytes.length >= 8 + 2 * countBytes) {
     const read = (at: number) => (countBytes === 4 ? view.getUint32(at, true) : Number(view.getBigUint64(at, true)))
     const tensorCount = read(8)
     const kvCount = read(8 + countBytes)
