@@ -18,6 +18,7 @@ export const selectOptionsSchema = z
     tensors: z.array(z.string().min(1)).optional(),
     exhaustive: z.boolean().optional(),
     exhaustiveCap: z.number().int().min(1).optional(),
+    exhaustiveMode: z.enum(['joint', 'per-tensor']).optional(),
   })
   .passthrough()
 
@@ -43,8 +44,16 @@ export interface SelectFormatsOptions {
   readonly candidates?: (slot: FormatSlot) => Iterable<TensorFormatSpec>
   /** Also cost every combination of the candidate space (bounded by `exhaustiveCap`). */
   readonly exhaustive?: boolean
-  /** Largest exhaustive space accepted (default 20 000 combinations). */
+  /** Largest exhaustive space accepted (default 20 000 combinations or, per tensor, 20 000 options summed). */
   readonly exhaustiveCap?: number
+  /**
+   * `joint` (default): every combination of all tensors' options, the true optimum of the space.
+   * `per-tensor`: every option of one tensor with the others fixed, tensor after tensor, repeated
+   * until nothing changes (starting from the engine's choice): exact when the objective is separable
+   * across tensors (no SAF or shared-capacity coupling), a block-coordinate optimum otherwise, at a
+   * cost of Σ instead of Π of the per-tensor option counts.
+   */
+  readonly exhaustiveMode?: 'joint' | 'per-tensor'
 }
 
 /** Options with every default filled in. */
@@ -60,6 +69,7 @@ export interface ResolvedSelectOptions {
   readonly candidates: ((slot: FormatSlot) => Iterable<TensorFormatSpec>) | null
   readonly exhaustive: boolean
   readonly exhaustiveCap: number
+  readonly exhaustiveMode: 'joint' | 'per-tensor'
 }
 
 /**
@@ -91,5 +101,6 @@ export const resolveSelectOptions = (options: SelectFormatsOptions = {}): Resolv
     candidates: options.candidates ?? null,
     exhaustive: options.exhaustive ?? false,
     exhaustiveCap: options.exhaustiveCap ?? 20_000,
+    exhaustiveMode: options.exhaustiveMode ?? 'joint',
   }
 }

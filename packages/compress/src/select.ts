@@ -107,8 +107,10 @@ export interface FormatSelectionValid {
   readonly candidatesRejectedByHardware: number
   /** With `exhaustive`: the best objective over every combination of the candidate space. */
   readonly exhaustiveOptimumPJ?: number | null
-  /** With `exhaustive`: the number of combinations in that space (all costed). */
+  /** With `exhaustive`: the number of candidates it costed (joint: every combination of the space). */
   readonly exhaustiveCandidates?: number
+  /** With `exhaustive`: which exhaustive search ran (see `SelectFormatsOptions.exhaustiveMode`). */
+  readonly exhaustiveMode?: 'joint' | 'per-tensor'
   readonly notes: readonly string[]
 }
 
@@ -889,8 +891,13 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
     notes,
   }
   if (!opts.exhaustive) return result
-  const exhaustive = runExhaustive(managed, opts, evaluate)
-  return { ...result, exhaustiveOptimumPJ: exhaustive.optimumPJ, exhaustiveCandidates: exhaustive.candidates }
+  const exhaustive = runExhaustive(managed, opts, evaluate, current)
+  return {
+    ...result,
+    exhaustiveOptimumPJ: exhaustive.optimumPJ,
+    exhaustiveCandidates: exhaustive.candidates,
+    exhaustiveMode: opts.exhaustiveMode,
+  }
 }
 
 /**
@@ -902,6 +909,7 @@ const runExhaustive = (
   managed: readonly Managed[],
   opts: ResolvedSelectOptions,
   evaluate: (state: State) => Evaluation,
+  start: State,
 ): { optimumPJ: number | null; candidates: number } => {
   const perTensor = managed.map((m) => {
     const options: LevelEntry[][] = []
@@ -928,11 +936,43 @@ const runExhaustive = (
     })
     return options
   })
+  if (opts.exhaustiveMode === 'per-tensor') {
+    const sum = perTensor.reduce((p, o) => p + o.length, 0)
+    if (sum > opts.exhaustiveCap) {
+      throw new SnipSnapError(
+        'UNSUPPORTED_QUERY',
+        `per-tensor exhaustive space has ${sum} options (${perTensor.map((o, t) => `${managed[t]?.chain.tensor}: ${o.length}`).join(', ')}), above exhaustiveCap ${opts.exhaustiveCap}; raise options.exhaustiveCap or restrict options.primitives`,
+        { path: ['options', 'exhaustiveCap'] },
+      )
+    }
+    const keys = new Set<string>()
+    const key = (state: State): string => state.map((e) => e.map((x) => x.key).join('|')).join('#')
+    let state: State = start
+    let best = evaluate(state)
+    keys.add(key(state))
+    for (let round = 0; round < 8; round++) {
+      let changed = false
+      perTensor.forEach((options, t) => {
+        for (const entries of options) {
+          const next = state.map((e, k) => (k === t ? entries : e))
+          keys.add(key(next))
+          const e = evaluate(next)
+          if (e.ok && (!best.ok || e.objectivePJ < best.objectivePJ * (1 - 1e-12))) {
+            best = e
+            state = next
+            changed = true
+          }
+        }
+      })
+      if (!changed) break
+    }
+    return { optimumPJ: best.ok ? best.objectivePJ : null, candidates: keys.size }
+  }
   const total = perTensor.reduce((p, o) => p * o.length, 1)
   if (total > opts.exhaustiveCap) {
     throw new SnipSnapError(
       'UNSUPPORTED_QUERY',
-      `exhaustive space has ${total} combinations (${perTensor.map((o, t) => `${managed[t]?.chain.tensor}: ${o.length}`).join(', ')}), above exhaustiveCap ${opts.exhaustiveCap}; raise options.exhaustiveCap or restrict options.primitives`,
+      `exhaustive space has ${total} combinations (${perTensor.map((o, t) => `${managed[t]?.chain.tensor}: ${o.length}`).join(', ')}), above exhaustiveCap ${opts.exhaustiveCap}; raise options.exhaustiveCap, restrict options.primitives or use exhaustiveMode 'per-tensor'`,
       { path: ['options', 'exhaustiveCap'] },
     )
   }
