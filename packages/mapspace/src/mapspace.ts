@@ -26,7 +26,7 @@ import {
   type SlotRule,
 } from './internal/factors'
 import { product, tileShape } from './internal/tiles'
-import type { Mapspace, MapspaceGenome, MapspaceInput, MapspaceLayout, MapspaceSize } from './types'
+import type { CheckResult, Mapspace, MapspaceGenome, MapspaceInput, MapspaceLayout, MapspaceSize } from './types'
 
 interface Slot {
   readonly level: number
@@ -201,6 +201,9 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     spatialLevels.filter((s) => s.splitSlot !== null).map((s) => nontrivial(vs, s.slot).length + 1)
 
   // ------------------------------------------------------------ decode
+  // Mappings this space decoded, with their genome: checking them can skip the conformance checks
+  // (decode only produces conformant mappings) and reuse verdicts across loop orders.
+  const decoded = new WeakMap<MappingSpec, MapspaceGenome>()
   // Per-level lookups, resolved once so decode stays allocation-light in search loops.
   const levelPlan = levels.map((info) => {
     const tSlot = slots.findIndex((s) => s.level === info.index && s.kind === 'temporal')
@@ -287,7 +290,9 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
         stream: [],
       }
     })
-    return { levels: levelSpecs }
+    const mapping = { levels: levelSpecs }
+    decoded.set(mapping, genome)
+    return mapping
   }
 
   // ------------------------------------------------------------ key
@@ -438,7 +443,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
   }
 
   // ------------------------------------------------------------ search operators
-  const check = createChecker({
+  const fullCheck = createChecker({
     problem,
     levels,
     rules,
@@ -452,6 +457,29 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     spatialSkips,
     tileMetadataBits: options.tileMetadataBits,
   })
+  // Which verdicts are independent of temporal loop orders (Timeloop's linear-pruned relies on the
+  // same fact): capacity and fan-out never read them; format ranks only with flattened ranks; the
+  // spatial-skipping fan-out only when a skipped target is kept below its level (stationarity).
+  const flattening = [...formats.values()].some((f) => f.ranks.some((r) => (r.flattenedRankIds?.length ?? 0) > 0))
+  const ordersMatter = (mapping: MappingSpec): boolean =>
+    flattening ||
+    spatialSkips.some((skip) => mapping.levels.some((lm, i) => i > skip.level && !lm.bypass.includes(skip.target)))
+  const memo = new Map<string, CheckResult>()
+  const MEMO_LIMIT = 200_000
+  const check = (mapping: MappingSpec): CheckResult => {
+    const genome = decoded.get(mapping)
+    if (genome === undefined) return fullCheck(mapping)
+    const temporal = ordersMatter(mapping)
+      ? genome.permutations.join(',')
+      : permSlots.map((p, j) => (p.kind === 'spatial' ? genome.permutations[j] : 0)).join(',')
+    const signature = `${genome.factors.join(',')}|${temporal}|${genome.splits.join(',')}|${genome.bypass.join(',')}`
+    const known = memo.get(signature)
+    if (known !== undefined) return known
+    const verdict = fullCheck(mapping)
+    if (memo.size >= MEMO_LIMIT) memo.clear()
+    memo.set(signature, verdict)
+    return verdict
+  }
   const randomGenome = (rng: Rng): MapspaceGenome => {
     const factors = vectors.map((v) => rng.int(v.length))
     const vs = pickVectors(factors)
