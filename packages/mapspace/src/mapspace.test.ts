@@ -57,6 +57,7 @@ describe('size and enumeration', () => {
   it('counts the STC mapper space exactly and enumerates it lazily', () => {
     expect(stc.size().total).toBe(967n)
     expect(stc.size().factorizations).toBe(348n)
+    expect(stc.size().orderings * stc.size().bypass).toBe(stc.size().total)
     let n = 0
     const keys = new Set<string>()
     for (const m of stc.enumerate()) {

@@ -406,7 +406,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     const bypass = 1n << BigInt(bypassChoices.length)
     let factorizations = 1n
     for (const v of vectors) factorizations *= BigInt(v.length)
-    sizeCache = { total: mappingsPerBypass * bypass, factorizations, bypass }
+    sizeCache = { total: mappingsPerBypass * bypass, factorizations, orderings: mappingsPerBypass, bypass }
     return sizeCache
   }
 

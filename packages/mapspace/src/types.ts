@@ -91,6 +91,12 @@ export interface MapspaceSize {
   readonly total: bigint
   /** Joint factorisations of all dimensions. */
   readonly factorizations: bigint
+  /**
+   * Factorisations with their loop orders and X/Y splits (Σ over factorisations of the order and
+   * split choices, which depend on which loops are non-trivial); `total = orderings × bypass`.
+   */
+  readonly orderings: bigint
+  /** Keep/bypass combinations (independent of the tiling). */
   readonly bypass: bigint
 }
 
