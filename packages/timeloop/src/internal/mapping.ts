@@ -21,6 +21,7 @@ interface LevelAcc {
 }
 
 const FACTOR_TERM = /([A-Za-z]+)\s*=*\s*(\d+)/y
+const MAX_TERM = /([A-Za-z]+)\s*<=\s*(\d+)/y
 
 /** Context reused across rows: lookups derived from the problem and the architecture. */
 export interface MappingContext {
@@ -67,12 +68,17 @@ export const parseFactorString = (
   const body = text.split('#')[0] ?? ''
   let pos = 0
   const skip = (): void => {
-    while (pos < body.length && /[\s,]/.test(body[pos] ?? '')) pos++
+    for (;;) {
+      const c = body.charCodeAt(pos)
+      // space, tab, newline, carriage return, comma
+      if (c === 32 || c === 9 || c === 10 || c === 13 || c === 44) pos++
+      else break
+    }
   }
   skip()
   while (pos < body.length) {
-    const rest = body.slice(pos)
-    const maxMatch = /^([A-Za-z]+)\s*<=\s*(\d+)/.exec(rest)
+    MAX_TERM.lastIndex = pos
+    const maxMatch = MAX_TERM.exec(body)
     if (maxMatch !== null) {
       const dim = maxMatch[1] ?? ''
       if (options.allowMax !== true) fail(loc, `${show(maxMatch[0])}: upper bounds (<=) belong in constraints, not in a mapping`)
@@ -88,6 +94,7 @@ export const parseFactorString = (
     FACTOR_TERM.lastIndex = pos
     const match = FACTOR_TERM.exec(body)
     if (match === null) {
+      const rest = body.slice(pos)
       const bad = rest.split(/\s+/)[0] ?? rest
       return fail(loc, `cannot read factor ${show(bad)} in ${show(text)} (expected e.g. "M=4" or "M4")`)
     }

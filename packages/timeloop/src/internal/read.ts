@@ -52,7 +52,16 @@ export const show = (value: unknown): string => {
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-export const foldKey = (key: string): string => key.replaceAll('-', '_')
+const folded = new Map<string, string>()
+/** `data-spaces` → `data_spaces`; memoised because the same few keys recur on every row. */
+export const foldKey = (key: string): string => {
+  let out = folded.get(key)
+  if (out === undefined) {
+    out = key.includes('-') ? key.replaceAll('-', '_') : key
+    if (folded.size < 10_000) folded.set(key, out)
+  }
+  return out
+}
 
 /**
  * A YAML mapping read with hyphen/underscore-insensitive keys. `get('data_spaces')` finds
