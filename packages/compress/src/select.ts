@@ -596,6 +596,8 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
     readonly importance: number
     readonly share: number | null
     readonly capacityPressure: number
+    /** The level cannot decompress for a one-element child tile, so it can only store uncompressed. */
+    readonly decompressBlocked: boolean
   }
   const slotRefs: SlotRef[] = []
   managed.forEach((m, t) => {
@@ -605,13 +607,20 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
       const dense = estimate(t, j, NONE)
       const capBits = info.level.capacityWords === null ? null : info.level.capacityWords * info.level.wordBits
       const capacityPressure = capBits === null || capBits === 0 ? 0 : Math.min(1, (dense.dataBits ?? 0) / capBits)
-      const importance = (s ?? 1) * (1 - m.density) + 0.1 * capacityPressure
-      slotRefs.push({ t, j, importance, share: s, capacityPressure })
+      const child = m.slotInfo[j + 1]
+      const decompressBlocked =
+        child !== undefined &&
+        child.slot.ranks.length === 0 &&
+        (!info.level.decompressionSupported || (m.chain.readWrite && !info.level.compressionSupported))
+      // A level that cannot decompress for its child has little to gain: only metadata-only formats remain.
+      const importance = ((s ?? 1) * (1 - m.density) + 0.1 * capacityPressure) * (decompressBlocked ? 0.25 : 1)
+      slotRefs.push({ t, j, importance, share: s, capacityPressure, decompressBlocked })
     })
   })
   // Most important first; ties keep tensor and level order, so the order is deterministic.
   const order = [...slotRefs].sort((a, b) => b.importance - a.importance || a.t - b.t || a.j - b.j)
   const budgetOf = (ref: SlotRef): number => {
+    if (ref.decompressBlocked) return 1
     if (ref.share === null) return opts.topK
     if (ref.share >= 0.05 || ref.capacityPressure >= 0.5) return opts.topK
     if (ref.share >= 0.005) return Math.max(1, Math.ceil(opts.topK / 2))
@@ -818,7 +827,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
           reasons.set(
             reasonKey(ref.t, k),
             k === ref.j
-              ? `importance ${ref.importance.toFixed(3)} (${ref.share === null ? 'share unknown' : `${pct(ref.share)} of memory energy`}, density ${m.density}); best of ${tried} costed candidates at pass ${pass}:${saved}`
+              ? `importance ${ref.importance.toFixed(3)} (${ref.share === null ? 'share unknown' : `${pct(ref.share)} of memory energy`}, density ${m.density}${ref.decompressBlocked ? ', cannot decompress for its child' : ''}); best of ${tried} costed candidates at pass ${pass}:${saved}`
               : `follows ${slot.level}'s choice at pass ${pass} (a compressed level's inner ranks must equal its child's format)`,
           )
         })
@@ -828,7 +837,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
       } else if (pass === 1 && !reasons.has(reasonKey(ref.t, ref.j))) {
         reasons.set(
           reasonKey(ref.t, ref.j),
-          `importance ${ref.importance.toFixed(3)} (${ref.share === null ? 'share unknown' : `${pct(ref.share)} of memory energy`}, density ${m.density}); kept from ${startedFrom}: none of ${tried} costed alternatives was cheaper`,
+          `importance ${ref.importance.toFixed(3)} (${ref.share === null ? 'share unknown' : `${pct(ref.share)} of memory energy`}, density ${m.density}${ref.decompressBlocked ? ', cannot decompress for its child' : ''}); kept from ${startedFrom}: none of ${tried} costed alternatives was cheaper`,
         )
       }
     }
