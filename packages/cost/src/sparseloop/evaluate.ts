@@ -2,7 +2,7 @@
 // metadata, gating/skipping/spatial skipping, compute classification) → energy and cycles
 // (shared/docs/sparseloop-model.md §1–§8). Works on a PreparedDesign so that evaluating one more
 // mapping costs O(levels × tensors × ranks) arithmetic, with no allocation-heavy loops over tiles.
-import type { CostReport, LevelReport, MappingSpec, TensorLevelReport } from '@snipsnap/core'
+import type { CostReport, LevelReport, MappingSpec, OccupancyDistribution, TensorLevelReport } from '@snipsnap/core'
 import { analyzeTensor, type DenseTile, type NestLoop } from './nest'
 import { buildNest, type Infeasible } from './mapping'
 import type { PreparedDesign, PreparedFormat, PreparedTensor } from './prepare'
@@ -60,34 +60,89 @@ const COMPRESSED = new Set(['CP', 'B', 'RLE'])
 // Timeloop's VectorWidthCoefficientTable keys.
 const VECTOR_TABLE_KEYS = [2, 4, 8, 16, 32]
 
-const probEmptyCache = new WeakMap<PreparedTensor, Map<number, number>>()
-/** P(a tile of `n` points holds no non-zero), memoised per tensor. */
+/**
+ * Memoised density queries of one tensor. Density models validate and compute on every call
+ * (10–50 µs); tile sizes repeat across mappings, so caching per prepared tensor makes a mapping
+ * evaluation cost microseconds.
+ */
+interface DensityCache {
+  readonly pe: Map<number, number>
+  readonly peCond: Map<string, number>
+  readonly density: Map<number, number>
+  readonly max: Map<number, number>
+  readonly dist: Map<number, OccupancyDistribution | null>
+  readonly ranks: Map<string, RankOccupancy[]>
+}
+const caches = new WeakMap<PreparedTensor, DensityCache>()
+const cacheOf = (tensor: PreparedTensor): DensityCache => {
+  let cache = caches.get(tensor)
+  if (cache === undefined) {
+    cache = { pe: new Map(), peCond: new Map(), density: new Map(), max: new Map(), dist: new Map(), ranks: new Map() }
+    caches.set(tensor, cache)
+  }
+  return cache
+}
+const tileShape = (tensor: PreparedTensor, n: number): number[] => tensor.ranks.map((_, i) => (i === 0 ? n : 1))
+
+/** P(a tile of `n` points holds no non-zero). */
 const probEmpty = (tensor: PreparedTensor, n: number): number => {
   if (tensor.densityValue >= 1) return 0
-  let cache = probEmptyCache.get(tensor)
-  if (cache === undefined) {
-    cache = new Map()
-    probEmptyCache.set(tensor, cache)
+  const cache = cacheOf(tensor).pe
+  let value = cache.get(n)
+  if (value === undefined) {
+    value = tensor.density.probabilityEmpty({ shape: tileShape(tensor, n) })
+    cache.set(n, value)
   }
-  const hit = cache.get(n)
-  if (hit !== undefined) return hit
-  const shape = tensor.ranks.map((_, i) => (i === 0 ? n : 1))
-  const value = tensor.density.probabilityEmpty({ shape })
-  cache.set(n, value)
+  return value
+}
+
+/** P(a sub-tile of `n` points is empty | its tile of `tile` points holds `k`). */
+const probEmptyGiven = (tensor: PreparedTensor, n: number, tile: number, k: number): number => {
+  const cache = cacheOf(tensor).peCond
+  const key = `${n}|${tile}|${k}`
+  let value = cache.get(key)
+  if (value === undefined) {
+    value = tensor.density.probabilityEmpty({ shape: tileShape(tensor, n), constraint: { shape: tileShape(tensor, tile), occupancy: k } })
+    cache.set(key, value)
+  }
   return value
 }
 
 const expectedDensity = (tensor: PreparedTensor, n: number): number => {
   if (tensor.densityValue >= 1) return 1
-  const shape = tensor.ranks.map((_, i) => (i === 0 ? n : 1))
-  return tensor.density.expectedOccupancy({ shape }) / n
+  const cache = cacheOf(tensor).density
+  let value = cache.get(n)
+  if (value === undefined) {
+    value = tensor.density.expectedOccupancy({ shape: tileShape(tensor, n) }) / n
+    cache.set(n, value)
+  }
+  return value
 }
 
 const maxOccupancy = (tensor: PreparedTensor, n: number): number => {
   if (tensor.densityValue >= 1) return n
-  const shape = tensor.ranks.map((_, i) => (i === 0 ? n : 1))
-  if (tensor.density.maxOccupancy !== undefined) return tensor.density.maxOccupancy({ shape }, 1)
-  return Math.min(n, Math.ceil(tensor.density.expectedOccupancy({ shape })))
+  const cache = cacheOf(tensor).max
+  let value = cache.get(n)
+  if (value === undefined) {
+    const shape = tileShape(tensor, n)
+    value =
+      tensor.density.maxOccupancy !== undefined
+        ? tensor.density.maxOccupancy({ shape }, 1)
+        : Math.min(n, Math.ceil(tensor.density.expectedOccupancy({ shape })))
+    cache.set(n, value)
+  }
+  return value
+}
+
+const distributionOf = (tensor: PreparedTensor, n: number): OccupancyDistribution | null => {
+  if (tensor.densityValue >= 1 || tensor.density.distribution === undefined) return null
+  const cache = cacheOf(tensor).dist
+  let value = cache.get(n)
+  if (value === undefined) {
+    value = tensor.density.distribution({ shape: tileShape(tensor, n) })
+    cache.set(n, value)
+  }
+  return value
 }
 
 /** Fiber shape of each rank (innermost first) or an infeasibility. */
@@ -239,11 +294,14 @@ const rankOccupancies = (
   const format = state.format!
   const t = state.tensor
   const n = shapes.length
+  const key = `${state.dense.level}|${shapes.join(',')}|${state.emptyConditioned}|${cpCeil}`
+  const cache = cacheOf(t).ranks
+  const hit = cache.get(key)
+  if (hit !== undefined) return hit
   const sums: number[][] = shapes.map(() => [0, 0])
   const tile = shapes.reduce((a, b) => a * b, 1)
-  const query = (size: number) => t.ranks.map((_, i) => (i === 0 ? size : 1))
-  const dist = t.densityValue < 1 ? t.density.distribution?.({ shape: query(tile) }) : undefined
-  if (dist !== undefined && dist.occupancies.length <= MAX_CONDITIONAL_SUPPORT) {
+  const dist = distributionOf(t, tile)
+  if (dist !== null && dist.occupancies.length <= MAX_CONDITIONAL_SUPPORT) {
     const filtered = state.emptyConditioned > 0
     let p0 = 0
     dist.occupancies.forEach((k, i) => {
@@ -253,10 +311,9 @@ const rankOccupancies = (
     dist.occupancies.forEach((k, i) => {
       const p = (dist.probabilities[i] ?? 0) * norm
       if (p === 0 || (filtered && k === 0)) return
-      const constraint = { shape: query(tile), occupancy: k }
       const pe = (size: number): number => {
         if (size >= tile) return k === 0 ? 1 : 0
-        return t.density.probabilityEmpty({ shape: query(size), constraint })
+        return probEmptyGiven(t, size, tile, k)
       }
       ranksGiven(format, shapes, pe, cpCeil, sums, p)
     })
@@ -280,6 +337,7 @@ const rankOccupancies = (
       break
     }
   }
+  cache.set(key, out)
   return out
 }
 
@@ -625,8 +683,8 @@ export const evaluatePrepared = (
 
   // ------------------------------------------------------------ energy and cycles
   const levelsOut: Record<string, LevelReport> = {}
-  const actionCounts: Record<string, Record<string, number>> = {}
-  const actionEnergies: Record<string, Record<string, number>> = {}
+  const actionCounts: Record<string, Record<string, readonly number[]>> = {}
+  const actionEnergies: Record<string, readonly number[]> = {}
   let totalEnergy = 0
   let maxCycles = computeCycles
   const vectorFallback = options.vectorWidthFallback ?? 'nearest-smaller'
@@ -637,7 +695,7 @@ export const evaluatePrepared = (
     let levelEnergy = 0
     let readDemand = 0
     let writeDemand = 0
-    const counts: Record<string, number> = {}
+    const counts: Record<string, number[]> = {}
     for (const st of states[level]!) {
       if (st === null) continue
       const block = spec.blockSize
@@ -670,11 +728,13 @@ export const evaluatePrepared = (
         compression_count: st.compressions,
       }
       let perInstance = 0
-      for (const op of STORAGE_OPS) {
-        const c = perOp[op] * st.instances
-        perInstance += perOp[op] * prepared.energies[op].energyPJ
-        counts[`${st.tensor.name}.${op}`] = c
+      const totals = new Array<number>(STORAGE_OPS.length)
+      for (let i = 0; i < STORAGE_OPS.length; i++) {
+        const v = perOp[STORAGE_OPS[i]!]
+        totals[i] = v * st.instances
+        perInstance += v * prepared.energyVectorPJ[i]!
       }
+      counts[st.tensor.name] = totals
       const energy = perInstance * st.instances
       levelEnergy += energy
       const wordBits = spec.wordBits
@@ -717,7 +777,7 @@ export const evaluatePrepared = (
     totalEnergy += levelEnergy
     levelsOut[spec.name] = { kind: 'storage', energyPJ: levelEnergy, cycles, tensors: tensorsOut }
     actionCounts[spec.name] = counts
-    actionEnergies[spec.name] = Object.fromEntries(STORAGE_OPS.map((op) => [op, prepared.energies[op].energyPJ]))
+    actionEnergies[spec.name] = prepared.energyVectorPJ
   }
   const ce = design.computeEnergies
   const computeEnergy =
@@ -726,8 +786,8 @@ export const evaluatePrepared = (
     skippedComputes * ce.skipped_compute.energyPJ
   totalEnergy += computeEnergy
   levelsOut[compute.name] = { kind: 'compute', energyPJ: computeEnergy, cycles: computeCycles, tensors: {} }
-  actionCounts[compute.name] = { random_compute: randomComputes, gated_compute: gatedComputes, skipped_compute: skippedComputes }
-  actionEnergies[compute.name] = Object.fromEntries(COMPUTE_OPS.map((op) => [op, ce[op].energyPJ]))
+  actionCounts[compute.name] = { computes: [randomComputes, gatedComputes, skippedComputes] }
+  actionEnergies[compute.name] = design.computeEnergyVectorPJ
   void dims
   return {
     valid: true,
@@ -738,6 +798,8 @@ export const evaluatePrepared = (
     details: {
       algorithmicComputes: algorithmic,
       utilizedComputeInstances: macAvg,
+      storageActions: STORAGE_OPS,
+      computeActions: COMPUTE_OPS,
       actionCounts,
       actionEnergiesPJ: actionEnergies,
     },
@@ -777,8 +839,8 @@ const vectorCoefficient = (st: TileState, block: number, fallback: 'nearest-smal
     const smaller = VECTOR_TABLE_KEYS.filter((k) => k <= block)
     key = smaller.length > 0 ? smaller[smaller.length - 1]! : block
   }
-  const dist = st.tensor.density.distribution?.({ shape: st.tensor.ranks.map((_, i) => (i === 0 ? st.dense.tileSize : 1)) })
-  if (dist === undefined) return 1
+  const dist = distributionOf(st.tensor, st.dense.tileSize)
+  if (dist === null) return 1
   let expectedVectors = 0
   let expected = 0
   dist.occupancies.forEach((k, i) => {

@@ -13,6 +13,8 @@ import {
   type StorageLevelSpec,
 } from '@snipsnap/core'
 import {
+  COMPUTE_OPS,
+  STORAGE_OPS,
   resolveComputeEnergies,
   resolveStorageEnergies,
   type ComputeOp,
@@ -47,6 +49,8 @@ export interface PreparedLevel {
   /** 0 = innermost storage level. */
   readonly index: number
   readonly energies: Readonly<Record<StorageOp, ResolvedEnergy>>
+  /** Per-access energy of each op in STORAGE_OPS order (pJ). */
+  readonly energyVectorPJ: readonly number[]
   /** Format per tensor index, or null when the tensor is uncompressed here. */
   readonly formats: readonly (PreparedFormat | null)[]
   readonly safs: readonly PreparedSaf[]
@@ -78,6 +82,8 @@ export interface PreparedDesign {
   readonly levels: readonly PreparedLevel[]
   readonly levelIndex: Readonly<Record<string, number>>
   readonly computeEnergies: Readonly<Record<ComputeOp, ResolvedEnergy>>
+  /** Per-compute energy in COMPUTE_OPS order (pJ). */
+  readonly computeEnergyVectorPJ: readonly number[]
   readonly computeGating: boolean
   readonly computeSkipping: boolean
 }
@@ -226,8 +232,10 @@ export const prepareDesign = (input: PrepareInput): PreparedDesign => {
       })
       void ti
     }
-    return { spec, index, energies: resolveStorageEnergies(spec, input.energyTable), formats, safs }
+    const energies = resolveStorageEnergies(spec, input.energyTable)
+    return { spec, index, energies, energyVectorPJ: STORAGE_OPS.map((op) => energies[op].energyPJ), formats, safs }
   })
+  const computeEnergies = resolveComputeEnergies(arch.compute, input.energyTable)
   const computeTargets = targetsByLevel.get(arch.compute.name) ?? []
   const computeOpts = computeTargets.flatMap((t) => t.computeOptimizations)
   return {
@@ -240,7 +248,8 @@ export const prepareDesign = (input: PrepareInput): PreparedDesign => {
     tensorIndex,
     levels,
     levelIndex,
-    computeEnergies: resolveComputeEnergies(arch.compute, input.energyTable),
+    computeEnergies,
+    computeEnergyVectorPJ: COMPUTE_OPS.map((op) => computeEnergies[op].energyPJ),
     computeGating: computeOpts.some((c) => c.type === 'gating'),
     computeSkipping: computeOpts.some((c) => c.type === 'skipping'),
   }

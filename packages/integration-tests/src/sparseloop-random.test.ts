@@ -1,0 +1,45 @@
+// Differential tests over ../shared/reference/sparseloop-random: for every random mapping the
+// Sparseloop model must give the oracle's numbers (same tolerances as the golden cases) for
+// valid rows, and reject the same rows with the same kind of error.
+import { describe, expect, it } from 'vitest'
+import { createSparseloopEvaluator } from '@snipsnap/cost'
+import {
+  TOLERANCE,
+  compareReport,
+  listRandomDesigns,
+  loadRandomDesign,
+  oracleErrorKind,
+  parseRowMapping,
+} from './sparseloop-reference'
+
+const designs = listRandomDesigns()
+
+describe('Sparseloop random mappings', () => {
+  it('finds the shared random-mapping designs', () => {
+    expect(designs.length).toBeGreaterThanOrEqual(6)
+  })
+
+  describe.each(designs)('%s', (name) => {
+    const { design, rows } = loadRandomDesign(name)
+    const evaluator = createSparseloopEvaluator(design)
+    const valid = rows.filter((r) => r.valid)
+    const invalid = rows.filter((r) => !r.valid)
+
+    it.each(valid.map((r) => [r.id, r] as const))('row %i: same numbers', (_, row) => {
+      const report = evaluator.evaluate(parseRowMapping(design, row))
+      expect(report.valid, report.valid ? '' : report.reason).toBe(true)
+      const c = compareReport(report, row.expected!)
+      expect(c.cyclesError).toBeLessThanOrEqual(TOLERANCE.cycles)
+      expect(c.energyError).toBeLessThanOrEqual(TOLERANCE.energy)
+      expect(c.countFailures, c.countFailures.join('\n')).toEqual([])
+    })
+
+    it.each(invalid.map((r) => [r.id, r] as const))('row %i: rejected the same way', (_, row) => {
+      const report = evaluator.evaluate(parseRowMapping(design, row))
+      expect(report.valid).toBe(false)
+      // Same kind of rejection (capacity, metadata capacity, fan-out, format ranks); the exact
+      // message can name another level when several checks fail (see VALIDATION.md).
+      if (!report.valid) expect(report.kind).toBe(oracleErrorKind(row.error!))
+    })
+  })
+})
