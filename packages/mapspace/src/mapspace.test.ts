@@ -291,6 +291,11 @@ describe('invalid specs', () => {
     expectInvalid(build([constraint({ target: 'GLB', type: 'temporal', permutation: ['P', 'X'] })]), ['constraints', 0, 'permutation'], /unknown dimension "X"/)
     expectInvalid(build([constraint({ target: 'L9', type: 'temporal' })]), ['constraints', 0, 'target'], /unknown storage level/)
     expectInvalid(build([constraint({ target: 'GLB', type: 'spatial', factors: { P: { exact: 16, max: null }, K: { exact: 2, max: null } } })]), ['constraints', 0, 'factors'], /fan-out 16/)
+    expectInvalid(
+      build([constraint({ target: 'GLB', type: 'spatial', factors: { P: { exact: 8, max: null } }, permutation: ['P', 'R', 'K'], split: 1 })]),
+      ['constraints', 0, 'split'],
+      /need 8×1 \(X×Y\) with split 1, its fan-out is 4×4/,
+    )
     expectInvalid(build([constraint({ target: 'DRAM', type: 'spatial', factors: { P: { exact: 2, max: null } } })]), ['constraints', 0, 'factors', 'P'], /no fan-out/)
     expectInvalid(build([constraint({ target: 'GLB', type: 'bypass', keep: ['Weights'], bypass: ['Weights'] })]), ['constraints', 0, 'bypass'], /both kept and bypassed/)
     expectInvalid(

@@ -89,6 +89,7 @@ export const normaliseConstraints = (options: {
 }): LevelRules[] => {
   const { constraints, problem, levels, filterFanout } = options
   const rules = levels.map(() => emptyRules())
+  const spatialSource: (number | undefined)[] = levels.map(() => undefined)
   const tensors = new Set(problem.dataSpaces.map((d) => d.name))
   constraints.forEach((c, ci) => {
     const base = ['constraints', ci]
@@ -120,6 +121,7 @@ export const normaliseConstraints = (options: {
       return
     }
     const spatial = c.type === 'spatial'
+    if (spatial) spatialSource[level.index] = ci
     const target = spatial ? r.spatialFactors : r.temporalFactors
     for (const [dim, f] of Object.entries(c.factors)) {
       const path = [...base, 'factors', dim]
@@ -175,6 +177,23 @@ export const normaliseConstraints = (options: {
       r.split = c.split
     }
   })
+  if (filterFanout) {
+    // A fixed split with fixed factors must fit each axis of the mesh.
+    rules.forEach((r, i) => {
+      const at = spatialSource[i]
+      if (r.split === null || r.spatialPermutation === null || at === undefined) return
+      const level = levels[i] as LevelInfo
+      const product = (list: readonly DimName[]): number => list.reduce((p, d) => p * (r.spatialFactors.get(d)?.exact ?? 1), 1)
+      const x = product(r.spatialPermutation.slice(0, r.split))
+      const y = product(r.spatialPermutation.slice(r.split))
+      if (x > level.fanoutX || y > level.fanoutY) {
+        throw invalid(
+          `spatial factors at ${level.name} need ${x}×${y} (X×Y) with split ${r.split}, its fan-out is ${level.fanoutX}×${level.fanoutY}`,
+          ['constraints', at, 'split'],
+        )
+      }
+    })
+  }
   return rules
 }
 
