@@ -74,16 +74,19 @@ export const createSizeEstimator = (format: BoundFormat, options: { readonly val
     wordBits: { metadataBits: 0, payloadBits: 0 },
     options: {},
   }
+  const maxFibers = Float64Array.from(prefixes, (_, r) => (r === 0 ? 1 : (prefixes[r - 1] as number)))
+  const wordBits = ranks.map((rank) => rank.wordBits)
+  const rankOptions = ranks.map((rank) => rank.options)
+  // Fills the shared stats object for rank r (mutated in place: the hot path allocates nothing).
   const fill = (r: number, fibers: number, density: DensityModelInstance): void => {
-    const rank = ranks[r] as BoundRank
     const q = density.probabilityEmpty(tiles[r] as TileQuery)
     stats.fiberSize = sizes[r] as number
     stats.fibers = fibers
-    stats.maxFibers = r === 0 ? 1 : (prefixes[r - 1] as number)
+    stats.maxFibers = maxFibers[r] as number
     stats.occupiedCoords = (prefixes[r] as number) * (1 - q)
     stats.childEmptyProbability = q
-    stats.wordBits = rank.wordBits
-    stats.options = rank.options
+    stats.wordBits = wordBits[r] as BoundRank['wordBits']
+    stats.options = rankOptions[r] as BoundRank['options']
   }
   const payloadWords = (r: number, fibers: number, slots: number): number => {
     const kind = payloadKind[r]
