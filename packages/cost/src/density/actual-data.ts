@@ -99,8 +99,8 @@ export const createMaskPattern = (bits: Uint8Array, shape: readonly number[]): T
   const rank = shape.length
   const strides = new Array<number>(rank).fill(1)
   for (let r = rank - 2; r >= 0; r--) strides[r] = (strides[r + 1] ?? 1) * ((shape[r + 1] ?? 0) + 1)
-  let nonzeros = 0
-  for (const bit of bits) nonzeros += bit
+  // The far corner of the summed-area table is the total.
+  const nonzeros = table[table.length - 1] ?? 0
   if (rank === 1) {
     return {
       tensorShape: shape,

@@ -117,3 +117,14 @@ describe('n-m', () => {
     }
   })
 })
+
+describe('n-m along an outer rank', () => {
+  it('grouping rank 0 of [R, C] equals grouping rank 1 of the transpose', () => {
+    const outer = createNmDensity({ density: 0.5, tensorShape: [8, 6], params: { n: 2, m: 4, rank: 0 } })
+    const inner = createNmDensity({ density: 0.5, tensorShape: [6, 8], params: { n: 2, m: 4 } })
+    for (const [a, b] of [[1, 1], [3, 1], [4, 2], [5, 3], [8, 6], [2, 5]] as const) {
+      expect(outer.distribution({ shape: [a, b] })).toEqual(inner.distribution({ shape: [b, a] }))
+      expect(outer.probabilityEmpty({ shape: [a, b] })).toBe(inner.probabilityEmpty({ shape: [b, a] }))
+    }
+  })
+})

@@ -103,3 +103,31 @@ describe('tile shapes', () => {
     expect(model.expectedOccupancy({ shape: [256] })).toBe(128)
   })
 })
+
+describe('edge densities', () => {
+  it('density 0 gives empty tiles and density 1 full tiles for the random models', () => {
+    const registry = createDensityRegistry()
+    for (const distribution of ['fixed-structured', 'hypergeometric', 'block']) {
+      const params = distribution === 'block' ? { blockShape: [2, 2] } : {}
+      const none = createDensityInstance({ registry, spec: { distribution, density: 0, params }, tensorShape: [8, 8] })
+      const full = createDensityInstance({ registry, spec: { distribution, density: 1, params }, tensorShape: [8, 8] })
+      for (const shape of [[1, 1], [2, 3], [8, 8]]) {
+        const size = shape[0]! * shape[1]!
+        expect(none.probabilityEmpty({ shape })).toBe(1)
+        expect(none.expectedOccupancy({ shape })).toBe(0)
+        expect(full.probabilityEmpty({ shape })).toBe(0)
+        expect(full.expectedOccupancy({ shape })).toBeCloseTo(size, 12)
+        expect(full.maxOccupancy?.({ shape })).toBe(size)
+      }
+    }
+  })
+
+  it('clamps tiles larger than the tensor to the tensor', () => {
+    const model = createDensityInstance({
+      registry: createDensityRegistry(),
+      spec: { distribution: 'hypergeometric', density: 0.25, params: {} },
+      tensorShape: [4, 4],
+    })
+    expect(model.distribution?.({ shape: [100] })).toEqual({ occupancies: [4], probabilities: [1] })
+  })
+})
