@@ -6,7 +6,7 @@ import type { CostReport, LevelReport, MappingSpec, OccupancyDistribution, Tenso
 import { analyzeTensor, type DenseTile, type NestLoop } from './nest'
 import { buildNest, type Infeasible } from './mapping'
 import type { PreparedDesign, PreparedFormat, PreparedTensor } from './prepare'
-import { COMPUTE_OPS, STORAGE_OPS, type StorageOp } from './ert'
+import { COMPUTE_OPS, STORAGE_OPS } from './ert'
 
 /** Behaviour switches; the defaults follow the reference Sparseloop build. */
 export interface SparseloopModelOptions {
@@ -700,65 +700,58 @@ export const evaluatePrepared = (
       if (st === null) continue
       const block = spec.blockSize
       const vecFactor = vectorCoefficient(st, block, vectorFallback)
-      const dataVec = (scalar: number) => Math.ceil((scalar / block) * vecFactor - 1e-9)
-      const mdBitsOf = (pairs: number[][]) =>
-        pairs.reduce((acc, pair, r) => acc + (pair[0] ?? 0) * st.ranks[r]!.metadataWordBits + (pair[1] ?? 0) * st.ranks[r]!.payloadWordBits, 0)
       const mdWidth = spec.metadataStorageWidthBits ?? 0
-      const mdVec = (pairs: number[][]) => (mdWidth > 0 ? Math.ceil(mdBitsOf(pairs) / mdWidth - 1e-9) : 0)
-      const perOp: Record<StorageOp, number> = {
-        random_read: dataVec(st.reads.actual),
-        random_fill: dataVec(st.fills.actual),
-        random_update: dataVec(st.updates.actual),
-        gated_read: dataVec(st.reads.gated),
-        gated_fill: dataVec(st.fills.gated),
-        gated_update: dataVec(st.updates.gated),
-        skipped_read: dataVec(st.reads.skipped),
-        skipped_fill: dataVec(st.fills.skipped),
-        skipped_update: dataVec(st.updates.skipped),
-        random_metadata_read: mdVec(st.mdReads.actual),
-        random_metadata_fill: mdVec(st.mdFills.actual),
-        random_metadata_update: mdVec(st.mdUpdates.actual),
-        gated_metadata_read: mdVec(st.mdReads.gated),
-        gated_metadata_fill: mdVec(st.mdFills.gated),
-        gated_metadata_update: mdVec(st.mdUpdates.gated),
-        skipped_metadata_read: mdVec(st.mdReads.skipped),
-        skipped_metadata_fill: mdVec(st.mdFills.skipped),
-        skipped_metadata_update: mdVec(st.mdUpdates.skipped),
-        decompression_count: st.decompressions,
-        compression_count: st.compressions,
-      }
+      const ranks = st.ranks
+      const perOp = [
+        dataVectors(st.reads.actual, block, vecFactor),
+        dataVectors(st.fills.actual, block, vecFactor),
+        dataVectors(st.updates.actual, block, vecFactor),
+        dataVectors(st.reads.gated, block, vecFactor),
+        dataVectors(st.fills.gated, block, vecFactor),
+        dataVectors(st.updates.gated, block, vecFactor),
+        dataVectors(st.reads.skipped, block, vecFactor),
+        dataVectors(st.fills.skipped, block, vecFactor),
+        dataVectors(st.updates.skipped, block, vecFactor),
+        metadataVectors(st.mdReads.actual, ranks, mdWidth),
+        metadataVectors(st.mdFills.actual, ranks, mdWidth),
+        metadataVectors(st.mdUpdates.actual, ranks, mdWidth),
+        metadataVectors(st.mdReads.gated, ranks, mdWidth),
+        metadataVectors(st.mdFills.gated, ranks, mdWidth),
+        metadataVectors(st.mdUpdates.gated, ranks, mdWidth),
+        metadataVectors(st.mdReads.skipped, ranks, mdWidth),
+        metadataVectors(st.mdFills.skipped, ranks, mdWidth),
+        metadataVectors(st.mdUpdates.skipped, ranks, mdWidth),
+        st.decompressions,
+        st.compressions,
+      ]
       let perInstance = 0
-      const totals = new Array<number>(STORAGE_OPS.length)
-      for (let i = 0; i < STORAGE_OPS.length; i++) {
-        const v = perOp[STORAGE_OPS[i]!]
-        totals[i] = v * st.instances
+      for (let i = 0; i < perOp.length; i++) {
+        const v = perOp[i]!
         perInstance += v * prepared.energyVectorPJ[i]!
+        perOp[i] = v * st.instances
       }
-      counts[st.tensor.name] = totals
+      counts[st.tensor.name] = perOp
       const energy = perInstance * st.instances
       levelEnergy += energy
       const wordBits = spec.wordBits
       const mdReadWords =
-        Math.ceil(mdBitsOf(st.mdReads.actual) / wordBits - 1e-9) + Math.ceil(mdBitsOf(st.mdReads.gated) / wordBits - 1e-9)
+        Math.ceil(metadataBits(st.mdReads.actual, ranks) / wordBits - 1e-9) + Math.ceil(metadataBits(st.mdReads.gated, ranks) / wordBits - 1e-9)
       const mdWriteWords =
-        Math.ceil(mdBitsOf(st.mdFills.actual) / wordBits - 1e-9) +
-        Math.ceil(mdBitsOf(st.mdFills.gated) / wordBits - 1e-9) +
-        Math.ceil(mdBitsOf(st.mdUpdates.actual) / wordBits - 1e-9) +
-        Math.ceil(mdBitsOf(st.mdUpdates.gated) / wordBits - 1e-9)
+        Math.ceil(metadataBits(st.mdFills.actual, ranks) / wordBits - 1e-9) +
+        Math.ceil(metadataBits(st.mdFills.gated, ranks) / wordBits - 1e-9) +
+        Math.ceil(metadataBits(st.mdUpdates.actual, ranks) / wordBits - 1e-9) +
+        Math.ceil(metadataBits(st.mdUpdates.gated, ranks) / wordBits - 1e-9)
       // Demand per physical instance: fractional average utilisation spreads the work.
       const utilization = st.dense.instances > 0 ? st.instances / st.dense.instances : 1
       readDemand += (st.reads.actual + st.reads.gated + mdReadWords) * utilization
       writeDemand += (st.fills.actual + st.fills.gated + st.updates.actual + st.updates.gated + mdWriteWords) * utilization
-      const total = (s: Split): { actual: number; gated: number; skipped: number } => ({
-        actual: s.actual * st.instances,
-        gated: s.gated * st.instances,
-        skipped: s.skipped * st.instances,
-      })
+      let mdReadUnits = 0
+      for (const pair of st.mdReads.actual) mdReadUnits += pair[0] ?? 0
       tensorsOut[st.tensor.name] = {
-        reads: total(st.reads),
-        fills: total(st.fills),
-        updates: total(st.updates),
-        metadataReads: st.mdReads.actual.reduce((a, p) => a + (p[0] ?? 0), 0) * st.instances,
+        reads: scaled(st.reads, st.instances),
+        fills: scaled(st.fills, st.instances),
+        updates: scaled(st.updates, st.instances),
+        metadataReads: mdReadUnits * st.instances,
         energyPJ: energy,
       }
     }
@@ -851,6 +844,31 @@ const vectorCoefficient = (st: TileState, block: number, fallback: 'nearest-smal
   if (expected <= 0) return 1
   return expectedVectors / (expected / key)
 }
+
+/** Vector accesses of `scalar` data accesses (block-wide vectors, statistical correction). */
+const dataVectors = (scalar: number, block: number, factor: number): number =>
+  scalar === 0 ? 0 : Math.ceil((scalar / block) * factor - 1e-9)
+
+/** Bits of per-rank [metadata, payload] unit counts. */
+const metadataBits = (pairs: readonly (readonly number[])[], ranks: readonly RankOccupancy[]): number => {
+  let bits = 0
+  for (let r = 0; r < pairs.length; r++) {
+    const pair = pairs[r]!
+    const rank = ranks[r]!
+    bits += (pair[0] ?? 0) * rank.metadataWordBits + (pair[1] ?? 0) * rank.payloadWordBits
+  }
+  return bits
+}
+
+/** Metadata vector accesses: bits packed into `metadata_storage_width`; free when it is 0. */
+const metadataVectors = (pairs: readonly (readonly number[])[], ranks: readonly RankOccupancy[], widthBits: number): number =>
+  widthBits > 0 && pairs.length > 0 ? Math.ceil(metadataBits(pairs, ranks) / widthBits - 1e-9) : 0
+
+const scaled = (s: Split, factor: number): { actual: number; gated: number; skipped: number } => ({
+  actual: s.actual * factor,
+  gated: s.gated * factor,
+  skipped: s.skipped * factor,
+})
 
 const invalid = (x: Infeasible): CostReport => ({
   valid: false,

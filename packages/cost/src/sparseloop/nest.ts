@@ -40,11 +40,15 @@ export interface DenseTile {
   readonly instancesY: number
 }
 
-const spansOf = (loops: readonly NestLoop[], include: (loop: NestLoop, index: number) => boolean, dims: number) => {
+/** Points covered per dim by the loops whose mask entry equals `!invert`. */
+const spansOf = (loops: readonly NestLoop[], mask: readonly boolean[], invert: boolean, dims: number): number[] => {
   const spans = new Array<number>(dims).fill(1)
-  loops.forEach((loop, index) => {
-    if (include(loop, index)) spans[loop.dim] = (spans[loop.dim] ?? 1) * loop.bound
-  })
+  for (let i = 0; i < loops.length; i++) {
+    if (mask[i] !== invert) {
+      const loop = loops[i]!
+      spans[loop.dim] = spans[loop.dim]! * loop.bound
+    }
+  }
   return spans
 }
 
@@ -71,7 +75,7 @@ const deltaSum = (
   iterating: readonly boolean[],
   dims: number,
 ): number => {
-  const spans = spansOf(loops, (_, i) => inside[i] === true, dims)
+  const spans = spansOf(loops, inside, false, dims)
   const extents = extentsOf(ranks, spans)
   const size = product(extents)
   let total = size
@@ -143,19 +147,23 @@ export const analyzeTensor = (
   const kept = tensor.keptLevels
   let temporalProduct = 1
   for (const loop of loops) if (!loop.spatial) temporalProduct *= loop.bound
+  const inside = new Array<boolean>(n)
+  const iterating = new Array<boolean>(n)
   for (let idx = 0; idx < kept.length; idx++) {
     const level = kept[idx]!
     const child = idx > 0 ? kept[idx - 1]! : -1
     const parent = idx + 1 < kept.length ? kept[idx + 1]! : -1
-    const tileInside = loops.map((l) => l.level <= level)
-    const dimSpans = spansOf(loops, (_, i) => tileInside[i] === true, dims)
+    for (let i = 0; i < n; i++) inside[i] = loops[i]!.level <= level
+    const dimSpans = spansOf(loops, inside, false, dims)
     const tileSize = product(extentsOf(tensor.ranks, dimSpans))
-    const partitionSpans = spansOf(loops, (l) => !(l.spatial && l.level > level), dims)
-    const partitionSize = product(extentsOf(tensor.ranks, partitionSpans))
-    const fills =
-      parent === -1
-        ? 0
-        : deltaSum(loops, tensor.ranks, tileInside, loops.map((l) => !l.spatial && l.level > level), dims)
+    // Partition: everything but the spatial loops above (they select the instance).
+    for (let i = 0; i < n; i++) iterating[i] = !(loops[i]!.spatial && loops[i]!.level > level)
+    const partitionSize = product(extentsOf(tensor.ranks, spansOf(loops, iterating, false, dims)))
+    let fills = 0
+    if (parent !== -1) {
+      for (let i = 0; i < n; i++) iterating[i] = !loops[i]!.spatial && loops[i]!.level > level
+      fills = deltaSum(loops, tensor.ranks, inside, iterating, dims)
+    }
     // Children ask for their own refills; the parent serves each distinct child tile once.
     // Timeloop only merges requests of children whose tiles are identical (spatial loops over
     // dims the tensor does not project), never partial sliding-window overlaps.
@@ -165,10 +173,14 @@ export const analyzeTensor = (
         relevantSpatial *= loop.bound
       }
     }
-    const childDemand =
-      child === -1
-        ? temporalProduct
-        : deltaSum(loops, tensor.ranks, loops.map((l) => l.level <= child), loops.map((l) => !l.spatial && l.level > child), dims)
+    let childDemand = temporalProduct
+    if (child !== -1) {
+      for (let i = 0; i < n; i++) {
+        inside[i] = loops[i]!.level <= child
+        iterating[i] = !loops[i]!.spatial && loops[i]!.level > child
+      }
+      childDemand = deltaSum(loops, tensor.ranks, inside, iterating, dims)
+    }
     const served = childDemand * relevantSpatial
     let instancesX = 1
     let instancesY = 1
