@@ -37,6 +37,11 @@ describe('bindFormat (dimension allocation)', () => {
     expect(bindFormat({ pattern: 'U(M)-NM(K)[n=2,m=4]', shape: [8, 8], registry }).ranks[1]?.options).toEqual({ n: 2, m: 4 })
   })
 
+  it('normalises primitive spelling in the canonical text', () => {
+    expect(bindFormat({ pattern: 'uop(M)-cp(K)', shape: [4, 4], registry }).text).toBe('UOP(M)-CP(K)')
+    expect(bindFormat({ pattern: 'None(M)-B(K)', shape: [4, 4], registry }).text).toBe('U(M)-B(K)')
+  })
+
   it('lets size-1 dimensions be omitted', () => {
     expect(bindFormat({ pattern: 'CP(K)', shape: [1, 16], registry }).ranks[0]?.fiberSize).toBe(16)
   })

@@ -245,7 +245,11 @@ export const bindFormat = (options: BindFormatOptions): BoundFormat => {
     }
   })
   if (issues.length > 0) throw invalidSpec(issues)
-  return { text: formatCompPat(pattern), pattern, shape: [...shape], dimNames: [...dimNames], ranks, tensorSize }
+  // Canonical symbols (the registry's spelling), so `cp(K)` and `CP(K)` bind to the same text.
+  const canonical: CompPat = {
+    ranks: pattern.ranks.map((rank, r) => ({ ...rank, primitive: (ranks[r] as BoundRank).primitive.symbol })),
+  }
+  return { text: formatCompPat(canonical), pattern: canonical, shape: [...shape], dimNames: [...dimNames], ranks, tensorSize }
 }
 
 const partsSize = (rank: RankSpec, dimNames: readonly string[], implicitSize: readonly number[]): number =>
