@@ -35,7 +35,9 @@ export {
 export { dominates, paretoFront, paretoInsert, type HasObjectives } from './pareto'
 export {
   runSearch,
+  type CachedOutcome,
   type RunSearchOptions,
+  type SearchCache,
   type SearchBudget,
   type SearchPoint,
   type SearchProgress,

@@ -5,6 +5,7 @@ import {
   random,
   runSearch,
   type Evaluation,
+  type SearchCache,
   type SearchProgress,
 } from '@snipsnap/search'
 import { createGridSpace, quadraticEvaluator, type GridPoint } from '@snipsnap/search/testing'
@@ -69,6 +70,30 @@ describe('runSearch', () => {
     expect(result.cacheHits).toBeGreaterThanOrEqual(40)
     expect(result.trace?.filter((t) => t.cached)).toHaveLength(result.cacheHits)
     expect(result.best?.design).toEqual([2])
+  })
+
+  it('shares a cache across runs, re-ranking stored metrics for each run', async () => {
+    const cache: SearchCache = new Map()
+    const first = await runSearch({ space, strategy: random, evaluate, objectives: 'cost', budget: { evaluations: 200 }, seed: 4, cache })
+    expect(cache.size).toBe(200)
+    let calls = 0
+    const counted = (d: GridPoint): Evaluation => {
+      calls++
+      return evaluate(d)
+    }
+    const again = await runSearch({ space, strategy: random, evaluate: counted, objectives: ['l1', 'cost'], budget: { evaluations: 200 }, seed: 4, cache, batchSize: 16 })
+    // The same seed asks the same designs first: all of them come from the shared cache.
+    expect(again.cacheHits).toBeGreaterThanOrEqual(first.asked)
+    expect(calls).toBe(again.evaluated)
+    expect(again.best?.objectives[0]).toBeLessThanOrEqual(Math.min(...first.pareto.map((p) => p.metrics['l1']!)))
+  })
+
+  it('starts genetic and annealing searches from given designs', async () => {
+    const target = [1, 6, 3, 2, 5]
+    for (const strategy of [strategies[2]!, strategies[3]!]) {
+      const result = await runSearch({ space, strategy, strategyOptions: { initialDesigns: [[0, 0, 0, 0, 0], target] }, evaluate, objectives: 'cost', budget: { evaluations: 50 }, seed: 1 })
+      expect(result.best).toMatchObject({ design: target, evaluation: 2 })
+    }
   })
 
   it('returns at once for a zero budget, without evaluating', async () => {

@@ -127,6 +127,11 @@ export interface RunSearchOptions<D, TState, TOptions> {
   readonly staleLimit?: number
   /** Record every told candidate in `result.trace`. */
   readonly trace?: boolean
+  /**
+   * Outcomes known before the run (e.g. from an earlier stage), keyed by `space.key`; the run
+   * reads it as cache hits and adds every fresh evaluation to it.
+   */
+  readonly cache?: SearchCache
   /** Resume from a saved strategy state instead of `strategy.init`. */
   readonly initialState?: TState
   /**
@@ -140,6 +145,18 @@ const DEFAULT_BATCH_SIZE = 16
 const DEFAULT_STALE_LIMIT = 10_000
 // With a clock, hand control to the event loop this often (ms) so an abort can be delivered.
 const YIELD_INTERVAL_MS = 10
+
+/**
+ * A cached outcome, keyed by `space.key` in a {@link SearchCache}. The objective vector is not
+ * stored: it is rebuilt from the metrics for each run's objectives, so one cache can serve runs
+ * (e.g. the stages of a progressive search) that rank differently.
+ */
+export type CachedOutcome =
+  | { readonly ok: true; readonly metrics: Metrics }
+  | { readonly ok: false; readonly reason: string }
+
+/** Evaluations shared across runs: pass the same map to several `runSearch` calls. */
+export type SearchCache = Map<string, CachedOutcome>
 
 type CacheEntry =
   | { readonly ok: true; readonly metrics: Metrics; readonly objectives: readonly number[] }
@@ -182,7 +199,7 @@ const validateOptions = <D, TState, TOptions>(options: RunSearchOptions<D, TStat
   check.done()
 }
 
-const toCacheEntry = (evaluation: Evaluation, names: readonly string[], key: string): CacheEntry => {
+const toCacheEntry = (evaluation: Evaluation | CachedOutcome, names: readonly string[], key: string): CacheEntry => {
   if (typeof evaluation !== 'object' || evaluation === null || typeof evaluation.ok !== 'boolean') {
     throw new SnipSnapError('INTERNAL', `evaluate returned ${String(evaluation)} for "${key}"; expected { ok, metrics | reason }`, {
       path: ['evaluate'],
@@ -239,6 +256,16 @@ export const runSearch = async <D, TState, TOptions>(
       ? options.initialState
       : strategy.init({ ...context, rng: createRng(options.seed).fork(`strategy:${strategy.id}`) })
   const cache = new Map<string, CacheEntry>()
+  const shared = options.cache
+  const lookup = (key: string): CacheEntry | undefined => {
+    const local = cache.get(key)
+    if (local !== undefined || shared === undefined) return local
+    const outside = shared.get(key)
+    if (outside === undefined) return undefined
+    const entry = toCacheEntry(outside, order.names, key)
+    cache.set(key, entry)
+    return entry
+  }
   const trace: TraceEntry[] | undefined = options.trace === true ? [] : undefined
   let best: SearchPoint<D> | null = null
   let pareto: readonly SearchPoint<D>[] = []
@@ -294,7 +321,7 @@ export const runSearch = async <D, TState, TOptions>(
     const freshDesigns: D[] = []
     const freshKeys: string[] = []
     keys.forEach((key, index) => {
-      if (!cache.has(key) && !freshIndex.has(key)) {
+      if (lookup(key) === undefined && !freshIndex.has(key)) {
         freshIndex.set(key, freshDesigns.length)
         freshDesigns.push(candidates[index] as D)
         freshKeys.push(key)
@@ -338,6 +365,7 @@ export const runSearch = async <D, TState, TOptions>(
         const outcome = outcomes[freshAt] as Evaluation
         entry = toCacheEntry(outcome, order.names, key)
         cache.set(key, entry)
+        shared?.set(key, entry.ok ? { ok: true, metrics: entry.metrics } : { ok: false, reason: entry.reason })
         evaluated++
         if (entry.ok) {
           valid++

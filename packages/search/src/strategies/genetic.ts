@@ -24,6 +24,11 @@ export interface GeneticOptions {
   readonly mutationRate?: number
   /** Best designs copied unchanged into the next generation (< populationSize). Default 2. */
   readonly elitism?: number
+  /**
+   * Designs placed in the first generation before random samples (at most populationSize are
+   * used), e.g. the best designs of an earlier search stage. Plain data. Default none.
+   */
+  readonly initialDesigns?: readonly unknown[]
 }
 
 type ResolvedGeneticOptions = Required<GeneticOptions>
@@ -49,6 +54,7 @@ export const resolveGeneticOptions = (options: GeneticOptions | undefined): Reso
     crossoverRate: 0.9,
     mutationRate: 0.5,
     elitism: 2,
+    initialDesigns: [],
     ...(options ?? {}),
   }
   const check = createChecker()
@@ -57,8 +63,9 @@ export const resolveGeneticOptions = (options: GeneticOptions | undefined): Reso
   check.number(resolved.crossoverRate, ['options', 'crossoverRate'], 0, 1)
   check.number(resolved.mutationRate, ['options', 'mutationRate'], 0, 1)
   check.integer(resolved.elitism, ['options', 'elitism'], 0, Math.max(0, resolved.populationSize - 1))
+  if (!Array.isArray(resolved.initialDesigns)) check.fail(['options', 'initialDesigns'], 'must be an array of designs')
   check.done()
-  return resolved
+  return { ...resolved, initialDesigns: resolved.initialDesigns.slice(0, resolved.populationSize) }
 }
 
 const tournament = (population: readonly Member[], size: number, rng: Rng, order: ObjectiveOrder): Member => {
@@ -83,8 +90,8 @@ const breed = (
   const options = state.options
   const population = state.population
   if (population.length === 0) {
-    const queue: unknown[] = []
-    for (let i = 0; i < options.populationSize; i++) queue.push(space.sample(rng))
+    const queue: unknown[] = [...options.initialDesigns]
+    while (queue.length < options.populationSize) queue.push(space.sample(rng))
     return { ...state, rng: rng.state(), queue, offspring: [] }
   }
   const ranked = [...population].sort((a, b) => compareMembers(order, a, b))

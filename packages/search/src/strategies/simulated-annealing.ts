@@ -29,6 +29,11 @@ export interface AnnealingOptions {
    * fresh sample. Default `'best'`.
    */
   readonly restartFrom?: 'best' | 'random'
+  /**
+   * Designs asked first, before any neighbour or sample (e.g. the best designs of an earlier
+   * search stage); the chain starts from them. Plain data. Default none.
+   */
+  readonly initialDesigns?: readonly unknown[]
 }
 
 type ResolvedAnnealingOptions = Required<AnnealingOptions>
@@ -46,6 +51,8 @@ export interface AnnealingState {
   readonly restarts: number
   /** Whether `best` improved since the last restart. */
   readonly improvedSinceRestart: boolean
+  /** How many of `options.initialDesigns` have been asked. */
+  readonly seeded: number
 }
 
 /** Validates {@link AnnealingOptions} and fills defaults. @throws {SnipSnapError} INVALID_SPEC */
@@ -56,6 +63,7 @@ export const resolveAnnealingOptions = (options: AnnealingOptions | undefined): 
     minTemperature: 1e-4,
     restartAfter: 300,
     restartFrom: 'best',
+    initialDesigns: [],
     ...(options ?? {}),
   }
   const check = createChecker()
@@ -67,6 +75,7 @@ export const resolveAnnealingOptions = (options: AnnealingOptions | undefined): 
   if (resolved.restartFrom !== 'best' && resolved.restartFrom !== 'random') {
     check.fail(['options', 'restartFrom'], `must be 'best' or 'random', got ${JSON.stringify(resolved.restartFrom)}`)
   }
+  if (!Array.isArray(resolved.initialDesigns)) check.fail(['options', 'initialDesigns'], 'must be an array of designs')
   check.done()
   return resolved
 }
@@ -99,18 +108,21 @@ export const simulatedAnnealing: AnySearchStrategy = defineSearchStrategy<
       sinceImprovement: 0,
       restarts: 0,
       improvedSinceRestart: false,
+      seeded: 0,
     }
   },
   ask(state, n, { space }) {
     const rng = rngFromState(state.rng)
-    const candidates: unknown[] = []
+    const initial = state.options.initialDesigns
+    const candidates: unknown[] = initial.slice(state.seeded, state.seeded + Math.max(0, n))
+    const seeded = state.seeded + candidates.length
     const from = state.current
-    for (let i = 0; i < n; i++) {
+    for (let i = candidates.length; i < n; i++) {
       candidates.push(
         from !== null && space.mutate !== undefined ? space.mutate(from.design, rng) : space.sample(rng),
       )
     }
-    return { state: { ...state, rng: rng.state() }, candidates }
+    return { state: { ...state, rng: rng.state(), seeded }, candidates }
   },
   tell(state, results, { objectives: order }) {
     if (results.length === 0) return state

@@ -16,6 +16,8 @@ describeStrategyConformance(genetic, { options: { populationSize: 8, elitism: 2 
 describeStrategyConformance(genetic)
 describeStrategyConformance(simulatedAnnealing)
 describeStrategyConformance(simulatedAnnealing, { options: { restartAfter: 5, restartFrom: 'random' } })
+describeStrategyConformance(simulatedAnnealing, { options: { initialDesigns: [[0, 0, 0, 0], [5, 5, 5, 5], [1, 2, 3, 4]] } })
+describeStrategyConformance(genetic, { options: { populationSize: 6, initialDesigns: [[0, 0, 0, 0], [5, 5, 5, 5]] } })
 describeStrategyConformance(exhaustive, { space: createGridSpace({ dimensions: 3, levels: 4, admits: (p) => p[0] !== 2 }) })
 
 describe('strategy registry', () => {
@@ -39,8 +41,8 @@ describe('finding the optimum of a 6-D integer quadratic', () => {
     [genetic, undefined],
     [simulatedAnnealing, undefined],
   ]
-  it.each(strategies)('%s reaches cost 0 within 3000 evaluations for 5 seeds', async (strategy, strategyOptions) => {
-    for (const seed of [1, 2, 3, 4, 5]) {
+  it.each(strategies)('$0.id reaches cost 0 within 3000 evaluations for 3 seeds', async (strategy, strategyOptions) => {
+    for (const seed of [1, 2, 3]) {
       const result = await runSearch({ space, strategy, strategyOptions, evaluate, objectives: 'cost', budget: { evaluations: 3000 }, seed })
       expect(result.best?.objectives).toEqual([0])
       expect(result.best?.design).toEqual(target)
