@@ -41,7 +41,7 @@ describe('finding the optimum of a 6-D integer quadratic', () => {
     [genetic, undefined],
     [simulatedAnnealing, undefined],
   ]
-  it.each(strategies)('$0.id reaches cost 0 within 3000 evaluations for 3 seeds', async (strategy, strategyOptions) => {
+  it.each(strategies.map(([strategy, strategyOptions]) => ({ id: strategy.id, strategy, strategyOptions })))('$id reaches cost 0 within 3000 evaluations for 3 seeds', async ({ strategy, strategyOptions }) => {
     for (const seed of [1, 2, 3]) {
       const result = await runSearch({ space, strategy, strategyOptions, evaluate, objectives: 'cost', budget: { evaluations: 3000 }, seed })
       expect(result.best?.objectives).toEqual([0])
