@@ -88,6 +88,46 @@ describe('size and enumeration', () => {
   })
 })
 
+describe('memoised verdicts', () => {
+  it('equal the full check of a copy, for every mapping', () => {
+    const small = createMapspace({ arch: toyArch, problem: { ...conv, bounds: { P: 4, R: 3, K: 2 } }, constraints: [] })
+    for (const space of [stc, small]) {
+      for (const m of space.enumerate()) expect(space.check(m)).toEqual(space.check(structuredClone(m)))
+    }
+  })
+})
+
+describe('decision tree', () => {
+  const walk = (useAdmits: boolean) => {
+    const tree = stc.tree
+    const leaves: string[] = []
+    let pruned = 0
+    const visit = (path: number[]): void => {
+      if (useAdmits && tree.admits !== undefined && !tree.admits(path)) {
+        pruned++
+        return
+      }
+      const n = tree.branches(path)
+      if (n === 0) {
+        leaves.push(stc.key(tree.leaf(path)))
+        return
+      }
+      for (let b = 0; b < n; b++) visit([...path, b])
+    }
+    visit([])
+    return { leaves, pruned }
+  }
+  it('has the enumerated mappings as leaves', () => {
+    const { leaves } = walk(false)
+    expect(new Set(leaves)).toEqual(new Set([...stc.enumerate()].map((m) => stc.key(m))))
+  })
+  it('prunes each failing factorisation once, as linear-pruned does (860 valid + 62 = 922)', () => {
+    const { leaves, pruned } = walk(true)
+    expect(leaves).toHaveLength(860)
+    expect(pruned).toBe(62)
+  })
+})
+
 describe('partial permutations', () => {
   it('keeps a prefix innermost and a `_` suffix outermost, the rest free in between', () => {
     const space = createMapspace({

@@ -5,6 +5,7 @@
 import {
   SnipSnapError,
   type DensityModelInstance,
+  type DesignTree,
   type DimName,
   type LevelMappingSpec,
   type MappingSpec,
@@ -596,9 +597,53 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     })
   }
 
+  // ------------------------------------------------------------ decision tree (prunable exhaustive search)
+  // Decisions: factorisation per dimension, bypass bits, free splits, spatial orders, then
+  // temporal orders last, so one `admits` check after the spatial orders stands for every
+  // temporal order of that subtree whenever orders cannot change the verdict.
+  const nFactors = dims.length
+  const nBypass = bypassChoices.length
+  const nSplits = splitSlotsList.length
+  const spatialPerms = permSlots.map((p, j) => (p.kind === 'spatial' ? j : -1)).filter((j) => j >= 0)
+  const temporalPerms = permSlots.map((p, j) => (p.kind === 'temporal' ? j : -1)).filter((j) => j >= 0)
+  const permOrder = [...spatialPerms, ...temporalPerms]
+  const independentDepth = nFactors + nBypass + nSplits + spatialPerms.length
+  const treeDepth = independentDepth + temporalPerms.length
+  const genomeAt = (path: readonly number[]): MapspaceGenome => {
+    const permutations = permSlots.map(() => 0)
+    permOrder.forEach((j, k) => {
+      permutations[j] = path[nFactors + nBypass + nSplits + k] ?? 0
+    })
+    return {
+      factors: dims.map((_, d) => path[d] ?? 0),
+      permutations,
+      splits: splitSlotsList.map((_, j) => path[nFactors + nBypass + j] ?? 0),
+      bypass: bypassChoices.map((_, j) => 1 - (path[nFactors + j] ?? 0)),
+    }
+  }
+  const tree: DesignTree<MappingSpec> = {
+    branches(prefix) {
+      const at = prefix.length
+      if (at >= treeDepth) return 0
+      if (at < nFactors) return (vectors[at] as number[][]).length
+      if (at < nFactors + nBypass) return 2
+      const vs = pickVectors(prefix.slice(0, nFactors))
+      if (at < nFactors + nBypass + nSplits) return splitCounts(vs)[at - nFactors - nBypass] as number
+      return permCounts(vs)[permOrder[at - nFactors - nBypass - nSplits] as number] as number
+    },
+    leaf: (path) => decode(genomeAt(path)),
+    admits(prefix) {
+      if (prefix.length !== independentDepth && prefix.length !== treeDepth) return true
+      const mapping = decode(genomeAt(prefix))
+      if (prefix.length === independentDepth && prefix.length !== treeDepth && ordersMatter(mapping)) return true
+      return check(mapping).ok
+    },
+  }
+
   return {
     layout,
     filtersFanout: filterFanout,
+    tree,
     size,
     enumerate,
     genomes,

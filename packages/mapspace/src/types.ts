@@ -3,6 +3,7 @@
 import type {
   ArchSpec,
   ConstraintSpec,
+  DesignTree,
   DensityModelInstance,
   MappingSpec,
   ProblemSpec,
@@ -105,6 +106,12 @@ export interface Mapspace extends Space<MappingSpec> {
   readonly layout: MapspaceLayout
   /** Whether dense fan-out limits filter the space (false when spatial skipping is present, as in Timeloop). */
   readonly filtersFanout: boolean
+  /**
+   * The space as a decision tree (factorisations, bypass, splits, spatial orders, temporal orders):
+   * `admits` rejects a subtree once the decisions that can change the cheap check are made, so
+   * exhaustive search skips every loop order of a failing factorisation (Timeloop's linear-pruned).
+   */
+  readonly tree: DesignTree<MappingSpec>
   /** Exact size (bigint) by sub-space. */
   size(): MapspaceSize
   /** Every mapping lazily, factorisation-major (Timeloop's linear order). */
