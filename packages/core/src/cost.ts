@@ -42,6 +42,23 @@ export interface LevelReport {
   readonly tensors: Readonly<Record<string, TensorLevelReport>>
 }
 
+/**
+ * Per-action energy breakdown of one level (and tensor): the model charged
+ * `Σ counts[i] × energiesPJ[i]` for it. Lets callers audit a report and check conservation
+ * (the reports' total energy is the sum over all breakdowns).
+ */
+export interface ActionBreakdown {
+  readonly level: string
+  /** Tensor the actions belong to, or null for compute/level-wide actions. */
+  readonly tensor: string | null
+  /** Action names, e.g. Sparseloop's `random_read`, `gated_metadata_fill`, `random_compute`. */
+  readonly actions: readonly string[]
+  /** Action counts (totals over instances, in the unit the energy is charged per, e.g. vectors). */
+  readonly counts: readonly number[]
+  /** Energy per action in pJ. */
+  readonly energiesPJ: readonly number[]
+}
+
 /** A feasible design's cost. Counts are totals over all instances. */
 export interface CostReportValid {
   readonly valid: true
@@ -49,6 +66,11 @@ export interface CostReportValid {
   readonly energyPJ: number
   readonly computes: ActionCounts
   readonly levels: Readonly<Record<string, LevelReport>>
+  /**
+   * Per-action breakdown whose energies sum to `energyPJ` (required by the cost-model
+   * conformance suite; optional in the type so minimal models stay simple).
+   */
+  readonly actions?: readonly ActionBreakdown[]
   /** Optional detail a model may add (utilisation, per-action breakdowns). */
   readonly details?: Readonly<Record<string, unknown>>
 }

@@ -2,7 +2,7 @@
 // metadata, gating/skipping/spatial skipping, compute classification) → energy and cycles
 // (shared/docs/sparseloop-model.md §1–§8). Works on a PreparedDesign so that evaluating one more
 // mapping costs O(levels × tensors × ranks) arithmetic, with no allocation-heavy loops over tiles.
-import type { CostReport, LevelReport, MappingSpec, OccupancyDistribution, TensorLevelReport } from '@snipsnap/core'
+import type { ActionBreakdown, CostReport, LevelReport, MappingSpec, OccupancyDistribution, TensorLevelReport } from '@snipsnap/core'
 import { analyzeTensor, type DenseTile, type NestLoop } from './nest'
 import { buildNest, type Infeasible } from './mapping'
 import type { PreparedDesign, PreparedFormat, PreparedTensor } from './prepare'
@@ -683,8 +683,7 @@ export const evaluatePrepared = (
 
   // ------------------------------------------------------------ energy and cycles
   const levelsOut: Record<string, LevelReport> = {}
-  const actionCounts: Record<string, Record<string, readonly number[]>> = {}
-  const actionEnergies: Record<string, readonly number[]> = {}
+  const actions: ActionBreakdown[] = []
   let totalEnergy = 0
   let maxCycles = computeCycles
   const vectorFallback = options.vectorWidthFallback ?? 'nearest-smaller'
@@ -695,7 +694,6 @@ export const evaluatePrepared = (
     let levelEnergy = 0
     let readDemand = 0
     let writeDemand = 0
-    const counts: Record<string, number[]> = {}
     for (const st of states[level]!) {
       if (st === null) continue
       const block = spec.blockSize
@@ -730,7 +728,7 @@ export const evaluatePrepared = (
         perInstance += v * prepared.energyVectorPJ[i]!
         perOp[i] = v * st.instances
       }
-      counts[st.tensor.name] = perOp
+      actions.push({ level: spec.name, tensor: st.tensor.name, actions: STORAGE_OPS, counts: perOp, energiesPJ: prepared.energyVectorPJ })
       const energy = perInstance * st.instances
       levelEnergy += energy
       const wordBits = spec.wordBits
@@ -769,8 +767,6 @@ export const evaluatePrepared = (
     maxCycles = Math.max(maxCycles, cycles)
     totalEnergy += levelEnergy
     levelsOut[spec.name] = { kind: 'storage', energyPJ: levelEnergy, cycles, tensors: tensorsOut }
-    actionCounts[spec.name] = counts
-    actionEnergies[spec.name] = prepared.energyVectorPJ
   }
   const ce = design.computeEnergies
   const computeEnergy =
@@ -779,8 +775,13 @@ export const evaluatePrepared = (
     skippedComputes * ce.skipped_compute.energyPJ
   totalEnergy += computeEnergy
   levelsOut[compute.name] = { kind: 'compute', energyPJ: computeEnergy, cycles: computeCycles, tensors: {} }
-  actionCounts[compute.name] = { computes: [randomComputes, gatedComputes, skippedComputes] }
-  actionEnergies[compute.name] = design.computeEnergyVectorPJ
+  actions.push({
+    level: compute.name,
+    tensor: null,
+    actions: COMPUTE_OPS,
+    counts: [randomComputes, gatedComputes, skippedComputes],
+    energiesPJ: design.computeEnergyVectorPJ,
+  })
   void dims
   return {
     valid: true,
@@ -788,13 +789,10 @@ export const evaluatePrepared = (
     energyPJ: totalEnergy,
     computes: { actual: randomComputes, gated: gatedComputes, skipped: skippedComputes },
     levels: levelsOut,
+    actions,
     details: {
       algorithmicComputes: algorithmic,
       utilizedComputeInstances: macAvg,
-      storageActions: STORAGE_OPS,
-      computeActions: COMPUTE_OPS,
-      actionCounts,
-      actionEnergiesPJ: actionEnergies,
     },
   }
 }
