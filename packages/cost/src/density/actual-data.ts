@@ -26,7 +26,7 @@ export type ActualDataParams =
 
 const maskSchema = z.custom<ArrayLike<unknown>>(
   (value) => ArrayBuffer.isView(value) || Array.isArray(value),
-  'mask must be a Uint8Array (or typed array) or an array of booleans/numbers',
+  'mask must be a Uint8Array (or typed array) or an array of booleans/numbers'
 )
 
 const paramsSchema = z.union([
@@ -86,7 +86,8 @@ const buildTable = (bits: Uint8Array, shape: readonly number[]): Uint32Array => 
     for (let block = 0; block < table.length; block += span) {
       for (let c = 1; c < extent; c++) {
         const row = block + c * stride
-        for (let j = 0; j < stride; j++) table[row + j] = (table[row + j] ?? 0) + (table[row + j - stride] ?? 0)
+        for (let j = 0; j < stride; j++)
+          table[row + j] = (table[row + j] ?? 0) + (table[row + j - stride] ?? 0)
       }
     }
   }
@@ -119,7 +120,10 @@ export const createMaskPattern = (bits: Uint8Array, shape: readonly number[]): T
         const c0 = o[1] ?? 0
         const c1 = c0 + (e[1] ?? 0)
         return (
-          (table[r1 + c1] ?? 0) - (table[r0 + c1] ?? 0) - (table[r1 + c0] ?? 0) + (table[r0 + c0] ?? 0)
+          (table[r1 + c1] ?? 0) -
+          (table[r0 + c1] ?? 0) -
+          (table[r1 + c0] ?? 0) +
+          (table[r0 + c0] ?? 0)
         )
       },
     }
@@ -136,7 +140,7 @@ export const createMaskPattern = (bits: Uint8Array, shape: readonly number[]): T
         let sign = 1
         for (let r = 0; r < rank; r++) {
           const far = (mask >> r) & 1
-          at += ((o[r] ?? 0) + (far === 1 ? (e[r] ?? 0) : 0)) * (strides[r] ?? 1)
+          at += ((o[r] ?? 0) + (far === 1 ? e[r] ?? 0 : 0)) * (strides[r] ?? 1)
           if (far === 0) sign = -sign
         }
         total += sign * (table[at] ?? 0)
@@ -153,17 +157,30 @@ const toBits = (params: ActualDataParams, shape: readonly number[]): Uint8Array 
   if ('mask' in params) {
     const mask = params.mask as ArrayLike<unknown>
     if (mask.length !== size) {
-      failField(['params', 'mask'], `mask has ${mask.length} entries but the shape [${shape.join(', ')}] has ${size}`)
+      failField(
+        ['params', 'mask'],
+        `mask has ${mask.length} entries but the shape [${shape.join(', ')}] has ${size}`
+      )
     }
-    if (ArrayBuffer.isView(mask) && !(mask instanceof Float32Array || mask instanceof Float64Array)) {
+    if (
+      ArrayBuffer.isView(mask) &&
+      !(mask instanceof Float32Array || mask instanceof Float64Array)
+    ) {
       // Integer typed arrays hold only finite numbers: no per-entry check needed.
       for (let i = 0; i < size; i++) bits[i] = mask[i] ? 1 : 0
       return bits
     }
     for (let i = 0; i < size; i++) {
       const v = mask[i]
-      if (typeof v === 'number' ? !Number.isFinite(v) : typeof v !== 'boolean' && typeof v !== 'bigint') {
-        failField(['params', 'mask', i], `mask entries must be booleans or finite numbers (got ${String(v)})`)
+      if (
+        typeof v === 'number'
+          ? !Number.isFinite(v)
+          : typeof v !== 'boolean' && typeof v !== 'bigint'
+      ) {
+        failField(
+          ['params', 'mask', i],
+          `mask entries must be booleans or finite numbers (got ${String(v)})`
+        )
       }
       bits[i] = v ? 1 : 0
     }
@@ -172,7 +189,10 @@ const toBits = (params: ActualDataParams, shape: readonly number[]): Uint8Array 
   const rank = shape.length
   params.coordinates.forEach((point, p) => {
     if (point.length !== rank) {
-      failField(['params', 'coordinates', p], `coordinate has ${point.length} entries, the tensor has ${rank} ranks`)
+      failField(
+        ['params', 'coordinates', p],
+        `coordinate has ${point.length} entries, the tensor has ${rank} ranks`
+      )
     }
     let flat = 0
     for (let r = 0; r < rank; r++) {
@@ -197,13 +217,20 @@ const toBits = (params: ActualDataParams, shape: readonly number[]): Uint8Array 
  * // → 0
  */
 export const createActualDataDensity = (
-  input: DensityModelInput<ActualDataParams>,
+  input: DensityModelInput<ActualDataParams>
 ): FullDensityModelInstance => {
   const params = parseOrThrow(paramsSchema, input.params, ['params']) as ActualDataParams
-  const tensorShape = parseOrThrow(tensorShapeSchema, input.tensorShape ?? params.shape, ['tensorShape'])
+  const tensorShape = parseOrThrow(tensorShapeSchema, input.tensorShape ?? params.shape, [
+    'tensorShape',
+  ])
   parseOrThrow(densitySchema, input.density, ['density'])
   if (params.shape !== undefined && params.shape.join(',') !== tensorShape.join(',')) {
-    failField(['params', 'shape'], `mask shape [${params.shape.join(', ')}] differs from the tensor shape [${tensorShape.join(', ')}]`)
+    failField(
+      ['params', 'shape'],
+      `mask shape [${params.shape.join(', ')}] differs from the tensor shape [${tensorShape.join(
+        ', '
+      )}]`
+    )
   }
   const bits = toBits(params, tensorShape)
   return createPatternInstance(createMaskPattern(bits, tensorShape), 'actual-data')

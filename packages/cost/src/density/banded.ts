@@ -42,7 +42,7 @@ const bandCount = (r0: number, r1: number, c0: number, c1: number, w: number): n
 /** The band |row − col| ≤ `bandWidth` of a rows × cols matrix as a {@link TilePattern}. */
 export const createBandPattern = (
   tensorShape: readonly [number, number],
-  bandWidth: number,
+  bandWidth: number
 ): TilePattern => {
   const [rows, cols] = tensorShape
   return {
@@ -81,7 +81,7 @@ export const createBandPattern = (
  * // → 22 / 64
  */
 export const createBandedDensity = (
-  input: DensityModelInput<BandedParams>,
+  input: DensityModelInput<BandedParams>
 ): FullDensityModelInstance => {
   const { tensorShape } = parseCommonInput(input)
   const params = parseOrThrow(paramsSchema, input.params ?? {}, ['params'])

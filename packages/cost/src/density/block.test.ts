@@ -26,7 +26,16 @@ describe('block', () => {
       const model = createBlockDensity({ density, tensorShape: shape, params: { blockShape } })
       const dense = Math.ceil(density * 6)
       const placements = combinations(6, dense)
-      for (const tile of [[1, 1], [2, 2], [4, 6], [1, 3], [3, 4], [2, 3], [3, 1], [4, 4]]) {
+      for (const tile of [
+        [1, 1],
+        [2, 2],
+        [4, 6],
+        [1, 3],
+        [3, 4],
+        [2, 3],
+        [3, 1],
+        [4, 4],
+      ]) {
         const acc = new Map<number, number>()
         for (const chosen of placements) {
           const ks: number[] = []
@@ -57,20 +66,31 @@ describe('block', () => {
     fc.double({ min: 0, max: 1, noNaN: true }),
     fc.integer({ min: 1, max: 4 }),
     fc.integer({ min: 1, max: 4 }),
-  ])('conditional queries on block-aligned parents obey the law of total expectation', (d, pr, pc) => {
-    const model = createBlockDensity({ density: d, tensorShape: [32, 32], params: { blockShape: [4, 4] } })
-    const parent = [4 * pr, 4 * pc]
-    for (const child of [[4, 4], [2, 2], [4, 2 * pc]]) {
-      const pd = model.distribution({ shape: parent })
-      let total = 0
-      pd.occupancies.forEach((k, i) => {
-        const q = { shape: child, constraint: { shape: parent, occupancy: k } }
-        expect(checkDensityLaws(model, q)).toEqual([])
-        total += (pd.probabilities[i] ?? 0) * model.expectedOccupancy(q)
+  ])(
+    'conditional queries on block-aligned parents obey the law of total expectation',
+    (d, pr, pc) => {
+      const model = createBlockDensity({
+        density: d,
+        tensorShape: [32, 32],
+        params: { blockShape: [4, 4] },
       })
-      expect(total).toBeCloseTo(model.expectedOccupancy({ shape: child }), 9)
+      const parent = [4 * pr, 4 * pc]
+      for (const child of [
+        [4, 4],
+        [2, 2],
+        [4, 2 * pc],
+      ]) {
+        const pd = model.distribution({ shape: parent })
+        let total = 0
+        pd.occupancies.forEach((k, i) => {
+          const q = { shape: child, constraint: { shape: parent, occupancy: k } }
+          expect(checkDensityLaws(model, q)).toEqual([])
+          total += (pd.probabilities[i] ?? 0) * model.expectedOccupancy(q)
+        })
+        expect(total).toBeCloseTo(model.expectedOccupancy({ shape: child }), 9)
+      }
     }
-  })
+  )
 
   it('rejects a block extent that does not divide the tensor', () => {
     try {

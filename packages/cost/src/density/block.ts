@@ -4,11 +4,7 @@
 //
 // Tiles sit on the grid origin = index·tile from 0. A tile overlapping blocks partially holds
 // the overlap volume of each dense block it meets, so its occupancy is Σ_b volume_b·[b dense].
-import {
-  defineDensityModel,
-  type OccupancyDistribution,
-  type TileQuery,
-} from '@snipsnap/core'
+import { defineDensityModel, type OccupancyDistribution, type TileQuery } from '@snipsnap/core'
 import { z } from 'zod'
 
 import {
@@ -49,7 +45,7 @@ const overlaps = (origin: number, width: number, b: number): number[] => {
 const lawOfBlocks = (
   volumes: ReadonlyMap<number, number>,
   blocks: number,
-  dense: number,
+  dense: number
 ): OccupancyDistribution => {
   let met = 0
   for (const c of volumes.values()) met += c
@@ -105,23 +101,30 @@ const logAdd = (a: number, b: number): number => {
  * // → { occupancies: [0, 16], probabilities: [0.75, 0.25] }
  */
 export const createBlockDensity = (
-  input: DensityModelInput<BlockParams>,
+  input: DensityModelInput<BlockParams>
 ): FullDensityModelInstance => {
   const { density, tensorShape } = parseCommonInput(input)
   const params = parseOrThrow(paramsSchema, input.params, ['params'])
   if (params.blockShape.length > tensorShape.length) {
-    failField(['params', 'blockShape'], `blockShape has ${params.blockShape.length} ranks, the tensor ${tensorShape.length}`)
+    failField(
+      ['params', 'blockShape'],
+      `blockShape has ${params.blockShape.length} ranks, the tensor ${tensorShape.length}`
+    )
   }
   const pad = tensorShape.length - params.blockShape.length
-  const blockShape = tensorShape.map((_, i) => (i < pad ? 1 : (params.blockShape[i - pad] ?? 1)))
+  const blockShape = tensorShape.map((_, i) => (i < pad ? 1 : params.blockShape[i - pad] ?? 1))
   blockShape.forEach((b, i) => {
     if ((tensorShape[i] ?? 0) % b !== 0) {
-      failField(['params', 'blockShape', i - pad], `block extent ${b} does not divide the tensor extent ${tensorShape[i]}`)
+      failField(
+        ['params', 'blockShape', i - pad],
+        `block extent ${b} does not divide the tensor extent ${tensorShape[i]}`
+      )
     }
   })
   const blocks = sizeOf(tensorShape.map((e, i) => e / (blockShape[i] ?? 1)))
   const dense = Math.min(Math.ceil(density * blocks), blocks)
   const memo = createMemo<OccupancyDistribution>()
+  const emptyMemo = createMemo<number>()
 
   // Volume classes (volume → number of blocks met) of the tile at per-rank origins.
   const volumesAt = (shape: readonly number[], origin: readonly number[]): Map<number, number> => {
@@ -166,13 +169,13 @@ export const createBlockDensity = (
     shape: readonly number[],
     region: readonly number[],
     nBlocks: number,
-    nDense: number,
+    nDense: number
   ): OccupancyDistribution =>
     mixture(
       combos(shape, region).map(({ origin, weight }) => ({
         weight,
         dist: lawOfBlocks(volumesAt(shape, origin), nBlocks, nDense),
-      })),
+      }))
     )
 
   const distribution = (tile: TileQuery): OccupancyDistribution =>
@@ -196,7 +199,11 @@ export const createBlockDensity = (
       // Not block-aligned: k non-zeros at random positions in the parent.
       const parentSize = sizeOf(parent)
       const k = Math.min(Math.max(Math.round(constraint.occupancy), 0), parentSize)
-      return hypergeometricDistribution({ population: parentSize, successes: k, draws: sizeOf(child) })
+      return hypergeometricDistribution({
+        population: parentSize,
+        successes: k,
+        draws: sizeOf(child),
+      })
     })
 
   return {
@@ -212,18 +219,20 @@ export const createBlockDensity = (
       if (tile.origin === undefined && tile.constraint === undefined) {
         // Exact: the tile is empty iff none of the blocks it meets is dense.
         const shape = alignShape(tile.shape, tensorShape)
-        let total = 0
-        let weights = 0
-        for (const { origin, weight } of combos(shape, tensorShape)) {
-          let met = 0
-          for (const c of volumesAt(shape, origin).values()) met += c
-          total += weight * hypergeometricProbabilityZero(blocks, dense, met)
-          weights += weight
-        }
-        return weights === 0 ? 1 : total / weights
+        return emptyMemo(shape.join('x'), () => {
+          let total = 0
+          let weights = 0
+          for (const { origin, weight } of combos(shape, tensorShape)) {
+            let met = 0
+            for (const c of volumesAt(shape, origin).values()) met += c
+            total += weight * hypergeometricProbabilityZero(blocks, dense, met)
+            weights += weight
+          }
+          return weights === 0 ? 1 : total / weights
+        })
       }
       const dist = distribution(tile)
-      return dist.occupancies[0] === 0 ? (dist.probabilities[0] ?? 0) : 0
+      return dist.occupancies[0] === 0 ? dist.probabilities[0] ?? 0 : 0
     },
     distribution,
     maxOccupancy: (tile, confidence = 1) => quantileOf(distribution(tile), confidence),
@@ -241,4 +250,3 @@ export const blockDensityModel = defineDensityModel<BlockParams>({
   description: 'Block sparsity: blocks of blockShape are all-zero or dense, placed at random.',
   create: createBlockDensity,
 })
-

@@ -23,7 +23,10 @@ describe('fixed-structured', () => {
 
   it('is exact over the whole tensor when n·d is an integer', () => {
     const model = createFixedStructuredDensity({ density: 0.25, tensorShape: [64, 32], params: {} })
-    expect(model.distribution({ shape: [64, 32] })).toEqual({ occupancies: [512], probabilities: [1] })
+    expect(model.distribution({ shape: [64, 32] })).toEqual({
+      occupancies: [512],
+      probabilities: [1],
+    })
   })
 
   it('replaces d by k/S under a parent constraint', () => {
@@ -32,14 +35,19 @@ describe('fixed-structured', () => {
     // 4·3/16 = 0.75 → P(0) = 0.25, P(1) = 0.75
     expect(dist.occupancies).toEqual([0, 1])
     expect(dist.probabilities[1]).toBeCloseTo(0.75, 12)
-    expect(model.expectedOccupancy({ shape: [4], constraint: { shape: [16], occupancy: 3 } })).toBeCloseTo(0.75, 12)
+    expect(
+      model.expectedOccupancy({ shape: [4], constraint: { shape: [16], occupancy: 3 } })
+    ).toBeCloseTo(0.75, 12)
   })
 
-  test.prop([arbDensity, fc.integer({ min: 1, max: 5000 })])('satisfies the density laws', (d, n) => {
-    const model = createFixedStructuredDensity({ density: d, tensorShape: [5000], params: {} })
-    expect(checkDensityLaws(model, { shape: [n] })).toEqual([])
-    expect(model.expectedOccupancy({ shape: [n] })).toBeCloseTo(n * d, 9)
-  })
+  test.prop([arbDensity, fc.integer({ min: 1, max: 5000 })])(
+    'satisfies the density laws',
+    (d, n) => {
+      const model = createFixedStructuredDensity({ density: d, tensorShape: [5000], params: {} })
+      expect(checkDensityLaws(model, { shape: [n] })).toEqual([])
+      expect(model.expectedOccupancy({ shape: [n] })).toBeCloseTo(n * d, 9)
+    }
+  )
 
   test.prop([arbDensity, fc.integer({ min: 1, max: 100 }), fc.integer({ min: 1, max: 100 })])(
     'P(empty) is non-increasing in tile size',
@@ -47,9 +55,9 @@ describe('fixed-structured', () => {
       const model = createFixedStructuredDensity({ density: d, tensorShape: [1000], params: {} })
       const [small, large] = a <= b ? [a, b] : [b, a]
       expect(model.probabilityEmpty({ shape: [large] })).toBeLessThanOrEqual(
-        model.probabilityEmpty({ shape: [small] }) + 1e-12,
+        model.probabilityEmpty({ shape: [small] }) + 1e-12
       )
-    },
+    }
   )
 
   test.prop([arbDensity, fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 16 })])(
@@ -65,7 +73,7 @@ describe('fixed-structured', () => {
           model.expectedOccupancy({ shape: [child], constraint: { shape: [parent], occupancy: k } })
       })
       expect(total).toBeCloseTo(model.expectedOccupancy({ shape: [child] }), 9)
-    },
+    }
   )
 
   it('rejects densities outside [0, 1] and NaN, naming the field', () => {

@@ -19,7 +19,10 @@ const paramsSchema = z.looseObject({})
  * 1 − frac and ⌈n·d⌉ with probability frac = n·d − ⌊n·d⌋ (expectation exactly n·d). The product
  * is taken in double precision, as Timeloop does.
  */
-export const fixedStructuredDistribution = (size: number, density: number): OccupancyDistribution => {
+export const fixedStructuredDistribution = (
+  size: number,
+  density: number
+): OccupancyDistribution => {
   const exact = size * density
   const low = Math.floor(exact)
   const high = Math.ceil(exact)
@@ -46,7 +49,7 @@ const effective = (tile: TileQuery, density: number): { size: number; density: n
  * // → { occupancies: [1, 2], probabilities: [0.5, 0.5] }
  */
 export const createFixedStructuredDensity = (
-  input: DensityModelInput<FixedStructuredParams>,
+  input: DensityModelInput<FixedStructuredParams>
 ): FullDensityModelInstance => {
   const { density } = parseCommonInput(input)
   parseOrThrow(paramsSchema, input.params, ['params'])
@@ -63,7 +66,7 @@ export const createFixedStructuredDensity = (
     },
     probabilityEmpty: (tile) => {
       const dist = distribution(tile)
-      return dist.occupancies[0] === 0 ? (dist.probabilities[0] ?? 0) : 0
+      return dist.occupancies[0] === 0 ? dist.probabilities[0] ?? 0 : 0
     },
     distribution,
     maxOccupancy: (tile, confidence = 1) => {

@@ -38,7 +38,7 @@ const paramsSchema = z.looseObject({
 export const hypergeometricLawOf = (
   tile: TileQuery,
   population: number,
-  successes: number,
+  successes: number
 ): HypergeometricLaw => {
   const size = sizeOf(tile.shape)
   const constraint = tile.constraint
@@ -61,12 +61,11 @@ const lawKey = (law: HypergeometricLaw): string => `${law.population}|${law.succ
  * // → 0.0624999917 (≈ 0.5^4; exact for the finite tensor)
  */
 export const createHypergeometricDensity = (
-  input: DensityModelInput<HypergeometricParams>,
+  input: DensityModelInput<HypergeometricParams>
 ): FullDensityModelInstance => {
   const { density, tensorShape } = parseCommonInput(input)
   const params = parseOrThrow(paramsSchema, input.params ?? {}, ['params'])
-  const population =
-    params.workloadTensorSize ?? params.workload_tensor_size ?? sizeOf(tensorShape)
+  const population = params.workloadTensorSize ?? params.workload_tensor_size ?? sizeOf(tensorShape)
   const successes = Math.min(Math.ceil(density * population), population)
   const distMemo = createMemo<OccupancyDistribution>()
   const emptyMemo = createMemo<number>()
@@ -74,7 +73,7 @@ export const createHypergeometricDensity = (
   const distribution = (tile: TileQuery): OccupancyDistribution => {
     const law = hypergeometricLawOf(tile, population, successes)
     return distMemo(lawKey(law), () =>
-      law.draws === 0 ? pointMass(0) : hypergeometricDistribution(law),
+      law.draws === 0 ? pointMass(0) : hypergeometricDistribution(law)
     )
   }
 
@@ -88,7 +87,7 @@ export const createHypergeometricDensity = (
     probabilityEmpty: (tile) => {
       const law = hypergeometricLawOf(tile, population, successes)
       return emptyMemo(lawKey(law), () =>
-        hypergeometricProbabilityZero(law.population, law.successes, law.draws),
+        hypergeometricProbabilityZero(law.population, law.successes, law.draws)
       )
     },
     distribution,

@@ -14,7 +14,7 @@ import { sizeOf } from './tile'
 export const checkDensityLaws = (
   model: DensityModelInstance,
   tile: TileQuery,
-  options: { readonly tolerance?: number } = {},
+  options: { readonly tolerance?: number } = {}
 ): string[] => {
   const tol = options.tolerance ?? 1e-9
   const problems: string[] = []
@@ -34,7 +34,8 @@ export const checkDensityLaws = (
   let previous = -1
   dist.occupancies.forEach((k, i) => {
     const p = dist.probabilities[i] ?? Number.NaN
-    if (!Number.isInteger(k) || k < 0 || k > size) problems.push(`occupancy ${k} not an integer in [0, ${size}]`)
+    if (!Number.isInteger(k) || k < 0 || k > size)
+      problems.push(`occupancy ${k} not an integer in [0, ${size}]`)
     if (k <= previous) problems.push(`occupancies not strictly ascending at ${k}`)
     if (!Number.isFinite(p) || p < 0) problems.push(`probability ${p} of occupancy ${k} invalid`)
     previous = k
@@ -45,7 +46,7 @@ export const checkDensityLaws = (
   if (Math.abs(mean - expected) > tol * Math.max(1, expected)) {
     problems.push(`expectedOccupancy ${expected} ≠ Σ k·P(k) = ${mean}`)
   }
-  const p0 = dist.occupancies[0] === 0 ? (dist.probabilities[0] ?? 0) : 0
+  const p0 = dist.occupancies[0] === 0 ? dist.probabilities[0] ?? 0 : 0
   if (Math.abs(p0 - empty) > tol * Math.max(1e-6, empty) && Math.abs(p0 - empty) > 1e-12) {
     problems.push(`probabilityEmpty ${empty} ≠ P(0) = ${p0}`)
   }

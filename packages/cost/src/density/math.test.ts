@@ -25,15 +25,21 @@ const ratio = (num: bigint, den: bigint): number => {
   return Number(scaled) / 2 ** 120
 }
 const exactPmf = (N: number, r: number, n: number, k: number): number =>
-  ratio(choose(BigInt(r), BigInt(k)) * choose(BigInt(N - r), BigInt(n - k)), choose(BigInt(N), BigInt(n)))
+  ratio(
+    choose(BigInt(r), BigInt(k)) * choose(BigInt(N - r), BigInt(n - k)),
+    choose(BigInt(N), BigInt(n))
+  )
 
 const relClose = (actual: number, expected: number, rel: number): void => {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(rel * Math.abs(expected) + 1e-300)
 }
 
-const probabilityAt = (dist: { occupancies: readonly number[]; probabilities: readonly number[] }, k: number) => {
+const probabilityAt = (
+  dist: { occupancies: readonly number[]; probabilities: readonly number[] },
+  k: number
+) => {
   const i = dist.occupancies.indexOf(k)
-  return i < 0 ? 0 : (dist.probabilities[i] ?? 0)
+  return i < 0 ? 0 : dist.probabilities[i] ?? 0
 }
 
 describe('hypergeometric numerics', () => {
@@ -66,22 +72,23 @@ describe('hypergeometric numerics', () => {
     }
   })
 
-  test.prop([fc.integer({ min: 1, max: 60 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })])(
-    'equals a direct small-N enumeration',
-    (N, rf, nf) => {
-      const r = Math.round(rf * N)
-      const n = Math.round(nf * N)
-      const dist = hypergeometricDistribution({ population: N, successes: r, draws: n })
-      let sum = 0
-      for (let k = 0; k <= n; k++) {
-        const expected = exactPmf(N, r, n, k)
-        sum += probabilityAt(dist, k)
-        if (expected > 1e-14) relClose(probabilityAt(dist, k), expected, 1e-9)
-      }
-      expect(sum).toBeCloseTo(1, 12)
-      expect(expectationOf(dist)).toBeCloseTo(N === 0 ? 0 : (n * r) / N, 9)
-    },
-  )
+  test.prop([
+    fc.integer({ min: 1, max: 60 }),
+    fc.double({ min: 0, max: 1, noNaN: true }),
+    fc.double({ min: 0, max: 1, noNaN: true }),
+  ])('equals a direct small-N enumeration', (N, rf, nf) => {
+    const r = Math.round(rf * N)
+    const n = Math.round(nf * N)
+    const dist = hypergeometricDistribution({ population: N, successes: r, draws: n })
+    let sum = 0
+    for (let k = 0; k <= n; k++) {
+      const expected = exactPmf(N, r, n, k)
+      sum += probabilityAt(dist, k)
+      if (expected > 1e-14) relClose(probabilityAt(dist, k), expected, 1e-9)
+    }
+    expect(sum).toBeCloseTo(1, 12)
+    expect(expectationOf(dist)).toBeCloseTo(N === 0 ? 0 : (n * r) / N, 9)
+  })
 
   test.prop([
     fc.integer({ min: 1, max: 2_000_000_000 }),

@@ -70,7 +70,7 @@ export const logChoose = (n: number, k: number): number => {
 export const hypergeometricProbabilityZero = (
   population: number,
   successes: number,
-  draws: number,
+  draws: number
 ): number => {
   if (successes <= 0 || draws <= 0) return 1
   if (draws > population - successes) return 0
@@ -177,7 +177,7 @@ export const quantileOf = (dist: OccupancyDistribution, confidence: number): num
 /** Σ_k P(k)·f(k) over a distribution: expected value of any per-occupancy cost. */
 export const expectationOf = (
   dist: OccupancyDistribution,
-  f: (occupancy: number) => number = (k) => k,
+  f: (occupancy: number) => number = (k) => k
 ): number => {
   let total = 0
   for (let i = 0; i < dist.occupancies.length; i++) {
@@ -188,7 +188,7 @@ export const expectationOf = (
 
 /** P(occupancy = 0) read from a distribution. */
 export const probabilityZeroOf = (dist: OccupancyDistribution): number =>
-  dist.occupancies[0] === 0 ? (dist.probabilities[0] ?? 0) : 0
+  dist.occupancies[0] === 0 ? dist.probabilities[0] ?? 0 : 0
 
 /** Largest occupancy with non-zero probability. */
 export const maxOf = (dist: OccupancyDistribution): number =>
@@ -196,7 +196,7 @@ export const maxOf = (dist: OccupancyDistribution): number =>
 
 /** A distribution from (occupancy → weight) pairs: sorted, zero weights dropped, normalised. */
 export const distributionFromCounts = (
-  counts: ReadonlyMap<number, number>,
+  counts: ReadonlyMap<number, number>
 ): OccupancyDistribution => {
   const keys = [...counts.keys()].filter((k) => (counts.get(k) ?? 0) > 0).sort((a, b) => a - b)
   let total = 0
@@ -214,7 +214,7 @@ export const pointMass = (occupancy: number): OccupancyDistribution => ({
 /** Distribution of k·X when X has distribution `dist` (block sparsity scales block counts). */
 export const scaleDistribution = (
   dist: OccupancyDistribution,
-  factor: number,
+  factor: number
 ): OccupancyDistribution => ({
   occupancies: dist.occupancies.map((k) => k * factor),
   probabilities: dist.probabilities,
@@ -223,7 +223,7 @@ export const scaleDistribution = (
 /** Distribution of X + Y for independent X, Y, with negligible tails (< {@link TAIL_MASS}) cut. */
 export const convolve = (
   a: OccupancyDistribution,
-  b: OccupancyDistribution,
+  b: OccupancyDistribution
 ): OccupancyDistribution => {
   const aMin = a.occupancies[0] ?? 0
   const bMin = b.occupancies[0] ?? 0
@@ -241,7 +241,10 @@ export const convolve = (
 }
 
 /** Distribution of the sum of `count` independent copies of X (binary powering). */
-export const convolvePower = (dist: OccupancyDistribution, count: number): OccupancyDistribution => {
+export const convolvePower = (
+  dist: OccupancyDistribution,
+  count: number
+): OccupancyDistribution => {
   let result: OccupancyDistribution = pointMass(0)
   let base = dist
   let rest = count
@@ -255,7 +258,7 @@ export const convolvePower = (dist: OccupancyDistribution, count: number): Occup
 
 /** Mixture Σ_i w_i·D_i of distributions (weights need not be normalised). */
 export const mixture = (
-  parts: readonly { readonly weight: number; readonly dist: OccupancyDistribution }[],
+  parts: readonly { readonly weight: number; readonly dist: OccupancyDistribution }[]
 ): OccupancyDistribution => {
   const acc = new Map<number, number>()
   for (const { weight, dist } of parts) {

@@ -5,11 +5,7 @@
 // grid origin = index·tile from 0; the n positions inside a group are uniformly random and
 // independent between groups (so a tile cutting a group holds a hypergeometric share of it).
 // A tile covering whole groups therefore has a deterministic occupancy; P(empty) is exact.
-import {
-  defineDensityModel,
-  type OccupancyDistribution,
-  type TileQuery,
-} from '@snipsnap/core'
+import { defineDensityModel, type OccupancyDistribution, type TileQuery } from '@snipsnap/core'
 import { z } from 'zod'
 
 import {
@@ -41,7 +37,11 @@ const paramsSchema = z.looseObject({
 })
 
 // Overlaps of the segment [origin, origin + width) with the groups of m: full groups and partial lengths.
-const segmentGroups = (origin: number, width: number, m: number): { full: number; partial: number[] } => {
+const segmentGroups = (
+  origin: number,
+  width: number,
+  m: number
+): { full: number; partial: number[] } => {
   let full = 0
   const partial: number[] = []
   let at = origin
@@ -74,7 +74,10 @@ export const createNmDensity = (input: DensityModelInput<NmParams>): FullDensity
   }
   const groupedExtent = tensorShape[g] ?? 0
   if (groupedExtent % m !== 0) {
-    failField(['tensorShape', g], `extent ${groupedExtent} of the grouped rank is not a multiple of m = ${m}`)
+    failField(
+      ['tensorShape', g],
+      `extent ${groupedExtent} of the grouped rank is not a multiple of m = ${m}`
+    )
   }
   if (Math.abs(density - n / m) > 1e-9) {
     failField(['density'], `density ${density} does not match n/m = ${n}/${m}`)
@@ -117,7 +120,11 @@ export const createNmDensity = (input: DensityModelInput<NmParams>): FullDensity
   }
 
   // Tile law over the positions of a region of the grouped rank (`extent` wide), or at `origin`.
-  const tileLaw = (shape: readonly number[], extent: number, origin?: number): OccupancyDistribution => {
+  const tileLaw = (
+    shape: readonly number[],
+    extent: number,
+    origin?: number
+  ): OccupancyDistribution => {
     const width = shape[g] ?? 1
     const rows = sizeOf(shape) / width
     if (origin !== undefined) return convolvePower(rowLaw(origin, width), rows)
@@ -164,7 +171,11 @@ export const createNmDensity = (input: DensityModelInput<NmParams>): FullDensity
       if (cond.whole) return tileLaw(child, cond.parent[g] ?? 1)
       const parentSize = sizeOf(cond.parent)
       const k = Math.min(Math.max(Math.round(tile.constraint?.occupancy ?? 0), 0), parentSize)
-      return hypergeometricDistribution({ population: parentSize, successes: k, draws: sizeOf(child) })
+      return hypergeometricDistribution({
+        population: parentSize,
+        successes: k,
+        draws: sizeOf(child),
+      })
     })
 
   return {
@@ -174,7 +185,8 @@ export const createNmDensity = (input: DensityModelInput<NmParams>): FullDensity
       const cond = conditionalParent(tile)
       if (cond !== undefined && !cond.whole) return expectationOf(distribution(tile))
       const shape = alignShape(tile.shape, tensorShape)
-      const child = cond === undefined ? shape : shape.map((e, i) => Math.min(e, cond.parent[i] ?? 1))
+      const child =
+        cond === undefined ? shape : shape.map((e, i) => Math.min(e, cond.parent[i] ?? 1))
       return (sizeOf(child) * n) / m
     },
     probabilityEmpty: (tile) => {
@@ -187,7 +199,7 @@ export const createNmDensity = (input: DensityModelInput<NmParams>): FullDensity
       const child = shape.map((e, i) => Math.min(e, cond.parent[i] ?? 1))
       if (cond.whole) return tileEmpty(child, cond.parent[g] ?? 1)
       const dist = distribution(tile)
-      return dist.occupancies[0] === 0 ? (dist.probabilities[0] ?? 0) : 0
+      return dist.occupancies[0] === 0 ? dist.probabilities[0] ?? 0 : 0
     },
     distribution,
     maxOccupancy: (tile, confidence = 1) => quantileOf(distribution(tile), confidence),

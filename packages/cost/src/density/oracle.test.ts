@@ -13,7 +13,14 @@ const HYPERGEOMETRIC: [string, string, number, number, number, number][] = [
   ['fig12-eyerissv2-L07', 'iact_spad', 0.73, 65536, 8, 8],
   ['fig12-eyerissv2-L19', 'BackingStorage/Weights', 0.55, 65536, 65536, 36045],
   ['fig12-eyerissv2-L19', 'BackingStorage/Inputs', 0.61, 16384, 16384, 9995],
-  ['fig15-STC_flexible_dualCompress-RLE-M512-K128-N1024-w0.5', 'DRAM/B', 0.56, 131072, 131072, 73401],
+  [
+    'fig15-STC_flexible_dualCompress-RLE-M512-K128-N1024-w0.5',
+    'DRAM/B',
+    0.56,
+    131072,
+    131072,
+    73401,
+  ],
 ]
 
 const FIXED: [string, string, number, number, number][] = [
@@ -28,10 +35,13 @@ const FIXED: [string, string, number, number, number][] = [
 ]
 
 describe('Timeloop oracle: max utilized capacity at confidence 1', () => {
-  it.each(HYPERGEOMETRIC)('hypergeometric %s %s', (_case, _level, density, tensor, tile, expected) => {
-    const model = createHypergeometricDensity({ density, tensorShape: [tensor], params: {} })
-    expect(model.maxOccupancy({ shape: [tile] }, 1)).toBe(expected)
-  })
+  it.each(HYPERGEOMETRIC)(
+    'hypergeometric %s %s',
+    (_case, _level, density, tensor, tile, expected) => {
+      const model = createHypergeometricDensity({ density, tensorShape: [tensor], params: {} })
+      expect(model.maxOccupancy({ shape: [tile] }, 1)).toBe(expected)
+    }
+  )
   it.each(FIXED)('fixed-structured %s %s', (_case, _level, density, tile, expected) => {
     const model = createFixedStructuredDensity({ density, tensorShape: [tile], params: {} })
     expect(model.maxOccupancy({ shape: [tile] }, 1)).toBe(expected)

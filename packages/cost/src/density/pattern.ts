@@ -31,7 +31,7 @@ export interface TilePattern {
   forEachCandidate?(
     tile: readonly number[],
     grid: readonly number[],
-    visit: (origin: readonly number[]) => void,
+    visit: (origin: readonly number[]) => void
   ): void
 }
 
@@ -40,7 +40,7 @@ export const forEachGridOrigin = (
   tile: readonly number[],
   grid: readonly number[],
   visit: (origin: readonly number[]) => void,
-  base?: readonly number[],
+  base?: readonly number[]
 ): void => {
   const rank = tile.length
   for (const g of grid) if (g <= 0) return
@@ -70,7 +70,7 @@ const gridOf = (outer: readonly number[], tile: readonly number[]): number[] =>
 /** Occupancy histogram (occupancy → number of tiles) over all aligned whole tiles of `tile`. */
 export const patternHistogram = (
   pattern: TilePattern,
-  tile: readonly number[],
+  tile: readonly number[]
 ): Map<number, number> => {
   const grid = gridOf(pattern.tensorShape, tile)
   const positions = sizeOf(grid)
@@ -118,7 +118,7 @@ export const patternHistogram = (
 export const patternConditionalHistograms = (
   pattern: TilePattern,
   parent: readonly number[],
-  child: readonly number[],
+  child: readonly number[]
 ): Map<number, Map<number, number>> => {
   const parentGrid = gridOf(pattern.tensorShape, parent)
   const childGrid = gridOf(parent, child)
@@ -148,7 +148,7 @@ export const patternConditionalHistograms = (
         const j = pattern.count(childOrigin, child)
         hist.set(j, (hist.get(j) ?? 0) + 1)
       },
-      origin,
+      origin
     )
   }
   if (pattern.forEachCandidate === undefined) forEachGridOrigin(parent, parentGrid, visitParent)
@@ -169,7 +169,7 @@ export const patternConditionalHistograms = (
  */
 export const createPatternInstance = (
   pattern: TilePattern,
-  modelId: string,
+  modelId: string
 ): FullDensityModelInstance => {
   const tensorShape = pattern.tensorShape
   const tensorSize = sizeOf(tensorShape)
@@ -181,7 +181,7 @@ export const createPatternInstance = (
   const exactTile = (shape: readonly number[], origin: readonly number[]): number => {
     const lo = alignOrigin(origin, tensorShape)
     const extent = alignShape(shape, tensorShape).map((e, i) =>
-      Math.max(0, Math.min(e, (tensorShape[i] ?? 0) - (lo[i] ?? 0))),
+      Math.max(0, Math.min(e, (tensorShape[i] ?? 0) - (lo[i] ?? 0)))
     )
     return sizeOf(extent) === 0 ? 0 : pattern.count(lo, extent)
   }
@@ -192,14 +192,14 @@ export const createPatternInstance = (
     const constraint = tile.constraint
     if (constraint === undefined) {
       return histMemo(shape.join('x'), () =>
-        distributionFromCounts(patternHistogram(pattern, shape)),
+        distributionFromCounts(patternHistogram(pattern, shape))
       )
     }
     return distMemo(keyOf({ shape, constraint }), () => {
       const parent = alignShape(constraint.shape, tensorShape)
       const child = shape.map((e, i) => Math.min(e, parent[i] ?? 1))
       const byParent = conditionalMemo(`${parent.join('x')}/${child.join('x')}`, () =>
-        patternConditionalHistograms(pattern, parent, child),
+        patternConditionalHistograms(pattern, parent, child)
       )
       const hist = byParent.get(Math.round(constraint.occupancy))
       if (hist !== undefined) return distributionFromCounts(hist)

@@ -12,7 +12,10 @@ import { expectationOf, quantileOf } from './math'
  */
 const fixedPointLaw = (mean: number, pEmpty: number): OccupancyDistribution => {
   if (pEmpty > 0 && pEmpty < 1 && mean > 0) {
-    const rest = fixedStructuredDistribution(1, mean / (1 - pEmpty) - Math.floor(mean / (1 - pEmpty)))
+    const rest = fixedStructuredDistribution(
+      1,
+      mean / (1 - pEmpty) - Math.floor(mean / (1 - pEmpty))
+    )
     const base = Math.floor(mean / (1 - pEmpty))
     const occupancies: number[] = []
     const probabilities: number[] = []
@@ -27,7 +30,9 @@ const fixedPointLaw = (mean: number, pEmpty: number): OccupancyDistribution => {
     }
     push(0, pEmpty)
     rest.occupancies.forEach((k, i) => push(base + k, (1 - pEmpty) * (rest.probabilities[i] ?? 0)))
-    const order = occupancies.map((k, i) => [k, probabilities[i] ?? 0] as const).sort((a, b) => a[0] - b[0])
+    const order = occupancies
+      .map((k, i) => [k, probabilities[i] ?? 0] as const)
+      .sort((a, b) => a[0] - b[0])
     return { occupancies: order.map((o) => o[0]), probabilities: order.map((o) => o[1]) }
   }
   return fixedStructuredDistribution(1, mean)
@@ -46,19 +51,24 @@ export const probabilityEmptyOf = (model: DensityModelInstance, tile: TileQuery)
  * around their expectation, adjusted so P(0) matches `probabilityEmpty` when that is possible
  * (an approximation; every built-in model gives its exact distribution).
  */
-export const distributionOf = (model: DensityModelInstance, tile: TileQuery): OccupancyDistribution =>
-  model.distribution?.(tile) ?? fixedPointLaw(model.expectedOccupancy(tile), model.probabilityEmpty(tile))
+export const distributionOf = (
+  model: DensityModelInstance,
+  tile: TileQuery
+): OccupancyDistribution =>
+  model.distribution?.(tile) ??
+  fixedPointLaw(model.expectedOccupancy(tile), model.probabilityEmpty(tile))
 
 /** Occupancy at a confidence (default 1: the largest possible), with a distribution fallback. */
 export const maxOccupancyOf = (
   model: DensityModelInstance,
   tile: TileQuery,
-  confidence = 1,
-): number => model.maxOccupancy?.(tile, confidence) ?? quantileOf(distributionOf(model, tile), confidence)
+  confidence = 1
+): number =>
+  model.maxOccupancy?.(tile, confidence) ?? quantileOf(distributionOf(model, tile), confidence)
 
 /** Σ_k P(k)·f(k): the expected value of a per-occupancy quantity (metadata bits, vector accesses). */
 export const expectOver = (
   model: DensityModelInstance,
   tile: TileQuery,
-  f: (occupancy: number) => number,
+  f: (occupancy: number) => number
 ): number => expectationOf(distributionOf(model, tile), f)

@@ -51,19 +51,35 @@ describe('density registry', () => {
     ]
     for (const spec of specs) {
       const model = createDensityInstance({ registry, spec, tensorShape: [8, 8] })
-      for (const shape of [[1, 1], [2, 4], [4, 4], [8, 8], [3, 5]]) {
+      for (const shape of [
+        [1, 1],
+        [2, 4],
+        [4, 4],
+        [8, 8],
+        [3, 5],
+      ]) {
         expect(checkDensityLaws(model, { shape }), `${spec.distribution} ${shape}`).toEqual([])
       }
       // Nested aligned tiles: a larger tile is empty only if all its sub-tiles are.
-      const chain = [[1, 1], [1, 2], [2, 2], [2, 4], [4, 4], [4, 8], [8, 8]]
+      const chain = [
+        [1, 1],
+        [1, 2],
+        [2, 2],
+        [2, 4],
+        [4, 4],
+        [4, 8],
+        [8, 8],
+      ]
       for (let i = 1; i < chain.length; i++) {
         expect(model.probabilityEmpty({ shape: chain[i]! })).toBeLessThanOrEqual(
-          model.probabilityEmpty({ shape: chain[i - 1]! }) + 1e-12,
+          model.probabilityEmpty({ shape: chain[i - 1]! }) + 1e-12
         )
       }
       const q = { shape: [1, 4], constraint: { shape: [2, 8], occupancy: 4 } }
       expect(checkDensityLaws(model, q), `${spec.distribution} conditional`).toEqual([])
-      expect(Number.isFinite(expectOver(model, { shape: [4, 4] }, (k) => Math.ceil(k / 4)))).toBe(true)
+      expect(Number.isFinite(expectOver(model, { shape: [4, 4] }, (k) => Math.ceil(k / 4)))).toBe(
+        true
+      )
     }
   })
 
@@ -77,7 +93,11 @@ describe('density registry', () => {
 
   it('reports unknown models with the known ids', () => {
     try {
-      createDensityInstance({ registry: createDensityRegistry(), spec: { distribution: 'zipf', density: 0.5, params: {} }, tensorShape: [4] })
+      createDensityInstance({
+        registry: createDensityRegistry(),
+        spec: { distribution: 'zipf', density: 0.5, params: {} },
+        tensorShape: [4],
+      })
       expect.unreachable()
     } catch (error) {
       expect(isSnipSnapError(error) && error.code).toBe('PLUGIN_NOT_FOUND')
@@ -109,9 +129,21 @@ describe('edge densities', () => {
     const registry = createDensityRegistry()
     for (const distribution of ['fixed-structured', 'hypergeometric', 'block']) {
       const params = distribution === 'block' ? { blockShape: [2, 2] } : {}
-      const none = createDensityInstance({ registry, spec: { distribution, density: 0, params }, tensorShape: [8, 8] })
-      const full = createDensityInstance({ registry, spec: { distribution, density: 1, params }, tensorShape: [8, 8] })
-      for (const shape of [[1, 1], [2, 3], [8, 8]]) {
+      const none = createDensityInstance({
+        registry,
+        spec: { distribution, density: 0, params },
+        tensorShape: [8, 8],
+      })
+      const full = createDensityInstance({
+        registry,
+        spec: { distribution, density: 1, params },
+        tensorShape: [8, 8],
+      })
+      for (const shape of [
+        [1, 1],
+        [2, 3],
+        [8, 8],
+      ]) {
         const size = shape[0]! * shape[1]!
         expect(none.probabilityEmpty({ shape })).toBe(1)
         expect(none.expectedOccupancy({ shape })).toBe(0)

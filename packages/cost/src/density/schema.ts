@@ -11,14 +11,28 @@ export const densitySchema = z
 
 /** A tensor shape: at least one rank, each a positive safe integer. */
 export const tensorShapeSchema = z
-  .array(z.number().int('must be an integer').positive('must be positive').refine(Number.isSafeInteger, 'must be a safe integer'))
+  .array(
+    z
+      .number()
+      .int('must be an integer')
+      .positive('must be positive')
+      .refine(Number.isSafeInteger, 'must be a safe integer')
+  )
   .min(1, 'tensorShape needs at least one rank')
 
 /** A non-negative safe integer. */
-export const countSchema = z.number().int('must be an integer').nonnegative('must be ≥ 0').refine(Number.isSafeInteger, 'must be a safe integer')
+export const countSchema = z
+  .number()
+  .int('must be an integer')
+  .nonnegative('must be ≥ 0')
+  .refine(Number.isSafeInteger, 'must be a safe integer')
 
 /** A positive safe integer. */
-export const positiveSchema = z.number().int('must be an integer').positive('must be positive').refine(Number.isSafeInteger, 'must be a safe integer')
+export const positiveSchema = z
+  .number()
+  .int('must be an integer')
+  .positive('must be positive')
+  .refine(Number.isSafeInteger, 'must be a safe integer')
 
 const toIssues = (error: z.ZodError, prefix: readonly (string | number)[]): Issue[] =>
   error.issues.map((issue) => ({
@@ -34,7 +48,7 @@ const toIssues = (error: z.ZodError, prefix: readonly (string | number)[]): Issu
 export const parseOrThrow = <T>(
   schema: z.ZodType<T>,
   value: unknown,
-  path: readonly (string | number)[],
+  path: readonly (string | number)[]
 ): T => {
   const result = schema.safeParse(value)
   if (!result.success) throw invalidSpec(toIssues(result.error, path), result.error)

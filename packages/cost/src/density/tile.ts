@@ -15,10 +15,7 @@ export const sizeOf = (shape: readonly number[]): number => {
  * tile of the same size (see {@link flattenToBox}), the form a caller that only knows the
  * tile's size produces.
  */
-export const alignShape = (
-  shape: readonly number[],
-  tensorShape: readonly number[],
-): number[] => {
+export const alignShape = (shape: readonly number[], tensorShape: readonly number[]): number[] => {
   const rank = tensorShape.length
   const out = new Array<number>(rank).fill(1)
   const offset = shape.length - rank
@@ -60,7 +57,7 @@ export const flattenToBox = (size: number, tensorShape: readonly number[]): numb
 /** Aligns an origin like {@link alignShape} (missing outer coordinates are 0). */
 export const alignOrigin = (
   origin: readonly number[],
-  tensorShape: readonly number[],
+  tensorShape: readonly number[]
 ): number[] => {
   const rank = tensorShape.length
   const out = new Array<number>(rank).fill(0)
