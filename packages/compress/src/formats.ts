@@ -158,7 +158,8 @@ export const formatText = (slot: FormatSlot, groups: GroupFormat | null): string
         if (rank === undefined) continue
         parts.push((counts.get(rank.dim) ?? 0) > 1 ? `${rank.dim}${rank.fiberShape}` : rank.dim)
       }
-      return `${groups[q]?.prim ?? '?'}(${parts.join(',')})`
+      // A dummy rank (one-element tile) shows its fiber shape.
+      return `${groups[q]?.prim ?? '?'}(${parts.length === 0 ? '1' : parts.join(',')})`
     })
     .join('-')
 }

@@ -110,15 +110,33 @@ describe('selectFormats', () => {
     expect(r.sparseOptimizations.targets.find((t) => t.level === 'PE')?.actionOptimizations).toHaveLength(1)
   })
 
-  it('never compresses above an uncompressed child at a level that cannot decompress', () => {
-    // PE keeps A and B with a one-element tile (no ranks), so any compressed GLB format would need decompression.
-    const design = gemmDesign({
+  it('never feeds an uncompressed child from a compressed level that cannot decompress', () => {
+    // PE keeps A and B with a one-element tile (no ranks).
+    const base = gemmDesign({
       M: 16, N: 16, K: 16, densityA: 0.1, densityB: 0.1, decompressionSupported: false,
       factors: { DRAM: { M: 16, N: 16 }, GLB: { K: 16 }, PE: {} },
     })
+    const bitmask = { format: 'B', metadataWordBits: 1, payloadWordBits: 0, flattenedRankIds: null }
+    const design: DesignSpec = {
+      ...base,
+      sparseOptimizations: { targets: [{ level: 'GLB', formats: [{ tensor: 'A', rankApplicationOrder: 'outer-to-inner', ranks: [bitmask] }], actionOptimizations: [], computeOptimizations: [] }] },
+    }
     const r = valid(selectFormats({ query: toQuery(design), costModel }))
+    expect(r.given?.feasible).toBe(false)
+    expect(r.given?.reason).toMatch(/GLB cannot decompress A for PE/)
     expect(r.candidatesRejectedByHardware).toBeGreaterThan(0)
-    for (const c of r.choices.filter((x) => x.level === 'GLB')) expect(c.text).toBe('uncompressed')
+    // Compressed levels hand their one-element child a dummy rank of the same primitive instead.
+    let compressedAtGlb = 0
+    for (const tensor of ['A', 'B']) {
+      const glb = r.choices.find((c) => c.tensor === tensor && c.level === 'GLB')!
+      const pe = r.choices.find((c) => c.tensor === tensor && c.level === 'PE')!
+      if (glb.format?.ranks.some((x) => ['CP', 'B', 'RLE'].includes(x.format))) {
+        compressedAtGlb++
+        expect(pe.format?.ranks).toHaveLength(1)
+        expect(pe.text).toMatch(/^(CP|B|RLE)\(1\)$/)
+      }
+    }
+    expect(compressedAtGlb).toBeGreaterThan(0)
   })
 
   it('costs candidates from a plugged-in source', () => {

@@ -225,6 +225,21 @@ const splitGroups = (groups: GroupFormat, ranks: number): [RankGroup[], RankGrou
   return [head, groups.slice(index)]
 }
 
+/**
+ * The format a level with `childRanks` ranks inherits from a parent format whose top `drop` ranks
+ * are the parent's own. A child without ranks (a one-element tile) of a compressed parent keeps one
+ * dummy rank of the parent's innermost primitive (a size-0 group, fiber shape 1): it stays
+ * compressed, so the parent needs no decompression (as the Fig.15 designs write it).
+ */
+const inheritedGroups = (groups: GroupFormat, drop: number, childRanks: number): GroupFormat | null => {
+  if (groups.length === 0) return null
+  const split = splitGroups(groups, drop)
+  if (split === null) return null
+  if (split[1].length > 0) return split[1]
+  const last = groups[groups.length - 1]
+  return childRanks === 0 && last !== undefined && isCompressedPrimitive(last.prim) ? [{ prim: last.prim, size: 0 }] : null
+}
+
 /** Sparseloop's ordering rule: no uncompressed rank below a compressed one. */
 const ordered = (groups: GroupFormat): boolean => {
   let compressed = false
@@ -415,6 +430,18 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
         }
       }
     }
+    for (const [t, m] of managed.entries()) {
+      for (const [j, info] of m.slotInfo.entries()) {
+        const width = info.level.metadataStorageWidthBits
+        const entry = state[t]?.[j] ?? NONE
+        if (width === null || width <= 0 || entry.key === '-' || entry.raw !== undefined) continue
+        const spec = specOf(info.slot, entry)
+        const widest = Math.max(0, ...(spec?.ranks ?? []).map((r) => Math.max(r.metadataWordBits ?? 0, r.payloadWordBits ?? 0)))
+        if (widest > width) {
+          return `${info.slot.level}: ${m.chain.tensor}'s format needs ${widest}-bit metadata words, wider than the ${width}-bit metadata storage`
+        }
+      }
+    }
     const skipping = new Set(['skipping', 'skipping-spatial', 'position-skipping'])
     for (const target of query.sparseOptimizations.targets) {
       for (const saf of target.actionOptimizations) {
@@ -458,10 +485,13 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
       outcome = { ok: false, reason: violation, hardware: true }
     } else {
       costed++
-      const report: CostReport = costModel.evaluate(
-        { ...query, sparseOptimizations: buildSparseOptimizations(state) },
-        input.costModelOptions as TOptions,
-      )
+      let report: CostReport
+      try {
+        report = costModel.evaluate({ ...query, sparseOptimizations: buildSparseOptimizations(state) }, input.costModelOptions as TOptions)
+      } catch (error) {
+        // A cost model should return infeasibility as a value; one that throws rejects only this candidate.
+        report = { valid: false, kind: 'cost-model-error', reason: error instanceof Error ? error.message : String(error) }
+      }
       if (!report.valid) {
         outcome = { ok: false, reason: `${report.kind}: ${report.reason}`, hardware: false }
       } else {
@@ -485,12 +515,15 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
   // -------------------------------------------------- baselines and the given formats
 
   const baselineState = (name: BaselineName): State =>
-    managed.map((m) =>
-      m.chain.slots.map((slot, j) => {
-        const groups = baselineGroups(name, slot, m.segments[j] ?? [])
+    managed.map((m) => {
+      const top = m.chain.slots[0] as FormatSlot
+      const topGroups = baselineGroups(name, top, m.segments[0] ?? [])
+      return m.chain.slots.map((slot, j) => {
+        // Every baseline is suffix-consistent; a rank-less child inherits a dummy rank.
+        const groups = slot.ranks.length === 0 && topGroups !== null ? inheritedGroups(topGroups, top.ranks.length, 0) : baselineGroups(name, slot, m.segments[j] ?? [])
         return groups === null ? NONE : fromGroups(slot, groups)
-      }),
-    )
+      })
+    })
   const givenState: State = managed.map((m) =>
     m.chain.slots.map((slot) => {
       const target = query.sparseOptimizations.targets.find((t) => t.level === slot.level)
@@ -596,8 +629,6 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
     readonly importance: number
     readonly share: number | null
     readonly capacityPressure: number
-    /** The level cannot decompress for a one-element child tile, so it can only store uncompressed. */
-    readonly decompressBlocked: boolean
   }
   const slotRefs: SlotRef[] = []
   managed.forEach((m, t) => {
@@ -607,20 +638,13 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
       const dense = estimate(t, j, NONE)
       const capBits = info.level.capacityWords === null ? null : info.level.capacityWords * info.level.wordBits
       const capacityPressure = capBits === null || capBits === 0 ? 0 : Math.min(1, (dense.dataBits ?? 0) / capBits)
-      const child = m.slotInfo[j + 1]
-      const decompressBlocked =
-        child !== undefined &&
-        child.slot.ranks.length === 0 &&
-        (!info.level.decompressionSupported || (m.chain.readWrite && !info.level.compressionSupported))
-      // A level that cannot decompress for its child has little to gain: only metadata-only formats remain.
-      const importance = ((s ?? 1) * (1 - m.density) + 0.1 * capacityPressure) * (decompressBlocked ? 0.25 : 1)
-      slotRefs.push({ t, j, importance, share: s, capacityPressure, decompressBlocked })
+      const importance = (s ?? 1) * (1 - m.density) + 0.1 * capacityPressure
+      slotRefs.push({ t, j, importance, share: s, capacityPressure })
     })
   })
   // Most important first; ties keep tensor and level order, so the order is deterministic.
   const order = [...slotRefs].sort((a, b) => b.importance - a.importance || a.t - b.t || a.j - b.j)
   const budgetOf = (ref: SlotRef): number => {
-    if (ref.decompressBlocked) return 1
     if (ref.share === null) return opts.topK
     if (ref.share >= 0.05 || ref.capacityPressure >= 0.5) return opts.topK
     if (ref.share >= 0.005) return Math.max(1, Math.ceil(opts.topK / 2))
@@ -637,8 +661,8 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
     const moved = groups.length === 0 ? NONE : fromGroups(slotI, groups)
     next[i] = moved
     for (let j = i + 1; j < slots.length; j++) {
-      const split = moved.groups === null || moved.groups.length === 0 ? null : splitGroups(moved.groups, ranksAt(i) - ranksAt(j))
-      next[j] = split === null || split[1].length === 0 ? NONE : fromGroups(slots[j] as FormatSlot, split[1])
+      const inherited = moved.groups === null ? null : inheritedGroups(moved.groups, ranksAt(i) - ranksAt(j), ranksAt(j))
+      next[j] = inherited === null ? NONE : fromGroups(slots[j] as FormatSlot, inherited)
     }
     for (let j = i - 1; j >= 0; j--) {
       const cur = entries[j] ?? NONE
@@ -764,7 +788,10 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
       for (let j = i + 1; j < slots.length; j++) {
         const offset = Ri - ranksAt(j)
         while (covered < offset && g < groups.length) covered += (groups[g++] as RankGroup).size
-        const suffix = key === '-' || covered !== offset ? '' : key.slice(g)
+        let suffix = key === '-' || covered !== offset ? '' : key.slice(g)
+        if (suffix === '' && key !== '-' && ranksAt(j) === 0 && keyAllCompressed(key.slice(-1))) {
+          suffix = groupsKey(inheritedGroups(groups, Ri, 0) ?? [])
+        }
         levelKeys[j] = suffix === '' || allU(suffix) ? '-' : suffix
       }
       for (let j = 0; j < i; j++) {
@@ -827,7 +854,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
           reasons.set(
             reasonKey(ref.t, k),
             k === ref.j
-              ? `importance ${ref.importance.toFixed(3)} (${ref.share === null ? 'share unknown' : `${pct(ref.share)} of memory energy`}, density ${m.density}${ref.decompressBlocked ? ', cannot decompress for its child' : ''}); best of ${tried} costed candidates at pass ${pass}:${saved}`
+              ? `importance ${ref.importance.toFixed(3)} (${ref.share === null ? 'share unknown' : `${pct(ref.share)} of memory energy`}, density ${m.density}); best of ${tried} costed candidates at pass ${pass}:${saved}`
               : `follows ${slot.level}'s choice at pass ${pass} (a compressed level's inner ranks must equal its child's format)`,
           )
         })
@@ -837,7 +864,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
       } else if (pass === 1 && !reasons.has(reasonKey(ref.t, ref.j))) {
         reasons.set(
           reasonKey(ref.t, ref.j),
-          `importance ${ref.importance.toFixed(3)} (${ref.share === null ? 'share unknown' : `${pct(ref.share)} of memory energy`}, density ${m.density}${ref.decompressBlocked ? ', cannot decompress for its child' : ''}); kept from ${startedFrom}: none of ${tried} costed alternatives was cheaper`,
+          `importance ${ref.importance.toFixed(3)} (${ref.share === null ? 'share unknown' : `${pct(ref.share)} of memory energy`}, density ${m.density}); kept from ${startedFrom}: none of ${tried} costed alternatives was cheaper`,
         )
       }
     }
@@ -867,7 +894,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
         tensor: m.chain.tensor,
         level: slot.level,
         format: specOf(slot, entry),
-        text: entry.groups !== null ? formatText(slot, entry.groups) : specText(entry.raw ?? null),
+        text: entry.raw !== undefined && (entry.groups === null || entry.groups.length === 0) ? specText(entry.raw) : formatText(slot, entry.groups),
         dataBits: est.dataBits,
         metadataBits: est.metadataBits,
         energyPJ: finalEval.report.levels[slot.level]?.tensors[m.chain.tensor]?.energyPJ ?? 0,
@@ -937,8 +964,8 @@ const runExhaustive = (
         add(
           slots.map((s, j) => {
             if (j < i) return NONE
-            const split = splitGroups(groups, slot.ranks.length - s.ranks.length)
-            return split === null || split[1].length === 0 ? NONE : fromGroups(s, split[1])
+            const inherited = inheritedGroups(groups, slot.ranks.length - s.ranks.length, s.ranks.length)
+            return inherited === null ? NONE : fromGroups(s, inherited)
           }),
         )
       }
