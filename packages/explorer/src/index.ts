@@ -1,0 +1,2 @@
+// Public API of @snipsnap/explorer: the composition root (work in progress).
+export {}
