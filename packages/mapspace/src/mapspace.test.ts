@@ -313,6 +313,20 @@ describe('check', () => {
   })
 })
 
+describe('robustness', () => {
+  test.prop([fc.array(fc.tuple(fc.nat(3), fc.constantFrom('M', 'N', 'K', 'Q'), fc.integer({ min: -2, max: 70 })), { maxLength: 4 })])(
+    'check returns a verdict for any edited mapping, never throws',
+    (edits) => {
+      const base = stc.sample(createRng(9))
+      const levels = base.levels.map((lm) => ({ ...lm, temporalFactors: { ...lm.temporalFactors } }))
+      for (const [i, dim, value] of edits) (levels[i]!.temporalFactors as Record<string, number>)[dim] = value
+      const verdict = stc.check({ levels })
+      expect(typeof verdict.ok).toBe('boolean')
+      if (edits.length === 0) expect(verdict.ok).toBe(true)
+    },
+  )
+})
+
 describe('invalid specs', () => {
   const build = (constraints: ConstraintSpec[]) => () => createMapspace({ arch: toyArch, problem: conv, constraints })
   const expectInvalid = (fn: () => unknown, path: readonly (string | number)[], message: RegExp) => {
