@@ -110,7 +110,7 @@ describe('selectFormats', () => {
     expect(r.sparseOptimizations.targets.find((t) => t.level === 'PE')?.actionOptimizations).toHaveLength(1)
   })
 
-  it('never feeds an uncompressed child from a compressed level that cannot decompress', () => {
+  it('never feeds an uncompressed child that cannot decompress from a compressed level', () => {
     // PE keeps A and B with a one-element tile (no ranks).
     const base = gemmDesign({
       M: 16, N: 16, K: 16, densityA: 0.1, densityB: 0.1, decompressionSupported: false,
@@ -123,7 +123,7 @@ describe('selectFormats', () => {
     }
     const r = valid(selectFormats({ query: toQuery(design), costModel }))
     expect(r.given?.feasible).toBe(false)
-    expect(r.given?.reason).toMatch(/GLB cannot decompress A for PE/)
+    expect(r.given?.reason).toMatch(/PE cannot decompress A from GLB/)
     expect(r.candidatesRejectedByHardware).toBeGreaterThan(0)
     // Compressed levels hand their one-element child a dummy rank of the same primitive instead.
     let compressedAtGlb = 0

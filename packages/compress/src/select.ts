@@ -421,11 +421,14 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
         const entry = entries[j] ?? NONE
         const child = entries[j + 1]
         if (entryCompressed(entry) && child !== undefined && !entryCompressed(child)) {
-          if (!info.level.decompressionSupported) {
-            return `${info.slot.level} cannot decompress ${m.chain.tensor} for ${m.slotInfo[j + 1]?.slot.level ?? 'its child'} (decompressionSupported is false)`
+          // The child level decompresses on fill (and, for read-write tensors, compresses on
+          // update), so the capability is the child's (Sparseloop counts decompression_count there).
+          const childInfo = m.slotInfo[j + 1]
+          if (childInfo !== undefined && !childInfo.level.decompressionSupported) {
+            return `${childInfo.slot.level} cannot decompress ${m.chain.tensor} from ${info.slot.level} (decompressionSupported is false)`
           }
-          if (m.chain.readWrite && !info.level.compressionSupported) {
-            return `${info.slot.level} cannot compress ${m.chain.tensor} coming back from its child (compressionSupported is false)`
+          if (childInfo !== undefined && m.chain.readWrite && !childInfo.level.compressionSupported) {
+            return `${childInfo.slot.level} cannot compress ${m.chain.tensor} back into ${info.slot.level} (compressionSupported is false)`
           }
         }
       }

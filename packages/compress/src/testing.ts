@@ -28,7 +28,7 @@ const COMPRESSED = new Set(['CP', 'B', 'RLE'])
  * UB) with a uniform P(empty) = (1 − d)^n; energy = data vector accesses × ERT read/write +
  * metadata words × ERT metadata_read/metadata_write. Infeasible (a value, not a throw) when a
  * format does not bind to the tile's ranks, breaks the compressed-inner rule, overflows the data or
- * metadata capacity, or a compressed level feeds an uncompressed child without decompression.
+ * metadata capacity, or a compressed level feeds an uncompressed child that cannot decompress.
  * Compute energy is 1 pJ (or the ERT's `mac_random`) per MAC, dense.
  */
 export const createTrafficCostModel = (): CostModel => {
@@ -127,8 +127,8 @@ export const createTrafficCostModel = (): CostModel => {
           tensorReports.set(slot.level, reports)
         }
         for (let j = 0; j + 1 < chain.slots.length; j++) {
-          const slot = chain.slots[j]
-          const level = slot === undefined ? undefined : arch.storage[slot.levelIndex]
+          const child = chain.slots[j + 1]
+          const level = child === undefined ? undefined : arch.storage[child.levelIndex]
           if (compressedAt[j] === true && compressedAt[j + 1] === false && level !== undefined && !level.decompressionSupported) {
             return { valid: false, kind: 'unsupported', reason: `${level.name} cannot decompress ${chain.tensor}`, level: level.name }
           }
