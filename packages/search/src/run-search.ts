@@ -207,7 +207,9 @@ const toCacheEntry = (evaluation: Evaluation | CachedOutcome, names: readonly st
   }
   if (!evaluation.ok) return { ok: false, reason: String(evaluation.reason) }
   const metrics = evaluation.metrics
-  const objectives = names.map((name) => {
+  const objectives = new Array<number>(names.length)
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string
     const value = metrics?.[name]
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new SnipSnapError(
@@ -216,8 +218,8 @@ const toCacheEntry = (evaluation: Evaluation | CachedOutcome, names: readonly st
         { path: ['evaluate', 'metrics', name] },
       )
     }
-    return value
-  })
+    objectives[i] = value
+  }
   return { ok: true, metrics, objectives }
 }
 
