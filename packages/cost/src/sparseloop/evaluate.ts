@@ -494,7 +494,7 @@ export const evaluatePrepared = (
       }
       st.density = Math.min(1, density)
       if (st.format !== null) {
-        const shapes = assignRanks(design, loops, st, i > 0 ? list[i - 1]! : null, levelName)
+        const shapes = assignRanks(design, nest.allLoops, st, i > 0 ? list[i - 1]! : null, levelName)
         if (!Array.isArray(shapes)) return invalid(shapes)
         st.ranks = rankOccupancies(st, shapes, cpCeil)
       }

@@ -13,8 +13,10 @@ export interface Infeasible {
 
 export interface MappedNest {
   readonly ok: true
-  /** Innermost first: per storage level its spatial loops (inner→outer), then its temporal loops. */
+  /** Non-trivial loops (bound > 1), innermost first: per level its spatial loops, then temporal. */
   readonly loops: readonly NestLoop[]
+  /** Every loop including bound-1 ones (their positions matter for rank assignment). */
+  readonly allLoops: readonly NestLoop[]
   /** kept[level][tensor]. */
   readonly kept: readonly (readonly boolean[])[]
   /** Spatial fan-out below each storage level, per axis. */
@@ -97,5 +99,7 @@ export const buildNest = (design: PreparedDesign, mapping: MappingSpec): MappedN
       return { ok: false, kind: 'factors', reason: `loop bound ${loop.bound} of ${design.dims[loop.dim]} is not a positive integer` }
     }
   }
-  return { ok: true, loops, kept, fanoutX, fanoutY }
+  const nontrivial: NestLoop[] = []
+  for (const loop of loops) if (loop.bound > 1) nontrivial.push(loop)
+  return { ok: true, loops: nontrivial, allLoops: loops, kept, fanoutX, fanoutY }
 }

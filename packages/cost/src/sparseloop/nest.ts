@@ -80,36 +80,30 @@ const deltaSum = (
   const size = product(extents)
   let total = size
   const n = loops.length
-  // stride[i]: points of loop i's dim covered by all loops inner to i (any kind).
-  const stride = new Array<number>(n)
+  // stride: points of a loop's dim covered by all loops inner to it (any kind);
+  // reset[d]: how far dim d's index falls back when the iterating loops inner to j wrap.
   const running = new Array<number>(dims).fill(1)
-  for (let i = 0; i < n; i++) {
-    const loop = loops[i]!
-    stride[i] = running[loop.dim]!
-    running[loop.dim] = running[loop.dim]! * loop.bound
-  }
+  const reset = new Array<number>(dims).fill(0)
+  // Iterations of the iterating loops outside each position.
+  const outerProduct = new Array<number>(n + 1)
+  outerProduct[n] = 1
+  for (let k = n - 1; k >= 0; k--) outerProduct[k] = outerProduct[k + 1]! * (iterating[k] === true ? loops[k]!.bound : 1)
+  let innerAdvancing = false
   for (let j = 0; j < n; j++) {
     const lj = loops[j]!
+    const stride = running[lj.dim]!
+    running[lj.dim] = stride * lj.bound
     if (iterating[j] !== true || lj.bound === 1) continue
-    let outer = 1
-    for (let k = j + 1; k < n; k++) if (iterating[k] === true) outer *= loops[k]!.bound
-    const count = (lj.bound - 1) * outer
+    const count = (lj.bound - 1) * outerProduct[j + 1]!
     // Timeloop only finds sliding-window reuse between consecutive iterations of the innermost
     // advancing loop; with any non-trivial loop inside, a changed tile is refetched whole.
-    let innermostAdvancing = true
-    for (let k = 0; k < j; k++) if (iterating[k] === true && loops[k]!.bound > 1) innermostAdvancing = false
+    const innermostAdvancing = !innerAdvancing
     let overlap = 1
     for (let r = 0; r < ranks.length; r++) {
       const rank = ranks[r]!
       let shift = 0
       for (const term of rank.terms) {
-        let s = 0
-        if (lj.dim === term.dim) s += stride[j]!
-        for (let k = 0; k < j; k++) {
-          const lk = loops[k]!
-          if (iterating[k] === true && lk.dim === term.dim) s -= stride[k]! * (lk.bound - 1)
-        }
-        shift += term.coefficient * s
+        shift += term.coefficient * ((lj.dim === term.dim ? stride : 0) - reset[term.dim]!)
       }
       const ext = extents[r]!
       const o =
@@ -118,6 +112,8 @@ const deltaSum = (
       if (overlap === 0) break
     }
     total += count * (size - overlap)
+    reset[lj.dim] = reset[lj.dim]! + stride * (lj.bound - 1)
+    innerAdvancing = true
   }
   return total
 }
@@ -149,6 +145,7 @@ export const analyzeTensor = (
   for (const loop of loops) if (!loop.spatial) temporalProduct *= loop.bound
   const inside = new Array<boolean>(n)
   const iterating = new Array<boolean>(n)
+  let previousFills = 0
   for (let idx = 0; idx < kept.length; idx++) {
     const level = kept[idx]!
     const child = idx > 0 ? kept[idx - 1]! : -1
@@ -173,15 +170,10 @@ export const analyzeTensor = (
         relevantSpatial *= loop.bound
       }
     }
-    let childDemand = temporalProduct
-    if (child !== -1) {
-      for (let i = 0; i < n; i++) {
-        inside[i] = loops[i]!.level <= child
-        iterating[i] = !loops[i]!.spatial && loops[i]!.level > child
-      }
-      childDemand = deltaSum(loops, tensor.ranks, inside, iterating, dims)
-    }
+    // The child's demand is exactly its own fills (same footprint, same advancing loops).
+    const childDemand = child === -1 ? temporalProduct : previousFills
     const served = childDemand * relevantSpatial
+    previousFills = fills
     let instancesX = 1
     let instancesY = 1
     for (let i = 0; i < n; i++) {
