@@ -77,8 +77,8 @@ const tournament = (population: readonly Member[], size: number, rng: Rng, order
   return best
 }
 
-// Retries a mutation a few times when it lands on a design already in the generation: clones are
-// free for the driver (cache hits) but waste a slot and starve diversity.
+// Retries a mutation a few times when it lands on a parent or a design already in the generation:
+// clones are free for the driver (cache hits) but waste a slot and starve diversity.
 const MAX_VARIATION_TRIES = 4
 
 const breed = (
@@ -96,7 +96,8 @@ const breed = (
   }
   const ranked = [...population].sort((a, b) => compareMembers(order, a, b))
   const elites = ranked.filter((member) => member.objectives !== null).slice(0, options.elitism)
-  const seen = new Set(elites.map((member) => space.key(member.design)))
+  // Parents and elites are already evaluated: a child equal to one of them would only be a cache hit.
+  const seen = new Set(population.map((member) => space.key(member.design)))
   const queue: unknown[] = []
   const vary = (design: unknown): unknown =>
     space.mutate !== undefined ? space.mutate(design, rng) : space.sample(rng)
