@@ -13,7 +13,7 @@ import type {
 } from '@snipsnap/core'
 import type { CheckResult, TileMetadataQuery } from '../types'
 import type { LevelInfo } from './arch'
-import { ruleOf, type LevelRules } from './constraints'
+import type { LevelRules } from './constraints'
 import { dimsOf, product, tileShape, type Extents } from './tiles'
 
 /** Everything the checker needs, resolved once by createMapspace. */
