@@ -3,6 +3,7 @@ import {
   BASELINES,
   baselineGroups,
   bindFormat,
+  boundSpecText,
   deriveTensorChains,
   enumerateGroupFormats,
   formatText,
@@ -87,6 +88,10 @@ describe('bindFormat', () => {
     const bound = bindFormat(b, spec)
     expect(bound.ok && bound.ranks.map((r) => [r.format, r.end - r.start])).toEqual([['UOP', 0], ['UOP', 1], ['B', 1]])
     expect(specToGroups(b, spec)).toEqual([{ prim: 'U', size: 1 }, { prim: 'B', size: 1 }])
+    expect(boundSpecText(b, spec)).toBe('U(1)-U(N)-B(K)')
+    // Default outer-to-inner order on one loop: the B rank becomes a dummy.
+    const buffer = chains.find((c) => c.tensor === 'B')!.slots[1]!
+    expect(boundSpecText(buffer, { ...spec, rankApplicationOrder: 'outer-to-inner', ranks: spec.ranks.slice(1) })).toBe('U(K)-B(1)')
   })
 
   it('reports leftover loops as an error value', () => {

@@ -364,3 +364,25 @@ export const specToGroups = (slot: FormatSlot, spec: TensorFormatSpec | null): G
   }
   return groups
 }
+
+/**
+ * Readable text of a core format bound to a slot, dims included and dummy ranks shown as `(1)`
+ * (e.g. Fig.1's Buffer format `UOP,B` on one K loop reads `U(K)-B(1)`); falls back to
+ * {@link specText} when the format does not bind.
+ */
+export const boundSpecText = (slot: FormatSlot, spec: TensorFormatSpec | null): string => {
+  if (spec === null) return 'uncompressed'
+  const bound = bindFormat(slot, spec)
+  if (!bound.ok) return specText(spec)
+  return bound.ranks
+    .map((r) => {
+      const prim = r.format === 'UOP' && r.payloadWordBits === 0 ? 'U' : r.format
+      const dims: string[] = []
+      for (let i = r.start; i < r.end; i++) {
+        const dim = slot.ranks[i]?.dim
+        if (dim !== undefined && !dims.includes(dim)) dims.push(dim)
+      }
+      return `${prim}(${dims.length === 0 ? '1' : dims.join(',')})`
+    })
+    .join('-')
+}

@@ -29,6 +29,7 @@ export {
   toTensorFormatSpec,
   formatText,
   specText,
+  boundSpecText,
   bindFormat,
   specToGroups,
   rankWordBits,

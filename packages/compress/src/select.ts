@@ -20,6 +20,7 @@ import type {
 } from '@snipsnap/core'
 import {
   baselineGroups,
+  boundSpecText,
   enumerateGroupFormats,
   formatText,
   groupsCompressed,
@@ -27,7 +28,6 @@ import {
   isCompressedPrimitive,
   specCompressed,
   specHasMetadata,
-  specText,
   specToGroups,
   toTensorFormatSpec,
   type BaselineName,
@@ -897,7 +897,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
         tensor: m.chain.tensor,
         level: slot.level,
         format: specOf(slot, entry),
-        text: entry.raw !== undefined && (entry.groups === null || entry.groups.length === 0) ? specText(entry.raw) : formatText(slot, entry.groups),
+        text: entry.raw !== undefined ? boundSpecText(slot, entry.raw) : formatText(slot, entry.groups),
         dataBits: est.dataBits,
         metadataBits: est.metadataBits,
         energyPJ: finalEval.report.levels[slot.level]?.tensors[m.chain.tensor]?.energyPJ ?? 0,
