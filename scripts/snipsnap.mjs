@@ -25,9 +25,10 @@ const sourceDirs = ['packages', 'apps/cli', 'tooling'].map((d) => join(root, d))
 const stale = !existsSync(bin) || Math.max(...sourceDirs.map(newestMtime)) > statSync(bin).mtimeMs
 if (stale) {
   process.stderr.write('snipsnap: building the CLI and its packages…\n')
+  const turbo = join(root, 'node_modules', '.bin', 'turbo')
   const build = spawnSync(
-    'npx',
-    ['turbo', 'run', 'build', '--filter=@snipsnap/cli...', '--output-logs=errors-only', '--concurrency=2'],
+    turbo,
+    ['run', 'build', '--filter=@snipsnap/cli...', '--output-logs=errors-only', '--concurrency=2'],
     { cwd: root, stdio: ['ignore', 2, 2] },
   )
   if (build.status !== 0) {
