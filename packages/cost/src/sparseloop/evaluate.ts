@@ -360,14 +360,18 @@ const moveMetadata = (
   p: number,
   kind: 'gated' | 'skipped',
 ): void => {
-  if (p <= 0) return
-  md.actual.forEach((pair, r) => {
-    pair.forEach((value, k) => {
+  if (p <= 0 || md.actual.length === 0) return
+  const target = md[kind]
+  for (let r = 0; r < md.actual.length; r++) {
+    const pair = md.actual[r]!
+    const row = target[r] ?? (target[r] = [0, 0])
+    for (let k = 0; k < 2; k++) {
+      const value = pair[k] ?? 0
       const delta = Math.floor(value * p + 1e-9)
       pair[k] = value - delta
-      md[kind][r]![k] = (md[kind][r]![k] ?? 0) + delta
-    })
-  })
+      row[k] = (row[k] ?? 0) + delta
+    }
+  }
 }
 
 const compressSplit = (split: Split, density: number): void => {
@@ -562,13 +566,7 @@ export const evaluatePrepared = (
         st.mdReads.actual = mdPerAccess(st, st.dense.reads)
         st.mdFills.actual = mdPerAccess(st, st.dense.fills)
         st.mdUpdates.actual = mdPerAccess(st, st.dense.updates)
-        const zeros = () => st.ranks.map(() => [0, 0])
-        st.mdReads.gated = zeros()
-        st.mdReads.skipped = zeros()
-        st.mdFills.gated = zeros()
-        st.mdFills.skipped = zeros()
-        st.mdUpdates.gated = zeros()
-        st.mdUpdates.skipped = zeros()
+        // gated/skipped metadata rows are allocated lazily by moveMetadata.
       }
       if (st.compressed) {
         compressSplit(st.reads, st.density)
@@ -851,7 +849,8 @@ const dataVectors = (scalar: number, block: number, factor: number): number =>
 const metadataBits = (pairs: readonly (readonly number[])[], ranks: readonly RankOccupancy[]): number => {
   let bits = 0
   for (let r = 0; r < pairs.length; r++) {
-    const pair = pairs[r]!
+    const pair = pairs[r]
+    if (pair === undefined) continue
     const rank = ranks[r]!
     bits += (pair[0] ?? 0) * rank.metadataWordBits + (pair[1] ?? 0) * rank.payloadWordBits
   }
