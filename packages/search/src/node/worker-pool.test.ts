@@ -59,6 +59,18 @@ describe('worker pool executor', () => {
     expect(result.evaluated).toBeLessThan(10_000)
   })
 
+  it('settles a batch in flight at once on abort, and ignores its late results', async () => {
+    const pool = await createWorkerPool<GridPoint>({ module: fixture, threads: 2, options: { ...options, work: 5_000_000 } })
+    pools.push(pool)
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 5)
+    const result = await runSearch({ space, strategy: random, executor: pool, objectives: 'cost', budget: { evaluations: 64 }, seed: 3, signal: controller.signal })
+    // 16 designs of ≥ 5 M square roots each cannot finish in 5 ms: the first batch was abandoned.
+    expect(result).toMatchObject({ stoppedBy: 'abort', evaluated: 0, best: null })
+    const after = await pool.evaluate([[0, 6, 3, 2, 5], [1, 6, 3, 2, 5]], {})
+    expect(after).toMatchObject([{ ok: true, metrics: { cost: 1 } }, { ok: false }])
+  })
+
   it('rejects a module of the wrong shape and bad options at creation', async () => {
     await expect(createWorkerPool({ module: new URL('../../fixtures/broken-evaluator.mjs', import.meta.url), threads: 1 })).rejects.toMatchObject({
       code: 'INVALID_SPEC',
