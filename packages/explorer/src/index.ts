@@ -1,2 +1,17 @@
-// Public API of @snipsnap/explorer: the composition root (work in progress).
-export {}
+// Public API of @snipsnap/explorer: the composition root (default registries wired together),
+// the mapping search of one design, progressive co-search of dataflow and formats, and
+// whole-model exploration.
+export {
+  createExplorer,
+  metricsOf,
+  type DesignPoint,
+  type Explorer,
+  type ExplorerBudget,
+  type ExplorerOptions,
+  type ExplorerProgress,
+  type SearchDesignOptions,
+  type SearchDesignResult,
+} from './explorer'
+export { objectiveFromMapper, parseObjective, type ExplorerObjective, type MetricName } from './objectives'
+export { formatsOf, type TensorFormatChoice } from './formats-summary'
+export { optimizeModelFormats, type OptimizeModelFormatsInput, type MappingSearchOptions, type ModelFormatsResult, type ModelFormatsSummary, type LayerFormatsResult } from './formats-optimize'

@@ -1,9 +1,144 @@
-// `snipsnap search …` (work in progress): argv → library calls → report. No domain logic here.
+// `snipsnap search <case-folder | files…> [--objective …] [--budget-s N] [--seed N] [--threads N]
+// [--json]`: read a Timeloop-style design (mapping ignored), search its mapping space with the
+// Sparseloop model, print the best mapping (Timeloop YAML) or one JSON object.
+// argv → file reading → library calls → printed report; no domain logic here.
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import cliProgress from 'cli-progress'
 import type { Command } from 'commander'
+import { SnipSnapError, type DesignSpec } from '@snipsnap/core'
+import { createExplorer, type ExplorerProgress, type SearchDesignResult } from '@snipsnap/explorer'
+import { parseTimeloopYaml } from '@snipsnap/timeloop'
 import type { CliIo } from '../io'
+
+interface SearchOptions {
+  readonly objective?: string
+  readonly budgetS: string
+  readonly seed: string
+  readonly threads: string
+  readonly strategy: string
+  readonly json?: boolean
+}
+
+const readText = (file: string): string => {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (cause) {
+    throw new SnipSnapError('INVALID_SPEC', `cannot read ${file}`, { path: [file], cause })
+  }
+}
+
+/** A folder means all its `*.yaml` files (sorted); files are taken as given. */
+export const collectDesignSources = (inputs: readonly string[]): { fileName: string; text: string }[] => {
+  const files: string[] = []
+  for (const input of inputs) {
+    let isDir = false
+    try {
+      isDir = statSync(input).isDirectory()
+    } catch (cause) {
+      throw new SnipSnapError('INVALID_SPEC', `no such file or folder: ${input}`, { path: [input], cause })
+    }
+    if (!isDir) {
+      files.push(input)
+      continue
+    }
+    const yamls = readdirSync(input).filter((f) => /\.ya?ml$/i.test(f)).sort()
+    if (yamls.length === 0) throw new SnipSnapError('INVALID_SPEC', `folder ${input} holds no .yaml files`, { path: [input] })
+    for (const f of yamls) files.push(join(input, f))
+  }
+  return files.map((file) => ({ fileName: file, text: readText(file) }))
+}
+
+const parseNumber = (text: string, option: string, { min, integer }: { min: number; integer: boolean }): number => {
+  const value = Number(text)
+  if (text.trim() === '' || !Number.isFinite(value) || (integer && !Number.isSafeInteger(value)) || value < min) {
+    throw new SnipSnapError('INVALID_SPEC', `${option} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}, got "${text}"`, { path: [option] })
+  }
+  return value
+}
+
+const fmt = (value: number): string => value.toLocaleString('en-US', { maximumFractionDigits: 2 })
+
+/** The issue-6 JSON shape. */
+export const searchResultToJson = (result: SearchDesignResult): Record<string, unknown> => ({
+  best:
+    result.best === null
+      ? null
+      : { energyPJ: result.best.energyPJ, cycles: result.best.cycles, mapping: result.best.mappingYaml, formats: result.best.formats },
+  evaluated: result.evaluated,
+  valid: result.valid,
+  elapsedS: (result.elapsedMs ?? 0) / 1000,
+  objective: result.objective,
+  strategy: result.strategy,
+  stoppedBy: result.stoppedBy,
+  spaceSize: result.spaceSize,
+  pareto: result.pareto,
+})
+
+const summary = (result: SearchDesignResult): string => {
+  const best = result.best
+  if (best === null) return ''
+  const lines = [
+    `best (${result.objective.join(', then ')}): ${fmt(best.energyPJ)} pJ (${fmt(best.energyPJ / 1e6)} µJ), ${fmt(best.cycles)} cycles`,
+    `searched ${fmt(result.evaluated)} mappings (${fmt(result.valid)} valid) of ${fmt(result.spaceSize)} with ${result.strategy} in ${((result.elapsedMs ?? 0) / 1000).toFixed(2)} s (${result.stoppedBy})`,
+    `pareto (energy pJ, cycles): ${result.pareto.map((p) => `(${fmt(p.energyPJ)}, ${fmt(p.cycles)})`).join(' ')}`,
+    '',
+    best.mappingYaml.trimEnd(),
+  ]
+  return `${lines.join('\n')}\n`
+}
 
 /** Adds the `search` command to the program. */
 export const registerSearchCommand = (program: Command, io: CliIo): void => {
-  void program
-  void io
+  program
+    .command('search')
+    .description('search the mapping space of a Timeloop/Sparseloop design (mapping ignored) with the Sparseloop model')
+    .argument('<inputs...>', 'a case folder (all its *.yaml merged by top-level key) or YAML files')
+    .option('--objective <list>', 'energy, cycles, edp, or a lexicographic list such as cycles,energy (default: the mapper settings, else energy)')
+    .option('--budget-s <seconds>', 'wall-time budget in seconds', '10')
+    .option('--seed <n>', 'random seed (replays exactly)', '1')
+    .option('--threads <n>', 'evaluation threads (the result does not depend on it)', '1')
+    .option('--strategy <id>', 'auto, exhaustive, genetic, simulated-annealing or random', 'auto')
+    .option('--json', 'print exactly one JSON object')
+    .action(async (inputs: string[], options: SearchOptions) => {
+      const budgetS = parseNumber(options.budgetS, '--budget-s', { min: 0, integer: false })
+      if (budgetS === 0) throw new SnipSnapError('INVALID_SPEC', '--budget-s is 0: a zero budget cannot find a mapping; give a positive number of seconds', { path: ['--budget-s'] })
+      const seed = parseNumber(options.seed, '--seed', { min: 0, integer: true })
+      const threads = parseNumber(options.threads, '--threads', { min: 1, integer: true })
+      const design: DesignSpec = parseTimeloopYaml(collectDesignSources(inputs))
+      const explorer = createExplorer()
+      const bar = io.stderr.isTTY === true && options.json !== true
+        ? new cliProgress.SingleBar(
+            { stream: io.stderr as NodeJS.WritableStream, format: 'search [{bar}] {percentage}% | {evaluated} evaluated, {valid} valid | best {best}', hideCursor: true, clearOnComplete: true },
+            cliProgress.Presets.shades_classic,
+          )
+        : null
+      bar?.start(100, 0, { evaluated: 0, valid: 0, best: '–' })
+      const onProgress = (p: ExplorerProgress): void => {
+        // Progress is the larger of time used and space covered (exhaustive runs end early).
+        const fraction = Math.max((p.elapsedMs ?? 0) / (budgetS * 1000), p.evaluated / Math.max(1, p.spaceSize))
+        bar?.update(Math.min(100, Math.round(fraction * 100)), {
+          evaluated: p.evaluated,
+          valid: p.valid,
+          best: p.bestEnergyPJ === null ? '–' : `${fmt(p.bestEnergyPJ / 1e6)} µJ / ${fmt(p.bestCycles ?? 0)} cycles`,
+        })
+      }
+      let result: SearchDesignResult
+      try {
+        result = await explorer.searchDesign(design, {
+          ...(options.objective !== undefined ? { objective: options.objective } : {}),
+          budget: { wallTimeMs: budgetS * 1000 },
+          seed,
+          strategy: options.strategy,
+          clock: () => performance.now(),
+          onProgress,
+        })
+      } finally {
+        bar?.stop()
+      }
+      if (threads > 1) io.stderr.write(`note: --threads ${threads}: evaluations run in-process on one thread (same result for any thread count)\n`)
+      if (result.best === null) throw new SnipSnapError('INVALID_SPEC', `no valid mapping found: ${result.reason ?? 'unknown reason'}`, { path: ['mapping'] })
+      io.stdout.write(options.json === true ? `${JSON.stringify(searchResultToJson(result))}\n` : summary(result))
+    })
 }
