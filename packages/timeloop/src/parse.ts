@@ -22,7 +22,7 @@ import { parseMappingYamlFast } from './internal/fast-mapping-yaml'
 import { parseConstraintsSection, parseMapperSection } from './internal/constraints'
 import { mappingContext, parseMappingSection } from './internal/mapping'
 import { parseProblemSection } from './internal/problem'
-import { fail, type Loc } from './internal/read'
+import { assertFiniteData, fail, type Loc } from './internal/read'
 import { mergeSources, parseYamlText, type Sourced, type TimeloopSource } from './internal/source'
 import { parseSparseSection } from './internal/sparse'
 import { parseAreaTableSection, parseEnergyTableSection } from './internal/tables'
@@ -104,7 +104,9 @@ export const parseTimeloopSections = (sources: readonly TimeloopSource[]): Timel
   const passthrough: Record<string, unknown> = {}
   for (const key of PASSTHROUGH) {
     const entry = merged.get(key)
-    if (entry !== undefined) passthrough[entry.key] = entry.value
+    if (entry === undefined) continue
+    assertFiniteData(entry.value, locOf(entry))
+    passthrough[entry.key] = entry.value
   }
 
   return {

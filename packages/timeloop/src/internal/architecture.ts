@@ -2,7 +2,7 @@
 // trees) and classic ParseSpecs (`arithmetic:` + `storage:` lists), with BufferLevel::ParseSpecs'
 // attribute aliases and derivations (NVlabs/timeloop src/model/buffer.cpp, topology.cpp).
 import type { ArchSpec, ComputeLevelSpec, StorageLevelSpec } from '@snipsnap/core'
-import { at, fail, Fields, foldKey, isRecord, type Loc, parseReplicatedName, show } from './read'
+import { assertFiniteData, at, fail, Fields, foldKey, isRecord, type Loc, parseReplicatedName, show } from './read'
 
 // Timeloop classifies a component by substring of its class (topology.hpp), storage first.
 const BUFFER_CLASSES = ['DRAM', 'SRAM', 'regfile', 'smartbuffer', 'storage'] as const
@@ -68,7 +68,9 @@ const passthrough = (attrs: Fields, keys: readonly string[]): Record<string, unk
   const known = new Set(keys.map(foldKey))
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(attrs.raw)) {
-    if (!known.has(foldKey(key))) out[key] = value
+    if (known.has(foldKey(key))) continue
+    assertFiniteData(value, at(attrs.loc, key))
+    out[key] = value
   }
   return out
 }

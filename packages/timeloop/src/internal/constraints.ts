@@ -1,7 +1,7 @@
 // `architecture_constraints:` / `mapspace_constraints:` → ConstraintSpec[] (Timeloop's
 // src/mapping/constraints.cpp), and `mapper:` → MapperSettingsSpec.
 import type { ConstraintSpec, FactorConstraintSpec, MapperSettingsSpec } from '@snipsnap/core'
-import { at, fail, Fields, type Loc, show } from './read'
+import { assertFiniteData, at, fail, Fields, type Loc, show } from './read'
 import { type MappingContext, parseFactorString, parsePermutationString } from './mapping'
 
 const CONSTRAINT_TYPES: Readonly<Record<string, ConstraintSpec['type']>> = {
@@ -78,6 +78,7 @@ export const parseConstraintsSection = (
     }
     for (const key of CONSTRAINT_KEYS) f.get(key)
     f.rejectUnknown(`${rawType} constraint`)
+    assertFiniteData(f.raw, f.loc)
     return { target, source, type, factors, permutation, split, keep, bypass, raw: f.raw }
   })
 }
@@ -94,6 +95,7 @@ export const parseMapperSection = (value: unknown, loc: Loc): MapperSettingsSpec
   if (!ALGORITHMS.has(algorithm)) fail(f.locOf('algorithm'), `unknown mapper algorithm ${show(algorithm)} (${[...ALGORITHMS].join(', ')})`, 'UNSUPPORTED_FEATURE')
   const threads = f.positive('num_threads') ?? null
   const metrics = f.strings('optimization_metrics', 'optimization_metric') ?? []
+  assertFiniteData(f.raw, f.loc)
   return {
     algorithm,
     threads,

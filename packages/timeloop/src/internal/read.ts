@@ -138,9 +138,13 @@ export class Fields {
     return fail(this.locOf(this.which(name, ...aliases) ?? name), `expected a string, got ${show(value)}`)
   }
 
+  /** A required non-empty string; names, targets and types must be written as strings. */
   reqStr(name: string, ...aliases: readonly string[]): string {
-    const value = this.str(name, ...aliases)
-    if (value === undefined || value.trim() === '') return fail(this.locOf(name), 'is required')
+    const key = this.which(name, ...aliases)
+    const value = this.get(name, ...aliases)
+    if (key === undefined || value === undefined || value === null) return fail(this.locOf(name), 'is required')
+    if (typeof value !== 'string') return fail(at(this.loc, key), `expected a name, got ${show(value)}`)
+    if (value.trim() === '') return fail(at(this.loc, key), 'must not be empty')
     return value
   }
 
@@ -214,6 +218,20 @@ export class Fields {
   }
 }
 
+/**
+ * Checks that data kept verbatim (passthrough attributes, raw directives) holds no NaN or
+ * infinity, so no spec SnipSnap returns carries one.
+ */
+export const assertFiniteData = (value: unknown, loc: Loc): void => {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) fail(loc, `expected a finite number, got ${String(value)}`)
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => assertFiniteData(item, at(loc, i)))
+  } else if (isRecord(value)) {
+    for (const [key, item] of Object.entries(value)) assertFiniteData(item, at(loc, key))
+  }
+}
+
 /** Reads a YAML scalar as a finite number; numeric strings are rejected (Timeloop ignores them). */
 export const toNumber = (value: unknown, loc: Loc): number => {
   if (typeof value !== 'number') return fail(loc, `expected a number, got ${show(value)}`)
@@ -229,9 +247,11 @@ export const parseReplicatedName = (
   const match = /^(.*?)\[\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*\]\s*$/.exec(name)
   if (match === null) {
     if (name.includes('[') || name.includes(']')) fail(loc, `malformed replicated name ${show(name)}`)
+    if (name.includes('.')) fail(loc, `a name cannot contain "." (it separates Accelergy path elements): ${show(name)}`)
     return { base: name.trim(), count: 1 }
   }
   const base = (match[1] ?? '').trim()
+  if (base.includes('.')) fail(loc, `a name cannot contain "." (it separates Accelergy path elements): ${show(name)}`)
   const low = Number(match[2])
   const high = Number(match[3])
   if (base === '') fail(loc, `replicated name ${show(name)} has no base name`)

@@ -2,7 +2,7 @@
 // table) → plain data. The lookup semantics (action priority, max over arguments) belong to the
 // cost model; here the tables are only read and checked.
 import type { AreaTableSpec, EnergyActionSpec, EnergyTableSpec } from '@snipsnap/core'
-import { at, fail, Fields, isRecord, type Loc, show } from './read'
+import { assertFiniteData, at, fail, Fields, isRecord, type Loc, show } from './read'
 
 const SUPPORTED_VERSIONS = new Set(['0.2', '0.3', '0.4'])
 
@@ -26,6 +26,7 @@ const parseAction = (action: unknown, aloc: Loc, fallbackName?: string): EnergyA
   if (args !== undefined && args !== null && !isRecord(args)) {
     fail(af.locOf('arguments'), `expected a mapping or null, got ${show(args)}`)
   }
+  assertFiniteData(args, af.locOf('arguments'))
   const energyPJ = af.nonNegative('energy')
   if (energyPJ === undefined) return fail(af.locOf('energy'), 'is required')
   af.rejectUnknown('ERT action')
