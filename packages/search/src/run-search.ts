@@ -106,13 +106,15 @@ export interface SearchResult<D, TState> {
 
 /** Options of {@link runSearch}. */
 export interface RunSearchOptions<D, TState, TOptions> {
+  /** The design space; the run's design type is inferred from it alone. */
   readonly space: Space<D>
-  readonly strategy: SearchStrategy<D, TState, TOptions>
+  // NoInfer: built-in strategies are typed over `any` designs and must not widen D to `any`.
+  readonly strategy: SearchStrategy<NoInfer<D>, TState, TOptions>
   readonly strategyOptions?: TOptions
   /** The evaluator, run in-process. Give either this or `executor`. */
   readonly evaluate?: Evaluate<D>
   /** Where designs are evaluated (e.g. the worker pool of `@snipsnap/search/node`). */
-  readonly executor?: Executor<D>
+  readonly executor?: Executor<NoInfer<D>>
   readonly objectives: ObjectiveSpec
   readonly budget: SearchBudget
   /** Seeds the strategy's random stream; the same seed replays the same run. */
