@@ -15,4 +15,3 @@ export {
 export { objectiveFromMapper, parseObjective, type ExplorerObjective, type MetricName } from './objectives'
 export { formatsOf, type TensorFormatChoice } from './formats-summary'
 export { optimizeModelFormats, type OptimizeModelFormatsInput, type MappingSearchOptions, type ModelFormatsResult, type ModelFormatsSummary, type LayerFormatsResult } from './formats-optimize'
-export { optimizeModelFormats, type OptimizeModelFormatsInput, type MappingSearchOptions, type ModelFormatsResult, type ModelFormatsSummary, type LayerFormatsResult } from './formats-optimize'
