@@ -77,6 +77,7 @@ const run = (label: string, costModel: CostModel<unknown>, useCache: boolean) =>
   const counted = new Set<object>()
   let infeasible = 0
   const start = performance.now()
+  const cpu0 = process.cpuUsage()
   for (const { gemms } of phases) {
     for (let layer = 0; layer < LAYERS; layer++) {
       for (const g of gemms) {
@@ -90,11 +91,14 @@ const run = (label: string, costModel: CostModel<unknown>, useCache: boolean) =>
     }
   }
   const ms = performance.now() - start
+  const cpu = process.cpuUsage(cpu0)
+  // CPU time is what one core spends; wall time also counts waiting for a core on a busy machine.
+  const cpuMs = (cpu.user + cpu.system) / 1000
   console.log(
-    `${label.padEnd(44)} ${selections} selections (${LAYERS} layers × 9 GEMMs × prefill+decode) in ${ms.toFixed(0)} ms; ` +
+    `${label.padEnd(44)} ${selections} selections (${LAYERS} layers × 9 GEMMs × prefill+decode) in ${ms.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU; ` +
       `cost-model evaluations ${costed}${useCache ? ` (${counted.size} distinct GEMM shapes selected, the rest from the cache)` : ''}; infeasible ${infeasible}`,
   )
-  return ms
+  return { ms, cpuMs }
 }
 
 const main = async () => {
@@ -102,12 +106,16 @@ const main = async () => {
   console.log('@snipsnap/compress bench: LLaMA-2-7B, all layers, all tensors, all levels (DRAM → GLB → PE), 1 core')
   const cached = run('test cost model (compress-test-traffic), cache', test, true)
   const uncached = run('test cost model (compress-test-traffic), no cache', test, false)
-  console.log(`  cache speed-up ×${(uncached / cached).toFixed(1)}; goal < 2000 ms: ${cached < 2000 ? 'met' : 'NOT met'}`)
+  console.log(
+    `  cache speed-up ×${(uncached.ms / cached.ms).toFixed(1)}; goal < 2000 ms on one core: ${cached.cpuMs < 2000 ? 'met' : 'NOT met'} (CPU ${cached.cpuMs.toFixed(0)} ms, wall ${cached.ms.toFixed(0)} ms)`,
+  )
   try {
     const cost = (await import('@snipsnap/cost')) as { sparseloopCostModel?: CostModel<unknown> }
     if (cost.sparseloopCostModel !== undefined) {
       const real = run('Sparseloop-accurate model (@snipsnap/cost), cache', cost.sparseloopCostModel, true)
-      console.log(`  goal < 2000 ms with the real cost model: ${real < 2000 ? 'met' : 'NOT met'}`)
+      console.log(
+        `  goal < 2000 ms on one core with the real cost model: ${real.cpuMs < 2000 ? 'met' : 'NOT met'} (CPU ${real.cpuMs.toFixed(0)} ms, wall ${real.ms.toFixed(0)} ms)`,
+      )
     }
   } catch (error) {
     console.log(`  Sparseloop-accurate model not available (${(error as Error).message.split('\n')[0]}); test model only`)

@@ -19,6 +19,7 @@ export const selectOptionsSchema = z
     exhaustive: z.boolean().optional(),
     exhaustiveCap: z.number().int().min(1).optional(),
     exhaustiveMode: z.enum(['joint', 'per-tensor']).optional(),
+    estimateSlack: z.number().min(0).max(100).optional(),
   })
   .passthrough()
 
@@ -30,6 +31,11 @@ export interface SelectFormatsOptions {
   readonly topK?: number
   /** Coordinate-descent passes over the slots (default 2; stops early when a pass changes nothing). */
   readonly maxPasses?: number
+  /**
+   * Candidates whose analytic estimate exceeds the current formats' estimate by more than this
+   * fraction are not costed (default 0.05; a large value such as 100 disables the cut).
+   */
+  readonly estimateSlack?: number
   /** Primitives of the candidate space (default `U, UOP, UB, CP, B, RLE`). */
   readonly primitives?: readonly PrimitiveId[]
   /** Whether a level's own ranks may be flattened into one rank (default true). */
@@ -61,6 +67,7 @@ export interface ResolvedSelectOptions {
   readonly objective: 'memory-energy' | 'energy'
   readonly topK: number
   readonly maxPasses: number
+  readonly estimateSlack: number
   readonly primitives: readonly PrimitiveId[]
   readonly flatten: boolean
   readonly baselines: readonly BaselineName[]
@@ -93,6 +100,7 @@ export const resolveSelectOptions = (options: SelectFormatsOptions = {}): Resolv
     objective: options.objective ?? 'memory-energy',
     topK: options.topK ?? 3,
     maxPasses: options.maxPasses ?? 2,
+    estimateSlack: options.estimateSlack ?? 0.05,
     primitives: options.primitives ?? PRIMITIVES,
     flatten: options.flatten ?? true,
     baselines: options.baselines ?? BASELINES,

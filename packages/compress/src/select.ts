@@ -750,7 +750,11 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
    * allows), the no-format move, and any plugged-in candidates. Only keys are built here; the
    * level entries of a move are made when it is actually costed.
    */
-  const candidateMoves = (state: State, t: number, i: number): (() => LevelEntry[])[] => {
+  const candidateMoves = (
+    state: State,
+    t: number,
+    i: number,
+  ): { build: () => LevelEntry[]; energy: number; fits: boolean }[] => {
     const m = managed[t] as Managed
     const slots = m.chain.slots
     const slot = slots[i] as FormatSlot
@@ -819,7 +823,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
     }
     // Likely-fitting first, then by estimated energy, then enumeration order (deterministic).
     moves.sort((a, b) => Number(b.fits) - Number(a.fits) || a.energy - b.energy || a.index - b.index)
-    return moves.map((x) => x.build)
+    return moves
   }
 
   // -------------------------------------------------- coordinate descent
@@ -838,9 +842,17 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
       }
       let best: { state: State; evaluation: Evaluation } | null = null
       let tried = 0
-      for (const build of candidateMoves(current, ref.t, ref.j)) {
+      // Moves the estimate puts clearly above the current formats are not worth a costing.
+      const currentEstimate = (current[ref.t] ?? []).reduce((sum, entry, j) => sum + estimate(ref.t, j, entry).energy, 0)
+      const threshold = currentEstimate * (1 + opts.estimateSlack)
+      let pruned = 0
+      for (const move of candidateMoves(current, ref.t, ref.j)) {
         if (tried >= budget) break
-        const state = withTensor(current, ref.t, build())
+        if (move.fits && move.energy > threshold) {
+          pruned++
+          break
+        }
+        const state = withTensor(current, ref.t, move.build())
         const evaluation = evaluate(state)
         if (!evaluation.ok && evaluation.hardware) continue
         tried++
@@ -867,7 +879,11 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
       } else if (pass === 1 && !reasons.has(reasonKey(ref.t, ref.j))) {
         reasons.set(
           reasonKey(ref.t, ref.j),
-          `importance ${ref.importance.toFixed(3)} (${ref.share === null ? 'share unknown' : `${pct(ref.share)} of memory energy`}, density ${m.density}); kept from ${startedFrom}: none of ${tried} costed alternatives was cheaper`,
+          `importance ${ref.importance.toFixed(3)} (${ref.share === null ? 'share unknown' : `${pct(ref.share)} of memory energy`}, density ${m.density}); kept from ${startedFrom}: ${
+            tried === 0 && pruned > 0
+              ? `no alternative is estimated within ${pct(opts.estimateSlack)} of it, none costed`
+              : `none of ${tried} costed alternatives was cheaper`
+          }`,
         )
       }
     }
