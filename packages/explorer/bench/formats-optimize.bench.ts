@@ -57,8 +57,11 @@ const table = (exhaustive: boolean): void => {
     ['opt-6.7b', 'activation-90'],
   ]
   const rows: string[] = []
-  for (const [model, sparsity] of runs) {
-    for (const phase of ['prefill', 'decode'] as const) {
+  const configs = runs.flatMap(([model, sparsity]) => (['prefill', 'decode'] as const).map((phase) => [model, sparsity, phase] as const))
+  // `--reverse` walks the list backwards, so two processes can share the (slow) exhaustive table.
+  if (args.includes('--reverse')) configs.reverse()
+  for (const [model, sparsity, phase] of configs) {
+    {
       const t0 = performance.now()
       const r: ModelFormatsResult = optimizeModelFormats({ model, sparsity, phase, exhaustive })
       const ms = performance.now() - t0

@@ -6,7 +6,7 @@ import { SnipSnapError } from '@snipsnap/core'
 export type MetricName = 'energy' | 'cycles' | 'edp'
 
 /** One metric, or a lexicographic list (first decides, the next break ties). */
-export type ExplorerObjective = MetricName | readonly MetricName[] | string
+export type ExplorerObjective = string | readonly string[]
 
 const ALIASES: Readonly<Record<string, MetricName>> = {
   energy: 'energy',
