@@ -920,7 +920,9 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
         importance: ref?.importance ?? 0,
         reason:
           slot.ranks.length === 0
-            ? 'tile of one element: no ranks to format'
+            ? entry.key === '-'
+              ? 'one-element tile: stored uncompressed'
+              : `one-element tile: keeps one dummy rank of ${slot.parentLevel ?? 'its parent'}'s innermost primitive, so it needs no decompression`
             : (reasons.get(reasonKey(t, j)) ?? `kept from ${startedFrom}`),
       })
     })
