@@ -56,3 +56,4 @@ export {
 } from './strategies/simulated-annealing'
 export { builtinStrategies, createStrategyRegistry } from './strategies/registry'
 export type { Member } from './strategies/members'
+export { progressiveCoSearch, type CoDesignPoint, type CoSearchMapspace, type CoSearchStageReport, type CompressionChoice, type CompressionEngine, type ProgressiveCoSearchOptions, type ProgressiveCoSearchResult } from './progressive'

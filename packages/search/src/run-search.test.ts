@@ -96,6 +96,20 @@ describe('runSearch', () => {
     }
   })
 
+  it('stops on runs of infeasible designs and of non-improving designs (Timeloop timeout / victory)', async () => {
+    const big = createGridSpace({ dimensions: 8, levels: 50 })
+    const none = await runSearch({ space: big, strategy: random, evaluate: () => ({ ok: false, reason: 'never' }), objectives: 'cost', budget: { evaluations: Infinity }, seed: 1, invalidLimit: 100, batchSize: 16 })
+    expect(none).toMatchObject({ stoppedBy: 'no-valid-design', evaluated: 112, best: null })
+    let calls = 0
+    const firstOnly = (): Evaluation => (calls++ === 0 ? { ok: true, metrics: { cost: 1 } } : { ok: false, reason: 'later' })
+    const some = await runSearch({ space: big, strategy: random, evaluate: firstOnly, objectives: 'cost', budget: { evaluations: Infinity }, seed: 1, invalidLimit: 30, batchSize: 10 })
+    expect(some).toMatchObject({ stoppedBy: 'stalled', evaluated: 40, valid: 1 })
+    const converged = await runSearch({ space: big, strategy: random, evaluate: quadraticEvaluator(new Array(8).fill(3)), objectives: 'cost', budget: { evaluations: Infinity }, seed: 1, patience: 40, batchSize: 1, trace: true })
+    expect(converged.stoppedBy).toBe('converged')
+    expect(converged.evaluated - converged.best!.evaluation).toBe(40)
+    await expectError(runSearch({ space, strategy: random, evaluate, objectives: 'cost', budget: { evaluations: 5 }, seed: 1, patience: 0 }), 'INVALID_SPEC', /patience/)
+  })
+
   it('returns at once for a zero budget, without evaluating', async () => {
     const never = () => expect.unreachable() as never
     const result = await runSearch({ space, strategy: random, evaluate: never, objectives: 'cost', budget: { evaluations: 0 }, seed: 1 })

@@ -46,9 +46,12 @@ export type StopReason =
   | 'abort'
   /** The strategy finished by itself (converged, or proposed nothing more). */
   | 'strategy-done'
-  /** The strategy proposed only already-seen designs for `staleLimit` candidates in a row. */
+  /** The strategy proposed only already-seen designs for `staleLimit` candidates in a row, or
+   *  `invalidLimit` fresh designs in a row were infeasible after a valid one was found. */
   | 'stalled'
-  /** The space was used up (or the run stalled) without a single valid design. */
+  /** `patience` fresh valid designs in a row did not improve the best (Timeloop's victory condition). */
+  | 'converged'
+  /** The space was used up, the run stalled, or `invalidLimit` was hit, without a single valid design. */
   | 'no-valid-design'
 
 /** A valid design with its metrics and objective vector (in the run's objective order). */
@@ -127,6 +130,16 @@ export interface RunSearchOptions<D, TState, TOptions> {
   readonly batchSize?: number
   /** Consecutive cache hits after which the run stops as `stalled` (≥ 1, default 10 000). */
   readonly staleLimit?: number
+  /**
+   * Stop after this many infeasible fresh evaluations in a row (≥ 1; Timeloop's mapper `timeout`).
+   * Default: no limit.
+   */
+  readonly invalidLimit?: number
+  /**
+   * Stop as `converged` after this many valid fresh evaluations in a row that do not improve the
+   * best (≥ 1; Timeloop's mapper `victory-condition`). Default: no limit.
+   */
+  readonly patience?: number
   /** Record every told candidate in `result.trace`. */
   readonly trace?: boolean
   /**
@@ -192,6 +205,8 @@ const validateOptions = <D, TState, TOptions>(options: RunSearchOptions<D, TStat
   }
   if (options.batchSize !== undefined) check.integer(options.batchSize, ['batchSize'], 1, 1_000_000)
   if (options.staleLimit !== undefined) check.integer(options.staleLimit, ['staleLimit'], 1)
+  if (options.invalidLimit !== undefined) check.integer(options.invalidLimit, ['invalidLimit'], 1)
+  if (options.patience !== undefined) check.integer(options.patience, ['patience'], 1)
   if (typeof options.space?.key !== 'function' || typeof options.space?.sample !== 'function') {
     check.fail(['space'], 'space must provide key(design) and sample(rng)')
   }
@@ -278,6 +293,8 @@ export const runSearch = async <D, TState, TOptions>(
   let cacheHits = 0
   let batches = 0
   let stale = 0
+  let invalidRun = 0
+  let sinceImprovement = 0
   let lastYield = start ?? 0
   let stoppedBy: StopReason
 
@@ -373,10 +390,14 @@ export const runSearch = async <D, TState, TOptions>(
         evaluated++
         if (entry.ok) {
           valid++
+          invalidRun = 0
           const point: SearchPoint<D> = { design, key, metrics: entry.metrics, objectives: entry.objectives, evaluation: evaluated }
-          if (best === null || order.compare(point.objectives, best.objectives) < 0) best = point
+          if (best === null || order.compare(point.objectives, best.objectives) < 0) {
+            best = point
+            sinceImprovement = 0
+          } else sinceImprovement++
           pareto = paretoInsert(pareto, point).front
-        }
+        } else invalidRun++
         if (outcome.prune !== undefined) pruneRequests.push({ design, depth: outcome.prune.depth, reason: outcome.prune.reason })
       } else {
         entry = cache.get(key) as CacheEntry
@@ -401,8 +422,12 @@ export const runSearch = async <D, TState, TOptions>(
     stale = freshDesigns.length === 0 ? stale + candidates.length : 0
     const elapsedMs = elapsed()
     onProgress?.({ evaluated, valid, cacheHits, batches, best, ...(elapsedMs === undefined ? {} : { elapsedMs }) })
-    if (stale >= staleLimit) {
+    if (stale >= staleLimit || (options.invalidLimit !== undefined && invalidRun >= options.invalidLimit)) {
       stoppedBy = 'stalled'
+      break
+    }
+    if (options.patience !== undefined && sinceImprovement >= options.patience) {
+      stoppedBy = 'converged'
       break
     }
     // A synchronous evaluator never returns to the event loop on its own; without this an abort

@@ -1,0 +1,237 @@
+// Progressive co-search of dataflow (mapping) and compression formats, the driver of issue 6.
+// Domain types come from @snipsnap/core only; the mapping space, the cost model and the
+// compression engine are parameters (the explorer wires in the defaults). Stages:
+//   1. dataflow search under the design's default formats (runSearch over the mapping space);
+//   2. the compression engine picks formats for each of the top-M dataflows; the best
+//      (mapping, formats) pair, costed by the same cost model, becomes the incumbent;
+//   3. joint refinement: search the dataflow again under the incumbent's formats (a new mapping
+//      space, since formats constrain which loop nests fit), re-pick formats for the new top-M,
+//      repeat until the relative gain is below `epsilon` or `maxRounds` rounds have run.
+// Deterministic under a seed: every stage's seed is forked from it by label.
+import {
+  createRng,
+  SnipSnapError,
+  type AnySearchStrategy,
+  type CostModel,
+  type CostQuery,
+  type CostReport,
+  type MappingSpec,
+  type SparseOptimizationsSpec,
+  type Space,
+} from '@snipsnap/core'
+import type { AbortSignalLike, Evaluation, Metrics } from './executor'
+import { createObjectiveOrder, type ObjectiveSpec } from './objectives'
+import { runSearch, type SearchBudget, type SearchCache, type StopReason } from './run-search'
+
+/** A mapping space as the driver needs it: a search space, optionally with a cheap validity check. */
+export interface CoSearchMapspace extends Space<MappingSpec> {
+  /** Cheap validity (capacity, fan-out, constraints) run before the cost model. */
+  check?(mapping: MappingSpec): { readonly ok: true } | { readonly ok: false; readonly reason: string }
+}
+
+/** Formats the compression engine chose for one (design, mapping), or why it could not. */
+export type CompressionChoice =
+  | { readonly valid: true; readonly sparseOptimizations: SparseOptimizationsSpec }
+  | { readonly valid: false; readonly reason: string }
+
+/** The compression engine as the driver sees it (e.g. `@snipsnap/compress`'s `optimizeFormats`). */
+export interface CompressionEngine {
+  selectFormats(query: CostQuery): CompressionChoice
+}
+
+/** A costed (mapping, formats) pair. */
+export interface CoDesignPoint {
+  readonly mapping: MappingSpec
+  readonly sparseOptimizations: SparseOptimizationsSpec
+  /** `energy` (pJ), `cycles`, `edp` (pJ·cycles) from the cost model's report. */
+  readonly metrics: Metrics
+  readonly objectives: readonly number[]
+}
+
+/** What happened in one stage (plain data, for reports). */
+export interface CoSearchStageReport {
+  readonly stage: 'dataflow' | 'formats' | 'refine-dataflow' | 'refine-formats'
+  readonly round: number
+  /** Cost-model evaluations in this stage (fresh dataflow evaluations, or format pairs costed). */
+  readonly evaluated: number
+  readonly bestMetrics: Metrics | null
+  readonly stoppedBy?: StopReason
+}
+
+/** Options of {@link progressiveCoSearch}. */
+export interface ProgressiveCoSearchOptions<TCostOptions = void> {
+  /** Accelerator, workload, energy table and the default formats/SAFs (`sparseOptimizations`). */
+  readonly base: Omit<CostQuery, 'mapping'>
+  /** The mapping space under given formats (formats decide which loop nests fit their ranks). */
+  readonly mapspace: (sparseOptimizations: SparseOptimizationsSpec) => CoSearchMapspace
+  readonly costModel: CostModel<TCostOptions>
+  readonly costModelOptions?: TCostOptions
+  /**
+   * Optional fast path: a per-formats evaluator prepared once (e.g. the Sparseloop model's
+   * `createSparseloopEvaluator`); must agree with `costModel`.
+   */
+  readonly prepareEvaluator?: (query: Omit<CostQuery, 'mapping'>) => (mapping: MappingSpec) => CostReport
+  readonly compression: CompressionEngine
+  readonly strategy: AnySearchStrategy
+  readonly strategyOptions?: unknown
+  /** Objective over the metrics `energy`, `cycles`, `edp` (lexicographic list or weighted). */
+  readonly objectives: ObjectiveSpec
+  /** Budget of each dataflow search (stage 1 and every refinement round). */
+  readonly dataflowBudget: SearchBudget
+  /** Dataflows handed to the compression engine per round (default 4). */
+  readonly topM?: number
+  /** Refinement rounds at most (default 3). */
+  readonly maxRounds?: number
+  /** Stop refining when the relative gain of the first objective is below this (default 1e-3). */
+  readonly epsilon?: number
+  readonly seed: number
+  readonly clock?: () => number
+  readonly signal?: AbortSignalLike
+  readonly onStage?: (report: CoSearchStageReport) => void
+}
+
+/** The outcome of {@link progressiveCoSearch}: plain data. */
+export interface ProgressiveCoSearchResult {
+  /** Best pair found, or null when no valid mapping exists under the default formats. */
+  readonly best: CoDesignPoint | null
+  /** Stage 1's best: the dataflow-only result under the default formats. */
+  readonly dataflowOnly: CoDesignPoint | null
+  readonly stages: readonly CoSearchStageReport[]
+  /** Rounds of joint refinement run (0 when stage 2 found nothing to refine). */
+  readonly rounds: number
+  readonly converged: boolean
+  /** Cost-model evaluations over every stage. */
+  readonly evaluated: number
+  readonly reason: string | null
+}
+
+const metricsOf = (report: { readonly energyPJ: number; readonly cycles: number }): Metrics => ({
+  energy: report.energyPJ,
+  cycles: report.cycles,
+  edp: report.energyPJ * report.cycles,
+})
+
+const positiveInt = (value: number, path: string): number => {
+  if (!Number.isSafeInteger(value) || value < 1) throw new SnipSnapError('INVALID_SPEC', `${path} must be a positive integer, got ${value}`, { path: ['options', path] })
+  return value
+}
+
+/**
+ * Searches dataflow and formats together, progressively (see the file header for the stages).
+ * @throws {SnipSnapError} INVALID_SPEC for bad options (`topM`, `maxRounds`, `epsilon`, budget).
+ * @example
+ * const result = await progressiveCoSearch({ base, mapspace, costModel, compression, strategy: genetic,
+ *   objectives: 'energy', dataflowBudget: { evaluations: 500 }, seed: 1 })
+ */
+export const progressiveCoSearch = async <TCostOptions = void>(
+  options: ProgressiveCoSearchOptions<TCostOptions>,
+): Promise<ProgressiveCoSearchResult> => {
+  const topM = positiveInt(options.topM ?? 4, 'topM')
+  const maxRounds = options.maxRounds ?? 3
+  if (!Number.isSafeInteger(maxRounds) || maxRounds < 0) throw new SnipSnapError('INVALID_SPEC', `maxRounds must be an integer ≥ 0, got ${maxRounds}`, { path: ['options', 'maxRounds'] })
+  const epsilon = options.epsilon ?? 1e-3
+  if (!(epsilon >= 0 && Number.isFinite(epsilon))) throw new SnipSnapError('INVALID_SPEC', `epsilon must be a finite number ≥ 0, got ${epsilon}`, { path: ['options', 'epsilon'] })
+  const order = createObjectiveOrder(options.objectives)
+  const rootRng = createRng(options.seed)
+  const seedFor = (label: string): number => rootRng.fork(label).int(0x7fffffff)
+  const stages: CoSearchStageReport[] = []
+  const report = (r: CoSearchStageReport): void => {
+    stages.push(r)
+    options.onStage?.(r)
+  }
+  let evaluatedTotal = 0
+
+  const costFor = (sparseOptimizations: SparseOptimizationsSpec): ((mapping: MappingSpec) => CostReport) => {
+    const query = { ...options.base, sparseOptimizations }
+    if (options.prepareEvaluator !== undefined) return options.prepareEvaluator(query)
+    return (mapping) => options.costModel.evaluate({ ...query, mapping }, options.costModelOptions as TCostOptions)
+  }
+  const toPoint = (mapping: MappingSpec, sparseOptimizations: SparseOptimizationsSpec, metrics: Metrics): CoDesignPoint => ({
+    mapping,
+    sparseOptimizations,
+    metrics,
+    objectives: order.names.map((n) => metrics[n] ?? Number.NaN),
+  })
+  const better = (a: CoDesignPoint, b: CoDesignPoint | null): boolean => b === null || order.compare(a.objectives, b.objectives) < 0
+
+  // One dataflow search under fixed formats; returns its top-M distinct valid mappings, best first.
+  const caches = new Map<string, SearchCache>()
+  const searchDataflow = async (sparseOptimizations: SparseOptimizationsSpec, label: string, round: number): Promise<CoDesignPoint[]> => {
+    const space = options.mapspace(sparseOptimizations)
+    const cost = costFor(sparseOptimizations)
+    const formatsKey = JSON.stringify(sparseOptimizations)
+    const cache = caches.get(formatsKey) ?? new Map()
+    caches.set(formatsKey, cache)
+    let top: CoDesignPoint[] = []
+    const evaluate = (mapping: MappingSpec): Evaluation => {
+      const verdict = space.check?.(mapping) ?? { ok: true as const }
+      if (!verdict.ok) return { ok: false, reason: verdict.reason }
+      const r = cost(mapping)
+      if (!r.valid) return { ok: false, reason: r.reason }
+      const metrics = metricsOf(r)
+      const point = toPoint(mapping, sparseOptimizations, metrics)
+      // Keep the M best in evaluation order among equals (stable insertion).
+      if (top.length < topM || better(point, top[top.length - 1] ?? null)) {
+        top = [...top, point].sort((a, b) => order.compare(a.objectives, b.objectives)).slice(0, topM)
+      }
+      return { ok: true, metrics }
+    }
+    const result = await runSearch<MappingSpec, unknown, unknown>({
+      space,
+      strategy: options.strategy,
+      ...(options.strategyOptions !== undefined ? { strategyOptions: options.strategyOptions } : {}),
+      evaluate,
+      objectives: options.objectives,
+      budget: options.dataflowBudget,
+      seed: seedFor(label),
+      cache,
+      ...(options.clock !== undefined ? { clock: options.clock } : {}),
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    })
+    evaluatedTotal += result.evaluated
+    report({ stage: round === 0 ? 'dataflow' : 'refine-dataflow', round, evaluated: result.evaluated, bestMetrics: result.best?.metrics ?? null, stoppedBy: result.stoppedBy })
+    return top
+  }
+
+  // Formats for each dataflow; the best costed pair (the dataflow's own formats included).
+  const pickFormats = (dataflows: readonly CoDesignPoint[], round: number): CoDesignPoint | null => {
+    let best: CoDesignPoint | null = null
+    let evaluated = 0
+    for (const point of dataflows) {
+      if (better(point, best)) best = point
+      const choice = options.compression.selectFormats({ ...options.base, sparseOptimizations: point.sparseOptimizations, mapping: point.mapping })
+      if (!choice.valid) continue
+      const r = costFor(choice.sparseOptimizations)(point.mapping)
+      evaluated++
+      if (!r.valid) continue
+      const candidate = toPoint(point.mapping, choice.sparseOptimizations, metricsOf(r))
+      if (better(candidate, best)) best = candidate
+    }
+    evaluatedTotal += evaluated
+    report({ stage: round === 0 ? 'formats' : 'refine-formats', round, evaluated, bestMetrics: best?.metrics ?? null })
+    return best
+  }
+
+  const stage1 = await searchDataflow(options.base.sparseOptimizations, 'dataflow:0', 0)
+  const dataflowOnly = stage1[0] ?? null
+  if (dataflowOnly === null) {
+    return { best: null, dataflowOnly: null, stages, rounds: 0, converged: false, evaluated: evaluatedTotal, reason: 'no valid mapping under the default formats' }
+  }
+  let best = pickFormats(stage1, 0) ?? dataflowOnly
+  let rounds = 0
+  let converged = false
+  while (rounds < maxRounds && options.signal?.aborted !== true) {
+    rounds++
+    const before = best
+    const dataflows = await searchDataflow(best.sparseOptimizations, `dataflow:${rounds}`, rounds)
+    // The incumbent stays a candidate: refinement never loses it.
+    const candidate = pickFormats([best, ...dataflows], rounds)
+    if (candidate !== null && better(candidate, best)) best = candidate
+    const gain = (before.objectives[0] ?? 0) > 0 ? ((before.objectives[0] ?? 0) - (best.objectives[0] ?? 0)) / (before.objectives[0] ?? 1) : 0
+    if (best === before || gain < epsilon) {
+      converged = true
+      break
+    }
+  }
+  return { best, dataflowOnly, stages, rounds, converged, evaluated: evaluatedTotal, reason: null }
+}
