@@ -15,7 +15,17 @@ import {
   type FormatRankingReport,
   type FormatSpaceSize,
 } from '@snipsnap/format'
-import { pruneMagnitude, pruneNM, readTensors, type DenseTensor } from '@snipsnap/workloads'
+import { optimizeModelFormats, type ModelFormatsResult } from '@snipsnap/explorer'
+import {
+  buildWorkload,
+  defineSparsityPreset,
+  measuredWeightSparsity,
+  pruneMagnitude,
+  pruneNM,
+  readTensors,
+  type DenseTensor,
+  type SparsityPreset,
+} from '@snipsnap/workloads'
 import type { CliIo } from '../io'
 
 const invalid = (option: string, message: string): SnipSnapError =>
@@ -167,7 +177,88 @@ interface RankOptions {
   readonly json?: boolean
 }
 
-/** Adds the `formats` command (`rank`, `space`, `presets`) to the program. */
+/**
+ * `--sparsity` items: preset ids, or `weights=<density>` / `activations=<density>` for a custom
+ * hypergeometric preset (density checked here, at the edge).
+ */
+const parseSparsity = (text: string): (string | SparsityPreset)[] => {
+  const items = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+  if (items.length === 0) throw invalid('--sparsity', 'expected a preset id such as unstructured-50, or weights=<density>')
+  return items.map((item) => {
+    const custom = /^(weights|activations)=(.*)$/.exec(item)
+    if (custom === null) return item
+    const density = Number(custom[2])
+    if (custom[2]?.trim() === '' || !Number.isFinite(density) || density < 0 || density > 1) {
+      throw invalid('--sparsity', `density of ${custom[1]} must be a number in [0, 1], got "${custom[2]}"`)
+    }
+    return defineSparsityPreset({
+      id: `${custom[1]}-density-${density}`,
+      description: `custom: every ${custom[1] === 'weights' ? 'linear weight' : 'block-linear input'} at density ${density}`,
+      source: 'command line',
+      rules: [
+        custom[1] === 'weights'
+          ? { roles: ['weight'], phases: ['prefill', 'decode'], distribution: 'hypergeometric', density }
+          : { roles: ['activation', 'ffn-activation'], phases: ['prefill', 'decode'], ops: ['linear'], distribution: 'hypergeometric', density },
+      ],
+    })
+  })
+}
+
+const pctText = (value: number | null | undefined, digits = 2): string => (value === null || value === undefined ? '—' : `${value.toFixed(digits)}%`)
+const pj = (value: number | null | undefined): string => (value === null || value === undefined ? 'infeasible' : value.toExponential(4))
+
+const renderOptimize = (r: ModelFormatsResult): string => {
+  const names = ['uncompressed', 'bitmap', 'csr', 'coo', 'rle'] as const
+  const rows = r.layers.map((l) => [
+    l.name,
+    `${l.M}×${l.K}×${l.N}`,
+    String(l.count),
+    Object.entries(l.densities).filter(([, d]) => d < 1).map(([t, d]) => `${t} ${Number(d.toFixed(4))}`).join(', ') || 'dense',
+    ...names.map((n) => pj(l.baselines[n])),
+    pj(l.memoryEnergyPJ),
+    l.bestFixedFormat ?? '—',
+    pctText(l.savingVsBestFixedPct, 3),
+    ...(l.exhaustiveOptimumPJ === undefined ? [] : [pj(l.exhaustiveOptimumPJ)]),
+    l.reused ? '(same as above)' : l.choices.map((c) => `${c.tensor}@${c.level} ${c.format}`).join('; ') || 'uncompressed',
+  ])
+  const exhaustive = r.summary.exhaustiveOptimumPJ !== undefined
+  const header = ['layer', 'M×K×N', 'count', 'sparse', ...names.map((n) => `${n} pJ`), 'engine pJ', 'best fixed', 'saving', ...(exhaustive ? ['exhaustive pJ'] : []), 'engine formats']
+  const s = r.summary
+  const lines = [
+    `${r.model} ${r.phase} (${r.seqLen === null ? '' : `seqLen ${r.seqLen}, `}batch ${r.batch}${r.kvLen === null ? '' : `, kvLen ${r.kvLen}`}), sparsity ${r.sparsity.join(' + ')}, arch ${r.arch}, cost model ${r.costModel}`,
+    `mapping: ${r.mappingPolicy}`,
+    'memory energy per single run of each GEMM (storage levels, data + metadata):',
+    table(header, rows, 2).split('\n').map((line) => line.replace(/\s+$/, '')).join('\n'),
+    '',
+    `summary (Σ energy × count, pJ per forward pass): engine ${pj(s.memoryEnergyPJ)}`,
+    ...names.map((n) => `  ${n.padEnd(12)} ${pj(s.baselines[n]).padStart(12)}   engine saves ${pctText(s.savingVsBaselinesPct[n])}`),
+    `  best fixed format: ${s.bestFixedFormat ?? '—'}; saving vs best fixed ${pctText(s.savingVsBestFixedPct, 3)}`,
+    `  candidates costed: ${s.candidatesCosted} over ${s.distinctLayers} distinct GEMMs (${s.layers} GEMM kinds)`,
+  ]
+  if (exhaustive) {
+    lines.push(
+      `  exhaustive (${s.exhaustiveMode}): optimum ${pj(s.exhaustiveOptimumPJ)}, ${s.exhaustiveCandidates} candidates; engine gap ${pctText(s.gapToExhaustivePct, 4)}, ` +
+        `costed ${pctText(s.costedShareOfExhaustivePct)} of them (${s.candidatesSkipped} skipped)`,
+    )
+  }
+  return `${lines.join('\n')}\n`
+}
+
+interface OptimizeOptions {
+  readonly model: string
+  readonly sparsity?: string
+  readonly phase: string
+  readonly arch: string
+  readonly seqLen?: string
+  readonly batch?: string
+  readonly kvLen?: string
+  readonly tensor?: string
+  readonly prune?: string
+  readonly exhaustive?: boolean
+  readonly json?: boolean
+}
+
+/** Adds the `formats` command (`rank`, `space`, `presets`, `optimize`) to the program. */
 export const registerFormatsCommand = (program: Command, io: CliIo): void => {
   const formats = program
     .command('formats')
@@ -248,5 +339,56 @@ export const registerFormatsCommand = (program: Command, io: CliIo): void => {
             3,
           )}\n`,
       )
+    })
+
+  formats
+    .command('optimize')
+    .description('Memory energy of a whole model: every fixed format (uncompressed, bitmap, CSR, COO, RLE) vs the adaptive engine, per layer')
+    .requiredOption('--model <id>', 'zoo model, e.g. llama-2-7b, opt-6.7b, stories-260k')
+    .option('--sparsity <presets>', 'comma-separated presets (unstructured-50, nm-2-4, activation-50, …) or weights=<density> / activations=<density>')
+    .option('--phase <phase>', 'prefill or decode', 'prefill')
+    .option('--arch <preset>', 'architecture preset', 'llm-default')
+    .option('--seq-len <n>', 'prefill sequence length (default: the model\'s, at most 2048)')
+    .option('--batch <n>', 'decode batch')
+    .option('--kv-len <n>', 'decode KV length')
+    .option('--tensor <file>', 'real weights (llama2.c .bin, …): measured masks replace --sparsity for the weights')
+    .option('--prune <spec>', 'with --tensor: prune first, magnitude:<sparsity> or N:M')
+    .option('--exhaustive', 'also cost every candidate of the format space (slow)')
+    .option('--json', 'print one JSON object')
+    .action(async (options: OptimizeOptions) => {
+      if (options.phase !== 'prefill' && options.phase !== 'decode') {
+        throw invalid('--phase', `expected prefill or decode, got "${options.phase}"`)
+      }
+      const phase = options.phase
+      const lengths = {
+        ...(options.seqLen === undefined ? {} : { seqLen: parseInteger(options.seqLen, '--seq-len', 1, 1 << 20) }),
+        ...(options.batch === undefined ? {} : { batch: parseInteger(options.batch, '--batch', 1, 1 << 20) }),
+        ...(options.kvLen === undefined ? {} : { kvLen: parseInteger(options.kvLen, '--kv-len', 1, 1 << 20) }),
+      }
+      if (options.prune !== undefined && options.tensor === undefined) throw invalid('--prune', '--prune needs --tensor')
+      let layerSparsity
+      if (options.tensor !== undefined) {
+        const prune = options.prune === undefined ? undefined : parsePrune(options.prune)
+        const tensors = (await loadTensors(options.tensor)).map((t) =>
+          prune === undefined || t.shape.length !== 2
+            ? t
+            : prune.kind === 'magnitude'
+              ? pruneMagnitude(t, { sparsity: prune.sparsity })
+              : pruneNM(t, { n: prune.n, m: prune.m }),
+        )
+        layerSparsity = measuredWeightSparsity(buildWorkload({ model: options.model, phase, ...lengths }), { tensors })
+      } else if (options.sparsity === undefined) {
+        throw invalid('--sparsity', 'give --sparsity <preset> (e.g. unstructured-50) or --tensor <file>')
+      }
+      const result = optimizeModelFormats({
+        model: options.model,
+        phase,
+        arch: options.arch,
+        ...lengths,
+        ...(layerSparsity === undefined ? { sparsity: parseSparsity(options.sparsity ?? '') } : { layerSparsity }),
+        exhaustive: options.exhaustive === true,
+      })
+      if (options.json === true) io.stdout.write(`${JSON.stringify(result)}\n`)
+      else io.stdout.write(renderOptimize(result))
     })
 }
