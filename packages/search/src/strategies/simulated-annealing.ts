@@ -80,6 +80,8 @@ export const resolveAnnealingOptions = (options: AnnealingOptions | undefined): 
   return resolved
 }
 
+const MAX_PROPOSAL_TRIES = 4
+
 // A worse design with the same scalar (a lexicographic tie-break) still counts as slightly worse.
 const TIE_WORSENING = 1e-9
 
@@ -117,10 +119,16 @@ export const simulatedAnnealing: AnySearchStrategy = defineSearchStrategy<
     const candidates: unknown[] = initial.slice(state.seeded, state.seeded + Math.max(0, n))
     const seeded = state.seeded + candidates.length
     const from = state.current
+    // Neighbours repeated within a batch, or equal to the current design, would only be cache
+    // hits: retry them a few times.
+    const seen = new Set<string>(from === null ? [] : [space.key(from.design)])
+    const propose = (): unknown =>
+      from !== null && space.mutate !== undefined ? space.mutate(from.design, rng) : space.sample(rng)
     for (let i = candidates.length; i < n; i++) {
-      candidates.push(
-        from !== null && space.mutate !== undefined ? space.mutate(from.design, rng) : space.sample(rng),
-      )
+      let candidate = propose()
+      for (let tries = 0; tries < MAX_PROPOSAL_TRIES && seen.has(space.key(candidate)); tries++) candidate = propose()
+      seen.add(space.key(candidate))
+      candidates.push(candidate)
     }
     return { state: { ...state, rng: rng.state(), seeded }, candidates }
   },
