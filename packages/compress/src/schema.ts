@@ -33,7 +33,8 @@ export interface SelectFormatsOptions {
   readonly maxPasses?: number
   /**
    * Candidates whose analytic estimate exceeds the current formats' estimate by more than this
-   * fraction are not costed (default 0.05; a large value such as 100 disables the cut).
+   * fraction are not costed (default 0.05; a large value such as 100 disables the cut). Designs with
+   * gating or skipping SAFs are never cut: the estimate does not see what those save.
    */
   readonly estimateSlack?: number
   /** Primitives of the candidate space (default `U, UOP, UB, CP, B, RLE`). */

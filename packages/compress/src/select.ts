@@ -828,6 +828,9 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
 
   // -------------------------------------------------- coordinate descent
 
+  const hasSafs = query.sparseOptimizations.targets.some(
+    (t) => t.actionOptimizations.length > 0 || t.computeOptimizations.length > 0,
+  )
   const reasons = new Map<string, string>()
   const reasonKey = (t: number, j: number): string => `${t}:${j}`
   for (let pass = 1; pass <= opts.maxPasses; pass++) {
@@ -844,7 +847,8 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
       let tried = 0
       // Moves the estimate puts clearly above the current formats are not worth a costing.
       const currentEstimate = (current[ref.t] ?? []).reduce((sum, entry, j) => sum + estimate(ref.t, j, entry).energy, 0)
-      const threshold = currentEstimate * (1 + opts.estimateSlack)
+      // SAF savings (gating, skipping) are invisible to the estimate, so with SAFs nothing is cut.
+      const threshold = hasSafs ? Infinity : currentEstimate * (1 + opts.estimateSlack)
       let pruned = 0
       for (const move of candidateMoves(current, ref.t, ref.j)) {
         if (tried >= budget) break
