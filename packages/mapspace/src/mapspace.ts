@@ -138,7 +138,16 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     }
     return list
   })
-  const vectorIndex = vectors.map((list) => new Map(list.map((v, i) => [v.join(','), i])))
+  // Built on first use (encode, mutate): large spaces that are only sampled never pay for it.
+  const vectorIndexCache: (Map<string, number> | undefined)[] = vectors.map(() => undefined)
+  const vectorIndex = (d: number): Map<string, number> => {
+    let m = vectorIndexCache[d]
+    if (m === undefined) {
+      m = new Map((vectors[d] as number[][]).map((v, i) => [v.join(','), i]))
+      vectorIndexCache[d] = m
+    }
+    return m
+  }
 
   const permSlots: PermSlot[] = []
   const spatialLevels: SpatialLevel[] = []
@@ -334,7 +343,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
         const info = levels.find((l) => l.name === lm.target) as LevelInfo
         if (info.fanout === 1 && (lm.spatialFactors[dim] ?? 1) > 1) return { ok: false, reason: `${lm.target} has no fan-out for spatial ${dim}` }
       }
-      const idx = (vectorIndex[d] as Map<string, number>).get(v.join(','))
+      const idx = vectorIndex(d).get(v.join(','))
       if (idx === undefined) return { ok: false, reason: `the tiling ${dim}: ${v.join('×')} is not in the space (constraints or bound)` }
       factors.push(idx)
     }
@@ -375,14 +384,19 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     let states = new Map<string, { free: number[]; non: number[]; count: bigint }>()
     states.set('', { free: permSlots.map(() => 0), non: splitSlotsList.map(() => 0), count: 1n })
     dims.forEach((dim, d) => {
+      // Vectors grouped by which permuted/split slots they make non-trivial (a bit signature).
       const groups = new Map<string, { free: number[]; non: number[]; count: bigint }>()
       for (const v of vectors[d] as number[][]) {
-        const free = permSlots.map((p) => ((v[p.slot] ?? 1) > 1 && !p.prefix.includes(dim) && !p.suffix.includes(dim) ? 1 : 0))
-        const non = splitSlotsList.map((s) => ((v[s.slot] ?? 1) > 1 ? 1 : 0))
-        const k = `${free.join('')}/${non.join('')}`
+        let k = ''
+        for (const p of permSlots) k += (v[p.slot] ?? 1) > 1 && !p.prefix.includes(dim) && !p.suffix.includes(dim) ? '1' : '0'
+        k += '/'
+        for (const sl of splitSlotsList) k += (v[sl.slot] ?? 1) > 1 ? '1' : '0'
         const g = groups.get(k)
-        if (g === undefined) groups.set(k, { free, non, count: 1n })
-        else g.count += 1n
+        if (g === undefined) {
+          const free = permSlots.map((p) => ((v[p.slot] ?? 1) > 1 && !p.prefix.includes(dim) && !p.suffix.includes(dim) ? 1 : 0))
+          const non = splitSlotsList.map((sl) => ((v[sl.slot] ?? 1) > 1 ? 1 : 0))
+          groups.set(k, { free, non, count: 1n })
+        } else g.count += 1n
       }
       const next = new Map<string, { free: number[]; non: number[]; count: bigint }>()
       for (const s of states.values()) {
@@ -536,7 +550,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
           const w = [...v]
           w[a] = (w[a] as number) / p
           w[b] = (w[b] as number) * p
-          const idx = (vectorIndex[d] as Map<string, number>).get(w.join(','))
+          const idx = vectorIndex(d).get(w.join(','))
           if (idx !== undefined) {
             factors[d] = idx
             return true

@@ -52,6 +52,15 @@ export const factorVectors = (bound: number, rules: readonly SlotRule[]): number
   const n = rules.length
   const out: number[][] = []
   const current = new Array<number>(n).fill(1)
+  const divisorMemo = new Map<number, number[]>()
+  const divisorsOf = (v: number): number[] => {
+    let d = divisorMemo.get(v)
+    if (d === undefined) {
+      d = divisors(v)
+      divisorMemo.set(v, d)
+    }
+    return d
+  }
   // Walk from the innermost slot outwards so `rest` (everything that remains) is a local decision.
   const visit = (slot: number, remaining: number): void => {
     const rule = rules[slot] ?? FREE
@@ -70,7 +79,7 @@ export const factorVectors = (bound: number, rules: readonly SlotRule[]): number
       out.push([...current])
       return
     }
-    const choices = rule.exact !== null ? (remaining % rule.exact === 0 ? [rule.exact] : []) : divisors(remaining)
+    const choices = rule.exact !== null ? (remaining % rule.exact === 0 ? [rule.exact] : []) : divisorsOf(remaining)
     for (const factor of choices) {
       if (!allows(rule, factor)) continue
       current[slot] = factor
@@ -79,12 +88,8 @@ export const factorVectors = (bound: number, rules: readonly SlotRule[]): number
     current[slot] = 1
   }
   if (n === 0) return bound === 1 ? [[]] : []
+  // Deterministic order: ascending factor at the innermost slot first (the walk's own order).
   visit(n - 1, bound)
-  // Deterministic order: lexicographic from the outermost slot.
-  out.sort((a, b) => {
-    for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] ?? 0) - (b[i] ?? 0)
-    return 0
-  })
   return out
 }
 
