@@ -25,6 +25,8 @@ const zeroSplit = (): Split => ({ actual: 0, gated: 0, skipped: 0 })
 
 interface RankOccupancy {
   readonly fiberShape: number
+  /** Loops below this rank that no rank stores (coordinates without metadata), as a product. */
+  readonly hiddenBelow: number
   readonly metadataUnits: number
   readonly payloadUnits: number
   readonly metadataWordBits: number
@@ -152,14 +154,14 @@ const assignRanks = (
   state: TileState,
   child: TileState | null,
   levelName: string,
-): number[] | Infeasible => {
+): { shapes: number[]; hidden: number[] } | Infeasible => {
   const format = state.format!
   const t = state.tensor
   const level = state.dense.level
   const lower = state.dense.childLevel
   const preTile = state.compressed && child !== null && child.dense.tileSize > 1
   // Loops of this level and of bypassed levels below it, innermost first.
-  const selected: { dim: number; bound: number }[] = []
+  const selected: { dim: number; bound: number; level: number }[] = []
   const seenDim = new Set<number>()
   for (const loop of loops) {
     if (loop.level > level || loop.level <= lower) continue
@@ -170,53 +172,102 @@ const assignRanks = (
       seenDim.add(loop.dim)
       bound *= lower >= 0 ? (child?.dense.dimSpans[loop.dim] ?? 1) : 1
     }
-    if (bound > 1) selected.push({ dim: loop.dim, bound })
+    // Trivial loops are kept: they never take a rank but they end a flattened rank's run.
+    selected.push({ dim: loop.dim, bound, level: loop.level })
   }
   const nRanks = format.ranks.length
   const shapes = new Array<number>(nRanks).fill(1)
+  // hidden[r]: loops between rank r and rank r-1 that no rank stores; hidden[nRanks]: above the top.
+  const hidden = new Array<number>(nRanks + 1).fill(1)
   let first = 0
   if (preTile) {
     // The child's ranks become this level's inner ranks; an uncompressed child is one rank
     // holding its whole tile (Sparseloop's uncompressed default).
-    const childShapes = child!.format !== null ? child!.ranks.map((r) => r.fiberShape) : [child!.dense.tileSize]
-    if (childShapes.length > nRanks) {
+    const childRanks = child!.format !== null ? child!.ranks : null
+    const childCount = childRanks !== null ? childRanks.length : 1
+    if (childCount > nRanks) {
       return tooManyRanks(levelName, t.name)
     }
-    for (let r = 0; r < childShapes.length; r++) {
+    for (let r = 0; r < childCount; r++) {
       if (child!.format !== null && child!.format.ranks[r]!.format !== format.ranks[r]!.format) {
         return { ok: false, kind: 'format-ranks', level: levelName, reason: `couldn't map level ${levelName}: formats of ${t.name} do not match the child level's formats` }
       }
-      shapes[r] = childShapes[r]!
+      shapes[r] = childRanks !== null ? childRanks[r]!.fiberShape : child!.dense.tileSize
+      hidden[r] = childRanks !== null ? childRanks[r]!.hiddenBelow : 1
     }
-    first = childShapes.length
+    first = childCount
   }
   const free = nRanks - first
-  // Group loops into ranks (flattened ranks absorb adjacent loops of their dims).
-  const groups: number[] = []
+  // Group loops into ranks. A flattened rank absorbs adjacent loops of its dims within one
+  // level; a loop a restricted rank cannot take goes to a later rank that can, or, when no
+  // rank can, stays an unstored coordinate (it multiplies the fibers of the ranks below).
   const order = format.innerToOuter ? selected : [...selected].reverse()
   const rankOrder: number[] = []
   for (let i = 0; i < free; i++) rankOrder.push(format.innerToOuter ? first + i : nRanks - 1 - i)
-  let li = 0
-  for (const r of rankOrder) {
-    if (li >= order.length) break
+  const accepts = (r: number, dim: number): boolean => {
     const flat = format.ranks[r]!.flattenedDims
-    // A rank restricted to some dims (flattened-rankIDs) only takes loops over those dims;
-    // otherwise it stays a trivial rank and the loop goes to the next rank.
-    if (flat !== null && !flat.includes(order[li]!.dim)) continue
-    let shape = order[li]!.bound
+    return flat === null || flat.includes(dim)
+  }
+  const inOtherRank = (r: number, dim: number): boolean => {
+    for (let k = first; k < nRanks; k++) {
+      if (k === r) continue
+      const flat = format.ranks[k]!.flattenedDims
+      if (flat !== null && flat.includes(dim)) return true
+    }
+    return false
+  }
+  let li = 0
+  let ri = 0
+  const filled: number[] = []
+  while (li < order.length) {
+    const loop = order[li]!
+    if (loop.bound <= 1) {
+      li++
+      continue
+    }
+    const r = ri < rankOrder.length ? rankOrder[ri]! : -1
+    if (r === -1 || !accepts(r, loop.dim)) {
+      let later = false
+      for (let k = ri + 1; k < rankOrder.length; k++) if (accepts(rankOrder[k]!, loop.dim)) later = true
+      if (r !== -1 && later) {
+        ri++
+        continue
+      }
+      // A loop over the dims of a rank already filled at this level is an unstored coordinate
+      // between the ranks (it multiplies the fibers of the ranks below); otherwise no rank is left.
+      if (!filled.some((k) => accepts(k, loop.dim) && format.ranks[k]!.flattenedDims !== null)) {
+        return tooManyRanks(levelName, t.name)
+      }
+      const slot = r === -1 ? (format.innerToOuter ? nRanks : 0) : format.innerToOuter ? r : r + 1
+      hidden[slot] = hidden[slot]! * loop.bound
+      li++
+      continue
+    }
+    let shape = loop.bound
     li++
+    const flat = format.ranks[r]!.flattenedDims
     if (flat !== null) {
-      while (li < order.length && flat.includes(order[li]!.dim)) {
-        shape *= order[li]!.bound
-        li++
+      // Absorb following loops of this rank's dims; a loop of another rank's dims (even a
+      // trivial one) ends the run, loops of dims no rank names are passed over.
+      while (li < order.length) {
+        const next = order[li]!
+        if (flat.includes(next.dim)) {
+          shape *= next.bound
+          li++
+        } else if (inOtherRank(r, next.dim) || next.bound > 1) {
+          break
+        } else {
+          li++
+        }
       }
     }
     shapes[r] = shape
-    groups.push(r)
+    filled.push(r)
+    ri++
   }
   if (li < order.length) return tooManyRanks(levelName, t.name)
   void design
-  return shapes
+  return { shapes, hidden }
 }
 
 const tooManyRanks = (levelName: string, tensor: string): Infeasible => ({
@@ -230,14 +281,17 @@ const tooManyRanks = (levelName: string, tensor: string): Infeasible => ({
 const ranksGiven = (
   format: PreparedFormat,
   shapes: readonly number[],
+  hidden: readonly number[],
   probEmptyOf: (n: number) => number,
   cpCeil: boolean,
   out: number[][],
   weight: number,
 ): void => {
   const n = shapes.length
-  let fibers = 1
-  let curTile = shapes.reduce((a, b) => a * b, 1)
+  let total = hidden[n] ?? 1
+  for (let r = 0; r < n; r++) total *= shapes[r]! * (hidden[r] ?? 1)
+  let fibers = hidden[n] ?? 1
+  let curTile = total / fibers
   for (let r = n - 1; r >= 0; r--) {
     const S = shapes[r]!
     const nextTile = curTile / S
@@ -273,8 +327,9 @@ const ranksGiven = (
       out[r]![0] = out[r]![0]! + weight * md
       out[r]![1] = out[r]![1]! + weight * pl
     }
-    fibers *= S
-    curTile = nextTile
+    const unstored = hidden[r] ?? 1
+    fibers *= S * unstored
+    curTile = nextTile / unstored
   }
 }
 
@@ -289,17 +344,19 @@ const MAX_CONDITIONAL_SUPPORT = 256
 const rankOccupancies = (
   state: TileState,
   shapes: readonly number[],
+  hidden: readonly number[],
   cpCeil: boolean,
 ): RankOccupancy[] => {
   const format = state.format!
   const t = state.tensor
   const n = shapes.length
-  const key = `${state.dense.level}|${shapes.join(',')}|${state.emptyConditioned}|${cpCeil}`
+  const key = `${state.dense.level}|${shapes.join(',')}|${hidden.join(',')}|${state.emptyConditioned}|${cpCeil}`
   const cache = cacheOf(t).ranks
   const hit = cache.get(key)
   if (hit !== undefined) return hit
   const sums: number[][] = shapes.map(() => [0, 0])
-  const tile = shapes.reduce((a, b) => a * b, 1)
+  let tile = hidden[n] ?? 1
+  for (let r = 0; r < n; r++) tile *= shapes[r]! * (hidden[r] ?? 1)
   const dist = distributionOf(t, tile)
   if (dist !== null && dist.occupancies.length <= MAX_CONDITIONAL_SUPPORT) {
     const filtered = state.emptyConditioned > 0
@@ -315,15 +372,16 @@ const rankOccupancies = (
         if (size >= tile) return k === 0 ? 1 : 0
         return probEmptyGiven(t, size, tile, k)
       }
-      ranksGiven(format, shapes, pe, cpCeil, sums, p)
+      ranksGiven(format, shapes, hidden, pe, cpCeil, sums, p)
     })
   } else {
     const base = state.emptyConditioned
     const cond = (pe: number) => (base > 0 ? Math.max(0, (pe - base) / (1 - base)) : pe)
-    ranksGiven(format, shapes, (size) => cond(probEmpty(t, size)), cpCeil, sums, 1)
+    ranksGiven(format, shapes, hidden, (size) => cond(probEmpty(t, size)), cpCeil, sums, 1)
   }
   const out: RankOccupancy[] = shapes.map((S, r) => ({
     fiberShape: S,
+    hiddenBelow: hidden[r] ?? 1,
     metadataUnits: sums[r]![0]!,
     payloadUnits: sums[r]![1]!,
     metadataWordBits: format.ranks[r]!.metadataWordBits,
@@ -498,9 +556,9 @@ export const evaluatePrepared = (
       }
       st.density = Math.min(1, density)
       if (st.format !== null) {
-        const shapes = assignRanks(design, nest.allLoops, st, i > 0 ? list[i - 1]! : null, levelName)
-        if (!Array.isArray(shapes)) return invalid(shapes)
-        st.ranks = rankOccupancies(st, shapes, cpCeil)
+        const assigned = assignRanks(design, nest.allLoops, st, i > 0 ? list[i - 1]! : null, levelName)
+        if ('ok' in assigned) return invalid(assigned)
+        st.ranks = rankOccupancies(st, assigned.shapes, assigned.hidden, cpCeil)
       }
     }
   }
