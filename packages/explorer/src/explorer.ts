@@ -29,6 +29,8 @@ import {
 import { writeTimeloopMapping } from '@snipsnap/timeloop'
 import { objectiveFromMapper, parseObjective, type ExplorerObjective, type MetricName } from './objectives'
 import { formatsOf, type TensorFormatChoice } from './formats-summary'
+import { coSearchDesign, type CoSearchDesignOptions, type CoSearchDesignResult } from './co-search'
+import { exploreModel, type ExploreModelOptions, type ExploreModelResult } from './explore-model'
 
 /** Plug-ins the explorer uses; each defaults to the built-in registry of its package. */
 export interface ExplorerOptions {
@@ -121,6 +123,10 @@ export interface Explorer {
   evaluator(design: DesignSpec, costModel?: string): (mapping: MappingSpec) => CostReport
   /** Searches the mapping space of `design` (mapping ignored) under its formats and SAFs. */
   searchDesign(design: DesignSpec, options: SearchDesignOptions): Promise<SearchDesignResult>
+  /** Progressive co-search of dataflow and formats (see `coSearchDesign`). */
+  coSearch(design: DesignSpec, options: CoSearchDesignOptions): Promise<CoSearchDesignResult>
+  /** Co-searches every distinct layer of a zoo model on an architecture preset (see `exploreModel`). */
+  exploreModel(options: ExploreModelOptions): Promise<ExploreModelResult>
 }
 
 const DEFAULT_EXHAUSTIVE_LIMIT = 20_000
@@ -259,5 +265,9 @@ export const createExplorer = (options: ExplorerOptions = {}): Explorer => {
     }
   }
 
-  return { costModels, strategies, densityModels, formats, mapspace, evaluator, searchDesign }
+  const coSearch = (design: DesignSpec, opts: CoSearchDesignOptions): Promise<CoSearchDesignResult> => coSearchDesign(design, opts, { strategies, densityModels })
+
+  const explore = (opts: ExploreModelOptions): Promise<ExploreModelResult> => exploreModel(opts, { strategies, densityModels })
+
+  return { costModels, strategies, densityModels, formats, mapspace, evaluator, searchDesign, coSearch, exploreModel: explore }
 }

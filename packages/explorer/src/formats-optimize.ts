@@ -102,6 +102,8 @@ export interface LayerFormatsResult {
   readonly memoryEnergyPJ: number
   /** Memory energy of each fixed baseline, null when infeasible on this layer. */
   readonly baselines: Readonly<Record<BaselineName, number | null>>
+  /** Why a fixed baseline is infeasible on this layer (only the infeasible ones). */
+  readonly infeasibleBaselines: Readonly<Partial<Record<BaselineName, string>>>
   readonly bestFixedFormat: BaselineName | null
   readonly savingVsBestFixedPct: number | null
   /** Distinct cost-model evaluations of the engine (baselines included), 0 when reused from an identical layer. */
@@ -407,6 +409,9 @@ const layerResult = (
     mapping: mappingText(mapping),
     memoryEnergyPJ: selection.memoryEnergyPJ,
     baselines,
+    infeasibleBaselines: Object.fromEntries(
+      selection.baselines.flatMap((b) => (b.feasible || b.name === 'given' ? [] : [[b.name, b.reason ?? 'infeasible']])),
+    ),
     bestFixedFormat: selection.bestFixedFormat,
     savingVsBestFixedPct: selection.savingVsBestFixedPct,
     candidatesCosted: reused ? 0 : selection.candidatesCosted,

@@ -15,3 +15,11 @@ export {
 export { objectiveFromMapper, parseObjective, type ExplorerObjective, type MetricName } from './objectives'
 export { formatsOf, type TensorFormatChoice } from './formats-summary'
 export { optimizeModelFormats, type OptimizeModelFormatsInput, type MappingSearchOptions, type ModelFormatsResult, type ModelFormatsSummary, type LayerFormatsResult } from './formats-optimize'
+export {
+  coSearchDesign,
+  createCompressionEngine,
+  type CoDesignSummary,
+  type CoSearchDesignOptions,
+  type CoSearchDesignResult,
+} from './co-search'
+export { exploreModel, type ExploreModelOptions, type ExploreModelResult, type ExploredLayer } from './explore-model'

@@ -1,0 +1,151 @@
+// Progressive co-search of one design (issue 6): `@snipsnap/search`'s progressiveCoSearch with the
+// defaults wired in — the design's mapping space (`@snipsnap/mapspace`), the Sparseloop cost model
+// (prepared once per formats) and the adaptive compression engine (`@snipsnap/compress`).
+// Also computes the two one-sided baselines the joint result is compared with.
+import { createRng, SnipSnapError, type CostQuery, type DensityModel, type DesignSpec, type MappingSpec, type Registry, type SparseOptimizationsSpec } from '@snipsnap/core'
+import { optimizeFormats } from '@snipsnap/compress'
+import { createSparseloopEvaluator, sparseloopCostModel } from '@snipsnap/cost'
+import { createMapspace } from '@snipsnap/mapspace'
+import { progressiveCoSearch, type AnySearchStrategy, type CoSearchStageReport, type CompressionEngine } from '@snipsnap/search'
+import { writeTimeloopMapping } from '@snipsnap/timeloop'
+import { formatsOf, type TensorFormatChoice } from './formats-summary'
+import { objectiveFromMapper, parseObjective, type ExplorerObjective, type MetricName } from './objectives'
+
+/** Options of {@link coSearchDesign}. */
+export interface CoSearchDesignOptions {
+  readonly objective?: ExplorerObjective
+  /** Evaluations of each dataflow search (stage 1 and every refinement round). */
+  readonly dataflowEvaluations: number
+  readonly seed?: number
+  /** Strategy id for the dataflow searches (default `genetic`; `exhaustive` for small spaces). */
+  readonly strategy?: string
+  readonly topM?: number
+  readonly maxRounds?: number
+  readonly epsilon?: number
+  readonly clock?: () => number
+  readonly signal?: AbortSignal
+  readonly onStage?: (report: CoSearchStageReport) => void
+}
+
+/** A costed (mapping, formats) design, as plain data. */
+export interface CoDesignSummary {
+  readonly energyPJ: number
+  readonly cycles: number
+  readonly mappingYaml: string
+  readonly mapping: MappingSpec
+  readonly sparseOptimizations: SparseOptimizationsSpec
+  readonly formats: readonly TensorFormatChoice[]
+}
+
+/** The outcome of {@link coSearchDesign}. */
+export interface CoSearchDesignResult {
+  readonly objective: readonly MetricName[]
+  /** Joint result (null when no valid mapping exists; `reason` says why). */
+  readonly best: CoDesignSummary | null
+  /** Dataflow-only: the best mapping under the design's own formats (stage 1). */
+  readonly dataflowOnly: CoDesignSummary | null
+  /**
+   * Formats-only: the compression engine's formats for a fixed reference dataflow (the design's
+   * own mapping when it has one, else a seeded valid sample of the space), nothing searched.
+   */
+  readonly formatsOnly: (CoDesignSummary & { readonly referenceMapping: 'design' | 'sample' }) | null
+  readonly stages: readonly CoSearchStageReport[]
+  readonly rounds: number
+  readonly converged: boolean
+  readonly evaluated: number
+  readonly reason: string | null
+}
+
+/** The compression engine over the Sparseloop model, minimising total energy. */
+export const createCompressionEngine = (densityModels: Registry<DensityModel>): CompressionEngine => ({
+  selectFormats: (query: CostQuery) => {
+    try {
+      const selection = optimizeFormats({ design: query, costModel: sparseloopCostModel, costModelOptions: { densityModels }, densityModels, options: { objective: 'energy' } })
+      return selection.valid ? { valid: true, sparseOptimizations: selection.sparseOptimizations } : { valid: false, reason: selection.reason }
+    } catch (error) {
+      // A design the engine cannot handle (e.g. an unsupported SAF) keeps its formats.
+      return { valid: false, reason: error instanceof Error ? error.message : String(error) }
+    }
+  },
+})
+
+/**
+ * Co-searches the dataflow and formats of `design` (its mapping, if any, serves only as the
+ * formats-only reference).
+ * @throws {SnipSnapError} INVALID_SPEC for a bad objective, strategy or budget, or an empty space.
+ */
+export const coSearchDesign = async (
+  design: DesignSpec,
+  options: CoSearchDesignOptions,
+  registries: { readonly strategies: Registry<AnySearchStrategy>; readonly densityModels: Registry<DensityModel> },
+): Promise<CoSearchDesignResult> => {
+  if (!(options.dataflowEvaluations >= 1)) {
+    throw new SnipSnapError('INVALID_SPEC', `dataflowEvaluations must be ≥ 1 (got ${options.dataflowEvaluations}): a zero budget cannot find a mapping`, { path: ['dataflowEvaluations'] })
+  }
+  const objective = options.objective !== undefined ? parseObjective(options.objective) : (objectiveFromMapper(design.mapper?.optimizationMetrics) ?? ['energy'])
+  const { densityModels } = registries
+  const spaceFor = (sparseOptimizations: SparseOptimizationsSpec) =>
+    createMapspace({ arch: design.arch, problem: design.problem, constraints: design.constraints, sparseOptimizations })
+  const prepareEvaluator = (query: Omit<CostQuery, 'mapping'>) => createSparseloopEvaluator(query, { densityModels }).evaluate
+  const compression = createCompressionEngine(densityModels)
+  const base = { arch: design.arch, problem: design.problem, sparseOptimizations: design.sparseOptimizations, energyTable: design.energyTable }
+  const seed = options.seed ?? 1
+  const result = await progressiveCoSearch({
+    base,
+    mapspace: spaceFor,
+    costModel: sparseloopCostModel,
+    costModelOptions: { densityModels },
+    prepareEvaluator,
+    compression,
+    strategy: registries.strategies.get(options.strategy ?? 'genetic'),
+    objectives: [...objective],
+    dataflowBudget: { evaluations: options.dataflowEvaluations },
+    seed,
+    ...(options.topM !== undefined ? { topM: options.topM } : {}),
+    ...(options.maxRounds !== undefined ? { maxRounds: options.maxRounds } : {}),
+    ...(options.epsilon !== undefined ? { epsilon: options.epsilon } : {}),
+    ...(options.clock !== undefined ? { clock: options.clock } : {}),
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    ...(options.onStage !== undefined ? { onStage: options.onStage } : {}),
+  })
+  const summary = (p: { mapping: MappingSpec; sparseOptimizations: SparseOptimizationsSpec; metrics: Readonly<Record<string, number>> } | null): CoDesignSummary | null =>
+    p === null
+      ? null
+      : {
+          energyPJ: p.metrics['energy'] ?? Number.NaN,
+          cycles: p.metrics['cycles'] ?? Number.NaN,
+          mappingYaml: writeTimeloopMapping(p.mapping),
+          mapping: p.mapping,
+          sparseOptimizations: p.sparseOptimizations,
+          formats: formatsOf(p.sparseOptimizations),
+        }
+
+  // Formats-only baseline: the engine on a fixed, unsearched dataflow.
+  let formatsOnly: CoSearchDesignResult['formatsOnly'] = null
+  const reference: { mapping: MappingSpec; from: 'design' | 'sample' } | null = design.mapping !== null
+    ? { mapping: design.mapping, from: 'design' }
+    : (() => {
+        const drawn = spaceFor(design.sparseOptimizations).sampleValid(createRng(seed).fork('formats-only'), 256)
+        return drawn.ok ? { mapping: drawn.mapping, from: 'sample' as const } : null
+      })()
+  if (reference !== null) {
+    const choice = compression.selectFormats({ ...base, mapping: reference.mapping })
+    const formats = choice.valid ? choice.sparseOptimizations : design.sparseOptimizations
+    const report = prepareEvaluator({ ...base, sparseOptimizations: formats })(reference.mapping)
+    if (report.valid) {
+      const s = summary({ mapping: reference.mapping, sparseOptimizations: formats, metrics: { energy: report.energyPJ, cycles: report.cycles } })
+      if (s !== null) formatsOnly = { ...s, referenceMapping: reference.from }
+    }
+  }
+  return {
+    objective,
+    best: summary(result.best),
+    dataflowOnly: summary(result.dataflowOnly),
+    formatsOnly,
+    stages: result.stages,
+    rounds: result.rounds,
+    converged: result.converged,
+    evaluated: result.evaluated,
+    reason: result.reason,
+  }
+}

@@ -1,0 +1,165 @@
+// Whole-model exploration: every distinct GEMM of a zoo model (same shape and densities = one
+// search) co-searched on an accelerator preset, then totalled over the forward pass (each layer's
+// energy and cycles × its count; layers run one after another).
+import { SnipSnapError, type AnySearchStrategy, type DensityModel, type DesignSpec, type Registry } from '@snipsnap/core'
+import { getArchPreset } from '@snipsnap/arch'
+import { applySparsity, buildWorkload, gemmToProblem, type GemmLayer } from '@snipsnap/workloads'
+import { coSearchDesign, type CoDesignSummary } from './co-search'
+import type { TensorFormatChoice } from './formats-summary'
+import { parseObjective, type ExplorerObjective, type MetricName } from './objectives'
+
+/** Options of {@link exploreModel}. */
+export interface ExploreModelOptions {
+  /** Zoo model id, e.g. `llama-2-7b`. */
+  readonly model: string
+  /** Sparsity preset id(s), e.g. `unstructured-50`. */
+  readonly sparsity: string | readonly string[]
+  readonly phase?: 'prefill' | 'decode'
+  /** Architecture preset id (default `llm-default`). */
+  readonly arch?: string
+  readonly seqLen?: number
+  readonly batch?: number
+  readonly objective?: ExplorerObjective
+  /** Evaluations of each dataflow search of each layer (default 48). */
+  readonly dataflowEvaluations?: number
+  readonly topM?: number
+  readonly maxRounds?: number
+  readonly seed?: number
+  readonly clock?: () => number
+  readonly signal?: AbortSignal
+  /** Called after each distinct layer is searched. */
+  readonly onLayer?: (done: number, total: number, layer: ExploredLayer) => void
+}
+
+/** One distinct GEMM's result. */
+export interface ExploredLayer {
+  /** Names of the model's GEMMs sharing this shape and densities. */
+  readonly names: readonly string[]
+  readonly M: number
+  readonly K: number
+  readonly N: number
+  /** Runs per forward pass (sum of the counts of every GEMM in `names`). */
+  readonly count: number
+  readonly densities: Readonly<Record<string, number>>
+  /** Per run; null when no valid mapping was found (`reason`). */
+  readonly energyPJ: number | null
+  readonly cycles: number | null
+  readonly dataflowOnlyEnergyPJ: number | null
+  readonly formats: readonly TensorFormatChoice[]
+  readonly mappingYaml: string | null
+  readonly evaluated: number
+  readonly reason: string | null
+}
+
+/** The outcome of {@link exploreModel}. */
+export interface ExploreModelResult {
+  readonly model: string
+  readonly phase: 'prefill' | 'decode'
+  readonly arch: string
+  readonly objective: readonly MetricName[]
+  readonly layers: readonly ExploredLayer[]
+  /** Whole forward pass: Σ count × per-run values over layers with a valid design. */
+  readonly totalEnergyPJ: number
+  readonly totalCycles: number
+  /** Same total with every layer at its dataflow-only result (the formats' share of the gain). */
+  readonly dataflowOnlyTotalEnergyPJ: number
+  readonly evaluated: number
+  /** Layers without a valid design (excluded from the totals). */
+  readonly failedLayers: number
+}
+
+const keyOf = (layer: GemmLayer, densities: Readonly<Record<string, unknown>>): string => JSON.stringify([layer.M, layer.K, layer.N, densities])
+
+/**
+ * Co-searches every distinct layer of a model on an accelerator preset.
+ * @throws {SnipSnapError} for an unknown model, sparsity preset, phase or architecture preset.
+ */
+export const exploreModel = async (
+  options: ExploreModelOptions,
+  registries: { readonly strategies: Registry<AnySearchStrategy>; readonly densityModels: Registry<DensityModel> },
+): Promise<ExploreModelResult> => {
+  const phase = options.phase ?? 'prefill'
+  const archId = options.arch ?? 'llm-default'
+  const preset = getArchPreset(archId)
+  const objective = parseObjective(options.objective ?? 'energy')
+  const workload = buildWorkload({
+    model: options.model,
+    phase,
+    ...(options.seqLen !== undefined ? { seqLen: options.seqLen } : {}),
+    ...(options.batch !== undefined ? { batch: options.batch } : {}),
+  })
+  const sparsity = applySparsity(workload, typeof options.sparsity === 'string' ? options.sparsity : [...options.sparsity])
+  const groups = new Map<string, { layer: GemmLayer; names: string[]; count: number; densities: (typeof sparsity)[number]['densities'] }>()
+  workload.layers.forEach((layer, i) => {
+    const densities = sparsity[i]?.densities ?? {}
+    const key = keyOf(layer, densities)
+    const group = groups.get(key)
+    if (group === undefined) groups.set(key, { layer, names: [layer.name], count: layer.count, densities })
+    else {
+      group.names.push(layer.name)
+      group.count += layer.count
+    }
+  })
+  if (groups.size === 0) throw new SnipSnapError('INVALID_SPEC', `${options.model} has no GEMM in phase ${phase}`, { path: ['model'] })
+  const evaluations = options.dataflowEvaluations ?? 48
+  const layers: ExploredLayer[] = []
+  let index = 0
+  for (const group of groups.values()) {
+    if (options.signal?.aborted === true) break
+    const design: DesignSpec = {
+      arch: preset.arch,
+      problem: gemmToProblem(group.layer, group.densities),
+      mapping: null,
+      sparseOptimizations: { targets: [] },
+      energyTable: preset.energyTable,
+      areaTable: preset.areaTable,
+      constraints: [],
+      mapper: null,
+    }
+    const result = await coSearchDesign(
+      design,
+      {
+        objective,
+        dataflowEvaluations: evaluations,
+        seed: (options.seed ?? 1) + index,
+        topM: options.topM ?? 2,
+        maxRounds: options.maxRounds ?? 1,
+        ...(options.clock !== undefined ? { clock: options.clock } : {}),
+        ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      },
+      registries,
+    )
+    const best: CoDesignSummary | null = result.best
+    const explored: ExploredLayer = {
+      names: group.names,
+      M: group.layer.M,
+      K: group.layer.K,
+      N: group.layer.N,
+      count: group.count,
+      densities: Object.fromEntries(Object.entries(group.densities).map(([t, d]) => [t, d?.density ?? 1])),
+      energyPJ: best?.energyPJ ?? null,
+      cycles: best?.cycles ?? null,
+      dataflowOnlyEnergyPJ: result.dataflowOnly?.energyPJ ?? null,
+      formats: best?.formats ?? [],
+      mappingYaml: best?.mappingYaml ?? null,
+      evaluated: result.evaluated,
+      reason: best === null ? (result.reason ?? 'no valid design found') : null,
+    }
+    layers.push(explored)
+    index++
+    options.onLayer?.(index, groups.size, explored)
+  }
+  const ok = layers.filter((l) => l.energyPJ !== null && l.cycles !== null)
+  return {
+    model: workload.model,
+    phase,
+    arch: archId,
+    objective,
+    layers,
+    totalEnergyPJ: ok.reduce((s, l) => s + l.count * (l.energyPJ ?? 0), 0),
+    totalCycles: ok.reduce((s, l) => s + l.count * (l.cycles ?? 0), 0),
+    dataflowOnlyTotalEnergyPJ: ok.reduce((s, l) => s + l.count * (l.dataflowOnlyEnergyPJ ?? l.energyPJ ?? 0), 0),
+    evaluated: layers.reduce((s, l) => s + l.evaluated, 0),
+    failedLayers: layers.length - ok.length,
+  }
+}
