@@ -8,6 +8,7 @@
 // OPT-6.7B × presets × phases), printed as markdown, plus a sweep looking for ≥ 18.24% savings.
 import { performance } from 'node:perf_hooks'
 import { optimizeModelFormats, type ModelFormatsResult } from '@snipsnap/explorer'
+import { defineSparsityPreset, type SparsityPreset } from '@snipsnap/workloads'
 
 const args = process.argv.slice(2)
 
@@ -81,5 +82,41 @@ const table = (exhaustive: boolean): void => {
   console.log(rows.join('\n'))
 }
 
+/** Activations entering every block linear at `density` (a TEAL-like sweep point). */
+const activations = (density: number): SparsityPreset =>
+  defineSparsityPreset({
+    id: `activations-${density}`,
+    description: `block-linear inputs at density ${density}`,
+    source: 'sweep point',
+    rules: [{ roles: ['activation', 'ffn-activation'], phases: ['prefill', 'decode'], ops: ['linear'], distribution: 'hypergeometric', density }],
+  })
+
+/** Mixed-density settings, where no single fixed format suits every tensor: looking for ≥ 18.24%. */
+const sweep = (): void => {
+  const settings: (readonly (string | SparsityPreset)[])[] = [
+    ['unstructured-50', 'activation-90'],
+    ['nm-2-4', 'activation-90'],
+    ['unstructured-90', 'activation-50'],
+    ['unstructured-50', activations(0.1)],
+    ['unstructured-50', activations(0.02)],
+    ['unstructured-90', activations(0.02)],
+  ]
+  console.log('| model | sparsity | phase | best fixed | vs best fixed | vs uncompressed | engine formats (largest GEMM) |\n|---|---|---|---|---|---|---|')
+  for (const model of ['opt-6.7b', 'llama-2-7b']) {
+    for (const sparsity of settings) {
+      for (const phase of ['prefill', 'decode'] as const) {
+        const r = optimizeModelFormats({ model, sparsity, phase })
+        const s = r.summary
+        const big = [...r.layers].sort((a, b) => b.memoryEnergyPJ * b.count - a.memoryEnergyPJ * a.count)[0]
+        console.log(
+          `| ${model} | ${r.sparsity.join(' + ')} | ${phase} | ${s.bestFixedFormat ?? '—'} | ${pct(s.savingVsBestFixedPct, 3)} | ${pct(s.savingVsBaselinesPct.uncompressed)} | ` +
+            `${big?.name}: ${big?.choices.map((c) => `${c.tensor}@${c.level} ${c.format}`).join('; ')} |`,
+        )
+      }
+    }
+  }
+}
+
 if (args.includes('--table')) table(args.includes('--exhaustive'))
+else if (args.includes('--sweep')) sweep()
 else speed()

@@ -219,16 +219,20 @@ const renderOptimize = (r: ModelFormatsResult): string => {
     l.bestFixedFormat ?? '—',
     pctText(l.savingVsBestFixedPct, 3),
     ...(l.exhaustiveOptimumPJ === undefined ? [] : [pj(l.exhaustiveOptimumPJ)]),
-    l.reused ? '(same as above)' : l.choices.map((c) => `${c.tensor}@${c.level} ${c.format}`).join('; ') || 'uncompressed',
   ])
+  const formats = r.layers
+    .filter((l) => !l.reused)
+    .map((l) => `  ${l.name}: ${l.choices.map((c) => `${c.tensor}@${c.level} ${c.format}`).join('; ') || 'uncompressed (no sparse tensor)'}`)
   const exhaustive = r.summary.exhaustiveOptimumPJ !== undefined
-  const header = ['layer', 'M×K×N', 'count', 'sparse', ...names.map((n) => `${n} pJ`), 'engine pJ', 'best fixed', 'saving', ...(exhaustive ? ['exhaustive pJ'] : []), 'engine formats']
+  const header = ['layer', 'M×K×N', 'count', 'sparse', ...names.map((n) => `${n} pJ`), 'engine pJ', 'best fixed', 'saving', ...(exhaustive ? ['exhaustive pJ'] : [])]
   const s = r.summary
   const lines = [
     `${r.model} ${r.phase} (${r.seqLen === null ? '' : `seqLen ${r.seqLen}, `}batch ${r.batch}${r.kvLen === null ? '' : `, kvLen ${r.kvLen}`}), sparsity ${r.sparsity.join(' + ')}, arch ${r.arch}, cost model ${r.costModel}`,
     `mapping: ${r.mappingPolicy}`,
     'memory energy per single run of each GEMM (storage levels, data + metadata):',
-    table(header, rows, 2).split('\n').map((line) => line.replace(/\s+$/, '')).join('\n'),
+    table(header, rows, 2),
+    'engine formats (identical GEMMs share them; levels not listed keep the tensor uncompressed):',
+    ...formats,
     '',
     `summary (Σ energy × count, pJ per forward pass): engine ${pj(s.memoryEnergyPJ)}`,
     ...names.map((n) => `  ${n.padEnd(12)} ${pj(s.baselines[n]).padStart(12)}   engine saves ${pctText(s.savingVsBaselinesPct[n])}`),
