@@ -246,7 +246,9 @@ const assignRanks = (
     let shape = loop.bound
     li++
     const flat = format.ranks[r]!.flattenedDims
-    if (flat !== null) {
+    // The innermost rank holds the data itself and takes a single loop; later loops of its
+    // dims become unstored coordinates above it (what the oracle's counts show).
+    if (flat !== null && r !== 0) {
       // Absorb following loops of this rank's dims; a loop of another rank's dims (even a
       // trivial one) ends the run, loops of dims no rank names are passed over.
       while (li < order.length) {

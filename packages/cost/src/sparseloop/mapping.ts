@@ -63,6 +63,8 @@ export const buildNest = (design: PreparedDesign, mapping: MappingSpec): MappedN
       const written = entry.spatialPermutation.filter((d) => design.dims.includes(d))
       for (const dim of spatialOrder) {
         const bound = entry.spatialFactors[dim] ?? 1
+        // Trivial spatial loops do not exist in Timeloop's nest (they would split flattened ranks).
+        if (bound === 1) continue
         const pos = written.indexOf(dim)
         const axisX = pos === -1 ? true : pos < entry.spatialSplit
         const d = design.dimIndex[dim]!
