@@ -29,6 +29,7 @@ import {
 import { writeTimeloopMapping } from '@snipsnap/timeloop'
 import { objectiveFromMapper, parseObjective, type ExplorerObjective, type MetricName } from './objectives'
 import { formatsOf, type TensorFormatChoice } from './formats-summary'
+import { createDesignEvaluator } from './evaluator'
 import { coSearchDesign, type CoSearchDesignOptions, type CoSearchDesignResult } from './co-search'
 import { exploreModel, type ExploreModelOptions, type ExploreModelResult } from './explore-model'
 
@@ -186,29 +187,46 @@ export const createExplorer = (options: ExplorerOptions = {}): Explorer => {
     const spaceSize = Number(space.size().total)
     const strategyId = opts.strategy === undefined || opts.strategy === 'auto' ? (spaceSize <= (opts.exhaustiveLimit ?? DEFAULT_EXHAUSTIVE_LIMIT) ? 'exhaustive' : 'genetic') : opts.strategy
     const strategy = strategies.get(strategyId)
-    const cost = evaluator(design, opts.costModel)
     let front: { objectives: number[]; mapping: MappingSpec }[] = []
     let lastReason: string | null = null
-    const evaluate = (mapping: MappingSpec): Evaluation => {
+    // Results are observed in ask order whatever evaluates them, so the (energy, cycles) archive and
+    // the last rejection are the same in-process and on worker threads.
+    const observe = (mapping: MappingSpec, evaluation: Evaluation): Evaluation => {
+      if (!evaluation.ok) lastReason = evaluation.reason
+      else {
+        const energy = evaluation.metrics['energy'] ?? Number.NaN
+        const cycles = evaluation.metrics['cycles'] ?? Number.NaN
+        front = [...paretoInsert(front, { objectives: [energy, cycles], mapping }).front]
+      }
+      return evaluation
+    }
+    const inProcess = opts.costModel === undefined || opts.costModel === 'sparseloop' ? createDesignEvaluator(design, { densityModels, space }) : null
+    const cost = inProcess === null ? evaluator(design, opts.costModel) : null
+    const evaluateOne = (mapping: MappingSpec): Evaluation => {
+      if (inProcess !== null) return inProcess(mapping)
       const verdict = space.check(mapping)
-      if (!verdict.ok) {
-        lastReason = verdict.reason
-        return { ok: false, reason: verdict.reason }
-      }
-      const report = cost(mapping)
-      if (!report.valid) {
-        lastReason = report.reason
-        return { ok: false, reason: report.reason }
-      }
-      front = [...paretoInsert(front, { objectives: [report.energyPJ, report.cycles], mapping }).front]
+      if (!verdict.ok) return { ok: false, reason: verdict.reason }
+      const report = cost === null ? null : cost(mapping)
+      if (report === null || !report.valid) return { ok: false, reason: report?.reason ?? 'no cost model' }
       return { ok: true, metrics: metricsOf(report) }
     }
+    const outer = opts.executor
+    const executor: Executor<MappingSpec> =
+      outer === undefined
+        ? { evaluate: (designs) => designs.map((m) => observe(m, evaluateOne(m))) }
+        : {
+            ...(outer.concurrency !== undefined ? { concurrency: outer.concurrency } : {}),
+            evaluate: async (designs, context) => {
+              const results = await outer.evaluate(designs, context)
+              return results.map((r, i) => observe(designs[i] as MappingSpec, r))
+            },
+          }
     const budget = { evaluations: opts.budget.evaluations ?? Number.POSITIVE_INFINITY, ...(opts.budget.wallTimeMs !== undefined ? { wallTimeMs: opts.budget.wallTimeMs } : {}) }
     const onProgress = opts.onProgress
     const result = await runSearch<MappingSpec, unknown, unknown>({
       space,
       strategy,
-      ...(opts.executor !== undefined ? { executor: opts.executor } : { evaluate }),
+      executor,
       objectives: [...objective],
       budget,
       seed: opts.seed ?? 1,
@@ -240,11 +258,7 @@ export const createExplorer = (options: ExplorerOptions = {}): Explorer => {
             mappingYaml: writeTimeloopMapping(result.best.design),
             formats: designFormats,
           }
-    // With an executor the evaluations ran elsewhere: rebuild the front from the search's own.
-    const pareto =
-      opts.executor === undefined
-        ? front.map((p) => ({ energyPJ: p.objectives[0] ?? 0, cycles: p.objectives[1] ?? 0, mappingYaml: writeTimeloopMapping(p.mapping) }))
-        : result.pareto.map((p) => ({ energyPJ: p.metrics['energy'] ?? 0, cycles: p.metrics['cycles'] ?? 0, mappingYaml: writeTimeloopMapping(p.design) }))
+    const pareto = front.map((p) => ({ energyPJ: p.objectives[0] ?? 0, cycles: p.objectives[1] ?? 0, mappingYaml: writeTimeloopMapping(p.mapping) }))
     const reason =
       best !== null
         ? null

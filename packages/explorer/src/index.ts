@@ -23,3 +23,4 @@ export {
   type CoSearchDesignResult,
 } from './co-search'
 export { exploreModel, type ExploreModelOptions, type ExploreModelResult, type ExploredLayer } from './explore-model'
+export { createDesignEvaluator, createEvaluator, type DesignEvaluatorOptions } from './evaluator'
