@@ -4,7 +4,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createExplorer } from '@snipsnap/explorer'
+import { createEvaluator, createExplorer } from '@snipsnap/explorer'
 import { parseTimeloopMapping, parseTimeloopYaml } from '@snipsnap/timeloop'
 
 const dir = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'reference', 'sparseloop-mapper', 'stc-M512-K1024-N256-w0.5')
@@ -18,6 +18,15 @@ describe('searchDesign', () => {
     expect(a.best).not.toBeNull()
     expect(a).toEqual(b)
     expect(JSON.parse(JSON.stringify(a))).toEqual(a)
+  })
+
+  it('gives the same result through an executor (as on worker threads) as in-process', async () => {
+    // The worker module's entry point, run asynchronously in batches: what the worker pool does.
+    const evaluate = createEvaluator({ design: structuredClone(design) })
+    const executor = { concurrency: 2, evaluate: async (designs: readonly Parameters<typeof evaluate>[0][]) => Promise.all(designs.map(async (m) => evaluate(m))) }
+    const options = { objective: 'energy', strategy: 'genetic', budget: { evaluations: 64 }, seed: 3 } as const
+    const [a, b] = [await explorer.searchDesign(design, options), await explorer.searchDesign(design, { ...options, executor })]
+    expect(b).toEqual(a)
   })
 
   it('defaults to the mapper objective and exhaustive search on a small space', async () => {

@@ -7,8 +7,9 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import cliProgress from 'cli-progress'
 import type { Command } from 'commander'
-import { SnipSnapError, type DesignSpec } from '@snipsnap/core'
+import { SnipSnapError, type DesignSpec, type MappingSpec } from '@snipsnap/core'
 import { createExplorer, type ExplorerProgress, type SearchDesignResult } from '@snipsnap/explorer'
+import { createWorkerPool, type WorkerPool } from '@snipsnap/search/node'
 import { parseTimeloopYaml } from '@snipsnap/timeloop'
 import type { CliIo } from '../io'
 
@@ -124,9 +125,21 @@ export const registerSearchCommand = (program: Command, io: CliIo): void => {
           best: p.bestEnergyPJ === null ? '–' : `${fmt(p.bestEnergyPJ / 1e6)} µJ / ${fmt(p.bestCycles ?? 0)} cycles`,
         })
       }
+      // Worker threads import the explorer's evaluator module; the result does not depend on them.
+      let pool: WorkerPool<MappingSpec> | null = null
+      if (threads > 1) {
+        let module: string
+        try {
+          module = import.meta.resolve('@snipsnap/explorer/evaluator')
+        } catch (cause) {
+          throw new SnipSnapError('INVALID_SPEC', `--threads ${threads}: cannot locate the worker evaluator module (@snipsnap/explorer/evaluator); use --threads 1`, { path: ['--threads'], cause })
+        }
+        pool = await createWorkerPool<MappingSpec>({ module, threads, options: { design } })
+      }
       let result: SearchDesignResult
       try {
         result = await explorer.searchDesign(design, {
+          ...(pool !== null ? { executor: pool } : {}),
           ...(options.objective !== undefined ? { objective: options.objective } : {}),
           budget: { wallTimeMs: budgetS * 1000 },
           seed,
@@ -136,8 +149,8 @@ export const registerSearchCommand = (program: Command, io: CliIo): void => {
         })
       } finally {
         bar?.stop()
+        await pool?.close()
       }
-      if (threads > 1) io.stderr.write(`note: --threads ${threads}: evaluations run in-process on one thread (same result for any thread count)\n`)
       if (result.best === null) throw new SnipSnapError('INVALID_SPEC', `no valid mapping found: ${result.reason ?? 'unknown reason'}`, { path: ['mapping'] })
       io.stdout.write(options.json === true ? `${JSON.stringify(searchResultToJson(result))}\n` : summary(result))
     })
