@@ -134,7 +134,13 @@ export const registerSearchCommand = (program: Command, io: CliIo): void => {
         } catch (cause) {
           throw new SnipSnapError('INVALID_SPEC', `--threads ${threads}: cannot locate the worker evaluator module (@snipsnap/explorer/evaluator); use --threads 1`, { path: ['--threads'], cause })
         }
-        pool = await createWorkerPool<MappingSpec>({ module, threads, options: { design } })
+        try {
+          pool = await createWorkerPool<MappingSpec>({ module, threads, options: { design } })
+        } catch (cause) {
+          // From sources (tsx), worker threads cannot import the TypeScript module: the built CLI can.
+          const message = cause instanceof Error ? cause.message : String(cause)
+          throw new SnipSnapError('INVALID_SPEC', `--threads ${threads}: worker threads cannot load the evaluator (${message}); build the CLI (pnpm build) or use --threads 1`, { path: ['--threads'], cause })
+        }
       }
       let result: SearchDesignResult
       try {
