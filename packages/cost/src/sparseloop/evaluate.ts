@@ -246,13 +246,14 @@ const assignRanks = (
     let shape = loop.bound
     li++
     const flat = format.ranks[r]!.flattenedDims
-    // The innermost rank holds the data itself and takes a single loop; later loops of its
-    // dims become unstored coordinates above it (what the oracle's counts show).
-    if (flat !== null && r !== 0) {
+    if (flat !== null) {
       // Absorb following loops of this rank's dims; a loop of another rank's dims (even a
-      // trivial one) ends the run, loops of dims no rank names are passed over.
+      // trivial one) ends the run, loops of dims no rank names are passed over. The innermost
+      // rank (it holds the data itself) only absorbs loops of its own level: later loops of its
+      // dims become unstored coordinates above it (what the oracle's counts show).
       while (li < order.length) {
         const next = order[li]!
+        if (r === 0 && next.level !== loop.level && next.bound > 1) break
         if (flat.includes(next.dim)) {
           shape *= next.bound
           li++
