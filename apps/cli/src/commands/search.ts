@@ -142,9 +142,14 @@ export const registerSearchCommand = (program: Command, io: CliIo): void => {
           throw new SnipSnapError('INVALID_SPEC', `--threads ${threads}: worker threads cannot load the evaluator (${message}); build the CLI (pnpm build) or use --threads 1`, { path: ['--threads'], cause })
         }
       }
+      // Ctrl-C stops the search and prints the best mapping found so far.
+      const stop = new AbortController()
+      const onSigint = (): void => stop.abort()
+      process.once('SIGINT', onSigint)
       let result: SearchDesignResult
       try {
         result = await explorer.searchDesign(design, {
+          signal: stop.signal,
           ...(pool !== null ? { executor: pool } : {}),
           ...(options.objective !== undefined ? { objective: options.objective } : {}),
           budget: { wallTimeMs: budgetS * 1000 },
@@ -154,6 +159,7 @@ export const registerSearchCommand = (program: Command, io: CliIo): void => {
           onProgress,
         })
       } finally {
+        process.off('SIGINT', onSigint)
         bar?.stop()
         await pool?.close()
       }
