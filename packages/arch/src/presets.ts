@@ -29,6 +29,10 @@ const SOURCES: Readonly<Record<ArchPresetId, { arch: ArchSpecInput; ert: EnergyT
   'llm-default': { arch: LLM_DEFAULT_ARCH, ert: LLM_DEFAULT_ERT, art: LLM_DEFAULT_ART, summary: LLM_DEFAULT_SUMMARY },
 }
 
+// Preset tables are plain JSON data; a JSON round trip copies them without relying on the
+// `structuredClone` global, which the platform-neutral ES2022 library typings do not declare.
+const clonePlain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
+
 const isPresetId = (id: string): id is ArchPresetId => (ARCH_PRESET_IDS as readonly string[]).includes(id)
 
 /**
@@ -44,9 +48,9 @@ export const getArchPreset = (id: string): ArchPreset => {
   return {
     id,
     summary: source.summary,
-    arch: parseArchSpec(structuredClone(source.arch)),
-    energyTable: structuredClone(source.ert),
-    areaTable: structuredClone(source.art),
+    arch: parseArchSpec(clonePlain(source.arch)),
+    energyTable: clonePlain(source.ert),
+    areaTable: clonePlain(source.art),
   }
 }
 

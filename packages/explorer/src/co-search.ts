@@ -2,6 +2,7 @@
 // defaults wired in — the design's mapping space (`@snipsnap/mapspace`), the Sparseloop cost model
 // (prepared once per formats) and the adaptive compression engine (`@snipsnap/compress`).
 // Also computes the two one-sided baselines the joint result is compared with.
+import type { AbortSignalLike } from '@snipsnap/search'
 import { createRng, SnipSnapError, type CostQuery, type DensityModel, type DesignSpec, type MappingSpec, type Registry, type SparseOptimizationsSpec } from '@snipsnap/core'
 import { optimizeFormats } from '@snipsnap/compress'
 import { createSparseloopEvaluator, sparseloopCostModel } from '@snipsnap/cost'
@@ -23,7 +24,7 @@ export interface CoSearchDesignOptions {
   readonly maxRounds?: number
   readonly epsilon?: number
   readonly clock?: () => number
-  readonly signal?: AbortSignal
+  readonly signal?: AbortSignalLike
   readonly onStage?: (report: CoSearchStageReport) => void
 }
 

@@ -1,6 +1,7 @@
 // Whole-model exploration: every distinct GEMM of a zoo model (same shape and densities = one
 // search) co-searched on an accelerator preset, then totalled over the forward pass (each layer's
 // energy and cycles × its count; layers run one after another).
+import type { AbortSignalLike } from '@snipsnap/search'
 import { SnipSnapError, type AnySearchStrategy, type DensityModel, type DesignSpec, type Registry } from '@snipsnap/core'
 import { getArchPreset } from '@snipsnap/arch'
 import { applySparsity, buildWorkload, gemmToProblem, type GemmLayer } from '@snipsnap/workloads'
@@ -26,7 +27,7 @@ export interface ExploreModelOptions {
   readonly maxRounds?: number
   readonly seed?: number
   readonly clock?: () => number
-  readonly signal?: AbortSignal
+  readonly signal?: AbortSignalLike
   /** Called after each distinct layer is searched. */
   readonly onLayer?: (done: number, total: number, layer: ExploredLayer) => void
 }

@@ -2,6 +2,7 @@
 // format primitives) wired together, and `searchDesign`, the mapping search of one Timeloop-style
 // design with the Sparseloop-accurate cost model. Platform-neutral: time comes from an injected
 // clock, threads from an injected executor factory.
+import type { AbortSignalLike } from '@snipsnap/search'
 import {
   SnipSnapError,
   type AnySearchStrategy,
@@ -72,7 +73,7 @@ export interface SearchDesignOptions {
   readonly costModel?: string
   /** ms from any origin (e.g. `() => performance.now()`); required with `budget.wallTimeMs`. */
   readonly clock?: () => number
-  readonly signal?: AbortSignal
+  readonly signal?: AbortSignalLike
   readonly onProgress?: (progress: ExplorerProgress) => void
   /**
    * Parallel evaluation: called with the design when given (e.g. a worker pool of
