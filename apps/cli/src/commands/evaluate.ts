@@ -2,12 +2,11 @@
 // (a folder's *.yaml files or the given files, merged by top-level key), evaluate with the
 // Sparseloop model, print a summary or one JSON object (per mapping line with --mappings).
 // argv → file reading → library calls → printed report; no domain logic here.
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
 import type { Command } from 'commander'
 import { SnipSnapError, type CostReport, type DesignSpec } from '@snipsnap/core'
 import { createSparseloopEvaluator } from '@snipsnap/cost'
 import { parseTimeloopMapping, parseTimeloopYaml } from '@snipsnap/timeloop'
+import { collectDesignSources, readText } from '../design-files'
 import type { CliIo } from '../io'
 
 interface EvaluateOptions {
@@ -15,36 +14,6 @@ interface EvaluateOptions {
   readonly mappings?: string
 }
 
-const readText = (file: string): string => {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch (cause) {
-    throw new SnipSnapError('INVALID_SPEC', `cannot read ${file}`, { path: [file], cause })
-  }
-}
-
-/** A folder means all its `*.yaml` files (sorted); files are taken as given. */
-const collectSources = (inputs: readonly string[]): { fileName: string; text: string }[] => {
-  const files: string[] = []
-  for (const input of inputs) {
-    let isDir = false
-    try {
-      isDir = statSync(input).isDirectory()
-    } catch (cause) {
-      throw new SnipSnapError('INVALID_SPEC', `no such file or folder: ${input}`, { path: [input], cause })
-    }
-    if (isDir) {
-      const yamls = readdirSync(input)
-        .filter((f) => /\.ya?ml$/i.test(f))
-        .sort()
-      if (yamls.length === 0) throw new SnipSnapError('INVALID_SPEC', `folder ${input} holds no .yaml files`, { path: [input] })
-      for (const f of yamls) files.push(join(input, f))
-    } else {
-      files.push(input)
-    }
-  }
-  return files.map((file) => ({ fileName: file, text: readText(file) }))
-}
 
 /** The JSON shape of issue 4: totals over instances, per level and tensor. */
 export const reportToJson = (report: CostReport): Record<string, unknown> => {
@@ -98,7 +67,7 @@ export const registerEvaluateCommand = (program: Command, io: CliIo): void => {
     .option('--json', 'print exactly one JSON object')
     .option('--mappings <file>', 'evaluate every line\'s `mapping` of a JSONL file; prints one JSON result per line')
     .action((inputs: string[], options: EvaluateOptions) => {
-      const design: DesignSpec = parseTimeloopYaml(collectSources(inputs))
+      const design: DesignSpec = parseTimeloopYaml(collectDesignSources(inputs))
       const evaluator = createSparseloopEvaluator(design)
       if (options.mappings !== undefined) {
         const file = options.mappings

@@ -2,8 +2,6 @@
 // [--json]`: read a Timeloop-style design (mapping ignored), search its mapping space with the
 // Sparseloop model, print the best mapping (Timeloop YAML) or one JSON object.
 // argv → file reading → library calls → printed report; no domain logic here.
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import cliProgress from 'cli-progress'
 import type { Command } from 'commander'
@@ -11,6 +9,7 @@ import { SnipSnapError, type DesignSpec, type MappingSpec } from '@snipsnap/core
 import { createExplorer, type ExplorerProgress, type SearchDesignResult } from '@snipsnap/explorer'
 import { createWorkerPool, type WorkerPool } from '@snipsnap/search/node'
 import { parseTimeloopYaml } from '@snipsnap/timeloop'
+import { collectDesignSources } from '../design-files'
 import type { CliIo } from '../io'
 
 interface SearchOptions {
@@ -22,34 +21,6 @@ interface SearchOptions {
   readonly json?: boolean
 }
 
-const readText = (file: string): string => {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch (cause) {
-    throw new SnipSnapError('INVALID_SPEC', `cannot read ${file}`, { path: [file], cause })
-  }
-}
-
-/** A folder means all its `*.yaml` files (sorted); files are taken as given. */
-export const collectDesignSources = (inputs: readonly string[]): { fileName: string; text: string }[] => {
-  const files: string[] = []
-  for (const input of inputs) {
-    let isDir = false
-    try {
-      isDir = statSync(input).isDirectory()
-    } catch (cause) {
-      throw new SnipSnapError('INVALID_SPEC', `no such file or folder: ${input}`, { path: [input], cause })
-    }
-    if (!isDir) {
-      files.push(input)
-      continue
-    }
-    const yamls = readdirSync(input).filter((f) => /\.ya?ml$/i.test(f)).sort()
-    if (yamls.length === 0) throw new SnipSnapError('INVALID_SPEC', `folder ${input} holds no .yaml files`, { path: [input] })
-    for (const f of yamls) files.push(join(input, f))
-  }
-  return files.map((file) => ({ fileName: file, text: readText(file) }))
-}
 
 const parseNumber = (text: string, option: string, { min, integer }: { min: number; integer: boolean }): number => {
   const value = Number(text)

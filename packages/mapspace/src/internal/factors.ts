@@ -2,32 +2,10 @@
 // over tiling slots under per-slot constraints (Timeloop's IndexFactorizationSpace), and
 // permutation ranking (Lehmer codes) so a permutation is one integer of the genome.
 
-/** Prime factors with multiplicity, ascending (12 → [2, 2, 3]). */
-export const primeFactors = (n: number): number[] => {
-  const out: number[] = []
-  let rest = n
-  for (let p = 2; p * p <= rest; p++) {
-    while (rest % p === 0) {
-      out.push(p)
-      rest /= p
-    }
-  }
-  if (rest > 1) out.push(rest)
-  return out
-}
+// Prime factors and divisors are the shared core helpers (one implementation for every stage).
+import { divisors, primeFactors } from '@snipsnap/core'
 
-/** Divisors of n, ascending. */
-export const divisors = (n: number): number[] => {
-  const small: number[] = []
-  const large: number[] = []
-  for (let d = 1; d * d <= n; d++) {
-    if (n % d === 0) {
-      small.push(d)
-      if (d * d !== n) large.push(n / d)
-    }
-  }
-  return [...small, ...large.reverse()]
-}
+export { divisors, primeFactors }
 
 /** What a constraint allows at one slot for one dimension. */
 export interface SlotRule {
