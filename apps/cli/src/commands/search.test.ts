@@ -54,6 +54,17 @@ describe('snipsnap search', () => {
     expect(json.best?.formats.length).toBeGreaterThan(0)
   })
 
+  it('--threads 2 (workers load the TypeScript evaluator from sources) gives the --threads 1 result', async () => {
+    const { code, stdout, stderr } = await run(['search', ...designFiles, '--objective', 'cycles,energy', '--budget-s', '60', '--threads', '2', '--json'])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    const threaded = JSON.parse(stdout) as SearchJson
+    expect(threaded.best).toEqual(json.best)
+    expect(threaded.evaluated).toBe(json.evaluated)
+    expect(threaded.valid).toBe(json.valid)
+    expect(threaded.pareto).toEqual(json.pareto)
+  }, 120_000)
+
   it('its mapping, fed to `snipsnap evaluate` with the design files, gives the same numbers', async () => {
     const mappingFile = join(tmp, 'found.map.yaml')
     writeFileSync(mappingFile, json.best?.mapping ?? '')

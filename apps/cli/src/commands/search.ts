@@ -106,11 +106,13 @@ export const registerSearchCommand = (program: Command, io: CliIo): void => {
           throw new SnipSnapError('INVALID_SPEC', `--threads ${threads}: cannot locate the worker evaluator module (@snipsnap/explorer/evaluator); use --threads 1`, { path: ['--threads'], cause })
         }
         try {
-          pool = await createWorkerPool<MappingSpec>({ module, threads, options: { design } })
+          // From sources (tsx, vitest) the module is TypeScript: the pool registers tsx in each
+          // worker, and the source condition makes its imports resolve to sources as well.
+          const fromSources = /\.[cm]?ts$/.test(module)
+          pool = await createWorkerPool<MappingSpec>({ module, threads, options: { design }, ...(fromSources ? { conditions: ['@snipsnap/source'] } : {}) })
         } catch (cause) {
-          // From sources (tsx), worker threads cannot import the TypeScript module: the built CLI can.
           const message = cause instanceof Error ? cause.message : String(cause)
-          throw new SnipSnapError('INVALID_SPEC', `--threads ${threads}: worker threads cannot load the evaluator (${message}); build the CLI (pnpm build) or use --threads 1`, { path: ['--threads'], cause })
+          throw new SnipSnapError('INVALID_SPEC', `--threads ${threads}: worker threads cannot load the evaluator (${message}); use --threads 1`, { path: ['--threads'], cause })
         }
       }
       // Ctrl-C stops the search and prints the best mapping found so far.

@@ -35,6 +35,21 @@ describe('worker pool executor', () => {
     expect(threaded2).toEqual(inProcess)
   })
 
+  it('loads a TypeScript evaluator module in the workers (tsx hooks) with the in-process result', async () => {
+    const typed = new URL('../../fixtures/typed-evaluator.ts', import.meta.url)
+    const pool = await createWorkerPool<GridPoint>({ module: typed, threads: 2, options })
+    pools.push(pool)
+    const base = { space, strategy: random, objectives: 'cost', budget: { evaluations: 48 }, seed: 5 } as const
+    const threaded = await runSearch({ ...base, executor: pool })
+    const inProcess = await runSearch({ ...base, evaluate: await loadEvaluator<GridPoint>(typed, options) })
+    expect(threaded.evaluated).toBe(48)
+    expect(threaded).toEqual(inProcess)
+    await expect(createWorkerPool({ module: typed, threads: 1, options, typescriptLoader: { specifier: 'no-such-loader' } })).rejects.toMatchObject({
+      code: 'INVALID_SPEC',
+      message: expect.stringMatching(/loader hooks "no-such-loader"/),
+    })
+  })
+
   it('reports a throwing evaluator as a SnipSnapError naming the design, and stays usable', async () => {
     const pool = await createWorkerPool<GridPoint>({ module: fixture, threads: 2, options: { ...options, throwOn: '0,0,0,0,0' } })
     pools.push(pool)

@@ -13,12 +13,27 @@ import type { Evaluate, Evaluation, Executor, ExecutorContext } from '../executo
 export interface WorkerPoolOptions {
   /**
    * The evaluator module, as a `file:` URL (string or `URL`) or a file path (absolute, or
-   * relative to the current directory). Node must be able to import it as is: a `.mjs`/`.js`
-   * file, or a `.ts` file only when the process runs under a TypeScript loader that workers
-   * inherit (e.g. `tsx`). It must export `createEvaluator(options)` returning
-   * `(design) => Evaluation` (sync or async), or `evaluate(design)` directly.
+   * relative to the current directory): a `.mjs`/`.js` file, or a TypeScript file (`.ts`,
+   * `.mts`, `.cts`) loaded through {@link WorkerPoolOptions.typescriptLoader}. It must export
+   * `createEvaluator(options)` returning `(design) => Evaluation` (sync or async), or
+   * `evaluate(design)` directly.
    */
   readonly module: string | URL
+  /**
+   * For a TypeScript `module` only: Node loader hooks registered in each worker (through
+   * `module.register(specifier, { parentURL: module, data })`, so the specifier resolves from the
+   * module's own location) before the module loads. Needed because on Node 20 a parent's loader
+   * (`tsx`, vitest) does not reach worker threads. Default `{ specifier: 'tsx/esm', data: { active: true } }`
+   * (tsx's hooks); `false` to load the module as is (the workers already have a loader).
+   */
+  readonly typescriptLoader?: { readonly specifier: string; readonly data?: unknown } | false
+  /**
+   * Node options of the workers. Default: the parent's `process.execArgv` (so `--conditions`,
+   * `--import` and the like carry over), plus `--conditions=<c>` for each of `conditions`.
+   */
+  readonly execArgv?: readonly string[]
+  /** Extra package export conditions for the workers' module resolution (e.g. a source condition). */
+  readonly conditions?: readonly string[]
   /** Worker threads (integer in [1, 256]). */
   readonly threads: number
   /** Passed to the module's `createEvaluator(options)`; must be structured-cloneable. */
@@ -43,14 +58,26 @@ export const resolveModuleUrl = (module: string | URL): string => {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(module) ? module : pathToFileURL(resolvePath(module)).href
 }
 
+const TYPESCRIPT_MODULE = /\.[cm]?ts$/i
+
 // Runs inside each worker (CommonJS eval, so no file has to ship next to the compiled library);
-// the dynamic import loads the user's ESM evaluator module.
+// the dynamic import loads the user's ESM evaluator module. A TypeScript module first gets the
+// loader's hooks, registered in this thread: registering must precede the first import, because
+// Node caches a failed import (ERR_UNKNOWN_FILE_EXTENSION) and would not retry it.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const describe = (e) => ({ message: String((e && e.message) || e), stack: e && e.stack })
 ;(async () => {
   let evaluate
   try {
+    if (workerData.loader) {
+      const { specifier, data } = workerData.loader
+      try {
+        require('node:module').register(specifier, { parentURL: workerData.module, data })
+      } catch (e) {
+        throw new Error('a TypeScript module needs the loader hooks "' + specifier + '" (' + describe(e).message.split('\\n')[0] + ')')
+      }
+    }
     const mod = await import(workerData.module)
     if (typeof mod.createEvaluator === 'function') evaluate = await mod.createEvaluator(workerData.options)
     else if (typeof mod.evaluate === 'function') evaluate = mod.evaluate
@@ -124,6 +151,13 @@ export const createWorkerPool = async <D>(options: WorkerPoolOptions): Promise<W
     })
   }
   const moduleUrl = resolveModuleUrl(options.module)
+  const loader = TYPESCRIPT_MODULE.test(new URL(moduleUrl).pathname) ? (options.typescriptLoader ?? { specifier: 'tsx/esm', data: { active: true } }) : false
+  if (loader !== false && (typeof loader.specifier !== 'string' || loader.specifier.length === 0)) {
+    throw new SnipSnapError('INVALID_SPEC', 'typescriptLoader.specifier must be a module specifier', { path: ['typescriptLoader', 'specifier'] })
+  }
+  const conditions = options.conditions ?? []
+  const baseArgv = options.execArgv ?? process.execArgv
+  const execArgv = [...baseArgv, ...conditions.filter((c) => !baseArgv.includes(`--conditions=${c}`)).map((c) => `--conditions=${c}`)]
   const jobs = new Map<number, Job>()
   const queue: Chunk[] = []
   let nextId = 1
@@ -185,7 +219,7 @@ export const createWorkerPool = async <D>(options: WorkerPoolOptions): Promise<W
   // Start the workers and wait until each has imported the module.
   const startup: Promise<void>[] = []
   for (let i = 0; i < threads; i++) {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: moduleUrl, options: options.options } })
+    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv, workerData: { module: moduleUrl, loader, options: options.options } })
     const slot: Slot = { worker, busy: null }
     slots.push(slot)
     startup.push(
