@@ -3,7 +3,7 @@
 // (shared/docs/sparseloop-model.md §1–§8). Works on a PreparedDesign so that evaluating one more
 // mapping costs O(levels × tensors × ranks) arithmetic, with no allocation-heavy loops over tiles.
 import type { ActionBreakdown, CostReport, LevelReport, MappingSpec, OccupancyDistribution, TensorLevelReport } from '@snipsnap/core'
-import { analyzeTensor, type DenseTile, type NestLoop } from './nest'
+import { analyzeTensor, extentsOf, type DenseTile, type NestLoop } from './nest'
 import { buildNest, type Infeasible } from './mapping'
 import type { PreparedDesign, PreparedFormat, PreparedTensor } from './prepare'
 import { COMPUTE_OPS, STORAGE_OPS } from './ert'
@@ -25,8 +25,8 @@ const zeroSplit = (): Split => ({ actual: 0, gated: 0, skipped: 0 })
 
 interface RankOccupancy {
   readonly fiberShape: number
-  /** Loops below this rank that no rank stores (coordinates without metadata), as a product. */
-  readonly hiddenBelow: number
+  /** Point-set size Timeloop records for this rank (the tile at the first loop it took). */
+  readonly rankTile: number
   readonly metadataUnits: number
   readonly payloadUnits: number
   readonly metadataWordBits: number
@@ -147,23 +147,37 @@ const distributionOf = (tensor: PreparedTensor, n: number): OccupancyDistributio
   return value
 }
 
-/** Fiber shape of each rank (innermost first) or an infeasibility. */
+/**
+ * Fiber shape of each rank (innermost first) and the metadata sub-tile sizes, or an
+ * infeasibility. Timeloop's `DefineCompressionFormatModels` / `ApplyRanksInnerToOuter` /
+ * `ApplyRanksOuterToInner` (sparse-analysis/representation-analyzer.cpp): the relevant loops of
+ * this level and of the bypassed levels below it (trivial ones included) are walked from the
+ * rank application side; leading trivial loops are skipped; a rank whose flattening rule does
+ * not name the loop's dim stays empty (fiber 1) and the loop is tried on the next rank; a rank
+ * takes the loop and, if the loop's dim is in its rule, the following loops whose dims are in
+ * the rule or that are trivial. Non-trivial loops left over need more ranks than the hardware
+ * has. `tiles[r + 1]` is the point-set size Timeloop records for rank r: the tile at the first
+ * loop the rank took (not its whole fiber for a flattened rank), a scalar for a rank skipped by
+ * its rule, and the innermost loop's tile for unused ranks; `tiles[0]` is a scalar.
+ */
 const assignRanks = (
-  design: PreparedDesign,
   loops: readonly NestLoop[],
   state: TileState,
   child: TileState | null,
   levelName: string,
-): { shapes: number[]; hidden: number[] } | Infeasible => {
+): { shapes: number[]; tiles: number[] } | Infeasible => {
   const format = state.format!
   const t = state.tensor
   const level = state.dense.level
   const lower = state.dense.childLevel
   const preTile = state.compressed && child !== null && child.dense.tileSize > 1
-  // Loops of this level and of bypassed levels below it, innermost first.
-  const selected: { dim: number; bound: number; level: number }[] = []
+  // Loops of this level and of bypassed levels below it, innermost first, each with the data
+  // tile of Timeloop's max-tile mold at that loop (the loop and everything inside it).
+  const selected: { dim: number; bound: number; tile: number }[] = []
   const seenDim = new Set<number>()
+  const spans = new Array<number>(t.relevantDims.length).fill(1)
   for (const loop of loops) {
+    spans[loop.dim] = spans[loop.dim]! * loop.bound
     if (loop.level > level || loop.level <= lower) continue
     if (!t.relevantDims[loop.dim]) continue
     let bound = loop.bound
@@ -172,17 +186,17 @@ const assignRanks = (
       seenDim.add(loop.dim)
       bound *= lower >= 0 ? (child?.dense.dimSpans[loop.dim] ?? 1) : 1
     }
-    // Trivial loops are kept: they never take a rank but they end a flattened rank's run.
-    selected.push({ dim: loop.dim, bound, level: loop.level })
+    let tile = 1
+    for (const extent of extentsOf(t.ranks, spans)) tile *= extent
+    selected.push({ dim: loop.dim, bound, tile })
   }
   const nRanks = format.ranks.length
   const shapes = new Array<number>(nRanks).fill(1)
-  // hidden[r]: loops between rank r and rank r-1 that no rank stores; hidden[nRanks]: above the top.
-  const hidden = new Array<number>(nRanks + 1).fill(1)
+  const tiles = new Array<number>(nRanks + 1).fill(1)
   let first = 0
   if (preTile) {
-    // The child's ranks become this level's inner ranks; an uncompressed child is one rank
-    // holding its whole tile (Sparseloop's uncompressed default).
+    // The child's ranks (fiber shapes and recorded sub-tiles) become this level's inner ranks;
+    // an uncompressed child is one rank holding its whole tile (Sparseloop's default).
     const childRanks = child!.format !== null ? child!.ranks : null
     const childCount = childRanks !== null ? childRanks.length : 1
     if (childCount > nRanks) {
@@ -193,84 +207,56 @@ const assignRanks = (
         return { ok: false, kind: 'format-ranks', level: levelName, reason: `couldn't map level ${levelName}: formats of ${t.name} do not match the child level's formats` }
       }
       shapes[r] = childRanks !== null ? childRanks[r]!.fiberShape : child!.dense.tileSize
-      hidden[r] = childRanks !== null ? childRanks[r]!.hiddenBelow : 1
+      tiles[r + 1] = childRanks !== null ? childRanks[r]!.rankTile : child!.dense.tileSize
     }
     first = childCount
   }
-  const free = nRanks - first
-  // Group loops into ranks. A flattened rank absorbs adjacent loops of its dims within one
-  // level; a loop a restricted rank cannot take goes to a later rank that can, or, when no
-  // rank can, stays an unstored coordinate (it multiplies the fibers of the ranks below).
   const order = format.innerToOuter ? selected : [...selected].reverse()
-  const rankOrder: number[] = []
-  for (let i = 0; i < free; i++) rankOrder.push(format.innerToOuter ? first + i : nRanks - 1 - i)
-  const accepts = (r: number, dim: number): boolean => {
-    const flat = format.ranks[r]!.flattenedDims
-    return flat === null || flat.includes(dim)
-  }
-  const inOtherRank = (r: number, dim: number): boolean => {
-    for (let k = first; k < nRanks; k++) {
-      if (k === r) continue
-      const flat = format.ranks[k]!.flattenedDims
-      if (flat !== null && flat.includes(dim)) return true
-    }
-    return false
-  }
+  const innermostTile = selected.length > 0 ? selected[0]!.tile : 1
+  const inRule = (r: number, dim: number): boolean => format.ranks[r]!.flattenedDims?.includes(dim) ?? false
+  // Ranks in the order Timeloop fills them: `built[k]` is the k-th rank above the child's.
+  const built: { shape: number; tile: number }[] = []
   let li = 0
-  let ri = 0
-  const filled: number[] = []
-  while (li < order.length) {
+  let used = 0
+  const free = nRanks - first
+  while (used < free && li < order.length) {
+    while (li < order.length && order[li]!.bound <= 1) li++
+    if (li >= order.length) break
+    const r = format.innerToOuter ? first + used : nRanks - 1 - used
+    used++
     const loop = order[li]!
-    if (loop.bound <= 1) {
-      li++
-      continue
-    }
-    const r = ri < rankOrder.length ? rankOrder[ri]! : -1
-    if (r === -1 || !accepts(r, loop.dim)) {
-      let later = false
-      for (let k = ri + 1; k < rankOrder.length; k++) if (accepts(rankOrder[k]!, loop.dim)) later = true
-      if (r !== -1 && later) {
-        ri++
-        continue
-      }
-      // A loop over the dims of a rank already filled at this level is an unstored coordinate
-      // between the ranks (it multiplies the fibers of the ranks below); otherwise no rank is left.
-      if (!filled.some((k) => accepts(k, loop.dim) && format.ranks[k]!.flattenedDims !== null)) {
-        return tooManyRanks(levelName, t.name)
-      }
-      const slot = r === -1 ? (format.innerToOuter ? nRanks : 0) : format.innerToOuter ? r : r + 1
-      hidden[slot] = hidden[slot]! * loop.bound
-      li++
+    const flat = format.ranks[r]!.flattenedDims
+    if (flat !== null && !flat.includes(loop.dim)) {
+      // The rule does not name this dim: the rank stays empty, the loop goes to the next rank.
+      const empty = { shape: 1, tile: format.innerToOuter ? 1 : innermostTile }
+      // Both orders append the empty rank at the outer end (Timeloop's push_back), even
+      // outer-to-inner, where later ranks are inserted inside it.
+      built.push(empty)
       continue
     }
     let shape = loop.bound
+    const tile = loop.tile
     li++
-    const flat = format.ranks[r]!.flattenedDims
     if (flat !== null) {
-      // Absorb following loops of this rank's dims; a loop of another rank's dims (even a
-      // trivial one) ends the run, loops of dims no rank names are passed over. The innermost
-      // rank (it holds the data itself) only absorbs loops of its own level: later loops of its
-      // dims become unstored coordinates above it (what the oracle's counts show).
-      while (li < order.length) {
-        const next = order[li]!
-        if (r === 0 && next.level !== loop.level && next.bound > 1) break
-        if (flat.includes(next.dim)) {
-          shape *= next.bound
-          li++
-        } else if (inOtherRank(r, next.dim) || next.bound > 1) {
-          break
-        } else {
-          li++
-        }
+      while (li < order.length && (inRule(r, order[li]!.dim) || order[li]!.bound <= 1)) {
+        shape *= order[li]!.bound
+        li++
       }
     }
-    shapes[r] = shape
-    filled.push(r)
-    ri++
+    if (format.innerToOuter) built.push({ shape, tile })
+    else built.unshift({ shape, tile })
   }
-  if (li < order.length) return tooManyRanks(levelName, t.name)
-  void design
-  return { shapes, hidden }
+  while (built.length < free) {
+    const unused = { shape: 1, tile: innermostTile }
+    if (format.innerToOuter) built.push(unused)
+    else built.unshift(unused)
+  }
+  for (; li < order.length; li++) if (order[li]!.bound > 1) return tooManyRanks(levelName, t.name)
+  built.forEach((rank, k) => {
+    shapes[first + k] = rank.shape
+    tiles[first + k + 1] = rank.tile
+  })
+  return { shapes, tiles }
 }
 
 const tooManyRanks = (levelName: string, tensor: string): Infeasible => ({
@@ -280,24 +266,28 @@ const tooManyRanks = (levelName: string, tensor: string): Infeasible => ({
   reason: `couldn't map level ${levelName}: more compression ranks needed than supported in hardware. dataspace name: ${tensor}`,
 })
 
-/** Per-rank [metadata, payload] units of one tile given P(sub-tile of n points is empty). */
+/**
+ * Per-rank [metadata, payload] units of one tile given P(sub-tile of n points is empty), as
+ * Timeloop's `GetMetaDataTileOccupancyGivenDataTile`: from the top rank down, rank r sees
+ * Π fiber shapes above it as its maximum fiber count, the whole tile (top rank) or its recorded
+ * tile `tiles[r + 1]` as its fiber's tile, and `tiles[r]` as one coordinate's sub-tile.
+ */
 const ranksGiven = (
   format: PreparedFormat,
   shapes: readonly number[],
-  hidden: readonly number[],
+  tiles: readonly number[],
+  tile: number,
   probEmptyOf: (n: number) => number,
   cpCeil: boolean,
   out: number[][],
   weight: number,
 ): void => {
   const n = shapes.length
-  let total = hidden[n] ?? 1
-  for (let r = 0; r < n; r++) total *= shapes[r]! * (hidden[r] ?? 1)
-  let fibers = hidden[n] ?? 1
-  let curTile = total / fibers
+  let fibers = 1
   for (let r = n - 1; r >= 0; r--) {
     const S = shapes[r]!
-    const nextTile = curTile / S
+    const curTile = r === n - 1 ? tile : tiles[r + 1]!
+    const nextTile = tiles[r]!
     const rank = format.ranks[r]!
     if (S > 1 || (r === 0 && format.innerToOuter) || (r === n - 1 && n === 1)) {
       const nf = fibers * (1 - probEmptyOf(curTile))
@@ -330,9 +320,7 @@ const ranksGiven = (
       out[r]![0] = out[r]![0]! + weight * md
       out[r]![1] = out[r]![1]! + weight * pl
     }
-    const unstored = hidden[r] ?? 1
-    fibers *= S * unstored
-    curTile = nextTile / unstored
+    fibers *= S
   }
 }
 
@@ -347,19 +335,18 @@ const MAX_CONDITIONAL_SUPPORT = 256
 const rankOccupancies = (
   state: TileState,
   shapes: readonly number[],
-  hidden: readonly number[],
+  tiles: readonly number[],
   cpCeil: boolean,
 ): RankOccupancy[] => {
   const format = state.format!
   const t = state.tensor
   const n = shapes.length
-  const key = `${state.dense.level}|${shapes.join(',')}|${hidden.join(',')}|${state.emptyConditioned}|${cpCeil}`
+  const key = `${state.dense.level}|${shapes.join(',')}|${tiles.join(',')}|${state.emptyConditioned}|${cpCeil}`
   const cache = cacheOf(t).ranks
   const hit = cache.get(key)
   if (hit !== undefined) return hit
   const sums: number[][] = shapes.map(() => [0, 0])
-  let tile = hidden[n] ?? 1
-  for (let r = 0; r < n; r++) tile *= shapes[r]! * (hidden[r] ?? 1)
+  const tile = state.dense.tileSize
   const dist = distributionOf(t, tile)
   if (dist !== null && dist.occupancies.length <= MAX_CONDITIONAL_SUPPORT) {
     const filtered = state.emptyConditioned > 0
@@ -375,16 +362,16 @@ const rankOccupancies = (
         if (size >= tile) return k === 0 ? 1 : 0
         return probEmptyGiven(t, size, tile, k)
       }
-      ranksGiven(format, shapes, hidden, pe, cpCeil, sums, p)
+      ranksGiven(format, shapes, tiles, tile, pe, cpCeil, sums, p)
     })
   } else {
     const base = state.emptyConditioned
     const cond = (pe: number) => (base > 0 ? Math.max(0, (pe - base) / (1 - base)) : pe)
-    ranksGiven(format, shapes, hidden, (size) => cond(probEmpty(t, size)), cpCeil, sums, 1)
+    ranksGiven(format, shapes, tiles, tile, (size) => cond(probEmpty(t, size)), cpCeil, sums, 1)
   }
   const out: RankOccupancy[] = shapes.map((S, r) => ({
     fiberShape: S,
-    hiddenBelow: hidden[r] ?? 1,
+    rankTile: tiles[r + 1] ?? 1,
     metadataUnits: sums[r]![0]!,
     payloadUnits: sums[r]![1]!,
     metadataWordBits: format.ranks[r]!.metadataWordBits,
@@ -559,9 +546,9 @@ export const evaluatePrepared = (
       }
       st.density = Math.min(1, density)
       if (st.format !== null) {
-        const assigned = assignRanks(design, nest.allLoops, st, i > 0 ? list[i - 1]! : null, levelName)
+        const assigned = assignRanks(nest.allLoops, st, i > 0 ? list[i - 1]! : null, levelName)
         if ('ok' in assigned) return invalid(assigned)
-        st.ranks = rankOccupancies(st, assigned.shapes, assigned.hidden, cpCeil)
+        st.ranks = rankOccupancies(st, assigned.shapes, assigned.tiles, cpCeil)
       }
     }
   }

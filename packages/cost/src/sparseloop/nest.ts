@@ -53,7 +53,7 @@ const spansOf = (loops: readonly NestLoop[], mask: readonly boolean[], invert: b
 }
 
 /** Extent per rank of a footprint whose dims cover `spans` points. */
-const extentsOf = (ranks: readonly RankProjection[], spans: readonly number[]): number[] =>
+export const extentsOf = (ranks: readonly RankProjection[], spans: readonly number[]): number[] =>
   ranks.map((rank) => {
     if (rank.terms.length === 1) return spans[rank.terms[0]!.dim] ?? 1
     let extent = 1
