@@ -106,6 +106,11 @@ export interface SearchDesignResult {
   readonly evaluated: number
   readonly valid: number
   readonly elapsedMs: number | null
+  /**
+   * Preparation before the search starts (mapping space, size, cost-model evaluator), ms by the
+   * `clock` option; null without a clock. Not part of `elapsedMs`.
+   */
+  readonly prepareMs: number | null
   /** Mappings in the space (exact). */
   readonly spaceSize: number
   /** Non-dominated (energy, cycles) points among every valid mapping evaluated. */
@@ -183,6 +188,7 @@ export const createExplorer = (options: ExplorerOptions = {}): Explorer => {
 
   const searchDesign = async (design: DesignSpec, opts: SearchDesignOptions): Promise<SearchDesignResult> => {
     checkBudget(opts.budget, opts.clock)
+    const prepareStart = opts.clock?.()
     const objective = opts.objective !== undefined ? parseObjective(opts.objective) : (objectiveFromMapper(design.mapper?.optimizationMetrics) ?? ['energy'])
     const space = mapspace(design)
     const spaceSize = Number(space.size().total)
@@ -224,6 +230,7 @@ export const createExplorer = (options: ExplorerOptions = {}): Explorer => {
           }
     const budget = { evaluations: opts.budget.evaluations ?? Number.POSITIVE_INFINITY, ...(opts.budget.wallTimeMs !== undefined ? { wallTimeMs: opts.budget.wallTimeMs } : {}) }
     const onProgress = opts.onProgress
+    const prepareMs = prepareStart === undefined || opts.clock === undefined ? null : opts.clock() - prepareStart
     const result = await runSearch<MappingSpec, unknown, unknown>({
       space,
       strategy,
@@ -275,6 +282,7 @@ export const createExplorer = (options: ExplorerOptions = {}): Explorer => {
       evaluated: result.evaluated,
       valid: result.valid,
       elapsedMs: result.elapsedMs ?? null,
+      prepareMs,
       spaceSize,
       pareto,
     }
