@@ -96,6 +96,9 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
   })
   const spaceByName = new Map(spaces.map((s) => [s.name, s]))
   const nLevels = levels.length
+  // Density-model answers of this checker, by tile (bounded, so a long search cannot grow it forever).
+  const MEMO_LIMIT = 100_000
+  const maxElementsMemo = new Map<string, number>()
 
   const checkStructure = (mapping: MappingSpec): CheckResult => {
     if (mapping.levels.length !== nLevels) {
@@ -254,6 +257,17 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
       return f !== undefined && f.ranks.length > 0
     }
     const maxElements = (tensor: TensorName, mold: Extents, dim: DimName, bound: number): number => {
+      // Density models can be costly (hypergeometric sums) and searches ask the same tiles again.
+      let key = `${tensor}|${dim}|${bound}`
+      for (const d of dims) key += `|${mold[d] ?? 1}`
+      const known = maxElementsMemo.get(key)
+      if (known !== undefined) return known
+      const value = computeMaxElements(tensor, mold, dim, bound)
+      if (maxElementsMemo.size >= MEMO_LIMIT) maxElementsMemo.clear()
+      maxElementsMemo.set(key, value)
+      return value
+    }
+    const computeMaxElements = (tensor: TensorName, mold: Extents, dim: DimName, bound: number): number => {
       const space = spaceByName.get(tensor)
       const density = ctx.densities.get(tensor)
       if (space === undefined || density === undefined) return bound
@@ -404,6 +418,19 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
     return found
   }
 
+  // The largest occupancy of a compressed tile, memoised per (tensor, shape): capacity checks of
+  // one search ask the same few tile shapes thousands of times.
+  const occupancyMemo = new Map<string, number>()
+  const occupancyOf = (tensor: TensorName, density: DensityModelInstance, shape: readonly number[]): number => {
+    const key = `${tensor}|${shape.join(',')}`
+    const known = occupancyMemo.get(key)
+    if (known !== undefined) return known
+    const value = density.maxOccupancy?.({ shape }) ?? Math.ceil(density.expectedOccupancy({ shape }))
+    if (occupancyMemo.size >= MEMO_LIMIT) occupancyMemo.clear()
+    occupancyMemo.set(key, value)
+    return value
+  }
+
   const checkCapacity = (mapping: MappingSpec): CheckResult => {
     const ext: Extents = {}
     for (let i = nLevels - 1; i >= 0; i--) {
@@ -423,10 +450,7 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
         const format = formatAt(i, space.name)
         const density = ctx.densities.get(space.name)
         const compressed = format !== undefined && format.ranks.some((r) => COMPRESSED.has(r.format.toUpperCase()))
-        words +=
-          compressed && density !== undefined
-            ? (density.maxOccupancy?.({ shape }) ?? Math.ceil(density.expectedOccupancy({ shape })))
-            : product(shape)
+        words += compressed && density !== undefined ? occupancyOf(space.name, density, shape) : product(shape)
         if (checkMd && format !== undefined) {
           mdBits += (ctx.tileMetadataBits as (q: TileMetadataQuery) => number)({ level: info.name, tensor: space.name, tileShape: shape })
         }

@@ -28,7 +28,8 @@ const hypergeometric = (density: number, tensorSize: number): DensityModelInstan
   const pEmpty = (n: number, size: number, k: number): number => {
     if (n > size - k) return 0
     let p = 1
-    for (let i = 0; i < n; i++) p *= (size - k - i) / (size - i)
+    // Once the product underflows to 0 it stays 0: stop early (large tiles would loop n times).
+    for (let i = 0; i < n && p > 0; i++) p *= (size - k - i) / (size - i)
     return p
   }
   return {
