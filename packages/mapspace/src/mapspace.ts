@@ -309,7 +309,17 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
   const canonicalTemporal = new Set(levels.map((l) => l.index).filter((i) => !permSlots.some((p) => p.kind === 'temporal' && p.level === i)))
   const canonicalSpatial = new Set(spatialLevels.filter((s) => s.permSlot === null).map((s) => s.level))
   const byProblemOrder = (a: string, b: string): number => dims.indexOf(a.split('=')[0] as string) - dims.indexOf(b.split('=')[0] as string)
-  const key = (mapping: MappingSpec): string =>
+  // Keys by mapping object: the exhaustive strategy and the driver both key every candidate.
+  const keyOf = new WeakMap<MappingSpec, string>()
+  const key = (mapping: MappingSpec): string => {
+    let k = keyOf.get(mapping)
+    if (k === undefined) {
+      k = computeKey(mapping)
+      keyOf.set(mapping, k)
+    }
+    return k
+  }
+  const computeKey = (mapping: MappingSpec): string =>
     mapping.levels
       .map((lm, i) => {
         const tp = [...dims.filter((d) => !lm.temporalPermutation.includes(d)), ...lm.temporalPermutation]
@@ -481,7 +491,17 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     spatialSkips.some((skip) => mapping.levels.some((lm, i) => i > skip.level && !lm.bypass.includes(skip.target)))
   const memo = new Map<string, CheckResult>()
   const MEMO_LIMIT = 200_000
+  // Verdicts by mapping object too: the exhaustive tree checks a leaf it then hands to the search,
+  // whose evaluator checks the same object again.
+  const verdictOf = new WeakMap<MappingSpec, CheckResult>()
   const check = (mapping: MappingSpec): CheckResult => {
+    const seen = verdictOf.get(mapping)
+    if (seen !== undefined) return seen
+    const verdict = checkOnce(mapping)
+    verdictOf.set(mapping, verdict)
+    return verdict
+  }
+  const checkOnce = (mapping: MappingSpec): CheckResult => {
     const genome = decoded.get(mapping)
     if (genome === undefined) return fullCheck(mapping)
     const temporal = ordersMatter(mapping)
@@ -635,6 +655,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
       bypass: bypassChoices.map((_, j) => 1 - (path[nFactors + j] ?? 0)),
     }
   }
+  let lastLeaf: { readonly path: readonly number[]; readonly mapping: MappingSpec } | null = null
   const tree: DesignTree<MappingSpec> = {
     branches(prefix) {
       const at = prefix.length
@@ -645,10 +666,16 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
       if (at < nFactors + nBypass + nSplits) return splitCounts(vs)[at - nFactors - nBypass] as number
       return permCounts(vs)[permOrder[at - nFactors - nBypass - nSplits] as number] as number
     },
-    leaf: (path) => decode(genomeAt(path)),
+    leaf(path) {
+      // The walk admits a full path just before asking for its leaf: reuse that decode.
+      const last = lastLeaf
+      if (last !== null && last.path.length === path.length && last.path.every((v, i) => v === path[i])) return last.mapping
+      return decode(genomeAt(path))
+    },
     admits(prefix) {
       if (prefix.length !== independentDepth && prefix.length !== treeDepth) return true
       const mapping = decode(genomeAt(prefix))
+      if (prefix.length === treeDepth) lastLeaf = { path: [...prefix], mapping }
       if (prefix.length === independentDepth && prefix.length !== treeDepth && ordersMatter(mapping)) return true
       return check(mapping).ok
     },
