@@ -643,13 +643,21 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
   const permOrder = [...spatialPerms, ...temporalPerms]
   const independentDepth = nFactors + nBypass + nSplits + spatialPerms.length
   const treeDepth = independentDepth + temporalPerms.length
+  // The tree visits each dimension's factorisations most-spatial-first (larger product of its
+  // spatial factors first, ties in generation order): more parallel mappings take fewer cycles, so
+  // a depth-first walk meets good mappings early, while the set of leaves is unchanged. Only the
+  // tree's order: genomes (sampling, encode) keep indexing `vectors` directly.
+  const spatialSlots = slots.map((slot, si) => (slot.kind === 'spatial' ? si : -1)).filter((si) => si >= 0)
+  const spatialProduct = (v: readonly number[]): number => spatialSlots.reduce((p, si) => p * (v[si] ?? 1), 1)
+  const treeOrder = vectors.map((list) => list.map((_, i) => i).sort((a, b) => spatialProduct(list[b] as number[]) - spatialProduct(list[a] as number[]) || a - b))
+  const treeFactors = (path: readonly number[]): number[] => dims.map((_, d) => (treeOrder[d] as number[])[path[d] ?? 0] ?? 0)
   const genomeAt = (path: readonly number[]): MapspaceGenome => {
     const permutations = permSlots.map(() => 0)
     permOrder.forEach((j, k) => {
       permutations[j] = path[nFactors + nBypass + nSplits + k] ?? 0
     })
     return {
-      factors: dims.map((_, d) => path[d] ?? 0),
+      factors: treeFactors(path),
       permutations,
       splits: splitSlotsList.map((_, j) => path[nFactors + nBypass + j] ?? 0),
       bypass: bypassChoices.map((_, j) => 1 - (path[nFactors + j] ?? 0)),
@@ -662,7 +670,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
       if (at >= treeDepth) return 0
       if (at < nFactors) return (vectors[at] as number[][]).length
       if (at < nFactors + nBypass) return 2
-      const vs = pickVectors(prefix.slice(0, nFactors))
+      const vs = pickVectors(treeFactors(prefix))
       if (at < nFactors + nBypass + nSplits) return splitCounts(vs)[at - nFactors - nBypass] as number
       return permCounts(vs)[permOrder[at - nFactors - nBypass - nSplits] as number] as number
     },
