@@ -2,6 +2,7 @@
 // fixed format (per layer and per model), the exhaustive optimum bounds it from below, the
 // measured-data path works on the llama2.c checkpoint, and bad inputs name the field.
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SnipSnapError } from '@snipsnap/core'
 import { optimizeModelFormats, type ModelFormatsResult } from '@snipsnap/explorer'
@@ -81,7 +82,7 @@ describe('optimizeModelFormats', () => {
   })
 
   it('real data: stories260K weights pruned 50% by magnitude, measured masks, formats chosen', async () => {
-    const bytes = new Uint8Array(readFileSync('/work/shared/data/stories260K.bin'))
+    const bytes = new Uint8Array(readFileSync(resolve(import.meta.dirname, '../../../..', 'shared', 'data', 'stories260K.bin')))
     const tensors = (await readTensors(bytes, { fileName: 'stories260K.bin' })).map((t) =>
       t.shape.length === 2 ? pruneMagnitude(t, { sparsity: 0.5 }) : t,
     )

@@ -6,17 +6,7 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
-import { main } from '../main'
-
-const run = async (args: readonly string[]) => {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  })
-  return { code, stdout, stderr }
-}
+import { runCli as run } from '../testing/run-cli'
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..', '..', '..')
 const cases = resolve(repoRoot, '..', 'shared', 'reference', 'sparseloop')

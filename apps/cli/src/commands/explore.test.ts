@@ -1,17 +1,7 @@
 // `snipsnap explore …` in-process through main(): the whole-model JSON (per-layer results whose
 // count-weighted sum is the total) on a small budget, the table, and bad options.
 import { describe, expect, it } from 'vitest'
-import { main } from '../main'
-
-const run = async (args: readonly string[]) => {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  })
-  return { code, stdout, stderr }
-}
+import { runCli as run } from '../testing/run-cli'
 
 interface ExploreJson {
   layers: { names: string[]; count: number; energyPJ: number | null; cycles: number | null; formats: unknown[] }[]

@@ -4,19 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { main } from '../main'
+import { runCli as run, SHARED_DATA } from '../testing/run-cli'
 
-const run = async (args: readonly string[]) => {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  })
-  return { code, stdout, stderr }
-}
-
-const DATA = '/work/shared/data'
+const DATA = SHARED_DATA
 const dir = mkdtempSync(join(tmpdir(), 'snipsnap-optimize-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 

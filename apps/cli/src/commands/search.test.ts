@@ -6,17 +6,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../main'
-
-const run = async (args: readonly string[]) => {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  })
-  return { code, stdout, stderr }
-}
+import { runCli as run } from '../testing/run-cli'
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..', '..', '..')
 const caseDir = resolve(repoRoot, '..', 'shared', 'reference', 'sparseloop-mapper', 'stc-M512-K1024-N256-w0.5')

@@ -1,6 +1,6 @@
 // Golden values from Timeloop's own output: "Max utilized data storage capacity" (the tile's
 // occupancy at confidence 1) in the oracle.stats.txt of the shared Sparseloop reference cases
-// (/work/shared/reference/sparseloop/<case>/oracle.stats.txt). Exact integers: tolerance 0.
+// (`../shared/reference/sparseloop/<case>/oracle.stats.txt` beside the repository). Exact integers: tolerance 0.
 import { describe, expect, it } from 'vitest'
 
 import { createFixedStructuredDensity, createHypergeometricDensity } from './index'
