@@ -55,6 +55,26 @@ export interface RankSizes {
 }
 
 /**
+ * Sizes of one bound rank from its word counts: bits follow from the rank's word widths, so the
+ * codec (exact counts) and the size model (expected counts) derive them the same way.
+ */
+export const rankSizesOf = (
+  rank: BoundRank,
+  counts: { readonly fibers: number; readonly slots: number; readonly metadataWords: number; readonly payloadWords: number },
+): RankSizes => ({
+  symbol: rank.primitive.symbol,
+  fiberSize: rank.fiberSize,
+  fibers: counts.fibers,
+  slots: counts.slots,
+  metadataWords: counts.metadataWords,
+  metadataWordBits: rank.wordBits.metadataBits,
+  metadataBits: counts.metadataWords * rank.wordBits.metadataBits,
+  payloadWords: counts.payloadWords,
+  payloadWordBits: rank.wordBits.payloadBits,
+  payloadBits: counts.payloadWords * rank.wordBits.payloadBits,
+})
+
+/**
  * Size of a whole encoded tensor. `metadataBits` and `payloadBits` are the format overhead
  * (coordinates, masks, runs; offsets), `dataBits` the stored values (non-zeros plus any zeros the
  * format keeps), `denseBits` the uncompressed size of the tensor at the same value width.
@@ -391,18 +411,12 @@ export const encodeTensor = (options: EncodeTensorOptions): EncodeResult => {
       }
     }
     const metadataWords = w.metadata.length
-    const sizes: RankSizes = {
-      symbol: rank.primitive.symbol,
-      fiberSize: rank.fiberSize,
+    const sizes = rankSizesOf(rank, {
       fibers: w.fibers,
       slots: w.slotIds.length,
       metadataWords,
-      metadataWordBits: rank.wordBits.metadataBits,
-      metadataBits: metadataWords * rank.wordBits.metadataBits,
       payloadWords: payloadCount,
-      payloadWordBits: rank.wordBits.payloadBits,
-      payloadBits: payloadCount * rank.wordBits.payloadBits,
-    }
+    })
     metadataBitsTotal += sizes.metadataBits
     payloadBitsTotal += sizes.payloadBits
     rankSizes.push(sizes)

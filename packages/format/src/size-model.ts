@@ -11,7 +11,7 @@
 // has none (its slots index the stored values). Data bits = slots of the innermost rank × valueBits.
 import type { DensityModelInstance, FiberStats, TileQuery } from '@snipsnap/core'
 import type { BoundFormat, BoundRank } from './bind'
-import type { FormatSizes, RankSizes } from './codec'
+import { rankSizesOf, type FormatSizes, type RankSizes } from './codec'
 
 /** A precompiled size model for one bound format: evaluation allocates nothing (hot path). */
 export interface SizeEstimator {
@@ -120,18 +120,7 @@ export const createSizeEstimator = (format: BoundFormat, options: { readonly val
         const slots = rank.primitive.slotUnits(view)
         const metadataWords = rank.primitive.metadataUnits(view)
         const payload = payloadWords(r, fibers, slots)
-        const entry: RankSizes = {
-          symbol: rank.primitive.symbol,
-          fiberSize: rank.fiberSize,
-          fibers,
-          slots,
-          metadataWords,
-          metadataWordBits: rank.wordBits.metadataBits,
-          metadataBits: metadataWords * rank.wordBits.metadataBits,
-          payloadWords: payload,
-          payloadWordBits: rank.wordBits.payloadBits,
-          payloadBits: payload * rank.wordBits.payloadBits,
-        }
+        const entry = rankSizesOf(rank, { fibers, slots, metadataWords, payloadWords: payload })
         metadataTotal += entry.metadataBits
         payloadTotal += entry.payloadBits
         rankSizes.push(entry)
