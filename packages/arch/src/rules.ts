@@ -16,6 +16,12 @@ const chain = (arch: ArchSpec): { level: Level; path: (string | number)[] }[] =>
   { level: arch.compute, path: ['compute'] },
 ]
 
+/** Each level with the one directly outside it (the parent), outermost pair first. */
+const parentChildPairs = (arch: ArchSpec): { parent: Level; child: Level; path: (string | number)[] }[] => {
+  const levels = chain(arch)
+  return levels.slice(1).map((child, i) => ({ parent: (levels[i] as (typeof levels)[number]).level, child: child.level, path: child.path }))
+}
+
 const issue = (code: string, path: (string | number)[], message: string): Issue => ({ code, path, message })
 
 /** Level names are unique: mappings and sparse optimizations address levels by name. */
@@ -47,38 +53,24 @@ export const meshMatchesInstances: ArchRule = {
 export const instancesDivisible: ArchRule = {
   id: 'instances-divisible',
   description: "a level's instances are a multiple of its parent's",
-  check: (arch) => {
-    const levels = chain(arch)
-    const out: Issue[] = []
-    for (let i = 1; i < levels.length; i++) {
-      const parent = levels[i - 1]
-      const child = levels[i]
-      if (parent === undefined || child === undefined) continue
-      if (child.level.instances % parent.level.instances !== 0) {
-        out.push(issue('instances-divisible', [...child.path, 'instances'], `${child.level.name} has ${child.level.instances} instances, not a multiple of ${parent.level.name}'s ${parent.level.instances}`))
-      }
-    }
-    return out
-  },
+  check: (arch) =>
+    parentChildPairs(arch)
+      .filter(({ parent, child }) => child.instances % parent.instances !== 0)
+      .map(({ parent, child, path }) =>
+        issue('instances-divisible', [...path, 'instances'], `${child.name} has ${child.instances} instances, not a multiple of ${parent.name}'s ${parent.instances}`),
+      ),
 }
 
 /** Mesh axes nest: a child's meshX and meshY are multiples of the parent's (X and Y fan-outs). */
 export const meshDivisible: ArchRule = {
   id: 'mesh-divisible',
   description: "a level's meshX and meshY are multiples of its parent's",
-  check: (arch) => {
-    const levels = chain(arch)
-    const out: Issue[] = []
-    for (let i = 1; i < levels.length; i++) {
-      const parent = levels[i - 1]
-      const child = levels[i]
-      if (parent === undefined || child === undefined) continue
-      if (child.level.meshX % parent.level.meshX !== 0 || child.level.meshY % parent.level.meshY !== 0) {
-        out.push(issue('mesh-divisible', [...child.path, 'meshX'], `${child.level.name}'s mesh ${child.level.meshX}×${child.level.meshY} does not nest in ${parent.level.name}'s ${parent.level.meshX}×${parent.level.meshY}`))
-      }
-    }
-    return out
-  },
+  check: (arch) =>
+    parentChildPairs(arch)
+      .filter(({ parent, child }) => child.meshX % parent.meshX !== 0 || child.meshY % parent.meshY !== 0)
+      .map(({ parent, child, path }) =>
+        issue('mesh-divisible', [...path, 'meshX'], `${child.name}'s mesh ${child.meshX}×${child.meshY} does not nest in ${parent.name}'s ${parent.meshX}×${parent.meshY}`),
+      ),
 }
 
 /** DRAM levels have cluster size 1 (Timeloop asserts it). */
