@@ -3,6 +3,7 @@
 // The writers are deliberately small and only cover what the tests need; they are not a
 // general serialisation API.
 import fc from 'fast-check'
+import { elementBytes } from './internal/dtype'
 import type { DenseTensor } from './tensor'
 
 declare const TextEncoder: new () => { encode(text: string): Uint8Array }
@@ -22,20 +23,8 @@ const concat = (parts: readonly Uint8Array[]): Uint8Array => {
 /** Element types the writers can emit (NumPy spelling). */
 export type WritableType = 'f2' | 'f4' | 'f8' | 'i1' | 'i2' | 'i4' | 'i8' | 'u1' | 'u2' | 'u4' | 'u8' | 'b1'
 
-const sizes: Readonly<Record<WritableType, number>> = {
-  f2: 2,
-  f4: 4,
-  f8: 8,
-  i1: 1,
-  i2: 2,
-  i4: 4,
-  i8: 8,
-  u1: 1,
-  u2: 2,
-  u4: 4,
-  u8: 8,
-  b1: 1,
-}
+// The writers share the readers' element widths; NumPy spells booleans `b1`.
+const sizes: Readonly<Record<WritableType, number>> = { ...elementBytes, b1: elementBytes.bool }
 
 /** float → IEEE binary16 bits (round to nearest even; no subnormal corner cases needed by tests). */
 const floatToHalf = (value: number): number => {
