@@ -20,6 +20,7 @@ export const selectOptionsSchema = z
     exhaustiveCap: z.number().int().min(1).optional(),
     exhaustiveMode: z.enum(['joint', 'per-tensor']).optional(),
     estimateSlack: z.number().min(0).max(100).optional(),
+    negligibleShare: z.number().min(0).max(1).optional(),
   })
   .passthrough()
 
@@ -37,6 +38,13 @@ export interface SelectFormatsOptions {
    * gating or skipping SAFs are never cut: the estimate does not see what those save.
    */
   readonly estimateSlack?: number
+  /**
+   * Tensors whose summed share of memory energy (in the starting formats) is at most this fraction
+   * are not searched beyond the fixed baselines (default 0.002 = 0.2%; 0 searches every tensor).
+   * Without SAFs a tensor's re-formatting saves at most its own memory energy, so this bounds what
+   * is forgone. Applies only to the `memory-energy` objective without SAFs.
+   */
+  readonly negligibleShare?: number
   /** Primitives of the candidate space (default `U, UOP, UB, CP, B, RLE`). */
   readonly primitives?: readonly PrimitiveId[]
   /** Whether a level's own ranks may be flattened into one rank (default true). */
@@ -69,6 +77,7 @@ export interface ResolvedSelectOptions {
   readonly topK: number
   readonly maxPasses: number
   readonly estimateSlack: number
+  readonly negligibleShare: number
   readonly primitives: readonly PrimitiveId[]
   readonly flatten: boolean
   readonly baselines: readonly BaselineName[]
@@ -102,6 +111,7 @@ export const resolveSelectOptions = (options: SelectFormatsOptions = {}): Resolv
     topK: options.topK ?? 3,
     maxPasses: options.maxPasses ?? 2,
     estimateSlack: options.estimateSlack ?? 0.05,
+    negligibleShare: options.negligibleShare ?? 0.002,
     primitives: options.primitives ?? PRIMITIVES,
     flatten: options.flatten ?? true,
     baselines: options.baselines ?? BASELINES,

@@ -168,6 +168,26 @@ describe('selectFormats', () => {
   })
 })
 
+describe('negligible tensors', () => {
+  // Decode-like: A is one row, so its memory energy is a sliver of B's.
+  const decode = () =>
+    gemmDesign({ M: 1, N: 1024, K: 256, densityA: 0.1, densityB: 0.5, factors: { DRAM: { N: 64 }, GLB: { N: 4, K: 4 }, PE: { N: 4, K: 64 } } })
+
+  it('does not search a tensor whose share of memory energy is within negligibleShare, and forgoes at most that share', () => {
+    const skipping = valid(selectFormats({ query: toQuery(decode()), costModel }, { negligibleShare: 0.01 }))
+    const searching = valid(selectFormats({ query: toQuery(decode()), costModel }, { negligibleShare: 0 }))
+    const aShare = skipping.choices.filter((c) => c.tensor === 'A').reduce((s, c) => s + c.energyPJ, 0) / skipping.memoryEnergyPJ
+    expect(aShare).toBeGreaterThan(0)
+    expect(aShare).toBeLessThanOrEqual(0.01)
+    for (const c of skipping.choices.filter((c) => c.tensor === 'A' && c.text !== 'uncompressed' && !c.reason.startsWith('one-element'))) {
+      expect(c.reason).toMatch(/negligible share of memory energy/)
+    }
+    expect(skipping.candidatesCosted).toBeLessThan(searching.candidatesCosted)
+    expect(skipping.memoryEnergyPJ).toBeLessThanOrEqual(searching.memoryEnergyPJ * (1 + aShare))
+    for (const b of skipping.baselines) if (b.feasible) expect(skipping.objectivePJ).toBeLessThanOrEqual(b.objectivePJ!)
+  })
+})
+
 describe('bad input', () => {
   it('names a density outside [0, 1]', () => {
     const d = tiled()
@@ -183,6 +203,7 @@ describe('bad input', () => {
       expect(e).toBeInstanceOf(SnipSnapError)
       expect((e as SnipSnapError).path).toEqual(['options', 'topK'])
     }
+    expect(() => selectFormats({ query: toQuery(tiled()), costModel }, { negligibleShare: -0.1 })).toThrowError(SnipSnapError)
   })
 
   it('names an unknown tensor and a missing mapping', () => {

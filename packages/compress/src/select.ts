@@ -620,11 +620,39 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
     return value
   }
 
+  const hasSafs = query.sparseOptimizations.targets.some(
+    (t) => t.actionOptimizations.length > 0 || t.computeOptimizations.length > 0,
+  )
   const share = (tensor: TensorName, level: string): number | null => {
     if (reference === null) return null
     const total = memoryEnergy(reference)
     const e = reference.levels[level]?.tensors[tensor]?.energyPJ
     return total > 0 && e !== undefined ? e / total : 0
+  }
+  /**
+   * Tensors not searched beyond the baselines: without SAFs, memory energy is a sum over tensors, so
+   * re-formatting a tensor can save at most its own memory energy. Tensors are taken smallest share
+   * first while their summed share stays within `negligibleShare`, which bounds what is forgone
+   * (up to capacity shared with other tensors). With SAFs, or when total energy is minimised, a
+   * tensor's format changes other tensors' costs, so nothing is skipped.
+   */
+  function negligibleTensors(): Set<number> {
+    const skipped = new Set<number>()
+    if (reference === null || hasSafs || opts.objective !== 'memory-energy' || opts.negligibleShare <= 0) return skipped
+    const total = memoryEnergy(reference)
+    if (!(total > 0)) return skipped
+    const shares = managed.map((m, t) => ({
+      t,
+      share: m.chain.slots.reduce((sum, slot) => sum + (reference.levels[slot.level]?.tensors[m.chain.tensor]?.energyPJ ?? 0), 0) / total,
+    }))
+    shares.sort((a, b) => a.share - b.share || a.t - b.t)
+    let summed = 0
+    for (const { t, share: s } of shares) {
+      if (summed + s > opts.negligibleShare) break
+      summed += s
+      skipped.add(t)
+    }
+    return skipped
   }
   interface SlotRef {
     readonly t: number
@@ -647,7 +675,9 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
   })
   // Most important first; ties keep tensor and level order, so the order is deterministic.
   const order = [...slotRefs].sort((a, b) => b.importance - a.importance || a.t - b.t || a.j - b.j)
+  const negligible = negligibleTensors()
   const budgetOf = (ref: SlotRef): number => {
+    if (negligible.has(ref.t)) return 0
     if (ref.share === null) return opts.topK
     if (ref.share >= 0.05 || ref.capacityPressure >= 0.5) return opts.topK
     if (ref.share >= 0.005) return Math.max(1, Math.ceil(opts.topK / 2))
@@ -828,9 +858,6 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
 
   // -------------------------------------------------- coordinate descent
 
-  const hasSafs = query.sparseOptimizations.targets.some(
-    (t) => t.actionOptimizations.length > 0 || t.computeOptimizations.length > 0,
-  )
   const reasons = new Map<string, string>()
   const reasonKey = (t: number, j: number): string => `${t}:${j}`
   for (let pass = 1; pass <= opts.maxPasses; pass++) {
@@ -840,7 +867,14 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
       const m = managed[ref.t] as Managed
       const slot = m.chain.slots[ref.j] as FormatSlot
       if (budget === 0) {
-        if (pass === 1) reasons.set(reasonKey(ref.t, ref.j), `not searched: ${pct(ref.share ?? 0)} of memory energy`)
+        if (pass === 1) {
+          reasons.set(
+            reasonKey(ref.t, ref.j),
+            negligible.has(ref.t)
+              ? `not searched: ${m.chain.tensor} carries a negligible share of memory energy (within negligibleShare ${pct(opts.negligibleShare)}), kept from ${startedFrom}`
+              : `not searched: ${pct(ref.share ?? 0)} of memory energy`,
+          )
+        }
         continue
       }
       let best: { state: State; evaluation: Evaluation } | null = null
