@@ -14,7 +14,7 @@ import type {
   StorageLevelSpec,
   TileQuery,
 } from '@snipsnap/core'
-import { groupGeometry, groupsCompressed, rankWordBits, type GroupFormat } from './formats'
+import { groupGeometry, groupsCompressed, rankWordBits, type GroupFormat, type WordBitsRule } from './formats'
 import { dimExtents, keepsTensor, tensorShape, tensorTileShape, type FormatSlot } from './slots'
 
 /** Looks density models up by distribution id (a core `Registry<DensityModel>` fits). */
@@ -109,8 +109,11 @@ export const estimateTileBits = (input: {
   readonly emptiness: readonly number[]
   readonly density: number
   readonly level: StorageLevelSpec
+  /** Word widths (default: the engine's rule, {@link rankWordBits}). */
+  readonly wordBits?: WordBitsRule
 }): TileBits => {
   const { slot, groups, emptiness, density, level } = input
+  const wordBits = input.wordBits ?? rankWordBits
   const tile = slot.tileElements
   if (groups === null || groups.length === 0) return { dataBits: tile * level.wordBits, metadataBits: 0 }
   const geometry = groupGeometry(slot, groups)
@@ -150,7 +153,7 @@ export const estimateTileBits = (input: {
         break
     }
     const innermost = q === groups.length - 1
-    const bits = rankWordBits(g.prim, geo, innermost)
+    const bits = wordBits(g.prim, geo, innermost)
     metadataBits += md * bits.metadataWordBits + (innermost ? 0 : pl * bits.payloadWordBits)
     fibers *= S
   })

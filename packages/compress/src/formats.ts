@@ -3,7 +3,7 @@
 // text. A format is held internally as rank groups (a primitive over one or more adjacent slot
 // ranks) and turned into a core `TensorFormatSpec` only when a design is built.
 import { bitsFor, SnipSnapError } from '@snipsnap/core'
-import type { RankFormatSpec, TensorFormatSpec } from '@snipsnap/core'
+import type { FormatPrimitive, RankFormatSpec, TensorFormatSpec } from '@snipsnap/core'
 import type { FormatSlot } from './slots'
 
 /**
@@ -60,7 +60,7 @@ export const specCompressed = (spec: TensorFormatSpec | null): boolean =>
 export type Segments = readonly number[]
 
 /** Where each group starts (rank index) and its fiber shape and the elements below it. */
-interface GroupGeometry {
+export interface GroupGeometry {
   readonly start: number
   readonly end: number
   readonly fiberShape: number
@@ -83,20 +83,26 @@ export const groupGeometry = (slot: FormatSlot, groups: GroupFormat): GroupGeome
   return out
 }
 
+/** Word widths of one rank group: the engine's rule, or one read from format primitives. */
+export type WordBitsRule = (
+  prim: PrimitiveId,
+  geometry: GroupGeometry,
+  innermost: boolean,
+) => { metadataWordBits: number; payloadWordBits: number }
+
 /**
- * Word widths (stated rules, the same for every candidate and every baseline):
- * - coordinates (CP) and run lengths (RLE): ⌈log2 S⌉ bits for a fiber of S coordinates (at least 1);
+ * Word widths (stated rules, the same for every candidate and every baseline; they equal the
+ * defaults of `@snipsnap/format`'s built-in primitives, so predicted bits match its codec):
+ * - coordinates (CP): ⌈log2 S⌉ bits for a fiber of S coordinates (at least 1);
+ * - run lengths (RLE): ⌈log2(S + 1)⌉ bits (runs 0…S−1 plus the all-ones code the codec reserves
+ *   for padding);
  * - bitmasks (B, UB): 1 bit per coordinate;
  * - payloads (offsets of UOP, CP, B, RLE, UB into the next rank): ⌈log2(E+1)⌉ bits where E is the
  *   number of elements under the fiber, enough to index any position of the sub-tile; the
  *   innermost rank's payload is the data itself, so 0;
  * - `U` has neither metadata nor payload (0/0).
  */
-export const rankWordBits = (
-  prim: PrimitiveId,
-  geometry: GroupGeometry,
-  innermost: boolean,
-): { metadataWordBits: number; payloadWordBits: number } => {
+export const rankWordBits: WordBitsRule = (prim, geometry, innermost) => {
   const offsetBits = innermost ? 0 : bitsFor(geometry.fiberShape * geometry.below)
   switch (prim) {
     case 'U':
@@ -107,9 +113,26 @@ export const rankWordBits = (
     case 'B':
       return { metadataWordBits: 1, payloadWordBits: offsetBits }
     case 'CP':
-    case 'RLE':
       return { metadataWordBits: bitsFor(geometry.fiberShape - 1), payloadWordBits: offsetBits }
+    case 'RLE':
+      return { metadataWordBits: bitsFor(geometry.fiberShape), payloadWordBits: offsetBits }
   }
+}
+
+/**
+ * The word-width rule of a set of format primitives (e.g. `@snipsnap/format`'s registry): each
+ * group's widths are its primitive's `defaultWordBits` for the group's fiber size and the elements
+ * its offsets can index; the innermost rank has no payload (its payload is the data).
+ */
+export const wordBitsFromPrimitives = (primitives: ReadonlyMap<PrimitiveId, FormatPrimitive>): WordBitsRule => (prim, geometry, innermost) => {
+  const primitive = primitives.get(prim)
+  if (primitive === undefined) throw new SnipSnapError('INTERNAL', `no format primitive for ${prim}`)
+  const bits = primitive.defaultWordBits({
+    fiberSize: geometry.fiberShape,
+    maxOffset: innermost ? 0 : geometry.fiberShape * geometry.below,
+    options: {},
+  })
+  return { metadataWordBits: bits.metadataBits, payloadWordBits: innermost ? 0 : bits.payloadBits }
 }
 
 /** Dims of a group in order of first appearance. */
@@ -126,12 +149,12 @@ const groupDims = (slot: FormatSlot, geometry: GroupGeometry): string[] => {
  * Turns rank groups into a core format (outer-to-inner, one rank per group), or null for a format
  * without any metadata (plain uncompressed storage, Sparseloop's default).
  */
-export const toTensorFormatSpec = (slot: FormatSlot, groups: GroupFormat): TensorFormatSpec | null => {
+export const toTensorFormatSpec = (slot: FormatSlot, groups: GroupFormat, wordBits: WordBitsRule = rankWordBits): TensorFormatSpec | null => {
   if (groups.length === 0 || groups.every((g) => g.prim === 'U')) return null
   const geometry = groupGeometry(slot, groups)
   const ranks = groups.map((g, q): RankFormatSpec => {
     const geo = geometry[q] as GroupGeometry
-    const bits = rankWordBits(g.prim, geo, q === groups.length - 1)
+    const bits = wordBits(g.prim, geo, q === groups.length - 1)
     return {
       format: g.prim === 'U' ? 'UOP' : g.prim,
       metadataWordBits: bits.metadataWordBits,

@@ -33,6 +33,9 @@ export {
   bindFormat,
   specToGroups,
   rankWordBits,
+  wordBitsFromPrimitives,
+  type WordBitsRule,
+  type GroupGeometry,
   type PrimitiveId,
   type BaselineName,
   type RankGroup,
@@ -40,6 +43,7 @@ export {
   type Segments,
   type BoundRank,
 } from './formats'
+export { resolveEnginePrimitives, type EnginePrimitives } from './primitives'
 export {
   createEmptinessEstimator,
   estimateTileBits,

@@ -12,6 +12,7 @@ import type {
   CostReport,
   CostReportValid,
   DesignSpec,
+  FormatPrimitive,
   SparseOptimizationTargetSpec,
   SparseOptimizationsSpec,
   StorageLevelSpec,
@@ -35,7 +36,9 @@ import {
   type PrimitiveId,
   type RankGroup,
   type Segments,
+  type WordBitsRule,
 } from './formats'
+import { resolveEnginePrimitives, type EnginePrimitives } from './primitives'
 import {
   createEmptinessEstimator,
   denseTraffic,
@@ -144,6 +147,14 @@ export interface SelectFormatsInput<TOptions = void> {
   readonly costModelOptions?: TOptions
   /** Density models by distribution id (a core `Registry<DensityModel>` fits); used for ranking. */
   readonly densityModels?: DensityModelSource
+  /**
+   * The format primitives candidates are built from, normally `@snipsnap/format`'s registry
+   * (`createFormatRegistry().list()`): the engine uses those of them that bind to cost-model ranks
+   * (U, UOP, UB, CP, B, RLE) with their `defaultWordBits`, and lists the rest in `notes`. Without
+   * it, the engine's own six primitives and word-width rule (the same widths as the format
+   * package's built-ins).
+   */
+  readonly formatPrimitives?: readonly FormatPrimitive[]
   readonly cache?: SelectionCache
 }
 
@@ -207,8 +218,8 @@ const fromSpec = (slot: FormatSlot, spec: TensorFormatSpec | null): LevelEntry =
   return { groups, raw: spec, key: `raw:${JSON.stringify(spec)}` }
 }
 
-const specOf = (slot: FormatSlot, entry: LevelEntry): TensorFormatSpec | null =>
-  entry.raw !== undefined ? entry.raw : toTensorFormatSpec(slot, entry.groups ?? [])
+const specWith = (slot: FormatSlot, entry: LevelEntry, wordBits: WordBitsRule): TensorFormatSpec | null =>
+  entry.raw !== undefined ? entry.raw : toTensorFormatSpec(slot, entry.groups ?? [], wordBits)
 
 /** Splits groups at `ranks` ranks from the top; null when a group straddles the cut. */
 const splitGroups = (groups: GroupFormat, ranks: number): [RankGroup[], RankGroup[]] | null => {
@@ -311,11 +322,14 @@ export const selectFormats = <TOptions = void>(
   input: SelectFormatsInput<TOptions>,
   options: SelectFormatsOptions = {},
 ): FormatSelection => {
-  const resolved = resolveSelectOptions(options)
+  const requested = resolveSelectOptions(options)
+  const engine = resolveEnginePrimitives(requested.primitives, requested.baselines, input.formatPrimitives)
+  const resolved: ResolvedSelectOptions = { ...requested, primitives: engine.alphabet }
   const { query, costModel, cache } = input
   const cacheKey =
     cache !== undefined && resolved.candidates === null
       ? JSON.stringify([
+          engine.cacheKey,
           costModel.id,
           input.costModelOptions ?? null,
           // Names do not change costs: identical layers of a model share one entry.
@@ -327,7 +341,7 @@ export const selectFormats = <TOptions = void>(
     const hit = cache?.get(cacheKey)
     if (hit !== undefined) return hit
   }
-  const result = runSelection(input, resolved)
+  const result = runSelection(input, resolved, engine)
   if (cacheKey !== null) cache?.set(cacheKey, result)
   return result
 }
@@ -342,7 +356,8 @@ const validateDensities = (query: CostQuery): void => {
   }
 }
 
-const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: ResolvedSelectOptions): FormatSelection => {
+const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: ResolvedSelectOptions, engine: EnginePrimitives): FormatSelection => {
+  const specOf = (slot: FormatSlot, entry: LevelEntry): TensorFormatSpec | null => specWith(slot, entry, engine.wordBits)
   const { query, costModel } = input
   validateDensities(query)
   if (opts.tensors !== null) {
@@ -358,7 +373,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
     throw new SnipSnapError('UNSUPPORTED_QUERY', `cost model "${costModel.id}" does not support this design`)
   }
   const chains = deriveTensorChains(query)
-  const notes: string[] = []
+  const notes: string[] = [...engine.notes]
   const isManaged = (chain: TensorChain): boolean => {
     const density = query.problem.densities[chain.tensor]?.density ?? 1
     const wanted = opts.tensors === null ? density < 1 : opts.tensors.includes(chain.tensor)
@@ -598,6 +613,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
         emptiness: info.emptiness,
         density: m.density,
         level: info.level,
+        wordBits: engine.wordBits,
       })
       const tile = Math.max(1, info.slot.tileElements)
       const block = Math.max(1, info.level.blockSize)
@@ -1093,6 +1109,8 @@ export interface OptimizeFormatsInput<TOptions = void> {
   readonly costModel: CostModel<TOptions>
   readonly costModelOptions?: TOptions
   readonly densityModels?: DensityModelSource
+  /** Format primitives candidates are built from (see {@link SelectFormatsInput.formatPrimitives}). */
+  readonly formatPrimitives?: readonly FormatPrimitive[]
   readonly options?: SelectFormatsOptions
   readonly cache?: SelectionCache
 }
@@ -1125,6 +1143,7 @@ export const optimizeFormats = <TOptions = void>(input: OptimizeFormatsInput<TOp
       costModel: input.costModel,
       ...(input.costModelOptions === undefined ? {} : { costModelOptions: input.costModelOptions }),
       ...(input.densityModels === undefined ? {} : { densityModels: input.densityModels }),
+      ...(input.formatPrimitives === undefined ? {} : { formatPrimitives: input.formatPrimitives }),
       ...(input.cache === undefined ? {} : { cache: input.cache }),
     },
     input.options ?? {},

@@ -6,10 +6,11 @@
 // ratios to the 2 s goal and to the mapping search measured in the same run.
 // `--table [--exhaustive] [--reverse]`: the measured "18% claim" table of the compress README
 // (LLaMA-2-7B and OPT-6.7B × presets × phases) as markdown on stdout, per-run JSON on stderr.
-// `--sweep`: mixed-density settings looking for a ≥ 18.24% saving against the best fixed format.
+// `--sweep`: mixed-density settings looking for a ≥ 18.24% saving against the best fixed format;
+// `--sweep-layerwise`: layer-wise mixed weight densities and batched long-context decode with kv-20.
 import { performance } from 'node:perf_hooks'
 import { optimizeModelFormats, type ModelFormatsResult } from '@snipsnap/explorer'
-import { defineSparsityPreset, type SparsityPreset } from '@snipsnap/workloads'
+import { defineSparsityPreset, type LayerSparsity, type SparsityPreset } from '@snipsnap/workloads'
 
 const args = process.argv.slice(2)
 
@@ -118,6 +119,35 @@ const sweep = (): void => {
   }
 }
 
+/**
+ * Layer-wise mixed densities, the "per-tensor densities" lever at its most extreme: the attention
+ * projections' weights at one density and the FFN weights at another (decode, where weights carry
+ * most of the memory energy), so no single format suits both; plus long-context batched decode with
+ * an H2O KV budget, where the KV cache's share of traffic grows with batch and context.
+ */
+const sweepLayerwise = (): void => {
+  const hypergeometric = (density: number) => ({ distribution: 'hypergeometric', density, params: {} })
+  console.log('| model | weights (attention projections / FFN) | phase | best fixed | vs best fixed | vs uncompressed |\n|---|---|---|---|--:|--:|')
+  for (const model of ['llama-2-7b', 'opt-6.7b']) {
+    const names = optimizeModelFormats({ model, sparsity: 'dense', phase: 'decode' }).layers.map((l) => l.name)
+    for (const [attention, ffn] of [[0.95, 0.01], [0.95, 0.02], [0.9, 0.01], [0.9, 0.05], [0.5, 0.01], [0.01, 0.95]] as const) {
+      const layerSparsity: LayerSparsity[] = names.map((name) => ({
+        layer: name,
+        densities: /^attn\.(q|k|v|o|out)_proj$/.test(name) ? { B: hypergeometric(attention) } : name.startsWith('ffn.') ? { B: hypergeometric(ffn) } : {},
+      }))
+      const s = optimizeModelFormats({ model, layerSparsity, phase: 'decode' }).summary
+      console.log(`| ${model} | ${attention} / ${ffn} | decode | ${s.bestFixedFormat ?? '—'} | ${pct(s.savingVsBestFixedPct, 3)} | ${pct(s.savingVsBaselinesPct.uncompressed)} |`)
+    }
+  }
+  console.log('\n| model | sparsity | phase, batch, KV length | best fixed | vs best fixed | vs uncompressed |\n|---|---|---|---|--:|--:|')
+  for (const batch of [1, 16, 64]) {
+    const r = optimizeModelFormats({ model: 'llama-2-7b', sparsity: ['unstructured-50', 'kv-20'], phase: 'decode', batch, kvLen: 4096 })
+    const s = r.summary
+    console.log(`| llama-2-7b | unstructured-50 + kv-20 | decode, ${batch}, 4096 | ${s.bestFixedFormat ?? '—'} | ${pct(s.savingVsBestFixedPct, 3)} | ${pct(s.savingVsBaselinesPct.uncompressed)} |`)
+  }
+}
+
 if (args.includes('--table')) table(args.includes('--exhaustive'))
+else if (args.includes('--sweep-layerwise')) sweepLayerwise()
 else if (args.includes('--sweep')) sweep()
 else speed()

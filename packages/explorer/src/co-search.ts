@@ -3,7 +3,7 @@
 // (prepared once per formats) and the adaptive compression engine (`@snipsnap/compress`).
 // Also computes the two one-sided baselines the joint result is compared with.
 import type { AbortSignalLike } from '@snipsnap/search'
-import { createRng, SnipSnapError, type CostQuery, type DensityModel, type DesignSpec, type MappingSpec, type Registry, type SparseOptimizationsSpec } from '@snipsnap/core'
+import { createRng, SnipSnapError, type CostQuery, type DensityModel, type DesignSpec, type FormatPrimitive, type MappingSpec, type Registry, type SparseOptimizationsSpec } from '@snipsnap/core'
 import { optimizeFormats } from '@snipsnap/compress'
 import { createSparseloopEvaluator, sparseloopCostModel } from '@snipsnap/cost'
 import { createMapspace } from '@snipsnap/mapspace'
@@ -57,11 +57,21 @@ export interface CoSearchDesignResult {
   readonly reason: string | null
 }
 
-/** The compression engine over the Sparseloop model, minimising total energy. */
-export const createCompressionEngine = (densityModels: Registry<DensityModel>): CompressionEngine => ({
+/**
+ * The compression engine over the Sparseloop model, minimising total energy, with candidates built
+ * from `formats` (a format-primitive registry such as `@snipsnap/format`'s) when given.
+ */
+export const createCompressionEngine = (densityModels: Registry<DensityModel>, formats?: Registry<FormatPrimitive>): CompressionEngine => ({
   selectFormats: (query: CostQuery) => {
     try {
-      const selection = optimizeFormats({ design: query, costModel: sparseloopCostModel, costModelOptions: { densityModels }, densityModels, options: { objective: 'energy' } })
+      const selection = optimizeFormats({
+        design: query,
+        costModel: sparseloopCostModel,
+        costModelOptions: { densityModels },
+        densityModels,
+        ...(formats === undefined ? {} : { formatPrimitives: formats.list() }),
+        options: { objective: 'energy' },
+      })
       return selection.valid ? { valid: true, sparseOptimizations: selection.sparseOptimizations } : { valid: false, reason: selection.reason }
     } catch (error) {
       // A design the engine cannot handle (e.g. an unsupported SAF) keeps its formats.
@@ -78,7 +88,11 @@ export const createCompressionEngine = (densityModels: Registry<DensityModel>): 
 export const coSearchDesign = async (
   design: DesignSpec,
   options: CoSearchDesignOptions,
-  registries: { readonly strategies: Registry<AnySearchStrategy>; readonly densityModels: Registry<DensityModel> },
+  registries: {
+    readonly strategies: Registry<AnySearchStrategy>
+    readonly densityModels: Registry<DensityModel>
+    readonly formats?: Registry<FormatPrimitive>
+  },
 ): Promise<CoSearchDesignResult> => {
   if (!(options.dataflowEvaluations >= 1)) {
     throw new SnipSnapError('INVALID_SPEC', `dataflowEvaluations must be ≥ 1 (got ${options.dataflowEvaluations}): a zero budget cannot find a mapping`, { path: ['dataflowEvaluations'] })
@@ -88,7 +102,7 @@ export const coSearchDesign = async (
   const spaceFor = (sparseOptimizations: SparseOptimizationsSpec) =>
     createMapspace({ arch: design.arch, problem: design.problem, constraints: design.constraints, sparseOptimizations })
   const prepareEvaluator = (query: Omit<CostQuery, 'mapping'>) => createSparseloopEvaluator(query, { densityModels }).evaluate
-  const compression = createCompressionEngine(densityModels)
+  const compression = createCompressionEngine(densityModels, registries.formats)
   const base = { arch: design.arch, problem: design.problem, sparseOptimizations: design.sparseOptimizations, energyTable: design.energyTable }
   const seed = options.seed ?? 1
   const result = await progressiveCoSearch({

@@ -288,9 +288,9 @@ export const createExplorer = (options: ExplorerOptions = {}): Explorer => {
     }
   }
 
-  const coSearch = (design: DesignSpec, opts: CoSearchDesignOptions): Promise<CoSearchDesignResult> => coSearchDesign(design, opts, { strategies, densityModels })
+  const coSearch = (design: DesignSpec, opts: CoSearchDesignOptions): Promise<CoSearchDesignResult> => coSearchDesign(design, opts, { strategies, densityModels, formats })
 
-  const explore = (opts: ExploreModelOptions): Promise<ExploreModelResult> => exploreModel(opts, { strategies, densityModels })
+  const explore = (opts: ExploreModelOptions): Promise<ExploreModelResult> => exploreModel(opts, { strategies, densityModels, formats })
 
   return { costModels, strategies, densityModels, formats, mapspace, evaluator, searchDesign, coSearch, exploreModel: explore }
 }

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { SnipSnapError } from '@snipsnap/core'
+import { createRegistry, defineFormatPrimitive, SnipSnapError, type FormatPrimitive } from '@snipsnap/core'
+import { createFormatRegistry, runLength } from '@snipsnap/format'
 import { optimizeModelFormats, type ModelFormatsResult } from '@snipsnap/explorer'
 import { buildWorkload, measuredWeightSparsity, pruneMagnitude, readTensors } from '@snipsnap/workloads'
 
@@ -73,6 +74,22 @@ describe('optimizeModelFormats', () => {
     expect(s.exhaustiveCandidates as number).toBeGreaterThan(s.candidatesCosted)
     expect(s.candidatesSkipped).toBe((s.exhaustiveCandidates as number) - s.candidatesCosted)
     for (const l of r.layers) if (l.exhaustiveOptimumPJ != null) expect(l.exhaustiveOptimumPJ).toBeLessThanOrEqual(l.memoryEnergyPJ * (1 + TOLERANCE))
+  })
+
+  it("builds candidates from the format registry it is given, with that registry's word widths", () => {
+    const run = (formats?: ReturnType<typeof createFormatRegistry>) =>
+      optimizeModelFormats({ model: 'stories-260k', sparsity: 'activation-90', phase: 'decode', kvLen: 32, mappingSearch: quick, ...(formats ? { formats } : {}) })
+    const builtIn = run()
+    expect(builtIn.formatSpace.primitives).toEqual(['U', 'UOP', 'UB', 'CP', 'B', 'RLE'])
+    expect(builtIn.formatSpace.notes.join(' ')).toMatch(/NM .* not in the engine's space/)
+    // A registry whose RLE spends 12 bits per run: the fixed RLE baseline costs more metadata.
+    const wideRuns = defineFormatPrimitive({ ...runLength, defaultWordBits: ({ maxOffset }) => ({ metadataBits: 12, payloadBits: Math.ceil(Math.log2(maxOffset + 1)) }) })
+    const registry = createRegistry<FormatPrimitive>('format-primitive')
+    for (const p of createFormatRegistry().list()) registry.register(p.symbol === 'RLE' ? wideRuns : p)
+    const wide = run(registry)
+    expect(wide.summary.baselines.rle as number).toBeGreaterThan(builtIn.summary.baselines.rle as number)
+    expect(wide.summary.baselines.bitmap).toBe(builtIn.summary.baselines.bitmap)
+    expectNeverWorse(wide)
   })
 
   it('is deterministic and plain JSON', () => {

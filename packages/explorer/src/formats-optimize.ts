@@ -11,6 +11,7 @@ import type {
   CostReportValid,
   DensityModel,
   EnergyTableSpec,
+  FormatPrimitive,
   MappingSpec,
   ProblemSpec,
   Registry,
@@ -20,11 +21,14 @@ import {
   BASELINES,
   createSelectionCache,
   optimizeFormats,
+  PRIMITIVES,
+  resolveEnginePrimitives,
   type BaselineName,
   type FormatSelectionValid,
   type SelectFormatsOptions,
 } from '@snipsnap/compress'
 import { createDensityRegistry, sparseloopCostModel, type EvaluateSparseloopOptions } from '@snipsnap/cost'
+import { createFormatRegistry } from '@snipsnap/format'
 import { createMapspace } from '@snipsnap/mapspace'
 import {
   applySparsity,
@@ -73,6 +77,11 @@ export interface OptimizeModelFormatsInput<TOptions = EvaluateSparseloopOptions 
   readonly costModelOptions?: TOptions
   /** Density models used for the engine's ranking (default `@snipsnap/cost`'s built-in registry). */
   readonly densityModels?: Registry<DensityModel>
+  /**
+   * Format primitives the engine's candidates are built from (default `@snipsnap/format`'s
+   * registry; the engine uses those that bind to Sparseloop rank formats, with their word widths).
+   */
+  readonly formats?: Registry<FormatPrimitive>
   readonly mappingSearch?: MappingSearchOptions
   /** Extra engine options (objective stays memory energy unless overridden). */
   readonly selectOptions?: SelectFormatsOptions
@@ -152,6 +161,11 @@ export interface ModelFormatsResult {
   readonly kvLen: number | null
   /** How the default mapping was chosen (same mapping for every compared option). */
   readonly mappingPolicy: string
+  /**
+   * The engine's candidate space: the primitives it places on ranks (taken from the format
+   * registry, with their word widths) and why any registry primitive is left out.
+   */
+  readonly formatSpace: { readonly primitives: readonly string[]; readonly notes: readonly string[] }
   readonly layers: readonly LayerFormatsResult[]
   readonly summary: ModelFormatsSummary
   /** With `clock`: time spent searching default mappings and selecting formats (exhaustive included), ms. */
@@ -307,6 +321,7 @@ export const optimizeModelFormats = <TOptions = EvaluateSparseloopOptions | unde
   }
   const costModel = (input.costModel ?? sparseloopCostModel) as CostModel<TOptions>
   const densityModels = input.densityModels ?? createDensityRegistry()
+  const formatPrimitives = (input.formats ?? createFormatRegistry()).list()
   const costModelOptions = (
     input.costModelOptions ?? (input.costModel === undefined ? ({ densityModels } as EvaluateSparseloopOptions) : undefined)
   ) as TOptions
@@ -351,6 +366,7 @@ export const optimizeModelFormats = <TOptions = EvaluateSparseloopOptions | unde
       costModel,
       costModelOptions,
       densityModels,
+      formatPrimitives,
       options,
       cache,
     })
@@ -380,6 +396,10 @@ export const optimizeModelFormats = <TOptions = EvaluateSparseloopOptions | unde
     mappingPolicy:
       `one default mapping per GEMM shape: best of ${samples} seeded random valid mappings + ${mutations} mutations (seed ${seed}) ` +
       `by the uncompressed design's memory energy under ${costModel.id}; shared by every baseline and the engine`,
+    formatSpace: (() => {
+      const space = resolveEnginePrimitives(options.primitives ?? PRIMITIVES, options.baselines ?? BASELINES, formatPrimitives)
+      return { primitives: space.alphabet, notes: space.notes }
+    })(),
     layers,
     summary: summarize(layers, exhaustive),
     ...(clock === undefined ? {} : { timing: { mappingSearchMs, selectionMs } }),

@@ -229,6 +229,7 @@ const renderOptimize = (r: ModelFormatsResult): string => {
   const lines = [
     `${r.model} ${r.phase} (${r.seqLen === null ? '' : `seqLen ${r.seqLen}, `}batch ${r.batch}${r.kvLen === null ? '' : `, kvLen ${r.kvLen}`}), sparsity ${r.sparsity.join(' + ')}, arch ${r.arch}, cost model ${r.costModel}`,
     `mapping: ${r.mappingPolicy}`,
+    `format space: per-rank primitives ${r.formatSpace.primitives.join(', ')} from the format registry${r.formatSpace.notes.length === 0 ? '' : ` (${r.formatSpace.notes.join('; ')})`}`,
     'memory energy per single run of each GEMM (storage levels, data + metadata):',
     table(header, rows, 2),
     'engine formats (identical GEMMs share them; levels not listed keep the tensor uncompressed):',
