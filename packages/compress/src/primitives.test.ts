@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { selectFormats, type FormatSelectionValid } from '@snipsnap/compress'
+import { selectFormats } from '@snipsnap/compress'
 import { createTrafficCostModel, gemmDesign } from '@snipsnap/compress/testing'
-import { defineFormatPrimitive, SnipSnapError, type CostQuery, type DesignSpec } from '@snipsnap/core'
+import { defineFormatPrimitive, SnipSnapError } from '@snipsnap/core'
 import { createFormatRegistry, runLength } from '@snipsnap/format'
+import { toQuery, valid } from './internal/test-helpers'
 
 const costModel = createTrafficCostModel()
-const toQuery = (d: DesignSpec): CostQuery => ({
-  arch: d.arch, problem: d.problem, mapping: d.mapping!, sparseOptimizations: d.sparseOptimizations, energyTable: d.energyTable,
-})
-const valid = (r: ReturnType<typeof selectFormats>): FormatSelectionValid => {
-  if (!r.valid) throw new Error(r.reason)
-  return r
-}
 const design = () =>
   gemmDesign({ M: 64, N: 64, K: 64, densityA: 0.1, densityB: 0.5, factors: { DRAM: { M: 8, N: 8 }, GLB: { M: 8, K: 4 }, PE: { N: 8, K: 16 } } })
 

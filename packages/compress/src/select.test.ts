@@ -1,18 +1,12 @@
 import { test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
-import { createSelectionCache, optimizeFormats, selectFormats, type FormatSelectionValid } from '@snipsnap/compress'
+import { createSelectionCache, optimizeFormats, selectFormats } from '@snipsnap/compress'
 import { createTrafficCostModel, arbGemmDesign, gemmDesign } from '@snipsnap/compress/testing'
-import { defineCostModel, SnipSnapError, type CostQuery, type DesignSpec, type TensorFormatSpec } from '@snipsnap/core'
+import { defineCostModel, SnipSnapError, type DesignSpec, type TensorFormatSpec } from '@snipsnap/core'
 import { fig1Design } from './internal/fig1-fixture'
+import { toQuery, valid } from './internal/test-helpers'
 
 const costModel = createTrafficCostModel()
-const toQuery = (d: DesignSpec): CostQuery => ({
-  arch: d.arch, problem: d.problem, mapping: d.mapping!, sparseOptimizations: d.sparseOptimizations, energyTable: d.energyTable,
-})
-const valid = (r: ReturnType<typeof selectFormats>): FormatSelectionValid => {
-  if (!r.valid) throw new Error(r.reason)
-  return r
-}
 const tiled = () =>
   gemmDesign({
     M: 64, N: 64, K: 64, densityA: 0.1, densityB: 0.5,
