@@ -655,12 +655,8 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
   function negligibleTensors(): Set<number> {
     const skipped = new Set<number>()
     if (reference === null || hasSafs || opts.objective !== 'memory-energy' || opts.negligibleShare <= 0) return skipped
-    const total = memoryEnergy(reference)
-    if (!(total > 0)) return skipped
-    const shares = managed.map((m, t) => ({
-      t,
-      share: m.chain.slots.reduce((sum, slot) => sum + (reference.levels[slot.level]?.tensors[m.chain.tensor]?.energyPJ ?? 0), 0) / total,
-    }))
+    if (!(memoryEnergy(reference) > 0)) return skipped
+    const shares = managed.map((m, t) => ({ t, share: m.chain.slots.reduce((sum, slot) => sum + (share(m.chain.tensor, slot.level) ?? 0), 0) }))
     shares.sort((a, b) => a.share - b.share || a.t - b.t)
     let summed = 0
     for (const { t, share: s } of shares) {

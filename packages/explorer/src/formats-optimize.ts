@@ -334,6 +334,8 @@ export const optimizeModelFormats = <TOptions = EvaluateSparseloopOptions | unde
     ...(input.selectOptions ?? {}),
     ...(exhaustive ? { exhaustive: true, exhaustiveMode: 'per-tensor' as const, exhaustiveCap: input.exhaustiveCap ?? 300_000 } : {}),
   }
+  // Resolved once up front: a primitive set the engine cannot use fails before any mapping search.
+  const formatSpace = resolveEnginePrimitives(options.primitives ?? PRIMITIVES, options.baselines ?? BASELINES, formatPrimitives)
 
   const problems = workload.layers.map((layer, i) => gemmToProblem(layer, layerSparsity[i]?.densities ?? {}))
   const mappings = new Map<string, MappingSpec>()
@@ -396,10 +398,7 @@ export const optimizeModelFormats = <TOptions = EvaluateSparseloopOptions | unde
     mappingPolicy:
       `one default mapping per GEMM shape: best of ${samples} seeded random valid mappings + ${mutations} mutations (seed ${seed}) ` +
       `by the uncompressed design's memory energy under ${costModel.id}; shared by every baseline and the engine`,
-    formatSpace: (() => {
-      const space = resolveEnginePrimitives(options.primitives ?? PRIMITIVES, options.baselines ?? BASELINES, formatPrimitives)
-      return { primitives: space.alphabet, notes: space.notes }
-    })(),
+    formatSpace: { primitives: formatSpace.alphabet, notes: formatSpace.notes },
     layers,
     summary: summarize(layers, exhaustive),
     ...(clock === undefined ? {} : { timing: { mappingSearchMs, selectionMs } }),
