@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { selectFormats } from '@snipsnap/compress'
 import { createTrafficCostModel, gemmDesign } from '@snipsnap/compress/testing'
-import { defineFormatPrimitive, SnipSnapError } from '@snipsnap/core'
+import { bitsFor, defineFormatPrimitive, SnipSnapError } from '@snipsnap/core'
 import { createFormatRegistry, runLength } from '@snipsnap/format'
 import { toQuery, valid } from './internal/test-helpers'
 
@@ -23,7 +23,7 @@ describe('candidates from @snipsnap/format primitives', () => {
   })
 
   it("takes word widths from the primitives: an 8-bit-run RLE changes every RLE rank's metadata width", () => {
-    const wideRuns = defineFormatPrimitive({ ...runLength, defaultWordBits: ({ maxOffset }) => ({ metadataBits: 8, payloadBits: Math.ceil(Math.log2(maxOffset + 1)) }) })
+    const wideRuns = defineFormatPrimitive({ ...runLength, defaultWordBits: ({ maxOffset }) => ({ metadataBits: 8, payloadBits: bitsFor(maxOffset) }) })
     const primitives = createFormatRegistry().list().map((p) => (p.symbol === 'RLE' ? wideRuns : p))
     const r = valid(selectFormats({ query: toQuery(design()), costModel, formatPrimitives: primitives }, { primitives: ['U', 'RLE'], baselines: ['uncompressed', 'rle'] }))
     const ranks = r.sparseOptimizations.targets.flatMap((t) => t.formats.flatMap((f) => f.ranks))

@@ -57,6 +57,14 @@ export interface CoSearchDesignResult {
   readonly reason: string | null
 }
 
+/** The registries the co-search and the whole-model exploration draw their plug-ins from. */
+export interface ExplorerRegistries {
+  readonly strategies: Registry<AnySearchStrategy>
+  readonly densityModels: Registry<DensityModel>
+  /** Format primitives the compression engine builds its candidates from. */
+  readonly formats?: Registry<FormatPrimitive>
+}
+
 /**
  * The compression engine over the Sparseloop model, minimising total energy, with candidates built
  * from `formats` (a format-primitive registry such as `@snipsnap/format`'s) when given.
@@ -88,11 +96,7 @@ export const createCompressionEngine = (densityModels: Registry<DensityModel>, f
 export const coSearchDesign = async (
   design: DesignSpec,
   options: CoSearchDesignOptions,
-  registries: {
-    readonly strategies: Registry<AnySearchStrategy>
-    readonly densityModels: Registry<DensityModel>
-    readonly formats?: Registry<FormatPrimitive>
-  },
+  registries: ExplorerRegistries,
 ): Promise<CoSearchDesignResult> => {
   if (!(options.dataflowEvaluations >= 1)) {
     throw new SnipSnapError('INVALID_SPEC', `dataflowEvaluations must be ≥ 1 (got ${options.dataflowEvaluations}): a zero budget cannot find a mapping`, { path: ['dataflowEvaluations'] })

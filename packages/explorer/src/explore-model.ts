@@ -2,10 +2,10 @@
 // search) co-searched on an accelerator preset, then totalled over the forward pass (each layer's
 // energy and cycles × its count; layers run one after another).
 import type { AbortSignalLike } from '@snipsnap/search'
-import { SnipSnapError, type AnySearchStrategy, type DensityModel, type DesignSpec, type FormatPrimitive, type Registry } from '@snipsnap/core'
+import { SnipSnapError, type DesignSpec } from '@snipsnap/core'
 import { getArchPreset } from '@snipsnap/arch'
 import { applySparsity, buildWorkload, gemmToProblem, type GemmLayer } from '@snipsnap/workloads'
-import { coSearchDesign, type CoDesignSummary } from './co-search'
+import { coSearchDesign, type CoDesignSummary, type ExplorerRegistries } from './co-search'
 import type { TensorFormatChoice } from './formats-summary'
 import { parseObjective, type ExplorerObjective, type MetricName } from './objectives'
 
@@ -77,11 +77,7 @@ const keyOf = (layer: GemmLayer, densities: Readonly<Record<string, unknown>>): 
  */
 export const exploreModel = async (
   options: ExploreModelOptions,
-  registries: {
-    readonly strategies: Registry<AnySearchStrategy>
-    readonly densityModels: Registry<DensityModel>
-    readonly formats?: Registry<FormatPrimitive>
-  },
+  registries: ExplorerRegistries,
 ): Promise<ExploreModelResult> => {
   const phase = options.phase ?? 'prefill'
   const archId = options.arch ?? 'llm-default'

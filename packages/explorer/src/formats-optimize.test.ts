@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createRegistry, defineFormatPrimitive, SnipSnapError, type FormatPrimitive } from '@snipsnap/core'
+import { bitsFor, createRegistry, defineFormatPrimitive, SnipSnapError, type FormatPrimitive } from '@snipsnap/core'
 import { createFormatRegistry, runLength } from '@snipsnap/format'
 import { optimizeModelFormats, type ModelFormatsResult } from '@snipsnap/explorer'
 import { buildWorkload, measuredWeightSparsity, pruneMagnitude, readTensors } from '@snipsnap/workloads'
@@ -83,7 +83,7 @@ describe('optimizeModelFormats', () => {
     expect(builtIn.formatSpace.primitives).toEqual(['U', 'UOP', 'UB', 'CP', 'B', 'RLE'])
     expect(builtIn.formatSpace.notes.join(' ')).toMatch(/NM .* not in the engine's space/)
     // A registry whose RLE spends 12 bits per run: the fixed RLE baseline costs more metadata.
-    const wideRuns = defineFormatPrimitive({ ...runLength, defaultWordBits: ({ maxOffset }) => ({ metadataBits: 12, payloadBits: Math.ceil(Math.log2(maxOffset + 1)) }) })
+    const wideRuns = defineFormatPrimitive({ ...runLength, defaultWordBits: ({ maxOffset }) => ({ metadataBits: 12, payloadBits: bitsFor(maxOffset) }) })
     const registry = createRegistry<FormatPrimitive>('format-primitive')
     for (const p of createFormatRegistry().list()) registry.register(p.symbol === 'RLE' ? wideRuns : p)
     const wide = run(registry)

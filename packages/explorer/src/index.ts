@@ -21,6 +21,7 @@ export {
   type CoDesignSummary,
   type CoSearchDesignOptions,
   type CoSearchDesignResult,
+  type ExplorerRegistries,
 } from './co-search'
 export { exploreModel, type ExploreModelOptions, type ExploreModelResult, type ExploredLayer } from './explore-model'
 export { createDesignEvaluator, createEvaluator, type DesignEvaluatorOptions } from './evaluator'
