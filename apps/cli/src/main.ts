@@ -1,7 +1,17 @@
-// The snipsnap command line: parses argv, loads files, calls the library stages, prints results.
-// No domain logic lives here (house style §4); errors become one line on stderr and exit code 1.
+// The snipsnap command line: declares the commands, parses argv, turns errors into one line on
+// stderr and exit code 1. No domain logic lives here (house style §4).
+//
+// Layout, so that each command loads only what it runs (issue 12):
+// - src/commands/<command>.ts declares a command (arguments, options, help) and imports nothing
+//   but types; its action does `await import('../actions/<command>')`.
+// - src/actions/<command>.ts is what the command runs: file reading, library calls, printing.
+//   Only these modules import @snipsnap/* stages (beyond core's error type used here).
+// - tsup code-splits on those dynamic imports (apps/cli/tsup.config.ts), so `snipsnap evaluate`
+//   never loads the search, the explorer or the workload readers; src/module-graph.test.ts
+//   checks that on the built CLI.
 import { Command, CommanderError } from 'commander'
 import { toSnipSnapError } from '@snipsnap/core'
+import { version } from '../package.json'
 import { registerEvaluateCommand } from './commands/evaluate'
 import { registerExploreCommand } from './commands/explore'
 import { registerFormatsCommand } from './commands/formats'
@@ -14,6 +24,7 @@ export type { CliIo } from './io'
 export const main = async (args: readonly string[], io: CliIo): Promise<number> => {
   const program = new Command('snipsnap')
     .description('Co-design compression formats and dataflows for sparse LLM accelerators.')
+    .version(version, '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),

@@ -1,56 +1,8 @@
-// `snipsnap explore --model <id> --sparsity <preset> [--phase prefill|decode] [--arch <preset>]
-// [--json]`: co-search dataflow and formats for every distinct layer of a zoo model on an
-// accelerator preset; print per-layer and whole-model energy, cycles and chosen formats.
-// argv → library calls → printed report; no domain logic here.
-import { performance } from 'node:perf_hooks'
+// Declaration of `snipsnap explore`: options and help only. What it runs lives in
+// ../actions/explore.ts and is imported when the command runs (see src/main.ts for the layout).
 import type { Command } from 'commander'
-import { SnipSnapError } from '@snipsnap/core'
-import { createExplorer, type ExploreModelResult, type ExploredLayer } from '@snipsnap/explorer'
+import type { ExploreOptions } from '../actions/explore'
 import type { CliIo } from '../io'
-
-interface ExploreOptions {
-  readonly model: string
-  readonly sparsity: string
-  readonly phase: string
-  readonly arch: string
-  readonly objective: string
-  readonly evaluations: string
-  readonly seed: string
-  readonly json?: boolean
-}
-
-const parseInteger = (text: string, option: string, min: number): number => {
-  const value = Number(text)
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < min) {
-    throw new SnipSnapError('INVALID_SPEC', `${option} must be an integer ≥ ${min}, got "${text}"`, { path: [option] })
-  }
-  return value
-}
-
-const fmt = (value: number, digits = 2): string => value.toLocaleString('en-US', { maximumFractionDigits: digits })
-const formatsText = (layer: ExploredLayer): string =>
-  layer.formats.length === 0 ? 'uncompressed' : layer.formats.map((f) => `${f.tensor}@${f.level}:${f.format}`).join(' ')
-
-const table = (result: ExploreModelResult, elapsedS: number): string => {
-  const lines = [
-    `${result.model} ${result.phase} on ${result.arch}, objective ${result.objective.join(', then ')}: ${result.layers.length} distinct layers co-searched`,
-    '',
-    `${'layer'.padEnd(44)} ${'M×K×N'.padEnd(18)} ${'count'.padStart(5)} ${'energy µJ'.padStart(12)} ${'cycles'.padStart(14)} ${'vs dataflow-only'.padStart(16)}  formats`,
-  ]
-  for (const l of result.layers) {
-    const gain = l.energyPJ !== null && l.dataflowOnlyEnergyPJ !== null && l.dataflowOnlyEnergyPJ > 0 ? `${fmt((1 - l.energyPJ / l.dataflowOnlyEnergyPJ) * 100, 1)}% less` : '—'
-    lines.push(
-      `${l.names.join(',').slice(0, 44).padEnd(44)} ${`${l.M}×${l.K}×${l.N}`.padEnd(18)} ${String(l.count).padStart(5)} ${(l.energyPJ === null ? '—' : fmt(l.energyPJ / 1e6)).padStart(12)} ${(l.cycles === null ? '—' : fmt(l.cycles, 0)).padStart(14)} ${gain.padStart(16)}  ${l.reason ?? formatsText(l)}`,
-    )
-  }
-  lines.push(
-    '',
-    `whole model (Σ count × layer): ${fmt(result.totalEnergyPJ / 1e6)} µJ, ${fmt(result.totalCycles, 0)} cycles` +
-      (result.dataflowOnlyTotalEnergyPJ > 0 ? ` (dataflow-only with default formats: ${fmt(result.dataflowOnlyTotalEnergyPJ / 1e6)} µJ)` : ''),
-    `${fmt(result.evaluated, 0)} cost-model evaluations in ${elapsedS.toFixed(2)} s${result.failedLayers > 0 ? `; ${result.failedLayers} layer(s) without a valid design (excluded from the totals)` : ''}`,
-  )
-  return `${lines.join('\n')}\n`
-}
 
 /** Adds the `explore` command to the program. */
 export const registerExploreCommand = (program: Command, io: CliIo): void => {
@@ -66,31 +18,7 @@ export const registerExploreCommand = (program: Command, io: CliIo): void => {
     .option('--seed <n>', 'random seed (replays exactly)', '1')
     .option('--json', 'print exactly one JSON object')
     .action(async (options: ExploreOptions) => {
-      if (options.phase !== 'prefill' && options.phase !== 'decode') {
-        throw new SnipSnapError('INVALID_SPEC', `--phase must be prefill or decode, got "${options.phase}"`, { path: ['--phase'] })
-      }
-      const evaluations = parseInteger(options.evaluations, '--evaluations', 1)
-      const seed = parseInteger(options.seed, '--seed', 0)
-      const start = performance.now()
-      const progress = io.stderr.isTTY === true && options.json !== true
-      const result = await createExplorer().exploreModel({
-        model: options.model,
-        sparsity: options.sparsity.split(',').map((s) => s.trim()),
-        phase: options.phase,
-        arch: options.arch,
-        objective: options.objective,
-        dataflowEvaluations: evaluations,
-        seed,
-        clock: () => performance.now(),
-        onLayer: (done, total, layer) => {
-          if (progress) io.stderr.write(`\r[${done}/${total}] ${layer.names[0] ?? ''} done in ${((performance.now() - start) / 1000).toFixed(1)} s   `)
-        },
-      })
-      if (progress) io.stderr.write('\n')
-      const elapsedS = (performance.now() - start) / 1000
-      if (result.layers.every((l) => l.energyPJ === null)) {
-        throw new SnipSnapError('INVALID_SPEC', `no layer of ${result.model} has a valid design on ${result.arch}: ${result.layers[0]?.reason ?? 'no layers'}`, { path: ['--arch'] })
-      }
-      io.stdout.write(options.json === true ? `${JSON.stringify({ ...result, elapsedS })}\n` : table(result, elapsedS))
+      const { runExplore } = await import('../actions/explore')
+      await runExplore(options, io)
     })
 }

@@ -1,0 +1,92 @@
+// What `snipsnap evaluate <case-folder | files…> [--json] [--mappings file.jsonl]` runs (declared
+// in ../commands/evaluate.ts, imported only when the command runs): read Timeloop YAML (a folder's
+// *.yaml files or the given files, merged by top-level key), evaluate with the Sparseloop model,
+// print a summary or one JSON object (per mapping line with --mappings).
+// argv → file reading → library calls → printed report; no domain logic here.
+import { SnipSnapError, type CostReport, type DesignSpec } from '@snipsnap/core'
+import { createSparseloopEvaluator } from '@snipsnap/cost'
+import { parseTimeloopMapping, parseTimeloopYaml } from '@snipsnap/timeloop'
+import { collectDesignSources, readText } from '../design-files'
+import type { CliIo } from '../io'
+
+/** Options of `snipsnap evaluate`, as commander parses them. */
+export interface EvaluateOptions {
+  readonly json?: boolean
+  readonly mappings?: string
+}
+
+
+/** The JSON shape of issue 4: totals over instances, per level and tensor. */
+export const reportToJson = (report: CostReport): Record<string, unknown> => {
+  if (!report.valid) return { valid: false, reason: report.reason }
+  const levels: Record<string, unknown> = {}
+  for (const [name, level] of Object.entries(report.levels)) {
+    const tensors: Record<string, unknown> = {}
+    for (const [tensor, t] of Object.entries(level.tensors)) {
+      tensors[tensor] = { reads: t.reads, fills: t.fills, updates: t.updates, metadataReads: t.metadataReads }
+    }
+    levels[name] = { energyPJ: level.energyPJ, tensors }
+  }
+  return { valid: true, cycles: report.cycles, energyPJ: report.energyPJ, computes: report.computes, levels }
+}
+
+const fmt = (value: number): string =>
+  Math.abs(value) < 1e-2 && value !== 0 ? value.toExponential(3) : value.toLocaleString('en-US', { maximumFractionDigits: 2 })
+
+const summary = (report: CostReport): string => {
+  if (!report.valid) return `infeasible: ${report.reason}\n`
+  const computes = report.computes.actual + report.computes.gated
+  const lines = [
+    `cycles       ${fmt(report.cycles)}`,
+    `energy       ${fmt(report.energyPJ)} pJ (${fmt(report.energyPJ / 1e6)} µJ)`,
+    `pJ/compute   ${fmt(computes > 0 ? report.energyPJ / computes : 0)}`,
+    `computes     actual ${fmt(report.computes.actual)}, gated ${fmt(report.computes.gated)}, skipped ${fmt(report.computes.skipped)}`,
+  ]
+  const utilization = report.details?.['utilizedComputeInstances']
+  if (typeof utilization === 'number') lines.push(`compute instances utilised (avg) ${fmt(utilization)}`)
+  lines.push('', 'level / tensor            energy pJ      cycles   reads (a/g/s)            fills (a/g/s)            updates (a/g/s)')
+  for (const [name, level] of Object.entries(report.levels)) {
+    lines.push(`${name.padEnd(24)} ${fmt(level.energyPJ).padStart(12)} ${fmt(level.cycles).padStart(11)}`)
+    for (const [tensor, t] of Object.entries(level.tensors)) {
+      const split = (s: { actual: number; gated: number; skipped: number }) => `${fmt(s.actual)}/${fmt(s.gated)}/${fmt(s.skipped)}`.padEnd(24)
+      lines.push(`  ${tensor.padEnd(22)} ${fmt(t.energyPJ).padStart(12)} ${''.padStart(11)}   ${split(t.reads)} ${split(t.fills)} ${split(t.updates)}`)
+    }
+  }
+  return `${lines.join('\n')}\n`
+}
+
+interface MappingLine {
+  readonly mapping?: unknown
+}
+
+/** Runs `snipsnap evaluate`. */
+export const runEvaluate = (inputs: readonly string[], options: EvaluateOptions, io: CliIo): void => {
+  const design: DesignSpec = parseTimeloopYaml(collectDesignSources(inputs))
+  const evaluator = createSparseloopEvaluator(design)
+  if (options.mappings !== undefined) {
+    const file = options.mappings
+    const lines = readText(file).split('\n')
+    lines.forEach((line, index) => {
+      if (line.trim() === '') return
+      let row: MappingLine
+      try {
+        row = JSON.parse(line) as MappingLine
+      } catch (cause) {
+        throw new SnipSnapError('INVALID_SPEC', `${file}:${index + 1}: not a JSON object`, { path: [file, index + 1], cause })
+      }
+      if (typeof row.mapping !== 'string') {
+        throw new SnipSnapError('INVALID_SPEC', `${file}:${index + 1}: "mapping" must be Timeloop mapping YAML text`, {
+          path: [file, index + 1, 'mapping'],
+        })
+      }
+      const mapping = parseTimeloopMapping(row.mapping, design.problem, design.arch, { fileName: `${file}:${index + 1}` })
+      io.stdout.write(`${JSON.stringify(reportToJson(evaluator.evaluate(mapping)))}\n`)
+    })
+    return
+  }
+  if (design.mapping === null) {
+    throw new SnipSnapError('INVALID_SPEC', 'the design has no `mapping:`; add one or pass --mappings <file.jsonl>', { path: ['mapping'] })
+  }
+  const report = evaluator.evaluate(design.mapping)
+  io.stdout.write(options.json === true ? `${JSON.stringify(reportToJson(report))}\n` : summary(report))
+}
