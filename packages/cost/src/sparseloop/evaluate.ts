@@ -3,7 +3,7 @@
 // (shared/docs/sparseloop-model.md §1–§8). Works on a PreparedDesign so that evaluating one more
 // mapping costs O(levels × tensors × ranks) arithmetic, with no allocation-heavy loops over tiles.
 import type { ActionBreakdown, CostReport, LevelReport, MappingSpec, OccupancyDistribution, TensorLevelReport } from '@snipsnap/core'
-import { analyzeTensor, extentsOf, type DenseTile, type NestLoop } from './nest'
+import { analyzeTensor, extentsOf, type DenseTile, type NestLoop, type PhysicalFanouts } from './nest'
 import { buildNest, type Infeasible } from './mapping'
 import type { PreparedDesign, PreparedFormat, PreparedTensor } from './prepare'
 import { COMPUTE_OPS, STORAGE_OPS } from './ert'
@@ -234,14 +234,13 @@ const assignRanks = (
       built.push(empty)
       continue
     }
-    let shape = loop.bound
     const tile = loop.tile
     li++
+    let shape = loop.bound
     if (flat !== null) {
-      while (li < order.length && (inRule(r, order[li]!.dim) || order[li]!.bound <= 1)) {
-        shape *= order[li]!.bound
-        li++
-      }
+      const first = li - 1
+      while (li < order.length && (inRule(r, order[li]!.dim) || order[li]!.bound <= 1)) li++
+      if (li - first > 1) shape = flattenedFiberShape(t, order, first, li)
     }
     if (format.innerToOuter) built.push({ shape, tile })
     else built.unshift({ shape, tile })
@@ -257,6 +256,25 @@ const assignRanks = (
     tiles[first + k + 1] = rank.tile
   })
   return { shapes, tiles }
+}
+
+/**
+ * Fiber shape of a flattened rank that took `order[from..to)`: Timeloop projects the box of its
+ * loop bounds (per dim, the product of the rank's loops over it) onto the tensor
+ * (DefineCompressionFormatModels, `offset_tile.GetSize(pv)`), so a filter loop and its output
+ * loop in one rank (R with P, S with Q) span the sliding window R + P − 1, not R·P.
+ */
+const flattenedFiberShape = (
+  t: PreparedTensor,
+  order: readonly { readonly dim: number; readonly bound: number }[],
+  from: number,
+  to: number,
+): number => {
+  const spans = new Array<number>(t.relevantDims.length).fill(1)
+  for (let i = from; i < to; i++) spans[order[i]!.dim] = spans[order[i]!.dim]! * order[i]!.bound
+  let size = 1
+  for (const extent of extentsOf(t.ranks, spans)) size *= extent
+  return size
 }
 
 const tooManyRanks = (levelName: string, tensor: string): Infeasible => ({
@@ -499,7 +517,7 @@ export const evaluatePrepared = (
   for (const tensor of design.tensors) {
     const keptLevels: number[] = []
     for (let level = 0; level < nLevels; level++) if (nest.kept[level]![tensor.index]) keptLevels.push(level)
-    const tiles = analyzeTensor(loops, { ranks: tensor.ranks, readWrite: tensor.readWrite, relevant: tensor.relevantDims, keptLevels }, dims)
+    const tiles = analyzeTensor(loops, { ranks: tensor.ranks, readWrite: tensor.readWrite, relevant: tensor.relevantDims, keptLevels }, dims, physicalFanoutsOf(design))
     const list: TileState[] = tiles.map((dense) => {
       const format = design.levels[dense.level]!.formats[tensor.index] ?? null
       const compressed = format !== null && format.ranks.some((r) => COMPRESSED.has(r.format))
@@ -552,59 +570,18 @@ export const evaluatePrepared = (
       }
     }
   }
-  // Sparseloop rejects rank overflows first, then the arithmetic fan-out, the storage fan-outs,
-  // then capacity.
-  let maxMacs = 1
-  let macX = 1
-  for (let level = 0; level < nLevels; level++) {
-    maxMacs *= macNeedX[level]! * macNeedY[level]!
-    macX *= macNeedX[level]!
+  // Sparseloop rejects rank overflows first (format models), then, only when the design has
+  // spatial skipping, the per-level fan-out ratios (storage optimisation impact); then the
+  // arithmetic level's instances and mesh; then each storage level, innermost first, its capacity,
+  // metadata capacity, instances and mesh (Topology::Evaluate, BufferLevel::ComputeScalarAccesses).
+  if (hasSpatialSkipping(design)) {
+    const ratio = checkSpatialSkipFanout(design, needX, needY)
+    if (!ratio.ok) return invalid(ratio)
   }
-  if (maxMacs > compute.instances) {
-    return invalid({ ok: false, kind: 'fanout', level: compute.name, reason: `couldn't map level ${compute.name}: mapped max Arithmetic instances ${maxMacs} exceeds hardware instances ${compute.instances}` })
-  }
-  if (macX > compute.meshX) {
-    return invalid({ ok: false, kind: 'fanout', level: compute.name, reason: `couldn't map level ${compute.name}: mapped max Arithmetic X expansion ${macX} exceeds hardware instances ${compute.meshX}` })
-  }
-  for (let level = 0; level < nLevels; level++) {
-    const spec = design.levels[level]!.spec
-    const childInstances = level === 0 ? compute.instances : design.levels[level - 1]!.spec.instances
-    const childMeshX = level === 0 ? compute.meshX : design.levels[level - 1]!.spec.meshX
-    const fanX = Math.max(1, Math.floor(childMeshX / Math.max(1, spec.meshX)))
-    const fanTotal = Math.max(1, Math.floor(childInstances / Math.max(1, spec.instances)))
-    const fanY = Math.max(1, Math.floor(fanTotal / fanX))
-    const childName = level === 0 ? compute.name : design.levels[level - 1]!.spec.name
-    const nx = needX[level]!
-    const ny = needY[level]!
-    if (nx > fanX) {
-      return invalid({ ok: false, kind: 'fanout', level: childName, reason: `couldn't map level ${childName}: Required fanoutX ${nx} does not meet hardware constraint ${fanX}` })
-    }
-    if (ny > fanY) {
-      return invalid({ ok: false, kind: 'fanout', level: childName, reason: `couldn't map level ${childName}: Required fanoutY ${ny} does not meet hardware constraint ${fanY}` })
-    }
-  }
-
-  for (let level = 0; level < nLevels; level++) {
-    const spec = design.levels[level]!.spec
-    let words = 0
-    let mdBits = 0
-    for (const st of states[level]!) {
-      if (st === null) continue
-      const occ = st.compressed ? maxOccupancy(st.tensor, st.dense.tileSize) : st.dense.tileSize
-      words += occ
-      for (const r of st.ranks) mdBits += r.metadataUnits * r.metadataWordBits + r.payloadUnits * r.payloadWordBits
-    }
-    if (spec.capacityWords !== null && words > spec.capacityWords * spec.multipleBuffering + 1e-9) {
-      return invalid({ ok: false, kind: 'capacity', level: spec.name, reason: `couldn't map level ${spec.name}: mapped tile size ${Math.ceil(words)} exceeds buffer capacity ${spec.capacityWords}` })
-    }
-    const mdCapacity =
-      spec.metadataStorageDepth !== null && spec.metadataStorageWidthBits !== null && spec.metadataStorageDepth > 0
-        ? spec.metadataStorageDepth * spec.metadataStorageWidthBits
-        : null
-    if (mdCapacity !== null && mdBits > mdCapacity + 1e-9) {
-      return invalid({ ok: false, kind: 'metadata-capacity', level: spec.name, reason: `couldn't map level ${spec.name}: mapped metadata tile size ${Math.ceil(mdBits)} exceeds metadata buffer capacity ${mdCapacity}` })
-    }
-  }
+  const arithmetic = checkArithmeticInstances(design, macNeedX, macNeedY)
+  if (!arithmetic.ok) return invalid(arithmetic)
+  const storage = checkStorageLevels(design, states, needX, needY)
+  if (!storage.ok) return invalid(storage)
 
   // ------------------------------------------------------------ metadata accesses, compression
   for (const list of perTensor) {
@@ -841,6 +818,122 @@ export const evaluatePrepared = (
       utilizedComputeInstances: macAvg,
     },
   }
+}
+
+const fanoutCache = new WeakMap<PreparedDesign, PhysicalFanouts>()
+
+/** Each storage level's hardware fan-out per axis, child mesh / own mesh (ArchProperties::DeriveFanouts). */
+const physicalFanoutsOf = (design: PreparedDesign): PhysicalFanouts => {
+  let fanouts = fanoutCache.get(design)
+  if (fanouts === undefined) {
+    const compute = design.arch.compute
+    const child = (level: number) => (level === 0 ? compute : design.levels[level - 1]!.spec)
+    fanouts = {
+      x: design.levels.map((l, i) => Math.max(1, Math.floor(child(i).meshX / Math.max(1, l.spec.meshX)))),
+      y: design.levels.map((l, i) => Math.max(1, Math.floor(child(i).meshY / Math.max(1, l.spec.meshY)))),
+    }
+    fanoutCache.set(design, fanouts)
+  }
+  return fanouts
+}
+
+type Check = { readonly ok: true } | Infeasible
+const OK: Check = { ok: true }
+
+/** Whether any level declares `skipping-spatial` (Sparseloop's `action_spatial_skipping_info`). */
+const hasSpatialSkipping = (design: PreparedDesign): boolean =>
+  design.levels.some((level) => level.safs.some((saf) => saf.kind === 'skipping-spatial'))
+
+/**
+ * Sparseloop's per-level fan-out check (storage-gs-analyzer.cpp,
+ * SummarizeAndPropagateSpatialCapacityReduction): each level's spatial expansion over its parent's,
+ * after spatial skipping, must fit the hardware fan-out `child mesh / parent mesh` per axis. It
+ * only runs when the design has spatial skipping; otherwise only the cumulative mesh checks of
+ * {@link checkArithmeticInstances} and {@link checkStorageLevels} apply, so a level whose own
+ * fan-out is 1 on an axis may still hold spatial loops on it (Table 7's DummyBuffer) as long as
+ * the levels below have the instances. Reported at the child level, innermost first.
+ */
+const checkSpatialSkipFanout = (design: PreparedDesign, needX: readonly number[], needY: readonly number[]): Check => {
+  const compute = design.arch.compute
+  for (let level = 0; level < design.levels.length; level++) {
+    const spec = design.levels[level]!.spec
+    const child = level === 0 ? compute : design.levels[level - 1]!.spec
+    const fanX = Math.max(1, Math.floor(child.meshX / Math.max(1, spec.meshX)))
+    const fanTotal = Math.max(1, Math.floor(child.instances / Math.max(1, spec.instances)))
+    const fanY = Math.max(1, Math.floor(fanTotal / fanX))
+    if (needX[level]! > fanX) {
+      return { ok: false, kind: 'fanout', level: child.name, reason: `couldn't map level ${child.name}: Required fanoutX ${needX[level]} does not meet hardware constraint ${fanX}` }
+    }
+    if (needY[level]! > fanY) {
+      return { ok: false, kind: 'fanout', level: child.name, reason: `couldn't map level ${child.name}: Required fanoutY ${needY[level]} does not meet hardware constraint ${fanY}` }
+    }
+  }
+  return OK
+}
+
+/** The arithmetic level's check (ArithmeticUnits::Evaluate): all spatial loops against its instances and mesh. */
+const checkArithmeticInstances = (design: PreparedDesign, macNeedX: readonly number[], macNeedY: readonly number[]): Check => {
+  const compute = design.arch.compute
+  let x = 1
+  let y = 1
+  for (let level = 0; level < design.levels.length; level++) {
+    x *= macNeedX[level]!
+    y *= macNeedY[level]!
+  }
+  const fail = (reason: string): Check => ({ ok: false, kind: 'fanout', level: compute.name, reason: `couldn't map level ${compute.name}: ${reason}` })
+  if (x * y > compute.instances) return fail(`mapped max Arithmetic instances ${x * y} exceeds hardware instances ${compute.instances}`)
+  if (x > compute.meshX) return fail(`mapped max Arithmetic X expansion ${x} exceeds hardware instances ${compute.meshX}`)
+  if (y > compute.meshY) return fail(`mapped max Arithmetic Y expansion ${y} exceeds hardware instances ${compute.meshY}`)
+  return OK
+}
+
+/**
+ * Each storage level, innermost first, as BufferLevel::ComputeScalarAccesses checks it: data
+ * capacity, metadata capacity, then its instances — the spatial loops of the levels above it,
+ * per axis — against its instances, meshX and meshY (whether or not it keeps any tensor).
+ */
+const checkStorageLevels = (
+  design: PreparedDesign,
+  states: readonly (readonly (TileState | null)[])[],
+  needX: readonly number[],
+  needY: readonly number[],
+): Check => {
+  const nLevels = design.levels.length
+  // Expansion of level L: the spatial loops of every level above L.
+  const expansionX = new Array<number>(nLevels).fill(1)
+  const expansionY = new Array<number>(nLevels).fill(1)
+  for (let level = nLevels - 2; level >= 0; level--) {
+    expansionX[level] = expansionX[level + 1]! * needX[level + 1]!
+    expansionY[level] = expansionY[level + 1]! * needY[level + 1]!
+  }
+  for (let level = 0; level < nLevels; level++) {
+    const spec = design.levels[level]!.spec
+    const fail = (kind: string, reason: string): Check => ({ ok: false, kind, level: spec.name, reason: `couldn't map level ${spec.name}: ${reason}` })
+    let words = 0
+    let mdBits = 0
+    for (const st of states[level]!) {
+      if (st === null) continue
+      const occ = st.compressed ? maxOccupancy(st.tensor, st.dense.tileSize) : st.dense.tileSize
+      words += occ
+      for (const r of st.ranks) mdBits += r.metadataUnits * r.metadataWordBits + r.payloadUnits * r.payloadWordBits
+    }
+    if (spec.capacityWords !== null && words > spec.capacityWords * spec.multipleBuffering + 1e-9) {
+      return fail('capacity', `mapped tile size ${Math.ceil(words)} exceeds buffer capacity ${spec.capacityWords}`)
+    }
+    const mdCapacity =
+      spec.metadataStorageDepth !== null && spec.metadataStorageWidthBits !== null && spec.metadataStorageDepth > 0
+        ? spec.metadataStorageDepth * spec.metadataStorageWidthBits
+        : null
+    if (mdCapacity !== null && mdBits > mdCapacity + 1e-9) {
+      return fail('metadata-capacity', `mapped metadata tile size ${Math.ceil(mdBits)} exceeds metadata buffer capacity ${mdCapacity}`)
+    }
+    const x = expansionX[level]!
+    const y = expansionY[level]!
+    if (x * y > spec.instances) return fail('fanout', `mapped instances ${x * y} exceeds available hardware instances ${spec.instances}`)
+    if (x > spec.meshX) return fail('fanout', `mapped X expansion ${x} exceeds available hardware instances ${spec.meshX}`)
+    if (y > spec.meshY) return fail('fanout', `mapped Y expansion ${y} exceeds available hardware instances ${spec.meshY}`)
+  }
+  return OK
 }
 
 /** Footprint of `tensor` over all loops of levels below `level` (one spatial instance's tile). */

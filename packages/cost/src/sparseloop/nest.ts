@@ -3,6 +3,7 @@
 // fills, reads and updates including spatial multicast and reduction. Tiles are boxes in tensor
 // coordinates, so the refill volume of each loop transition is a closed form and the whole
 // analysis is O(loops² × ranks) per tensor instead of Timeloop's walk over loop iterations.
+import { linkTransfers } from './link-transfers'
 
 /** One loop of the flattened nest. */
 export interface NestLoop {
@@ -64,58 +65,100 @@ export const extentsOf = (ranks: readonly RankProjection[], spans: readonly numb
 const product = (values: readonly number[]): number => values.reduce((a, b) => a * b, 1)
 
 /**
- * Total data moved into a footprint over a sequence of temporal loops: the first tile plus,
- * for each loop transition, the part of the new tile not in the previous one.
+ * Total data moved into a footprint over a sequence of temporal loops, the way Timeloop's nest
+ * analysis counts it (nest-analysis.cpp ComputeTemporalWorkingSet, OperationSpace::
+ * SaveAndSubtractIfSameStride). Timeloop does not walk every iteration: each temporal loop runs
+ * iteration 0 and iteration 1, the latter weighted by the n − 1 iterations it stands for, so when
+ * loop J advances, the loops inside it fall back from index 1 (not from n − 1) and the tile moves
+ * by T_J = s_J − Σ_{inner k over the same dim} s_k (projected onto the tensor's ranks). A tile
+ * only keeps the part it shares with the previous tile while its translation stays the same;
+ * on a change of stride the whole tile is fetched again. That makes the counted delta of a
+ * transition of loop J:
+ * - J the innermost advancing loop: the tile minus its overlap with the tile shifted by T_0;
+ * - an outer loop J: the same with T_J when T_J equals T_0, else the whole tile (even when the
+ *   tile did not move, T_J = 0).
+ * Transitions of loop J happen (n_J − 1) · Π_{outer k} n_k times, as in a full walk.
  * `inside[i]` marks loops covered by the footprint; `iterating[i]` the loops that advance it.
  */
-const deltaSum = (
+export const temporalTransitions = (
   loops: readonly NestLoop[],
   ranks: readonly RankProjection[],
   inside: readonly boolean[],
   iterating: readonly boolean[],
   dims: number,
-): number => {
+): TemporalSteps => {
   const spans = spansOf(loops, inside, false, dims)
   const extents = extentsOf(ranks, spans)
   const size = product(extents)
-  let total = size
   const n = loops.length
-  // stride: points of a loop's dim covered by all loops inner to it (any kind);
-  // reset[d]: how far dim d's index falls back when the iterating loops inner to j wrap.
+  // Stride of each loop: points of its dim covered by all loops inner to it (any kind).
   const running = new Array<number>(dims).fill(1)
-  const reset = new Array<number>(dims).fill(0)
-  // Iterations of the iterating loops outside each position.
+  // Σ strides of the iterating loops inner to the current one, per dim (their fall-back).
+  const fallBack = new Array<number>(dims).fill(0)
   const outerProduct = new Array<number>(n + 1)
   outerProduct[n] = 1
   for (let k = n - 1; k >= 0; k--) outerProduct[k] = outerProduct[k + 1]! * (iterating[k] === true ? loops[k]!.bound : 1)
-  let innerAdvancing = false
+  const transitions: Transition[] = []
+  let first: readonly number[] | null = null
   for (let j = 0; j < n; j++) {
     const lj = loops[j]!
     const stride = running[lj.dim]!
     running[lj.dim] = stride * lj.bound
     if (iterating[j] !== true || lj.bound === 1) continue
-    const count = (lj.bound - 1) * outerProduct[j + 1]!
-    // Timeloop only finds sliding-window reuse between consecutive iterations of the innermost
-    // advancing loop; with any non-trivial loop inside, a changed tile is refetched whole.
-    const innermostAdvancing = !innerAdvancing
-    let overlap = 1
+    const shift = new Array<number>(ranks.length)
     for (let r = 0; r < ranks.length; r++) {
-      const rank = ranks[r]!
-      let shift = 0
-      for (const term of rank.terms) {
-        shift += term.coefficient * ((lj.dim === term.dim ? stride : 0) - reset[term.dim]!)
-      }
-      const ext = extents[r]!
-      const o =
-        shift === 0 ? ext : rank.terms.length === 1 || !innermostAdvancing ? 0 : Math.max(0, ext - Math.abs(shift))
-      overlap *= o
-      if (overlap === 0) break
+      let t = 0
+      for (const term of ranks[r]!.terms) t += term.coefficient * ((lj.dim === term.dim ? stride : 0) - fallBack[term.dim]!)
+      shift[r] = t
     }
-    total += count * (size - overlap)
-    reset[lj.dim] = reset[lj.dim]! + stride * (lj.bound - 1)
-    innerAdvancing = true
+    let overlap = 0
+    const keeps = first === null || sameShift(first, shift)
+    if (keeps) {
+      overlap = 1
+      for (let r = 0; r < ranks.length && overlap > 0; r++) overlap *= Math.max(0, extents[r]! - Math.abs(shift[r]!))
+    }
+    if (first === null) first = shift
+    transitions.push({
+      count: (lj.bound - 1) * outerProduct[j + 1]!,
+      bound: lj.bound,
+      shift,
+      delta: size - overlap,
+      region: overlap === size ? 'empty' : overlap === 0 ? 'box' : 'diff',
+    })
+    fallBack[lj.dim] = fallBack[lj.dim]! + stride
   }
+  return { size, transitions }
+}
+
+/** One kind of step of Timeloop's extrapolated walk: an advance of one iterating loop. */
+export interface Transition {
+  /** How often the loop advances: (n − 1) · Π n of the iterating loops outside it. */
+  readonly count: number
+  readonly bound: number
+  /** Translation of the tile per tensor rank (T_J). */
+  readonly shift: readonly number[]
+  /** Points fetched per advance. */
+  readonly delta: number
+  /** Shape of what is fetched: nothing, the whole tile, or the tile minus its shifted self. */
+  readonly region: 'empty' | 'box' | 'diff'
+}
+
+/** The first fetch of a footprint (`size` points) and its transitions, innermost loop first. */
+export interface TemporalSteps {
+  readonly size: number
+  readonly transitions: readonly Transition[]
+}
+
+/** Σ of the points fetched over the whole walk: the first tile plus every transition's delta. */
+export const totalFetched = (steps: TemporalSteps): number => {
+  let total = steps.size
+  for (const t of steps.transitions) total += t.count * t.delta
   return total
+}
+
+const sameShift = (a: readonly number[], b: readonly number[]): boolean => {
+  for (let r = 0; r < a.length; r++) if (a[r] !== b[r]) return false
+  return true
 }
 
 /** Inputs of the dense analysis of one tensor. */
@@ -128,15 +171,24 @@ export interface DenseTensorInput {
   readonly keptLevels: readonly number[]
 }
 
+/** Hardware fan-out of every storage level to the level below it (child mesh / own mesh). */
+export interface PhysicalFanouts {
+  readonly x: readonly number[]
+  readonly y: readonly number[]
+}
+
 /**
  * Dense per-level counts of one tensor (per instance), Timeloop semantics: reads of a level are
  * what its children (or the MACs) need, counted once per multicast; read-write tensors turn the
  * children's drains into updates and elide the first read of every element of the partition.
+ * With `fanouts`, a read-only tensor's children may also take data from their spatial
+ * neighbours ({@link linkTransfers}).
  */
 export const analyzeTensor = (
   loops: readonly NestLoop[],
   tensor: DenseTensorInput,
   dims: number,
+  fanouts?: PhysicalFanouts,
 ): DenseTile[] => {
   const n = loops.length
   const out: DenseTile[] = []
@@ -145,7 +197,8 @@ export const analyzeTensor = (
   for (const loop of loops) if (!loop.spatial) temporalProduct *= loop.bound
   const inside = new Array<boolean>(n)
   const iterating = new Array<boolean>(n)
-  let previousFills = 0
+  // What the child asks of the level above it, per instance of that level (see below).
+  let childDemand = 0
   for (let idx = 0; idx < kept.length; idx++) {
     const level = kept[idx]!
     const child = idx > 0 ? kept[idx - 1]! : -1
@@ -156,24 +209,36 @@ export const analyzeTensor = (
     // Partition: everything but the spatial loops above (they select the instance).
     for (let i = 0; i < n; i++) iterating[i] = !(loops[i]!.spatial && loops[i]!.level > level)
     const partitionSize = product(extentsOf(tensor.ranks, spansOf(loops, iterating, false, dims)))
+    // Children ask for their own refills; the parent serves each distinct child tile once.
+    // Timeloop only merges requests of children whose tiles are identical, never partial
+    // sliding-window overlaps (see distinctChildren).
+    const relevantSpatialAt = (from: number, to: number): number => {
+      let p = 1
+      for (let l = from; l <= to; l++) p *= distinctChildren(loops, tensor, l, dims)
+      return p
+    }
     let fills = 0
+    let peerReads = 0
+    let demand = 0
     if (parent !== -1) {
       for (let i = 0; i < n; i++) iterating[i] = !loops[i]!.spatial && loops[i]!.level > level
-      fills = deltaSum(loops, tensor.ranks, inside, iterating, dims)
-    }
-    // Children ask for their own refills; the parent serves each distinct child tile once.
-    // Timeloop only merges requests of children whose tiles are identical (spatial loops over
-    // dims the tensor does not project), never partial sliding-window overlaps.
-    let relevantSpatial = 1
-    for (const loop of loops) {
-      if (loop.spatial && loop.level > child && loop.level <= level && tensor.relevant[loop.dim]) {
-        relevantSpatial *= loop.bound
+      const steps = temporalTransitions(loops, tensor.ranks, inside, iterating, dims)
+      fills = totalFetched(steps)
+      // The level directly above serves the distinct tiles of its children.
+      demand = fills * relevantSpatialAt(level + 1, level + 1)
+      if (fanouts !== undefined && !tensor.readWrite) {
+        const link = linkTransfers({ loops, ranks: tensor.ranks, level, steps, fills, demand, fanouts, dims })
+        if (link !== null) {
+          fills = link.fills
+          peerReads = link.peerReads
+          demand = link.demand
+        }
       }
     }
-    // The child's demand is exactly its own fills (same footprint, same advancing loops).
-    const childDemand = child === -1 ? temporalProduct : previousFills
-    const served = childDemand * relevantSpatial
-    previousFills = fills
+    // The child's demand on the level right above it, times the distinct instances of that
+    // level under this one (the spatial loops of the levels in between).
+    const served = child === -1 ? temporalProduct * relevantSpatialAt(0, level) : childDemand * relevantSpatialAt(child + 2, level)
+    childDemand = demand
     let instancesX = 1
     let instancesY = 1
     for (let i = 0; i < n; i++) {
@@ -190,7 +255,7 @@ export const analyzeTensor = (
       tileSize,
       dimSpans,
       partitionSize,
-      reads: tensor.readWrite ? Math.max(0, served - partitionSize) : served,
+      reads: tensor.readWrite ? Math.max(0, served - partitionSize) : served + peerReads,
       fills,
       updates: tensor.readWrite ? served : 0,
       instances: instancesX * instancesY,
@@ -199,4 +264,64 @@ export const analyzeTensor = (
     })
   }
   return out
+}
+
+// Distinct-children counts repeat across the mappings of a search (same spatial loops).
+const distinctCache = new Map<string, number>()
+const DISTINCT_CACHE_LIMIT = 20_000
+
+/**
+ * Distinct tiles of `tensor` among the children of `level`'s spatial fan-out: Timeloop
+ * multicasts one delta to every child whose delta is the same point set
+ * (ComputeAccurateMulticastedAccesses), so children differing only in dims the tensor does not
+ * project share a tile, and so do children whose offsets meet on a sliding-window rank (spatial
+ * S and Q both on H: the tiles at s + q coincide, 15 distinct tiles for S=3 × Q=13).
+ */
+export const distinctChildren = (loops: readonly NestLoop[], tensor: DenseTensorInput, level: number, dims: number): number => {
+  // Offsets per rank of every relevant spatial loop of the level, innermost first.
+  const spatial: { bound: number; offset: number[] }[] = []
+  const running = new Array<number>(dims).fill(1)
+  let plain = 1
+  let shared = false
+  const ranksUsed = new Set<number>()
+  for (const loop of loops) {
+    const stride = running[loop.dim]!
+    running[loop.dim] = stride * loop.bound
+    if (!loop.spatial || loop.level !== level || !tensor.relevant[loop.dim]) continue
+    plain *= loop.bound
+    const offset = tensor.ranks.map((rank) => {
+      let o = 0
+      for (const term of rank.terms) if (term.dim === loop.dim) o += term.coefficient * stride
+      return o
+    })
+    offset.forEach((o, r) => {
+      if (o === 0) return
+      if (ranksUsed.has(r)) shared = true
+      ranksUsed.add(r)
+    })
+    spatial.push({ bound: loop.bound, offset })
+  }
+  // Only loops meeting on one rank can produce equal tiles.
+  if (!shared) return plain
+  const key = spatial.map((s) => `${s.bound}:${s.offset.join(',')}`).join('|')
+  const known = distinctCache.get(key)
+  if (known !== undefined) return known
+  const seen = new Set<string>()
+  const digits = new Array<number>(spatial.length).fill(0)
+  for (let id = 0; id < plain; id++) {
+    const o = new Array<number>(tensor.ranks.length).fill(0)
+    for (let l = 0; l < spatial.length; l++) {
+      const off = spatial[l]!.offset
+      for (let r = 0; r < o.length; r++) o[r] = o[r]! + digits[l]! * off[r]!
+    }
+    seen.add(o.join(','))
+    for (let l = 0; l < spatial.length; l++) {
+      digits[l] = digits[l]! + 1
+      if (digits[l]! < spatial[l]!.bound) break
+      digits[l] = 0
+    }
+  }
+  if (distinctCache.size >= DISTINCT_CACHE_LIMIT) distinctCache.clear()
+  distinctCache.set(key, seen.size)
+  return seen.size
 }

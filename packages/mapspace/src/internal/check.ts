@@ -202,34 +202,34 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
   const kept = (mapping: MappingSpec, level: number, tensor: TensorName): boolean =>
     !(mapping.levels[level] as LevelMappingSpec).bypass.includes(tensor)
 
-  // Like Timeloop, which reports the innermost failing level, the last (innermost) failure wins.
-  const checkDenseFanout = (loopsByLevel: readonly Loop[][]): CheckResult => {
-    let found: CheckResult = { ok: true }
-    let cumX = 1
-    let cumY = 1
+  // Spatial expansion of every level (X, Y): the spatial loops of the levels above it; index
+  // nLevels is the compute level (all spatial loops).
+  const expansions = (loopsByLevel: readonly Loop[][]): { x: number[]; y: number[] } => {
+    const x = [1]
+    const y = [1]
     for (let i = 0; i < nLevels; i++) {
-      const info = levels[i] as LevelInfo
-      const loops = loopsByLevel[i] as Loop[]
-      let x = 1
-      let y = 1
-      for (const l of loops) {
-        if (l.kind === 'x') x *= l.bound
-        else if (l.kind === 'y') y *= l.bound
+      let fx = 1
+      let fy = 1
+      for (const l of loopsByLevel[i] as Loop[]) {
+        if (l.kind === 'x') fx *= l.bound
+        else if (l.kind === 'y') fy *= l.bound
       }
-      cumX *= x
-      cumY *= y
-      if (x > info.fanoutX || y > info.fanoutY || x * y > info.fanout) {
-        found = fail('fanout', info.childName, `spatial loops at ${info.name} need ${x}×${y} (X×Y), its fan-out is ${info.fanoutX}×${info.fanoutY} (${info.fanout} instances)`)
-      }
-      const child = levels[i + 1]
-      const meshX = child ? child.spec.meshX : ctx.computeMeshX
-      const meshY = child ? child.spec.meshY : ctx.computeMeshY
-      const instances = child ? child.spec.instances : ctx.computeInstances
-      if (cumX > meshX || cumY > meshY || cumX * cumY > instances) {
-        found = fail('fanout', info.childName, `mapped ${cumX}×${cumY} (X×Y) instances of ${info.childName}, it has ${meshX}×${meshY} (${instances})`)
-      }
+      x.push((x[i] as number) * fx)
+      y.push((y[i] as number) * fy)
     }
-    return found
+    return { x, y }
+  }
+
+  // Sparseloop's model checks each level's mapped instances against its own instances and mesh
+  // (ArithmeticUnits/BufferLevel evaluation), never a level's fan-out to the next: a level with
+  // fan-out 1 on an axis may carry spatial loops on it when the levels below have the mesh.
+  // Timeloop's mapper filters per-level fan-outs when generating, which this space does through
+  // its slots, but that is not a reason the model rejects a mapping.
+  const meshCheck = (name: string, x: number, y: number, meshX: number, meshY: number, instances: number): CheckResult => {
+    if (x * y > instances) return fail('fanout', name, `mapped ${x}×${y} (X×Y) instances of ${name}, it has ${instances}`)
+    if (x > meshX) return fail('fanout', name, `mapped X expansion ${x} of ${name} exceeds its mesh X ${meshX}`)
+    if (y > meshY) return fail('fanout', name, `mapped Y expansion ${y} of ${name} exceeds its mesh Y ${meshY}`)
+    return { ok: true }
   }
 
   // Sparseloop's spatial-skipping fan-out (sparse-analysis storage-gs-analyzer.cpp:
@@ -431,37 +431,49 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
     return value
   }
 
-  const checkCapacity = (mapping: MappingSpec): CheckResult => {
+  // Each level innermost first as Sparseloop evaluates it: capacity, metadata capacity, then
+  // (with `mesh`) its mapped instances.
+  const checkLevels = (mapping: MappingSpec, mesh: { x: number[]; y: number[] } | null): CheckResult => {
     const ext: Extents = {}
     for (let i = nLevels - 1; i >= 0; i--) {
       const lm = mapping.levels[i] as LevelMappingSpec
       for (const dim of dims) ext[dim] = (ext[dim] ?? 1) * factorOf(lm.temporalFactors, dim) * factorOf(lm.spatialFactors, dim)
       const info = levels[i] as LevelInfo
-      const capacity = info.spec.capacityWords
-      const mdDepth = info.spec.metadataStorageDepth
-      const mdWidth = info.spec.metadataStorageWidthBits
-      const checkMd = ctx.tileMetadataBits !== undefined && mdDepth !== null && mdWidth !== null && mdDepth > 0 && mdWidth > 0
-      if (capacity === null && !checkMd) continue
-      let words = 0
-      let mdBits = 0
-      for (const space of spaces) {
-        if (!kept(mapping, i, space.name)) continue
-        const shape = tileShape(space, ext, problem)
-        const format = formatAt(i, space.name)
-        const density = ctx.densities.get(space.name)
-        const compressed = format !== undefined && format.ranks.some((r) => COMPRESSED.has(r.format.toUpperCase()))
-        words += compressed && density !== undefined ? occupancyOf(space.name, density, shape) : product(shape)
-        if (checkMd && format !== undefined) {
-          mdBits += (ctx.tileMetadataBits as (q: TileMetadataQuery) => number)({ level: info.name, tensor: space.name, tileShape: shape })
-        }
+      const capacityVerdict = checkLevelCapacity(mapping, i, info, ext)
+      if (!capacityVerdict.ok) return capacityVerdict
+      if (mesh !== null) {
+        const verdict = meshCheck(info.name, mesh.x[i] as number, mesh.y[i] as number, info.spec.meshX, info.spec.meshY, info.spec.instances)
+        if (!verdict.ok) return verdict
       }
-      if (capacity !== null) {
-        const effective = Math.floor(capacity / Math.max(1, info.spec.multipleBuffering))
-        if (words > effective) return fail('capacity', info.name, `mapped tile size ${words} words exceeds the capacity ${effective} words`)
+    }
+    return { ok: true }
+  }
+
+  const checkLevelCapacity = (mapping: MappingSpec, i: number, info: LevelInfo, ext: Extents): CheckResult => {
+    const capacity = info.spec.capacityWords
+    const mdDepth = info.spec.metadataStorageDepth
+    const mdWidth = info.spec.metadataStorageWidthBits
+    const checkMd = ctx.tileMetadataBits !== undefined && mdDepth !== null && mdWidth !== null && mdDepth > 0 && mdWidth > 0
+    if (capacity === null && !checkMd) return { ok: true }
+    let words = 0
+    let mdBits = 0
+    for (const space of spaces) {
+      if (!kept(mapping, i, space.name)) continue
+      const shape = tileShape(space, ext, problem)
+      const format = formatAt(i, space.name)
+      const density = ctx.densities.get(space.name)
+      const compressed = format !== undefined && format.ranks.some((r) => COMPRESSED.has(r.format.toUpperCase()))
+      words += compressed && density !== undefined ? occupancyOf(space.name, density, shape) : product(shape)
+      if (checkMd && format !== undefined) {
+        mdBits += (ctx.tileMetadataBits as (q: TileMetadataQuery) => number)({ level: info.name, tensor: space.name, tileShape: shape })
       }
-      if (checkMd && mdBits > (mdDepth as number) * (mdWidth as number)) {
-        return fail('metadata-capacity', info.name, `metadata of the tiles needs ${mdBits} bits, the metadata storage holds ${(mdDepth as number) * (mdWidth as number)}`)
-      }
+    }
+    if (capacity !== null) {
+      const effective = Math.floor(capacity / Math.max(1, info.spec.multipleBuffering))
+      if (words > effective) return fail('capacity', info.name, `mapped tile size ${words} words exceeds the capacity ${effective} words`)
+    }
+    if (checkMd && mdBits > (mdDepth as number) * (mdWidth as number)) {
+      return fail('metadata-capacity', info.name, `metadata of the tiles needs ${mdBits} bits, the metadata storage holds ${(mdDepth as number) * (mdWidth as number)}`)
     }
     return { ok: true }
   }
@@ -527,8 +539,9 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
     return { ok: true }
   }
 
-  // Sparseloop's order: format ranks (while building format models), then the spatial-skipping
-  // fan-out (storage optimisation impact), then capacity (buffer evaluation).
+  // Sparseloop's order (Topology::Evaluate): format ranks (while building format models), the
+  // spatial-skipping fan-out (storage optimisation impact, only with spatial skipping), the
+  // arithmetic level's instances, then each storage level innermost first.
   return (mapping) => {
     const structure = checkStructure(mapping)
     if (!structure.ok) return structure
@@ -537,8 +550,14 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
     if (!conformant.ok) return conformant
     const ranks = checkRanks(mapping, loopsByLevel)
     if (!ranks.ok) return ranks
-    const fanout = ctx.filterFanout ? checkDenseFanout(loopsByLevel) : checkSparseFanout(mapping, loopsByLevel)
-    if (!fanout.ok) return fanout
-    return checkCapacity(mapping)
+    if (!ctx.filterFanout) {
+      const fanout = checkSparseFanout(mapping, loopsByLevel)
+      if (!fanout.ok) return fanout
+      return checkLevels(mapping, null)
+    }
+    const mesh = expansions(loopsByLevel)
+    const compute = meshCheck(ctx.computeName, mesh.x[nLevels] as number, mesh.y[nLevels] as number, ctx.computeMeshX, ctx.computeMeshY, ctx.computeInstances)
+    if (!compute.ok) return compute
+    return checkLevels(mapping, mesh)
   }
 }
