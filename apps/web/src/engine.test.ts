@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import { createEngine, encodeTile, parseGemmList, patternToFormatSpec, unpackWords } from './engine'
+import { DEFAULT_STUDY, type Study } from './study'
+
+const study: Study = { ...DEFAULT_STUDY, workload: { kind: 'gemms', text: 'proj 64 256 256 4\n' }, evaluations: 12 }
+
+describe('engine', () => {
+  it('outlines a GEMM list with its tensors and levels', () => {
+    const outline = createEngine().outline(study)
+    expect(outline.layers).toHaveLength(1)
+    const layer = outline.layers[0]
+    expect(layer?.shapeText).toBe('64×256×256')
+    expect(layer?.tensors.find((t) => t.name === 'B')).toMatchObject({ dims: ['K', 'N'], shape: [256, 256], density: 0.5 })
+    expect(layer?.levels.length).toBeGreaterThan(1)
+  })
+
+  it('searches a layer, reporting points and progress, and prices an edited format on the result', async () => {
+    const engine = createEngine()
+    const events: number[] = []
+    let t = 0
+    const result = await engine.searchLayer(study, 0, { now: () => (t += 1), onProgress: (e) => events.push(e.evaluated), progressEveryMs: 5 })
+    expect(result.energyPJ).toBeGreaterThan(0)
+    expect(result.points.length).toBeGreaterThan(0)
+    expect(events.length).toBeGreaterThan(1)
+    expect(result.levels.reduce((s, l) => s + l.energyPJ, 0)).toBeCloseTo(result.energyPJ ?? 0, 0)
+    expect(result.baselines.map((b) => b.name)).toContain('bitmap')
+    expect(result.designYaml).toContain('sparse_optimizations')
+    const level = engine.outline(study).layers[0]?.levels[0] ?? ''
+    const edited = engine.evaluateFormat(study, { layer: 0, tensor: 'B', level, pattern: 'UOP(K)-CP(N)' }, result.chosen)
+    expect(edited.ok).toBe(true)
+    if (edited.ok) {
+      expect(edited.mappingSource).toBe('search')
+      expect(edited.bits.metadataBits).toBeGreaterThan(0)
+      expect(edited.bits.metadataShare).toBeGreaterThan(0)
+      expect(edited.bits.metadataShare).toBeLessThan(1)
+    }
+  })
+
+  it('prices a format before any search on a reference mapping, and names a bad pattern', () => {
+    const engine = createEngine()
+    const level = engine.outline(study).layers[0]?.levels[0] ?? ''
+    const ok = engine.evaluateFormat(study, { layer: 0, tensor: 'B', level, pattern: 'B(K)-CP(N)' })
+    expect(ok.ok && ok.mappingSource).toBe('reference')
+    const bad = engine.evaluateFormat(study, { layer: 0, tensor: 'B', level, pattern: 'UOP(K)-CP(Q)' })
+    expect(bad.ok).toBe(false)
+    if (!bad.ok) expect(bad.message).toMatch(/Q/)
+  })
+
+  it('rejects a malformed GEMM line naming it', () => {
+    expect(() => parseGemmList('a 1 2\n')).toThrow(/line 1/)
+    expect(() => parseGemmList('a 1 2 x0\n')).toThrow(/line 1/)
+  })
+
+  it('turns a pattern into a Sparseloop format, U as UOP without payload', () => {
+    const spec = patternToFormatSpec('B', 'U(K)-CP(N)[mb=4]')
+    expect(spec.ranks).toEqual([
+      { format: 'UOP', metadataWordBits: 0, payloadWordBits: 0, flattenedRankIds: [['K']] },
+      { format: 'CP', metadataWordBits: 4, payloadWordBits: null, flattenedRankIds: [['N']] },
+    ])
+  })
+
+  it('encodes a tile: CSR coordinates are the non-zero columns, values the non-zeros', () => {
+    const tile = { shape: [2, 4], values: [1, 0, 2, 0, 0, 0, 0, 3] }
+    const encoded = encodeTile('UOP(M)-CP(K)', ['M', 'K'], tile)
+    expect(encoded.ok).toBe(true)
+    expect(encoded.ranks[1]?.metadata).toEqual([0, 2, 3])
+    expect(encoded.ranks[0]?.payload).toEqual([0, 2, 3])
+    expect(encoded.values).toEqual([1, 2, 3])
+    expect(unpackWords({ wordBits: 3, count: 3, data: Uint32Array.of(0b110_011_101) })).toEqual([5, 3, 6])
+  })
+})

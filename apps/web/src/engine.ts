@@ -1,0 +1,588 @@
+// What the page asks of SnipSnap, composed from the packages' public entry points: the choices on
+// offer, a study's distinct layers as designs, the co-search of a layer with its search points
+// observed as they happen, and the live pricing of one tensor's format. Platform-neutral (no DOM,
+// no worker API): worker.ts exposes it to the page, and Node tests call it directly.
+import { SnipSnapError, createRegistry, createRng, toSnipSnapError, type AnySearchStrategy, type DesignSpec, type Evaluated, type MappingSpec, type RankFormatSpec, type SparseOptimizationsSpec, type TensorFormatSpec } from '@snipsnap/core'
+import { getArchPreset, listArchPresets } from '@snipsnap/arch'
+import { optimizeFormats } from '@snipsnap/compress'
+import { sparseloopCostModel } from '@snipsnap/cost'
+import { createExplorer, type Explorer, type TensorFormatChoice } from '@snipsnap/explorer'
+import { bindFormat, createFormatRegistry, createUniformDensity, encodeTensor, estimateFormatSize, parseCompPat, type EncodedTensor } from '@snipsnap/format'
+import { parseTimeloopYaml, writeTimeloopYaml } from '@snipsnap/timeloop'
+import { SPARSITY_PRESETS, applySparsity, buildWorkload, gemmToProblem, listModels, getModel, type GemmLayer } from '@snipsnap/workloads'
+import type { Study, WorkloadSource } from './study'
+
+// ---------------------------------------------------------------- the choices on offer
+
+export interface Catalog {
+  readonly models: readonly { readonly id: string; readonly kind: string; readonly label: string }[]
+  readonly sparsity: readonly { readonly id: string; readonly description: string }[]
+  readonly archs: readonly { readonly id: string; readonly summary: string }[]
+}
+
+/** Zoo models, sparsity presets and accelerator presets, with the packages' own descriptions. */
+export const catalog = (): Catalog => ({
+  models: listModels().map((id) => {
+    const model = getModel(id)
+    return { id, kind: model.kind, label: model.kind === 'cnn' ? `${id} (CNN)` : id }
+  }),
+  sparsity: SPARSITY_PRESETS.map((p) => ({ id: p.id, description: p.description })),
+  archs: listArchPresets().map((p) => ({ id: p.id, summary: p.summary })),
+})
+
+// ---------------------------------------------------------------- a study's layers
+
+/** One tensor of a layer as the format editor shows it. */
+export interface LayerTensor {
+  readonly name: string
+  /** Problem dimensions indexing the tensor, outermost first (null when a rank is a sum, e.g. P+R). */
+  readonly dims: readonly string[] | null
+  readonly shape: readonly number[] | null
+  /** Fraction of non-zeros (1 = dense). */
+  readonly density: number
+  readonly role: string
+}
+
+/** One distinct layer (GEMMs of equal shape and densities are searched once). */
+export interface StudyLayer {
+  readonly index: number
+  readonly names: readonly string[]
+  /** Shape text, e.g. `2048×4096×4096` (M×K×N) or the problem's bounds. */
+  readonly shapeText: string
+  /** Runs per forward pass (Σ of the counts of the GEMMs sharing it). */
+  readonly count: number
+  readonly tensors: readonly LayerTensor[]
+  readonly levels: readonly string[]
+}
+
+export interface StudyOutline {
+  readonly title: string
+  readonly archName: string
+  readonly layers: readonly StudyLayer[]
+}
+
+interface PreparedLayer {
+  readonly layer: StudyLayer
+  readonly design: DesignSpec
+}
+
+const ROLE_OF: Readonly<Record<string, string>> = { A: 'activations (input)', B: 'weights', Z: 'outputs' }
+
+/**
+ * A pasted GEMM list: one GEMM per line, `name M K N [count]` (separators: spaces, commas, `x` or
+ * `×`); `#` starts a comment. Every GEMM is a linear layer (A = activations, B = weights).
+ * @throws {SnipSnapError} INVALID_SPEC naming the line and the bad field.
+ */
+export const parseGemmList = (text: string): GemmLayer[] => {
+  const layers: GemmLayer[] = []
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/#.*/, '').trim()
+    if (line === '') return
+    const fields = line.split(/[\s,×x]+/).filter((f) => f !== '')
+    const [name, ...numbers] = fields
+    const where = `GEMM list line ${i + 1}`
+    if (name === undefined || numbers.length < 3 || numbers.length > 4) {
+      throw new SnipSnapError('INVALID_SPEC', `${where}: expected "name M K N [count]", got "${line}"`, { path: ['workload', 'text', i + 1] })
+    }
+    const values = numbers.map((n, j) => {
+      const value = Number(n)
+      if (!/^\d+$/.test(n) || !Number.isSafeInteger(value) || value < 1) {
+        throw new SnipSnapError('INVALID_SPEC', `${where}: ${['M', 'K', 'N', 'count'][j]} must be a positive integer, got "${n}"`, { path: ['workload', 'text', i + 1] })
+      }
+      return value
+    })
+    const [M, K, N, count] = values as [number, number, number, number | undefined]
+    layers.push({ name, op: 'linear', M, K, N, count: count ?? 1, tensors: { A: 'activation', B: 'weight', Z: 'output' }, source: 'pasted GEMM list' })
+  })
+  if (layers.length === 0) throw new SnipSnapError('INVALID_SPEC', 'the GEMM list is empty: write one "name M K N [count]" per line', { path: ['workload', 'text'] })
+  return layers
+}
+
+const tensorsOf = (design: DesignSpec, roles: Readonly<Record<string, string>>): LayerTensor[] =>
+  design.problem.dataSpaces.map((space) => {
+    const simple = space.projection.every((terms) => terms.length === 1 && terms[0]?.coefficient === null)
+    const dims = simple ? space.projection.map((terms) => terms[0]?.dim ?? '?') : null
+    const shape = dims === null ? null : dims.map((d) => design.problem.bounds[d] ?? 1)
+    const density = design.problem.densities[space.name]?.density ?? 1
+    return { name: space.name, dims, shape, density, role: roles[space.name] ?? (space.readWrite ? 'output' : 'input') }
+  })
+
+const gemmDesign = (layer: GemmLayer, densities: Parameters<typeof gemmToProblem>[1], archId: string): DesignSpec => {
+  const preset = getArchPreset(archId)
+  return {
+    arch: preset.arch,
+    problem: gemmToProblem(layer, densities),
+    mapping: null,
+    sparseOptimizations: { targets: [] },
+    energyTable: preset.energyTable,
+    areaTable: preset.areaTable,
+    constraints: [],
+    mapper: null,
+  }
+}
+
+const gemmLayers = (workload: WorkloadSource): { title: string; phase: 'prefill' | 'decode'; layers: readonly GemmLayer[] } => {
+  if (workload.kind === 'zoo') {
+    const built = buildWorkload({ model: workload.model, phase: workload.phase, ...(workload.seqLen !== undefined ? { seqLen: workload.seqLen } : {}) })
+    return { title: `${built.model}, ${built.phase}${built.seqLen !== null ? ` (sequence length ${built.seqLen})` : ''}`, phase: built.phase, layers: built.layers }
+  }
+  if (workload.kind === 'gemms') return { title: 'pasted GEMM list', phase: 'prefill', layers: parseGemmList(workload.text) }
+  throw new SnipSnapError('INTERNAL', 'not a GEMM workload')
+}
+
+/**
+ * The study's distinct layers as designs: zoo/GEMM layers grouped by shape and densities on the
+ * accelerator preset, or the one design of the dropped Timeloop files.
+ * @throws {SnipSnapError} for an unknown model, preset or a malformed file (the message names it).
+ */
+const prepare = (study: Study): { outline: StudyOutline; layers: PreparedLayer[] } => {
+  const { workload } = study
+  if (workload.kind === 'timeloop') {
+    const design = parseTimeloopYaml(workload.files)
+    const bounds = design.problem.dimensions.map((d) => `${d}=${design.problem.bounds[d] ?? 1}`).join(' ')
+    const layer: StudyLayer = {
+      index: 0,
+      names: [design.problem.name ?? workload.files.map((f) => f.fileName).join(' + ')],
+      shapeText: bounds,
+      count: 1,
+      tensors: tensorsOf(design, {}),
+      levels: design.arch.storage.map((s) => s.name),
+    }
+    return { outline: { title: `Timeloop design from ${workload.files.map((f) => f.fileName).join(', ')}`, archName: design.arch.name, layers: [layer] }, layers: [{ layer, design }] }
+  }
+  const { title, phase, layers } = gemmLayers(workload)
+  const presets = study.sparsity.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  const sparsity = applySparsity({ phase, layers }, presets)
+  const groups = new Map<string, { first: GemmLayer; names: string[]; count: number; densities: (typeof sparsity)[number]['densities'] }>()
+  layers.forEach((layer, i) => {
+    const densities = sparsity[i]?.densities ?? {}
+    const key = JSON.stringify([layer.M, layer.K, layer.N, densities])
+    const group = groups.get(key)
+    if (group === undefined) groups.set(key, { first: layer, names: [layer.name], count: layer.count, densities })
+    else {
+      group.names.push(layer.name)
+      group.count += layer.count
+    }
+  })
+  const archName = getArchPreset(study.arch).arch.name
+  const prepared = [...groups.values()].map((group, index): PreparedLayer => {
+    const design = gemmDesign(group.first, group.densities, study.arch)
+    const roles = Object.fromEntries(Object.entries(group.first.tensors).map(([t, role]) => [t, ROLE_OF[t] !== undefined && role === 'weight' ? 'weights' : role]))
+    return {
+      design,
+      layer: {
+        index,
+        names: group.names,
+        shapeText: `${group.first.M}×${group.first.K}×${group.first.N}`,
+        count: group.count,
+        tensors: tensorsOf(design, roles),
+        levels: design.arch.storage.map((s) => s.name),
+      },
+    }
+  })
+  return { outline: { title: `${title}, sparsity ${presets.join(' + ')}`, archName, layers: prepared.map((p) => p.layer) }, layers: prepared }
+}
+
+// ---------------------------------------------------------------- searching a layer
+
+/** One valid evaluation of a search: the point it lands on. */
+export interface SearchPoint {
+  readonly energyPJ: number
+  readonly cycles: number
+  /** Which search produced it: the first dataflow search or the refinement round. */
+  readonly stage: 'dataflow' | 'refine-dataflow'
+}
+
+export interface LevelEnergy {
+  readonly level: string
+  readonly energyPJ: number
+}
+
+export interface BaselineEnergy {
+  /** `uncompressed`, `bitmap`, `csr`, `coo`, `rle`: that format for every sparse tensor at every level. */
+  readonly name: string
+  readonly energyPJ: number | null
+  readonly reason: string | null
+}
+
+/** A layer's co-search outcome, plain data for the page and the downloaded JSON. */
+export interface LayerResult {
+  readonly index: number
+  readonly names: readonly string[]
+  readonly shapeText: string
+  readonly count: number
+  readonly objective: readonly string[]
+  /** Per single run of the layer; null when nothing valid was found (`reason`). */
+  readonly energyPJ: number | null
+  readonly cycles: number | null
+  readonly formats: readonly TensorFormatChoice[]
+  readonly levels: readonly LevelEnergy[]
+  /** Best mapping under the default (uncompressed) formats: the dataflow-only search. */
+  readonly dataflowOnlyEnergyPJ: number | null
+  /** Fixed formats on the chosen mapping, costed by the same model. */
+  readonly baselines: readonly BaselineEnergy[]
+  readonly points: readonly SearchPoint[]
+  readonly stages: readonly { readonly stage: string; readonly round: number; readonly evaluated: number; readonly energyPJ: number | null; readonly cycles: number | null }[]
+  readonly evaluated: number
+  readonly elapsedMs: number
+  readonly mappingYaml: string | null
+  /** The chosen mapping and formats (plain data), for pricing edited formats on the same dataflow. */
+  readonly chosen: ChosenDesign | null
+  /** The chosen design (architecture, problem, mapping, formats, energy table) as one Timeloop YAML. */
+  readonly designYaml: string | null
+  readonly reason: string | null
+  /** True when the search was stopped before it finished (cancel). */
+  readonly partial: boolean
+}
+
+/** A layer's chosen mapping with its formats. */
+export interface ChosenDesign {
+  readonly mapping: MappingSpec
+  readonly sparseOptimizations: SparseOptimizationsSpec
+}
+
+/** A live report while a layer is searched. */
+export interface SearchProgressEvent {
+  readonly layer: number
+  readonly stage: string
+  readonly evaluated: number
+  readonly bestEnergyPJ: number | null
+  readonly bestCycles: number | null
+  /** Points evaluated since the previous event. */
+  readonly points: readonly SearchPoint[]
+}
+
+/** Wraps a strategy so that every result told to it is also seen by `observe` (nothing else changes). */
+const observedStrategy = (inner: AnySearchStrategy, observe: (results: readonly Evaluated<unknown>[], names: readonly string[]) => void): AnySearchStrategy => ({
+  ...inner,
+  tell: (state, results, context) => {
+    observe(results, context.objectives.names)
+    return inner.tell(state, results, context)
+  },
+})
+
+/** Every metric the search ranks by, the chosen one first, so each evaluation reports energy and cycles. */
+const objectiveList = (objective: Study['objective']): string[] => [objective, ...(['energy', 'cycles', 'edp'] as const).filter((m) => m !== objective)]
+
+export interface Engine {
+  catalog(): Catalog
+  outline(study: Study): StudyOutline
+  searchLayer(study: Study, index: number, options: { readonly now: () => number; readonly onProgress: (event: SearchProgressEvent) => void; readonly progressEveryMs?: number }): Promise<LayerResult>
+  /** Prices `request` on `chosen` (a search's result) or, without it, on a quick reference mapping. */
+  evaluateFormat(study: Study, request: FormatRequest, chosen?: ChosenDesign | null): FormatEvaluation
+}
+
+// ---------------------------------------------------------------- one tensor's format
+
+export interface FormatRequest {
+  readonly layer: number
+  readonly tensor: string
+  readonly level: string
+  readonly pattern: string
+}
+
+export interface FormatBits {
+  readonly metadataBits: number
+  /** Offsets into the next rank (the format's other overhead). */
+  readonly payloadBits: number
+  readonly dataBits: number
+  readonly totalBits: number
+  readonly denseBits: number
+  /** (metadata + payload) / total, in [0, 1]. */
+  readonly metadataShare: number
+}
+
+/** One encoded rank of the drawn tile: its words, as numbers. */
+export interface TileRank {
+  readonly symbol: string
+  readonly metadataWordBits: number
+  readonly payloadWordBits: number
+  readonly metadata: readonly number[]
+  readonly payload: readonly number[]
+}
+
+export interface TileEncoding {
+  readonly ok: boolean
+  readonly reason: string | null
+  readonly ranks: readonly TileRank[]
+  readonly values: readonly number[]
+  readonly sizes: FormatBits | null
+}
+
+export type FormatEvaluation =
+  | {
+      readonly ok: true
+      readonly canonical: string
+      readonly dims: readonly string[]
+      readonly bits: FormatBits
+      /** Layer energy (one run) with this format at the level; null with `energyReason` when infeasible. */
+      readonly energyPJ: number | null
+      readonly energyReason: string | null
+      /** The same design with the level's format as the search chose (or uncompressed before a search). */
+      readonly referenceEnergyPJ: number | null
+      readonly mappingSource: 'search' | 'reference'
+    }
+  | { readonly ok: false; readonly message: string }
+
+/** Words of a packed stream (LSB-first in 32-bit lanes, `@snipsnap/format`'s layout) as numbers. */
+export const unpackWords = (words: { readonly wordBits: number; readonly count: number; readonly data: Uint32Array }): number[] => {
+  const out: number[] = []
+  for (let i = 0; i < words.count; i++) {
+    let value = 0
+    for (let b = 0; b < words.wordBits; b++) {
+      const bit = i * words.wordBits + b
+      if (((words.data[bit >>> 5] ?? 0) >>> (bit & 31)) & 1) value += 2 ** b
+    }
+    out.push(value)
+  }
+  return out
+}
+
+const bitsOf = (sizes: { metadataBits: number; payloadBits: number; dataBits: number; totalBits: number; denseBits: number }): FormatBits => ({
+  metadataBits: sizes.metadataBits,
+  payloadBits: sizes.payloadBits,
+  dataBits: sizes.dataBits,
+  totalBits: sizes.totalBits,
+  denseBits: sizes.denseBits,
+  metadataShare: sizes.totalBits > 0 ? (sizes.metadataBits + sizes.payloadBits) / sizes.totalBits : 0,
+})
+
+/**
+ * Encodes a small real tile (row-major values) in `pattern` over `dims`, for drawing which words
+ * are metadata, which are payload and which are stored values.
+ */
+export const encodeTile = (pattern: string, dims: readonly string[], tile: { readonly shape: readonly number[]; readonly values: readonly number[] }): TileEncoding => {
+  try {
+    const format = bindFormat({ pattern, shape: tile.shape, dimNames: dims, registry: createFormatRegistry() })
+    const result = encodeTensor({ format, tensor: { shape: tile.shape, data: Float32Array.from(tile.values) }, valueBits: 16 })
+    if (!result.ok) return { ok: false, reason: result.reason, ranks: [], values: [], sizes: null }
+    const encoded: EncodedTensor = result.encoded
+    return {
+      ok: true,
+      reason: null,
+      ranks: encoded.ranks.map((r) => ({ symbol: r.symbol, metadataWordBits: r.metadata.wordBits, payloadWordBits: r.payload.wordBits, metadata: unpackWords(r.metadata), payload: unpackWords(r.payload) })),
+      values: Array.from(encoded.values),
+      sizes: bitsOf(encoded.sizes),
+    }
+  } catch (error) {
+    return { ok: false, reason: toSnipSnapError(error).message, ranks: [], values: [], sizes: null }
+  }
+}
+
+/**
+ * A pattern over a tensor's dims as a Sparseloop format: one rank per pattern rank, outermost
+ * first; every rank lists its dims as `flattenedRankIds` so that it takes the level's adjacent
+ * loops over those dims; `U` is `UOP` without payload; `mb`/`pb` become word widths.
+ */
+export const patternToFormatSpec = (tensor: string, pattern: string): TensorFormatSpec => {
+  const parsed = parseCompPat(pattern)
+  const ranks = parsed.ranks.map((rank): RankFormatSpec => {
+    const dims = [...new Set(rank.parts.map((p) => p.dim))]
+    const options = rank.options ?? {}
+    const mb = typeof options['mb'] === 'number' ? options['mb'] : null
+    const pb = typeof options['pb'] === 'number' ? options['pb'] : null
+    const symbol = rank.primitive.toUpperCase()
+    return symbol === 'U'
+      ? { format: 'UOP', metadataWordBits: 0, payloadWordBits: 0, flattenedRankIds: [dims] }
+      : { format: symbol, metadataWordBits: mb, payloadWordBits: pb, flattenedRankIds: [dims] }
+  })
+  return { tensor, rankApplicationOrder: 'outer-to-inner', ranks }
+}
+
+const withFormat = (base: SparseOptimizationsSpec, level: string, format: TensorFormatSpec): SparseOptimizationsSpec => {
+  const targets = base.targets.map((t) => (t.level === level ? { ...t, formats: [...t.formats.filter((f) => f.tensor !== format.tensor), format] } : t))
+  if (!targets.some((t) => t.level === level)) targets.push({ level, formats: [format], actionOptimizations: [], computeOptimizations: [] } as (typeof targets)[number])
+  return { ...base, targets }
+}
+
+// ---------------------------------------------------------------- the engine
+
+/** Creates the engine; it keeps the last study's prepared designs and each layer's chosen design. */
+export const createEngine = (): Engine => {
+  let cached: { key: string; outline: StudyOutline; layers: PreparedLayer[] } | null = null
+  // Reference mappings of layers not searched yet, per study and layer.
+  const references = new Map<string, { mapping: MappingSpec; sparseOptimizations: SparseOptimizationsSpec; source: 'reference' } | null>()
+  const baseExplorer: Explorer = createExplorer()
+
+  const studyKey = (study: Study): string => JSON.stringify([study.workload, study.sparsity, study.workload.kind === 'timeloop' ? null : study.arch])
+  const prepared = (study: Study): { outline: StudyOutline; layers: PreparedLayer[] } => {
+    const key = studyKey(study)
+    if (cached?.key !== key) {
+      cached = { key, ...prepare(study) }
+      references.clear()
+    }
+    return cached
+  }
+  const layerOf = (study: Study, index: number): PreparedLayer => {
+    const layer = prepared(study).layers[index]
+    if (layer === undefined) throw new SnipSnapError('INVALID_SPEC', `layer ${index} does not exist (the study has ${prepared(study).layers.length})`, { path: ['layers'] })
+    return layer
+  }
+
+  const searchLayer: Engine['searchLayer'] = async (study, index, options) => {
+    const { layer, design } = layerOf(study, index)
+    const start = options.now()
+    const every = options.progressEveryMs ?? 100
+    const objective = objectiveList(study.objective)
+    let stage = 'dataflow'
+    let evaluated = 0
+    let best: { energyPJ: number; cycles: number; key: number[] } | null = null
+    let pending: SearchPoint[] = []
+    const points: SearchPoint[] = []
+    let lastEmit = start
+    const emit = (force: boolean): void => {
+      const now = options.now()
+      if (!force && now - lastEmit < every) return
+      lastEmit = now
+      options.onProgress({ layer: index, stage, evaluated, bestEnergyPJ: best?.energyPJ ?? null, bestCycles: best?.cycles ?? null, points: pending })
+      pending = []
+    }
+    const consider = (metrics: { energy?: number | undefined; cycles?: number | undefined; edp?: number | undefined }): void => {
+      const energyPJ = metrics.energy
+      const cycles = metrics.cycles
+      if (energyPJ === undefined || cycles === undefined) return
+      const key = objective.map((m) => (m === 'energy' ? energyPJ : m === 'cycles' ? cycles : energyPJ * cycles))
+      // Lexicographic: the first metric that differs decides.
+      const i = best === null ? -1 : key.findIndex((v, j) => v !== best?.key[j])
+      const better = best === null || (i >= 0 && (key[i] ?? 0) < (best.key[i] ?? 0))
+      if (better) best = { energyPJ, cycles, key }
+    }
+    const strategies = createRegistry<AnySearchStrategy>(
+      'strategy',
+      baseExplorer.strategies.list().map((s) =>
+        observedStrategy(s, (results, names) => {
+          const e = names.indexOf('energy')
+          const c = names.indexOf('cycles')
+          for (const r of results) {
+            evaluated++
+            if (!r.ok) continue
+            const energyPJ = r.objectives[e] ?? Number.NaN
+            const cycles = r.objectives[c] ?? Number.NaN
+            if (!Number.isFinite(energyPJ) || !Number.isFinite(cycles)) continue
+            const point: SearchPoint = { energyPJ, cycles, stage: stage === 'dataflow' ? 'dataflow' : 'refine-dataflow' }
+            points.push(point)
+            pending.push(point)
+            consider({ energy: energyPJ, cycles })
+          }
+          emit(false)
+        }),
+      ),
+    )
+    const explorer = createExplorer({ strategies, densityModels: baseExplorer.densityModels, formats: baseExplorer.formats })
+    const stages: LayerResult['stages'][number][] = []
+    const result = await explorer.coSearch(design, {
+      objective,
+      dataflowEvaluations: study.evaluations,
+      seed: study.seed + index,
+      topM: 2,
+      maxRounds: 1,
+      onStage: (report) => {
+        stages.push({ stage: report.stage, round: report.round, evaluated: report.evaluated, energyPJ: report.bestMetrics?.['energy'] ?? null, cycles: report.bestMetrics?.['cycles'] ?? null })
+        if (report.bestMetrics !== null) consider(report.bestMetrics)
+        // The next stage's label, so points and progress say where the search is.
+        stage = report.stage === 'dataflow' ? 'formats' : report.stage === 'formats' ? 'refine-dataflow' : report.stage === 'refine-dataflow' ? 'refine-formats' : 'done'
+        emit(true)
+      },
+    })
+    const b = result.best
+    let levels: LevelEnergy[] = []
+    let baselines: BaselineEnergy[] = []
+    let designYaml: string | null = null
+    if (b !== null) {
+      const chosenDesign: DesignSpec = { ...design, mapping: b.mapping, sparseOptimizations: b.sparseOptimizations }
+      const report = explorer.evaluator(chosenDesign)(b.mapping)
+      if (report.valid) levels = Object.entries(report.levels).map(([level, r]) => ({ level, energyPJ: r.energyPJ }))
+      const selection = optimizeFormats({ design: chosenDesign, costModel: sparseloopCostModel, costModelOptions: { densityModels: explorer.densityModels }, densityModels: explorer.densityModels, formatPrimitives: explorer.formats.list(), options: { objective: 'energy' } })
+      baselines = selection.baselines.map((o) => ({ name: o.name, energyPJ: o.feasible ? o.energyPJ : null, reason: o.reason }))
+      designYaml = writeTimeloopYaml(chosenDesign)
+    }
+    stage = 'done'
+    emit(true)
+    return {
+      index,
+      names: layer.names,
+      shapeText: layer.shapeText,
+      count: layer.count,
+      objective,
+      energyPJ: b?.energyPJ ?? null,
+      cycles: b?.cycles ?? null,
+      formats: b?.formats ?? [],
+      levels,
+      dataflowOnlyEnergyPJ: result.dataflowOnly?.energyPJ ?? null,
+      baselines,
+      points,
+      stages,
+      evaluated: result.evaluated,
+      elapsedMs: options.now() - start,
+      mappingYaml: b?.mappingYaml ?? null,
+      chosen: b === null ? null : { mapping: b.mapping, sparseOptimizations: b.sparseOptimizations },
+      designYaml,
+      reason: b === null ? (result.reason ?? 'no valid design found') : null,
+      partial: false,
+    }
+  }
+
+  // Before any search, the editor prices formats on a quick seeded mapping of the uncompressed design.
+  const referenceFor = (study: Study, index: number): { mapping: MappingSpec; sparseOptimizations: SparseOptimizationsSpec; source: 'reference' } | null => {
+    const key = `${studyKey(study)}#${index}`
+    const known = references.get(key)
+    if (known !== undefined) return known
+    const { design } = layerOf(study, index)
+    if (design.mapping !== null) {
+      const given = { mapping: design.mapping, sparseOptimizations: design.sparseOptimizations, source: 'reference' as const }
+      references.set(key, given)
+      return given
+    }
+    const space = baseExplorer.mapspace(design)
+    const evaluate = baseExplorer.evaluator(design)
+    // A deterministic handful of valid samples; the cheapest under energy is the reference.
+    let bestMapping: MappingSpec | null = null
+    let bestEnergy = Number.POSITIVE_INFINITY
+    const stream = createRng(study.seed).fork('format-editor')
+    for (let i = 0; i < 24; i++) {
+      const drawn = space.sampleValid(stream, 64)
+      if (!drawn.ok) break
+      const report = evaluate(drawn.mapping)
+      if (report.valid && report.energyPJ < bestEnergy) {
+        bestEnergy = report.energyPJ
+        bestMapping = drawn.mapping
+      }
+    }
+    const reference = bestMapping === null ? null : { mapping: bestMapping, sparseOptimizations: design.sparseOptimizations, source: 'reference' as const }
+    references.set(key, reference)
+    return reference
+  }
+
+  const evaluateFormat: Engine['evaluateFormat'] = (study, request, chosenDesign) => {
+    try {
+      const { layer, design } = layerOf(study, request.layer)
+      const tensor = layer.tensors.find((t) => t.name === request.tensor)
+      if (tensor === undefined) return { ok: false, message: `tensor ${request.tensor} is not in this layer (${layer.tensors.map((t) => t.name).join(', ')})` }
+      if (tensor.dims === null || tensor.shape === null) return { ok: false, message: `tensor ${tensor.name} is indexed by sums of dimensions; the editor handles plain-dimension tensors only` }
+      if (!layer.levels.includes(request.level)) return { ok: false, message: `level ${request.level} is not in the architecture (${layer.levels.join(', ')})` }
+      const bound = bindFormat({ pattern: request.pattern, shape: tensor.shape, dimNames: tensor.dims, registry: baseExplorer.formats })
+      const bits = bitsOf(estimateFormatSize({ format: bound, density: createUniformDensity({ density: tensor.density }), valueBits: 16 }))
+      const base = chosenDesign != null ? { ...chosenDesign, source: 'search' as const } : referenceFor(study, request.layer)
+      if (base === null) {
+        return { ok: true, canonical: bound.text, dims: tensor.dims, bits, energyPJ: null, energyReason: 'no valid mapping found to price the format on', referenceEnergyPJ: null, mappingSource: 'reference' }
+      }
+      const priced = (sparseOptimizations: SparseOptimizationsSpec) => baseExplorer.evaluator({ ...design, sparseOptimizations })(base.mapping)
+      const edited = priced(withFormat(base.sparseOptimizations, request.level, patternToFormatSpec(tensor.name, request.pattern)))
+      const reference = priced(base.sparseOptimizations)
+      return {
+        ok: true,
+        canonical: bound.text,
+        dims: tensor.dims,
+        bits,
+        energyPJ: edited.valid ? edited.energyPJ : null,
+        energyReason: edited.valid ? null : edited.reason,
+        referenceEnergyPJ: reference.valid ? reference.energyPJ : null,
+        mappingSource: base.source,
+      }
+    } catch (error) {
+      return { ok: false, message: toSnipSnapError(error).message }
+    }
+  }
+
+  return { catalog, outline: (study) => prepared(study).outline, searchLayer, evaluateFormat }
+}
