@@ -4,10 +4,10 @@
 // no worker API): worker.ts exposes it to the page, and Node tests call it directly.
 import { SnipSnapError, createRegistry, createRng, toSnipSnapError, type AnySearchStrategy, type DesignSpec, type Evaluated, type MappingSpec, type RankFormatSpec, type SparseOptimizationsSpec, type TensorFormatSpec } from '@snipsnap/core'
 import { getArchPreset, listArchPresets } from '@snipsnap/arch'
-import { optimizeFormats } from '@snipsnap/compress'
+import { deriveTensorChains, optimizeFormats } from '@snipsnap/compress'
 import { sparseloopCostModel } from '@snipsnap/cost'
 import { createExplorer, type Explorer, type TensorFormatChoice } from '@snipsnap/explorer'
-import { bindFormat, createFormatRegistry, createUniformDensity, encodeTensor, estimateFormatSize, parseCompPat, type EncodedTensor } from '@snipsnap/format'
+import { bindFormat, createFormatRegistry, createUniformDensity, encodeTensor, estimateFormatSize, formatCompPat, parseCompPat, type EncodedTensor } from '@snipsnap/format'
 import { parseTimeloopYaml, writeTimeloopYaml } from '@snipsnap/timeloop'
 import { SPARSITY_PRESETS, applySparsity, buildWorkload, gemmToProblem, listModels, getModel, type GemmLayer } from '@snipsnap/workloads'
 import type { Study, WorkloadSource } from './study'
@@ -303,15 +303,28 @@ export interface TileRank {
 
 export interface TileEncoding {
   readonly ok: boolean
+  /** The pattern drawn: as typed, or its innermost rank per dimension without sizes when the typed one is for a larger tile. */
+  readonly pattern: string
   readonly reason: string | null
   readonly ranks: readonly TileRank[]
   readonly values: readonly number[]
   readonly sizes: FormatBits | null
 }
 
+/** How the tensor is tiled at the chosen level on the mapping the editor prices formats on. */
+export interface LevelStructure {
+  /** Non-trivial loops over the tensor at this level and below, outermost first: one format rank each. */
+  readonly loops: readonly { readonly dim: string; readonly size: number }[]
+  /** The tile held at the level, per tensor dim. */
+  readonly tileShape: readonly number[]
+  /** Patterns with one rank per loop (CSR-, bitmap- and RLE-like), ready to edit. */
+  readonly suggestions: readonly { readonly name: string; readonly pattern: string }[]
+}
+
 export type FormatEvaluation =
   | {
       readonly ok: true
+      readonly structure: LevelStructure
       readonly canonical: string
       readonly dims: readonly string[]
       readonly bits: FormatBits
@@ -322,7 +335,7 @@ export type FormatEvaluation =
       readonly referenceEnergyPJ: number | null
       readonly mappingSource: 'search' | 'reference'
     }
-  | { readonly ok: false; readonly message: string }
+  | { readonly ok: false; readonly message: string; readonly structure: LevelStructure | null }
 
 /** Words of a packed stream (LSB-first in 32-bit lanes, `@snipsnap/format`'s layout) as numbers. */
 export const unpackWords = (words: { readonly wordBits: number; readonly count: number; readonly data: Uint32Array }): number[] => {
@@ -352,20 +365,44 @@ const bitsOf = (sizes: { metadataBits: number; payloadBits: number; dataBits: nu
  * are metadata, which are payload and which are stored values.
  */
 export const encodeTile = (pattern: string, dims: readonly string[], tile: { readonly shape: readonly number[]; readonly values: readonly number[] }): TileEncoding => {
-  try {
-    const format = bindFormat({ pattern, shape: tile.shape, dimNames: dims, registry: createFormatRegistry() })
+  const registry = createFormatRegistry()
+  const attempt = (text: string): TileEncoding => {
+    const format = bindFormat({ pattern: text, shape: tile.shape, dimNames: dims, registry })
     const result = encodeTensor({ format, tensor: { shape: tile.shape, data: Float32Array.from(tile.values) }, valueBits: 16 })
-    if (!result.ok) return { ok: false, reason: result.reason, ranks: [], values: [], sizes: null }
+    if (!result.ok) return { ok: false, pattern: text, reason: result.reason, ranks: [], values: [], sizes: null }
     const encoded: EncodedTensor = result.encoded
     return {
       ok: true,
+      pattern: format.text,
       reason: null,
       ranks: encoded.ranks.map((r) => ({ symbol: r.symbol, metadataWordBits: r.metadata.wordBits, payloadWordBits: r.payload.wordBits, metadata: unpackWords(r.metadata), payload: unpackWords(r.payload) })),
       values: Array.from(encoded.values),
       sizes: bitsOf(encoded.sizes),
     }
+  }
+  try {
+    return attempt(pattern)
   } catch (error) {
-    return { ok: false, reason: toSnipSnapError(error).message, ranks: [], values: [], sizes: null }
+    // A pattern written for a level's full tile (sizes, one rank per loop) does not fit a small
+    // tile: draw its innermost rank over each dimension instead, sizes dropped.
+    try {
+      const ranks = [...parseCompPat(pattern).ranks]
+      const seen = new Set<string>()
+      const inner = ranks
+        .reverse()
+        .filter((r) => {
+          const fresh = r.parts.every((p) => !seen.has(p.dim))
+          for (const p of r.parts) seen.add(p.dim)
+          return fresh
+        })
+        .reverse()
+        .map((r) => ({ ...r, parts: r.parts.map((p) => ({ dim: p.dim })) }))
+      const reduced = formatCompPat({ ranks: inner })
+      if (reduced !== pattern) return attempt(reduced)
+    } catch {
+      // fall through to the original problem
+    }
+    return { ok: false, pattern, reason: toSnipSnapError(error).message, ranks: [], values: [], sizes: null }
   }
 }
 
@@ -553,24 +590,46 @@ export const createEngine = (): Engine => {
     return reference
   }
 
+  const structureOf = (design: DesignSpec, mapping: MappingSpec, tensor: LayerTensor, level: string): LevelStructure | null => {
+    const chain = deriveTensorChains({ arch: design.arch, problem: design.problem, mapping }).find((c) => c.tensor === tensor.name)
+    const slot = chain?.slots.find((sl) => sl.level === level)
+    if (slot === undefined || tensor.dims === null) return null
+    const loops = slot.ranks.map((r) => ({ dim: r.dim, size: r.fiberShape }))
+    const tileShape = tensor.dims.map((d) => loops.filter((l) => l.dim === d).reduce((p, l) => p * l.size, 1))
+    const counts = new Map<string, number>()
+    for (const l of loops) counts.set(l.dim, (counts.get(l.dim) ?? 0) + 1)
+    // A dim iterated by one loop needs no size; several loops of a dim carry theirs.
+    const part = (l: { dim: string; size: number }): string => ((counts.get(l.dim) ?? 0) > 1 ? `${l.dim}:${l.size}` : l.dim)
+    const withInner = (outer: string, last: string, secondLast?: string): string =>
+      loops.map((l, i) => `${i === loops.length - 1 ? last : i === loops.length - 2 && secondLast !== undefined ? secondLast : outer}(${part(l)})`).join('-')
+    const suggestions = loops.length === 0 ? [] : [
+      { name: 'CSR-like', pattern: loops.length === 1 ? `CP(${part(loops[0] as { dim: string; size: number })})` : withInner('U', 'CP', 'UOP') },
+      { name: 'bitmap-like', pattern: withInner('U', 'B') },
+      { name: 'RLE-like', pattern: withInner('U', 'RLE') },
+    ]
+    return { loops, tileShape, suggestions }
+  }
+
   const evaluateFormat: Engine['evaluateFormat'] = (study, request, chosenDesign) => {
+    let structure: LevelStructure | null = null
     try {
       const { layer, design } = layerOf(study, request.layer)
       const tensor = layer.tensors.find((t) => t.name === request.tensor)
-      if (tensor === undefined) return { ok: false, message: `tensor ${request.tensor} is not in this layer (${layer.tensors.map((t) => t.name).join(', ')})` }
-      if (tensor.dims === null || tensor.shape === null) return { ok: false, message: `tensor ${tensor.name} is indexed by sums of dimensions; the editor handles plain-dimension tensors only` }
-      if (!layer.levels.includes(request.level)) return { ok: false, message: `level ${request.level} is not in the architecture (${layer.levels.join(', ')})` }
-      const bound = bindFormat({ pattern: request.pattern, shape: tensor.shape, dimNames: tensor.dims, registry: baseExplorer.formats })
-      const bits = bitsOf(estimateFormatSize({ format: bound, density: createUniformDensity({ density: tensor.density }), valueBits: 16 }))
+      if (tensor === undefined) return { ok: false, structure, message: `tensor ${request.tensor} is not in this layer (${layer.tensors.map((t) => t.name).join(', ')})` }
+      if (tensor.dims === null || tensor.shape === null) return { ok: false, structure, message: `tensor ${tensor.name} is indexed by sums of dimensions; the editor handles plain-dimension tensors only` }
+      if (!layer.levels.includes(request.level)) return { ok: false, structure, message: `level ${request.level} is not in the architecture (${layer.levels.join(', ')})` }
       const base = chosenDesign != null ? { ...chosenDesign, source: 'search' as const } : referenceFor(study, request.layer)
-      if (base === null) {
-        return { ok: true, canonical: bound.text, dims: tensor.dims, bits, energyPJ: null, energyReason: 'no valid mapping found to price the format on', referenceEnergyPJ: null, mappingSource: 'reference' }
-      }
+      if (base === null) return { ok: false, structure, message: `no valid mapping of this layer was found to price formats on` }
+      structure = structureOf(design, base.mapping, tensor, request.level)
+      if (structure === null) return { ok: false, structure, message: `${tensor.name} is not stored at ${request.level} in this dataflow (it bypasses the level); pick another level` }
+      const bound = bindFormat({ pattern: request.pattern, shape: structure.tileShape, dimNames: tensor.dims, registry: baseExplorer.formats })
+      const bits = bitsOf(estimateFormatSize({ format: bound, density: createUniformDensity({ density: tensor.density }), valueBits: 16 }))
       const priced = (sparseOptimizations: SparseOptimizationsSpec) => baseExplorer.evaluator({ ...design, sparseOptimizations })(base.mapping)
       const edited = priced(withFormat(base.sparseOptimizations, request.level, patternToFormatSpec(tensor.name, request.pattern)))
       const reference = priced(base.sparseOptimizations)
       return {
         ok: true,
+        structure,
         canonical: bound.text,
         dims: tensor.dims,
         bits,
@@ -580,7 +639,7 @@ export const createEngine = (): Engine => {
         mappingSource: base.source,
       }
     } catch (error) {
-      return { ok: false, message: toSnipSnapError(error).message }
+      return { ok: false, structure, message: toSnipSnapError(error).message }
     }
   }
 
