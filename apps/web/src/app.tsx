@@ -7,11 +7,13 @@ import { createClient, proxy, type Client } from './client'
 import { DEFAULT_STUDY, parseStudy, type Study } from './study'
 import { decodeStudy, encodeStudy } from './share'
 import { countText, energyText, savingText } from './units'
-import { PlotView } from './plot-view'
+import { PlotView, whenIdle } from './plot-view'
 import { baselinesPlot, energyByLevelPlot, searchPointsPlot, type BaselineRow, type LevelEnergyRow, type PointRow } from './plots'
 import { FormatEditor } from './format-editor'
 
 type RunState = 'idle' | 'running' | 'cancelled' | 'done' | 'failed'
+
+const POINTS_FLUSH_MS = 1500
 
 interface LivePoint extends SearchPoint {
   readonly layer: string
@@ -36,7 +38,16 @@ export const App = () => {
   const [catalog, setCatalog] = useState<Catalog | null>(null)
   const [study, setStudy] = useState<Study>(DEFAULT_STUDY)
   const [outline, setOutline] = useState<StudyOutline | null>(null)
-  const [problem, setProblem] = useState<string | null>(null)
+  // One message per source, so fixing the study does not hide a bad link's message and vice versa.
+  const [problems, setProblems] = useState<Partial<Record<'link' | 'outline' | 'files' | 'run', string>>>({})
+  const report = (source: 'link' | 'outline' | 'files' | 'run', message: string | null): void =>
+    setProblems((p) => {
+      const next = { ...p }
+      if (message === null) delete next[source]
+      else next[source] = message
+      return next
+    })
+  const problem = Object.values(problems).length > 0 ? Object.values(problems).join('\n') : null
   const [notice, setNotice] = useState<string | null>(null)
   const [run, setRun] = useState<RunState>('idle')
   const [progress, setProgress] = useState<{ event: SearchProgressEvent | null; position: number; total: number } | null>(null)
@@ -45,8 +56,22 @@ export const App = () => {
   const [firstResultMs, setFirstResultMs] = useState<number | null>(null)
   const [elapsedMs, setElapsedMs] = useState<number | null>(null)
   const runToken = useRef(0)
+  // Points arrive every ~100 ms; the plot of them is redrawn at most every POINTS_FLUSH_MS.
+  const pointBuffer = useRef<LivePoint[]>([])
+  const flushTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
+  const flushPoints = (): void => {
+    if (flushTimer.current !== null) clearTimeout(flushTimer.current)
+    flushTimer.current = null
+    const fresh = pointBuffer.current
+    pointBuffer.current = []
+    if (fresh.length > 0) setPoints((ps) => [...ps, ...fresh])
+  }
   const cancelRun = useRef<(() => void) | null>(null)
   const [loaded, setLoaded] = useState(false)
+
+  // Plot's code is compiled on first use (a few hundred ms on a busy machine): do it once while the
+  // page is idle, so the first live plot of a search does not stall the page.
+  useEffect(() => whenIdle(() => void searchPointsPlot([{ layer: '', energyPJ: 1, cycles: 1, stage: '' }], [], document)), [])
 
   // Start-up: the catalog, then the study from the link (if any).
   useEffect(() => {
@@ -54,7 +79,7 @@ export const App = () => {
       setCatalog(await client.current!.editor.catalog())
       const shared = await decodeStudy(location.hash)
       if (shared?.ok === true) setStudy(shared.study)
-      else if (shared?.ok === false) setProblem(shared.message)
+      else if (shared?.ok === false) report('link', shared.message)
       setLoaded(true)
     })()
   }, [])
@@ -68,13 +93,13 @@ export const App = () => {
       if (!live) return
       if (answer.ok) {
         setOutline(answer.value)
-        setProblem(null)
+        report('outline', null)
         const count = answer.value.layers.length
         const layers = study.layers.filter((i) => i < count)
         if (layers.length !== study.layers.length || study.focus >= count) setStudy((s) => ({ ...s, layers: layers.length > 0 ? layers : [0], focus: Math.min(s.focus, count - 1) }))
       } else {
         setOutline(null)
-        setProblem(answer.message)
+        report('outline', answer.message)
       }
     })
     return () => {
@@ -92,6 +117,8 @@ export const App = () => {
 
   const onFiles = async (files: readonly File[]): Promise<void> => {
     setNotice(null)
+    report('files', null)
+    const setProblem = (message: string): void => report('files', message)
     const texts = await Promise.all(files.map(async (f) => ({ fileName: f.name, text: await f.text() })))
     const json = texts.filter((t) => /\.json$/i.test(t.fileName))
     const yamls = texts.filter((t) => /\.ya?ml$/i.test(t.fileName))
@@ -131,10 +158,12 @@ export const App = () => {
   const start = async (): Promise<void> => {
     if (outline === null) return
     const token = ++runToken.current
+    report('run', null)
     const selected = [...study.layers].sort((a, b) => a - b).filter((i) => i < outline.layers.length)
     const t0 = performance.now()
     setRun('running')
     setResults([])
+    pointBuffer.current = []
     setPoints([])
     setFirstResultMs(null)
     setElapsedMs(null)
@@ -149,12 +178,16 @@ export const App = () => {
         if (runToken.current !== token) return
         if (event.bestEnergyPJ !== null) setFirstResultMs((ms) => ms ?? performance.now() - t0)
         setProgress({ event, position, total: selected.length })
-        if (event.points.length > 0) setPoints((ps) => [...ps, ...event.points.map((p) => ({ ...p, layer: label }))])
+        if (event.points.length > 0) {
+          pointBuffer.current.push(...event.points.map((p) => ({ ...p, layer: label })))
+          flushTimer.current ??= setTimeout(flushPoints, POINTS_FLUSH_MS)
+        }
       }
       const answer = await Promise.race([client.current!.search().searchLayer(study, index, proxy(onProgress)), cancelled])
+      flushPoints()
       if (answer === 'cancelled' || runToken.current !== token) return
       if (!answer.ok) {
-        setProblem(answer.message)
+        report('run', answer.message)
         setRun('failed')
         return
       }
@@ -168,6 +201,7 @@ export const App = () => {
   const cancel = (): void => {
     runToken.current++
     client.current!.cancelSearch()
+    flushPoints()
     cancelRun.current?.()
     setRun('cancelled')
   }
@@ -196,7 +230,7 @@ export const App = () => {
 
       <section class="card">
         <h2>1. What to run</h2>
-        <StudyForm catalog={catalog} study={study} update={update} onFiles={onFiles} setProblem={setProblem} />
+        <StudyForm catalog={catalog} study={study} update={update} onFiles={onFiles} />
       </section>
 
       <section class="card">
@@ -268,7 +302,7 @@ export const App = () => {
   )
 }
 
-const StudyForm = ({ catalog, study, update, onFiles, setProblem }: { catalog: Catalog | null; study: Study; update: (p: Partial<Study>) => void; onFiles: (files: readonly File[]) => Promise<void>; setProblem: (m: string | null) => void }) => {
+const StudyForm = ({ catalog, study, update, onFiles }: { catalog: Catalog | null; study: Study; update: (p: Partial<Study>) => void; onFiles: (files: readonly File[]) => Promise<void> }) => {
   const [dragging, setDragging] = useState(false)
   const kind = study.workload.kind
   const sparsity = catalog?.sparsity.find((s) => s.id === study.sparsity)
@@ -318,7 +352,6 @@ const StudyForm = ({ catalog, study, update, onFiles, setProblem }: { catalog: C
           onDrop={(e) => {
             e.preventDefault()
             setDragging(false)
-            setProblem(null)
             void onFiles([...(e.dataTransfer?.files ?? [])])
           }}
         >
@@ -360,14 +393,14 @@ const StudyForm = ({ catalog, study, update, onFiles, setProblem }: { catalog: C
           </label>
           <label>
             Evaluations per dataflow search{' '}
-            <input data-testid="evaluations" type="number" min={1} max={100000} value={study.evaluations} onChange={(e) => {
+            <input data-testid="evaluations" type="number" min={1} max={100000} value={study.evaluations} onInput={(e) => {
               const n = Number(e.currentTarget.value)
               if (Number.isSafeInteger(n) && n >= 1 && n <= 100_000) update({ evaluations: n })
             }} />
           </label>
           <label>
             Seed{' '}
-            <input type="number" min={0} value={study.seed} onChange={(e) => {
+            <input type="number" min={0} value={study.seed} onInput={(e) => {
               const n = Number(e.currentTarget.value)
               if (Number.isSafeInteger(n) && n >= 0) update({ seed: n })
             }} />

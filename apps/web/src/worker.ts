@@ -13,7 +13,7 @@ const attempt = <T>(run: () => T): { ok: true; value: T } | { ok: false; message
   try {
     return { ok: true, value: run() }
   } catch (error) {
-    return { ok: false, message: toSnipSnapError(error).toLine() }
+    return { ok: false, message: toSnipSnapError(error).message }
   }
 }
 
@@ -24,7 +24,7 @@ const api = {
     try {
       return { ok: true as const, value: await engine.searchLayer(study, index, { now: () => performance.now(), onProgress }) }
     } catch (error) {
-      return { ok: false as const, message: toSnipSnapError(error).toLine() }
+      return { ok: false as const, message: toSnipSnapError(error).message }
     }
   },
   encodeTile: (pattern: string, dims: readonly string[], tile: { readonly shape: readonly number[]; readonly values: readonly number[] }) => encodeTile(pattern, dims, tile),
