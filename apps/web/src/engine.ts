@@ -602,10 +602,11 @@ export const createEngine = (): Engine => {
     const part = (l: { dim: string; size: number }): string => ((counts.get(l.dim) ?? 0) > 1 ? `${l.dim}:${l.size}` : l.dim)
     const withInner = (outer: string, last: string, secondLast?: string): string =>
       loops.map((l, i) => `${i === loops.length - 1 ? last : i === loops.length - 2 && secondLast !== undefined ? secondLast : outer}(${part(l)})`).join('-')
+    // Bitmap-like first: a mask needs no offsets above it, so it binds on any loop nest.
     const suggestions = loops.length === 0 ? [] : [
-      { name: 'CSR-like', pattern: loops.length === 1 ? `CP(${part(loops[0] as { dim: string; size: number })})` : withInner('U', 'CP', 'UOP') },
       { name: 'bitmap-like', pattern: withInner('U', 'B') },
-      { name: 'RLE-like', pattern: withInner('U', 'RLE') },
+      { name: 'CSR-like', pattern: loops.length === 1 ? `CP(${part(loops[0] as { dim: string; size: number })})` : withInner('U', 'CP', 'UOP') },
+      { name: 'RLE-like', pattern: loops.length === 1 ? `RLE(${part(loops[0] as { dim: string; size: number })})` : withInner('U', 'RLE', 'UOP') },
     ]
     return { loops, tileShape, suggestions }
   }
