@@ -70,7 +70,8 @@ describe.skipIf(!browserTestsEnabled())('the built site in chromium', () => {
   it('cancel stops the search at once, keeps the best so far, and the page stays responsive', async () => {
     const { page, errors } = await open()
     await page.click('text=Select all layers')
-    // Watch the main thread while the search runs: the longest gap between timer ticks.
+    // Watch the main thread: the longest gap between timer ticks, first idle (the baseline this
+    // machine's load gives), then while the search runs.
     await page.evaluate(() => {
       const w = window as unknown as { maxGapMs: number }
       w.maxGapMs = 0
@@ -83,6 +84,14 @@ describe.skipIf(!browserTestsEnabled())('the built site in chromium', () => {
       }
       setTimeout(tick, 10)
     })
+    await page.waitForTimeout(2000)
+    const idleGapMs = await page.evaluate(() => {
+      const w = window as unknown as { maxGapMs: number }
+      const gap = w.maxGapMs
+      w.maxGapMs = 0
+      return gap
+    })
+    timings['longest main-thread gap, idle page, 2 s (ms)'] = idleGapMs
     await page.click('[data-testid=run]')
     await page.waitForSelector('[data-testid=best-so-far] strong', { timeout: 60_000 })
     const cancelMs = await page.evaluate(
@@ -111,7 +120,7 @@ describe.skipIf(!browserTestsEnabled())('the built site in chromium', () => {
     expect(cancelMs).toBeLessThan(1000)
     const maxGapMs = await page.evaluate(() => (window as unknown as { maxGapMs: number }).maxGapMs)
     timings['longest main-thread gap during the search (ms)'] = maxGapMs
-    expect(maxGapMs).toBeLessThan(2000)
+    expect(maxGapMs).toBeLessThan(idleGapMs + 1500)
     await shot(page, 'cancelled')
     // A new search starts on the fresh worker.
     await page.click('[data-testid=run]')
