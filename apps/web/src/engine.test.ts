@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { createExplorer } from '@snipsnap/explorer'
 import { createEngine, encodeTile, parseGemmList, patternToFormatSpec, unpackWords } from './engine'
 import { DEFAULT_STUDY, type Study } from './study'
 
@@ -44,6 +45,19 @@ describe('engine', () => {
     const bad = engine.evaluateFormat(study, { layer: 0, tensor: 'B', level, pattern: 'UOP(K)-CP(Q)' })
     expect(bad.ok).toBe(false)
     if (!bad.ok) expect(bad.message).toMatch(/Q/)
+  })
+
+  it("gives each layer the same design as the explorer's exploreModel (what `snipsnap explore` runs)", async () => {
+    const zoo: Study = { ...DEFAULT_STUDY, workload: { kind: 'zoo', model: 'stories-260k', phase: 'prefill' }, evaluations: 8 }
+    const engine = createEngine()
+    const reference = await createExplorer().exploreModel({ model: 'stories-260k', sparsity: 'unstructured-50', phase: 'prefill', dataflowEvaluations: 8, seed: 1 })
+    const layers = engine.outline(zoo).layers
+    expect(layers.map((l) => l.names)).toEqual(reference.layers.map((l) => l.names))
+    for (const layer of layers.slice(0, 3)) {
+      const ours = await engine.searchLayer(zoo, layer.index, { now: () => 0, onProgress: () => {} })
+      const theirs = reference.layers[layer.index]
+      expect([ours.energyPJ, ours.cycles], layer.names[0]).toEqual([theirs?.energyPJ, theirs?.cycles])
+    }
   })
 
   it('rejects a malformed GEMM line naming it', () => {
