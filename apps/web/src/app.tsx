@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { Catalog, LayerResult, SearchPoint, SearchProgressEvent, StudyOutline } from './engine'
 import { createClient, proxy, type Client } from './client'
-import { DEFAULT_STUDY, parseStudy, type Study } from './study'
+import { DEFAULT_STUDY, parseStudy, type FormatEdit, type Study } from './study'
 import { decodeStudy, encodeStudy } from './share'
 import { countText, energyText, savingText } from './units'
 import { PlotView, whenIdle } from './plot-view'
@@ -269,7 +269,10 @@ export const App = () => {
       </section>
 
       {(results.length > 0 || points.length > 0) && (
-        <Results results={results} points={points} study={study} outline={outline} />
+        <Results results={results} points={points} study={study} outline={outline} onEdit={(layer, format) => {
+          update({ focus: layer, format })
+          document.querySelector('[data-testid=format-editor]')?.scrollIntoView({ behavior: 'smooth' })
+        }} />
       )}
 
       <section class="card">
@@ -485,7 +488,7 @@ const ProgressView = ({ progress, outline, study, firstResultMs, running }: { pr
   )
 }
 
-const Results = ({ results, points, study, outline }: { results: readonly LayerResult[]; points: readonly LivePoint[]; study: Study; outline: StudyOutline | null }) => {
+const Results = ({ results, points, study, outline, onEdit }: { results: readonly LayerResult[]; points: readonly LivePoint[]; study: Study; outline: StudyOutline | null; onEdit: (layer: number, format: FormatEdit) => void }) => {
   const complete = outline !== null && results.length === outline.layers.length && results.every((r) => r.energyPJ !== null)
   const total = results.reduce((s, r) => s + (r.energyPJ ?? 0) * r.count, 0)
   const totalDataflowOnly = results.reduce((s, r) => s + (r.dataflowOnlyEnergyPJ ?? r.energyPJ ?? 0) * r.count, 0)
@@ -525,7 +528,7 @@ const Results = ({ results, points, study, outline }: { results: readonly LayerR
                 <th>cycles per run</th>
                 <th title="the best dataflow with every tensor uncompressed">vs no compression</th>
                 <th title="the best of the fixed formats (bitmap, CSR, COO, RLE, uncompressed) on the same dataflow">vs best fixed format</th>
-                <th>chosen formats (level: tensor format, ranks outer → inner)</th>
+                <th>chosen formats (level: tensor format, ranks outer → inner; K:8 = a loop of 8 over K)</th>
                 <th>download</th>
               </tr>
             </thead>
@@ -540,7 +543,20 @@ const Results = ({ results, points, study, outline }: { results: readonly LayerR
                     <td>{countText(r.cycles)}</td>
                     <td>{savingText(r.energyPJ, r.dataflowOnlyEnergyPJ)}</td>
                     <td>{fixed === null ? '—' : `${savingText(r.energyPJ, fixed.energyPJ)} (${fixed.name})`}</td>
-                    <td>{r.formats.length === 0 ? 'all uncompressed' : r.formats.map((f) => <div>{f.level}: {f.tensor} {f.format}</div>)}</td>
+                    <td>
+                      {r.formats.length === 0
+                        ? 'all uncompressed'
+                        : r.formats.map((f) => (
+                            <div>
+                              {f.level}: {f.tensor} <code>{f.pattern ?? f.format}</code>{' '}
+                              {f.pattern !== null && (
+                                <button class="small" title="open this format in the editor below" onClick={() => onEdit(r.index, { tensor: f.tensor, level: f.level, pattern: f.pattern ?? '' })}>
+                                  edit
+                                </button>
+                              )}
+                            </div>
+                          ))}
+                    </td>
                     <td>
                       {r.designYaml !== null && (
                         <button data-testid="download-yaml" onClick={() => download(`${fileSlug(r.names[0] ?? `layer-${r.index}`)}.timeloop.yaml`, r.designYaml ?? '', 'application/yaml')}>

@@ -26,6 +26,13 @@ describe('engine', () => {
     expect(result.levels.reduce((s, l) => s + l.energyPJ, 0)).toBeCloseTo(result.energyPJ ?? 0, 0)
     expect(result.baselines.map((b) => b.name)).toContain('bitmap')
     expect(result.designYaml).toContain('sparse_optimizations')
+    // Each chosen format, written in the editor's notation and priced back, costs what the search chose.
+    expect(result.formats.length).toBeGreaterThan(0)
+    expect(result.formats.some((f) => f.pattern !== null)).toBe(true)
+    for (const f of result.formats.filter((x) => x.pattern !== null)) {
+      const back = engine.evaluateFormat(study, { layer: 0, tensor: f.tensor, level: f.level, pattern: f.pattern ?? '' }, result.chosen)
+      expect(back.ok && back.energyPJ, `${f.tensor}@${f.level} ${f.pattern}`).toBeCloseTo(result.energyPJ ?? 0, 3)
+    }
     const level = engine.outline(study).layers[0]?.levels[0] ?? ''
     const edited = engine.evaluateFormat(study, { layer: 0, tensor: 'B', level, pattern: 'UOP(K)-CP(N)' }, result.chosen)
     expect(edited.ok).toBe(true)
@@ -66,10 +73,11 @@ describe('engine', () => {
   })
 
   it('turns a pattern into a Sparseloop format, U as UOP without payload', () => {
-    const spec = patternToFormatSpec('B', 'U(K)-CP(N)[mb=4]')
+    const spec = patternToFormatSpec('B', 'U(K)-U(N:4)-CP(N:2)[mb=4]')
     expect(spec.ranks).toEqual([
       { format: 'UOP', metadataWordBits: 0, payloadWordBits: 0, flattenedRankIds: [['K']] },
-      { format: 'CP', metadataWordBits: 4, payloadWordBits: null, flattenedRankIds: [['N']] },
+      { format: 'UOP', metadataWordBits: 0, payloadWordBits: 0, flattenedRankIds: null },
+      { format: 'CP', metadataWordBits: 4, payloadWordBits: null, flattenedRankIds: null },
     ])
   })
 

@@ -4,7 +4,7 @@
 // no worker API): worker.ts exposes it to the page, and Node tests call it directly.
 import { SnipSnapError, createRegistry, createRng, toSnipSnapError, type AnySearchStrategy, type DesignSpec, type Evaluated, type MappingSpec, type RankFormatSpec, type SparseOptimizationsSpec, type TensorFormatSpec } from '@snipsnap/core'
 import { getArchPreset, listArchPresets } from '@snipsnap/arch'
-import { deriveTensorChains, optimizeFormats } from '@snipsnap/compress'
+import { bindFormat as bindToSlot, deriveTensorChains, optimizeFormats, type FormatSlot } from '@snipsnap/compress'
 import { sparseloopCostModel } from '@snipsnap/cost'
 import { createExplorer, type Explorer, type TensorFormatChoice } from '@snipsnap/explorer'
 import { bindFormat, createFormatRegistry, createUniformDensity, encodeTensor, estimateFormatSize, formatCompPat, parseCompPat, type EncodedTensor } from '@snipsnap/format'
@@ -215,7 +215,8 @@ export interface LayerResult {
   /** Per single run of the layer; null when nothing valid was found (`reason`). */
   readonly energyPJ: number | null
   readonly cycles: number | null
-  readonly formats: readonly TensorFormatChoice[]
+  /** Chosen formats; `pattern` is the editor's notation with the level's loops (sizes where a dim repeats). */
+  readonly formats: readonly (TensorFormatChoice & { readonly pattern: string | null })[]
   readonly levels: readonly LevelEnergy[]
   /** Best mapping under the default (uncompressed) formats: the dataflow-only search. */
   readonly dataflowOnlyEnergyPJ: number | null
@@ -407,23 +408,42 @@ export const encodeTile = (pattern: string, dims: readonly string[], tile: { rea
 }
 
 /**
- * A pattern over a tensor's dims as a Sparseloop format: one rank per pattern rank, outermost
- * first; every rank lists its dims as `flattenedRankIds` so that it takes the level's adjacent
- * loops over those dims; `U` is `UOP` without payload; `mb`/`pb` become word widths.
+ * A pattern over a tensor's dims as a Sparseloop format, one rank per pattern rank, outermost
+ * first. A rank of one sized part (`U(K:8)`) takes exactly one loop (Sparseloop's default); a rank
+ * naming a whole dim (`UOP(K)`) or several parts (`CP(K,N)`) lists its dims as `flattenedRankIds`,
+ * so it takes every adjacent loop over them. `U` is `UOP` without payload; `mb`/`pb` set widths.
  */
 export const patternToFormatSpec = (tensor: string, pattern: string): TensorFormatSpec => {
   const parsed = parseCompPat(pattern)
   const ranks = parsed.ranks.map((rank): RankFormatSpec => {
     const dims = [...new Set(rank.parts.map((p) => p.dim))]
+    const oneLoop = rank.parts.length === 1 && rank.parts[0]?.size !== undefined
+    const flattenedRankIds = oneLoop ? null : [dims]
     const options = rank.options ?? {}
     const mb = typeof options['mb'] === 'number' ? options['mb'] : null
     const pb = typeof options['pb'] === 'number' ? options['pb'] : null
     const symbol = rank.primitive.toUpperCase()
     return symbol === 'U'
-      ? { format: 'UOP', metadataWordBits: 0, payloadWordBits: 0, flattenedRankIds: [dims] }
-      : { format: symbol, metadataWordBits: mb, payloadWordBits: pb, flattenedRankIds: [dims] }
+      ? { format: 'UOP', metadataWordBits: 0, payloadWordBits: 0, flattenedRankIds }
+      : { format: symbol, metadataWordBits: mb, payloadWordBits: pb, flattenedRankIds }
   })
   return { tensor, rankApplicationOrder: 'outer-to-inner', ranks }
+}
+
+/** A format bound to a slot's loops in the editor's notation, e.g. `U(N:16)-U(K:8)-B(N:4)`; null when it does not bind. */
+export const slotPattern = (slot: FormatSlot, spec: TensorFormatSpec): string | null => {
+  const bound = bindToSlot(slot, spec)
+  if (!bound.ok) return null
+  const counts = new Map<string, number>()
+  for (const r of slot.ranks) counts.set(r.dim, (counts.get(r.dim) ?? 0) + 1)
+  const ranks = bound.ranks
+    .filter((r) => r.end > r.start) // a dummy rank (no loop) has no spelling in the pattern notation
+    .map((r) => {
+      const prim = r.format === 'UOP' && r.payloadWordBits === 0 ? 'U' : r.format
+      const parts = slot.ranks.slice(r.start, r.end).map((l) => ((counts.get(l.dim) ?? 0) > 1 ? `${l.dim}:${l.fiberShape}` : l.dim))
+      return `${prim}(${parts.join(',')})`
+    })
+  return ranks.length === 0 ? null : ranks.join('-')
 }
 
 const withFormat = (base: SparseOptimizationsSpec, level: string, format: TensorFormatSpec): SparseOptimizationsSpec => {
@@ -525,8 +545,15 @@ export const createEngine = (): Engine => {
     let levels: LevelEnergy[] = []
     let baselines: BaselineEnergy[] = []
     let designYaml: string | null = null
+    let formats: LayerResult['formats'] = []
     if (b !== null) {
       const chosenDesign: DesignSpec = { ...design, mapping: b.mapping, sparseOptimizations: b.sparseOptimizations }
+      const chains = deriveTensorChains({ arch: design.arch, problem: design.problem, mapping: b.mapping })
+      formats = b.formats.map((f) => {
+        const slot = chains.find((c) => c.tensor === f.tensor)?.slots.find((sl) => sl.level === f.level)
+        const spec = b.sparseOptimizations.targets.find((t) => t.level === f.level)?.formats.find((x) => x.tensor === f.tensor)
+        return { ...f, pattern: slot === undefined || spec === undefined ? null : slotPattern(slot, spec) }
+      })
       const report = explorer.evaluator(chosenDesign)(b.mapping)
       if (report.valid) levels = Object.entries(report.levels).map(([level, r]) => ({ level, energyPJ: r.energyPJ }))
       const selection = optimizeFormats({ design: chosenDesign, costModel: sparseloopCostModel, costModelOptions: { densityModels: explorer.densityModels }, densityModels: explorer.densityModels, formatPrimitives: explorer.formats.list(), options: { objective: 'energy' } })
@@ -543,7 +570,7 @@ export const createEngine = (): Engine => {
       objective,
       energyPJ: b?.energyPJ ?? null,
       cycles: b?.cycles ?? null,
-      formats: b?.formats ?? [],
+      formats,
       levels,
       dataflowOnlyEnergyPJ: result.dataflowOnly?.energyPJ ?? null,
       baselines,
