@@ -1,7 +1,8 @@
 // The page: choose a study, run the co-search in a worker with live progress and cancel, read the
 // results and plots, edit one tensor's format, share and download. Presentation only: every
 // number comes from the engine in a worker.
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
+import { memo } from 'preact/compat'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { Catalog, LayerResult, SearchPoint, SearchProgressEvent, StudyOutline } from './engine'
 import { createClient, proxy, type Client } from './client'
 import { DEFAULT_STUDY, parseStudy, type FormatEdit, type Study } from './study'
@@ -13,7 +14,6 @@ import { FormatEditor } from './format-editor'
 
 type RunState = 'idle' | 'running' | 'cancelled' | 'done' | 'failed'
 
-const POINTS_FLUSH_MS = 1500
 
 interface LivePoint extends SearchPoint {
   readonly layer: string
@@ -56,12 +56,11 @@ export const App = () => {
   const [firstResultMs, setFirstResultMs] = useState<number | null>(null)
   const [elapsedMs, setElapsedMs] = useState<number | null>(null)
   const runToken = useRef(0)
-  // Points arrive every ~100 ms; the plot of them is redrawn at most every POINTS_FLUSH_MS.
+  // Points arrive with every progress event (~100 ms); they are plotted when a layer ends or the
+  // search is cancelled, because drawing a plot is the one long task of the main thread and a
+  // click on Cancel must never wait behind it.
   const pointBuffer = useRef<LivePoint[]>([])
-  const flushTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
   const flushPoints = (): void => {
-    if (flushTimer.current !== null) clearTimeout(flushTimer.current)
-    flushTimer.current = null
     const fresh = pointBuffer.current
     pointBuffer.current = []
     if (fresh.length > 0) setPoints((ps) => [...ps, ...fresh])
@@ -113,9 +112,15 @@ export const App = () => {
     void encodeStudy(study).then((hash) => history.replaceState(null, '', hash))
   }, [study, loaded])
 
-  const update = (patch: Partial<Study>): void => setStudy((s) => ({ ...s, ...patch }))
+  // Stable callbacks: progress events re-render the page every ~100 ms during a search, and the
+  // memoised sections below must see unchanged props to skip that work.
+  const update = useCallback((patch: Partial<Study>): void => setStudy((s) => ({ ...s, ...patch })), [])
+  const onEdit = useCallback((layer: number, format: FormatEdit): void => {
+    update({ focus: layer, format })
+    document.querySelector('[data-testid=format-editor]')?.scrollIntoView({ behavior: 'smooth' })
+  }, [])
 
-  const onFiles = async (files: readonly File[]): Promise<void> => {
+  const onFiles = useCallback(async (files: readonly File[]): Promise<void> => {
     setNotice(null)
     report('files', null)
     const setProblem = (message: string): void => report('files', message)
@@ -153,7 +158,7 @@ export const App = () => {
     }
     setStudy(candidate)
     setNotice(`Loaded a Timeloop design from ${yamls.map((y) => y.fileName).join(', ')}.`)
-  }
+  }, [study])
 
   const start = async (): Promise<void> => {
     if (outline === null) return
@@ -178,10 +183,7 @@ export const App = () => {
         if (runToken.current !== token) return
         if (event.bestEnergyPJ !== null) setFirstResultMs((ms) => ms ?? performance.now() - t0)
         setProgress({ event, position, total: selected.length })
-        if (event.points.length > 0) {
-          pointBuffer.current.push(...event.points.map((p) => ({ ...p, layer: label })))
-          flushTimer.current ??= setTimeout(flushPoints, POINTS_FLUSH_MS)
-        }
+        if (event.points.length > 0) pointBuffer.current.push(...event.points.map((p) => ({ ...p, layer: label })))
       }
       const answer = await Promise.race([client.current!.search().searchLayer(study, index, proxy(onProgress)), cancelled])
       flushPoints()
@@ -269,10 +271,7 @@ export const App = () => {
       </section>
 
       {(results.length > 0 || points.length > 0) && (
-        <Results results={results} points={points} study={study} outline={outline} onEdit={(layer, format) => {
-          update({ focus: layer, format })
-          document.querySelector('[data-testid=format-editor]')?.scrollIntoView({ behavior: 'smooth' })
-        }} />
+        <Results results={results} points={points} study={study} outline={outline} onEdit={onEdit} />
       )}
 
       <section class="card">
@@ -305,7 +304,7 @@ export const App = () => {
   )
 }
 
-const StudyForm = ({ catalog, study, update, onFiles }: { catalog: Catalog | null; study: Study; update: (p: Partial<Study>) => void; onFiles: (files: readonly File[]) => Promise<void> }) => {
+const StudyForm = memo(({ catalog, study, update, onFiles }: { catalog: Catalog | null; study: Study; update: (p: Partial<Study>) => void; onFiles: (files: readonly File[]) => Promise<void> }) => {
   const [dragging, setDragging] = useState(false)
   const kind = study.workload.kind
   const sparsity = catalog?.sparsity.find((s) => s.id === study.sparsity)
@@ -413,9 +412,9 @@ const StudyForm = ({ catalog, study, update, onFiles }: { catalog: Catalog | nul
       </fieldset>
     </div>
   )
-}
+})
 
-const LayerTable = ({ outline, study, update }: { outline: StudyOutline; study: Study; update: (p: Partial<Study>) => void }) => {
+const LayerTable = memo(({ outline, study, update }: { outline: StudyOutline; study: Study; update: (p: Partial<Study>) => void }) => {
   const all = outline.layers.length > 0 && outline.layers.every((l) => study.layers.includes(l.index))
   return (
     <>
@@ -452,7 +451,7 @@ const LayerTable = ({ outline, study, update }: { outline: StudyOutline; study: 
       </table>
     </>
   )
-}
+})
 
 const ProgressView = ({ progress, outline, study, firstResultMs, running }: { progress: { event: SearchProgressEvent | null; position: number; total: number }; outline: StudyOutline; study: Study; firstResultMs: number | null; running: boolean }) => {
   const { event, position, total } = progress
@@ -488,7 +487,7 @@ const ProgressView = ({ progress, outline, study, firstResultMs, running }: { pr
   )
 }
 
-const Results = ({ results, points, study, outline, onEdit }: { results: readonly LayerResult[]; points: readonly LivePoint[]; study: Study; outline: StudyOutline | null; onEdit: (layer: number, format: FormatEdit) => void }) => {
+const Results = memo(({ results, points, study, outline, onEdit }: { results: readonly LayerResult[]; points: readonly LivePoint[]; study: Study; outline: StudyOutline | null; onEdit: (layer: number, format: FormatEdit) => void }) => {
   const complete = outline !== null && results.length === outline.layers.length && results.every((r) => r.energyPJ !== null)
   const total = results.reduce((s, r) => s + (r.energyPJ ?? 0) * r.count, 0)
   const totalDataflowOnly = results.reduce((s, r) => s + (r.dataflowOnlyEnergyPJ ?? r.energyPJ ?? 0) * r.count, 0)
@@ -598,4 +597,4 @@ const Results = ({ results, points, study, outline, onEdit }: { results: readonl
       <p class="hint">Objective: {study.objective === 'edp' ? 'energy × cycles' : study.objective}. Energies are per single run of a layer unless stated; pJ, nJ, µJ, mJ and J scale by 1000.</p>
     </section>
   )
-}
+})

@@ -1,6 +1,7 @@
 // The format editor: one tensor of one layer, stored at one memory level in a pattern typed by the
 // person (e.g. `UOP(K)-CP(N)`). Bits, metadata share and the layer's energy update as they type
 // (computed in the editor's worker), and the encoding of a small real tile is drawn word by word.
+import { memo } from 'preact/compat'
 import { useEffect, useState } from 'preact/hooks'
 import type { FormatEvaluation, LayerResult, StudyLayer, StudyOutline, TileEncoding } from './engine'
 import type { Client } from './client'
@@ -28,7 +29,7 @@ const tileFor = (tensor: string): { shape: number[]; values: number[] } => {
   return { shape: [cols, rows], values }
 }
 
-export const FormatEditor = ({ client, study, outline, layer, result, update }: { client: Client; study: Study; outline: StudyOutline; layer: StudyLayer; result: LayerResult | null; update: (p: Partial<Study>) => void }) => {
+export const FormatEditor = memo(({ client, study, outline, layer, result, update }: { client: Client; study: Study; outline: StudyOutline; layer: StudyLayer; result: LayerResult | null; update: (p: Partial<Study>) => void }) => {
   const editable = layer.tensors.filter((t) => t.dims !== null)
   const sparsest = [...editable].sort((a, b) => a.density - b.density)[0]
   const [evaluation, setEvaluation] = useState<FormatEvaluation | null>(null)
@@ -142,7 +143,7 @@ export const FormatEditor = ({ client, study, outline, layer, result, update }: 
       <TileView tile={tile} tensorName={tensor.name} dims={tensor.dims ?? []} typed={edit.pattern} />
     </div>
   )
-}
+})
 
 const TileView = ({ tile, tensorName, dims, typed }: { tile: TileEncoding | null; tensorName: string; dims: readonly string[]; typed: string }) => {
   const real = tileFor(tensorName)
