@@ -33,11 +33,15 @@ export const FormatEditor = memo(({ client, study, outline, layer, result, updat
   const editable = layer.tensors.filter((t) => t.dims !== null)
   const sparsest = [...editable].sort((a, b) => a.density - b.density)[0]
   const [evaluation, setEvaluation] = useState<FormatEvaluation | null>(null)
-  // Until the person types, the pattern is the CSR-like one that fits the level's loops.
-  const suggested = evaluation?.structure?.suggestions[0]?.pattern
+  // Until the person types: the format the search chose for the sparsest tensor at the outermost
+  // level, else a pattern that fits the level's loops.
+  const defaultTensor = sparsest?.name ?? ''
+  const defaultLevel = layer.levels[0] ?? ''
+  const chosenPattern = result?.formats.find((f) => f.tensor === defaultTensor && f.level === defaultLevel)?.pattern ?? null
+  const suggested = chosenPattern ?? evaluation?.structure?.suggestions[0]?.pattern
   const edit = study.format !== undefined && editable.some((t) => t.name === study.format?.tensor) && layer.levels.includes(study.format.level)
     ? study.format
-    : { tensor: sparsest?.name ?? '', level: layer.levels[0] ?? '', pattern: suggested ?? presetsFor(sparsest?.dims ?? [])[0]?.pattern ?? '' }
+    : { tensor: defaultTensor, level: defaultLevel, pattern: suggested ?? presetsFor(sparsest?.dims ?? [])[0]?.pattern ?? '' }
   const tensor = editable.find((t) => t.name === edit.tensor) ?? null
   const structure = evaluation?.structure ?? null
   const [tile, setTile] = useState<TileEncoding | null>(null)
