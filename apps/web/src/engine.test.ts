@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createExplorer } from '@snipsnap/explorer'
+import { parseTimeloopYaml } from '@snipsnap/timeloop'
 import { createEngine, encodeTile, parseGemmList, patternToFormatSpec, unpackWords } from './engine'
 import { DEFAULT_STUDY, type Study } from './study'
 
@@ -26,6 +27,11 @@ describe('engine', () => {
     expect(result.levels.reduce((s, l) => s + l.energyPJ, 0)).toBeCloseTo(result.energyPJ ?? 0, 0)
     expect(result.baselines.map((b) => b.name)).toContain('bitmap')
     expect(result.designYaml).toContain('sparse_optimizations')
+    // The downloaded Timeloop YAML is the chosen design: read back and evaluated, it costs the same.
+    const design = parseTimeloopYaml([{ fileName: 'design.yaml', text: result.designYaml ?? '' }])
+    const report = createExplorer().evaluator(design)(design.mapping ?? result.chosen!.mapping)
+    expect(report.valid && report.energyPJ).toBeCloseTo(result.energyPJ ?? 0, 3)
+    expect(report.valid && report.cycles).toBe(result.cycles)
     // Each chosen format, written in the editor's notation and priced back, costs what the search chose.
     expect(result.formats.length).toBeGreaterThan(0)
     expect(result.formats.some((f) => f.pattern !== null)).toBe(true)
