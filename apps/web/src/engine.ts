@@ -2,7 +2,7 @@
 // offer, a study's distinct layers as designs, the co-search of a layer with its search points
 // observed as they happen, and the live pricing of one tensor's format. Platform-neutral (no DOM,
 // no worker API): worker.ts exposes it to the page, and Node tests call it directly.
-import { SnipSnapError, createRegistry, createRng, toSnipSnapError, type AnySearchStrategy, type DesignSpec, type Evaluated, type MappingSpec, type RankFormatSpec, type SparseOptimizationsSpec, type TensorFormatSpec } from '@snipsnap/core'
+import { SnipSnapError, createRegistry, createRng, toSnipSnapError, type AnySearchStrategy, type DesignSpec, type Evaluated, type MappingSpec, type RankFormatSpec, type SparseOptimizationTargetSpec, type SparseOptimizationsSpec, type TensorFormatSpec } from '@snipsnap/core'
 import { getArchPreset, listArchPresets } from '@snipsnap/arch'
 import { bindFormat as bindToSlot, deriveTensorChains, optimizeFormats, type FormatSlot } from '@snipsnap/compress'
 import { sparseloopCostModel } from '@snipsnap/cost'
@@ -65,8 +65,6 @@ interface PreparedLayer {
   readonly layer: StudyLayer
   readonly design: DesignSpec
 }
-
-const ROLE_OF: Readonly<Record<string, string>> = { A: 'activations (input)', B: 'weights', Z: 'outputs' }
 
 /**
  * A pasted GEMM list: one GEMM per line, `name M K N [count]` (separators: spaces, commas, `x` or
@@ -167,7 +165,7 @@ const prepare = (study: Study): { outline: StudyOutline; layers: PreparedLayer[]
   const archName = getArchPreset(study.arch).arch.name
   const prepared = [...groups.values()].map((group, index): PreparedLayer => {
     const design = gemmDesign(group.first, group.densities, study.arch)
-    const roles = Object.fromEntries(Object.entries(group.first.tensors).map(([t, role]) => [t, ROLE_OF[t] !== undefined && role === 'weight' ? 'weights' : role]))
+    const roles: Readonly<Record<string, string>> = group.first.tensors
     return {
       design,
       layer: {
@@ -446,15 +444,16 @@ export const slotPattern = (slot: FormatSlot, spec: TensorFormatSpec): string | 
   return ranks.length === 0 ? null : ranks.join('-')
 }
 
+/** `base` with `format` as its tensor's format at `level` (SAFs and other formats kept). */
 const withFormat = (base: SparseOptimizationsSpec, level: string, format: TensorFormatSpec): SparseOptimizationsSpec => {
-  const targets = base.targets.map((t) => (t.level === level ? { ...t, formats: [...t.formats.filter((f) => f.tensor !== format.tensor), format] } : t))
-  if (!targets.some((t) => t.level === level)) targets.push({ level, formats: [format], actionOptimizations: [], computeOptimizations: [] } as (typeof targets)[number])
+  const targets: SparseOptimizationTargetSpec[] = base.targets.map((t) => (t.level === level ? { ...t, formats: [...t.formats.filter((f) => f.tensor !== format.tensor), format] } : t))
+  if (!targets.some((t) => t.level === level)) targets.push({ level, formats: [format], actionOptimizations: [], computeOptimizations: [] })
   return { ...base, targets }
 }
 
 // ---------------------------------------------------------------- the engine
 
-/** Creates the engine; it keeps the last study's prepared designs and each layer's chosen design. */
+/** Creates the engine; it keeps the last study's prepared designs and the editor's reference mappings. */
 export const createEngine = (): Engine => {
   let cached: { key: string; outline: StudyOutline; layers: PreparedLayer[] } | null = null
   // Reference mappings of layers not searched yet, per study and layer.
