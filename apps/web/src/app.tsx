@@ -156,6 +156,7 @@ export const App = () => {
       setProblem(`The dropped Timeloop files were not loaded: ${answer.message}`)
       return
     }
+    setOutline(answer.value)
     setStudy(candidate)
     setNotice(`Loaded a Timeloop design from ${yamls.map((y) => y.fileName).join(', ')}.`)
   }, [study])
