@@ -57,3 +57,17 @@ export {
 export { builtinStrategies, createStrategyRegistry } from './strategies/registry'
 export type { Member } from './strategies/members'
 export { progressiveCoSearch, type CoDesignPoint, type CoSearchMapspace, type CoSearchStageReport, type CompressionChoice, type CompressionEngine, type ProgressiveCoSearchOptions, type ProgressiveCoSearchResult } from './progressive'
+export {
+  axisDistance,
+  axisPointKey,
+  searchAxes,
+  type AxisEvaluated,
+  type AxisEvaluationContext,
+  type AxisOutcome,
+  type AxisPoint,
+  type AxisRejected,
+  type AxisScreen,
+  type AxisSearchOptions,
+  type AxisSearchResult,
+  type DiscreteAxis,
+} from './axis-search'
