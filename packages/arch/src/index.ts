@@ -27,3 +27,20 @@ export { ARCH_PRESET_IDS, getArchPreset, listArchPresets, type ArchPreset, type 
 export { createTableEstimator, tableEstimator, type TableEstimatorOptions } from './estimator/table-estimator'
 export { ALADDIN_40NM, CACTI_SCALING, DRAM_PJ_PER_BIT, SRAM_TABLE_45NM, TABLE_NODE_NM, type SramTablePoint } from './estimator/tables'
 export { estimateArchTables, type EstimateArchTablesOptions, type EstimatedPrimitive, type EstimatedTables } from './estimate-tables'
+export {
+  COMPRESSION_SUPPORT,
+  HARDWARE_AXIS_NAMES,
+  HardwareAxesInputSchema,
+  applyHardwarePoint,
+  expandHardwareAxes,
+  hardwareDiff,
+  hardwarePointOf,
+  parseHardwareAxisText,
+  peakPowerMW,
+  totalAreaUM2,
+  type CompressionSupport,
+  type HardwareAxesInput,
+  type HardwareAxis,
+  type HardwareAxisName,
+  type HardwarePoint,
+} from './hardware-axes'
