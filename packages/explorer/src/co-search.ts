@@ -26,6 +26,13 @@ export interface CoSearchDesignOptions {
   readonly clock?: () => number
   readonly signal?: AbortSignalLike
   readonly onStage?: (report: CoSearchStageReport) => void
+  /**
+   * Keep the design's own formats: only the dataflow is searched (no compression engine, no
+   * refinement rounds). The formats-only baseline is skipped too.
+   */
+  readonly fixedFormats?: boolean
+  /** Compute the formats-only baseline (default true; hardware search skips it to save time). */
+  readonly formatsOnlyBaseline?: boolean
 }
 
 /** A costed (mapping, formats) design, as plain data. */
@@ -106,7 +113,10 @@ export const coSearchDesign = async (
   const spaceFor = (sparseOptimizations: SparseOptimizationsSpec) =>
     createMapspace({ arch: design.arch, problem: design.problem, constraints: design.constraints, sparseOptimizations })
   const prepareEvaluator = (query: Omit<CostQuery, 'mapping'>) => createSparseloopEvaluator(query, { densityModels }).evaluate
-  const compression = createCompressionEngine(densityModels, registries.formats)
+  const fixed = options.fixedFormats === true
+  const compression: CompressionEngine = fixed
+    ? { selectFormats: () => ({ valid: false, reason: 'formats are fixed' }) }
+    : createCompressionEngine(densityModels, registries.formats)
   const base = { arch: design.arch, problem: design.problem, sparseOptimizations: design.sparseOptimizations, energyTable: design.energyTable }
   const seed = options.seed ?? 1
   const result = await progressiveCoSearch({
@@ -121,7 +131,7 @@ export const coSearchDesign = async (
     dataflowBudget: { evaluations: options.dataflowEvaluations },
     seed,
     ...(options.topM !== undefined ? { topM: options.topM } : {}),
-    ...(options.maxRounds !== undefined ? { maxRounds: options.maxRounds } : {}),
+    ...(fixed ? { maxRounds: 0 } : options.maxRounds !== undefined ? { maxRounds: options.maxRounds } : {}),
     ...(options.epsilon !== undefined ? { epsilon: options.epsilon } : {}),
     ...(options.clock !== undefined ? { clock: options.clock } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
@@ -141,13 +151,15 @@ export const coSearchDesign = async (
 
   // Formats-only baseline: the engine on a fixed, unsearched dataflow.
   let formatsOnly: CoSearchDesignResult['formatsOnly'] = null
-  const reference: { mapping: MappingSpec; from: 'design' | 'sample' } | null = design.mapping !== null
+  const reference: { mapping: MappingSpec; from: 'design' | 'sample' } | null = fixed || options.formatsOnlyBaseline === false
+    ? null
+    : design.mapping !== null
     ? { mapping: design.mapping, from: 'design' }
     : (() => {
         const drawn = spaceFor(design.sparseOptimizations).sampleValid(createRng(seed).fork('formats-only'), 256)
         return drawn.ok ? { mapping: drawn.mapping, from: 'sample' as const } : null
       })()
-  if (reference !== null) {
+  if (reference !== null && !fixed) {
     const choice = compression.selectFormats({ ...base, mapping: reference.mapping })
     const formats = choice.valid ? choice.sparseOptimizations : design.sparseOptimizations
     const report = prepareEvaluator({ ...base, sparseOptimizations: formats })(reference.mapping)

@@ -71,6 +71,44 @@ export interface ExploreModelResult {
 
 const keyOf = (layer: GemmLayer, densities: Readonly<Record<string, unknown>>): string => JSON.stringify([layer.M, layer.K, layer.N, densities])
 
+/** A distinct GEMM of a model (same shape and densities), with every layer sharing it. */
+export interface LayerGroup {
+  readonly layer: GemmLayer
+  readonly names: string[]
+  count: number
+  readonly densities: ReturnType<typeof applySparsity>[number]['densities']
+}
+
+/**
+ * The distinct GEMMs of a zoo model under a sparsity preset, in model order.
+ * @throws {SnipSnapError} for an unknown model, sparsity preset or phase, or a phase without GEMMs.
+ */
+export const groupModelLayers = (
+  options: Pick<ExploreModelOptions, 'model' | 'sparsity' | 'phase' | 'seqLen' | 'batch'>,
+): { workload: ReturnType<typeof buildWorkload>; groups: LayerGroup[] } => {
+  const phase = options.phase ?? 'prefill'
+  const workload = buildWorkload({
+    model: options.model,
+    phase,
+    ...(options.seqLen !== undefined ? { seqLen: options.seqLen } : {}),
+    ...(options.batch !== undefined ? { batch: options.batch } : {}),
+  })
+  const sparsity = applySparsity(workload, typeof options.sparsity === 'string' ? options.sparsity : [...options.sparsity])
+  const groups = new Map<string, LayerGroup>()
+  workload.layers.forEach((layer, i) => {
+    const densities = sparsity[i]?.densities ?? {}
+    const key = keyOf(layer, densities)
+    const group = groups.get(key)
+    if (group === undefined) groups.set(key, { layer, names: [layer.name], count: layer.count, densities })
+    else {
+      group.names.push(layer.name)
+      group.count += layer.count
+    }
+  })
+  if (groups.size === 0) throw new SnipSnapError('INVALID_SPEC', `${options.model} has no GEMM in phase ${phase}`, { path: ['model'] })
+  return { workload, groups: [...groups.values()] }
+}
+
 /**
  * Co-searches every distinct layer of a model on an accelerator preset.
  * @throws {SnipSnapError} for an unknown model, sparsity preset, phase or architecture preset.
@@ -83,25 +121,8 @@ export const exploreModel = async (
   const archId = options.arch ?? 'llm-default'
   const preset = getArchPreset(archId)
   const objective = parseObjective(options.objective ?? 'energy')
-  const workload = buildWorkload({
-    model: options.model,
-    phase,
-    ...(options.seqLen !== undefined ? { seqLen: options.seqLen } : {}),
-    ...(options.batch !== undefined ? { batch: options.batch } : {}),
-  })
-  const sparsity = applySparsity(workload, typeof options.sparsity === 'string' ? options.sparsity : [...options.sparsity])
-  const groups = new Map<string, { layer: GemmLayer; names: string[]; count: number; densities: (typeof sparsity)[number]['densities'] }>()
-  workload.layers.forEach((layer, i) => {
-    const densities = sparsity[i]?.densities ?? {}
-    const key = keyOf(layer, densities)
-    const group = groups.get(key)
-    if (group === undefined) groups.set(key, { layer, names: [layer.name], count: layer.count, densities })
-    else {
-      group.names.push(layer.name)
-      group.count += layer.count
-    }
-  })
-  if (groups.size === 0) throw new SnipSnapError('INVALID_SPEC', `${options.model} has no GEMM in phase ${phase}`, { path: ['model'] })
+  const { workload, groups: groupList } = groupModelLayers(options)
+  const groups = new Map(groupList.map((g, i) => [i, g]))
   const evaluations = options.dataflowEvaluations ?? 48
   const layers: ExploredLayer[] = []
   let index = 0

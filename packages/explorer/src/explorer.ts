@@ -33,6 +33,7 @@ import { formatsOf, type TensorFormatChoice } from './formats-summary'
 import { createDesignEvaluator } from './evaluator'
 import { coSearchDesign, type CoSearchDesignOptions, type CoSearchDesignResult } from './co-search'
 import { exploreModel, type ExploreModelOptions, type ExploreModelResult } from './explore-model'
+import { codesignModel, type CodesignOptions, type CodesignResult } from './codesign'
 
 /** Plug-ins the explorer uses; each defaults to the built-in registry of its package. */
 export interface ExplorerOptions {
@@ -134,6 +135,8 @@ export interface Explorer {
   coSearch(design: DesignSpec, options: CoSearchDesignOptions): Promise<CoSearchDesignResult>
   /** Co-searches every distinct layer of a zoo model on an architecture preset (see `exploreModel`). */
   exploreModel(options: ExploreModelOptions): Promise<ExploreModelResult>
+  /** Searches hardware, dataflow and formats of a zoo model around a preset (see `codesignModel`). */
+  codesignModel(options: CodesignOptions): Promise<CodesignResult>
 }
 
 const DEFAULT_EXHAUSTIVE_LIMIT = 20_000
@@ -292,5 +295,6 @@ export const createExplorer = (options: ExplorerOptions = {}): Explorer => {
 
   const explore = (opts: ExploreModelOptions): Promise<ExploreModelResult> => exploreModel(opts, { strategies, densityModels, formats })
 
-  return { costModels, strategies, densityModels, formats, mapspace, evaluator, searchDesign, coSearch, exploreModel: explore }
+  const codesign = (opts: CodesignOptions): Promise<CodesignResult> => codesignModel(opts, { strategies, densityModels, formats })
+  return { costModels, strategies, densityModels, formats, mapspace, evaluator, searchDesign, coSearch, exploreModel: explore, codesignModel: codesign }
 }

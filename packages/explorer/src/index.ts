@@ -23,5 +23,17 @@ export {
   type CoSearchDesignResult,
   type ExplorerRegistries,
 } from './co-search'
-export { exploreModel, type ExploreModelOptions, type ExploreModelResult, type ExploredLayer } from './explore-model'
+export { exploreModel, groupModelLayers, type ExploreModelOptions, type ExploreModelResult, type ExploredLayer, type LayerGroup } from './explore-model'
+export {
+  CODESIGN_MODES,
+  codesignModel,
+  codesignPointYaml,
+  codesignProblems,
+  defaultHardwareAxes,
+  type CodesignLayer,
+  type CodesignMode,
+  type CodesignOptions,
+  type CodesignPoint,
+  type CodesignResult,
+} from './codesign'
 export { createDesignEvaluator, createEvaluator, type DesignEvaluatorOptions } from './evaluator'
