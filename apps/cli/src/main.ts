@@ -12,6 +12,7 @@
 import { Command, CommanderError } from 'commander'
 import { toSnipSnapError } from '@snipsnap/core'
 import { version } from '../package.json'
+import { registerCodesignCommand } from './commands/codesign'
 import { registerEvaluateCommand } from './commands/evaluate'
 import { registerExploreCommand } from './commands/explore'
 import { registerFormatsCommand } from './commands/formats'
@@ -34,6 +35,7 @@ export const main = async (args: readonly string[], io: CliIo): Promise<number> 
   registerEvaluateCommand(program, io)
   registerSearchCommand(program, io)
   registerExploreCommand(program, io)
+  registerCodesignCommand(program, io)
   // Sub-commands are also parsed with exitOverride so usage errors come back here.
   for (const command of program.commands) command.exitOverride()
   try {

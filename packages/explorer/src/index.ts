@@ -37,3 +37,5 @@ export {
   type CodesignResult,
 } from './codesign'
 export { createDesignEvaluator, createEvaluator, type DesignEvaluatorOptions } from './evaluator'
+// Hardware-axis helpers the apps need to read axes written on a command line or in a form.
+export { HARDWARE_AXIS_NAMES, parseHardwareAxisText, type HardwareAxesInput, type HardwareAxisName } from '@snipsnap/arch'

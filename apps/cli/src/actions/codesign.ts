@@ -1,0 +1,192 @@
+// What `snipsnap codesign` runs (declared in ../commands/codesign.ts): read the hardware axes
+// (file and flags), run @snipsnap/explorer's codesignModel with a wall-clock budget, print
+// `{ baseline, pareto, … }` or a table, and with --out write the result, the Pareto plots and each
+// point's Timeloop YAML. argv → library calls → files and printed report; no domain logic here.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { parse as parseYaml } from 'yaml'
+import { SnipSnapError } from '@snipsnap/core'
+import {
+  HARDWARE_AXIS_NAMES,
+  parseHardwareAxisText,
+  type HardwareAxisName,
+  codesignPointYaml, codesignProblems, createExplorer, type CodesignMode, type CodesignPoint, type CodesignResult } from '@snipsnap/explorer'
+import { readText } from '../design-files'
+import type { CliIo } from '../io'
+import { scatterSvg } from './codesign-plots'
+
+/** Options of `snipsnap codesign`, as commander parses them. */
+export interface CodesignCliOptions {
+  readonly model: string
+  readonly sparsity: string
+  readonly phase: string
+  readonly arch: string
+  readonly budgetS: string
+  readonly maxPoints?: string
+  readonly evaluations: string
+  readonly objective: string
+  readonly mode: string
+  readonly axes?: string
+  readonly maxAreaUm2?: string
+  readonly maxPowerMw?: string
+  readonly clockGhz: string
+  readonly seed: string
+  readonly out?: string
+  readonly json?: boolean
+  readonly [axisFlag: string]: unknown
+}
+
+const parseNumber = (text: string, option: string, { integer = false, min = 0 } = {}): number => {
+  const value = Number(text)
+  if (text.trim() === '' || !Number.isFinite(value) || value <= min || (integer && !Number.isSafeInteger(value))) {
+    throw new SnipSnapError('INVALID_SPEC', `${option} must be ${integer ? 'an integer' : 'a number'} > ${min}, got "${text}"`, { path: [option] })
+  }
+  return value
+}
+
+// commander camel-cases `--glb-kib` as `glbKib`.
+const optionKeyOf = (name: HardwareAxisName): string => name.replace('KiB', 'Kib')
+
+/** Written axes: the --axes file, then every axis flag given (a flag replaces that axis). */
+const readAxes = (options: CodesignCliOptions): Record<string, unknown> | undefined => {
+  let axes: Record<string, unknown> | undefined
+  if (options.axes !== undefined) {
+    const text = readText(options.axes)
+    let parsed: unknown
+    try {
+      parsed = parseYaml(text)
+    } catch (cause) {
+      throw new SnipSnapError('INVALID_SPEC', `${options.axes}: not JSON or YAML`, { path: ['--axes'], cause })
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new SnipSnapError('INVALID_SPEC', `${options.axes}: expected an object of axes`, { path: ['--axes'] })
+    axes = { ...(parsed as Record<string, unknown>) }
+  }
+  for (const name of HARDWARE_AXIS_NAMES) {
+    const text = options[optionKeyOf(name)]
+    if (typeof text !== 'string') continue
+    axes = { ...(axes ?? {}), [name]: parseHardwareAxisText(name, text) }
+  }
+  return axes
+}
+
+const layerJson = (p: CodesignPoint) =>
+  p.layers.map((l) => ({ names: l.names, M: l.M, K: l.K, N: l.N, count: l.count, energyPJ: l.energyPJ, cycles: l.cycles, formats: l.formats, mapping: l.mappingYaml, reusedFromNeighbour: l.reusedFromNeighbour }))
+const pointJson = (p: CodesignPoint) => ({
+  energyPJ: p.energyPJ,
+  cycles: p.cycles,
+  edp: p.edp,
+  areaUM2: p.areaUM2,
+  peakPowerMW: p.peakPowerMW,
+  extrapolated: p.extrapolated,
+  hardware: p.hardware,
+  layers: layerJson(p),
+})
+
+const resultJson = (result: CodesignResult, elapsedS: number, seed: number) => {
+  const b = result.baseline
+  const best = result.bestEdpAtBaselineArea
+  return {
+    model: result.model,
+    phase: result.phase,
+    arch: result.arch,
+    mode: result.mode,
+    objective: result.objective,
+    seed,
+    baseline: b === null ? null : pointJson(b),
+    pareto: result.pareto.map(pointJson),
+    bestEdpAtBaselineArea: best === null ? null : pointJson(best),
+    beatsBaseline: best !== null,
+    edpRatio: best !== null && b !== null ? best.edp / b.edp : null,
+    areaRatio: best !== null && b !== null ? best.areaUM2 / b.areaUM2 : null,
+    evaluatedPoints: result.evaluatedPoints,
+    rejected: result.rejected,
+    reusedLayers: result.reusedLayers,
+    stoppedBy: result.stoppedBy,
+    axes: result.axes,
+    elapsedS,
+  }
+}
+
+const fmt = (v: number, digits = 3): string => (Math.abs(v) >= 1e6 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(digits) : v.toLocaleString('en-US', { maximumFractionDigits: digits }))
+const hwText = (p: CodesignPoint): string => (Object.keys(p.hardware).length === 0 ? '(preset)' : Object.entries(p.hardware).map(([k, v]) => `${k}=${String(v)}`).join(' '))
+
+const table = (result: CodesignResult, elapsedS: number): string => {
+  const lines = [`${result.model} ${result.phase}, hardware around ${result.arch}, mode ${result.mode}: ${result.evaluatedPoints} points in ${elapsedS.toFixed(1)} s (stopped by ${result.stoppedBy}); rejected ${JSON.stringify(result.rejected)}`, '']
+  const row = (tag: string, p: CodesignPoint) =>
+    `${tag.padEnd(9)} ${fmt(p.energyPJ / 1e6).padStart(12)} ${fmt(p.cycles).padStart(12)} ${fmt(p.edp).padStart(12)} ${fmt(p.areaUM2 / 1e6).padStart(8)}${p.extrapolated ? '*' : ' '} ${hwText(p)}`
+  lines.push(`${''.padEnd(9)} ${'energy µJ'.padStart(12)} ${'cycles'.padStart(12)} ${'EDP pJ·cyc'.padStart(12)} ${'mm²'.padStart(8)}  hardware`)
+  if (result.baseline !== null) lines.push(row('baseline', result.baseline))
+  result.pareto.forEach((p, i) => lines.push(row(`pareto ${i + 1}`, p)))
+  const best = result.bestEdpAtBaselineArea
+  lines.push('', best !== null && result.baseline !== null
+    ? `best EDP at no more area than the preset: ${fmt(best.edp / result.baseline.edp)} × the preset's EDP, ${fmt(best.areaUM2 / result.baseline.areaUM2)} × its area (${hwText(best)})`
+    : 'no evaluated point beats the preset\'s EDP at no more area')
+  lines.push('* the estimator extrapolated beyond its tables for this design')
+  return `${lines.join('\n')}\n`
+}
+
+const writeOut = (dir: string, result: CodesignResult, json: unknown, options: CodesignCliOptions, sparsity: string[]): void => {
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'codesign.json'), `${JSON.stringify(json, null, 2)}\n`)
+  const points = [...(result.baseline !== null ? [{ tag: 'baseline', p: result.baseline }] : []), ...result.pareto.map((p, i) => ({ tag: `pareto-${String(i + 1).padStart(2, '0')}`, p }))]
+  const plotPoints = (y: (p: CodesignPoint) => number) =>
+    points.map(({ tag, p }) => ({ x: p.areaUM2, y: y(p), edp: p.edp, baseline: tag === 'baseline', label: `${tag}: ${hwText(p)}` }))
+  writeFileSync(join(dir, 'pareto-energy-area.svg'), scatterSvg({ title: 'Energy vs area (Pareto set and preset)', xLabel: 'area µm²', yLabel: 'energy pJ', points: plotPoints((p) => p.energyPJ) }))
+  writeFileSync(join(dir, 'pareto-cycles-area.svg'), scatterSvg({ title: 'Cycles vs area (Pareto set and preset)', xLabel: 'area µm²', yLabel: 'cycles', points: plotPoints((p) => p.cycles) }))
+  const problems = codesignProblems({ model: options.model, sparsity, phase: options.phase as 'prefill' | 'decode' })
+  for (const { tag, p } of points) {
+    const folder = join(dir, 'designs', tag)
+    mkdirSync(folder, { recursive: true })
+    codesignPointYaml(p, problems).forEach(({ layer, yaml }, i) => writeFileSync(join(folder, `${String(i + 1).padStart(2, '0')}-${layer.replace(/[^\w.-]+/g, '_')}.yaml`), yaml))
+  }
+  const report = [
+    `# codesign ${result.model} ${result.phase} around ${result.arch} (${result.mode})`,
+    '',
+    '![energy vs area](pareto-energy-area.svg)',
+    '![cycles vs area](pareto-cycles-area.svg)',
+    '',
+    'Each folder of `designs/` holds one Timeloop YAML per distinct layer (arch, ERT, ART, sparse optimizations, mapping, problem); `snipsnap evaluate <file>` re-evaluates it.',
+    '',
+  ].join('\n')
+  writeFileSync(join(dir, 'report.md'), report)
+}
+
+/** Runs `snipsnap codesign`. */
+export const runCodesign = async (options: CodesignCliOptions, io: CliIo): Promise<void> => {
+  if (options.phase !== 'prefill' && options.phase !== 'decode') {
+    throw new SnipSnapError('INVALID_SPEC', `--phase must be prefill or decode, got "${options.phase}"`, { path: ['--phase'] })
+  }
+  const budgetS = parseNumber(options.budgetS, '--budget-s')
+  const seed = Number(options.seed)
+  if (!/^\d+$/.test(options.seed.trim())) throw new SnipSnapError('INVALID_SPEC', `--seed must be an integer ≥ 0, got "${options.seed}"`, { path: ['--seed'] })
+  const axes = readAxes(options)
+  const sparsity = options.sparsity.split(',').map((s) => s.trim())
+  const start = performance.now()
+  const progress = io.stderr.isTTY === true && options.json !== true
+  const result = await createExplorer().codesignModel({
+    model: options.model,
+    sparsity,
+    phase: options.phase,
+    arch: options.arch,
+    ...(axes !== undefined ? { axes } : {}),
+    budgetS,
+    ...(options.maxPoints !== undefined ? { maxPoints: parseNumber(options.maxPoints, '--max-points', { integer: true }) } : {}),
+    dataflowEvaluations: parseNumber(options.evaluations, '--evaluations', { integer: true }),
+    objective: options.objective,
+    mode: options.mode as CodesignMode,
+    ...(options.maxAreaUm2 !== undefined ? { maxAreaUM2: parseNumber(options.maxAreaUm2, '--max-area-um2') } : {}),
+    ...(options.maxPowerMw !== undefined ? { maxPowerMW: parseNumber(options.maxPowerMw, '--max-power-mw') } : {}),
+    clockGHz: parseNumber(options.clockGhz, '--clock-ghz'),
+    seed,
+    clock: () => performance.now(),
+    onPoint: (p, n) => {
+      if (progress) io.stderr.write(`\r[${n}] ${((performance.now() - start) / 1000).toFixed(0)} s ${hwText(p).slice(0, 60).padEnd(60)}`)
+    },
+  })
+  if (progress) io.stderr.write('\n')
+  const elapsedS = (performance.now() - start) / 1000
+  const json = resultJson(result, elapsedS, seed)
+  if (options.out !== undefined) writeOut(options.out, result, json, options, sparsity)
+  io.stdout.write(options.json === true ? `${JSON.stringify(json)}\n` : table(result, elapsedS))
+}

@@ -1,0 +1,78 @@
+// `snipsnap codesign …` in-process: `{ baseline, pareto, … }` on a small budget, the --out folder
+// (plots, per-point Timeloop YAML) and — the issue's acceptance test — every exported design
+// re-evaluates with `snipsnap evaluate` to the energy and cycles codesign reported for it.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { runCli as run } from '../testing/run-cli'
+
+interface PointJson {
+  energyPJ: number
+  cycles: number
+  areaUM2: number
+  hardware: Record<string, unknown>
+  layers: { names: string[]; count: number; energyPJ: number; cycles: number; mapping: string }[]
+}
+interface CodesignJson {
+  baseline: PointJson | null
+  pareto: PointJson[]
+  evaluatedPoints: number
+  rejected: Record<string, number>
+}
+
+const out = mkdtempSync(join(tmpdir(), 'snipsnap-codesign-'))
+afterAll(() => rmSync(out, { recursive: true, force: true }))
+
+const args = ['codesign', '--model', 'gpt-2', '--sparsity', 'unstructured-50', '--phase', 'decode', '--budget-s', '120', '--max-points', '3', '--evaluations', '4', '--glb-kib', '256,512', '--pe-array', '8x8,8x16', '--seed', '3']
+
+describe('snipsnap codesign', () => {
+  it('prints { baseline, pareto, … } and exports designs that re-evaluate to the same energy and cycles', async () => {
+    const { code, stdout, stderr } = await run([...args, '--json', '--out', out])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    const json = JSON.parse(stdout) as CodesignJson
+    expect(json.evaluatedPoints).toBe(3)
+    expect(json.baseline?.hardware).toEqual({})
+    expect(json.pareto.length).toBeGreaterThan(0)
+    for (const p of [json.baseline, ...json.pareto]) {
+      if (p === null) continue
+      expect(p.energyPJ).toBeCloseTo(p.layers.reduce((s, l) => s + l.count * l.energyPJ, 0), 0)
+      expect(p.areaUM2).toBeGreaterThan(0)
+    }
+    expect(readdirSync(out)).toEqual(expect.arrayContaining(['codesign.json', 'pareto-energy-area.svg', 'pareto-cycles-area.svg', 'report.md', 'designs']))
+    const folders = readdirSync(join(out, 'designs')).sort()
+    expect(folders[0]).toBe('baseline')
+    expect(folders.length).toBe(1 + json.pareto.length)
+    const points = [json.baseline, ...json.pareto]
+    for (const [i, folder] of folders.entries()) {
+      const files = readdirSync(join(out, 'designs', folder)).sort()
+      const point = points[i] as PointJson
+      expect(files.length).toBe(point.layers.length)
+      for (const [j, file] of files.entries()) {
+        const r = await run(['evaluate', join(out, 'designs', folder, file), '--json'])
+        expect(r.stderr).toBe('')
+        const evaluated = JSON.parse(r.stdout) as { valid: boolean; energyPJ: number; cycles: number }
+        const layer = point.layers[j]
+        expect(evaluated.valid).toBe(true)
+        expect(Math.abs(evaluated.energyPJ - (layer?.energyPJ ?? 0)) / (layer?.energyPJ ?? 1), `${folder}/${file} energy`).toBeLessThan(1e-9)
+        expect(evaluated.cycles, `${folder}/${file} cycles`).toBe(layer?.cycles)
+      }
+    }
+    expect(readFileSync(join(out, 'pareto-energy-area.svg'), 'utf8')).toMatch(/^<svg[^>]*>[\s\S]*preset/)
+  }, 300_000)
+
+  it('replays exactly for a seed (point budget)', async () => {
+    const a = JSON.parse((await run([...args, '--json'])).stdout) as CodesignJson
+    const b = JSON.parse((await run([...args, '--json'])).stdout) as CodesignJson
+    expect(b.pareto.map((p) => [p.hardware, p.energyPJ, p.cycles])).toEqual(a.pareto.map((p) => [p.hardware, p.energyPJ, p.cycles]))
+  }, 300_000)
+
+  it('names bad options and axes', async () => {
+    expect((await run(['codesign', '--model', 'gpt-2', '--budget-s', '0'])).stderr).toMatch(/--budget-s must be a number > 0/)
+    expect((await run(['codesign', '--model', 'gpt-2', '--pe-array', '8by8'])).stderr).toMatch(/peArray.*XxY/)
+    expect((await run(['codesign', '--model', 'gpt-2', '--glb-kib', '512:128:1'])).stderr).toMatch(/glbKiB: range goes from 512 down to 128/)
+    expect((await run(['codesign', '--model', 'gpt-2', '--mode', 'magic'])).stderr).toMatch(/mode must be one of joint/)
+    expect((await run(['codesign', '--model', 'gpt-2', '--axes', join(out, 'missing.yaml')])).stderr).toMatch(/cannot read/)
+  })
+})
