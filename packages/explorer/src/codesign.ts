@@ -117,6 +117,8 @@ export interface CodesignPoint {
   readonly arch: ArchSpec
   readonly energyTable: EnergyTableSpec
   readonly areaTable: AreaTableSpec
+  /** Seconds into the hardware search when this point's evaluation finished (null without a clock). */
+  readonly foundAtS: number | null
 }
 
 /** The outcome of {@link codesignModel}. */
@@ -350,6 +352,7 @@ const toPoint = (r: Resolved, built: Built, point: HardwarePoint, layers: readon
     arch: built.arch,
     energyTable: built.energyTable,
     areaTable: built.areaTable,
+    foundAtS: null,
   }
 }
 
@@ -428,15 +431,16 @@ export const codesignModel = async (options: CodesignOptions, registries: Explor
     onPoint: (e) => options.onPoint?.(e.result, e.index + 1),
   })
   const startKey = JSON.stringify(r.start)
-  let points = search.evaluated.map((e) => e.result)
-  let baseline = search.evaluated.find((e) => JSON.stringify(e.point) === startKey)?.result ?? null
+  let points = search.evaluated.map((e): CodesignPoint => ({ ...e.result, foundAtS: e.atMs === null ? null : e.atMs / 1000 }))
+  const startIndex = search.evaluated.findIndex((e) => JSON.stringify(e.point) === startKey)
+  let baseline = startIndex < 0 ? null : (points[startIndex] ?? null)
   if (r.mode === 'dataflow-then-formats') {
     const outOfTime = () => options.clock !== undefined && budgetMs !== undefined && options.clock() - startedMs >= budgetMs
-    // Formats for the hardware-then-dataflow front (and the baseline, so the comparison is like for like).
-    const front = new Set(paretoOf(points))
-    if (baseline !== null) front.add(baseline)
-    const improved = addFormatsToFront(r, registries, [...front], outOfTime)
-    const replaced = new Map([...front].map((p, i) => [p, improved[i] as CodesignPoint]))
+    // Formats for the baseline first (so the comparison is like for like), then for the
+    // hardware-then-dataflow front by ascending EDP, until the reserved time runs out.
+    const front = [...new Set([...(baseline !== null ? [baseline] : []), ...paretoOf(points).sort((a, b) => a.edp - b.edp)])]
+    const improved = addFormatsToFront(r, registries, front, outOfTime)
+    const replaced = new Map(front.map((p, i) => [p, improved[i] as CodesignPoint]))
     points = points.map((p) => replaced.get(p) ?? p)
     if (baseline !== null) baseline = replaced.get(baseline) ?? baseline
   }

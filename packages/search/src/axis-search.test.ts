@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { fc, test } from '@fast-check/vitest'
 import { SnipSnapError } from '@snipsnap/core'
 import { dominates } from './pareto'
-import { searchAxes, type AxisPoint, type DiscreteAxis } from './axis-search'
+import { searchAxes, type AxisPoint, type AxisScreen, type DiscreteAxis } from './axis-search'
 
 const axes: DiscreteAxis[] = [
   { name: 'x', values: [1, 2, 3, 4, 5, 6] },
@@ -18,7 +18,7 @@ const f = (p: AxisPoint): number[] => {
   return [x * y + (p.mode === 'a' ? 1 : 0), 100 / (x + y), x + y]
 }
 
-const run = (seed: number, points = 12, screen = (_: AxisPoint) => ({ ok: true as const })) =>
+const run = (seed: number, points = 12, screen: (p: AxisPoint) => AxisScreen = () => ({ ok: true })) =>
   searchAxes({
     axes,
     start: { x: 3, y: 2, mode: 'a' },
@@ -54,22 +54,34 @@ describe('searchAxes', () => {
     expect(new Set(r.evaluated.map((e) => e.key)).size).toBe(r.evaluated.length)
   })
 
-  it('shares one wall-clock budget and discards the evaluation it interrupts', async () => {
+  const timed = (durationsMs: readonly number[]) => {
     let now = 0
-    const r = await searchAxes({
+    let calls = 0
+    return searchAxes({
       axes,
       start: { x: 1, y: 1, mode: 'a' },
       objectives: ['e'],
       screen: () => ({ ok: true }),
       evaluate: async (p, ctx) => {
-        now += 40
+        now += durationsMs[Math.min(calls++, durationsMs.length - 1)] ?? 0
         return ctx.signal.aborted ? { ok: false, reason: 'cut' } : { ok: true, objectives: [Number(p.x)], result: null }
       },
       budget: { wallTimeMs: 100 },
       clock: () => now,
       seed: 1,
     })
-    expect(r.evaluated.length).toBe(2)
+  }
+
+  it('shares one wall-clock budget and does not start a point that would not finish', async () => {
+    const r = await timed([40])
+    expect(r.evaluated.map((e) => e.atMs)).toEqual([40, 80])
+    expect(r.interrupted).toBe(0)
+    expect(r.stoppedBy).toBe('time')
+  })
+
+  it('discards the evaluation the budget interrupts', async () => {
+    const r = await timed([10, 200])
+    expect(r.evaluated.length).toBe(1)
     expect(r.interrupted).toBe(1)
     expect(r.stoppedBy).toBe('time')
   })

@@ -27,6 +27,8 @@ export interface AxisEvaluated<TResult> {
   readonly result: TResult
   /** 0-based order of evaluation. */
   readonly index: number
+  /** Clock time since the search started when this point finished, ms (null without a clock). */
+  readonly atMs: number | null
 }
 
 /** A proposal the screen turned away, or whose evaluation failed. */
@@ -172,9 +174,12 @@ export const searchAxes = async <TResult>(options: AxisSearchOptions<TResult>): 
   }
 
   let stoppedBy: AxisSearchResult<TResult>['stoppedBy'] = 'exhausted'
+  let spentMs = 0
   for (;;) {
     if (externalAbort()) { stoppedBy = 'aborted'; break }
     if (outOfTime()) { stoppedBy = 'time'; break }
+    // A point that would not finish in time is not started: its work would be discarded anyway.
+    if (clock !== undefined && evaluated.length > 0 && clock() + spentMs / evaluated.length > deadline) { stoppedBy = 'time'; break }
     if (budget.points !== undefined && evaluated.length >= budget.points) { stoppedBy = 'points'; break }
     const point = propose()
     if (point === null) { stoppedBy = 'exhausted'; break }
@@ -184,7 +189,10 @@ export const searchAxes = async <TResult>(options: AxisSearchOptions<TResult>): 
       .sort((a, b) => a.d - b.d || a.e.index - b.e.index)
       .slice(0, 4)
       .map((x) => x.e)
+    const before = clock?.() ?? 0
     const outcome = await options.evaluate(point, { neighbours, signal })
+    const after = clock?.() ?? 0
+    spentMs += after - before
     if (signal.aborted) {
       interrupted++
       stoppedBy = externalAbort() ? 'aborted' : 'time'
@@ -194,7 +202,7 @@ export const searchAxes = async <TResult>(options: AxisSearchOptions<TResult>): 
       rejected.push({ point, key, kind: 'evaluation', reason: outcome.reason })
       continue
     }
-    const record: AxisEvaluated<TResult> = { point, key, objectives: outcome.objectives, result: outcome.result, index: evaluated.length }
+    const record: AxisEvaluated<TResult> = { point, key, objectives: outcome.objectives, result: outcome.result, index: evaluated.length, atMs: clock === undefined ? null : after - startedMs }
     evaluated.push(record)
     front = paretoInsert(front, record).front
     options.onPoint?.(record, front)

@@ -48,3 +48,21 @@ describe('README example', () => {
     expect(result.best!.objectives[0]).toBeLessThan(first)
   })
 })
+
+describe('README searchAxes example', () => {
+  it('walks the grid, screening out the too-big corner', async () => {
+    const { searchAxes } = await import('@snipsnap/search')
+    const r = await searchAxes({
+      axes: [{ name: 'kib', values: [128, 256, 512] }, { name: 'pes', values: [64, 128, 256] }],
+      start: { kib: 256, pes: 128 },
+      objectives: ['energy', 'area'],
+      screen: (p) => (Number(p.kib) * Number(p.pes) > 65536 ? { ok: false, kind: 'area', reason: 'too big' } : { ok: true }),
+      evaluate: async (p) => ({ ok: true, objectives: [1e6 / Number(p.kib) + Number(p.pes), Number(p.kib) + Number(p.pes)], result: p }),
+      budget: { points: 6 },
+      seed: 1,
+    })
+    expect(r.evaluated.length).toBe(6)
+    expect(r.evaluated.every((e) => Number(e.point.kib) * Number(e.point.pes) <= 65536)).toBe(true)
+    expect(r.front.length).toBeGreaterThan(0)
+  })
+})

@@ -11,14 +11,12 @@ export interface PlotPoint {
 
 const W = 640
 const H = 420
-const M = { left: 80, right: 150, top: 30, bottom: 50 }
+const M = { left: 90, right: 150, top: 30, bottom: 50 }
 
 const log10 = (v: number): number => Math.log10(Math.max(v, Number.MIN_VALUE))
-const ticks = (lo: number, hi: number): number[] => {
-  const out: number[] = []
-  for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) out.push(e)
-  return out.length > 1 ? out : [lo, hi]
-}
+/** Five ticks evenly spaced in log space (ranges here often span less than a decade). */
+const ticks = (lo: number, hi: number): number[] => [0, 0.25, 0.5, 0.75, 1].map((f) => lo + f * (hi - lo))
+const tickLabel = (t: number): string => (10 ** t).toExponential(2)
 // Viridis-like ramp (5 stops), low EDP = dark purple, high = yellow.
 const RAMP = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725']
 const colour = (t: number): string => RAMP[Math.min(RAMP.length - 1, Math.max(0, Math.round(t * (RAMP.length - 1))))] ?? RAMP[0] ?? '#000'
@@ -45,8 +43,8 @@ export const scatterSvg = (options: { readonly title: string; readonly xLabel: s
     `<text x="${(M.left + W - M.right) / 2}" y="${H - 12}" text-anchor="middle">${esc(options.xLabel)} (log)</text>`,
     `<text transform="translate(16 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(options.yLabel)} (log)</text>`,
   ]
-  for (const t of ticks(x0, x1)) if (t >= x0 && t <= x1) parts.push(`<text x="${sx(t)}" y="${H - M.bottom + 15}" text-anchor="middle">1e${t}</text>`)
-  for (const t of ticks(y0, y1)) if (t >= y0 && t <= y1) parts.push(`<text x="${M.left - 6}" y="${sy(t) + 4}" text-anchor="end">1e${t}</text>`)
+  for (const t of ticks(x0, x1)) parts.push(`<text x="${sx(t)}" y="${H - M.bottom + 15}" text-anchor="middle">${tickLabel(t)}</text>`)
+  for (const t of ticks(y0, y1)) parts.push(`<text x="${M.left - 6}" y="${sy(t) + 4}" text-anchor="end">${tickLabel(t)}</text>`)
   points.forEach((p, i) => {
     const t = e1 - e0 < 1e-12 ? 0 : ((es[i] ?? 0) - e0) / (e1 - e0)
     const cx = sx(xs[i] ?? 0).toFixed(1)
@@ -56,8 +54,8 @@ export const scatterSvg = (options: { readonly title: string; readonly xLabel: s
   })
   RAMP.forEach((c, i) => parts.push(`<rect x="${W - M.right + 30}" y="${M.top + 20 + i * 18}" width="14" height="18" fill="${c}"/>`))
   parts.push(`<text x="${W - M.right + 30}" y="${M.top + 12}">EDP (pJ·cycles)</text>`)
-  parts.push(`<text x="${W - M.right + 48}" y="${M.top + 32}">1e${e0.toFixed(2)}</text>`)
-  parts.push(`<text x="${W - M.right + 48}" y="${M.top + 20 + RAMP.length * 18}">1e${e1.toFixed(2)}</text>`)
+  parts.push(`<text x="${W - M.right + 48}" y="${M.top + 32}">${tickLabel(e0)}</text>`)
+  parts.push(`<text x="${W - M.right + 48}" y="${M.top + 20 + RAMP.length * 18}">${tickLabel(e1)}</text>`)
   parts.push('</svg>')
   return `${parts.join('\n')}\n`
 }

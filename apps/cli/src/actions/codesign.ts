@@ -79,6 +79,7 @@ const pointJson = (p: CodesignPoint) => ({
   areaUM2: p.areaUM2,
   peakPowerMW: p.peakPowerMW,
   extrapolated: p.extrapolated,
+  foundAtS: p.foundAtS,
   hardware: p.hardware,
   layers: layerJson(p),
 })

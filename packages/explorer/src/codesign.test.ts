@@ -1,0 +1,45 @@
+// codesignModel: the preset is the first point (the baseline, same per-design budget), points over
+// the area cap are never evaluated, per-point tables come from the estimator, totals are count-
+// weighted sums, the dataflow-only mode keeps the default formats, and bad options are named.
+import { describe, expect, it } from 'vitest'
+import type { EnergyAreaEstimator } from '@snipsnap/core'
+import { tableEstimator } from '@snipsnap/arch'
+import { createExplorer } from './explorer'
+
+const explorer = createExplorer()
+// The default estimator, counting its queries (proves each point's tables come from it).
+const createEnergyAreaEstimatorSpy = (): { estimator: EnergyAreaEstimator; queries: () => number } => {
+  let n = 0
+  return { estimator: { ...tableEstimator, id: 'table-spy', estimate: (q) => { n++; return tableEstimator.estimate(q) } }, queries: () => n }
+}
+const small = { model: 'gpt-2', sparsity: 'unstructured-50', phase: 'decode' as const, dataflowEvaluations: 2, maxRounds: 0, seed: 2 }
+
+describe('codesignModel', () => {
+  it('starts at the preset, screens by area before evaluating and totals layers', async () => {
+    const spy = createEnergyAreaEstimatorSpy()
+    const r = await explorer.codesignModel({ ...small, axes: { glbKiB: [256, 512, 2048], peArray: ['8x16', '16x16'] }, maxPoints: 3, maxAreaUM2: 3.5e6, estimator: spy.estimator })
+    expect(r.baseline?.hardware).toEqual({})
+    expect(r.evaluatedPoints).toBeLessThanOrEqual(3)
+    expect(spy.queries()).toBeGreaterThan(0)
+    for (const p of [r.baseline, ...r.pareto]) {
+      if (p === null) continue
+      expect(p.areaUM2).toBeLessThanOrEqual(3.5e6)
+      expect(p.energyPJ).toBeCloseTo(p.layers.reduce((s, l) => s + l.count * l.energyPJ, 0), 3)
+      expect(p.edp).toBeCloseTo(p.energyPJ * p.cycles, -10)
+    }
+    expect((r.rejected['area'] ?? 0) + r.evaluatedPoints).toBeGreaterThan(1)
+  }, 120_000)
+
+  it('keeps the default formats in dataflow-only mode', async () => {
+    const r = await explorer.codesignModel({ ...small, mode: 'dataflow-only', axes: { glbKiB: [256, 512] }, maxPoints: 2 })
+    for (const p of r.pareto) for (const l of p.layers) expect(l.formats).toEqual([])
+  }, 120_000)
+
+  it('names bad options', async () => {
+    await expect(explorer.codesignModel({ ...small })).rejects.toThrow(/needs a budget/)
+    await expect(explorer.codesignModel({ ...small, budgetS: 10 })).rejects.toThrow(/needs a clock/)
+    await expect(explorer.codesignModel({ ...small, maxPoints: 1, mode: 'magic' as never })).rejects.toThrow(/mode must be one of/)
+    await expect(explorer.codesignModel({ ...small, maxPoints: 1, axes: { glbKiB: [] } })).rejects.toThrow(/glbKiB/)
+    await expect(explorer.codesignModel({ ...small, maxPoints: 1, arch: 'tpu' })).rejects.toThrow(/unknown architecture preset/)
+  })
+})
