@@ -378,8 +378,12 @@ const addFormatsToFront = (r: Resolved, registries: ExplorerRegistries, points: 
 
 const dominatesPoint = (a: CodesignPoint, b: CodesignPoint): boolean =>
   a.energyPJ <= b.energyPJ && a.cycles <= b.cycles && a.areaUM2 <= b.areaUM2 && (a.energyPJ < b.energyPJ || a.cycles < b.cycles || a.areaUM2 < b.areaUM2)
+const sameCost = (a: CodesignPoint, b: CodesignPoint): boolean => a.energyPJ === b.energyPJ && a.cycles === b.cycles && a.areaUM2 === b.areaUM2
+/** Non-dominated points; of points with equal costs only the first evaluated (a change that changed nothing adds no row). */
 const paretoOf = (points: readonly CodesignPoint[]): CodesignPoint[] =>
-  points.filter((p) => !points.some((q) => q !== p && dominatesPoint(q, p))).sort((a, b) => a.areaUM2 - b.areaUM2 || a.edp - b.edp)
+  points
+    .filter((p, i) => !points.some((q, j) => (q !== p && dominatesPoint(q, p)) || (j < i && sameCost(q, p))))
+    .sort((a, b) => a.areaUM2 - b.areaUM2 || a.edp - b.edp)
 
 /**
  * Searches hardware, dataflow and formats for a zoo model: the preset first (the baseline, same

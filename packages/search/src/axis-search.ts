@@ -174,12 +174,13 @@ export const searchAxes = async <TResult>(options: AxisSearchOptions<TResult>): 
   }
 
   let stoppedBy: AxisSearchResult<TResult>['stoppedBy'] = 'exhausted'
-  let spentMs = 0
+  let longestMs = 0
   for (;;) {
     if (externalAbort()) { stoppedBy = 'aborted'; break }
     if (outOfTime()) { stoppedBy = 'time'; break }
-    // A point that would not finish in time is not started: its work would be discarded anyway.
-    if (clock !== undefined && evaluated.length > 0 && clock() + spentMs / evaluated.length > deadline) { stoppedBy = 'time'; break }
+    // A point that would not finish in time (judged by the longest so far) is not started: its
+    // work would be discarded anyway, and the run ends inside its budget.
+    if (clock !== undefined && evaluated.length > 0 && clock() + longestMs > deadline) { stoppedBy = 'time'; break }
     if (budget.points !== undefined && evaluated.length >= budget.points) { stoppedBy = 'points'; break }
     const point = propose()
     if (point === null) { stoppedBy = 'exhausted'; break }
@@ -192,7 +193,7 @@ export const searchAxes = async <TResult>(options: AxisSearchOptions<TResult>): 
     const before = clock?.() ?? 0
     const outcome = await options.evaluate(point, { neighbours, signal })
     const after = clock?.() ?? 0
-    spentMs += after - before
+    longestMs = Math.max(longestMs, after - before)
     if (signal.aborted) {
       interrupted++
       stoppedBy = externalAbort() ? 'aborted' : 'time'
