@@ -30,7 +30,7 @@ if (runs.length === 0) throw new Error('usage: codesign-compare.ts <run.json>…
 const reference = runs.find((r) => r.mode === 'joint' && hasBandwidthAxes(r))?.baseline ?? runs[0]?.baseline
 if (reference === undefined) throw new Error('no baseline')
 const lines = [
-  `Measured on this 2-core shared machine, \`snipsnap codesign --model llama-2-7b --sparsity unstructured-50 --phase prefill --arch llm-default --budget-s 300 --mode <mode> --json\` (seed ${runs[0]?.seed ?? 1}, default axes, 16 evaluations per dataflow search, objective edp). EDP ratios are against the joint run's baseline (the preset with co-searched formats: ${e(reference.edp)} pJ·cycles, ${(reference.areaUM2 / 1e6).toFixed(3)} mm²). Regenerate with \`tsx bench/codesign-compare.ts <runs>.json\`.`,
+  `Measured on this 2-core shared machine, \`snipsnap codesign --model llama-2-7b --sparsity unstructured-50 --phase prefill --arch llm-default --budget-s 300 --mode <mode> --json\` (seed ${runs[0]?.seed ?? 1}, default axes or, where marked, the default axes without the three bandwidth axes (an \`--axes\` file: bench/codesign-runs/axes-nobw.yaml), 16 evaluations per dataflow search, objective edp). EDP ratios are against the joint run's baseline (the preset with co-searched formats: ${e(reference.edp)} pJ·cycles, ${(reference.areaUM2 / 1e6).toFixed(3)} mm²). Regenerate with \`tsx bench/codesign-compare.ts <runs>.json\`.`,
   '',
   '| search | points | Pareto | own baseline EDP | best EDP at ≤ preset area (× ref, area ×, found at) | its hardware | best point at ≤ preset area that changes no bandwidth |',
   '|---|---:|---:|---:|---|---|---|',
@@ -44,7 +44,7 @@ for (const r of runs) {
     `| ${label[r.mode] ?? r.mode}${hasBandwidthAxes(r) ? '' : ', bandwidth axes removed'} | ${r.evaluatedPoints} | ${new Set(r.pareto.map((p) => `${p.energyPJ}/${p.cycles}/${p.areaUM2}`)).size} | ${(r.baseline.edp / reference.edp).toFixed(3)} × | ${cell(best)} | ${best === undefined ? '—' : hw(best)} | ${nonBw === undefined ? '—' : `${cell(nonBw)}: ${hw(nonBw)}`} |`,
   )
 }
-lines.push('', `Reuse across neighbours (per-layer designs taken over from an evaluated neighbour): ${runs.map((r) => `${r.mode} ${r.reusedLayers}`).join(', ')}. Stopped by: ${runs.map((r) => `${r.mode} ${r.stoppedBy} after ${r.elapsedS.toFixed(0)} s`).join(', ')}.`)
+lines.push('', `Reuse across neighbours (per-layer designs taken over from an evaluated neighbour): ${runs.map((r) => `${r.mode}${hasBandwidthAxes(r) ? '' : ' (no bandwidth axes)'} ${r.reusedLayers}`).join(', ')}. Stopped by: ${runs.map((r) => `${r.mode}${hasBandwidthAxes(r) ? '' : ' (no bandwidth axes)'} ${r.stoppedBy} after ${r.elapsedS.toFixed(0)} s`).join(', ')}.`)
 const readme = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'README.md')
 const text = readFileSync(readme, 'utf8')
 const begin = '<!-- codesign-comparison -->'

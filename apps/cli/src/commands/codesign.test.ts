@@ -63,8 +63,10 @@ describe('snipsnap codesign', () => {
   }, 300_000)
 
   it('replays exactly for a seed (point budget)', async () => {
-    const a = JSON.parse((await run([...args, '--json'])).stdout) as CodesignJson
-    const b = JSON.parse((await run([...args, '--json'])).stdout) as CodesignJson
+    const short = [...args.slice(0, args.indexOf('--max-points')), '--max-points', '2', '--evaluations', '2', ...args.slice(args.indexOf('--glb-kib')), '--json']
+    const a = JSON.parse((await run(short)).stdout) as CodesignJson
+    const b = JSON.parse((await run(short)).stdout) as CodesignJson
+    expect(a.evaluatedPoints).toBe(2)
     expect(b.pareto.map((p) => [p.hardware, p.energyPJ, p.cycles])).toEqual(a.pareto.map((p) => [p.hardware, p.energyPJ, p.cycles]))
   }, 300_000)
 
