@@ -2,7 +2,7 @@
 // @snipsnap/cost by id): which operands of which GEMMs a published sparsification makes sparse,
 // in prefill and in decode, and with what pattern; plus the measured-data path that turns a real
 // (pruned) tensor into an `actual-data` spec.
-import { SnipSnapError, type DensitySpec } from '@snipsnap/core'
+import { SnipSnapError, strictKeysError, type DensitySpec } from '@snipsnap/core'
 import { z } from 'zod'
 import { parseOrThrow } from './internal/validate'
 import { maskOf, densityOf } from './prune'
@@ -160,8 +160,7 @@ export const getSparsityPreset = (id: string): SparsityPreset => {
 }
 
 const nonNegativeInt = z.number().int('must be an integer').nonnegative('must be ≥ 0')
-const ruleSchema = z
-  .object({
+const ruleShape = {
     roles: z.array(z.string()).min(1),
     phases: z.array(z.enum(['prefill', 'decode'])).min(1),
     ops: z.array(z.string()).optional(),
@@ -176,7 +175,10 @@ const ruleSchema = z
       .loose()
       .optional(),
     pattern: z.literal('token-rows').optional(),
-  })
+}
+// Strict: a misspelled rule key (`densty`) must not be dropped in silence.
+const ruleSchema = z
+  .strictObject(ruleShape, { error: strictKeysError(Object.keys(ruleShape)) })
   .refine((rule) => rule.distribution !== 'n-m' || (rule.params?.n !== undefined && rule.params.m !== undefined), {
     message: "distribution 'n-m' needs integer params n and m",
     path: ['params'],
@@ -185,12 +187,13 @@ const ruleSchema = z
     message: 'n must not exceed m',
     path: ['params', 'n'],
   })
-const presetSchema = z.object({
+const presetShape = {
   id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'must be kebab-case'),
   description: z.string(),
   source: z.string(),
   rules: z.array(ruleSchema),
-})
+}
+const presetSchema = z.strictObject(presetShape, { error: strictKeysError(Object.keys(presetShape)) })
 
 /**
  * Validates a user-defined preset (identity helper typing it).

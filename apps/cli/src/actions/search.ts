@@ -8,9 +8,8 @@ import { performance } from 'node:perf_hooks'
 import cliProgress from 'cli-progress'
 import { SnipSnapError, type DesignSpec } from '@snipsnap/core'
 import { createExplorer, type ExplorerProgress, type SearchDesignResult } from '@snipsnap/explorer'
-import { parseTimeloopYaml } from '@snipsnap/timeloop'
 import { startDeadline } from '../deadline'
-import { collectDesignSources } from '../design-files'
+import { readDesign } from '../design-files'
 import { startThreadedExecutor } from '../threaded-executor'
 import type { CliRun } from '../run-control'
 
@@ -22,6 +21,7 @@ export interface SearchOptions {
   readonly threads: string
   readonly strategy: string
   readonly json?: boolean
+  readonly strict?: boolean
 }
 
 
@@ -72,7 +72,8 @@ export const runSearch = async (inputs: readonly string[], options: SearchOption
   if (budgetS === 0) throw new SnipSnapError('INVALID_SPEC', '--budget-s is 0: a zero budget cannot find a mapping; give a positive number of seconds', { path: ['--budget-s'] })
   const seed = parseNumber(options.seed, '--seed', { min: 0, integer: true })
   const threads = io.capThreads(parseNumber(options.threads, '--threads', { min: 1, integer: true }))
-  const design: DesignSpec = parseTimeloopYaml(collectDesignSources(inputs))
+  // The mapping is searched, so any `mapping:` in the files is not read (mapper folders hold two).
+  const design: DesignSpec = readDesign(io, inputs, { ignore: ['mapping'], ...(options.strict === true ? { strict: true } : {}) })
   const explorer = createExplorer()
   const budgetMs = budgetS * 1000
   const deadline = startDeadline(io, budgetMs)

@@ -16,6 +16,7 @@ export const registerSearchCommand = (program: Command, io: CliRun): void => {
     .option('--threads <n>', 'evaluation threads, at most the machine\'s cores (the result does not depend on it)', '1')
     .option('--strategy <id>', 'auto, exhaustive, genetic, simulated-annealing or random', 'auto')
     .option('--json', 'print exactly one JSON object')
+    .option('--strict', 'keys not used by the model are errors, not warnings')
     .action(async (inputs: string[], options: SearchOptions) => {
       const { runSearch } = await import('../actions/search')
       await runSearch(inputs, options, io)

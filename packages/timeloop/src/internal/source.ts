@@ -1,6 +1,7 @@
-// YAML text → plain data, and the merge of several files by top-level key (Timeloop reads any
-// number of YAML files and later files replace earlier ones key by key). Each merged key remembers
-// the file it came from so errors name that file.
+// YAML text → plain data, and the gathering of several files' top-level keys (Timeloop reads any
+// number of YAML files, later ones silently replacing earlier ones key by key; SnipSnap instead
+// refuses two definitions of a key it uses, see parse.ts). Each key remembers its file so errors
+// name that file.
 import { parse, parseDocument, YAMLParseError } from 'yaml'
 import { SnipSnapError } from '@snipsnap/core'
 import { foldKey, isRecord, show } from './read'
@@ -54,12 +55,13 @@ export const parseYamlText = (fileName: string, text: string): unknown => {
 }
 
 /**
- * Parses every source and merges the top-level keys, later files winning per key.
+ * Parses every source and gathers the top-level keys with every file that defines each, in
+ * file order; the caller decides what two definitions of one key mean.
  * @throws {SnipSnapError} PARSE_ERROR for malformed YAML or a document that is not a mapping.
  */
-export const mergeSources = (sources: readonly TimeloopSource[]): Map<string, Sourced> => {
-  // Keys are folded (`sparse-optimizations` ≡ `sparse_optimizations`) so spellings merge too.
-  const merged = new Map<string, Sourced>()
+export const mergeSources = (sources: readonly TimeloopSource[]): Map<string, Sourced[]> => {
+  // Keys are folded (`sparse-optimizations` ≡ `sparse_optimizations`) so spellings meet too.
+  const merged = new Map<string, Sourced[]>()
   if (!Array.isArray(sources)) {
     throw new SnipSnapError('INVALID_SPEC', 'expected a list of { fileName, text } sources')
   }
@@ -75,7 +77,13 @@ export const mergeSources = (sources: readonly TimeloopSource[]): Map<string, So
     if (!isRecord(data)) {
       throw parseError(source.fileName, `the document must be a mapping of top-level keys, got ${show(data)}`)
     }
-    for (const [key, value] of Object.entries(data)) merged.set(foldKey(key), { file: source.fileName, key, value })
+    for (const [key, value] of Object.entries(data)) {
+      const folded = foldKey(key)
+      const entry = { file: source.fileName, key, value }
+      const list = merged.get(folded)
+      if (list === undefined) merged.set(folded, [entry])
+      else list.push(entry)
+    }
   }
   return merged
 }
