@@ -13,11 +13,13 @@ import {
   presetText,
   rankFormats,
   type FormatCandidate,
+  type FormatRanking,
   type FormatRankingReport,
   type FormatSpaceSize,
 } from '@snipsnap/format'
 import { optimizeModelFormats, type ModelFormatsResult } from '@snipsnap/explorer'
 import {
+  applySparsity,
   buildWorkload,
   defineSparsityPreset,
   measuredWeightSparsity,
@@ -102,21 +104,36 @@ const selectTensors = (tensors: readonly DenseTensor[], name: string | undefined
   return picked
 }
 
-const candidatesFor = (shape: readonly number[], patterns: readonly string[] | undefined, presets: string | undefined): FormatCandidate[] => {
+/**
+ * The formats to try on a tensor of `shape`: the given presets (all that apply by default) and
+ * patterns. Presets are optional candidates: one that cannot hold this tensor is listed as not
+ * applicable, with the reason, and the others are ranked. A pattern written by hand must fit.
+ */
+const candidatesFor = (
+  shape: readonly number[],
+  patterns: readonly string[] | undefined,
+  presets: string | undefined,
+): { candidates: FormatCandidate[]; inapplicable: FormatRanking[] } => {
   const candidates: FormatCandidate[] = []
-  if (presets !== undefined) {
-    for (const id of presets.split(',').map((s) => s.trim()).filter((s) => s.length > 0)) {
-      candidates.push({ label: id, pattern: presetText(id, shape) })
+  const inapplicable: FormatRanking[] = []
+  const ids = presets === undefined ? [] : presets.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+  for (const id of ids) {
+    const preset = FORMAT_PRESETS.find((p) => p.id === id)
+    if (preset !== undefined && !preset.orders.includes(shape.length)) {
+      const reason = `preset ${id} applies to ${preset.orders.join('/')}-D tensors, not a ${shape.length}-D shape [${shape.join(', ')}]`
+      inapplicable.push({ label: id, pattern: '—', ok: false, applicable: false, reason })
+      continue
     }
+    candidates.push({ label: id, pattern: presetText(id, shape), optional: true })
   }
   for (const pattern of patterns ?? []) candidates.push({ label: 'custom', pattern })
-  if (candidates.length === 0) {
+  if (ids.length === 0 && (patterns ?? []).length === 0) {
     // Neither given: every preset that applies to this tensor's order.
     for (const preset of FORMAT_PRESETS) {
-      if (preset.orders.includes(shape.length)) candidates.push({ label: preset.id, pattern: preset.pattern(shape) })
+      if (preset.orders.includes(shape.length)) candidates.push({ label: preset.id, pattern: preset.pattern(shape), optional: true })
     }
   }
-  return candidates
+  return { candidates, inapplicable }
 }
 
 const formatNumber = (value: number | null, digits = 2): string =>
@@ -134,6 +151,12 @@ interface TensorReport extends FormatRankingReport {
   readonly name: string
   readonly prune: string | null
 }
+
+/** JSON rows say `"status": "ranked"` or `"status": "not applicable: <reason>"`, like the table. */
+const withStatus = (report: TensorReport): TensorReport & { results: readonly (FormatRanking & { status: string })[] } => ({
+  ...report,
+  results: report.results.map((r) => ({ ...r, status: r.ok ? 'ranked' : `not applicable: ${r.reason}` })),
+})
 
 const renderRanking = (report: TensorReport): string => {
   const head =
@@ -290,15 +313,11 @@ export const runFormatsRank = async (options: RankOptions, io: CliIo): Promise<v
     let tensor = loaded
     if (prune?.kind === 'magnitude') tensor = pruneMagnitude(loaded, { sparsity: prune.sparsity })
     else if (prune?.kind === 'nm') tensor = pruneNM(loaded, { n: prune.n, m: prune.m })
-    const report = rankFormats({
-      tensor,
-      formats: candidatesFor(tensor.shape, options.pattern, options.preset),
-      registry,
-      valueBits,
-    })
-    return { name: tensor.name, prune: options.prune ?? null, ...report }
+    const { candidates, inapplicable } = candidatesFor(tensor.shape, options.pattern, options.preset)
+    const report = rankFormats({ tensor, formats: candidates, registry, valueBits })
+    return { name: tensor.name, prune: options.prune ?? null, ...report, results: [...report.results, ...inapplicable] }
   })
-  if (options.json === true) io.stdout.write(`${JSON.stringify({ file: options.tensor, tensors: reports }, null, 2)}\n`)
+  if (options.json === true) io.stdout.write(`${JSON.stringify({ file: options.tensor, tensors: reports.map(withStatus) }, null, 2)}\n`)
   else io.stdout.write(reports.map(renderRanking).join('\n'))
 }
 
@@ -360,7 +379,10 @@ export const runFormatsOptimize = async (options: OptimizeOptions, io: CliIo): P
           ? pruneMagnitude(t, { sparsity: prune.sparsity })
           : pruneNM(t, { n: prune.n, m: prune.m }),
     )
-    layerSparsity = measuredWeightSparsity(buildWorkload({ model: options.model, phase, ...lengths }), { tensors })
+        const workload = buildWorkload({ model: options.model, phase, ...lengths })
+        // --sparsity still gives every operand the tensors do not measure (activations).
+        const base = options.sparsity === undefined ? undefined : applySparsity(workload, parseSparsity(options.sparsity))
+        layerSparsity = measuredWeightSparsity(workload, { tensors, ...(base === undefined ? {} : { base }) })
   } else if (options.sparsity === undefined) {
     throw invalid('--sparsity', 'give --sparsity <preset> (e.g. unstructured-50) or --tensor <file>')
   }
