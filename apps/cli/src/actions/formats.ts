@@ -4,7 +4,7 @@
 // argv → file reading → library calls → printed report; no domain logic here.
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { SnipSnapError } from '@snipsnap/core'
+import { integerProblem, SnipSnapError } from '@snipsnap/core'
 import {
   countFormatSpace,
   createFormatRegistry,
@@ -39,18 +39,18 @@ const parseShape = (text: string, option = '--shape'): number[] => {
   const parts = text.split(/[x×,]/i)
   return parts.map((part, i) => {
     const value = Number(part.trim())
-    if (part.trim() === '' || !Number.isSafeInteger(value) || value < 1) {
-      throw new SnipSnapError('INVALID_SPEC', `dimension "${part}" of "${text}" must be a positive integer`, { path: [option, i] })
+    const problem = part.trim() === '' ? 'empty' : integerProblem(value, { min: 1 })
+    if (problem !== null) {
+      throw new SnipSnapError('INVALID_SPEC', `dimension "${part}" of "${text}" must be a positive integer: ${problem}`, { path: [option, i] })
     }
     return value
   })
 }
 
 const parseInteger = (text: string, option: string, min: number, max: number): number => {
-  const value = Number(text)
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw invalid(option, `expected an integer in [${min}, ${max}], got "${text}"`)
-  }
+  const value = text.trim() === '' ? Number.NaN : Number(text)
+  const problem = integerProblem(value, { min, max })
+  if (problem !== null) throw invalid(option, `expected an integer in [${min}, ${max}], got "${text}": ${problem}`)
   return value
 }
 

@@ -6,7 +6,7 @@
 // argv → file reading → library calls → printed report; no domain logic here.
 import { performance } from 'node:perf_hooks'
 import cliProgress from 'cli-progress'
-import { SnipSnapError, type DesignSpec } from '@snipsnap/core'
+import { integerProblem, SnipSnapError, type DesignSpec } from '@snipsnap/core'
 import { createExplorer, type ExplorerProgress, type SearchDesignResult } from '@snipsnap/explorer'
 import { startDeadline } from '../deadline'
 import { readDesign } from '../design-files'
@@ -26,9 +26,12 @@ export interface SearchOptions {
 
 
 const parseNumber = (text: string, option: string, { min, integer }: { min: number; integer: boolean }): number => {
-  const value = Number(text)
-  if (text.trim() === '' || !Number.isFinite(value) || (integer && !Number.isSafeInteger(value)) || value < min) {
-    throw new SnipSnapError('INVALID_SPEC', `${option} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}, got "${text}"`, { path: [option] })
+  const value = text.trim() === '' ? Number.NaN : Number(text)
+  const problem = integer
+    ? integerProblem(value, { min })
+    : Number.isNaN(value) ? 'not a number' : !Number.isFinite(value) ? 'not finite' : value < min ? `below ${min}` : null
+  if (problem !== null) {
+    throw new SnipSnapError('INVALID_SPEC', `${option} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}, got "${text}": ${problem}`, { path: [option] })
   }
   return value
 }

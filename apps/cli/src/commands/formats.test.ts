@@ -101,6 +101,8 @@ describe('snipsnap formats: bad input', () => {
     ['a zero size', ['space', '--shape', '0x4096'], /INVALID_SPEC --shape\[0\]: dimension "0"/],
     ['a negative size', ['space', '--shape=-4x4096'], /INVALID_SPEC --shape\[0\]: dimension "-4"/],
     ['a bad depth', ['space', '--depth', '-1'], /depth|--depth/],
+    ['a size above 2^53', ['space', '--shape', '1e18x4096'], /INVALID_SPEC --shape\[0\]: dimension "1e18" of "1e18x4096" must be a positive integer: above the largest supported size 2\^53/],
+    ['a huge depth', ['space', '--depth', '1e18'], /--depth: expected an integer in \[1, 8\], got "1e18": above the largest supported size 2\^53/],
     ['an unreadable file', ['rank', '--tensor', join(dir, 'missing.npy')], /IO_ERROR --tensor: cannot read .*missing\.npy \(ENOENT\)/],
     ['a truncated file', ['rank', '--tensor', truncated], /PARSE_ERROR/],
     ['an unknown tensor format', ['rank', '--tensor', `${DATA}/README.md`], /PARSE_ERROR .*unknown tensor file format/],

@@ -3,7 +3,7 @@
 // (house-style §7). Timeloop accepts hyphenated and underscored spellings of the same key
 // (2022 dialect vs. newer `hyphens-to-underscores`), so objects are read through a key index that
 // folds `-` into `_`.
-import { closestNames, formatPath, type Issue, quoteAlternatives, SnipSnapError, type IssuePath, type SnipSnapErrorCode } from '@snipsnap/core'
+import { closestNames, formatPath, integerProblem, type Issue, quoteAlternatives, SnipSnapError, type IssuePath, type SnipSnapErrorCode } from '@snipsnap/core'
 
 /** One key no reader asked for, gathered across components so it is listed once. */
 interface UnusedKey {
@@ -248,9 +248,8 @@ export class Fields {
     const key = this.which(name, ...aliases)
     const value = this.num(name, ...aliases)
     if (value === undefined || key === undefined) return undefined
-    if (!Number.isInteger(value) || value < 0 || value > Number.MAX_SAFE_INTEGER) {
-      fail(at(this.loc, key), `expected a non-negative integer, got ${show(this.raw[key])}`)
-    }
+    const problem = integerProblem(value)
+    if (problem !== null) fail(at(this.loc, key), `expected a non-negative integer, got ${show(this.raw[key])}: ${problem}`)
     return value
   }
 
