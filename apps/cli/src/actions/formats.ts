@@ -17,7 +17,7 @@ import {
   type FormatRankingReport,
   type FormatSpaceSize,
 } from '@snipsnap/format'
-import { optimizeModelFormats, type ModelFormatsResult } from '@snipsnap/explorer'
+import { optimizeModelFormatsAsync, type ModelFormatsResult } from '@snipsnap/explorer'
 import {
   applySparsity,
   buildWorkload,
@@ -29,7 +29,7 @@ import {
   type DenseTensor,
   type SparsityPreset,
 } from '@snipsnap/workloads'
-import type { CliIo } from '../io'
+import type { CliRun } from '../run-control'
 
 const invalid = (option: string, message: string): SnipSnapError =>
   new SnipSnapError('INVALID_SPEC', message, { path: [option] })
@@ -252,6 +252,7 @@ const renderOptimize = (r: ModelFormatsResult): string => {
   const header = ['layer', 'M×K×N', 'count', 'sparse', ...names.map((n) => `${n} pJ`), 'engine pJ', 'best fixed', 'saving', ...(exhaustive ? ['exhaustive pJ'] : [])]
   const s = r.summary
   const lines = [
+    ...(r.interrupted === undefined ? [] : [`INTERRUPTED after ${r.interrupted.layersDone} of ${r.interrupted.layersTotal} GEMMs: the table and the totals cover those only`]),
     `${r.model} ${r.phase} (${r.seqLen === null ? '' : `seqLen ${r.seqLen}, `}batch ${r.batch}${r.kvLen === null ? '' : `, kvLen ${r.kvLen}`}), sparsity ${r.sparsity.join(' + ')}, arch ${r.arch}, cost model ${r.costModel}`,
     `mapping: ${r.mappingPolicy}`,
     `format space: per-rank primitives ${r.formatSpace.primitives.join(', ')} from the format registry${r.formatSpace.notes.length === 0 ? '' : ` (${r.formatSpace.notes.join('; ')})`}`,
@@ -303,26 +304,33 @@ export interface PresetsOptions {
   readonly json?: boolean
 }
 
-/** Runs `snipsnap formats rank`. */
-export const runFormatsRank = async (options: RankOptions, io: CliIo): Promise<void> => {
+/** Runs `snipsnap formats rank`; Ctrl-C between tensors prints those ranked so far. */
+export const runFormatsRank = async (options: RankOptions, io: CliRun): Promise<void> => {
   const valueBits = parseInteger(options.valueBits, '--value-bits', 1, 64)
   const prune = options.prune === undefined ? undefined : parsePrune(options.prune)
   const tensors = selectTensors(await loadTensors(options.tensor), options.name, options.tensor)
   const registry = createFormatRegistry()
-  const reports: TensorReport[] = tensors.map((loaded) => {
+  // Ctrl-C between tensors: the tensors ranked so far are printed, exit 130.
+  const reports: TensorReport[] = []
+  for (const loaded of tensors) {
+    await io.yieldIfDue()
+    if (io.signal.aborted) {
+      if (io.stopCause === 'interrupt') io.stderr.write(`snipsnap: interrupted after ${reports.length} of ${tensors.length} tensors\n`)
+      break
+    }
     let tensor = loaded
     if (prune?.kind === 'magnitude') tensor = pruneMagnitude(loaded, { sparsity: prune.sparsity })
     else if (prune?.kind === 'nm') tensor = pruneNM(loaded, { n: prune.n, m: prune.m })
     const { candidates, inapplicable } = candidatesFor(tensor.shape, options.pattern, options.preset)
     const report = rankFormats({ tensor, formats: candidates, registry, valueBits })
-    return { name: tensor.name, prune: options.prune ?? null, ...report, results: [...report.results, ...inapplicable] }
-  })
+    reports.push({ name: tensor.name, prune: options.prune ?? null, ...report, results: [...report.results, ...inapplicable] })
+  }
   if (options.json === true) io.stdout.write(`${JSON.stringify({ file: options.tensor, tensors: reports.map(withStatus) }, null, 2)}\n`)
   else io.stdout.write(reports.map(renderRanking).join('\n'))
 }
 
 /** Runs `snipsnap formats space`. */
-export const runFormatsSpace = (options: SpaceOptions, io: CliIo): void => {
+export const runFormatsSpace = (options: SpaceOptions, io: CliRun): void => {
   const depth = parseInteger(options.depth, '--depth', 1, 8)
   if (options.orderRule !== 'compressed-inner' && options.orderRule !== 'any') {
     throw invalid('--order-rule', `expected compressed-inner or any, got "${options.orderRule}"`)
@@ -335,7 +343,7 @@ export const runFormatsSpace = (options: SpaceOptions, io: CliIo): void => {
 }
 
 /** Runs `snipsnap formats presets`. */
-export const runFormatsPresets = (options: PresetsOptions, io: CliIo): void => {
+export const runFormatsPresets = (options: PresetsOptions, io: CliRun): void => {
   const shape = parseShape(options.shape)
   const rows = FORMAT_PRESETS.map((preset) => ({
     id: preset.id,
@@ -357,8 +365,8 @@ export const runFormatsPresets = (options: PresetsOptions, io: CliIo): void => {
   )
 }
 
-/** Runs `snipsnap formats optimize`. */
-export const runFormatsOptimize = async (options: OptimizeOptions, io: CliIo): Promise<void> => {
+/** Runs `snipsnap formats optimize`; Ctrl-C between GEMMs prints those done, marked interrupted. */
+export const runFormatsOptimize = async (options: OptimizeOptions, io: CliRun): Promise<void> => {
   if (options.phase !== 'prefill' && options.phase !== 'decode') {
     throw invalid('--phase', `expected prefill or decode, got "${options.phase}"`)
   }
@@ -379,14 +387,15 @@ export const runFormatsOptimize = async (options: OptimizeOptions, io: CliIo): P
           ? pruneMagnitude(t, { sparsity: prune.sparsity })
           : pruneNM(t, { n: prune.n, m: prune.m }),
     )
-        const workload = buildWorkload({ model: options.model, phase, ...lengths })
-        // --sparsity still gives every operand the tensors do not measure (activations).
-        const base = options.sparsity === undefined ? undefined : applySparsity(workload, parseSparsity(options.sparsity))
-        layerSparsity = measuredWeightSparsity(workload, { tensors, ...(base === undefined ? {} : { base }) })
+    const workload = buildWorkload({ model: options.model, phase, ...lengths })
+    // --sparsity still gives every operand the tensors do not measure (activations).
+    const base = options.sparsity === undefined ? undefined : applySparsity(workload, parseSparsity(options.sparsity))
+    layerSparsity = measuredWeightSparsity(workload, { tensors, ...(base === undefined ? {} : { base }) })
   } else if (options.sparsity === undefined) {
     throw invalid('--sparsity', 'give --sparsity <preset> (e.g. unstructured-50) or --tensor <file>')
   }
-  const result = optimizeModelFormats({
+  const result = await optimizeModelFormatsAsync({
+    signal: io.signal,
     model: options.model,
     phase,
     arch: options.arch,
@@ -394,6 +403,10 @@ export const runFormatsOptimize = async (options: OptimizeOptions, io: CliIo): P
     ...(layerSparsity === undefined ? { sparsity: parseSparsity(options.sparsity ?? '') } : { layerSparsity }),
     exhaustive: options.exhaustive === true,
   })
+  if (result.interrupted !== undefined && io.stopCause === 'interrupt') {
+    io.stderr.write(`snipsnap: interrupted after ${result.interrupted.layersDone} of ${result.interrupted.layersTotal} GEMMs: the table and the totals cover those only\n`)
+  }
+  if (io.signal.aborted && io.stopCause !== 'interrupt') return
   if (options.json === true) io.stdout.write(`${JSON.stringify(result)}\n`)
   else io.stdout.write(renderOptimize(result))
 }

@@ -3,12 +3,12 @@
 // layout); help texts therefore name no registry content (`formats presets` lists the presets).
 import type { Command } from 'commander'
 import type { OptimizeOptions, PresetsOptions, RankOptions, SpaceOptions } from '../actions/formats'
-import type { CliIo } from '../io'
+import type { CliRun } from '../run-control'
 
 const actions = () => import('../actions/formats')
 
 /** Adds the `formats` command (`rank`, `space`, `presets`, `optimize`) to the program. */
-export const registerFormatsCommand = (program: Command, io: CliIo): void => {
+export const registerFormatsCommand = (program: Command, io: CliRun): void => {
   const formats = program
     .command('formats')
     .description('Hierarchical compression formats: rank them on a real tensor, size the format space, list presets')
