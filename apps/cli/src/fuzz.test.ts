@@ -123,7 +123,7 @@ const mutateYaml = (text: string, mutations: readonly LineMutation[]): string =>
     else if (m.kind === 'truncate') lines = lines.slice(0, i + 1)
     else if (m.kind === 'indent') lines[i] = `  ${line}`
     else if (m.kind === 'typo') lines[i] = line.replace(/([A-Za-z_-]{3,})(?=\s*:)/, (key) => key.slice(0, -2) + key.slice(-1))
-    else lines[i] = line.replace(/:\s*[^\s].*$/, `: ${m.value}`)
+    else if (m.kind === 'value') lines[i] = line.replace(/:\s*[^\s].*$/, `: ${m.value}`)
   }
   return lines.join('\n')
 }
