@@ -1,13 +1,46 @@
 #!/usr/bin/env node
-// Entry point: only hands argv to main and sets the exit code (changesets' bin.js pattern).
+// Entry point: hands argv to main with the process's streams and Ctrl-C, sets the exit code
+// (changesets' bin.js pattern). Last-resort handlers keep stack traces away from users unless
+// --debug is given.
 import { main } from './main'
+import { describeError, EXIT_FAILURE, EXIT_INTERRUPTED } from './run-control'
 
-main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
-  (code) => {
-    process.exitCode = code
+const debug = process.argv.includes('--debug')
+const fatal = (error: unknown): void => {
+  try {
+    process.stderr.write(describeError(error, debug))
+  } catch {
+    // stderr is gone: the exit code is all that is left.
+  }
+  process.exit(EXIT_FAILURE)
+}
+process.on('uncaughtException', fatal)
+process.on('unhandledRejection', fatal)
+// A stream error after main finished (a reader closing the pipe late) must not crash Node.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', () => {
+    process.exitCode = EXIT_FAILURE
+  })
+}
+
+let interrupts = 0
+main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  // performance.now() counts from the process start: budgets include Node's own start-up.
+  startedAtMs: 0,
+  interrupts: {
+    subscribe(listener) {
+      // The first Ctrl-C asks the command to stop and report; a second one ends at once.
+      const onSigint = (): void => {
+        interrupts++
+        if (interrupts > 1) process.exit(EXIT_INTERRUPTED)
+        listener()
+      }
+      process.on('SIGINT', onSigint)
+      return () => process.off('SIGINT', onSigint)
+    },
   },
-  (error: unknown) => {
-    process.stderr.write(`snipsnap: ${error instanceof Error ? error.message : String(error)}\n`)
-    process.exitCode = 1
-  },
-)
+}).then((code) => {
+  process.exitCode = code
+}, fatal)

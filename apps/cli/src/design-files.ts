@@ -1,8 +1,11 @@
 // Reading Timeloop-style design files for the CLI commands (`evaluate`, `search`): a folder means
-// all its `*.yaml` files in name order, files are taken as given; the library merges them by key.
+// all its `*.yaml` files in name order, files are taken as given; the library merges them by key
+// (one definition per key) and reports unused keys, which are printed here.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
-import { SnipSnapError } from '@snipsnap/core'
+import { join, resolve } from 'node:path'
+import { type DesignSpec, type Issue, SnipSnapError } from '@snipsnap/core'
+import { parseTimeloopDesign } from '@snipsnap/timeloop'
+import type { CliRun } from './run-control'
 
 /** Reads a text file; an unreadable file is an INVALID_SPEC error naming it. */
 export const readText = (file: string): string => {
@@ -34,4 +37,57 @@ export const collectDesignSources = (inputs: readonly string[]): { fileName: str
     }
   }
   return files.map((file) => ({ fileName: file, text: readText(file) }))
+}
+
+/** Options of {@link readDesign}. */
+export interface ReadDesignOptions {
+  /** `--strict`: keys not used by the model are errors. */
+  readonly strict?: boolean
+  /** Top-level sections the command does not use (search: `mapping`). */
+  readonly ignore?: readonly string[]
+  /** `--mapping <file>`: the file the mapping comes from when several files define one. */
+  readonly mappingFile?: string
+}
+
+/**
+ * Reads a design from case folders and files, prints what the reader found worth saying on
+ * stderr (keys not used by the model listed once, values read as unlimited), and returns it.
+ * @throws {SnipSnapError} as `parseTimeloopDesign`; two mapping files suggest `--mapping`.
+ */
+export const readDesign = (run: CliRun, inputs: readonly string[], options: ReadDesignOptions = {}): DesignSpec => {
+  const sources = collectDesignSources(inputs)
+  let sectionFiles: Record<string, string> | undefined
+  if (options.mappingFile !== undefined) {
+    const wanted = resolve(options.mappingFile)
+    const known = sources.find((s) => resolve(s.fileName) === wanted)
+    if (known === undefined) sources.push({ fileName: options.mappingFile, text: readText(options.mappingFile) })
+    sectionFiles = { mapping: known?.fileName ?? options.mappingFile }
+  }
+  let result
+  try {
+    result = parseTimeloopDesign(sources, {
+      ...(options.strict === true ? { strict: true } : {}),
+      ...(options.ignore === undefined ? {} : { ignore: options.ignore }),
+      ...(sectionFiles === undefined ? {} : { sectionFiles }),
+    })
+  } catch (error) {
+    const duplicate = error instanceof SnipSnapError ? error.issues.find((i) => i.code === 'duplicate-section') : undefined
+    if (error instanceof SnipSnapError && duplicate?.path[0] === 'mapping') {
+      throw new SnipSnapError('INVALID_SPEC', `${error.message.replace(/; keep it in one file$/, '')}: which mapping should be evaluated? Choose one with --mapping <file>`, {
+        path: ['--mapping'],
+        issues: error.issues,
+        cause: error,
+      })
+    }
+    throw error
+  }
+  printWarnings(run, result.warnings)
+  return result.design
+}
+
+/** Keys not used by the model go on one line; every other warning on its own. */
+const printWarnings = (run: CliRun, warnings: readonly Issue[]): void => {
+  const unused = warnings.filter((w) => w.code === 'unused-key').map((w) => w.message)
+  if (unused.length > 0) run.warn(`not used by the model (--strict makes these errors): ${unused.join('; ')}`)
+  for (const warning of warnings) if (warning.code !== 'unused-key') run.warn(warning.message)
 }

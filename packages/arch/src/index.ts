@@ -17,6 +17,7 @@ export {
   meshMatchesInstances,
   metadataWidthFits,
   minUtilizationNeedsCapacity,
+  attributesAreNotModelFields,
   uniqueLevelNames,
   validateArch,
   type ArchRule,

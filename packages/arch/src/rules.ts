@@ -1,6 +1,6 @@
 // Named cross-field rules of an accelerator (changesets' rules.ts pattern): each returns issues,
 // never throws, so a form or the CLI can show all of them at once.
-import type { ArchSpec, ComputeLevelSpec, Issue, StorageLevelSpec } from '@snipsnap/core'
+import { type ArchSpec, closestNames, type ComputeLevelSpec, type Issue, type StorageLevelSpec } from '@snipsnap/core'
 
 /** A named validation rule over a resolved ArchSpec. */
 export interface ArchRule {
@@ -111,6 +111,46 @@ export const minUtilizationNeedsCapacity: ArchRule = {
     ),
 }
 
+// Timeloop attribute names the model reads, and the field of a SnipSnap spec that holds each.
+// In `attributes` they would be kept for estimators and never reach the model.
+const MODEL_ATTRIBUTES: Readonly<Record<string, string>> = {
+  word_bits: 'wordBits', word_width: 'wordBits', datawidth: 'wordBits',
+  block_size: 'blockSize', n_words: 'blockSize', cluster_size: 'clusterSize',
+  depth: 'capacityWords', memory_depth: 'capacityWords', data_storage_depth: 'capacityWords', entries: 'capacityWords', sizeKB: 'capacityWords',
+  width: 'wordBits × blockSize × clusterSize', memory_width: 'wordBits × blockSize × clusterSize', data_storage_width: 'wordBits × blockSize × clusterSize',
+  metadata_storage_depth: 'metadataStorageDepth', metadata_depth: 'metadataStorageDepth',
+  metadata_storage_width: 'metadataStorageWidthBits', metadata_width: 'metadataStorageWidthBits',
+  metadata_datawidth: 'metadataWordBits', metadata_word_bits: 'metadataWordBits', metadata_block_size: 'metadataBlockSize',
+  bandwidth: 'readBandwidthWordsPerCycle and writeBandwidthWordsPerCycle', read_bandwidth: 'readBandwidthWordsPerCycle',
+  write_bandwidth: 'writeBandwidthWordsPerCycle', shared_bandwidth: 'sharedBandwidthWordsPerCycle',
+  multiple_buffering: 'multipleBuffering', min_utilization: 'minUtilization', num_ports: 'numPorts', n_ports: 'numPorts',
+  num_banks: 'numBanks', n_banks: 'numBanks', instances: 'instances', meshX: 'meshX', meshY: 'meshY',
+  allow_overbooking: 'allowOverbooking', compression_supported: 'compressionSupported', decompression_supported: 'decompressionSupported',
+  vector_access_energy: 'vectorAccessEnergyPJ', addr_gen_energy: 'addrGenEnergyPJ',
+}
+const MODEL_ATTRIBUTE_NAMES = Object.keys(MODEL_ATTRIBUTES)
+
+/**
+ * `attributes` hold data for energy estimators only: a Timeloop attribute the model reads (or a
+ * near miss of one) placed there would be silently ignored, so it is an issue naming the field.
+ */
+export const attributesAreNotModelFields: ArchRule = {
+  id: 'attributes-are-not-model-fields',
+  description: 'no level carries a model setting (e.g. read_bandwidth) in its free-form attributes',
+  check: (arch) =>
+    chain(arch).flatMap(({ level, path }) =>
+      Object.keys(level.attributes).flatMap((key) => {
+        const folded = key.replaceAll('-', '_')
+        const exact = MODEL_ATTRIBUTES[folded]
+        const near = exact === undefined ? closestNames(key, MODEL_ATTRIBUTE_NAMES) : [folded]
+        if (near.length === 0) return []
+        const fields = [...new Set(near.map((n) => MODEL_ATTRIBUTES[n]))].join(' or ')
+        const what = exact === undefined ? `\`${key}\`: did you mean ${near.map((n) => `\`${n}\``).join(' or ')}? ` : ''
+        return [issue('model-field-in-attributes', [...path, 'attributes', key], `${what}the model does not read attributes; set ${fields} of ${level.name} instead`)]
+      }),
+    ),
+}
+
 /** Every rule, in the order they run. */
 export const ARCH_RULES: readonly ArchRule[] = [
   uniqueLevelNames,
@@ -120,6 +160,7 @@ export const ARCH_RULES: readonly ArchRule[] = [
   dramClusterSize,
   metadataWidthFits,
   minUtilizationNeedsCapacity,
+  attributesAreNotModelFields,
 ]
 
 /**

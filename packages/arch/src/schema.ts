@@ -1,14 +1,14 @@
 // The written (input) form of an accelerator: zod schemas at the edge. Every field with a
 // Timeloop default is optional here; `normalizeArch` fills the defaults and returns the resolved
 // `ArchSpec` of @snipsnap/core (changesets' WrittenConfig → Config split, house-style §7).
+import { strictKeysError } from '@snipsnap/core'
 import { z } from 'zod'
 
 const count = z.number().int().nonnegative()
 const positive = z.number().int().positive()
 const rate = z.number().finite().nonnegative()
 
-/** One storage level as written: name and class required, everything else defaulted. */
-export const StorageLevelInputSchema = z.strictObject({
+const storageLevelShape = {
   /** Accepted so a resolved StorageLevelSpec is also a valid written level. */
   kind: z.literal('storage').optional(),
   name: z.string().min(1),
@@ -41,10 +41,11 @@ export const StorageLevelInputSchema = z.strictObject({
   attributes: z.record(z.string(), z.unknown()).default({}),
   technology: z.enum(['DRAM', 'SRAM']).optional(),
   subclassName: z.string().min(1).optional(),
-})
+}
+/** One storage level as written: name and class required, everything else defaulted. */
+export const StorageLevelInputSchema = z.strictObject(storageLevelShape, { error: strictKeysError(Object.keys(storageLevelShape)) })
 
-/** The compute (MAC) level as written. */
-export const ComputeLevelInputSchema = z.strictObject({
+const computeLevelShape = {
   kind: z.literal('compute').optional(),
   name: z.string().min(1),
   className: z.string().min(1).default('compute'),
@@ -55,14 +56,17 @@ export const ComputeLevelInputSchema = z.strictObject({
   wordBits: positive.default(16),
   attributes: z.record(z.string(), z.unknown()).default({}),
   subclassName: z.string().min(1).optional(),
-})
+}
+/** The compute (MAC) level as written. */
+export const ComputeLevelInputSchema = z.strictObject(computeLevelShape, { error: strictKeysError(Object.keys(computeLevelShape)) })
 
-/** A whole accelerator as written: storage outermost first, then the compute level. */
-export const ArchSpecInputSchema = z.strictObject({
+const archShape = {
   name: z.string().min(1).default('system'),
   storage: z.array(StorageLevelInputSchema).min(1),
   compute: ComputeLevelInputSchema,
-})
+}
+/** A whole accelerator as written: storage outermost first, then the compute level. */
+export const ArchSpecInputSchema = z.strictObject(archShape, { error: strictKeysError(Object.keys(archShape)) })
 
 /** Written form of one storage level (before defaults). */
 export type StorageLevelInput = z.input<typeof StorageLevelInputSchema>

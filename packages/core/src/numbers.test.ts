@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { fc, test } from '@fast-check/vitest'
-import { assertFinite, bitsFor, divisors, primeFactors, SnipSnapError } from '@snipsnap/core'
+import { assertFinite, bitsFor, divisors, integerProblem, primeFactors, SnipSnapError } from '@snipsnap/core'
 
 describe('numbers', () => {
   test.prop([fc.integer({ min: 1, max: 1_000_000 })])('prime factors multiply back', (n) => {
@@ -22,5 +22,22 @@ describe('numbers', () => {
     expect(assertFinite(3, 'x')).toBe(3)
     expect(() => assertFinite(Number.NaN, 'energy')).toThrow(SnipSnapError)
     expect(() => assertFinite(Infinity, 'energy')).toThrow(/energy/)
+  })
+})
+
+describe('integerProblem', () => {
+  it.each([
+    [1e18, {}, 'above the largest supported size 2^53 (9,007,199,254,740,991)'],
+    [Number.POSITIVE_INFINITY, {}, 'above the largest supported size 2^53 (9,007,199,254,740,991)'],
+    [Number.NaN, {}, 'not a number'],
+    [2.5, {}, 'not a whole number'],
+    [-1, {}, 'negative'],
+    [0, { min: 1 }, 'zero'],
+    [3, { min: 4 }, 'below the minimum 4'],
+    [9, { max: 8 }, 'above the maximum 8'],
+    [Number.MAX_SAFE_INTEGER, {}, null],
+    [0, {}, null],
+  ] as const)('%s %j → %s', (value, options, expected) => {
+    expect(integerProblem(value, options)).toBe(expected)
   })
 })

@@ -42,3 +42,21 @@ export const divisors = (n: number): number[] => {
 /** Bits needed to represent values 0..maxValue (at least 1). */
 export const bitsFor = (maxValue: number): number =>
   maxValue <= 1 ? 1 : Math.ceil(Math.log2(maxValue + 1))
+
+/**
+ * Why `value` is not an integer in [`min`, `max`], in words a user can act on, or null when it
+ * is one. Sizes and counts above 2^53 − 1 cannot be represented exactly, so they are refused as
+ * "above the largest supported size 2^53" rather than as "not an integer".
+ * @example integerProblem(1e18) // 'above the largest supported size 2^53 (9,007,199,254,740,991)'
+ */
+export const integerProblem = (value: number, options: { readonly min?: number; readonly max?: number } = {}): string | null => {
+  const min = options.min ?? 0
+  const max = Math.min(options.max ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)
+  if (Number.isNaN(value)) return 'not a number'
+  if (value > Number.MAX_SAFE_INTEGER) return 'above the largest supported size 2^53 (9,007,199,254,740,991)'
+  if (value === Number.NEGATIVE_INFINITY) return 'not finite'
+  if (!Number.isInteger(value)) return 'not a whole number'
+  if (value < min) return min === 0 ? 'negative' : min === 1 && value === 0 ? 'zero' : `below the minimum ${min}`
+  if (value > max) return `above the maximum ${max}`
+  return null
+}

@@ -19,6 +19,7 @@ import { createDensityRegistry, createSparseloopEvaluator, sparseloopCostModel }
 import { createFormatRegistry } from '@snipsnap/format'
 import { createMapspace, type Mapspace } from '@snipsnap/mapspace'
 import {
+  createInProcessExecutor,
   createStrategyRegistry,
   paretoInsert,
   runSearch,
@@ -221,9 +222,17 @@ export const createExplorer = (options: ExplorerOptions = {}): Explorer => {
       return { ok: true, metrics: metricsOf(report) }
     }
     const outer = opts.executor
+    // In-process batches check the signal between designs (a deadline or Ctrl-C stops within one
+    // evaluation); results are observed only once the whole batch is back, as for workers.
+    const inProcessExecutor = createInProcessExecutor(evaluateOne)
     const executor: Executor<MappingSpec> =
       outer === undefined
-        ? { evaluate: (designs) => designs.map((m) => observe(m, evaluateOne(m))) }
+        ? {
+            evaluate: (designs, context) => {
+              const results = inProcessExecutor.evaluate(designs, context) as readonly Evaluation[]
+              return results.map((r, i) => observe(designs[i] as MappingSpec, r))
+            },
+          }
         : {
             ...(outer.concurrency !== undefined ? { concurrency: outer.concurrency } : {}),
             evaluate: async (designs, context) => {

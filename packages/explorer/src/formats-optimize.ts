@@ -30,6 +30,7 @@ import {
 import { createDensityRegistry, sparseloopCostModel, type EvaluateSparseloopOptions } from '@snipsnap/cost'
 import { createFormatRegistry } from '@snipsnap/format'
 import { createMapspace } from '@snipsnap/mapspace'
+import { type AbortSignalLike, yieldToEventLoop } from '@snipsnap/search'
 import {
   applySparsity,
   buildWorkload,
@@ -92,6 +93,11 @@ export interface OptimizeModelFormatsInput<TOptions = EvaluateSparseloopOptions 
   readonly clock?: () => number
   /** Called after each distinct layer is done (for progress bars); `done` counts distinct layers. */
   readonly onLayer?: (progress: { readonly done: number; readonly total: number; readonly layer: string }) => void
+  /**
+   * {@link optimizeModelFormatsAsync} only: stops between two GEMMs once aborted; the result then
+   * holds the GEMMs done so far and says so in `interrupted`.
+   */
+  readonly signal?: AbortSignalLike
 }
 
 /** One GEMM of the model with its comparison. Energies are per single execution of the GEMM. */
@@ -170,6 +176,11 @@ export interface ModelFormatsResult {
   readonly summary: ModelFormatsSummary
   /** With `clock`: time spent searching default mappings and selecting formats (exhaustive included), ms. */
   readonly timing?: { readonly mappingSearchMs: number; readonly selectionMs: number }
+  /**
+   * Present when {@link optimizeModelFormatsAsync} was stopped by its signal: `layers` and the
+   * summary cover only the first `layersDone` of `layersTotal` GEMMs.
+   */
+  readonly interrupted?: { readonly layersDone: number; readonly layersTotal: number }
 }
 
 const memoryEnergy = (report: CostReportValid): number =>
@@ -283,6 +294,30 @@ const pctSaving = (engine: number, reference: number | null): number | null =>
 export const optimizeModelFormats = <TOptions = EvaluateSparseloopOptions | undefined>(
   input: OptimizeModelFormatsInput<TOptions>,
 ): ModelFormatsResult => {
+  const plan = planModelFormats(input)
+  return plan.finish(plan.layers.map((_, i) => plan.runLayer(i)), false)
+}
+
+/**
+ * {@link optimizeModelFormats} that hands control back between GEMMs, so `signal` (Ctrl-C, a
+ * deadline) can stop it: the result then holds the GEMMs done so far, marked `interrupted`.
+ * @example const result = await optimizeModelFormatsAsync({ model: 'llama-2-7b', sparsity: 'unstructured-50', signal })
+ */
+export const optimizeModelFormatsAsync = async <TOptions = EvaluateSparseloopOptions | undefined>(
+  input: OptimizeModelFormatsInput<TOptions>,
+): Promise<ModelFormatsResult> => {
+  const plan = planModelFormats(input)
+  const layers: LayerFormatsResult[] = []
+  for (let i = 0; i < plan.layers.length; i++) {
+    await yieldToEventLoop()
+    if (input.signal?.aborted === true) return plan.finish(layers, true)
+    layers.push(plan.runLayer(i))
+  }
+  return plan.finish(layers, false)
+}
+
+/** The shared preparation of both drivers: validated inputs, then one step per GEMM and the assembly. */
+const planModelFormats = <TOptions>(input: OptimizeModelFormatsInput<TOptions>) => {
   const phase = input.phase ?? 'prefill'
   if (phase !== 'prefill' && phase !== 'decode') {
     throw new SnipSnapError('INVALID_SPEC', `phase must be 'prefill' or 'decode' (got ${JSON.stringify(phase)})`, { path: ['phase'] })
@@ -352,7 +387,8 @@ export const optimizeModelFormats = <TOptions = EvaluateSparseloopOptions | unde
   let mappingSearchMs = 0
   let selectionMs = 0
 
-  const layers: LayerFormatsResult[] = workload.layers.map((layer, i) => {
+  const runLayer = (i: number): LayerFormatsResult => {
+    const layer = workload.layers[i] as GemmLayer
     const problem = problems[i] as ProblemSpec
     const shapeKey = `${layer.M}x${layer.K}x${layer.N}`
     let mapping = mappings.get(shapeKey)
@@ -385,8 +421,8 @@ export const optimizeModelFormats = <TOptions = EvaluateSparseloopOptions | unde
       input.onLayer?.({ done, total, layer: layer.name })
     }
     return layerResult(layer, problem, mapping, selection, reused, exhaustive)
-  })
-  return {
+  }
+  const finish = (layers: readonly LayerFormatsResult[], interrupted: boolean): ModelFormatsResult => ({
     model: workload.model,
     phase,
     sparsity: sparsityIds,
@@ -402,7 +438,9 @@ export const optimizeModelFormats = <TOptions = EvaluateSparseloopOptions | unde
     layers,
     summary: summarize(layers, exhaustive),
     ...(clock === undefined ? {} : { timing: { mappingSearchMs, selectionMs } }),
-  }
+    ...(interrupted ? { interrupted: { layersDone: layers.length, layersTotal: workload.layers.length } } : {}),
+  })
+  return { layers: workload.layers, runLayer, finish }
 }
 
 const layerResult = (

@@ -14,7 +14,7 @@ export {
 } from './explorer'
 export { objectiveFromMapper, parseObjective, type ExplorerObjective, type MetricName } from './objectives'
 export { formatsOf, type TensorFormatChoice } from './formats-summary'
-export { optimizeModelFormats, type OptimizeModelFormatsInput, type MappingSearchOptions, type ModelFormatsResult, type ModelFormatsSummary, type LayerFormatsResult } from './formats-optimize'
+export { optimizeModelFormats, optimizeModelFormatsAsync, type OptimizeModelFormatsInput, type MappingSearchOptions, type ModelFormatsResult, type ModelFormatsSummary, type LayerFormatsResult } from './formats-optimize'
 export {
   coSearchDesign,
   createCompressionEngine,

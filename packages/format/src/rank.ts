@@ -9,6 +9,12 @@ import type { CompPat } from './comp-pat'
 export interface FormatCandidate {
   readonly label: string
   readonly pattern: string | CompPat
+  /**
+   * Tried only where it fits (presets): a pattern that cannot bind to this tensor's shape (an
+   * N:M group that does not divide a fiber, a block larger than a dimension) is reported as not
+   * applicable instead of ending the ranking. A malformed pattern is still an error.
+   */
+  readonly optional?: boolean
 }
 
 /** Exact size of a tensor in one format, or why the format cannot hold it. */
@@ -27,7 +33,14 @@ export type FormatRanking =
       readonly compressionRatio: number | null
       readonly roundTrip: true
     }
-  | { readonly label: string; readonly pattern: string; readonly ok: false; readonly reason: string }
+  | {
+      readonly label: string
+      readonly pattern: string
+      readonly ok: false
+      /** Always false: the format cannot hold this tensor (its shape, or its non-zeros for N:M). */
+      readonly applicable: false
+      readonly reason: string
+    }
 
 /** Report of {@link rankFormats}: JSON-serialisable. */
 export interface FormatRankingReport {
@@ -43,7 +56,8 @@ export interface FormatRankingReport {
 /**
  * Encodes a tensor with every candidate format, checks `decode(encode(x)) = x` bit for bit, and
  * ranks the exact sizes (smallest total first).
- * @throws {SnipSnapError} INVALID_SPEC/PARSE_ERROR for a bad pattern (path names the candidate);
+ * @throws {SnipSnapError} INVALID_SPEC/PARSE_ERROR for a bad pattern (path names the candidate;
+ *   an `optional` candidate that does not fit the shape is a not-applicable result instead);
  *   INTERNAL if a round trip ever differs.
  * @example rankFormats({ tensor: { shape: [2, 2], data: Float32Array.of(1, 0, 0, 2) }, formats: [{ label: 'csr', pattern: 'UOP(M)-CP(K)' }], registry })
  */
@@ -70,6 +84,11 @@ export const rankFormats = (options: {
         ...(options.dimNames === undefined ? {} : { dimNames: options.dimNames }),
       })
     } catch (error) {
+      if (error instanceof SnipSnapError && candidate.optional === true && error.code === 'INVALID_SPEC') {
+        const pattern = typeof candidate.pattern === 'string' ? candidate.pattern : JSON.stringify(candidate.pattern)
+        results.push({ label: candidate.label, pattern, ok: false, applicable: false, reason: error.message })
+        return
+      }
       if (error instanceof SnipSnapError) {
         throw new SnipSnapError(error.code, `format ${candidate.label}: ${error.message}`, {
           path: ['formats', index, ...error.path],
@@ -81,7 +100,7 @@ export const rankFormats = (options: {
     }
     const result = encodeTensor({ format, tensor, valueBits })
     if (!result.ok) {
-      results.push({ label: candidate.label, pattern: format.text, ok: false, reason: result.reason })
+      results.push({ label: candidate.label, pattern: format.text, ok: false, applicable: false, reason: result.reason })
       return
     }
     const { sizes } = result.encoded

@@ -33,6 +33,8 @@ export {
   type ObjectiveSpec,
 } from './objectives'
 export { dominates, paretoFront, paretoInsert, type HasObjectives } from './pareto'
+/** Hands control back to the event loop (a macrotask), so abort signals and timers can fire. */
+export { yieldToEventLoop } from './internal/scheduler'
 export {
   runSearch,
   type CachedOutcome,

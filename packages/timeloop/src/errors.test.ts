@@ -55,7 +55,7 @@ const rows: readonly Row[] = [
   { name: 'negative bound', text: mutate('    N: 128\n', '    N: -1\n'), code: 'INVALID_SPEC', path: ['input.yaml', 'problem', 'instance', 'N'], message: /expected a non-negative integer, got -1/ },
   { name: 'string bound', text: mutate('    N: 128\n', '    N: lots\n'), code: 'INVALID_SPEC', path: ['input.yaml', 'problem', 'instance', 'N'], message: /expected a number, got "lots"/ },
   { name: 'missing bound', text: mutate('    N: 128\n', ''), code: 'INVALID_SPEC', path: ['input.yaml', 'problem', 'instance', 'N'], message: /bound of dimension N is missing/ },
-  { name: 'unknown top-level section', text: `${SMALL_DESIGN_YAML}\nglobals: {}\n`, code: 'UNSUPPORTED_FEATURE', path: ['input.yaml', 'globals'], message: /unknown top-level section "globals"/ },
+  { name: 'misspelled top-level section', text: `${SMALL_DESIGN_YAML}\nmappr: {}\n`, code: 'INVALID_SPEC', path: ['input.yaml', 'mappr'], message: /`mappr`: did you mean `mapper`\?/ },
   { name: 'malformed YAML', text: mutate('    M: 128\n', '    M: [128\n'), code: 'PARSE_ERROR', path: ['input.yaml'], message: /^input\.yaml:\d+:\d+: / },
 ]
 
@@ -76,10 +76,10 @@ describe('malformed inputs name their file and YAML path', () => {
     expect(design.mapping?.levels[0]?.spatialFactors.M).toBe(4)
   })
 
-  it('names the later file of a merge', () => {
+  it('names the file a section comes from', () => {
     const error = errorOf(() =>
       parseTimeloopYaml([
-        { fileName: 'input.yaml', text: SMALL_DESIGN_YAML },
+        { fileName: 'input.yaml', text: SMALL_DESIGN_YAML.replace(/\nmapping:[\s\S]*?(?=\n\S|$)/, '') },
         { fileName: 'map.yaml', text: 'mapping:\n  - {target: Nowhere, type: temporal, factors: M=128}\n' },
       ]),
     )

@@ -2,7 +2,7 @@
 // @snipsnap/cost by id): which operands of which GEMMs a published sparsification makes sparse,
 // in prefill and in decode, and with what pattern; plus the measured-data path that turns a real
 // (pruned) tensor into an `actual-data` spec.
-import { SnipSnapError, type DensitySpec } from '@snipsnap/core'
+import { SnipSnapError, strictKeysError, type DensitySpec } from '@snipsnap/core'
 import { z } from 'zod'
 import { parseOrThrow } from './internal/validate'
 import { maskOf, densityOf } from './prune'
@@ -160,8 +160,7 @@ export const getSparsityPreset = (id: string): SparsityPreset => {
 }
 
 const nonNegativeInt = z.number().int('must be an integer').nonnegative('must be ≥ 0')
-const ruleSchema = z
-  .object({
+const ruleShape = {
     roles: z.array(z.string()).min(1),
     phases: z.array(z.enum(['prefill', 'decode'])).min(1),
     ops: z.array(z.string()).optional(),
@@ -176,7 +175,10 @@ const ruleSchema = z
       .loose()
       .optional(),
     pattern: z.literal('token-rows').optional(),
-  })
+}
+// Strict: a misspelled rule key (`densty`) must not be dropped in silence.
+const ruleSchema = z
+  .strictObject(ruleShape, { error: strictKeysError(Object.keys(ruleShape)) })
   .refine((rule) => rule.distribution !== 'n-m' || (rule.params?.n !== undefined && rule.params.m !== undefined), {
     message: "distribution 'n-m' needs integer params n and m",
     path: ['params'],
@@ -185,12 +187,13 @@ const ruleSchema = z
     message: 'n must not exceed m',
     path: ['params', 'n'],
   })
-const presetSchema = z.object({
+const presetShape = {
   id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'must be kebab-case'),
   description: z.string(),
   source: z.string(),
   rules: z.array(ruleSchema),
-})
+}
+const presetSchema = z.strictObject(presetShape, { error: strictKeysError(Object.keys(presetShape)) })
 
 /**
  * Validates a user-defined preset (identity helper typing it).
@@ -309,13 +312,19 @@ export interface MeasuredWeightSparsityOptions {
   readonly layerIndex?: number
   /** GEMM name → tensor kind; default {@link LLAMA2C_WEIGHT_NAMES}. */
   readonly names?: Readonly<Record<string, string>>
+  /**
+   * Densities the measurement refines (e.g. `applySparsity(workload, 'activation-50')`): each
+   * layer keeps these for the operands not measured; a measured weight replaces B's. Default none.
+   */
+  readonly base?: readonly LayerSparsity[]
 }
 
 /**
  * Measured-data weight densities of a workload from real tensors: each weight GEMM's B operand
  * becomes the `actual-data` spec of its real mask (transposed to B[K][N]); the LM head uses
- * `wcls` or else `token_embedding`. GEMMs without a matching tensor are left dense.
- * @throws {SnipSnapError} INVALID_SPEC naming the GEMM when a tensor's shape is not [N, K].
+ * `wcls` or else `token_embedding`. GEMMs without a matching tensor keep `base` (default dense).
+ * @throws {SnipSnapError} INVALID_SPEC naming the GEMM when a tensor's shape is not [N, K], or
+ * listing the tensors' names and the names the model reads when no tensor matches any weight.
  * @example measuredWeightSparsity(buildWorkload({ model: 'stories-260k', phase: 'decode' }), { tensors: pruned })
  */
 export const measuredWeightSparsity = (
@@ -325,15 +334,29 @@ export const measuredWeightSparsity = (
   const layerIndex = parseOrThrow(nonNegativeInt.optional(), options.layerIndex, ['layerIndex']) ?? 0
   const names = options.names ?? LLAMA2C_WEIGHT_NAMES
   const byName = new Map(options.tensors.map((tensor) => [tensor.name, tensor]))
-  return workload.layers.map((layer) => {
+  const wanted = (layer: GemmLayer): string[] => {
+    if (layer.tensors.B !== 'weight') return []
+    if (layer.op === 'lm-head') return ['wcls', 'token_embedding']
     const kind = names[layer.name]
-    const tensor =
-      layer.op === 'lm-head'
-        ? (byName.get('wcls') ?? byName.get('token_embedding'))
-        : kind === undefined
-          ? undefined
-          : byName.get(`layers.${layerIndex}.${kind}`)
-    if (tensor === undefined || layer.tensors.B !== 'weight') return { layer: layer.name, densities: {} }
+    return kind === undefined ? [] : [`layers.${layerIndex}.${kind}`]
+  }
+  // No tensor of the file standing for any weight would leave every weight dense ("measured"
+  // density 1) without a word: refuse, naming both sides.
+  const wantedNames = [...new Set(workload.layers.flatMap(wanted))]
+  if (!wantedNames.some((name) => byName.has(name))) {
+    const held = options.tensors.map((t) => t.name)
+    const list = (items: readonly string[]): string => (items.length > 12 ? `${items.slice(0, 12).join(', ')}, … (${items.length} in all)` : items.join(', '))
+    throw new SnipSnapError(
+      'INVALID_SPEC',
+      `no tensor matches a weight of the model: the tensors are named ${held.length === 0 ? '(none)' : list(held)}; the model's weights are read from ${list(wantedNames)}`,
+      { path: ['tensors'] },
+    )
+  }
+  const baseByLayer = new Map((options.base ?? []).map((entry) => [entry.layer, entry.densities]))
+  return workload.layers.map((layer) => {
+    const tensor = wanted(layer).map((name) => byName.get(name)).find((t) => t !== undefined)
+    const base = baseByLayer.get(layer.name) ?? {}
+    if (tensor === undefined) return { layer: layer.name, densities: base }
     if (tensor.shape.length !== 2 || tensor.shape[0] !== layer.N || tensor.shape[1] !== layer.K) {
       throw new SnipSnapError(
         'INVALID_SPEC',
@@ -341,6 +364,6 @@ export const measuredWeightSparsity = (
         { path: ['tensors', tensor.name] },
       )
     }
-    return { layer: layer.name, densities: { B: measuredDensity(tensor, { layout: 'transpose' }) } }
+    return { layer: layer.name, densities: { ...base, B: measuredDensity(tensor, { layout: 'transpose' }) } }
   })
 }

@@ -1,18 +1,21 @@
-// What `snipsnap evaluate <case-folder | files…> [--json] [--mappings file.jsonl]` runs (declared
-// in ../commands/evaluate.ts, imported only when the command runs): read Timeloop YAML (a folder's
-// *.yaml files or the given files, merged by top-level key), evaluate with the Sparseloop model,
-// print a summary or one JSON object (per mapping line with --mappings).
+// What `snipsnap evaluate <case-folder | files…> [--json] [--mapping file] [--mappings file.jsonl]
+// [--strict]` runs (declared in ../commands/evaluate.ts, imported only when the command runs):
+// read Timeloop YAML (a folder's *.yaml files or the given files, one definition per top-level
+// key), evaluate with the Sparseloop model, print a summary or one JSON object (per mapping line
+// with --mappings).
 // argv → file reading → library calls → printed report; no domain logic here.
 import { SnipSnapError, type CostReport, type DesignSpec } from '@snipsnap/core'
 import { createSparseloopEvaluator } from '@snipsnap/cost'
-import { parseTimeloopMapping, parseTimeloopYaml } from '@snipsnap/timeloop'
-import { collectDesignSources, readText } from '../design-files'
-import type { CliIo } from '../io'
+import { parseTimeloopMapping } from '@snipsnap/timeloop'
+import { readDesign, readText } from '../design-files'
+import type { CliRun } from '../run-control'
 
 /** Options of `snipsnap evaluate`, as commander parses them. */
 export interface EvaluateOptions {
   readonly json?: boolean
   readonly mappings?: string
+  readonly mapping?: string
+  readonly strict?: boolean
 }
 
 
@@ -60,28 +63,19 @@ interface MappingLine {
 }
 
 /** Runs `snipsnap evaluate`. */
-export const runEvaluate = (inputs: readonly string[], options: EvaluateOptions, io: CliIo): void => {
-  const design: DesignSpec = parseTimeloopYaml(collectDesignSources(inputs))
+export const runEvaluate = async (inputs: readonly string[], options: EvaluateOptions, io: CliRun): Promise<void> => {
+  if (options.mapping !== undefined && options.mappings !== undefined) {
+    throw new SnipSnapError('INVALID_SPEC', 'give --mapping <file> or --mappings <file.jsonl>, not both', { path: ['--mapping'] })
+  }
+  // --mappings replaces the design's mapping line by line: the folder's own is not used.
+  const design: DesignSpec = readDesign(io, inputs, {
+    ...(options.strict === true ? { strict: true } : {}),
+    ...(options.mappings !== undefined ? { ignore: ['mapping'] } : {}),
+    ...(options.mapping !== undefined ? { mappingFile: options.mapping } : {}),
+  })
   const evaluator = createSparseloopEvaluator(design)
   if (options.mappings !== undefined) {
-    const file = options.mappings
-    const lines = readText(file).split('\n')
-    lines.forEach((line, index) => {
-      if (line.trim() === '') return
-      let row: MappingLine
-      try {
-        row = JSON.parse(line) as MappingLine
-      } catch (cause) {
-        throw new SnipSnapError('INVALID_SPEC', `${file}:${index + 1}: not a JSON object`, { path: [file, index + 1], cause })
-      }
-      if (typeof row.mapping !== 'string') {
-        throw new SnipSnapError('INVALID_SPEC', `${file}:${index + 1}: "mapping" must be Timeloop mapping YAML text`, {
-          path: [file, index + 1, 'mapping'],
-        })
-      }
-      const mapping = parseTimeloopMapping(row.mapping, design.problem, design.arch, { fileName: `${file}:${index + 1}` })
-      io.stdout.write(`${JSON.stringify(reportToJson(evaluator.evaluate(mapping)))}\n`)
-    })
+    await evaluateLines(io, options.mappings, design, evaluator)
     return
   }
   if (design.mapping === null) {
@@ -89,4 +83,35 @@ export const runEvaluate = (inputs: readonly string[], options: EvaluateOptions,
   }
   const report = evaluator.evaluate(design.mapping)
   io.stdout.write(options.json === true ? `${JSON.stringify(reportToJson(report))}\n` : summary(report))
+}
+
+/**
+ * `--mappings`: one JSON result per line, printed as it is computed. Ctrl-C stops after the
+ * current line: the lines printed so far are the result, the exit code 130.
+ */
+const evaluateLines = async (io: CliRun, file: string, design: DesignSpec, evaluator: ReturnType<typeof createSparseloopEvaluator>): Promise<void> => {
+  const lines = readText(file).split('\n')
+  let done = 0
+  for (const [index, line] of lines.entries()) {
+    await io.yieldIfDue()
+    if (io.signal.aborted) {
+      if (io.stopCause === 'interrupt') io.stderr.write(`snipsnap: interrupted after ${done} of ${lines.filter((l) => l.trim() !== '').length} mappings\n`)
+      return
+    }
+    if (line.trim() === '') continue
+    let row: MappingLine
+    try {
+      row = JSON.parse(line) as MappingLine
+    } catch (cause) {
+      throw new SnipSnapError('INVALID_SPEC', `${file}:${index + 1}: not a JSON object`, { path: [file, index + 1], cause })
+    }
+    if (typeof row !== 'object' || row === null || typeof row.mapping !== 'string') {
+      throw new SnipSnapError('INVALID_SPEC', `${file}:${index + 1}: "mapping" must be Timeloop mapping YAML text`, {
+        path: [file, index + 1, 'mapping'],
+      })
+    }
+    const mapping = parseTimeloopMapping(row.mapping, design.problem, design.arch, { fileName: `${file}:${index + 1}` })
+    io.stdout.write(`${JSON.stringify(reportToJson(evaluator.evaluate(mapping)))}\n`)
+    done++
+  }
 }

@@ -4,7 +4,7 @@
 // argv → file reading → library calls → printed report; no domain logic here.
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { SnipSnapError } from '@snipsnap/core'
+import { integerProblem, SnipSnapError } from '@snipsnap/core'
 import {
   countFormatSpace,
   createFormatRegistry,
@@ -13,11 +13,13 @@ import {
   presetText,
   rankFormats,
   type FormatCandidate,
+  type FormatRanking,
   type FormatRankingReport,
   type FormatSpaceSize,
 } from '@snipsnap/format'
-import { optimizeModelFormats, type ModelFormatsResult } from '@snipsnap/explorer'
+import { optimizeModelFormatsAsync, type ModelFormatsResult } from '@snipsnap/explorer'
 import {
+  applySparsity,
   buildWorkload,
   defineSparsityPreset,
   measuredWeightSparsity,
@@ -27,7 +29,7 @@ import {
   type DenseTensor,
   type SparsityPreset,
 } from '@snipsnap/workloads'
-import type { CliIo } from '../io'
+import type { CliRun } from '../run-control'
 
 const invalid = (option: string, message: string): SnipSnapError =>
   new SnipSnapError('INVALID_SPEC', message, { path: [option] })
@@ -37,18 +39,18 @@ const parseShape = (text: string, option = '--shape'): number[] => {
   const parts = text.split(/[x×,]/i)
   return parts.map((part, i) => {
     const value = Number(part.trim())
-    if (part.trim() === '' || !Number.isSafeInteger(value) || value < 1) {
-      throw new SnipSnapError('INVALID_SPEC', `dimension "${part}" of "${text}" must be a positive integer`, { path: [option, i] })
+    const problem = part.trim() === '' ? 'empty' : integerProblem(value, { min: 1 })
+    if (problem !== null) {
+      throw new SnipSnapError('INVALID_SPEC', `dimension "${part}" of "${text}" must be a positive integer: ${problem}`, { path: [option, i] })
     }
     return value
   })
 }
 
 const parseInteger = (text: string, option: string, min: number, max: number): number => {
-  const value = Number(text)
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw invalid(option, `expected an integer in [${min}, ${max}], got "${text}"`)
-  }
+  const value = text.trim() === '' ? Number.NaN : Number(text)
+  const problem = integerProblem(value, { min, max })
+  if (problem !== null) throw invalid(option, `expected an integer in [${min}, ${max}], got "${text}": ${problem}`)
   return value
 }
 
@@ -102,21 +104,36 @@ const selectTensors = (tensors: readonly DenseTensor[], name: string | undefined
   return picked
 }
 
-const candidatesFor = (shape: readonly number[], patterns: readonly string[] | undefined, presets: string | undefined): FormatCandidate[] => {
+/**
+ * The formats to try on a tensor of `shape`: the given presets (all that apply by default) and
+ * patterns. Presets are optional candidates: one that cannot hold this tensor is listed as not
+ * applicable, with the reason, and the others are ranked. A pattern written by hand must fit.
+ */
+const candidatesFor = (
+  shape: readonly number[],
+  patterns: readonly string[] | undefined,
+  presets: string | undefined,
+): { candidates: FormatCandidate[]; inapplicable: FormatRanking[] } => {
   const candidates: FormatCandidate[] = []
-  if (presets !== undefined) {
-    for (const id of presets.split(',').map((s) => s.trim()).filter((s) => s.length > 0)) {
-      candidates.push({ label: id, pattern: presetText(id, shape) })
+  const inapplicable: FormatRanking[] = []
+  const ids = presets === undefined ? [] : presets.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+  for (const id of ids) {
+    const preset = FORMAT_PRESETS.find((p) => p.id === id)
+    if (preset !== undefined && !preset.orders.includes(shape.length)) {
+      const reason = `preset ${id} applies to ${preset.orders.join('/')}-D tensors, not a ${shape.length}-D shape [${shape.join(', ')}]`
+      inapplicable.push({ label: id, pattern: '—', ok: false, applicable: false, reason })
+      continue
     }
+    candidates.push({ label: id, pattern: presetText(id, shape), optional: true })
   }
   for (const pattern of patterns ?? []) candidates.push({ label: 'custom', pattern })
-  if (candidates.length === 0) {
+  if (ids.length === 0 && (patterns ?? []).length === 0) {
     // Neither given: every preset that applies to this tensor's order.
     for (const preset of FORMAT_PRESETS) {
-      if (preset.orders.includes(shape.length)) candidates.push({ label: preset.id, pattern: preset.pattern(shape) })
+      if (preset.orders.includes(shape.length)) candidates.push({ label: preset.id, pattern: preset.pattern(shape), optional: true })
     }
   }
-  return candidates
+  return { candidates, inapplicable }
 }
 
 const formatNumber = (value: number | null, digits = 2): string =>
@@ -134,6 +151,12 @@ interface TensorReport extends FormatRankingReport {
   readonly name: string
   readonly prune: string | null
 }
+
+/** JSON rows say `"status": "ranked"` or `"status": "not applicable: <reason>"`, like the table. */
+const withStatus = (report: TensorReport): TensorReport & { results: readonly (FormatRanking & { status: string })[] } => ({
+  ...report,
+  results: report.results.map((r) => ({ ...r, status: r.ok ? 'ranked' : `not applicable: ${r.reason}` })),
+})
 
 const renderRanking = (report: TensorReport): string => {
   const head =
@@ -229,6 +252,7 @@ const renderOptimize = (r: ModelFormatsResult): string => {
   const header = ['layer', 'M×K×N', 'count', 'sparse', ...names.map((n) => `${n} pJ`), 'engine pJ', 'best fixed', 'saving', ...(exhaustive ? ['exhaustive pJ'] : [])]
   const s = r.summary
   const lines = [
+    ...(r.interrupted === undefined ? [] : [`INTERRUPTED after ${r.interrupted.layersDone} of ${r.interrupted.layersTotal} GEMMs: the table and the totals cover those only`]),
     `${r.model} ${r.phase} (${r.seqLen === null ? '' : `seqLen ${r.seqLen}, `}batch ${r.batch}${r.kvLen === null ? '' : `, kvLen ${r.kvLen}`}), sparsity ${r.sparsity.join(' + ')}, arch ${r.arch}, cost model ${r.costModel}`,
     `mapping: ${r.mappingPolicy}`,
     `format space: per-rank primitives ${r.formatSpace.primitives.join(', ')} from the format registry${r.formatSpace.notes.length === 0 ? '' : ` (${r.formatSpace.notes.join('; ')})`}`,
@@ -280,30 +304,33 @@ export interface PresetsOptions {
   readonly json?: boolean
 }
 
-/** Runs `snipsnap formats rank`. */
-export const runFormatsRank = async (options: RankOptions, io: CliIo): Promise<void> => {
+/** Runs `snipsnap formats rank`; Ctrl-C between tensors prints those ranked so far. */
+export const runFormatsRank = async (options: RankOptions, io: CliRun): Promise<void> => {
   const valueBits = parseInteger(options.valueBits, '--value-bits', 1, 64)
   const prune = options.prune === undefined ? undefined : parsePrune(options.prune)
   const tensors = selectTensors(await loadTensors(options.tensor), options.name, options.tensor)
   const registry = createFormatRegistry()
-  const reports: TensorReport[] = tensors.map((loaded) => {
+  // Ctrl-C between tensors: the tensors ranked so far are printed, exit 130.
+  const reports: TensorReport[] = []
+  for (const loaded of tensors) {
+    await io.yieldIfDue()
+    if (io.signal.aborted) {
+      if (io.stopCause === 'interrupt') io.stderr.write(`snipsnap: interrupted after ${reports.length} of ${tensors.length} tensors\n`)
+      break
+    }
     let tensor = loaded
     if (prune?.kind === 'magnitude') tensor = pruneMagnitude(loaded, { sparsity: prune.sparsity })
     else if (prune?.kind === 'nm') tensor = pruneNM(loaded, { n: prune.n, m: prune.m })
-    const report = rankFormats({
-      tensor,
-      formats: candidatesFor(tensor.shape, options.pattern, options.preset),
-      registry,
-      valueBits,
-    })
-    return { name: tensor.name, prune: options.prune ?? null, ...report }
-  })
-  if (options.json === true) io.stdout.write(`${JSON.stringify({ file: options.tensor, tensors: reports }, null, 2)}\n`)
+    const { candidates, inapplicable } = candidatesFor(tensor.shape, options.pattern, options.preset)
+    const report = rankFormats({ tensor, formats: candidates, registry, valueBits })
+    reports.push({ name: tensor.name, prune: options.prune ?? null, ...report, results: [...report.results, ...inapplicable] })
+  }
+  if (options.json === true) io.stdout.write(`${JSON.stringify({ file: options.tensor, tensors: reports.map(withStatus) }, null, 2)}\n`)
   else io.stdout.write(reports.map(renderRanking).join('\n'))
 }
 
 /** Runs `snipsnap formats space`. */
-export const runFormatsSpace = (options: SpaceOptions, io: CliIo): void => {
+export const runFormatsSpace = (options: SpaceOptions, io: CliRun): void => {
   const depth = parseInteger(options.depth, '--depth', 1, 8)
   if (options.orderRule !== 'compressed-inner' && options.orderRule !== 'any') {
     throw invalid('--order-rule', `expected compressed-inner or any, got "${options.orderRule}"`)
@@ -316,7 +343,7 @@ export const runFormatsSpace = (options: SpaceOptions, io: CliIo): void => {
 }
 
 /** Runs `snipsnap formats presets`. */
-export const runFormatsPresets = (options: PresetsOptions, io: CliIo): void => {
+export const runFormatsPresets = (options: PresetsOptions, io: CliRun): void => {
   const shape = parseShape(options.shape)
   const rows = FORMAT_PRESETS.map((preset) => ({
     id: preset.id,
@@ -338,8 +365,8 @@ export const runFormatsPresets = (options: PresetsOptions, io: CliIo): void => {
   )
 }
 
-/** Runs `snipsnap formats optimize`. */
-export const runFormatsOptimize = async (options: OptimizeOptions, io: CliIo): Promise<void> => {
+/** Runs `snipsnap formats optimize`; Ctrl-C between GEMMs prints those done, marked interrupted. */
+export const runFormatsOptimize = async (options: OptimizeOptions, io: CliRun): Promise<void> => {
   if (options.phase !== 'prefill' && options.phase !== 'decode') {
     throw invalid('--phase', `expected prefill or decode, got "${options.phase}"`)
   }
@@ -360,11 +387,15 @@ export const runFormatsOptimize = async (options: OptimizeOptions, io: CliIo): P
           ? pruneMagnitude(t, { sparsity: prune.sparsity })
           : pruneNM(t, { n: prune.n, m: prune.m }),
     )
-    layerSparsity = measuredWeightSparsity(buildWorkload({ model: options.model, phase, ...lengths }), { tensors })
+    const workload = buildWorkload({ model: options.model, phase, ...lengths })
+    // --sparsity still gives every operand the tensors do not measure (activations).
+    const base = options.sparsity === undefined ? undefined : applySparsity(workload, parseSparsity(options.sparsity))
+    layerSparsity = measuredWeightSparsity(workload, { tensors, ...(base === undefined ? {} : { base }) })
   } else if (options.sparsity === undefined) {
     throw invalid('--sparsity', 'give --sparsity <preset> (e.g. unstructured-50) or --tensor <file>')
   }
-  const result = optimizeModelFormats({
+  const result = await optimizeModelFormatsAsync({
+    signal: io.signal,
     model: options.model,
     phase,
     arch: options.arch,
@@ -372,6 +403,10 @@ export const runFormatsOptimize = async (options: OptimizeOptions, io: CliIo): P
     ...(layerSparsity === undefined ? { sparsity: parseSparsity(options.sparsity ?? '') } : { layerSparsity }),
     exhaustive: options.exhaustive === true,
   })
+  if (result.interrupted !== undefined && io.stopCause === 'interrupt') {
+    io.stderr.write(`snipsnap: interrupted after ${result.interrupted.layersDone} of ${result.interrupted.layersTotal} GEMMs: the table and the totals cover those only\n`)
+  }
+  if (io.signal.aborted && io.stopCause !== 'interrupt') return
   if (options.json === true) io.stdout.write(`${JSON.stringify(result)}\n`)
   else io.stdout.write(renderOptimize(result))
 }

@@ -3,18 +3,20 @@
 // cost model or the Timeloop reader (see src/main.ts for the layout).
 import type { Command } from 'commander'
 import type { EvaluateOptions } from '../actions/evaluate'
-import type { CliIo } from '../io'
+import type { CliRun } from '../run-control'
 
 /** Adds the `evaluate` command to the program. */
-export const registerEvaluateCommand = (program: Command, io: CliIo): void => {
+export const registerEvaluateCommand = (program: Command, io: CliRun): void => {
   program
     .command('evaluate')
     .description('evaluate a Timeloop/Sparseloop design (case folder or YAML files) with the Sparseloop model')
-    .argument('<inputs...>', 'a case folder (all its *.yaml merged by top-level key) or YAML files')
+    .argument('<inputs...>', 'a case folder (all its *.yaml merged by top-level key, one definition per key) or YAML files')
     .option('--json', 'print exactly one JSON object')
+    .option('--mapping <file>', 'the file whose `mapping:` to evaluate, when several files define one (e.g. a mapper folder)')
     .option('--mappings <file>', 'evaluate every line\'s `mapping` of a JSONL file; prints one JSON result per line')
+    .option('--strict', 'keys not used by the model are errors, not warnings')
     .action(async (inputs: string[], options: EvaluateOptions) => {
       const { runEvaluate } = await import('../actions/evaluate')
-      runEvaluate(inputs, options, io)
+      await runEvaluate(inputs, options, io)
     })
 }

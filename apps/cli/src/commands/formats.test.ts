@@ -4,24 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { countFormatSpace } from '@snipsnap/format'
+import { npy } from '../testing/npy'
 import { runCli as run, SHARED_DATA } from '../testing/run-cli'
 
 const DATA = SHARED_DATA
 const dir = mkdtempSync(join(tmpdir(), 'snipsnap-formats-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-/** A little-endian float32 .npy (format 1.0) of a C-order array. */
-const npy = (shape: readonly number[], values: readonly number[]): Uint8Array => {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`
-  const unpadded = 10 + header.length + 1
-  header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n'
-  const bytes = new Uint8Array(10 + header.length + values.length * 4)
-  bytes.set([0x93, ...Array.from('NUMPY', (c) => c.charCodeAt(0)), 1, 0], 0)
-  new DataView(bytes.buffer).setUint16(8, header.length, true)
-  bytes.set(Array.from(header, (c) => c.charCodeAt(0)), 10)
-  new Float32Array(bytes.buffer, 10 + header.length).set(values)
-  return bytes
-}
 
 describe('snipsnap formats rank', () => {
   it('ranks formats of a small .npy matrix best first, with exact bits', async () => {
@@ -113,6 +101,8 @@ describe('snipsnap formats: bad input', () => {
     ['a zero size', ['space', '--shape', '0x4096'], /INVALID_SPEC --shape\[0\]: dimension "0"/],
     ['a negative size', ['space', '--shape=-4x4096'], /INVALID_SPEC --shape\[0\]: dimension "-4"/],
     ['a bad depth', ['space', '--depth', '-1'], /depth|--depth/],
+    ['a size above 2^53', ['space', '--shape', '1e18x4096'], /INVALID_SPEC --shape\[0\]: dimension "1e18" of "1e18x4096" must be a positive integer: above the largest supported size 2\^53/],
+    ['a huge depth', ['space', '--depth', '1e18'], /--depth: expected an integer in \[1, 8\], got "1e18": above the largest supported size 2\^53/],
     ['an unreadable file', ['rank', '--tensor', join(dir, 'missing.npy')], /IO_ERROR --tensor: cannot read .*missing\.npy \(ENOENT\)/],
     ['a truncated file', ['rank', '--tensor', truncated], /PARSE_ERROR/],
     ['an unknown tensor format', ['rank', '--tensor', `${DATA}/README.md`], /PARSE_ERROR .*unknown tensor file format/],
@@ -120,7 +110,6 @@ describe('snipsnap formats: bad input', () => {
     ['an ambiguous multi-tensor file', ['rank', '--tensor', `${DATA}/stories260K.bin`], /INVALID_SPEC --name: .* holds \d+ tensors/],
     ['a name that matches nothing', ['rank', '--tensor', `${DATA}/stories260K.bin`, '--name', 'nope*'], /no tensor .* matches "nope\*"/],
     ['a missing --tensor', ['rank'], /required option '--tensor <file>'/],
-    ['a preset of the wrong order', ['rank', '--tensor', `${DATA}/pores_1.mtx`, '--preset', 'csf'], /preset csf applies to 3-D tensors/],
   ]
   it.each(cases)('rejects %s with one line on stderr and a non-zero exit', async (_what, args, message) => {
     const { code, stdout, stderr } = await run(['formats', ...args])

@@ -3,12 +3,12 @@
 // layout); help texts therefore name no registry content (`formats presets` lists the presets).
 import type { Command } from 'commander'
 import type { OptimizeOptions, PresetsOptions, RankOptions, SpaceOptions } from '../actions/formats'
-import type { CliIo } from '../io'
+import type { CliRun } from '../run-control'
 
 const actions = () => import('../actions/formats')
 
 /** Adds the `formats` command (`rank`, `space`, `presets`, `optimize`) to the program. */
-export const registerFormatsCommand = (program: Command, io: CliIo): void => {
+export const registerFormatsCommand = (program: Command, io: CliRun): void => {
   const formats = program
     .command('formats')
     .description('Hierarchical compression formats: rank them on a real tensor, size the format space, list presets')
@@ -51,7 +51,7 @@ export const registerFormatsCommand = (program: Command, io: CliIo): void => {
     .option('--seq-len <n>', 'prefill sequence length (default: the model\'s, at most 2048)')
     .option('--batch <n>', 'decode batch')
     .option('--kv-len <n>', 'decode KV length')
-    .option('--tensor <file>', 'real weights (llama2.c .bin, …): measured masks replace --sparsity for the weights')
+    .option('--tensor <file>', 'real weights (llama2.c .bin, …): measured masks replace --sparsity for the weights; --sparsity still sets the other operands')
     .option('--prune <spec>', 'with --tensor: prune first, magnitude:<sparsity> or N:M')
     .option('--exhaustive', 'also cost every candidate of the format space (slow)')
     .option('--json', 'print one JSON object')

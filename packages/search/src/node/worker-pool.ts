@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url'
 import { resolve as resolvePath } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { SnipSnapError } from '@snipsnap/core'
-import type { Evaluate, Evaluation, Executor, ExecutorContext } from '../executor'
+import type { AbortSignalLike, Evaluate, Evaluation, Executor, ExecutorContext } from '../executor'
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
@@ -40,6 +40,11 @@ export interface WorkerPoolOptions {
   readonly options?: unknown
   /** Chunks per thread a batch is split into: more balances load, fewer saves messages. Default 2. */
   readonly chunksPerThread?: number
+  /**
+   * Cancels the start-up: the workers are terminated and the call rejects with
+   * `SnipSnapError('ABORTED')`, so a deadline or Ctrl-C is not held up by workers still loading.
+   */
+  readonly signal?: AbortSignalLike
 }
 
 /** A worker-thread {@link Executor}. Call `close()` when done (idle workers never keep Node alive). */
@@ -253,12 +258,27 @@ export const createWorkerPool = async <D>(options: WorkerPoolOptions): Promise<W
       }),
     )
   }
+  const signal = options.signal
+  let onStartupAbort: (() => void) | undefined
+  const aborted = new Promise<never>((_, reject) => {
+    onStartupAbort = () => reject(new SnipSnapError('ABORTED', 'worker start-up aborted'))
+    if (signal?.aborted === true) onStartupAbort()
+    else signal?.addEventListener?.('abort', onStartupAbort, { once: true })
+  })
+  // Rejections of the losing side must not surface as unhandled.
+  aborted.catch(() => undefined)
   try {
-    await Promise.all(startup)
+    await Promise.race([Promise.all(startup), aborted])
   } catch (error) {
     closed = true
-    await Promise.all(slots.map((slot) => slot.worker.terminate()))
+    const terminating = Promise.all(slots.map((slot) => slot.worker.terminate()))
+    // An aborted start-up returns at once: a worker busy loading modules can take a second to
+    // terminate, and a deadline must not wait for it (the workers still end in the background).
+    if (error instanceof SnipSnapError && error.code === 'ABORTED') terminating.catch(() => undefined)
+    else await terminating
     throw error
+  } finally {
+    if (onStartupAbort !== undefined) signal?.removeEventListener?.('abort', onStartupAbort)
   }
   for (const slot of slots) slot.worker.unref()
 

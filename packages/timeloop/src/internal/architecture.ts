@@ -2,7 +2,7 @@
 // trees) and classic ParseSpecs (`arithmetic:` + `storage:` lists), with BufferLevel::ParseSpecs'
 // attribute aliases and derivations (NVlabs/timeloop src/model/buffer.cpp, topology.cpp).
 import type { ArchSpec, ComputeLevelSpec, StorageLevelSpec } from '@snipsnap/core'
-import { assertFiniteData, at, fail, Fields, foldKey, isRecord, type Loc, parseReplicatedName, show } from './read'
+import { assertFiniteData, at, fail, Fields, foldKey, isRecord, type Loc, parseReplicatedName, show, warnAt } from './read'
 
 // Timeloop classifies a component by substring of its class (topology.hpp), storage first.
 const BUFFER_CLASSES = ['DRAM', 'SRAM', 'regfile', 'smartbuffer', 'storage'] as const
@@ -20,7 +20,8 @@ const DEFAULT_WORD_BITS = 16
 // is kept in `attributes` for round trips and Accelergy.
 const STORAGE_KEYS = [
   'word_bits', 'word_width', 'datawidth', 'block_size', 'n_words', 'metadata_block_size',
-  'metadata_datawidth', 'metadata_word_bits', 'metadata_storage_width', 'metadata_storage_depth',
+  'metadata_datawidth', 'metadata_word_bits', 'metadata_storage_width', 'metadata_width',
+  'metadata_storage_depth', 'metadata_depth', 'per_dataspace_bandwidth_consumption_scale',
   'concordant_compressed_tile_traversal', 'tile_partition_supported', 'decompression_supported',
   'compression_supported', 'cluster_size', 'width', 'memory_width', 'data_storage_width', 'entries',
   'depth', 'memory_depth', 'data_storage_depth', 'sizeKB', 'num_ports', 'n_ports', 'num_banks',
@@ -31,6 +32,12 @@ const STORAGE_KEYS = [
 const COMPUTE_KEYS = ['word_bits', 'word_width', 'datawidth', 'instances', 'meshX', 'meshY'] as const
 // Named user networks are a Timeloop feature we do not model.
 const NETWORK_KEYS = ['network_read', 'network_fill', 'network_drain', 'network_update'] as const
+const COMPUTE_NETWORK_KEYS = ['network_operand', 'network_result'] as const
+// Attributes Timeloop reads that do not change what SnipSnap's model computes (network
+// latencies and reductions need named networks, leakage gating and areas are not modelled, a
+// MAC's energy and area come from the ERT/ART): listed as not modelled rather than unknown.
+const STORAGE_NOT_MODELLED = new Set(['network_fill_latency', 'network_drain_latency', 'reduction_supported', 'power_gated_at', 'cluster_area'])
+const COMPUTE_NOT_MODELLED = new Set(['energy', 'area'])
 
 interface Mesh {
   readonly instances: number
@@ -73,6 +80,45 @@ const passthrough = (attrs: Fields, keys: readonly string[]): Record<string, unk
     out[key] = value
   }
   return out
+}
+
+/**
+ * A bandwidth in words per cycle. Negative is an error; 0 is read as unlimited (Timeloop only
+ * throttles with a specified bandwidth, and 0 would make it divide by zero), so it is said.
+ */
+const bandwidthOf = (a: Fields, name: string): number | undefined => {
+  const key = a.which(name)
+  const value = a.num(name)
+  if (value === undefined || key === undefined) return undefined
+  if (value < 0) fail(at(a.loc, key), `a bandwidth cannot be negative, got ${value}`)
+  if (value === 0) {
+    warnAt(at(a.loc, key), 'unlimited', `\`${key}: 0\` is read as unlimited bandwidth (as if absent); give a positive number of words per cycle to limit it`)
+  }
+  return value
+}
+
+/** Timeloop's per-data-space bandwidth scale: only the neutral scale (all 1) can be modelled. */
+const checkBandwidthScale = (a: Fields): void => {
+  const key = a.which('per_dataspace_bandwidth_consumption_scale')
+  const value = a.get('per_dataspace_bandwidth_consumption_scale')
+  if (value === undefined || key === undefined) return
+  if (!isRecord(value)) fail(at(a.loc, key), `expected a mapping of data space → scale, got ${show(value)}`)
+  for (const [space, scale] of Object.entries(value as Record<string, unknown>)) {
+    if (scale !== 1) fail(at(a.loc, key, space), `per-data-space bandwidth scales other than 1 are not supported, got ${show(scale)}`, 'UNSUPPORTED_FEATURE')
+  }
+}
+
+/** A metadata capacity of 0 words or 0 bits is read as no limit: say so. */
+const warnUnlimitedMetadata = (a: Fields, depth: number | null): void => {
+  const depthKey = a.which('metadata_storage_depth', 'metadata_depth')
+  if (depth === 0 && depthKey !== undefined) {
+    warnAt(at(a.loc, depthKey), 'unlimited', `\`${depthKey}: 0\` is read as unlimited metadata capacity (as if absent); give the metadata depth to limit it`)
+  }
+}
+
+/** Unused attribute keys: misspellings are errors, the rest are listed once (see Fields.checkUnknown). */
+const checkNamed = (a: Fields, what: string, notModelled: ReadonlySet<string>, where: string): void => {
+  a.checkUnknown(what, { notModelled, where })
 }
 
 interface ComponentContext {
@@ -144,8 +190,8 @@ const parseStorage = (c: ComponentContext): StorageLevelSpec => {
     capacityWords = Math.floor(words)
   }
 
-  const technology: 'DRAM' | 'SRAM' =
-    c.className.includes('DRAM') || a.raw[a.keyOf('technology') ?? ''] === 'DRAM' ? 'DRAM' : 'SRAM'
+  const technologyAttribute = a.get('technology')
+  const technology: 'DRAM' | 'SRAM' = c.className.includes('DRAM') || technologyAttribute === 'DRAM' ? 'DRAM' : 'SRAM'
   if (technology === 'DRAM' && clusterSize !== 1) {
     fail(a.loc, `a DRAM level must have cluster size 1, got ${clusterSize}`)
   }
@@ -154,10 +200,11 @@ const parseStorage = (c: ComponentContext): StorageLevelSpec => {
   if (numPorts !== 1 && numPorts !== 2) fail(a.locOf(a.which('num_ports', 'n_ports') ?? 'num_ports'), `num-ports must be 1 or 2, got ${numPorts}`)
 
   // Deprecated `bandwidth` is split evenly between reads and writes, as Timeloop does.
-  const bandwidth = a.nonNegative('bandwidth')
-  const read = a.nonNegative('read_bandwidth') ?? (bandwidth === undefined ? null : bandwidth / 2)
-  const write = a.nonNegative('write_bandwidth') ?? (bandwidth === undefined ? null : bandwidth / 2)
-  const shared = a.nonNegative('shared_bandwidth') ?? null
+  const bandwidth = bandwidthOf(a, 'bandwidth')
+  const read = bandwidthOf(a, 'read_bandwidth') ?? (bandwidth === undefined ? null : bandwidth / 2)
+  const write = bandwidthOf(a, 'write_bandwidth') ?? (bandwidth === undefined ? null : bandwidth / 2)
+  const shared = bandwidthOf(a, 'shared_bandwidth') ?? null
+  checkBandwidthScale(a)
 
   const multipleBuffering = a.num('multiple_buffering') ?? 1
   if (multipleBuffering <= 0) fail(a.locOf('multiple_buffering'), `multiple-buffering must be positive, got ${multipleBuffering}`)
@@ -169,13 +216,15 @@ const parseStorage = (c: ComponentContext): StorageLevelSpec => {
 
   const metadataWordBits = a.count('metadata_datawidth', 'metadata_word_bits') ?? 0
   const metadataBlockSize = a.positive('metadata_block_size') ?? 1
-  const metadataStorageWidthBits = a.count('metadata_storage_width') ?? 0
+  const metadataStorageWidthBits = a.count('metadata_storage_width', 'metadata_width') ?? 0
   if (metadataStorageWidthBits > 0 && metadataWordBits > 0 && metadataStorageWidthBits % (metadataWordBits * metadataBlockSize) !== 0) {
-    fail(a.locOf('metadata_storage_width'), `metadata_storage_width ${metadataStorageWidthBits} is not a multiple of metadata_datawidth ${metadataWordBits} × metadata_block_size ${metadataBlockSize}`)
+    fail(a.locOf(a.which('metadata_storage_width', 'metadata_width') ?? 'metadata_storage_width'), `metadata_storage_width ${metadataStorageWidthBits} is not a multiple of metadata_datawidth ${metadataWordBits} × metadata_block_size ${metadataBlockSize}`)
   }
+  const metadataStorageDepth = a.count('metadata_storage_depth', 'metadata_depth') ?? null
+  warnUnlimitedMetadata(a, metadataStorageDepth)
   const mesh = resolveMesh(a, c.nElements, c.name)
 
-  return {
+  const level: StorageLevelSpec = {
     kind: 'storage',
     name: c.name,
     className: c.className,
@@ -188,7 +237,7 @@ const parseStorage = (c: ComponentContext): StorageLevelSpec => {
     clusterSize,
     capacityWords,
     metadataStorageWidthBits,
-    metadataStorageDepth: a.count('metadata_storage_depth') ?? null,
+    metadataStorageDepth,
     metadataWordBits,
     metadataBlockSize,
     readBandwidthWordsPerCycle: read,
@@ -207,12 +256,19 @@ const parseStorage = (c: ComponentContext): StorageLevelSpec => {
     technology,
     ...(c.subclassName === undefined ? {} : { subclassName: c.subclassName }),
   }
+  // Last: every attribute the model reads has been asked for by now.
+  checkNamed(a, 'attribute', STORAGE_NOT_MODELLED, c.name)
+  return level
 }
 
 const parseCompute = (c: ComponentContext): ComputeLevelSpec => {
   const a = c.attrs
+  for (const key of COMPUTE_NETWORK_KEYS) {
+    if (a.has(key)) fail(a.locOf(key), `named networks ("${a.keyOf(key)}") are not supported`, 'UNSUPPORTED_FEATURE')
+  }
   const wordBits = a.positive('word_bits', 'word_width', 'datawidth') ?? DEFAULT_WORD_BITS
   const mesh = resolveMesh(a, c.nElements, c.name)
+  checkNamed(a, 'attribute', COMPUTE_NOT_MODELLED, c.name)
   return {
     kind: 'compute',
     name: c.name,
@@ -262,7 +318,7 @@ const parseComponent = (
     ownAttributes = (raw ?? {}) as Record<string, unknown>
     attrLoc = f.locOf('attributes')
     f.get('description')
-    f.rejectUnknown('component')
+    f.checkUnknown('component')
   } else {
     // Classic (ISPASS) specs put the attributes on the component itself.
     ownAttributes = { ...f.raw }
@@ -304,7 +360,7 @@ const parseTree = (root: Fields): Component[] => {
   root.get('version')
   root.get('name')
   root.get('subtree')
-  root.rejectUnknown('architecture')
+  root.checkUnknown('architecture')
   for (;;) {
     const subtrees = node.list('subtree')
     if (subtrees === undefined) break
@@ -327,7 +383,7 @@ const parseTree = (root: Fields): Component[] => {
     }
     child.get('subtree')
     child.get('description')
-    child.rejectUnknown('subtree')
+    child.checkUnknown('subtree')
     node = child
   }
   return components
@@ -339,7 +395,7 @@ const parseClassic = (root: Fields): Component[] => {
   const storage = root.list('storage')
   if (arithmetic === undefined) fail(root.locOf('arithmetic'), 'is required')
   if (storage === undefined) fail(root.locOf('storage'), 'is required')
-  root.rejectUnknown('architecture')
+  root.checkUnknown('architecture')
   const components: Component[] = []
   // Classic lists storage innermost first; SnipSnap lists outermost first.
   const list = storage ?? []

@@ -34,7 +34,7 @@ export const parseConstraintsSection = (
     const root = new Fields(value, loc, 'a constraints mapping { targets }')
     list = root.list('targets', 'constraints') ?? []
     listLoc = root.locOf(root.which('targets', 'constraints') ?? 'targets')
-    root.rejectUnknown('constraints')
+    root.checkUnknown('constraints')
   }
   const { problem, arch } = context
   const names = arch.storage.map((level) => level.name)
@@ -77,11 +77,16 @@ export const parseConstraintsSection = (
       if (min === undefined) fail(f.locOf('min'), 'is required')
     }
     for (const key of CONSTRAINT_KEYS) f.get(key)
-    f.rejectUnknown(`${rawType} constraint`)
+    f.checkUnknown(`${rawType} constraint`)
     assertFiniteData(f.raw, f.loc)
     return { target, source, type, factors, permutation, split, keep, bypass, raw: f.raw }
   })
 }
+
+// Timeloop mapper settings that only change what it prints: accepted without a word.
+const MAPPER_DISPLAY_KEYS = new Set(['live_status', 'log_stats', 'log_suboptimal', 'log_all', 'diagnostics', 'emit_whoop_nest', 'out_prefix'])
+// Timeloop mapper settings that steer its own search; SnipSnap's search has its own options.
+const MAPPER_SEARCH_KEYS = new Set(['filter_revisits', 'max_permutations_per_if_visit', 'penalize_consecutive_bypass_fails', 'sync_interval', 'max_temporal_loops_in_a_mapping'])
 
 const ALGORITHMS = new Set(['linear-pruned', 'random-pruned', 'exhaustive', 'hybrid', 'random', 'linear'])
 
@@ -96,7 +101,7 @@ export const parseMapperSection = (value: unknown, loc: Loc): MapperSettingsSpec
   const threads = f.positive('num_threads') ?? null
   const metrics = f.strings('optimization_metrics', 'optimization_metric') ?? []
   assertFiniteData(f.raw, f.loc)
-  return {
+  const settings: MapperSettingsSpec = {
     algorithm,
     threads,
     optimizationMetrics: metrics,
@@ -105,4 +110,6 @@ export const parseMapperSection = (value: unknown, loc: Loc): MapperSettingsSpec
     victoryCondition: f.count('victory_condition') ?? null,
     raw: f.raw,
   }
+  f.checkUnknown('mapper', { quiet: MAPPER_DISPLAY_KEYS, notModelled: MAPPER_SEARCH_KEYS })
+  return settings
 }

@@ -180,7 +180,7 @@ export const parseMappingSection = (value: unknown, loc: Loc, context: MappingCo
       return fail(f.locOf('type'), `mapping directive type ${show(rawType)} is not supported (temporal, spatial, datatype, bypass)`, 'UNSUPPORTED_FEATURE')
     }
     for (const key of allowed) f.get(key)
-    f.rejectUnknown(`${rawType} directive`)
+    f.checkUnknown(`${rawType} directive`)
 
     if (type === 'datatype') {
       const lists = { keep: f.strings('keep') ?? [], bypass: f.strings('bypass') ?? [], stream: f.strings('stream') ?? [] }

@@ -48,7 +48,7 @@ const parseDensity = (value: unknown, loc: Loc): DensitySpec => {
     density = 1
   }
   if (density < 0 || density > 1) fail(f.locOf('density'), `density must be in [0, 1], got ${density}`)
-  f.rejectUnknown('density')
+  f.checkUnknown('density')
   return { distribution, density, params }
 }
 
@@ -95,7 +95,7 @@ export const parseProblemSection = (value: unknown, loc: Loc): ProblemSpec => {
   }
   const shape = new Fields(shapeValue, problem.locOf('shape'), 'a shape mapping')
   const instance = new Fields(problem.get('instance'), problem.locOf('instance'), 'an instance mapping')
-  problem.rejectUnknown('problem')
+  problem.checkUnknown('problem')
 
   const name = shape.str('name') ?? 'problem'
   const dimensionsList = shape.list('dimensions') ?? fail(shape.locOf('dimensions'), 'is required')
@@ -115,7 +115,7 @@ export const parseProblemSection = (value: unknown, loc: Loc): ProblemSpec => {
     const cname = c.reqStr('name')
     if (dimensions.includes(cname)) fail(c.locOf('name'), `coefficient ${show(cname)} clashes with a dimension`)
     coefficientDefaults.set(cname, c.num('default') ?? 1)
-    c.rejectUnknown('coefficient')
+    c.checkUnknown('coefficient')
   }
 
   const dimSet = new Set(dimensions)
@@ -126,7 +126,7 @@ export const parseProblemSection = (value: unknown, loc: Loc): ProblemSpec => {
     const dsName = d.reqStr('name')
     const projection = parseProjection(d.get('projection'), d.locOf('projection'), dimSet, coefSet)
     const readWrite = d.bool('read_write') ?? false
-    d.rejectUnknown('data-space')
+    d.checkUnknown('data-space')
     return { name: dsName, projection, readWrite }
   })
   const names = new Set<string>()
@@ -134,7 +134,7 @@ export const parseProblemSection = (value: unknown, loc: Loc): ProblemSpec => {
     if (names.has(ds.name)) fail(shape.locOf('data_spaces'), `data space ${show(ds.name)} is listed twice`)
     names.add(ds.name)
   }
-  shape.rejectUnknown('shape')
+  shape.checkUnknown('shape')
 
   const bounds: Record<string, number> = {}
   for (const dim of dimensions) {
@@ -156,6 +156,6 @@ export const parseProblemSection = (value: unknown, loc: Loc): ProblemSpec => {
       densities[key] = parseDensity(dens.raw[key], at(dens.loc, key))
     }
   }
-  instance.rejectUnknown('instance', 'INVALID_SPEC')
+  instance.checkUnknown('instance')
   return { name, dimensions, bounds, coefficients, dataSpaces, densities }
 }

@@ -3,18 +3,68 @@
 // (house-style §7). Timeloop accepts hyphenated and underscored spellings of the same key
 // (2022 dialect vs. newer `hyphens-to-underscores`), so objects are read through a key index that
 // folds `-` into `_`.
-import { formatPath, SnipSnapError, type IssuePath, type SnipSnapErrorCode } from '@snipsnap/core'
+import { closestNames, formatPath, integerProblem, type Issue, quoteAlternatives, SnipSnapError, type IssuePath, type SnipSnapErrorCode } from '@snipsnap/core'
+
+/** One key no reader asked for, gathered across components so it is listed once. */
+interface UnusedKey {
+  readonly what: string
+  readonly key: string
+  readonly note: string | undefined
+  readonly path: IssuePath
+  readonly where: string[]
+}
+
+/**
+ * What a parse found that is not an error: keys not used by the model (an error instead when
+ * `strict`) and values the model reads in a way worth saying (`read_bandwidth: 0` = unlimited).
+ */
+export interface ParseReport {
+  readonly strict: boolean
+  readonly unused: Map<string, UnusedKey>
+  readonly warnings: Issue[]
+}
+
+export const createReport = (strict: boolean): ParseReport => ({ strict, unused: new Map(), warnings: [] })
 
 /** Where a value sits: the source file name and the YAML path inside it. */
 export interface Loc {
   readonly file: string
   readonly path: IssuePath
+  /** Collects warnings; without one, unused keys are errors (as under `strict`). */
+  readonly report?: ParseReport
 }
 
 export const at = (loc: Loc, ...more: readonly (string | number)[]): Loc => ({
   file: loc.file,
   path: [...loc.path, ...more],
+  ...(loc.report === undefined ? {} : { report: loc.report }),
 })
+
+/** Records a warning (`code`, message) at `loc`; dropped when nobody collects them. */
+export const warnAt = (loc: Loc, code: string, message: string): void => {
+  const where = loc.path.length > 0 ? `${formatPath(loc.path)}: ` : ''
+  loc.report?.warnings.push({ code, path: [loc.file, ...loc.path], message: `${loc.file}: ${where}${message}` })
+}
+
+/** Warnings of a report: one `unused-key` issue per distinct key, then the others in order. */
+export const reportIssues = (report: ParseReport): Issue[] => [
+  ...[...report.unused.values()].map((u) => ({
+    code: 'unused-key',
+    path: u.path,
+    message: `${u.what} \`${u.key}\` (${u.where.join(', ')})${u.note === undefined ? '' : `: ${u.note}`}`,
+  })),
+  ...report.warnings,
+]
+
+/** Options of {@link Fields.checkUnknown}. */
+export interface CheckUnknownOptions {
+  /** Keys Timeloop reads that SnipSnap does not model (folded spelling), said so in the warning. */
+  readonly notModelled?: ReadonlySet<string>
+  /** Keys accepted silently: they cannot change any result (display or logging settings). */
+  readonly quiet?: ReadonlySet<string>
+  /** How the holder is named in the list of unused keys (default: its YAML path). */
+  readonly where?: string
+}
 
 const issueCode = (code: SnipSnapErrorCode): string => code.toLowerCase().replaceAll('_', '-')
 
@@ -72,6 +122,10 @@ export class Fields {
   readonly raw: Readonly<Record<string, unknown>>
   readonly #byFolded = new Map<string, string>()
   readonly #used = new Set<string>()
+  /** Folded name → the name as the reader asked for it, for "did you mean" messages. */
+  readonly #asked = new Map<string, string>()
+  /** Folded name → its alias group (only for names asked together with aliases). */
+  readonly #groups = new Map<string, readonly string[]>()
 
   constructor(value: unknown, loc: Loc, what = 'a mapping') {
     if (!isRecord(value)) fail(loc, `expected ${what}, got ${show(value)}`)
@@ -101,7 +155,14 @@ export class Fields {
 
   /** The value of the first present alias, or undefined. Marks every alias as used. */
   get(...names: readonly string[]): unknown {
-    for (const name of names) this.#used.add(foldKey(name))
+    for (const name of names) {
+      const folded = foldKey(name)
+      if (!this.#used.has(folded)) {
+        this.#used.add(folded)
+        this.#asked.set(folded, name)
+        if (names.length > 1) this.#groups.set(folded, names)
+      }
+    }
     for (const name of names) {
       const key = this.keyOf(name)
       if (key !== undefined) return this.raw[key]
@@ -123,11 +184,38 @@ export class Fields {
     return Object.keys(this.raw).filter((key) => !this.#used.has(foldKey(key)))
   }
 
-  /** Rejects keys no reader asked for. */
-  rejectUnknown(what: string, code: SnipSnapErrorCode = 'UNSUPPORTED_FEATURE'): void {
-    const extra = this.unused()
-    const first = extra[0]
-    if (first !== undefined) fail(at(this.loc, first), `unsupported ${what} key "${first}"`, code)
+  /**
+   * Known names that `key` is probably a misspelling of: names a reader asked for, none of
+   * whose aliases is present (a misspelled key next to its correct spelling is just unused).
+   */
+  nearMisses(key: string): string[] {
+    const absent = [...this.#asked].filter(([folded]) => (this.#groups.get(folded) ?? [folded]).every((alias) => this.keyOf(alias) === undefined))
+    return closestNames(key, absent.map(([, name]) => name))
+  }
+
+  /**
+   * Checks the keys no reader asked for. A near miss of an absent known key is an error naming
+   * both (`read_bandwith`: did you mean `read_bandwidth`?); any other key is listed once as not
+   * used by the model, or is an error under `strict` or when nothing collects warnings.
+   * @throws {SnipSnapError} INVALID_SPEC for a misspelling, UNSUPPORTED_FEATURE for an unused key in strict mode.
+   */
+  checkUnknown(what: string, options: CheckUnknownOptions = {}): void {
+    for (const key of this.unused()) {
+      const folded = foldKey(key)
+      if (options.quiet?.has(folded) === true) continue
+      const near = this.nearMisses(key)
+      if (near.length > 0) fail(at(this.loc, key), `\`${key}\`: did you mean ${quoteAlternatives(near)}?`)
+      const note = options.notModelled?.has(folded) === true ? 'read by Timeloop, not modelled by SnipSnap' : undefined
+      const report = this.loc.report
+      if (report === undefined || report.strict) {
+        fail(at(this.loc, key), `${what} key \`${key}\` is not used by the model${note === undefined ? '' : ` (${note})`}${report?.strict === true ? ' (--strict)' : ''}`, 'UNSUPPORTED_FEATURE')
+      }
+      const where = options.where ?? (this.loc.path.length > 0 ? `${this.loc.file}: ${formatPath(this.loc.path)}` : this.loc.file)
+      const id = `${what}\u0000${key}\u0000${note ?? ''}`
+      const entry = report?.unused.get(id)
+      if (entry === undefined) report?.unused.set(id, { what, key, note, path: [this.loc.file, ...this.loc.path, key], where: [where] })
+      else if (!entry.where.includes(where)) entry.where.push(where)
+    }
   }
 
   str(name: string, ...aliases: readonly string[]): string | undefined {
@@ -160,9 +248,8 @@ export class Fields {
     const key = this.which(name, ...aliases)
     const value = this.num(name, ...aliases)
     if (value === undefined || key === undefined) return undefined
-    if (!Number.isInteger(value) || value < 0 || value > Number.MAX_SAFE_INTEGER) {
-      fail(at(this.loc, key), `expected a non-negative integer, got ${show(this.raw[key])}`)
-    }
+    const problem = integerProblem(value)
+    if (problem !== null) fail(at(this.loc, key), `expected a non-negative integer, got ${show(this.raw[key])}: ${problem}`)
     return value
   }
 

@@ -49,7 +49,7 @@ const parseRank = (value: unknown, loc: Loc, dims: ReadonlySet<string>): RankFor
   }
   const metadataWordBits = f.count('metadata_word_bits') ?? null
   const payloadWordBits = f.count('payload_word_bits') ?? null
-  f.rejectUnknown('rank')
+  f.checkUnknown('rank')
   return { format, metadataWordBits, payloadWordBits, flattenedRankIds }
 }
 
@@ -64,7 +64,7 @@ const parseTensorFormat = (value: unknown, loc: Loc, problem: ProblemSpec, tenso
   const dims = new Set(problem.dimensions)
   const ranksList = f.list('ranks') ?? fail(f.locOf('ranks'), 'is required')
   const ranks = ranksList.map((rank, r) => parseRank(rank, at(f.locOf('ranks'), r), dims))
-  f.rejectUnknown('data-space format')
+  f.checkUnknown('data-space format')
   return { tensor, rankApplicationOrder: order as TensorFormatSpec['rankApplicationOrder'], ranks }
 }
 
@@ -93,13 +93,13 @@ const parseAction = (value: unknown, loc: Loc, tensors: ReadonlySet<string>): Ac
     options = optionList.map((option, i) => {
       const o = new Fields(option, at(f.locOf('options'), i), 'an option { target, condition-on }')
       const parsed = parseOption(o, tensors)
-      o.rejectUnknown('option')
+      o.checkUnknown('option')
       return parsed
     })
   } else {
     options = [parseOption(f, tensors)]
   }
-  f.rejectUnknown('action-optimization')
+  f.checkUnknown('action-optimization')
   return { type, options }
 }
 
@@ -109,7 +109,7 @@ const parseCompute = (value: unknown, loc: Loc): ComputeOptimizationSpec => {
   if (type !== 'gating' && type !== 'skipping') {
     fail(f.locOf('type'), `unknown compute-optimization type ${show(type)} (supported: gating, skipping)`, 'UNSUPPORTED_FEATURE')
   }
-  f.rejectUnknown('compute-optimization')
+  f.checkUnknown('compute-optimization')
   return { type: type as ComputeOptimizationSpec['type'] }
 }
 
@@ -121,7 +121,7 @@ export const parseSparseSection = (value: unknown, loc: Loc, problem: ProblemSpe
   if (value === null || value === undefined) return { targets: [] }
   const root = new Fields(value, loc, 'a sparse_optimizations mapping')
   const list = root.list('targets') ?? []
-  root.rejectUnknown('sparse_optimizations')
+  root.checkUnknown('sparse_optimizations')
   const tensors = new Set(problem.dataSpaces.map((ds) => ds.name))
   const storageNames = new Set(arch.storage.map((s) => s.name))
   const seen = new Set<string>()
@@ -143,7 +143,7 @@ export const parseSparseSection = (value: unknown, loc: Loc, problem: ProblemSpe
       const r = new Fields(rep, rloc, 'a representation format { data-spaces }')
       const spaces = r.list('data_spaces') ?? []
       formats = spaces.map((space, i) => parseTensorFormat(space, at(r.locOf('data_spaces'), i), problem, tensors))
-      r.rejectUnknown('representation-format')
+      r.checkUnknown('representation-format')
       const names = new Set<string>()
       for (const format of formats) {
         if (names.has(format.tensor)) fail(r.locOf('data_spaces'), `${format.tensor} has two formats at ${level}`)
@@ -160,7 +160,7 @@ export const parseSparseSection = (value: unknown, loc: Loc, problem: ProblemSpe
     if (!isCompute && computeOptimizations.length > 0) {
       fail(f.locOf('compute_optimization'), `compute-optimization belongs to the compute level ${arch.compute.name}, not ${level}`)
     }
-    f.rejectUnknown('sparse_optimizations target')
+    f.checkUnknown('sparse_optimizations target')
     return { level, formats, actionOptimizations, computeOptimizations }
   })
   return { targets }

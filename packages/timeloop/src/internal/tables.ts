@@ -29,7 +29,7 @@ const parseAction = (action: unknown, aloc: Loc, fallbackName?: string): EnergyA
   assertFiniteData(args, af.locOf('arguments'))
   const energyPJ = af.nonNegative('energy')
   if (energyPJ === undefined) return fail(af.locOf('energy'), 'is required')
-  af.rejectUnknown('ERT action')
+  af.checkUnknown('ERT action')
   return { name: actionName, arguments: (args ?? null) as Readonly<Record<string, unknown>> | null, energyPJ }
 }
 
@@ -51,17 +51,17 @@ export const parseEnergyTableSection = (value: unknown, loc: Loc): EnergyTableSp
   checkVersion(root)
   const rawTables = root.get('tables')
   if (isRecord(rawTables)) {
-    root.rejectUnknown('ERT')
+    root.checkUnknown('ERT')
     return parseMapTables(new Fields(rawTables, root.locOf('tables')))
   }
   const tables = root.list('tables') ?? fail(root.locOf('tables'), 'is required')
-  root.rejectUnknown('ERT')
+  root.checkUnknown('ERT')
   return {
     entries: tables.map((table, t) => {
       const f = new Fields(table, at(root.locOf('tables'), t), 'a table { name, actions }')
       const name = f.reqStr('name')
       const actions = (f.list('actions') ?? fail(f.locOf('actions'), 'is required')).map((action, a) => parseAction(action, at(f.locOf('actions'), a)))
-      f.rejectUnknown('ERT table')
+      f.checkUnknown('ERT table')
       return { name, actions }
     }),
   }
@@ -75,14 +75,14 @@ export const parseAreaTableSection = (value: unknown, loc: Loc): AreaTableSpec =
   const root = new Fields(value, loc, 'an ART mapping { version, tables }')
   checkVersion(root)
   const tables = root.list('tables') ?? fail(root.locOf('tables'), 'is required')
-  root.rejectUnknown('ART')
+  root.checkUnknown('ART')
   return {
     entries: tables.map((table, t) => {
       const f = new Fields(table, at(root.locOf('tables'), t), 'a table { name, area }')
       const name = f.reqStr('name')
       const areaUM2 = f.nonNegative('area')
       if (areaUM2 === undefined) return fail(f.locOf('area'), 'is required')
-      f.rejectUnknown('ART table')
+      f.checkUnknown('ART table')
       return { name, areaUM2 }
     }),
   }

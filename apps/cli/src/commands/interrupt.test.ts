@@ -1,0 +1,54 @@
+// Ctrl-C in the long commands other than search (see search-bounds.test.ts): `evaluate
+// --mappings`, `formats rank` and `formats optimize` print what they have, say they were
+// interrupted, and exit 130.
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { runCli, SHARED_DATA, SHARED_DIR } from '../testing/run-cli'
+
+/** Runs the CLI and presses Ctrl-C as soon as it has printed something on stdout. */
+const interruptAfterFirstOutput = async (args: readonly string[]) => {
+  let interrupt: () => void = () => undefined
+  let stdout = ''
+  const result = await runCli(args, {
+    onStart: (fire) => (interrupt = fire),
+    stdout: {
+      write: (text: string) => {
+        stdout += text
+        interrupt()
+        return true
+      },
+    },
+  })
+  return { ...result, stdout }
+}
+
+describe('Ctrl-C prints what is done and exits 130', () => {
+  it('evaluate --mappings: the lines evaluated so far', async () => {
+    const dir = join(SHARED_DIR, 'reference', 'sparseloop-random', 'fig1-bitmask-d0.1')
+    const { code, stdout, stderr } = await interruptAfterFirstOutput(['evaluate', join(dir, 'base.yaml'), join(dir, 'ERT.yaml'), '--mappings', join(dir, 'mappings.jsonl')])
+    expect(code).toBe(130)
+    const lines = stdout.trim().split('\n')
+    expect(lines.length).toBeGreaterThanOrEqual(1)
+    expect(lines.length).toBeLessThan(61)
+    for (const line of lines) expect(JSON.parse(line)).toHaveProperty('valid')
+    expect(stderr).toMatch(/snipsnap: interrupted after \d+ of \d+ mappings\n$/)
+  })
+
+  it('formats rank over many tensors: the tensors ranked so far', async () => {
+    const { code, stdout, stderr } = await runCli(['formats', 'rank', '--tensor', join(SHARED_DATA, 'stories260K.bin'), '--name', 'layers.*', '--json'], {
+      onStart: (interrupt) => setTimeout(interrupt, 50),
+    })
+    expect(code).toBe(130)
+    const report = JSON.parse(stdout) as { tensors: unknown[] }
+    expect(stderr).toMatch(new RegExp(`interrupted after ${report.tensors.length} of \\d+ tensors`))
+  })
+
+  it('formats optimize: the GEMMs done so far, marked interrupted in the table', async () => {
+    const { code, stdout, stderr } = await runCli(['formats', 'optimize', '--model', 'llama-2-7b', '--sparsity', 'unstructured-50'], {
+      onStart: (interrupt) => setTimeout(interrupt, 300),
+    })
+    expect(code).toBe(130)
+    expect(stdout).toMatch(/^INTERRUPTED after \d+ of \d+ GEMMs: the table and the totals cover those only\n/)
+    expect(stderr).toMatch(/snipsnap: interrupted after \d+ of \d+ GEMMs/)
+  }, 60_000)
+})
