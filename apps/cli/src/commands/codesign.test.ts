@@ -51,7 +51,9 @@ describe('snipsnap codesign', () => {
       expect(files.length).toBe(point.layers.length)
       for (const [j, file] of files.entries()) {
         const r = await run(['evaluate', join(out, 'designs', folder, file), '--json'])
-        expect(r.stderr).toBe('')
+        // Exported designs carry Accelergy estimator attributes (`technology`, DRAM `type`) that the
+        // model lists as unused: warnings, never errors.
+        expect(r.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('snipsnap: warning: '))).toEqual([])
         const evaluated = JSON.parse(r.stdout) as { valid: boolean; energyPJ: number; cycles: number }
         const layer = point.layers[j]
         expect(evaluated.valid).toBe(true)
