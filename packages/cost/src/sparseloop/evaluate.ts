@@ -831,24 +831,34 @@ const hasSpatialSkipping = (design: PreparedDesign): boolean =>
  * only runs when the design has spatial skipping; otherwise only the cumulative mesh checks of
  * {@link checkArithmeticInstances} and {@link checkStorageLevels} apply, so a level whose own
  * fan-out is 1 on an axis may still hold spatial loops on it (Table 7's DummyBuffer) as long as
- * the levels below have the instances. Reported at the child level, innermost first.
+ * the levels below have the instances.
+ *
+ * Which level the error names follows Sparseloop too: the levels are checked outermost first (X
+ * before Y), every failure is appended to one shared message, and `timeloop-model` reports the
+ * innermost failing level with that message — so the level is the innermost failure's child level
+ * and the text (its first line) is the outermost failure's.
  */
 const checkSpatialSkipFanout = (design: PreparedDesign, needX: readonly number[], needY: readonly number[]): Check => {
   const compute = design.arch.compute
-  for (let level = 0; level < design.levels.length; level++) {
+  let first: string | null = null
+  let innermost: string | null = null
+  for (let level = design.levels.length - 1; level >= 0; level--) {
     const spec = design.levels[level]!.spec
     const child = level === 0 ? compute : design.levels[level - 1]!.spec
     const fanX = Math.max(1, Math.floor(child.meshX / Math.max(1, spec.meshX)))
     const fanTotal = Math.max(1, Math.floor(child.instances / Math.max(1, spec.instances)))
     const fanY = Math.max(1, Math.floor(fanTotal / fanX))
     if (needX[level]! > fanX) {
-      return { ok: false, kind: 'fanout', level: child.name, reason: `couldn't map level ${child.name}: Required fanoutX ${needX[level]} does not meet hardware constraint ${fanX}` }
+      first ??= `Required fanoutX ${needX[level]} does not meet hardware constraint ${fanX}`
+      innermost = child.name
     }
     if (needY[level]! > fanY) {
-      return { ok: false, kind: 'fanout', level: child.name, reason: `couldn't map level ${child.name}: Required fanoutY ${needY[level]} does not meet hardware constraint ${fanY}` }
+      first ??= `Required fanoutY ${needY[level]} does not meet hardware constraint ${fanY}`
+      innermost = child.name
     }
   }
-  return OK
+  if (first === null || innermost === null) return OK
+  return { ok: false, kind: 'fanout', level: innermost, reason: `couldn't map level ${innermost}: ${first}` }
 }
 
 /** The arithmetic level's check (ArithmeticUnits::Evaluate): all spatial loops against its instances and mesh. */
