@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks'
 import { SnipSnapError } from '@snipsnap/core'
 import { createExplorer, type ExploreModelResult, type ExploredLayer } from '@snipsnap/explorer'
 import type { CliIo } from '../io'
+import type { StudyExtras } from '../study/apply'
 import { writeExploreOut } from './explore-out'
 
 /** Options of `snipsnap explore`, as commander parses them. */
@@ -23,6 +24,8 @@ export interface ExploreOptions {
   readonly out?: string
   /** Study spec file (applied by ../study/apply.ts before the action runs). */
   readonly spec?: string
+  /** The spec's settings that have no flag. */
+  readonly study?: StudyExtras
 }
 
 const parseInteger = (text: string, option: string, min: number): number => {
@@ -72,6 +75,8 @@ export const runExplore = async (options: ExploreOptions, io: CliIo): Promise<vo
     sparsity: options.sparsity.split(',').map((s) => s.trim()),
     phase: options.phase,
     arch: options.arch,
+    // A --spec's settings without a flag (hardware point, format space, seqLen, batch).
+    ...options.study,
     objective: options.objective,
     dataflowEvaluations: evaluations,
     seed,
