@@ -47,7 +47,11 @@ export default defineConfig([
     ...nodeProgram([]),
     entry: { bin: 'src/bin.ts', main: 'src/main.ts', 'snipsnap-core': requireHere.resolve('@snipsnap/core') },
     dts: { entry: 'src/main.ts' },
-    noExternal: [/./],
+    // @snipsnap/sweep stays a package of its own (loaded only by `sweep` and `worker`): its worker
+    // threads import its `job-worker` module by URL, and its dependencies (piscina, BullMQ) locate
+    // files of their own at run time, which a bundle would break.
+    noExternal: [/^(?!@snipsnap\/sweep(\/|$))/],
+    external: ['@snipsnap/sweep'],
     clean: false,
     banner,
     esbuildPlugins: [yamlEsm, redirect('evaluate-action', /\/actions\/evaluate$/, { path: EVALUATE_FILE, external: true })],
