@@ -32,6 +32,7 @@ export interface CodesignCliOptions {
   readonly maxPowerMw?: string
   readonly clockGhz: string
   readonly seed: string
+  readonly lowering?: string
   readonly out?: string
   readonly json?: boolean
   readonly [axisFlag: string]: unknown
@@ -135,7 +136,7 @@ const writeOut = (dir: string, result: CodesignResult, json: unknown, options: C
     points.map(({ tag, p }) => ({ x: p.areaUM2, y: y(p), edp: p.edp, baseline: tag === 'baseline', label: `${tag}: ${hwText(p)}` }))
   writeFileSync(join(dir, 'pareto-energy-area.svg'), scatterSvg({ title: 'Energy vs area (Pareto set and preset)', xLabel: 'area µm²', yLabel: 'energy pJ', points: plotPoints((p) => p.energyPJ) }))
   writeFileSync(join(dir, 'pareto-cycles-area.svg'), scatterSvg({ title: 'Cycles vs area (Pareto set and preset)', xLabel: 'area µm²', yLabel: 'cycles', points: plotPoints((p) => p.cycles) }))
-  const problems = codesignProblems({ model: options.model, sparsity, phase: options.phase as 'prefill' | 'decode' })
+  const problems = codesignProblems({ model: options.model, sparsity, phase: options.phase as 'prefill' | 'decode', lowering: loweringOf(options) })
   for (const { tag, p } of points) {
     const folder = join(dir, 'designs', tag)
     mkdirSync(folder, { recursive: true })
@@ -151,6 +152,14 @@ const writeOut = (dir: string, result: CodesignResult, json: unknown, options: C
     '',
   ].join('\n')
   writeFileSync(join(dir, 'report.md'), report)
+}
+
+const loweringOf = (options: CodesignCliOptions): 'native' | 'im2col' => {
+  const lowering = options.lowering ?? 'native'
+  if (lowering !== 'native' && lowering !== 'im2col') {
+    throw new SnipSnapError('INVALID_SPEC', `--lowering must be native or im2col, got "${lowering}"`, { path: ['--lowering'] })
+  }
+  return lowering
 }
 
 /** Runs `snipsnap codesign`. */
@@ -170,6 +179,7 @@ export const runCodesign = async (options: CodesignCliOptions, io: CliIo): Promi
     sparsity,
     phase: options.phase,
     arch: options.arch,
+    lowering: loweringOf(options),
     ...(axes !== undefined ? { axes } : {}),
     budgetS,
     ...(options.maxPoints !== undefined ? { maxPoints: parseNumber(options.maxPoints, '--max-points', { integer: true }) } : {}),
