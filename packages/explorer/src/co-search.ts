@@ -4,7 +4,7 @@
 // Also computes the two one-sided baselines the joint result is compared with.
 import type { AbortSignalLike } from '@snipsnap/search'
 import { createRng, SnipSnapError, type CostQuery, type DensityModel, type DesignSpec, type FormatPrimitive, type MappingSpec, type Registry, type SparseOptimizationsSpec } from '@snipsnap/core'
-import { optimizeFormats } from '@snipsnap/compress'
+import { BASELINE_NEEDS, BASELINES, optimizeFormats, type PrimitiveId } from '@snipsnap/compress'
 import { createSparseloopEvaluator, sparseloopCostModel } from '@snipsnap/cost'
 import { createMapspace } from '@snipsnap/mapspace'
 import { progressiveCoSearch, type AnySearchStrategy, type CoSearchStageReport, type CompressionEngine } from '@snipsnap/search'
@@ -33,6 +33,36 @@ export interface CoSearchDesignOptions {
   readonly fixedFormats?: boolean
   /** Compute the formats-only baseline (default true; hardware search skips it to save time). */
   readonly formatsOnlyBaseline?: boolean
+  /** Limits of the compression engine's format space (default: every primitive, flattening allowed). */
+  readonly formatSpace?: FormatSpaceLimits
+}
+
+/**
+ * Limits of the format space the compression engine searches: the primitives (by symbol, from the
+ * format-primitive registry; `U` is required) and whether a level's ranks may be flattened. The
+ * engine's fixed baselines are restricted to those the primitives can build.
+ */
+export interface FormatSpaceLimits {
+  readonly primitives?: readonly string[]
+  readonly flatten?: boolean
+}
+
+/**
+ * Checks format-space limits against a format-primitive registry's symbols.
+ * @throws {SnipSnapError} INVALID_SPEC naming the entry: an unknown symbol, a duplicate, or no `U`.
+ */
+export const checkFormatSpace = (limits: FormatSpaceLimits, formats: Registry<FormatPrimitive> | undefined, path: readonly (string | number)[] = ['formatSpace']): void => {
+  if (limits.primitives === undefined) return
+  const known = formats === undefined ? null : new Set(formats.list().map((p) => p.symbol))
+  const seen = new Set<string>()
+  limits.primitives.forEach((symbol, i) => {
+    if (known !== null && !known.has(symbol)) {
+      throw new SnipSnapError('INVALID_SPEC', `format primitive "${symbol}" is not in the format registry (known: ${[...known].join(', ')})`, { path: [...path, 'primitives', i] })
+    }
+    if (seen.has(symbol)) throw new SnipSnapError('INVALID_SPEC', `format primitive "${symbol}" is listed twice`, { path: [...path, 'primitives', i] })
+    seen.add(symbol)
+  })
+  if (!seen.has('U')) throw new SnipSnapError('INVALID_SPEC', 'a format space needs the U primitive (outer ranks stay uncompressed with U)', { path: [...path, 'primitives'] })
 }
 
 /** A costed (mapping, formats) design, as plain data. */
@@ -76,7 +106,20 @@ export interface ExplorerRegistries {
  * The compression engine over the Sparseloop model, minimising total energy, with candidates built
  * from `formats` (a format-primitive registry such as `@snipsnap/format`'s) when given.
  */
-export const createCompressionEngine = (densityModels: Registry<DensityModel>, formats?: Registry<FormatPrimitive>): CompressionEngine => ({
+export const createCompressionEngine = (densityModels: Registry<DensityModel>, formats?: Registry<FormatPrimitive>, limits: FormatSpaceLimits = {}): CompressionEngine => {
+  const allowed = limits.primitives === undefined ? null : new Set(limits.primitives)
+  const primitives = formats?.list().filter((p) => allowed === null || allowed.has(p.symbol))
+  const engineOptions = {
+    objective: 'energy' as const,
+    ...(limits.flatten === undefined ? {} : { flatten: limits.flatten }),
+    ...(allowed === null
+      ? {}
+      : {
+          primitives: [...allowed] as PrimitiveId[],
+          baselines: BASELINES.filter((b) => BASELINE_NEEDS[b].every((id) => allowed.has(id))),
+        }),
+  }
+  return {
   selectFormats: (query: CostQuery) => {
     try {
       const selection = optimizeFormats({
@@ -84,8 +127,8 @@ export const createCompressionEngine = (densityModels: Registry<DensityModel>, f
         costModel: sparseloopCostModel,
         costModelOptions: { densityModels },
         densityModels,
-        ...(formats === undefined ? {} : { formatPrimitives: formats.list() }),
-        options: { objective: 'energy' },
+        ...(primitives === undefined ? {} : { formatPrimitives: primitives }),
+        options: engineOptions,
       })
       return selection.valid ? { valid: true, sparseOptimizations: selection.sparseOptimizations } : { valid: false, reason: selection.reason }
     } catch (error) {
@@ -93,7 +136,8 @@ export const createCompressionEngine = (densityModels: Registry<DensityModel>, f
       return { valid: false, reason: error instanceof Error ? error.message : String(error) }
     }
   },
-})
+  }
+}
 
 /**
  * Co-searches the dataflow and formats of `design` (its mapping, if any, serves only as the
@@ -109,21 +153,22 @@ export const coSearchDesign = async (
     throw new SnipSnapError('INVALID_SPEC', `dataflowEvaluations must be ≥ 1 (got ${options.dataflowEvaluations}): a zero budget cannot find a mapping`, { path: ['dataflowEvaluations'] })
   }
   const objective = options.objective !== undefined ? parseObjective(options.objective) : (objectiveFromMapper(design.mapper?.optimizationMetrics) ?? ['energy'])
-  const { densityModels } = registries
+  const { densityModels, formats } = registries
   const spaceFor = (sparseOptimizations: SparseOptimizationsSpec) =>
-    createMapspace({ arch: design.arch, problem: design.problem, constraints: design.constraints, sparseOptimizations })
-  const prepareEvaluator = (query: Omit<CostQuery, 'mapping'>) => createSparseloopEvaluator(query, { densityModels }).evaluate
+    createMapspace({ arch: design.arch, problem: design.problem, constraints: design.constraints, sparseOptimizations, options: { densities: densityModels, ...(formats === undefined ? {} : { formats }) } })
+  const prepareEvaluator = (query: Omit<CostQuery, 'mapping'>) => createSparseloopEvaluator(query, { densityModels, ...(formats === undefined ? {} : { formats }) }).evaluate
   const fixed = options.fixedFormats === true
+  if (options.formatSpace !== undefined) checkFormatSpace(options.formatSpace, registries.formats)
   const compression: CompressionEngine = fixed
     ? { selectFormats: () => ({ valid: false, reason: 'formats are fixed' }) }
-    : createCompressionEngine(densityModels, registries.formats)
+    : createCompressionEngine(densityModels, registries.formats, options.formatSpace)
   const base = { arch: design.arch, problem: design.problem, sparseOptimizations: design.sparseOptimizations, energyTable: design.energyTable }
   const seed = options.seed ?? 1
   const result = await progressiveCoSearch({
     base,
     mapspace: spaceFor,
     costModel: sparseloopCostModel,
-    costModelOptions: { densityModels },
+    costModelOptions: { densityModels, ...(formats === undefined ? {} : { formats }) },
     prepareEvaluator,
     compression,
     strategy: registries.strategies.get(options.strategy ?? 'genetic'),
@@ -143,7 +188,7 @@ export const coSearchDesign = async (
       : {
           energyPJ: p.metrics['energy'] ?? Number.NaN,
           cycles: p.metrics['cycles'] ?? Number.NaN,
-          mappingYaml: writeTimeloopMapping(p.mapping),
+          mappingYaml: writeTimeloopMapping(p.mapping, design),
           mapping: p.mapping,
           sparseOptimizations: p.sparseOptimizations,
           formats: formatsOf(p.sparseOptimizations),

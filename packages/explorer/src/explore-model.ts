@@ -4,9 +4,9 @@
 // after another).
 import type { AbortSignalLike } from '@snipsnap/search'
 import { SnipSnapError, type DesignSpec } from '@snipsnap/core'
-import { getArchPreset } from '@snipsnap/arch'
+import { applyHardwarePoint, estimateArchTables, getArchPreset, hardwarePointOf, tableEstimator, totalAreaUM2, type HardwarePoint } from '@snipsnap/arch'
 import { applySparsity, buildWorkload, CONV_TENSOR_NAMES, layerShapeText, layerToProblem, type ConvLowering, type ConvShape, type GemmLayer, type GemmTensorName } from '@snipsnap/workloads'
-import { coSearchDesign, type CoDesignSummary, type ExplorerRegistries } from './co-search'
+import { checkFormatSpace, coSearchDesign, type CoDesignSummary, type ExplorerRegistries, type FormatSpaceLimits } from './co-search'
 import type { TensorFormatChoice } from './formats-summary'
 import { parseObjective, type ExplorerObjective, type MetricName } from './objectives'
 
@@ -19,6 +19,15 @@ export interface ExploreModelOptions {
   readonly phase?: 'prefill' | 'decode'
   /** Architecture preset id (default `llm-default`). */
   readonly arch?: string
+  /**
+   * Hardware parameters applied to the preset (`@snipsnap/arch` hardware axes, e.g.
+   * `{ glbKiB: 256, peArray: '8x8' }`). When given (even empty), the energy and area tables are
+   * estimated for the resulting accelerator (as `codesign` does), so every point of a hardware
+   * sweep is costed by the same estimator.
+   */
+  readonly hardware?: HardwarePoint
+  /** Limits of the compression engine's format space (see `FormatSpaceLimits`). */
+  readonly formatSpace?: FormatSpaceLimits
   readonly seqLen?: number
   readonly batch?: number
   /** CNN convolutions as native convolutions (default) or im2col GEMMs (for comparison). */
@@ -67,6 +76,10 @@ export interface ExploreModelResult {
   readonly arch: string
   /** How CNN convolutions were lowered (`native` for Transformers). */
   readonly lowering: ConvLowering
+  /** Hardware parameters of the accelerator explored (the preset's own, with `hardware` applied). */
+  readonly hardware: Readonly<Record<string, number | string>>
+  /** Area of the accelerator explored, µm² (its area table × instances). */
+  readonly areaUM2: number
   readonly objective: readonly MetricName[]
   readonly layers: readonly ExploredLayer[]
   /** Whole forward pass: Σ count × per-run values over layers with a valid design. */
@@ -131,6 +144,16 @@ export const exploreModel = async (
   const phase = options.phase ?? 'prefill'
   const archId = options.arch ?? 'llm-default'
   const preset = getArchPreset(archId)
+  let { arch, energyTable, areaTable } = preset
+  if (options.hardware !== undefined) {
+    const applied = applyHardwarePoint(preset.arch, options.hardware)
+    if (!applied.ok) {
+      throw new SnipSnapError('INVALID_SPEC', `hardware ${JSON.stringify(options.hardware)} on ${archId}: ${applied.error.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { path: ['hardware'] })
+    }
+    arch = applied.value
+    ;({ energyTable, areaTable } = estimateArchTables({ arch, estimator: tableEstimator }))
+  }
+  if (options.formatSpace !== undefined) checkFormatSpace(options.formatSpace, registries.formats)
   const objective = parseObjective(options.objective ?? 'energy')
   const { workload, groups: groupList } = groupModelLayers(options)
   const groups = new Map(groupList.map((g, i) => [i, g]))
@@ -140,12 +163,12 @@ export const exploreModel = async (
   for (const group of groups.values()) {
     if (options.signal?.aborted === true) break
     const design: DesignSpec = {
-      arch: preset.arch,
+      arch,
       problem: layerToProblem(group.layer, group.densities),
       mapping: null,
       sparseOptimizations: { targets: [] },
-      energyTable: preset.energyTable,
-      areaTable: preset.areaTable,
+      energyTable,
+      areaTable,
       constraints: [],
       mapper: null,
     }
@@ -159,6 +182,7 @@ export const exploreModel = async (
         maxRounds: options.maxRounds ?? 1,
         ...(options.clock !== undefined ? { clock: options.clock } : {}),
         ...(options.signal !== undefined ? { signal: options.signal } : {}),
+        ...(options.formatSpace !== undefined ? { formatSpace: options.formatSpace } : {}),
       },
       registries,
     )
@@ -193,6 +217,8 @@ export const exploreModel = async (
     phase,
     arch: archId,
     lowering: workload.lowering,
+    hardware: hardwarePointOf(arch),
+    areaUM2: totalAreaUM2(arch, areaTable),
     objective,
     layers,
     totalEnergyPJ: ok.reduce((s, l) => s + l.count * (l.energyPJ ?? 0), 0),
