@@ -18,6 +18,7 @@ import { registerExploreCommand } from './commands/explore'
 import { registerFormatsCommand } from './commands/formats'
 import { registerSearchCommand } from './commands/search'
 import { registerSweepCommand } from './commands/sweep'
+import { registerWorkerCommand } from './commands/worker'
 import type { CliIo } from './io'
 import { startRun } from './run-control'
 
@@ -43,6 +44,7 @@ export const main = async (args: readonly string[], io: CliIo): Promise<number> 
   registerExploreCommand(program, run)
   registerCodesignCommand(program, run)
   registerSweepCommand(program, run)
+  registerWorkerCommand(program, run)
   // Sub-commands are also parsed with exitOverride so usage errors come back here.
   for (const command of program.commands) command.exitOverride()
   try {
