@@ -18,6 +18,7 @@ export const studyOptionValues = (study: Study): Record<string, { readonly value
   set('sparsity', 'sparsity', study.sparsity)
   set('arch', 'arch', study.arch)
   set('objective', 'objective', study.objective)
+  set('lowering', 'lowering', study.lowering)
   set('evaluations', 'search.evaluations', study.search?.evaluations)
   set('patience', 'search.patience', study.search?.patience)
   set('budgetS', 'search.budgetS', study.search?.budgetS)

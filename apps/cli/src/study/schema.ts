@@ -54,6 +54,7 @@ const studyShape = {
   arch: z.string().min(1).optional().describe('Architecture preset id: llm-default, stc-like or eyeriss-like.'),
   hardware: strict(hardwareShape).optional().describe('Parameters of the preset changed for this study (energy and area re-estimated, as codesign does).'),
   formats: strict(formatsShape).optional().describe('The format space the co-search chooses from.'),
+  lowering: z.enum(['native', 'im2col']).optional().describe('CNN convolutions as native convolutions (default) or im2col GEMMs.'),
   seqLen: positiveInt.optional().describe('Prefill sequence length (default min(2048, the model context)).'),
   batch: positiveInt.optional().describe('Batch: sequences in prefill, streams in decode (default 1).'),
   objective: listOrOne(z.enum(METRICS), `one of ${METRICS.join(', ')}`).optional().describe('What to minimise: energy, cycles or edp; a list is lexicographic.'),

@@ -34,6 +34,9 @@ arch: llm-default
 # seqLen: 2048
 # batch: 1
 
+# CNN models: convolutions as native convolutions or as im2col GEMMs (for comparison).
+# lowering: native
+
 # What to minimise: energy, cycles or edp; a list is lexicographic, e.g. [energy, cycles].
 objective: energy
 

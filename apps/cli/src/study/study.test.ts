@@ -99,9 +99,9 @@ describe('a spec as explore options', () => {
   })
 
   it('maps every setting of the schema', () => {
-    const all = parseStudy('all.yaml', 'version: 1\nmodel: m\nphases: [prefill]\nsparsity: s\narch: a\nobjective: edp\nout: o\nsearch: { evaluations: 1, patience: 2, budgetS: 3, seed: 4, baselines: [csr] }\n')
-    expect(Object.keys(studyOptionValues(all)).sort()).toEqual(['arch', 'baselines', 'budgetS', 'evaluations', 'model', 'objective', 'out', 'patience', 'phase', 'seed', 'sparsity'])
-    const flagged = new Set(['$schema', 'version', 'model', 'phases', 'sparsity', 'arch', 'objective', 'search', 'out'])
+    const all = parseStudy('all.yaml', 'version: 1\nmodel: m\nphases: [prefill]\nsparsity: s\narch: a\nobjective: edp\nout: o\nlowering: im2col\nsearch: { evaluations: 1, patience: 2, budgetS: 3, seed: 4, baselines: [csr] }\n')
+    expect(Object.keys(studyOptionValues(all)).sort()).toEqual(['arch', 'baselines', 'budgetS', 'evaluations', 'lowering', 'model', 'objective', 'out', 'patience', 'phase', 'seed', 'sparsity'])
+    const flagged = new Set(['$schema', 'version', 'model', 'phases', 'sparsity', 'arch', 'objective', 'search', 'out', 'lowering'])
     const withoutFlag = Object.keys(StudySchema.shape).filter((k) => !flagged.has(k))
     expect(withoutFlag.sort()).toEqual(['batch', 'formats', 'hardware', 'seqLen'])
     expect(Object.keys(studyExtras(parseStudy('x.yaml', 'version: 1\nmodel: m\nhardware: { wordBits: 8 }\nformats: { flatten: false }\nseqLen: 1\nbatch: 1\n'))).sort()).toEqual(['batch', 'formatSpace', 'hardware', 'seqLen'])
