@@ -8,6 +8,7 @@
 // Payload words (offsets that delimit child fibers) are written by the format engine according to
 // the primitive's `payload` kind, so a plug-in only describes its own metadata and slots.
 import type { PluginMeta } from './registry'
+import type { SparseloopRankPricing } from './rank-format'
 
 /** One fiber of a rank: its size and the strictly increasing coordinates of its non-empty children. */
 export interface SparseFiber {
@@ -132,6 +133,13 @@ export interface FormatPrimitive extends PluginMeta {
    * depends on run lengths).
    */
   readonly exactUnits: boolean
+  /**
+   * How the Sparseloop cost model prices a rank of this primitive (metadata and payload units from
+   * fiber count, fiber shape and emptiness). Without it, the Sparseloop model rejects the symbol
+   * with a precise error instead of pricing it at 0. Sparseloop's own formats reuse
+   * `SPARSELOOP_RANK_FORMATS[symbol].sparseloop`.
+   */
+  readonly sparseloop?: SparseloopRankPricing
 }
 
 /**

@@ -187,12 +187,14 @@ export interface MappingSpec {
 
 /** One rank of a per-level tensor format (Sparseloop representation format). */
 export interface RankFormatSpec {
-  /** Primitive id: `UOP`, `CP`, `B`, `RLE`, `UB`, or a user-defined primitive id. */
+  /** Primitive symbol: `UOP`, `CP`, `B`, `RLE`, `UB`, or a registered primitive's symbol. */
   readonly format: string
   readonly metadataWordBits: number | null
   readonly payloadWordBits: number | null
   /** Groups of dims flattened into this rank, e.g. [['M', 'K']]. */
   readonly flattenedRankIds: readonly (readonly DimName[])[] | null
+  /** Integer options of the rank's primitive (e.g. `{ n: 2, m: 4 }`); parameter defaults fill the rest. */
+  readonly options?: Readonly<Record<string, number>>
 }
 
 export interface TensorFormatSpec {

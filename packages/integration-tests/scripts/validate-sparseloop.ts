@@ -1,6 +1,9 @@
 // `pnpm validate`: evaluates every Sparseloop reference case and random mapping with
-// @snipsnap/cost and writes packages/cost/VALIDATION.md (errors per case, max per family,
-// agreement per random-mapping design). Numbers are computed here, never copied.
+// @snipsnap/cost, writes packages/cost/VALIDATION.md (errors per case, max per family,
+// agreement per random-mapping design and per family), prints the per-family table and exits
+// non-zero when any shared case or row misses: a valid row out of tolerance, a verdict or
+// rejection kind that differs, or a rejection whose message differs from Sparseloop's.
+// Numbers are computed here, never copied.
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { createSparseloopEvaluator, evaluateSparseloop } from '@snipsnap/cost'
@@ -62,6 +65,18 @@ lines.push(
   '|---|---:|---:|---:|---:|---:|---:|',
 )
 const gaps: string[] = []
+interface FamilyRows {
+  designs: number
+  validOk: number
+  validN: number
+  verdictOk: number
+  rows: number
+  rejectN: number
+  sameMessage: number
+  maxC: number
+  maxE: number
+}
+const randomFamilies = new Map<string, FamilyRows>()
 for (const name of listRandomDesigns()) {
   const { design, rows } = loadRandomDesign(name)
   const evaluator = createSparseloopEvaluator(design)
@@ -73,10 +88,12 @@ for (const name of listRandomDesigns()) {
   let maxC = 0
   let maxE = 0
   let maxN = 0
+  let verdictOk = 0
   for (const row of rows) {
     const report = evaluator.evaluate(parseRowMapping(design, row))
     if (row.valid) {
       validN++
+      if (report.valid) verdictOk++
       const c = compareReport(report, row.expected!)
       if (withinTolerance(c)) validOk++
       else gaps.push(`- ${name} row ${row.id}: ${report.valid ? `cycles ${pct(c.cyclesError)}, energy ${pct(c.energyError)}, worst count ${c.worstCount}` : `rejected: ${report.reason}`}`)
@@ -85,14 +102,46 @@ for (const name of listRandomDesigns()) {
       maxN = Math.max(maxN, c.maxCountError)
     } else {
       rejectN++
+      if (!report.valid) verdictOk++
       if (!report.valid && report.kind === oracleErrorKind(row.error ?? '')) rejectOk++
       else gaps.push(`- ${name} row ${row.id}: oracle rejects (${row.error}), we ${report.valid ? 'accept' : `reject: ${report.reason}`}`)
       if (!report.valid && `ERROR: ${report.reason}` === row.error) sameMessage++
+      else if (!report.valid && report.kind === oracleErrorKind(row.error ?? '')) {
+        gaps.push(`- ${name} row ${row.id}: same kind, other message: oracle ${row.error}, we ${report.reason}`)
+      }
     }
   }
+  const fam = family(name)
+  const f = randomFamilies.get(fam) ?? { designs: 0, validOk: 0, validN: 0, verdictOk: 0, rows: 0, rejectN: 0, sameMessage: 0, maxC: 0, maxE: 0 }
+  randomFamilies.set(fam, {
+    designs: f.designs + 1,
+    validOk: f.validOk + validOk,
+    validN: f.validN + validN,
+    verdictOk: f.verdictOk + verdictOk,
+    rows: f.rows + rows.length,
+    rejectN: f.rejectN + rejectN,
+    sameMessage: f.sameMessage + sameMessage,
+    maxC: Math.max(f.maxC, maxC),
+    maxE: Math.max(f.maxE, maxE),
+  })
   lines.push(`| ${name} | ${validOk}/${validN} | ${rejectOk}/${rejectN} | ${sameMessage}/${rejectN} | ${pct(maxC)} | ${pct(maxE)} | ${pct(maxN)} |`)
 }
+const familyTable = [
+  '| family | designs | verdicts agree | valid rows within tolerance | same error message | max cycles error | max energy error |',
+  '|---|---:|---:|---:|---:|---:|---:|',
+  ...[...randomFamilies.entries()]
+    .sort()
+    .map(([fam, f]) => `| ${fam} | ${f.designs} | ${f.verdictOk}/${f.rows} | ${f.validOk}/${f.validN} | ${f.sameMessage}/${f.rejectN} | ${pct(f.maxC)} | ${pct(f.maxE)} |`),
+]
+lines.push('', '### Per family', '', ...familyTable)
 lines.push('', '### Rows outside tolerance', '', ...(gaps.length > 0 ? gaps : ['None.']), '')
 const out = path.join(repoRoot, 'packages', 'cost', 'VALIDATION.md')
 writeFileSync(out, `${lines.join('\n')}`)
-process.stdout.write(`wrote ${path.relative(process.cwd(), out)}: ${casesOk}/${caseNames.length} cases in tolerance, ${gaps.length} random rows outside\n`)
+const casesMissed = caseNames.length - casesOk
+process.stdout.write(`${familyTable.join('\n')}\n\n`)
+process.stdout.write(`wrote ${path.relative(process.cwd(), out)}: ${casesOk}/${caseNames.length} cases in tolerance, ${gaps.length} random rows missed\n`)
+if (casesMissed > 0 || gaps.length > 0) {
+  for (const gap of gaps) process.stderr.write(`${gap}\n`)
+  process.stderr.write(`validate: ${casesMissed} case(s) and ${gaps.length} random row(s) miss Sparseloop\n`)
+  process.exitCode = 1
+}

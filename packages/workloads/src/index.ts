@@ -1,5 +1,5 @@
 // Public API of @snipsnap/workloads: real-tensor readers and pruning, the LLM/CNN workload zoo
-// (per-layer GEMMs) and the sparsity presets.
+// (per-layer GEMMs and native convolutions) and the sparsity presets.
 export type { DenseTensor } from './tensor'
 export { numelOf } from './tensor'
 export { readTensors, detectTensorFormat, type ReadTensorsOptions, type TensorFileFormat } from './read-tensors'
@@ -32,12 +32,18 @@ export {
   getModel,
   buildWorkload,
   gemmToProblem,
+  convToProblem,
+  layerToProblem,
+  layerShapeText,
+  CONV_TENSOR_NAMES,
   gemmMacs,
   workloadMacs,
   kvCacheBytesPerToken,
   type BuildWorkloadOptions,
   type Workload,
   type GemmLayer,
+  type ConvShape,
+  type ConvLowering,
   type GemmTensorName,
   type TensorRole,
 } from './workload'

@@ -103,6 +103,14 @@ export const SPARSITY_PRESETS: readonly SparsityPreset[] = [
     rules: [{ roles: ['ffn-activation'], phases: BOTH, distribution: 'hypergeometric', density: 0.1 }],
   },
   {
+    id: 'relu-50',
+    description:
+      'ReLU feature maps: 50% of the input activations of every CNN layer that follows a ReLU are zero (the image, linear bottlenecks and average-pooled inputs stay dense)',
+    source:
+      'Sparseloop MICRO 2022 artifact: ResNet-50 input-activation densities 0.82, 0.56, 0.44, 0.27 (fig15 setup, workloads.md §2.4); AlexNet on Eyeriss conv3 0.275, conv5 0.23 (table7_eyeriss_setup)',
+    rules: [{ roles: ['feature-map'], phases: ['prefill'], distribution: 'hypergeometric', density: 0.5 }],
+  },
+  {
     id: 'attention-causal',
     description: 'causal mask: prefill attention scores are lower-triangular, density (L+1)/(2L); decode scores are dense',
     source: 'derived (workloads.md §2.3): causal masking makes the upper triangle of QK^T and PV skippable',

@@ -2,8 +2,10 @@
 // B sequences against a KV cache of T tokens) becomes the list of its distinct GEMMs M×K×N with
 // how often each occurs per forward pass, the role of each operand, and the source of the shape.
 // Conventions (workloads.md): A[M][K] is the streamed operand, B[K][N] the weight (or K^T / V for
-// attention), Z[M][N] the output; MACs = M·K·N. CNN convolutions are im2col GEMMs:
-// M = P·Q output pixels (× batch), K = C·R·S, N = output channels.
+// attention), Z[M][N] the output; MACs = M·K·N. CNN convolutions are native convolutions by
+// default (Timeloop's CNN-Layer problem: N, C, M, R, S, P, Q with strides, dilations and, for
+// grouped/depthwise layers, a group dimension G), or with `lowering: 'im2col'` im2col GEMMs:
+// M = P·Q output pixels (× batch), K = C·R·S, N = output channels (one GEMM per group).
 import { SnipSnapError, type DensitySpec, type ProblemSpec } from '@snipsnap/core'
 import { z } from 'zod'
 import { parseOrThrow } from './internal/validate'
@@ -27,13 +29,34 @@ export type TensorRole =
   | 'attention-scores'
   /** Output of a GEMM that is not itself re-read as a modelled operand here. */
   | 'output'
-  /** CNN input feature map after im2col. */
+  /** CNN input feature map that is a ReLU output (activation sparsity applies). */
   | 'feature-map'
+  /** CNN input with no ReLU before it: the image, a linear bottleneck, an average pool (stays dense). */
+  | 'linear-feature-map'
 
 /** Operand names of every GEMM. */
 export type GemmTensorName = 'A' | 'B' | 'Z'
 
-/** One distinct GEMM of a workload. */
+/**
+ * A native convolution, Timeloop's CNN-Layer problem: N images, C input and M output channels
+ * per group, R×S kernel, P×Q outputs, strides and dilations, G groups (depthwise: C = M = 1).
+ */
+export interface ConvShape {
+  readonly N: number
+  readonly C: number
+  readonly M: number
+  readonly R: number
+  readonly S: number
+  readonly P: number
+  readonly Q: number
+  readonly Hstride: number
+  readonly Wstride: number
+  readonly Hdilation: number
+  readonly Wdilation: number
+  readonly G: number
+}
+
+/** One distinct layer of a workload: a GEMM, or a native convolution (`conv`) with its GEMM-equivalent M×K×N. */
 export interface GemmLayer {
   /** Name within the model, e.g. `attn.q_proj`, `attn.qk`, `ffn.down_proj`, `layer3.x.conv2`. */
   readonly name: string
@@ -50,7 +73,16 @@ export interface GemmLayer {
   readonly tensors: Readonly<Record<GemmTensorName, TensorRole>>
   /** Where the shape comes from. */
   readonly source: string
+  /**
+   * A native convolution (CNN layers under the default `lowering: 'native'`): the problem is
+   * built from this shape, with A, B, Z standing for Inputs, Weights, Outputs. M, K, N then give
+   * its MACs as M·K·N (N·P·Q × C·R·S × G·M); the tensors' sizes are the convolution's.
+   */
+  readonly conv?: ConvShape
 }
+
+/** How CNN convolutions reach the explorer. */
+export type ConvLowering = 'native' | 'im2col'
 
 /** Options of {@link buildWorkload}. */
 export interface BuildWorkloadOptions {
@@ -68,6 +100,11 @@ export interface BuildWorkloadOptions {
    * `all-tokens` (M = B·L in prefill) or `none`.
    */
   readonly lmHead?: 'last-token' | 'all-tokens' | 'none'
+  /**
+   * CNN convolutions as native convolutions (default) or as im2col GEMMs (each input activation
+   * copied up to R×S times; kept for comparison). No effect on Transformers.
+   */
+  readonly lowering?: ConvLowering
 }
 
 /** A workload: the GEMMs of one model in one phase. */
@@ -77,6 +114,8 @@ export interface Workload {
   readonly seqLen: number | null
   readonly batch: number
   readonly kvLen: number | null
+  /** How convolutions are lowered (`native` for Transformers, which have none). */
+  readonly lowering: ConvLowering
   readonly layers: readonly GemmLayer[]
 }
 
@@ -107,6 +146,7 @@ const optionsSchema = z.object({
   batch: positiveInt.optional(),
   kvLen: positiveInt.optional(),
   lmHead: z.enum(['last-token', 'all-tokens', 'none']).optional(),
+  lowering: z.enum(['native', 'im2col']).optional(),
 })
 
 /**
@@ -126,7 +166,8 @@ export const buildWorkload = (options: BuildWorkloadOptions): Workload => {
         path: ['phase'],
       })
     }
-    return { model: model.id, phase: 'prefill', seqLen: null, batch, kvLen: null, layers: cnnLayers(model, batch) }
+    const lowering = parsed.lowering ?? 'native'
+    return { model: model.id, phase: 'prefill', seqLen: null, batch, kvLen: null, lowering, layers: cnnLayers(model, batch, lowering) }
   }
   const { hyper } = model
   const defaultLength = Math.min(2048, hyper.maxContext)
@@ -143,13 +184,13 @@ export const buildWorkload = (options: BuildWorkloadOptions): Workload => {
   const lmHead = parsed.lmHead ?? 'last-token'
   if (parsed.phase === 'prefill') {
     const seqLen = checkLength('seqLen', parsed.seqLen ?? defaultLength)
-    return { model: model.id, phase: 'prefill', seqLen, batch, kvLen: null, layers: prefillLayers(model, seqLen, batch, lmHead) }
+    return { model: model.id, phase: 'prefill', seqLen, batch, kvLen: null, lowering: 'native', layers: prefillLayers(model, seqLen, batch, lmHead) }
   }
   if (!hyper.decoder) {
     throw new SnipSnapError('INVALID_SPEC', `${model.id} is an encoder: it has no decode phase`, { path: ['phase'] })
   }
   const kvLen = checkLength('kvLen', parsed.kvLen ?? defaultLength)
-  return { model: model.id, phase: 'decode', seqLen: null, batch, kvLen, layers: decodeLayers(model, batch, kvLen, lmHead) }
+  return { model: model.id, phase: 'decode', seqLen: null, batch, kvLen, lowering: 'native', layers: decodeLayers(model, batch, kvLen, lmHead) }
 }
 
 /** The linear layers of one Transformer block, for `rows` streamed rows. */
@@ -281,17 +322,46 @@ const decodeLayers = (
   return out
 }
 
-const cnnLayers = (model: Extract<ModelSpec, { kind: 'cnn' }>, batch: number): GemmLayer[] =>
-  model.layers.map((layer) => ({
-    name: layer.name,
-    op: layer.fullyConnected === true ? 'fc' : 'conv',
-    M: batch * layer.outputSize * layer.outputSize,
-    K: layer.inChannels * layer.kernel * layer.kernel,
-    N: layer.outChannels,
-    count: layer.count,
-    tensors: { A: 'feature-map', B: 'weight', Z: 'output' },
-    source: `${model.source}; im2col: M = P·Q (×batch ${batch}), K = C·R·S = ${layer.inChannels}·${layer.kernel}·${layer.kernel}, N = ${layer.outChannels}${layer.stride > 1 ? `, stride ${layer.stride}` : ''}`,
-  }))
+const cnnLayers = (model: Extract<ModelSpec, { kind: 'cnn' }>, batch: number, lowering: ConvLowering): GemmLayer[] =>
+  model.layers.map((layer) => {
+    const groups = layer.groups ?? 1
+    const dilation = layer.dilation ?? 1
+    const C = layer.inChannels / groups
+    const M = layer.outChannels / groups
+    const R = layer.kernel
+    const P = layer.outputSize
+    const tensors = { A: layer.inputAfterRelu === false ? 'linear-feature-map' : 'feature-map', B: 'weight', Z: 'output' } as const
+    const op = layer.fullyConnected === true ? 'fc' : 'conv'
+    const strided = `${layer.stride > 1 ? `, stride ${layer.stride}` : ''}${dilation > 1 ? `, dilation ${dilation}` : ''}`
+    if (op === 'fc' || lowering === 'im2col') {
+      // One GEMM per group: M = P·Q (×batch), K = (C/G)·R·S, N = M_out/G.
+      return {
+        name: layer.name,
+        op,
+        M: batch * P * P,
+        K: C * R * R,
+        N: M,
+        count: layer.count * groups,
+        tensors,
+        source:
+          op === 'fc'
+            ? `${model.source}; fully connected: M = batch ${batch}, K = ${layer.inChannels}, N = ${layer.outChannels}`
+            : `${model.source}; im2col: M = P·Q (×batch ${batch}), K = C·R·S = ${C}·${R}·${R}, N = ${M}${strided}${groups > 1 ? `; one GEMM per group (${groups} groups)` : ''}`,
+      }
+    }
+    const conv: ConvShape = { N: batch, C, M, R, S: R, P, Q: P, Hstride: layer.stride, Wstride: layer.stride, Hdilation: dilation, Wdilation: dilation, G: groups }
+    return {
+      name: layer.name,
+      op,
+      M: batch * P * P,
+      K: C * R * R,
+      N: layer.outChannels,
+      count: layer.count,
+      tensors,
+      source: `${model.source}; native convolution N=${batch} C=${C} M=${M} R=S=${R} P=Q=${P}${strided}${groups > 1 ? `, ${groups} groups` : ''}`,
+      conv,
+    }
+  })
 
 /** Multiply-accumulates of one GEMM occurrence, M·K·N. */
 export const gemmMacs = (layer: Pick<GemmLayer, 'M' | 'K' | 'N'>): number => layer.M * layer.K * layer.N
@@ -354,4 +424,97 @@ export const gemmToProblem = (
     ],
     densities: checked,
   }
+}
+
+/** The conv data space each GEMM operand name stands for. */
+export const CONV_TENSOR_NAMES: Readonly<Record<GemmTensorName, string>> = { A: 'Inputs', B: 'Weights', Z: 'Outputs' }
+
+const convShapeSchema = z.object({
+  N: positiveInt,
+  C: positiveInt,
+  M: positiveInt,
+  R: positiveInt,
+  S: positiveInt,
+  P: positiveInt,
+  Q: positiveInt,
+  Hstride: positiveInt,
+  Wstride: positiveInt,
+  Hdilation: positiveInt,
+  Wdilation: positiveInt,
+  G: positiveInt,
+})
+
+const checkedDensities = (
+  densities: Readonly<Partial<Record<GemmTensorName, DensitySpec>>>,
+  kind: string,
+): Partial<Record<GemmTensorName, DensitySpec>> => {
+  const checked: Partial<Record<GemmTensorName, DensitySpec>> = {}
+  for (const name of Object.keys(densities)) {
+    if (name !== 'A' && name !== 'B' && name !== 'Z') {
+      throw new SnipSnapError('INVALID_SPEC', `unknown tensor '${name}' (${kind} has A, B and Z)`, { path: ['densities', name] })
+    }
+    const spec = densities[name]
+    if (spec !== undefined) checked[name] = parseOrThrow(densitySpecSchema, spec, ['densities', name]) as DensitySpec
+  }
+  return checked
+}
+
+/**
+ * The core `ProblemSpec` of a native convolution, Timeloop's CNN-Layer problem: dimensions
+ * C, M, R, S, N, P, Q (and G first for grouped/depthwise layers); Weights[G][C][M][R][S],
+ * Inputs[N][G][C][R·Wdilation + P·Wstride][S·Hdilation + Q·Hstride] and the read-write
+ * Outputs[N][G][M][Q][P]; coefficients Wstride, Hstride, Wdilation, Hdilation. The densities are
+ * given by GEMM operand name: A for Inputs, B for Weights, Z for Outputs.
+ * @throws {SnipSnapError} INVALID_SPEC naming the field of a non-positive or non-integer extent,
+ * or the tensor and field of a bad density.
+ * @example convToProblem({ name: 'conv3', conv: { N: 4, C: 256, M: 384, R: 3, S: 3, P: 13, Q: 13, Hstride: 1, Wstride: 1, Hdilation: 1, Wdilation: 1, G: 1 } })
+ */
+export const convToProblem = (
+  layer: { readonly name: string; readonly conv: ConvShape },
+  densities: Readonly<Partial<Record<GemmTensorName, DensitySpec>>> = {},
+): ProblemSpec => {
+  const checked = checkedDensities(densities, 'a convolution')
+  const shape = parseOrThrow(convShapeSchema, layer.conv, [layer.name, 'conv'])
+  const grouped = shape.G > 1
+  const term = (dim: string, coefficient: string | null = null) => ({ dim, coefficient })
+  const g = grouped ? [[term('G')]] : []
+  const dims = ['C', 'M', 'R', 'S', 'N', 'P', 'Q'] as const
+  return {
+    name: layer.name,
+    dimensions: grouped ? ['G', ...dims] : [...dims],
+    bounds: { ...(grouped ? { G: shape.G } : {}), ...Object.fromEntries(dims.map((d) => [d, shape[d]])) },
+    coefficients: { Wstride: shape.Wstride, Hstride: shape.Hstride, Wdilation: shape.Wdilation, Hdilation: shape.Hdilation },
+    dataSpaces: [
+      { name: 'Weights', projection: [...g, [term('C')], [term('M')], [term('R')], [term('S')]], readWrite: false },
+      {
+        name: 'Inputs',
+        projection: [[term('N')], ...g, [term('C')], [term('R', 'Wdilation'), term('P', 'Wstride')], [term('S', 'Hdilation'), term('Q', 'Hstride')]],
+        readWrite: false,
+      },
+      { name: 'Outputs', projection: [[term('N')], ...g, [term('M')], [term('Q')], [term('P')]], readWrite: true },
+    ],
+    densities: Object.fromEntries(
+      (Object.entries(checked) as [GemmTensorName, DensitySpec][]).map(([name, spec]) => [CONV_TENSOR_NAMES[name], spec]),
+    ),
+  }
+}
+
+/**
+ * The problem of any workload layer: {@link convToProblem} for a native convolution (a layer
+ * with `conv`), else {@link gemmToProblem}.
+ * @throws {SnipSnapError} INVALID_SPEC as those do.
+ * @example buildWorkload({ model: 'resnet-50', phase: 'prefill' }).layers.map((l, i) => layerToProblem(l, sparsity[i]?.densities))
+ */
+export const layerToProblem = (
+  layer: Pick<GemmLayer, 'name' | 'M' | 'K' | 'N' | 'conv'>,
+  densities: Readonly<Partial<Record<GemmTensorName, DensitySpec>>> = {},
+): ProblemSpec => (layer.conv === undefined ? gemmToProblem(layer, densities) : convToProblem({ name: layer.name, conv: layer.conv }, densities))
+
+/** A short text of a layer's shape: `M×K×N` for a GEMM, the conv's extents for a native convolution. */
+export const layerShapeText = (layer: Pick<GemmLayer, 'M' | 'K' | 'N' | 'conv'>): string => {
+  const c = layer.conv
+  if (c === undefined) return `${layer.M}×${layer.K}×${layer.N}`
+  const stride = c.Hstride === c.Wstride ? `${c.Hstride}` : `${c.Hstride}×${c.Wstride}`
+  const dil = c.Hdilation === 1 && c.Wdilation === 1 ? '' : ` d${c.Hdilation === c.Wdilation ? c.Hdilation : `${c.Hdilation}×${c.Wdilation}`}`
+  return `${c.G > 1 ? `G${c.G} ` : ''}N${c.N} C${c.C} M${c.M} R${c.R} S${c.S} P${c.P} Q${c.Q} s${stride}${dil}`
 }

@@ -24,6 +24,13 @@
 //   in pmhalvor/racl compare.py).
 // - GPT-2 small: HF gpt2 config (n_embd 768, n_layer 12, n_head 12, n_inner 3072, 1024 positions).
 // - ResNet-50 (torchvision v1.5) and VGG-16 (configuration D): workloads.md §1.5.
+// - AlexNet as the Eyeriss workload (Krizhevsky et al. 2012, 96/256/384/384/256 filters, conv2,
+//   conv4 and conv5 in two groups; Eyeriss, Chen et al. ISSCC 2016 / JSSC 2017): conv1 with 56×56
+//   outputs and conv3 exactly as in the Sparseloop artifact's table7_eyeriss_setup (shared/reference/
+//   sparseloop/table7-eyeriss-conv{1,3}-*; the 227-pixel torchvision variant gives 55×55 outputs).
+// - MobileNet-v2 (Sandler et al., CVPR 2018, Table 2: t, c, n, s per bottleneck stage; torchvision
+//   mobilenet_v2, width 1.0, 224×224): 3×3 stem, 17 inverted residual blocks (1×1 expand,
+//   3×3 depthwise = groups of one channel, 1×1 linear projection), 1×1 conv to 1280, FC.
 
 /** Architecture family of a Transformer, which fixes the block's GEMMs. */
 export type TransformerFamily = 'llama' | 'opt' | 'bert' | 'gpt2'
@@ -51,7 +58,10 @@ export interface TransformerHyperParams {
   readonly decoder: boolean
 }
 
-/** One convolution (or fully connected) layer shape of a CNN, as used for im2col GEMMs. */
+/**
+ * One convolution (or fully connected) layer shape of a CNN: a native convolution (Timeloop's
+ * CNN-Layer problem) or, lowered, an im2col GEMM.
+ */
 export interface ConvLayerSpec {
   readonly name: string
   /** How many layers of the network have exactly this shape. */
@@ -65,6 +75,16 @@ export interface ConvLayerSpec {
   readonly outputSize: number
   /** True for fully connected layers (K = inChannels). */
   readonly fullyConnected?: boolean
+  /** Channel groups (default 1); depthwise convolutions have groups = inChannels = outChannels. */
+  readonly groups?: number
+  /** Kernel dilation (default 1). */
+  readonly dilation?: number
+  /**
+   * Whether the layer's input is a ReLU (or ReLU6 / max-pool of ReLU) output, so activation
+   * sparsity applies to it (default true). False for the image, MobileNet-v2's linear bottlenecks
+   * and ResNet-50's average-pooled FC input.
+   */
+  readonly inputAfterRelu?: boolean
 }
 
 interface ModelBase {
@@ -149,7 +169,7 @@ const OPT_EXTRA = 'public OPTConfig table (OPT_*_CONFIG), cross-checked with lrq
 
 /** ResNet-50 v1.5 conv shapes (workloads.md §1.5, torchvision names). */
 const resnet50Layers: readonly ConvLayerSpec[] = [
-  { name: 'conv1', count: 1, inChannels: 3, outChannels: 64, kernel: 7, stride: 2, outputSize: 112 },
+  { name: 'conv1', count: 1, inChannels: 3, outChannels: 64, kernel: 7, stride: 2, outputSize: 112, inputAfterRelu: false },
   { name: 'layer1.0.conv1', count: 1, inChannels: 64, outChannels: 64, kernel: 1, stride: 1, outputSize: 56 },
   { name: 'layer1.x.conv2', count: 3, inChannels: 64, outChannels: 64, kernel: 3, stride: 1, outputSize: 56 },
   { name: 'layer1.x.conv3+downsample', count: 4, inChannels: 64, outChannels: 256, kernel: 1, stride: 1, outputSize: 56 },
@@ -172,12 +192,12 @@ const resnet50Layers: readonly ConvLayerSpec[] = [
   { name: 'layer4.0.downsample', count: 1, inChannels: 1024, outChannels: 2048, kernel: 1, stride: 2, outputSize: 7 },
   { name: 'layer4.x.conv1', count: 2, inChannels: 2048, outChannels: 512, kernel: 1, stride: 1, outputSize: 7 },
   { name: 'layer4.x.conv2', count: 2, inChannels: 512, outChannels: 512, kernel: 3, stride: 1, outputSize: 7 },
-  { name: 'fc', count: 1, inChannels: 2048, outChannels: 1000, kernel: 1, stride: 1, outputSize: 1, fullyConnected: true },
+  { name: 'fc', count: 1, inChannels: 2048, outChannels: 1000, kernel: 1, stride: 1, outputSize: 1, fullyConnected: true, inputAfterRelu: false },
 ]
 
 /** VGG-16 (configuration D) shapes (workloads.md §1.5). */
 const vgg16Layers: readonly ConvLayerSpec[] = [
-  { name: 'conv1', count: 1, inChannels: 3, outChannels: 64, kernel: 3, stride: 1, outputSize: 224 },
+  { name: 'conv1', count: 1, inChannels: 3, outChannels: 64, kernel: 3, stride: 1, outputSize: 224, inputAfterRelu: false },
   { name: 'conv2', count: 1, inChannels: 64, outChannels: 64, kernel: 3, stride: 1, outputSize: 224 },
   { name: 'conv3', count: 1, inChannels: 64, outChannels: 128, kernel: 3, stride: 1, outputSize: 112 },
   { name: 'conv4', count: 1, inChannels: 128, outChannels: 128, kernel: 3, stride: 1, outputSize: 112 },
@@ -190,6 +210,79 @@ const vgg16Layers: readonly ConvLayerSpec[] = [
   { name: 'fc15', count: 1, inChannels: 4096, outChannels: 4096, kernel: 1, stride: 1, outputSize: 1, fullyConnected: true },
   { name: 'fc16', count: 1, inChannels: 4096, outChannels: 1000, kernel: 1, stride: 1, outputSize: 1, fullyConnected: true },
 ]
+
+/** AlexNet as the Eyeriss workload (see the sources above). */
+const alexnetLayers: readonly ConvLayerSpec[] = [
+  { name: 'conv1', count: 1, inChannels: 3, outChannels: 96, kernel: 11, stride: 4, outputSize: 56, inputAfterRelu: false },
+  { name: 'conv2', count: 1, inChannels: 96, outChannels: 256, kernel: 5, stride: 1, outputSize: 27, groups: 2 },
+  { name: 'conv3', count: 1, inChannels: 256, outChannels: 384, kernel: 3, stride: 1, outputSize: 13 },
+  { name: 'conv4', count: 1, inChannels: 384, outChannels: 384, kernel: 3, stride: 1, outputSize: 13, groups: 2 },
+  { name: 'conv5', count: 1, inChannels: 384, outChannels: 256, kernel: 3, stride: 1, outputSize: 13, groups: 2 },
+  { name: 'fc6', count: 1, inChannels: 9216, outChannels: 4096, kernel: 1, stride: 1, outputSize: 1, fullyConnected: true },
+  { name: 'fc7', count: 1, inChannels: 4096, outChannels: 4096, kernel: 1, stride: 1, outputSize: 1, fullyConnected: true },
+  { name: 'fc8', count: 1, inChannels: 4096, outChannels: 1000, kernel: 1, stride: 1, outputSize: 1, fullyConnected: true },
+]
+
+/**
+ * MobileNet-v2's bottleneck stages (Sandler et al. 2018, Table 2): expansion t, output channels
+ * c, repeats n, stride s of the first block of the stage.
+ */
+const MOBILENET_V2_STAGES: readonly { t: number; c: number; n: number; s: number }[] = [
+  { t: 1, c: 16, n: 1, s: 1 },
+  { t: 6, c: 24, n: 2, s: 2 },
+  { t: 6, c: 32, n: 3, s: 2 },
+  { t: 6, c: 64, n: 4, s: 2 },
+  { t: 6, c: 96, n: 3, s: 1 },
+  { t: 6, c: 160, n: 3, s: 2 },
+  { t: 6, c: 320, n: 1, s: 1 },
+]
+
+/**
+ * MobileNet-v2's layers, the stage table written out (torchvision `features.<i>` numbering;
+ * the repeats 2…n of a stage share one shape and are listed once with their count).
+ */
+const mobilenetV2Layers = (): ConvLayerSpec[] => {
+  const out: ConvLayerSpec[] = [
+    { name: 'features.0', count: 1, inChannels: 3, outChannels: 32, kernel: 3, stride: 2, outputSize: 112, inputAfterRelu: false },
+  ]
+  let channels = 32
+  let size = 112
+  let block = 1
+  for (const stage of MOBILENET_V2_STAGES) {
+    const shapes = (first: boolean) => {
+      const stride = first ? stage.s : 1
+      const hidden = channels * stage.t
+      const outSize = size / stride
+      const layers: Omit<ConvLayerSpec, 'name' | 'count'>[] = []
+      const names: string[] = []
+      // The expand's input is the previous block's linear bottleneck output (no ReLU after it).
+      if (stage.t !== 1) {
+        layers.push({ inChannels: channels, outChannels: hidden, kernel: 1, stride: 1, outputSize: size, inputAfterRelu: false })
+        names.push('expand')
+      }
+      layers.push({ inChannels: hidden, outChannels: hidden, kernel: 3, stride, outputSize: outSize, groups: hidden })
+      names.push('dw')
+      layers.push({ inChannels: hidden, outChannels: stage.c, kernel: 1, stride: 1, outputSize: outSize })
+      names.push('project')
+      return { layers, names, outSize }
+    }
+    const first = shapes(true)
+    out.push(...first.layers.map((l, i) => ({ ...l, name: `features.${block}.${first.names[i] ?? ''}`, count: 1 })))
+    channels = stage.c
+    size = first.outSize
+    if (stage.n > 1) {
+      const rest = shapes(false)
+      const label = stage.n === 2 ? `${block + 1}` : `${block + 1}-${block + stage.n - 1}`
+      out.push(...rest.layers.map((l, i) => ({ ...l, name: `features.${label}.${rest.names[i] ?? ''}`, count: stage.n - 1 })))
+    }
+    block += stage.n
+  }
+  out.push(
+    { name: `features.${block}`, count: 1, inChannels: channels, outChannels: 1280, kernel: 1, stride: 1, outputSize: size, inputAfterRelu: false },
+    { name: 'classifier', count: 1, inChannels: 1280, outChannels: 1000, kernel: 1, stride: 1, outputSize: 1, fullyConnected: true, inputAfterRelu: false },
+  )
+  return out
+}
 
 /** Every model of the zoo, in presentation order. */
 export const MODELS: readonly ModelSpec[] = [
@@ -260,5 +353,22 @@ export const MODELS: readonly ModelSpec[] = [
     source: 'VGG-16 configuration D, 224×224 input (workloads.md §1.5)',
     inputSize: 224,
     layers: vgg16Layers,
+  },
+  {
+    id: 'alexnet',
+    displayName: 'AlexNet (Eyeriss workload)',
+    kind: 'cnn',
+    source:
+      'AlexNet (Krizhevsky et al. 2012; conv2/4/5 in 2 groups) as run on Eyeriss; conv1 (56×56 outputs) and conv3 as in the Sparseloop artifact table7_eyeriss_setup',
+    inputSize: 227,
+    layers: alexnetLayers,
+  },
+  {
+    id: 'mobilenet-v2',
+    displayName: 'MobileNet-v2 (1.0, 224)',
+    kind: 'cnn',
+    source: 'MobileNet-v2 (Sandler et al. 2018, Table 2), torchvision mobilenet_v2 layout, 224×224 input; depthwise convs as groups',
+    inputSize: 224,
+    layers: mobilenetV2Layers(),
   },
 ]

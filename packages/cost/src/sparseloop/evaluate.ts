@@ -2,7 +2,7 @@
 // metadata, gating/skipping/spatial skipping, compute classification) → energy and cycles
 // (shared/docs/sparseloop-model.md §1–§8). Works on a PreparedDesign so that evaluating one more
 // mapping costs O(levels × tensors × ranks) arithmetic, with no allocation-heavy loops over tiles.
-import type { ActionBreakdown, CostReport, LevelReport, MappingSpec, OccupancyDistribution, TensorLevelReport } from '@snipsnap/core'
+import type { ActionBreakdown, RankUnitsInput, CostReport, LevelReport, MappingSpec, OccupancyDistribution, TensorLevelReport } from '@snipsnap/core'
 import { analyzeTensor, extentsOf, type DenseTile, type NestLoop, type PhysicalFanouts } from './nest'
 import { buildNest, type Infeasible } from './mapping'
 import type { PreparedDesign, PreparedFormat, PreparedTensor } from './prepare'
@@ -56,8 +56,6 @@ interface TileState {
   decompressions: number
   compressions: number
 }
-
-const COMPRESSED = new Set(['CP', 'B', 'RLE'])
 
 // Timeloop's VectorWidthCoefficientTable keys.
 const VECTOR_TABLE_KEYS = [2, 4, 8, 16, 32]
@@ -290,6 +288,16 @@ const tooManyRanks = (levelName: string, tensor: string): Infeasible => ({
  * Π fiber shapes above it as its maximum fiber count, the whole tile (top rank) or its recorded
  * tile `tiles[r + 1]` as its fiber's tile, and `tiles[r]` as one coordinate's sub-tile.
  */
+// One reused input for the primitives' pricing calls (no allocation per rank in the inner loop).
+const unitsInput: { -readonly [K in keyof RankUnitsInput]: RankUnitsInput[K] } = {
+  maxFibers: 0,
+  fibers: 0,
+  fiberShape: 0,
+  occupiedPerFiber: 0,
+  options: {},
+  ceilPerFiber: false,
+}
+
 const ranksGiven = (
   format: PreparedFormat,
   shapes: readonly number[],
@@ -310,31 +318,14 @@ const ranksGiven = (
     if (S > 1 || (r === 0 && format.innerToOuter) || (r === n - 1 && n === 1)) {
       const nf = fibers * (1 - probEmptyOf(curTile))
       const nnzPerFiber = S * (1 - probEmptyOf(nextTile))
-      let md = 0
-      let pl = 0
-      switch (rank.format) {
-        case 'UOP':
-          pl = nf * (S + 1)
-          break
-        case 'CP':
-          md = nf * (cpCeil ? Math.ceil(nnzPerFiber - 1e-9) : nnzPerFiber)
-          pl = md
-          break
-        case 'RLE':
-          md = nf * nnzPerFiber
-          pl = md
-          break
-        case 'B':
-          md = nf * S
-          pl = nf * Math.ceil(nnzPerFiber - 1e-9)
-          break
-        case 'UB':
-          md = fibers * S
-          pl = fibers * S
-          break
-        default:
-          break
-      }
+      unitsInput.maxFibers = fibers
+      unitsInput.fibers = nf
+      unitsInput.fiberShape = S
+      unitsInput.occupiedPerFiber = nnzPerFiber
+      unitsInput.options = rank.options
+      unitsInput.ceilPerFiber = cpCeil
+      const md = rank.pricing.metadataUnits(unitsInput)
+      const pl = rank.pricing.payloadUnits(unitsInput)
       out[r]![0] = out[r]![0]! + weight * md
       out[r]![1] = out[r]![1]! + weight * pl
     }
@@ -520,7 +511,7 @@ export const evaluatePrepared = (
     const tiles = analyzeTensor(loops, { ranks: tensor.ranks, readWrite: tensor.readWrite, relevant: tensor.relevantDims, keptLevels }, dims, physicalFanoutsOf(design))
     const list: TileState[] = tiles.map((dense) => {
       const format = design.levels[dense.level]!.formats[tensor.index] ?? null
-      const compressed = format !== null && format.ranks.some((r) => COMPRESSED.has(r.format))
+      const compressed = format !== null && format.ranks.some((r) => r.compressed)
       const st: TileState = {
         tensor,
         dense,
@@ -851,24 +842,34 @@ const hasSpatialSkipping = (design: PreparedDesign): boolean =>
  * only runs when the design has spatial skipping; otherwise only the cumulative mesh checks of
  * {@link checkArithmeticInstances} and {@link checkStorageLevels} apply, so a level whose own
  * fan-out is 1 on an axis may still hold spatial loops on it (Table 7's DummyBuffer) as long as
- * the levels below have the instances. Reported at the child level, innermost first.
+ * the levels below have the instances.
+ *
+ * Which level the error names follows Sparseloop too: the levels are checked outermost first (X
+ * before Y), every failure is appended to one shared message, and `timeloop-model` reports the
+ * innermost failing level with that message — so the level is the innermost failure's child level
+ * and the text (its first line) is the outermost failure's.
  */
 const checkSpatialSkipFanout = (design: PreparedDesign, needX: readonly number[], needY: readonly number[]): Check => {
   const compute = design.arch.compute
-  for (let level = 0; level < design.levels.length; level++) {
+  let first: string | null = null
+  let innermost: string | null = null
+  for (let level = design.levels.length - 1; level >= 0; level--) {
     const spec = design.levels[level]!.spec
     const child = level === 0 ? compute : design.levels[level - 1]!.spec
     const fanX = Math.max(1, Math.floor(child.meshX / Math.max(1, spec.meshX)))
     const fanTotal = Math.max(1, Math.floor(child.instances / Math.max(1, spec.instances)))
     const fanY = Math.max(1, Math.floor(fanTotal / fanX))
     if (needX[level]! > fanX) {
-      return { ok: false, kind: 'fanout', level: child.name, reason: `couldn't map level ${child.name}: Required fanoutX ${needX[level]} does not meet hardware constraint ${fanX}` }
+      first ??= `Required fanoutX ${needX[level]} does not meet hardware constraint ${fanX}`
+      innermost = child.name
     }
     if (needY[level]! > fanY) {
-      return { ok: false, kind: 'fanout', level: child.name, reason: `couldn't map level ${child.name}: Required fanoutY ${needY[level]} does not meet hardware constraint ${fanY}` }
+      first ??= `Required fanoutY ${needY[level]} does not meet hardware constraint ${fanY}`
+      innermost = child.name
     }
   }
-  return OK
+  if (first === null || innermost === null) return OK
+  return { ok: false, kind: 'fanout', level: innermost, reason: `couldn't map level ${innermost}: ${first}` }
 }
 
 /** The arithmetic level's check (ArithmeticUnits::Evaluate): all spatial loops against its instances and mesh. */

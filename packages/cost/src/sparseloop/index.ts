@@ -1,6 +1,6 @@
 // Public face of the Sparseloop model: a plain function, a reusable per-design evaluator and
 // the `sparseloop` CostModel plug-in.
-import { defineCostModel, type CostModel, type CostQuery, type CostReport, type DensityModel, type MappingSpec, type Registry } from '@snipsnap/core'
+import { createRankFormatTable, defineCostModel, type CostModel, type RankFormatSource, type CostQuery, type CostReport, type DensityModel, type MappingSpec, type Registry } from '@snipsnap/core'
 import { createDensityRegistry } from '../density/registry'
 import { evaluatePrepared, type SparseloopModelOptions } from './evaluate'
 import { prepareDesign, type PreparedDesign } from './prepare'
@@ -12,6 +12,12 @@ export type { PreparedDesign } from './prepare'
 export interface EvaluateSparseloopOptions extends SparseloopModelOptions {
   /** Density models to resolve `problem.densities` with; defaults to the built-in registry. */
   readonly densityModels?: Registry<DensityModel>
+  /**
+   * Format primitives to resolve rank symbols with (a `Registry<FormatPrimitive>` from
+   * `@snipsnap/format`, or any list of rank formats); defaults to Sparseloop's UOP, CP, B, RLE,
+   * UB and U. An unregistered symbol is a PLUGIN_NOT_FOUND error naming it.
+   */
+  readonly formats?: RankFormatSource
 }
 
 /** A design prepared once, evaluated under many mappings. */
@@ -39,6 +45,7 @@ export const createSparseloopEvaluator = (
     sparseOptimizations: query.sparseOptimizations,
     energyTable: query.energyTable,
     densityModels: options.densityModels ?? createDensityRegistry(),
+    formats: createRankFormatTable(options.formats),
   })
   return { design, evaluate: (mapping) => evaluatePrepared(design, mapping, options) }
 }

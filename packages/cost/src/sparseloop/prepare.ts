@@ -3,6 +3,9 @@
 // once per design so that each mapping evaluation only does the per-mapping arithmetic.
 import {
   SnipSnapError,
+  type PrimitiveOptions,
+  type RankFormatTable,
+  type SparseloopRankPricing,
   type ArchSpec,
   type DensityModel,
   type DensityModelInstance,
@@ -26,7 +29,14 @@ import { createDensityInstance } from '../density/registry'
 
 /** One rank of a resolved per-level format (innermost rank first, Timeloop's rank ids). */
 export interface PreparedRank {
+  /** The resolved primitive's symbol. */
   readonly format: string
+  /** Whether the primitive keeps only non-empty coordinates. */
+  readonly compressed: boolean
+  /** The primitive's Sparseloop pricing (metadata/payload units per rank). */
+  readonly pricing: SparseloopRankPricing
+  /** The rank's options (parameter defaults merged with the spec's). */
+  readonly options: PrimitiveOptions
   readonly metadataWordBits: number
   readonly payloadWordBits: number
   /** Dims a flattened rank may absorb (null = one loop per rank). */
@@ -94,6 +104,8 @@ export interface PrepareInput {
   readonly sparseOptimizations: SparseOptimizationsSpec
   readonly energyTable: EnergyTableSpec | null
   readonly densityModels: Registry<DensityModel>
+  /** Rank formats the design's symbols resolve through (built from the format registry). */
+  readonly formats: RankFormatTable
 }
 
 const invalid = (path: readonly (string | number)[], message: string): SnipSnapError =>
@@ -189,13 +201,26 @@ export const prepareDesign = (input: PrepareInput): PreparedDesign => {
       target.formats.forEach((format, fi) => {
         const t = tensorOf(format.tensor, ['sparseOptimizations', spec.name, 'formats', fi, 'tensor'])
         const ranks = [...format.ranks].reverse().map((rank, ri): PreparedRank => {
-          const mdDefault = rank.format.toUpperCase() === 'B' ? 1 : (spec.metadataWordBits ?? 0)
+          const rankPath = ['sparseOptimizations', spec.name, 'formats', fi, 'ranks', format.ranks.length - 1 - ri]
+          const primitive = input.formats.resolve(rank.format, [...rankPath, 'format'])
+          const pricing = primitive.sparseloop
+          if (pricing === undefined) {
+            throw new SnipSnapError(
+              'UNSUPPORTED_QUERY',
+              `rank format "${primitive.symbol}" has no Sparseloop pricing (its FormatPrimitive lacks \`sparseloop\`)`,
+              { path: [...rankPath, 'format'] },
+            )
+          }
+          const mdDefault = pricing.defaultMetadataWordBits ?? spec.metadataWordBits ?? 0
           const adjust = (bits: number, what: string): number =>
             adjustWordBits(bits, spec.metadataStorageWidthBits ?? 0, [
               'sparseOptimizations', spec.name, 'formats', fi, 'ranks', ri, what,
             ])
           return {
-            format: rank.format.toUpperCase(),
+            format: primitive.symbol,
+            compressed: primitive.compressed,
+            pricing,
+            options: input.formats.optionsOf(primitive, rank.options, rankPath),
             metadataWordBits: adjust(rank.metadataWordBits ?? mdDefault, 'metadataWordBits'),
             payloadWordBits: adjust(rank.payloadWordBits ?? spec.metadataWordBits ?? 0, 'payloadWordBits'),
             flattenedDims:

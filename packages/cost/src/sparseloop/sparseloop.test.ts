@@ -1,7 +1,7 @@
 // Unit tests of the Sparseloop model on a hand-built Fig.1 design (shared/docs/sparseloop-model.md
 // §10: bitmask + gating, d = 13/128), plus the PAT fallback, ERT matching and infeasibility.
 import { describe, expect, it } from 'vitest'
-import type { CostQuery, StorageLevelSpec } from '@snipsnap/core'
+import { SPARSELOOP_RANK_FORMATS, SnipSnapError, type CostQuery, type RankFormat, type StorageLevelSpec } from '@snipsnap/core'
 import { componentLeafName, evaluateSparseloop, patVectorAccessEnergyPJ } from '@snipsnap/cost'
 
 const storage = (name: string, over: Partial<StorageLevelSpec>): StorageLevelSpec => ({
@@ -92,5 +92,63 @@ describe('evaluateSparseloop on Fig.1 bitmask + gating (d = 13/128)', () => {
   })
   it('matches ERT components by their last path element without ranges', () => {
     expect(componentLeafName('system.SM.Subpartition[0..3].PE[0..255].LRF')).toBe('LRF')
+  })
+})
+
+describe('rank formats are priced through their primitive', () => {
+  // Fig.1 with every `B` rank renamed to `sym`.
+  const withSymbol = (sym: string): CostQuery => ({
+    ...fig1,
+    sparseOptimizations: {
+      targets: fig1.sparseOptimizations.targets.map((t) => ({
+        ...t,
+        formats: t.formats.map((f) => ({ ...f, ranks: f.ranks.map((r) => (r.format === 'B' ? { ...r, format: sym } : r)) })),
+      })),
+    },
+  })
+  const fails = (run: () => unknown): SnipSnapError => {
+    try {
+      run()
+    } catch (error) {
+      if (error instanceof SnipSnapError) return error
+      throw error
+    }
+    throw new Error('expected a SnipSnapError')
+  }
+
+  it('rejects an unregistered symbol with a precise error instead of pricing it at 0', () => {
+    const error = fails(() => evaluateSparseloop(withSymbol('NMX')))
+    expect(error.code).toBe('PLUGIN_NOT_FOUND')
+    expect(error.message).toContain('"NMX"')
+    expect(error.message).toContain('UOP, CP, B, RLE, UB')
+    expect(error.path.at(-1)).toBe('format')
+  })
+
+  it('rejects a registered primitive without Sparseloop pricing', () => {
+    const bare: RankFormat = { symbol: 'BARE', compressed: true }
+    const error = fails(() => evaluateSparseloop(withSymbol('BARE'), { formats: [...Object.values(SPARSELOOP_RANK_FORMATS), bare] }))
+    expect(error.code).toBe('UNSUPPORTED_QUERY')
+    expect(error.message).toContain('BARE')
+  })
+
+  it('prices a registered primitive with its own contract (a renamed B gives B\'s numbers)', () => {
+    const renamed: RankFormat = { ...SPARSELOOP_RANK_FORMATS.B, symbol: 'BX' }
+    const formats = [...Object.values(SPARSELOOP_RANK_FORMATS), renamed]
+    expect(evaluateSparseloop(withSymbol('BX'), { formats })).toEqual(evaluateSparseloop(fig1))
+    // Half the metadata of a bitmask: metadata energy falls, nothing else moves.
+    const half: RankFormat = {
+      symbol: 'HALF',
+      compressed: true,
+      sparseloop: {
+        defaultMetadataWordBits: 1,
+        metadataUnits: (r) => (r.fibers * r.fiberShape) / 2,
+        payloadUnits: (r) => SPARSELOOP_RANK_FORMATS.B.sparseloop.payloadUnits(r),
+      },
+    }
+    const cheaper = evaluateSparseloop(withSymbol('HALF'), { formats: [...formats, half] })
+    const base = evaluateSparseloop(fig1)
+    if (!cheaper.valid || !base.valid) throw new Error('expected valid reports')
+    expect(cheaper.energyPJ).toBeLessThan(base.energyPJ)
+    expect(cheaper.computes).toEqual(base.computes)
   })
 })

@@ -1,6 +1,6 @@
 // `B`, bitmask: a compressed rank with one bit per coordinate marking the non-empty children; only
 // the non-empty ones become slots.
-import { bitsFor, defineFormatPrimitive } from '@snipsnap/core'
+import { bitsFor, defineFormatPrimitive, SPARSELOOP_RANK_FORMATS } from '@snipsnap/core'
 
 /**
  * `B`: F metadata bits per fiber and one payload offset per non-empty coordinate. Metadata word
@@ -10,6 +10,7 @@ import { bitsFor, defineFormatPrimitive } from '@snipsnap/core'
 export const bitmask = defineFormatPrimitive({
   id: 'b',
   symbol: 'B',
+  sparseloop: SPARSELOOP_RANK_FORMATS.B.sparseloop,
   description: 'Bitmask: one bit per coordinate, non-empty children kept',
   compressed: true,
   payload: 'per-slot',

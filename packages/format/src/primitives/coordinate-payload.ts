@@ -1,6 +1,6 @@
 // `CP`, coordinate payload: a compressed rank that lists the coordinate of every non-empty child.
 // Coordinates take ⌈log2 F⌉ bits by default; the parent's offsets say how many a fiber holds.
-import { bitsFor, defineFormatPrimitive } from '@snipsnap/core'
+import { bitsFor, defineFormatPrimitive, SPARSELOOP_RANK_FORMATS } from '@snipsnap/core'
 
 /**
  * `CP`: one metadata word (the coordinate) and one payload offset per non-empty coordinate.
@@ -11,6 +11,7 @@ import { bitsFor, defineFormatPrimitive } from '@snipsnap/core'
 export const coordinatePayload = defineFormatPrimitive({
   id: 'cp',
   symbol: 'CP',
+  sparseloop: SPARSELOOP_RANK_FORMATS.CP.sparseloop,
   description: 'Coordinate payload: the coordinate of each non-empty child (COO/CSR column indices)',
   compressed: true,
   payload: 'per-slot',

@@ -18,6 +18,11 @@ export const nOfM = defineFormatPrimitive({
   payload: 'per-slot',
   delimited: 'self',
   exactUnits: true,
+  // Sparseloop-style pricing: n in-group offsets (metadata) and n payload offsets per group of m.
+  sparseloop: {
+    metadataUnits: (r) => (r.fibers * r.fiberShape * (r.options['n'] ?? 0)) / (r.options['m'] ?? 1),
+    payloadUnits: (r) => (r.fibers * r.fiberShape * (r.options['n'] ?? 0)) / (r.options['m'] ?? 1),
+  },
   parameters: {
     n: { description: 'slots kept per group', min: 1 },
     m: { description: 'group size in coordinates', min: 1 },

@@ -1,6 +1,6 @@
 // `RLE`, run length: a compressed rank storing, for every non-empty child, the run of empty
 // coordinates before it. A run longer than the word can hold is split with padding entries.
-import { bitsFor, defineFormatPrimitive } from '@snipsnap/core'
+import { bitsFor, defineFormatPrimitive, SPARSELOOP_RANK_FORMATS } from '@snipsnap/core'
 
 /**
  * Expected padding entries of one fiber of `fiberSize` coordinates whose coordinates are empty
@@ -50,6 +50,7 @@ export const expectedRunPadding = (fiberSize: number, q: number, wordBits: numbe
 export const runLength = defineFormatPrimitive({
   id: 'rle',
   symbol: 'RLE',
+  sparseloop: SPARSELOOP_RANK_FORMATS.RLE.sparseloop,
   description: 'Run length: zero-run before each non-empty child, padding entries for long runs',
   compressed: true,
   payload: 'per-slot',

@@ -1,7 +1,7 @@
 // Uncompressed rank primitives: every coordinate of a fiber is a slot, so these ranks store no
 // coordinates. U (alias None) stores nothing at all; UOP adds CSR-style offset pairs; UB adds a
 // bitmask marking which coordinates are non-empty (Sparseloop's uncompressed bitmask).
-import { bitsFor, defineFormatPrimitive, type FiberSink, type FiberStats } from '@snipsnap/core'
+import { bitsFor, defineFormatPrimitive, type FiberSink, type FiberStats, SPARSELOOP_RANK_FORMATS } from '@snipsnap/core'
 
 const allSlots = (size: number, sink: Pick<FiberSink, 'slot'>): undefined => {
   for (let c = 0; c < size; c++) sink.slot(c)
@@ -18,6 +18,7 @@ const allSlotUnits = (stats: FiberStats): number => stats.fibers * stats.fiberSi
 export const uncompressed = defineFormatPrimitive({
   id: 'u',
   symbol: 'U',
+  sparseloop: SPARSELOOP_RANK_FORMATS.U.sparseloop,
   description: 'Uncompressed: every coordinate stored, no metadata, no offsets',
   compressed: false,
   payload: 'none',
@@ -38,6 +39,7 @@ export const uncompressed = defineFormatPrimitive({
 export const uncompressedOffsetPairs = defineFormatPrimitive({
   id: 'uop',
   symbol: 'UOP',
+  sparseloop: SPARSELOOP_RANK_FORMATS.UOP.sparseloop,
   description: 'Uncompressed offset pairs: F + 1 offsets per fiber into the next rank (CSR row pointers)',
   compressed: false,
   payload: 'offset-pairs',
@@ -58,6 +60,7 @@ export const uncompressedOffsetPairs = defineFormatPrimitive({
 export const uncompressedBitmask = defineFormatPrimitive({
   id: 'ub',
   symbol: 'UB',
+  sparseloop: SPARSELOOP_RANK_FORMATS.UB.sparseloop,
   description: 'Uncompressed bitmask: all coordinates stored plus a 1-bit non-empty mask',
   compressed: false,
   payload: 'per-slot',

@@ -488,9 +488,10 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
     }
     const tileAt = (i: number, space: (typeof spaces)[number]): number =>
       product(tileShape(space, tileExtents[i] as Extents, problem))
-    // Innermost level first, as Sparseloop reports the innermost failure.
-    for (let i = nLevels - 1; i >= 0; i--) {
-      for (const space of spaces) {
+    // Sparseloop's order (DefineCompressionFormatModels): each data space in the problem's
+    // order, its levels innermost first, stopping at the first failure.
+    for (const space of spaces) {
+      for (let i = nLevels - 1; i >= 0; i--) {
         const format = formatAt(i, space.name)
         if (format === undefined || format.ranks.length === 0 || !kept(mapping, i, space.name)) continue
         const tensorDims = dimSets.get(space.name) as Set<DimName>
