@@ -1,7 +1,9 @@
 // Contract of a density (sparsity) model: the distribution, or at least the expectation, of the
 // number of non-zeros in a tile. Sparseloop's fixed-structured, hypergeometric and banded models,
 // N:M, block and measured-data models all implement it.
-import type { PluginMeta } from './registry'
+import { SnipSnapError, type IssuePath } from './errors'
+import type { PluginMeta, Registry } from './registry'
+import type { DensitySpec } from './spec'
 
 /**
  * A condition on the tile's enclosing (parent) tile: "the parent tile holds `occupancy` non-zeros".
@@ -58,3 +60,55 @@ export interface DensityModel<TParams = Readonly<Record<string, unknown>>> exten
 export const defineDensityModel = <TParams = Readonly<Record<string, unknown>>>(
   model: DensityModel<TParams>,
 ): DensityModel<TParams> => model
+
+/**
+ * Alternative spellings of the built-in density ids, as written in Sparseloop YAML or older
+ * specs. Registries hold only canonical ids; {@link resolveDensityModelId} maps an alias to its
+ * id. Every stage resolves a distribution id here and through the registry it is given.
+ */
+export const DENSITY_MODEL_ALIASES: Readonly<Record<string, string>> = {
+  fixed: 'fixed-structured',
+  fixed_structured: 'fixed-structured',
+  uniform: 'hypergeometric',
+  diagonal: 'banded',
+  nm: 'n-m',
+  'n:m': 'n-m',
+  structured: 'n-m',
+  'real-data': 'actual-data',
+  actual_data: 'actual-data',
+  measured: 'actual-data',
+}
+
+/** The canonical id for an id or alias (`fixed` → `fixed-structured`); unknown ids pass through. */
+export const resolveDensityModelId = (id: string): string => DENSITY_MODEL_ALIASES[id] ?? id
+
+/**
+ * The density model a distribution id (or alias) names in `registry`.
+ * @throws {SnipSnapError} PLUGIN_NOT_FOUND naming the id and the registered ones.
+ */
+export const resolveDensityModel = (registry: Registry<DensityModel>, id: string, path: IssuePath = []): DensityModel => {
+  const canonical = resolveDensityModelId(id)
+  if (!registry.has(canonical)) {
+    const known = registry.list().map((m) => m.id).join(', ') || '(none)'
+    throw new SnipSnapError('PLUGIN_NOT_FOUND', `unknown density model "${id}"; registered: ${known}`, { path })
+  }
+  return registry.get(canonical)
+}
+
+/**
+ * Instantiates a tensor's {@link DensitySpec} from a registry, resolving aliases.
+ * @throws {SnipSnapError} PLUGIN_NOT_FOUND for an unknown model id; INVALID_SPEC for bad parameters.
+ * @example createDensityInstance({ registry: createDensityRegistry(), spec: { distribution: 'fixed', density: 0.5, params: {} }, tensorShape: [64, 64] })
+ */
+export const createDensityInstance = (options: {
+  readonly registry: Registry<DensityModel>
+  readonly spec: DensitySpec
+  readonly tensorShape: readonly number[]
+  /** Where the spec sits in the input, for the error (e.g. `['problem', 'densities', 'A', 'distribution']`). */
+  readonly path?: IssuePath
+}): DensityModelInstance =>
+  resolveDensityModel(options.registry, options.spec.distribution, options.path).create({
+    density: options.spec.density,
+    tensorShape: options.tensorShape,
+    params: options.spec.params,
+  })

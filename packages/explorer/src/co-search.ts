@@ -193,10 +193,10 @@ export const coSearchDesign = async (
     throw new SnipSnapError('INVALID_SPEC', `dataflowEvaluations must be ≥ 1 (got ${options.dataflowEvaluations}): a zero budget cannot find a mapping`, { path: ['dataflowEvaluations'] })
   }
   const objective = options.objective !== undefined ? parseObjective(options.objective) : (objectiveFromMapper(design.mapper?.optimizationMetrics) ?? ['energy'])
-  const { densityModels } = registries
+  const { densityModels, formats } = registries
   const spaceFor = (sparseOptimizations: SparseOptimizationsSpec) =>
-    createMapspace({ arch: design.arch, problem: design.problem, constraints: design.constraints, sparseOptimizations })
-  const prepareEvaluator = (query: Omit<CostQuery, 'mapping'>) => createSparseloopEvaluator(query, { densityModels }).evaluate
+    createMapspace({ arch: design.arch, problem: design.problem, constraints: design.constraints, sparseOptimizations, options: { densities: densityModels, ...(formats === undefined ? {} : { formats }) } })
+  const prepareEvaluator = (query: Omit<CostQuery, 'mapping'>) => createSparseloopEvaluator(query, { densityModels, ...(formats === undefined ? {} : { formats }) }).evaluate
   const fixed = options.fixedFormats === true
   const compression: CompressionEngine = fixed ? NO_FORMATS : createCompressionEngine(densityModels, registries.formats)
   const base = { arch: design.arch, problem: design.problem, sparseOptimizations: design.sparseOptimizations, energyTable: design.energyTable }
@@ -214,7 +214,7 @@ export const coSearchDesign = async (
       base,
       mapspace: spaceFor,
       costModel: sparseloopCostModel,
-      costModelOptions: { densityModels },
+      costModelOptions: { densityModels, ...(formats === undefined ? {} : { formats }) },
       prepareEvaluator: evaluatorFor,
       compression: engine,
       strategy,
@@ -278,7 +278,7 @@ export const coSearchDesign = async (
       : {
           energyPJ: p.metrics['energy'] ?? Number.NaN,
           cycles: p.metrics['cycles'] ?? Number.NaN,
-          mappingYaml: writeTimeloopMapping(p.mapping),
+          mappingYaml: writeTimeloopMapping(p.mapping, design),
           mapping: p.mapping,
           sparseOptimizations: p.sparseOptimizations,
           formats: formatsOf(p.sparseOptimizations, { arch: design.arch, problem: design.problem, mapping: p.mapping }),

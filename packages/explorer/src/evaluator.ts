@@ -22,8 +22,10 @@ export const createDesignEvaluator = (
   options: { readonly densityModels?: Registry<DensityModel>; readonly space?: Mapspace } = {},
 ): ((mapping: MappingSpec) => Evaluation) => {
   // The searching space's own instance memoises verdicts of the mappings it decoded.
-  const space = options.space ?? createMapspace({ arch: design.arch, problem: design.problem, constraints: design.constraints, sparseOptimizations: design.sparseOptimizations })
   const densityModels = options.densityModels ?? createDensityRegistry()
+  const space =
+    options.space ??
+    createMapspace({ arch: design.arch, problem: design.problem, constraints: design.constraints, sparseOptimizations: design.sparseOptimizations, options: { densities: densityModels } })
   const cost = createSparseloopEvaluator(design, { densityModels })
   return (mapping) => {
     const verdict = space.check(mapping)

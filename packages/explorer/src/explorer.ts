@@ -180,12 +180,18 @@ export const createExplorer = (options: ExplorerOptions = {}): Explorer => {
   const formats = options.formats ?? createFormatRegistry()
 
   const mapspace = (design: DesignSpec): Mapspace =>
-    createMapspace({ arch: design.arch, problem: design.problem, constraints: design.constraints, sparseOptimizations: design.sparseOptimizations })
+    createMapspace({
+      arch: design.arch,
+      problem: design.problem,
+      constraints: design.constraints,
+      sparseOptimizations: design.sparseOptimizations,
+      options: { densities: densityModels, formats },
+    })
 
   const evaluator = (design: DesignSpec, costModel = 'sparseloop'): ((mapping: MappingSpec) => CostReport) => {
     const model = costModels.get(costModel)
     // The Sparseloop model prepares the mapping-independent half of a design once.
-    if (model === sparseloopCostModel) return createSparseloopEvaluator(design, { densityModels }).evaluate
+    if (model === sparseloopCostModel) return createSparseloopEvaluator(design, { densityModels, formats }).evaluate
     const base = { arch: design.arch, problem: design.problem, sparseOptimizations: design.sparseOptimizations, energyTable: design.energyTable }
     return (mapping) => model.evaluate({ ...base, mapping }, undefined)
   }
@@ -275,10 +281,10 @@ export const createExplorer = (options: ExplorerOptions = {}): Explorer => {
             cycles: result.best.metrics['cycles'] ?? Number.NaN,
             edp: result.best.metrics['edp'] ?? Number.NaN,
             mapping: result.best.design,
-            mappingYaml: writeTimeloopMapping(result.best.design),
+            mappingYaml: writeTimeloopMapping(result.best.design, design),
             formats: designFormats,
           }
-    const pareto = front.map((p) => ({ energyPJ: p.objectives[0] ?? 0, cycles: p.objectives[1] ?? 0, mappingYaml: writeTimeloopMapping(p.mapping) }))
+    const pareto = front.map((p) => ({ energyPJ: p.objectives[0] ?? 0, cycles: p.objectives[1] ?? 0, mappingYaml: writeTimeloopMapping(p.mapping, design) }))
     const reason =
       best !== null
         ? null

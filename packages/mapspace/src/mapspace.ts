@@ -4,7 +4,11 @@
 // indexed by a compact genome, enumerable lazily, and exposed as a search Space.
 import {
   SnipSnapError,
+  createDensityInstance,
+  createRankFormatTable,
+  resolveDensityModelId,
   type DensityModelInstance,
+  type DensitySpec,
   type DesignTree,
   type DimName,
   type LevelMappingSpec,
@@ -82,6 +86,9 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
 
   // Sparse features the checks read.
   const formats = new Map<string, TensorFormatSpec>()
+  // Rank symbols resolve through the format registry handed down (Sparseloop's formats by default).
+  const rankFormats = createRankFormatTable(options.formats)
+  const compressedFormats = new Set<string>()
   const spatialSkips: { level: number; target: TensorName; conditionOn: readonly TensorName[] }[] = []
   sparse.targets.forEach((t, ti) => {
     const level = levels.find((l) => l.name === t.level)
@@ -91,7 +98,13 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
         path: ['sparseOptimizations', 'targets', ti, 'level'],
       })
     }
-    for (const f of t.formats) formats.set(`${level.index}/${f.tensor}`, f)
+    t.formats.forEach((f, fi) => {
+      formats.set(`${level.index}/${f.tensor}`, f)
+      const path = ['sparseOptimizations', 'targets', ti, 'formats', fi, 'ranks']
+      if (f.ranks.some((r, ri) => rankFormats.resolve(r.format, [...path, ri, 'format']).compressed)) {
+        compressedFormats.add(`${level.index}/${f.tensor}`)
+      }
+    })
     for (const a of t.actionOptimizations) {
       if (a.type !== 'skipping-spatial') continue
       for (const o of a.options) spatialSkips.push({ level: level.index, target: o.target, conditionOn: o.conditionOn })
@@ -101,11 +114,27 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
   const rules = normaliseConstraints({ constraints, problem, levels, filterFanout })
 
   const densities = new Map<TensorName, DensityModelInstance>()
+  // Distribution ids resolve through the density registry handed down (the cost model's); without
+  // one, only Sparseloop's fixed-structured and hypergeometric are known.
+  const densityOf = (space: (typeof problem.dataSpaces)[number], spec: DensitySpec): DensityModelInstance => {
+    const path = ['problem', 'densities', space.name, 'distribution']
+    const shape = tileShape(space, problem.bounds, problem)
+    if (options.densities !== undefined) return createDensityInstance({ registry: options.densities, spec, tensorShape: shape, path })
+    const id = resolveDensityModelId(spec.distribution)
+    if (id !== 'fixed-structured' && id !== 'hypergeometric') {
+      throw new SnipSnapError(
+        'PLUGIN_NOT_FOUND',
+        `unknown density model "${spec.distribution}" for the mapspace; built in: fixed-structured, hypergeometric (pass options.densities, the density registry, for others)`,
+        { path },
+      )
+    }
+    return fallbackDensity({ ...spec, distribution: id }, product(shape))
+  }
   for (const space of problem.dataSpaces) {
     const given = options.densityModels?.[space.name]
     const spec = problem.densities[space.name]
     if (given !== undefined) densities.set(space.name, given)
-    else if (spec !== undefined) densities.set(space.name, fallbackDensity(spec, product(tileShape(space, problem.bounds, problem))))
+    else if (spec !== undefined) densities.set(space.name, densityOf(space, spec))
   }
 
   // ------------------------------------------------------------ slots and sub-spaces
@@ -478,6 +507,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     computeInstances: arch.compute.instances,
     filterFanout,
     formats,
+    compressedFormats,
     densities,
     spatialSkips,
     tileMetadataBits: options.tileMetadataBits,

@@ -4,8 +4,11 @@ import type {
   ArchSpec,
   ConstraintSpec,
   DesignTree,
+  DensityModel,
   DensityModelInstance,
   MappingSpec,
+  RankFormatSource,
+  Registry,
   ProblemSpec,
   Rng,
   Space,
@@ -46,6 +49,17 @@ export interface MapspaceOptions {
    * a built-in fixed-structured or hypergeometric instance built from `problem.densities`.
    */
   readonly densityModels?: Readonly<Record<TensorName, DensityModelInstance>>
+  /**
+   * Density model registry that `problem.densities` ids resolve through (the one the cost model
+   * uses). Without it only `fixed-structured` and `hypergeometric` (and their aliases) are known;
+   * any other id is a PLUGIN_NOT_FOUND error.
+   */
+  readonly densities?: Registry<DensityModel>
+  /**
+   * Format primitives the design's rank symbols resolve through (a `Registry<FormatPrimitive>`);
+   * defaults to Sparseloop's. An unknown symbol is a PLUGIN_NOT_FOUND error.
+   */
+  readonly formats?: RankFormatSource
   /** Attempts `sample` makes to find a mapping that passes {@link Mapspace.check} (default 64). */
   readonly sampleAttempts?: number
 }

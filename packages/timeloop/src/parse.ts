@@ -4,6 +4,7 @@
 // reads the files.
 import {
   type AreaTableSpec,
+  type RankFormatSource,
   type ArchSpec,
   type ConstraintSpec,
   type DesignSpec,
@@ -66,6 +67,11 @@ export interface TimeloopParseOptions {
    * `{ mapping: 'best.map.yaml' }`); the other files' definitions of it are not read.
    */
   readonly sectionFiles?: Readonly<Record<string, string>>
+  /**
+   * Format primitives whose symbols ranks may use (a `Registry<FormatPrimitive>`, e.g. with a
+   * plug-in's primitive); default Sparseloop's UOP, CP, B, RLE and UB.
+   */
+  readonly formats?: RankFormatSource
 }
 
 // Folded top-level keys: Timeloop's sections, plus Accelergy sections Timeloop ignores that we
@@ -190,7 +196,7 @@ export const parseTimeloopSections = (sources: readonly TimeloopSource[], option
     ...(arch === undefined ? {} : { arch }),
     ...(problem === undefined ? {} : { problem }),
     ...(mappingEntry === undefined ? {} : { mapping: parseMappingSection(mappingEntry.value, locOf(mappingEntry), needsContext(mappingEntry)) }),
-    ...(sparseEntry === undefined ? {} : { sparseOptimizations: (() => { const c = needsContext(sparseEntry); return parseSparseSection(sparseEntry.value, locOf(sparseEntry), c.problem, c.arch) })() }),
+    ...(sparseEntry === undefined ? {} : { sparseOptimizations: (() => { const c = needsContext(sparseEntry); return parseSparseSection(sparseEntry.value, locOf(sparseEntry), c.problem, c.arch, options.formats) })() }),
     ...(ertEntry === undefined ? {} : { energyTable: parseEnergyTableSection(ertEntry.value, locOf(ertEntry)) }),
     ...(artEntry === undefined ? {} : { areaTable: parseAreaTableSection(artEntry.value, locOf(artEntry)) }),
     ...(archConstraints === undefined && mapspaceConstraints === undefined ? {} : { constraints }),

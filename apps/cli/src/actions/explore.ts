@@ -18,6 +18,7 @@ import {
   type MatchedBaselineName,
 } from '@snipsnap/explorer'
 import type { CliRun } from '../run-control'
+import { writeExploreOut } from './explore-out'
 
 /** Options of `snipsnap explore`, as commander parses them. */
 export interface ExploreOptions {
@@ -32,6 +33,8 @@ export interface ExploreOptions {
   readonly baselines: string
   readonly seed: string
   readonly json?: boolean
+  /** Folder for results.json, layers.csv and report.html. */
+  readonly out?: string
 }
 
 const parseInteger = (text: string, option: string, min: number): number => {
@@ -274,5 +277,7 @@ export const runExplore = async (options: ExploreOptions, io: CliRun): Promise<v
   }
   if (io.stopCause === 'interrupt' && !json) io.stderr.write('snipsnap: interrupted; printing the best found so far\n')
   const object = { ...result, elapsedS }
+  // --out: the one call site of explore-out.ts (helper 13b's module).
+  if (options.out !== undefined) await writeExploreOut(options.out, object)
   io.stdout.write(json ? `${JSON.stringify(object)}\n` : report(result, elapsedS, paintFor(io)))
 }

@@ -19,7 +19,9 @@ export const registerExploreCommand = (program: Command, io: CliRun): void => {
     .option('--budget-s <seconds>', 'wall-clock budget of the whole run, shared fairly by the layers and their baselines')
     .option('--baselines <list>', 'budget-matched baselines: dataflow-only, formats-only, bitmap, csr, coo, rle, all or none', 'all')
     .option('--seed <n>', 'random seed (replays exactly)', '1')
+    .option('--out <dir>', 'also write results.json, layers.csv and a self-contained report.html into <dir>')
     .option('--json', 'print exactly one JSON object')
+    .option('--out <dir>', 'also write results.json, layers.csv and a self-contained report.html into <dir>')
     .action(async (options: ExploreOptions) => {
       const { runExplore } = await import('../actions/explore')
       await runExplore(options, io)

@@ -3,6 +3,7 @@
 // (shared/docs/sparseloop-model.md §1–§8). Works on a PreparedDesign so that evaluating one more
 // mapping costs O(levels × tensors × ranks) arithmetic, with no allocation-heavy loops over tiles.
 import type { ActionBreakdown, RankUnitsInput, CostReport, LevelReport, MappingSpec, OccupancyDistribution, TensorLevelReport } from '@snipsnap/core'
+import { bindRanks } from '@snipsnap/core'
 import { analyzeTensor, extentsOf, type DenseTile, type NestLoop, type PhysicalFanouts } from './nest'
 import { buildNest, type Infeasible } from './mapping'
 import type { PreparedDesign, PreparedFormat, PreparedTensor } from './prepare'
@@ -211,44 +212,32 @@ const assignRanks = (
   }
   const order = format.innerToOuter ? selected : [...selected].reverse()
   const innermostTile = selected.length > 0 ? selected[0]!.tile : 1
-  const inRule = (r: number, dim: number): boolean => format.ranks[r]!.flattenedDims?.includes(dim) ?? false
   // Ranks in the order Timeloop fills them: `built[k]` is the k-th rank above the child's.
-  const built: { shape: number; tile: number }[] = []
-  let li = 0
-  let used = 0
   const free = nRanks - first
-  while (used < free && li < order.length) {
-    while (li < order.length && order[li]!.bound <= 1) li++
-    if (li >= order.length) break
-    const r = format.innerToOuter ? first + used : nRanks - 1 - used
-    used++
-    const loop = order[li]!
-    const flat = format.ranks[r]!.flattenedDims
-    if (flat !== null && !flat.includes(loop.dim)) {
+  const rules: (readonly number[] | null)[] = []
+  for (let used = 0; used < free; used++) rules.push(format.ranks[format.innerToOuter ? first + used : nRanks - 1 - used]!.flattenedDims)
+  const binding = bindRanks(order, rules)
+  if (binding.leftover > 0) return tooManyRanks(levelName, t.name)
+  const built: { shape: number; tile: number }[] = []
+  for (const take of binding.ranks) {
+    if (take.kind === 'unused') break
+    if (take.kind === 'skipped') {
       // The rule does not name this dim: the rank stays empty, the loop goes to the next rank.
-      const empty = { shape: 1, tile: format.innerToOuter ? 1 : innermostTile }
       // Both orders append the empty rank at the outer end (Timeloop's push_back), even
       // outer-to-inner, where later ranks are inserted inside it.
-      built.push(empty)
+      built.push({ shape: 1, tile: format.innerToOuter ? 1 : innermostTile })
       continue
     }
-    const tile = loop.tile
-    li++
-    let shape = loop.bound
-    if (flat !== null) {
-      const first = li - 1
-      while (li < order.length && (inRule(r, order[li]!.dim) || order[li]!.bound <= 1)) li++
-      if (li - first > 1) shape = flattenedFiberShape(t, order, first, li)
-    }
-    if (format.innerToOuter) built.push({ shape, tile })
-    else built.unshift({ shape, tile })
+    const shape = take.to - take.from > 1 ? flattenedFiberShape(t, order, take.from, take.to) : order[take.from]!.bound
+    const rank = { shape, tile: order[take.from]!.tile }
+    if (format.innerToOuter) built.push(rank)
+    else built.unshift(rank)
   }
   while (built.length < free) {
     const unused = { shape: 1, tile: innermostTile }
     if (format.innerToOuter) built.push(unused)
     else built.unshift(unused)
   }
-  for (; li < order.length; li++) if (order[li]!.bound > 1) return tooManyRanks(levelName, t.name)
   built.forEach((rank, k) => {
     shapes[first + k] = rank.shape
     tiles[first + k + 1] = rank.tile

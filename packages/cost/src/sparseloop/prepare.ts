@@ -3,6 +3,7 @@
 // once per design so that each mapping evaluation only does the per-mapping arithmetic.
 import {
   SnipSnapError,
+  createDensityInstance,
   type PrimitiveOptions,
   type RankFormatTable,
   type SparseloopRankPricing,
@@ -25,7 +26,6 @@ import {
   type StorageOp,
 } from './ert'
 import type { RankProjection } from './nest'
-import { createDensityInstance } from '../density/registry'
 
 /** One rank of a resolved per-level format (innermost rank first, Timeloop's rank ids). */
 export interface PreparedRank {
@@ -176,6 +176,7 @@ export const prepareDesign = (input: PrepareInput): PreparedDesign => {
       registry: input.densityModels,
       spec: { distribution, density: densityValue, params: spec?.params ?? {} },
       tensorShape: shape,
+      path: ['problem', 'densities', space.name, 'distribution'],
     })
     return { name: space.name, index, readWrite: space.readWrite, ranks, relevantDims, size, density, densityValue, distribution }
   })

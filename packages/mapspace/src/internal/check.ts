@@ -2,6 +2,7 @@
 // in O(levels × tensors × loops): constraint conformance, fan-out (dense, or Sparseloop's
 // density-aware spatial-skipping fan-out), data and metadata capacity, and format ranks (§3 of
 // sparseloop-model.md: a mapping with more non-trivial loops than a format has ranks fails).
+import { bindRanks } from '@snipsnap/core'
 import type {
   DensityModelInstance,
   DimName,
@@ -28,13 +29,13 @@ export interface CheckContext {
   readonly filterFanout: boolean
   /** Format per `${levelIndex}/${tensor}`. */
   readonly formats: ReadonlyMap<string, TensorFormatSpec>
+  /** Keys `${levelIndex}/${tensor}` of formats with a compressed rank (resolved through the format registry). */
+  readonly compressedFormats: ReadonlySet<string>
   readonly densities: ReadonlyMap<TensorName, DensityModelInstance>
   /** skipping-spatial optimisations: level index (outermost first), target, condition-on tensors. */
   readonly spatialSkips: readonly { readonly level: number; readonly target: TensorName; readonly conditionOn: readonly TensorName[] }[]
   readonly tileMetadataBits: ((query: TileMetadataQuery) => number) | undefined
 }
-
-const COMPRESSED = new Set(['CP', 'B', 'RLE'])
 
 interface Loop {
   readonly dim: DimName
@@ -462,7 +463,7 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
       const shape = tileShape(space, ext, problem)
       const format = formatAt(i, space.name)
       const density = ctx.densities.get(space.name)
-      const compressed = format !== undefined && format.ranks.some((r) => COMPRESSED.has(r.format.toUpperCase()))
+      const compressed = format !== undefined && ctx.compressedFormats.has(`${i}/${space.name}`)
       words += compressed && density !== undefined ? occupancyOf(space.name, density, shape) : product(shape)
       if (checkMd && format !== undefined) {
         mdBits += (ctx.tileMetadataBits as (q: TileMetadataQuery) => number)({ level: info.name, tensor: space.name, tileShape: shape })
@@ -507,7 +508,7 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
         for (let j = i; j < (child === -1 ? nLevels : child); j++) loops.push(...[...(loopsByLevel[j] as Loop[])].reverse())
         const relevant = loops.filter((l) => tensorDims.has(l.dim))
         let childRanks = 0
-        const compressed = format.ranks.some((r) => COMPRESSED.has(r.format.toUpperCase()))
+        const compressed = ctx.compressedFormats.has(`${i}/${space.name}`)
         if (compressed && child !== -1 && tileAt(child, space) > 1) {
           // Pre-tiling: the child's ranks become this level's inner ranks.
           const childFormat = formatAt(child, space.name)
@@ -518,22 +519,10 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
         // Outer-to-inner: the top rank takes the outermost loop; inner-to-outer flips both lists.
         const usable = innerFirst ? [...format.ranks].reverse().slice(childRanks) : format.ranks.slice(0, ranks)
         const order = innerFirst ? [...relevant].reverse() : relevant
-        let li = 0
-        for (const rank of usable) {
-          if (li >= order.length) break
-          const rule = rank.flattenedRankIds?.flat() ?? null
-          const first = order[li] as Loop
-          if (rule !== null && rule.length > 0) {
-            if (!rule.includes(first.dim)) continue
-            li++
-            while (li < order.length && rule.includes((order[li] as Loop).dim)) li++
-          } else {
-            li++
-          }
-        }
-        if (li < order.length) {
+        const binding = bindRanks(order, usable.map((rank) => rank.flattenedRankIds?.flat() ?? null))
+        if (binding.leftover > 0) {
           const name = (levels[i] as LevelInfo).name
-          return fail('format-ranks', name, `${space.name} at ${name} has ${order.length} non-trivial loops over its dimensions, its format maps ${li} of them onto ${ranks} ranks`)
+          return fail('format-ranks', name, `${space.name} at ${name} has ${order.length} non-trivial loops over its dimensions, its format maps ${order.length - binding.leftover} of them onto ${ranks} ranks`)
         }
       }
     }

@@ -1,6 +1,7 @@
 // `sparse_optimizations:` → SparseOptimizationsSpec (Sparseloop's sparse-optimization-parser.cpp):
 // per-level representation formats, storage gating/skipping SAFs and compute SAFs, in both the
 // 2022 hyphenated and the newer underscored spellings.
+import { createRankFormatTable, SPARSELOOP_RANK_FORMATS, type RankFormatSource, type RankFormatTable } from '@snipsnap/core'
 import type {
   ActionOptimizationOption,
   ActionOptimizationSpec,
@@ -14,7 +15,9 @@ import type {
 } from '@snipsnap/core'
 import { at, fail, Fields, type Loc, show } from './read'
 
-const RANK_FORMATS = ['UOP', 'CP', 'B', 'RLE', 'UB'] as const
+// The formats Sparseloop YAML knows; a caller's format registry (plug-in primitives) replaces them.
+const { UOP, CP, B, RLE, UB } = SPARSELOOP_RANK_FORMATS
+const SPARSELOOP_YAML_FORMATS = createRankFormatTable([UOP, CP, B, RLE, UB])
 
 const ACTION_TYPES: Readonly<Record<string, ActionOptimizationSpec['type']>> = {
   gating: 'gating',
@@ -25,13 +28,13 @@ const ACTION_TYPES: Readonly<Record<string, ActionOptimizationSpec['type']>> = {
   position_skipping: 'position-skipping',
 }
 
-const parseRank = (value: unknown, loc: Loc, dims: ReadonlySet<string>): RankFormatSpec => {
+const parseRank = (value: unknown, loc: Loc, dims: ReadonlySet<string>, table: RankFormatTable): RankFormatSpec => {
   const f = new Fields(value, loc, 'a rank { format, … }')
   const raw = f.reqStr('format')
-  const format = raw.toUpperCase()
-  if (!(RANK_FORMATS as readonly string[]).includes(format)) {
-    fail(f.locOf('format'), `unknown representation format ${show(raw)} (supported: ${RANK_FORMATS.join(', ')})`, 'UNSUPPORTED_FEATURE')
+  if (!table.has(raw)) {
+    fail(f.locOf('format'), `unknown representation format ${show(raw)} (supported: ${table.symbols.join(', ')})`, 'UNSUPPORTED_FEATURE')
   }
+  const format = table.resolve(raw).symbol
   let flattenedRankIds: string[][] | null = null
   const flat = f.get('flattened_rankIDs', 'flattened_rank_ids')
   if (flat !== undefined && flat !== null) {
@@ -53,7 +56,7 @@ const parseRank = (value: unknown, loc: Loc, dims: ReadonlySet<string>): RankFor
   return { format, metadataWordBits, payloadWordBits, flattenedRankIds }
 }
 
-const parseTensorFormat = (value: unknown, loc: Loc, problem: ProblemSpec, tensors: ReadonlySet<string>): TensorFormatSpec => {
+const parseTensorFormat = (value: unknown, loc: Loc, problem: ProblemSpec, tensors: ReadonlySet<string>, table: RankFormatTable): TensorFormatSpec => {
   const f = new Fields(value, loc, 'a data-space format { name, ranks }')
   const tensor = f.reqStr('name')
   if (!tensors.has(tensor)) fail(f.locOf('name'), `no data space named ${show(tensor)}`)
@@ -63,7 +66,7 @@ const parseTensorFormat = (value: unknown, loc: Loc, problem: ProblemSpec, tenso
   }
   const dims = new Set(problem.dimensions)
   const ranksList = f.list('ranks') ?? fail(f.locOf('ranks'), 'is required')
-  const ranks = ranksList.map((rank, r) => parseRank(rank, at(f.locOf('ranks'), r), dims))
+  const ranks = ranksList.map((rank, r) => parseRank(rank, at(f.locOf('ranks'), r), dims, table))
   f.checkUnknown('data-space format')
   return { tensor, rankApplicationOrder: order as TensorFormatSpec['rankApplicationOrder'], ranks }
 }
@@ -117,7 +120,14 @@ const parseCompute = (value: unknown, loc: Loc): ComputeOptimizationSpec => {
  * Parses Sparseloop's `sparse_optimizations:` section.
  * @throws {SnipSnapError} INVALID_SPEC / UNSUPPORTED_FEATURE naming the file and YAML path.
  */
-export const parseSparseSection = (value: unknown, loc: Loc, problem: ProblemSpec, arch: ArchSpec): SparseOptimizationsSpec => {
+export const parseSparseSection = (
+  value: unknown,
+  loc: Loc,
+  problem: ProblemSpec,
+  arch: ArchSpec,
+  formats?: RankFormatSource,
+): SparseOptimizationsSpec => {
+  const table = formats === undefined ? SPARSELOOP_YAML_FORMATS : createRankFormatTable(formats)
   if (value === null || value === undefined) return { targets: [] }
   const root = new Fields(value, loc, 'a sparse_optimizations mapping')
   const list = root.list('targets') ?? []
@@ -142,7 +152,7 @@ export const parseSparseSection = (value: unknown, loc: Loc, problem: ProblemSpe
       if (isCompute) fail(rloc, 'a compute level has no representation format')
       const r = new Fields(rep, rloc, 'a representation format { data-spaces }')
       const spaces = r.list('data_spaces') ?? []
-      formats = spaces.map((space, i) => parseTensorFormat(space, at(r.locOf('data_spaces'), i), problem, tensors))
+      formats = spaces.map((space, i) => parseTensorFormat(space, at(r.locOf('data_spaces'), i), problem, tensors, table))
       r.checkUnknown('representation-format')
       const names = new Set<string>()
       for (const format of formats) {
