@@ -21,7 +21,6 @@ export const registerExploreCommand = (program: Command, io: CliRun): void => {
     .option('--seed <n>', 'random seed (replays exactly)', '1')
     .option('--out <dir>', 'also write results.json, layers.csv and a self-contained report.html into <dir>')
     .option('--json', 'print exactly one JSON object')
-    .option('--out <dir>', 'also write results.json, layers.csv and a self-contained report.html into <dir>')
     .action(async (options: ExploreOptions) => {
       const { runExplore } = await import('../actions/explore')
       await runExplore(options, io)
