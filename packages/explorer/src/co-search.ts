@@ -4,7 +4,7 @@
 // Also computes the two one-sided baselines the joint result is compared with.
 import type { AbortSignalLike } from '@snipsnap/search'
 import { createRng, SnipSnapError, type CostQuery, type DensityModel, type DesignSpec, type FormatPrimitive, type MappingSpec, type Registry, type SparseOptimizationsSpec } from '@snipsnap/core'
-import { optimizeFormats } from '@snipsnap/compress'
+import { BASELINE_NEEDS, BASELINES, optimizeFormats, type PrimitiveId } from '@snipsnap/compress'
 import { createSparseloopEvaluator, sparseloopCostModel } from '@snipsnap/cost'
 import { createMapspace } from '@snipsnap/mapspace'
 import { progressiveCoSearch, type AnySearchStrategy, type CoSearchStage1, type CoSearchStageReport, type CompressionEngine, type ProgressiveCoSearchResult } from '@snipsnap/search'
@@ -54,6 +54,8 @@ export interface CoSearchDesignOptions {
    * (an even subsample) and its best-so-far curve. Default 0: none.
    */
   readonly tracePoints?: number
+  /** Limits of the compression engine's format space (default: every primitive, flattening allowed). */
+  readonly formatSpace?: FormatSpaceLimits
 }
 
 /** What the co-search visited (for plots): a subsample of its valid points and its convergence. */
@@ -64,6 +66,34 @@ export interface CoSearchTrace {
   readonly convergence: readonly { readonly evaluated: number; readonly bestEnergyPJ: number }[]
   /** Valid points before subsampling. */
   readonly validPoints: number
+}
+
+/**
+ * Limits of the format space the compression engine searches: the primitives (by symbol, from the
+ * format-primitive registry; `U` is required) and whether a level's ranks may be flattened. The
+ * engine's fixed baselines are restricted to those the primitives can build.
+ */
+export interface FormatSpaceLimits {
+  readonly primitives?: readonly string[]
+  readonly flatten?: boolean
+}
+
+/**
+ * Checks format-space limits against a format-primitive registry's symbols.
+ * @throws {SnipSnapError} INVALID_SPEC naming the entry: an unknown symbol, a duplicate, or no `U`.
+ */
+export const checkFormatSpace = (limits: FormatSpaceLimits, formats: Registry<FormatPrimitive> | undefined, path: readonly (string | number)[] = ['formatSpace']): void => {
+  if (limits.primitives === undefined) return
+  const known = formats === undefined ? null : new Set(formats.list().map((p) => p.symbol))
+  const seen = new Set<string>()
+  limits.primitives.forEach((symbol, i) => {
+    if (known !== null && !known.has(symbol)) {
+      throw new SnipSnapError('INVALID_SPEC', `format primitive "${symbol}" is not in the format registry (known: ${[...known].join(', ')})`, { path: [...path, 'primitives', i] })
+    }
+    if (seen.has(symbol)) throw new SnipSnapError('INVALID_SPEC', `format primitive "${symbol}" is listed twice`, { path: [...path, 'primitives', i] })
+    seen.add(symbol)
+  })
+  if (!seen.has('U')) throw new SnipSnapError('INVALID_SPEC', 'a format space needs the U primitive (outer ranks stay uncompressed with U)', { path: [...path, 'primitives'] })
 }
 
 /** A costed (mapping, formats) design, as plain data. */
@@ -133,7 +163,20 @@ export interface ExplorerRegistries {
  * The compression engine over the Sparseloop model, minimising total energy, with candidates built
  * from `formats` (a format-primitive registry such as `@snipsnap/format`'s) when given.
  */
-export const createCompressionEngine = (densityModels: Registry<DensityModel>, formats?: Registry<FormatPrimitive>): CompressionEngine => ({
+export const createCompressionEngine = (densityModels: Registry<DensityModel>, formats?: Registry<FormatPrimitive>, limits: FormatSpaceLimits = {}): CompressionEngine => {
+  const allowed = limits.primitives === undefined ? null : new Set(limits.primitives)
+  const primitives = formats?.list().filter((p) => allowed === null || allowed.has(p.symbol))
+  const engineOptions = {
+    objective: 'energy' as const,
+    ...(limits.flatten === undefined ? {} : { flatten: limits.flatten }),
+    ...(allowed === null
+      ? {}
+      : {
+          primitives: [...allowed] as PrimitiveId[],
+          baselines: BASELINES.filter((b) => BASELINE_NEEDS[b].every((id) => allowed.has(id))),
+        }),
+  }
+  return {
   selectFormats: (query: CostQuery) => {
     try {
       const selection = optimizeFormats({
@@ -141,8 +184,8 @@ export const createCompressionEngine = (densityModels: Registry<DensityModel>, f
         costModel: sparseloopCostModel,
         costModelOptions: { densityModels },
         densityModels,
-        ...(formats === undefined ? {} : { formatPrimitives: formats.list() }),
-        options: { objective: 'energy' },
+        ...(primitives === undefined ? {} : { formatPrimitives: primitives }),
+        options: engineOptions,
       })
       return selection.valid ? { valid: true, sparseOptimizations: selection.sparseOptimizations } : { valid: false, reason: selection.reason }
     } catch (error) {
@@ -150,7 +193,8 @@ export const createCompressionEngine = (densityModels: Registry<DensityModel>, f
       return { valid: false, reason: error instanceof Error ? error.message : String(error) }
     }
   },
-})
+  }
+}
 
 /**
  * An engine that applies one fixed format (`@snipsnap/compress`'s baseline of that name: bitmap,
@@ -198,7 +242,8 @@ export const coSearchDesign = async (
     createMapspace({ arch: design.arch, problem: design.problem, constraints: design.constraints, sparseOptimizations, options: { densities: densityModels, ...(formats === undefined ? {} : { formats }) } })
   const prepareEvaluator = (query: Omit<CostQuery, 'mapping'>) => createSparseloopEvaluator(query, { densityModels, ...(formats === undefined ? {} : { formats }) }).evaluate
   const fixed = options.fixedFormats === true
-  const compression: CompressionEngine = fixed ? NO_FORMATS : createCompressionEngine(densityModels, registries.formats)
+  if (options.formatSpace !== undefined) checkFormatSpace(options.formatSpace, registries.formats)
+  const compression: CompressionEngine = fixed ? NO_FORMATS : createCompressionEngine(densityModels, registries.formats, options.formatSpace)
   const base = { arch: design.arch, problem: design.problem, sparseOptimizations: design.sparseOptimizations, energyTable: design.energyTable }
   const seed = options.seed ?? 1
   const strategy = registries.strategies.get(options.strategy ?? 'genetic')

@@ -3,10 +3,10 @@
 // energy and cycles × its count; layers run one after another).
 import type { AbortSignalLike } from '@snipsnap/search'
 import { SnipSnapError, type DesignSpec, type MappingSpec } from '@snipsnap/core'
-import { getArchPreset } from '@snipsnap/arch'
+import { applyHardwarePoint, estimateArchTables, getArchPreset, hardwarePointOf, tableEstimator, totalAreaUM2, type HardwarePoint } from '@snipsnap/arch'
 import { applySparsity, buildWorkload, gemmToProblem, type GemmLayer } from '@snipsnap/workloads'
 import { createSparseloopEvaluator } from '@snipsnap/cost'
-import { coSearchDesign, MATCHED_BASELINES, type CoDesignSummary, type ExplorerRegistries, type MatchedBaselineName } from './co-search'
+import { checkFormatSpace, coSearchDesign, type CoDesignSummary, type ExplorerRegistries, type FormatSpaceLimits, type MatchedBaselineName } from './co-search'
 import type { TensorFormatChoice } from './formats-summary'
 import { parseObjective, type ExplorerObjective, type MetricName } from './objectives'
 
@@ -33,6 +33,15 @@ export interface ExploreModelOptions {
   readonly phase?: InferencePhase | readonly InferencePhase[]
   /** Architecture preset id (default `llm-default`). */
   readonly arch?: string
+  /**
+   * Hardware parameters applied to the preset (`@snipsnap/arch` hardware axes, e.g.
+   * `{ glbKiB: 256, peArray: '8x8' }`). When given (even empty), the energy and area tables are
+   * estimated for the resulting accelerator (as `codesign` does), so every point of a hardware
+   * sweep is costed by the same estimator.
+   */
+  readonly hardware?: HardwarePoint
+  /** Limits of the compression engine's format space (see `FormatSpaceLimits`). */
+  readonly formatSpace?: FormatSpaceLimits
   readonly seqLen?: number
   readonly batch?: number
   readonly objective?: ExplorerObjective
@@ -45,8 +54,9 @@ export interface ExploreModelOptions {
   /** Stopping rule: see {@link EXPLORE_DEFAULTS}; default 256 unless `dataflowEvaluations` is given. */
   readonly patience?: number
   /**
-   * Budget-matched baselines computed per layer (default: dataflow-only, formats-only and the four
-   * fixed formats). Each is the co-search's own search with only the format choice changed.
+   * Budget-matched baselines computed per layer (`MATCHED_BASELINES` lists them all; the CLI asks
+   * for all). Each is the co-search's own search with only the format choice changed. Default none:
+   * `dataflowOnlyEnergyPJ` is then the co-search's stage 1 (less search than the co-search).
    */
   readonly baselines?: readonly MatchedBaselineName[]
   readonly topM?: number
@@ -146,6 +156,10 @@ export interface ExploreModelResult {
   /** The first phase (single-phase callers); `phases` lists them all. */
   readonly phase: InferencePhase
   readonly arch: string
+  /** Hardware parameters of the accelerator explored (the preset's own, with `hardware` applied). */
+  readonly hardware: Readonly<Record<string, number | string>>
+  /** Area of the accelerator explored, µm² (its area table × instances). */
+  readonly areaUM2: number
   readonly objective: readonly MetricName[]
   /** Every phase's layers, phase after phase. */
   readonly layers: readonly ExploredLayer[]
@@ -250,7 +264,7 @@ const sumTotals = (layers: readonly ExploredLayer[], names: readonly MatchedBase
   }
 }
 
-const DEFAULT_BASELINES: readonly MatchedBaselineName[] = MATCHED_BASELINES
+const DEFAULT_BASELINES: readonly MatchedBaselineName[] = []
 
 /**
  * Co-searches every distinct layer of a model on an accelerator preset, phase after phase, with
@@ -267,6 +281,16 @@ export const exploreModel = async (
   if (phases.length === 0) throw new SnipSnapError('INVALID_SPEC', 'give at least one phase', { path: ['phase'] })
   const archId = options.arch ?? 'llm-default'
   const preset = getArchPreset(archId)
+  let { arch, energyTable, areaTable } = preset
+  if (options.hardware !== undefined) {
+    const applied = applyHardwarePoint(preset.arch, options.hardware)
+    if (!applied.ok) {
+      throw new SnipSnapError('INVALID_SPEC', `hardware ${JSON.stringify(options.hardware)} on ${archId}: ${applied.error.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { path: ['hardware'] })
+    }
+    arch = applied.value
+    ;({ energyTable, areaTable } = estimateArchTables({ arch, estimator: tableEstimator }))
+  }
+  if (options.formatSpace !== undefined) checkFormatSpace(options.formatSpace, registries.formats)
   const objective = parseObjective(options.objective ?? 'energy')
   const explicit = options.dataflowEvaluations !== undefined && options.patience === undefined
   const patience = explicit ? null : (options.patience ?? EXPLORE_DEFAULTS.patience)
@@ -318,12 +342,12 @@ export const exploreModel = async (
         explored = { ...base, energyPJ: null, cycles: null, energyByLevel: [], points: [], convergence: [], dataflowOnlyEnergyPJ: null, baselines: [], formats: [], mapping: null, mappingYaml: null, stages: [], evaluated: 0, evaluatedWithBaselines: 0, interrupted: true, reason: 'interrupted before this layer was searched' }
       } else {
         const design: DesignSpec = {
-          arch: preset.arch,
+          arch,
           problem: gemmToProblem(group.layer, group.densities),
           mapping: null,
           sparseOptimizations: { targets: [] },
-          energyTable: preset.energyTable,
-          areaTable: preset.areaTable,
+          energyTable,
+          areaTable,
           constraints: [],
           mapper: null,
         }
@@ -341,6 +365,7 @@ export const exploreModel = async (
             matchedBaselines: baselineNames,
             tracePoints: 300,
             ...(options.strategy !== undefined ? { strategy: options.strategy } : {}),
+            ...(options.formatSpace !== undefined ? { formatSpace: options.formatSpace } : {}),
             ...(options.clock !== undefined ? { clock: options.clock } : {}),
             ...(options.signal !== undefined ? { signal: options.signal } : {}),
           },
@@ -349,7 +374,7 @@ export const exploreModel = async (
         const stopped = aborted()
         if (stopped) interrupted = true
         const best: CoDesignSummary | null = result.best
-        const report = best === null ? null : createSparseloopEvaluator({ ...design, sparseOptimizations: best.sparseOptimizations }, { densityModels: registries.densityModels }).evaluate(best.mapping)
+        const report = best === null ? null : createSparseloopEvaluator({ ...design, sparseOptimizations: best.sparseOptimizations }, { densityModels: registries.densityModels, ...(registries.formats === undefined ? {} : { formats: registries.formats }) }).evaluate(best.mapping)
         const energyByLevel: { level: string; energyPJ: number }[] = []
         if (report !== null && report.valid) {
           for (const [level, r] of Object.entries(report.levels)) energyByLevel.push({ level, energyPJ: r.energyPJ })
@@ -367,7 +392,7 @@ export const exploreModel = async (
           dataflowOnlyEnergyPJ: dataflowOnly !== undefined ? (dataflowOnly.best?.energyPJ ?? null) : (result.dataflowOnly?.energyPJ ?? null),
           baselines: result.baselines.map((b) => ({ name: b.name, energyPJ: b.best?.energyPJ ?? null, cycles: b.best?.cycles ?? null, applied: b.applied, formats: b.best?.formats ?? [], evaluated: b.evaluated })),
           formats: best?.formats ?? [],
-          mapping: best === null ? null : summarizeMapping(best.mapping, preset.arch.compute.instances),
+          mapping: best === null ? null : summarizeMapping(best.mapping, arch.compute.instances),
           mappingYaml: best?.mappingYaml ?? null,
           stages: result.stages.map((st) => ({ stage: st.stage, round: st.round, evaluated: st.evaluated, energyPJ: st.bestMetrics?.['energy'] ?? null, cycles: st.bestMetrics?.['cycles'] ?? null, stoppedBy: st.stoppedBy ?? null })),
           evaluated: result.evaluated,
@@ -391,6 +416,8 @@ export const exploreModel = async (
     model: grouped[0]?.workload.model ?? options.model,
     phase: phases[0] as InferencePhase,
     arch: archId,
+    hardware: hardwarePointOf(arch),
+    areaUM2: totalAreaUM2(arch, areaTable),
     objective,
     layers,
     totalEnergyPJ: sum((p) => p.totalEnergyPJ),

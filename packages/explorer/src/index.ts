@@ -16,6 +16,7 @@ export { objectiveFromMapper, parseObjective, type ExplorerObjective, type Metri
 export { formatsOf, type TensorFormatChoice } from './formats-summary'
 export { optimizeModelFormats, optimizeModelFormatsAsync, type OptimizeModelFormatsInput, type MappingSearchOptions, type ModelFormatsResult, type ModelFormatsSummary, type LayerFormatsResult } from './formats-optimize'
 export {
+  checkFormatSpace,
   coSearchDesign,
   createCompressionEngine,
   createFixedFormatEngine,
@@ -25,6 +26,7 @@ export {
   type MatchedBaseline,
   type MatchedBaselineName,
   type CoDesignSummary,
+  type FormatSpaceLimits,
   type CoSearchDesignOptions,
   type CoSearchDesignResult,
   type ExplorerRegistries,
