@@ -16,6 +16,7 @@ import { registerCodesignCommand } from './commands/codesign'
 import { registerEvaluateCommand } from './commands/evaluate'
 import { registerExploreCommand } from './commands/explore'
 import { registerFormatsCommand } from './commands/formats'
+import { registerInitCommand } from './commands/init'
 import { registerSearchCommand } from './commands/search'
 import { registerSweepCommand } from './commands/sweep'
 import type { CliIo } from './io'
@@ -43,6 +44,7 @@ export const main = async (args: readonly string[], io: CliIo): Promise<number> 
   registerExploreCommand(program, run)
   registerCodesignCommand(program, run)
   registerSweepCommand(program, run)
+  registerInitCommand(program, run)
   // Sub-commands are also parsed with exitOverride so usage errors come back here.
   for (const command of program.commands) command.exitOverride()
   try {

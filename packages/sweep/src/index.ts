@@ -23,3 +23,4 @@ export { JOB_RECORD_VERSION, openResultStore, recordOf, type JobRecord, type Res
 export { createJobPool, locateJobWorker, runSweepLocal, type LocalSweepOptions, type SweepProgress, type SweepRunResult } from './local'
 export { summarizeSweep, summaryCsv, type AxisSensitivity, type SummaryRow, type SweepSummary } from './summary'
 export { writeSweepOutputs } from './outputs'
+export { sweepReportHtml } from './report'

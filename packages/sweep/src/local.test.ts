@@ -86,6 +86,12 @@ describe('the local pool', { timeout: 240_000 }, () => {
     const summary = summarizeSweep(sweep, store.read)
     expect(summary).toMatchObject({ name: 'tiny', jobs: 4, ok: 4, failed: 0, missing: 0 })
     expect(summary.sensitivity.map((s) => s.axis)).toEqual(['formatSpace', 'seed'])
+    // Relative energy: within each pair equal on the other axes, over the pair's least.
+    const full = summary.sensitivity[0]?.values ?? []
+    const energyOf = (space: string, seed: number): number => summary.rows.find((r) => r.axes['formatSpace'] === space && r.axes['seed'] === seed)?.totalEnergyPJ as number
+    const ratios = [1, 2].map((seed) => energyOf('bitmap', seed) / Math.min(energyOf('bitmap', seed), energyOf('full', seed)))
+    expect(full.find((v) => v.value === 'bitmap')?.relativeEnergy).toBeCloseTo(Math.sqrt((ratios[0] as number) * (ratios[1] as number)), 12)
+    expect(Math.min(...full.map((v) => v.relativeEnergy as number))).toBeGreaterThanOrEqual(1)
     const csv = summaryCsv(summary).trim().split('\n')
     expect(csv[0]).toBe('key,model,phase,sparsity,arch,formatSpace,evaluations,seed,status,totalEnergyPJ,totalCycles,areaUM2,error')
     expect(csv).toHaveLength(5)

@@ -24,6 +24,11 @@ export interface AxisSensitivity {
     readonly meanEnergyPJ: number | null
     readonly minEnergyPJ: number | null
     readonly maxEnergyPJ: number | null
+    /**
+     * Geometric mean, over the groups of jobs equal on every other axis, of this value's energy
+     * over the group's least: 1 = the best value everywhere. Null when no group has this value.
+     */
+    readonly relativeEnergy: number | null
   }[]
   /** Largest over smallest mean energy across the axis's values (1 = no effect); null with < 2 values. */
   readonly meanEnergyRatio: number | null
@@ -62,9 +67,27 @@ export const summarizeSweep = (sweep: Sweep, read: (key: string) => JobRecord | 
   const sensitivity: AxisSensitivity[] = sweep.axes
     .filter((axis) => axis.values.length > 1)
     .map((axis) => {
+      // Jobs equal on every other axis form a group; within it each energy over the group's least.
+      const groups = new Map<string, SummaryRow[]>()
+      for (const r of ok) {
+        const others = JSON.stringify(Object.entries(r.axes).filter(([n]) => n !== axis.name))
+        groups.set(others, [...(groups.get(others) ?? []), r])
+      }
+      const ratios = new Map<AxisValue, number[]>()
+      for (const group of groups.values()) {
+        if (group.length < 2) continue
+        const least = Math.min(...group.map((r) => r.totalEnergyPJ as number))
+        if (!(least > 0)) continue
+        for (const r of group) {
+          const value = r.axes[axis.name] as AxisValue
+          ratios.set(value, [...(ratios.get(value) ?? []), (r.totalEnergyPJ as number) / least])
+        }
+      }
       const values = axis.values.map((value) => {
         const energies = ok.filter((r) => r.axes[axis.name] === value).map((r) => r.totalEnergyPJ ?? Number.NaN)
+        const relative = ratios.get(value) ?? []
         return {
+          relativeEnergy: relative.length === 0 ? null : Math.exp(relative.reduce((sum, x) => sum + Math.log(x), 0) / relative.length),
           value,
           jobs: energies.length,
           meanEnergyPJ: mean(energies),

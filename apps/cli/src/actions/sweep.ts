@@ -58,13 +58,13 @@ const table = (summary: SweepSummary, run: SweepRunResult, elapsedS: number, out
     )
   }
   if (summary.sensitivity.length > 0) {
-    lines.push('', 'sensitivity (mean energy by axis value, jobs that succeeded):')
+    lines.push('', 'sensitivity (energy over the best value of the axis, among jobs equal on every other axis):')
     for (const s of summary.sensitivity) {
-      const values = s.values.map((v) => `${v.value} ${v.meanEnergyPJ === null ? '–' : `${fmt(v.meanEnergyPJ / 1e6)} µJ`}`).join(', ')
-      lines.push(`  ${s.axis}: ${values}${s.meanEnergyRatio === null ? '' : ` (×${fmt(s.meanEnergyRatio, 3)})`}`)
+      const values = s.values.map((v) => `${v.value} ${v.relativeEnergy === null ? '–' : `×${v.relativeEnergy.toFixed(3)}`}`).join(', ')
+      lines.push(`  ${s.axis}: ${values}`)
     }
   }
-  lines.push('', `results in ${out}: <key>.json per job, summary.json, summary.csv`)
+  lines.push('', `results in ${out}: <key>.json per job, summary.json, summary.csv, report.html`)
   return `${lines.join('\n')}\n`
 }
 

@@ -9,7 +9,8 @@ export const registerExploreCommand = (program: Command, io: CliRun): void => {
   program
     .command('explore')
     .description('co-search dataflow and compression formats for every distinct layer of a model on an accelerator preset, against budget-matched baselines')
-    .requiredOption('--model <id>', 'zoo model, e.g. llama-2-7b')
+    .option('--model <id>', 'zoo model, e.g. llama-2-7b (required, here or in the --spec file)')
+    .option('--spec <file>', 'read the study from a spec file (YAML or JSON; `snipsnap init` writes a starter); flags given override it')
     .option('--sparsity <preset>', 'sparsity preset(s), comma-separated, e.g. unstructured-50', 'unstructured-50')
     .option('--phase <list>', 'prefill, decode or both, comma-separated', 'prefill,decode')
     .option('--arch <preset>', 'architecture preset (llm-default, stc-like, eyeriss-like)', 'llm-default')
@@ -21,8 +22,9 @@ export const registerExploreCommand = (program: Command, io: CliRun): void => {
     .option('--seed <n>', 'random seed (replays exactly)', '1')
     .option('--out <dir>', 'also write results.json, layers.csv and a self-contained report.html into <dir>')
     .option('--json', 'print exactly one JSON object')
-    .action(async (options: ExploreOptions) => {
+    .action(async (options: ExploreOptions, command: Command) => {
       const { runExplore } = await import('../actions/explore')
-      await runExplore(options, io)
+      const { resolveStudyOptions } = await import('../study/apply')
+      await runExplore(resolveStudyOptions(options, command), io)
     })
 }

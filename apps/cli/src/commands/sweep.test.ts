@@ -61,7 +61,10 @@ describe('snipsnap sweep', { timeout: 240_000 }, () => {
     const table = await runCli(['sweep', spec, '--out', out])
     expect(table.code).toBe(0)
     expect(table.stdout).toMatch(/^tiny: 3 jobs, 3 ok, 0 failed \(0 computed in [\d.]+ s, 3 already stored\)/)
-    expect(table.stdout).toMatch(/sensitivity \(mean energy by axis value/)
+    expect(table.stdout).toMatch(/sensitivity \(energy over the best value of the axis.*\n  seed: 1 ×[\d.]+, 2 ×[\d.]+, 3 ×[\d.]+\n/)
+    const report = readFileSync(join(out, 'report.html'), 'utf8')
+    expect(report).toMatch(/data-plot="energy-vs-area"/)
+    expect(report).toMatch(/data-plot="sensitivity-seed"/)
   })
 
   it('refuses a bad spec naming the field, and a bad --threads', async () => {
