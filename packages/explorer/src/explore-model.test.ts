@@ -113,6 +113,12 @@ describe('exploreModel', () => {
     expect(result.totalEnergyPJ).toBe(result.layers[0]!.count * result.layers[0]!.energyPJ!)
   }, 60_000)
 
+  it("phase 'all' is prefill and decode for a decoder, prefill alone for a CNN", async () => {
+    const cnn = await explorer.exploreModel({ model: 'alexnet', sparsity: 'dense', phase: 'all', dataflowEvaluations: 2, topM: 1, maxRounds: 0 })
+    expect(cnn.phases.map((p) => p.phase)).toEqual(['prefill'])
+    expect(cnn.layers.some((l) => l.conv !== null)).toBe(true)
+  }, 120_000)
+
   it('rejects a bad budget or strategy naming the field', async () => {
     await expect(explorer.exploreModel({ model: 'llama-2-7b', sparsity: 'dense', budgetMs: 0, clock: () => 0 })).rejects.toThrow(/budgetMs/)
     await expect(explorer.exploreModel({ model: 'llama-2-7b', sparsity: 'dense', budgetMs: 1000 })).rejects.toThrow(/clock/)

@@ -1,10 +1,11 @@
-// Whole-model exploration: every distinct GEMM of a zoo model (same shape and densities = one
-// search) co-searched on an accelerator preset, then totalled over the forward pass (each layer's
-// energy and cycles × its count; layers run one after another).
+// Whole-model exploration: every distinct layer of a zoo model (a GEMM, or a CNN layer's native
+// convolution; same shape and densities = one search) co-searched on an accelerator preset, then
+// totalled over the forward pass (each layer's energy and cycles × its count; layers run one
+// after another).
 import type { AbortSignalLike } from '@snipsnap/search'
 import { SnipSnapError, type DesignSpec, type MappingSpec } from '@snipsnap/core'
 import { applyHardwarePoint, estimateArchTables, getArchPreset, hardwarePointOf, tableEstimator, totalAreaUM2, type HardwarePoint } from '@snipsnap/arch'
-import { applySparsity, buildWorkload, gemmToProblem, type GemmLayer } from '@snipsnap/workloads'
+import { applySparsity, buildWorkload, CONV_TENSOR_NAMES, layerShapeText, layerToProblem, type ConvLowering, type ConvShape, type GemmLayer, type GemmTensorName } from '@snipsnap/workloads'
 import { createSparseloopEvaluator } from '@snipsnap/cost'
 import { checkFormatSpace, coSearchDesign, type CoDesignSummary, type ExplorerRegistries, type FormatSpaceLimits, type MatchedBaselineName } from './co-search'
 import type { TensorFormatChoice } from './formats-summary'
@@ -29,8 +30,11 @@ export interface ExploreModelOptions {
   readonly model: string
   /** Sparsity preset id(s), e.g. `unstructured-50`. */
   readonly sparsity: string | readonly string[]
-  /** One phase or several, searched in this order (default `prefill`). */
-  readonly phase?: InferencePhase | readonly InferencePhase[]
+  /**
+   * One phase or several, searched in this order (default `prefill`); `all`: prefill and decode,
+   * or prefill alone for a model without a decode phase (an encoder, a CNN).
+   */
+  readonly phase?: InferencePhase | readonly InferencePhase[] | 'all'
   /** Architecture preset id (default `llm-default`). */
   readonly arch?: string
   /**
@@ -44,6 +48,8 @@ export interface ExploreModelOptions {
   readonly formatSpace?: FormatSpaceLimits
   readonly seqLen?: number
   readonly batch?: number
+  /** CNN convolutions as native convolutions (default) or im2col GEMMs (for comparison). */
+  readonly lowering?: ConvLowering
   readonly objective?: ExplorerObjective
   /**
    * Evaluations of each dataflow search of each layer. Without `patience`, each search runs
@@ -102,11 +108,16 @@ export interface MappingSummary {
 /** One distinct GEMM's result. */
 export interface ExploredLayer {
   readonly phase: InferencePhase
-  /** Names of the model's GEMMs sharing this shape and densities. */
+  /** Names of the model's layers sharing this shape and densities. */
   readonly names: readonly string[]
+  /** GEMM shape; for a native convolution the GEMM-equivalent one (M·K·N = its MACs). */
   readonly M: number
   readonly K: number
   readonly N: number
+  /** The shape as text: `M×K×N`, or the convolution's `N… C… M… R… S… P… Q… s…` (G… when grouped). */
+  readonly shape: string
+  /** The native convolution searched, or null for a GEMM. */
+  readonly conv: ConvShape | null
   /** Runs per forward pass (sum of the counts of every GEMM in `names`). */
   readonly count: number
   readonly densities: Readonly<Record<string, number>>
@@ -156,6 +167,8 @@ export interface ExploreModelResult {
   /** The first phase (single-phase callers); `phases` lists them all. */
   readonly phase: InferencePhase
   readonly arch: string
+  /** How CNN convolutions were lowered (`native` for Transformers). */
+  readonly lowering: ConvLowering
   /** Hardware parameters of the accelerator explored (the preset's own, with `hardware` applied). */
   readonly hardware: Readonly<Record<string, number | string>>
   /** Area of the accelerator explored, µm² (its area table × instances). */
@@ -178,7 +191,7 @@ export interface ExploreModelResult {
   readonly interrupted: boolean
 }
 
-const keyOf = (layer: GemmLayer, densities: Readonly<Record<string, unknown>>): string => JSON.stringify([layer.M, layer.K, layer.N, densities])
+const keyOf = (layer: GemmLayer, densities: Readonly<Record<string, unknown>>): string => JSON.stringify([layer.M, layer.K, layer.N, layer.conv ?? null, densities])
 
 /** A distinct GEMM of a model (same shape and densities), with every layer sharing it. */
 export interface LayerGroup {
@@ -188,12 +201,23 @@ export interface LayerGroup {
   readonly densities: ReturnType<typeof applySparsity>[number]['densities']
 }
 
+/** The phases a zoo model has: prefill and decode, or prefill alone (encoders, CNNs). */
+const availablePhases = (options: Pick<ExploreModelOptions, 'model' | 'seqLen' | 'batch' | 'lowering'>): InferencePhase[] => {
+  try {
+    buildWorkload({ model: options.model, phase: 'decode', ...(options.batch !== undefined ? { batch: options.batch } : {}) })
+    return ['prefill', 'decode']
+  } catch (error) {
+    if (error instanceof SnipSnapError && error.path[0] === 'phase') return ['prefill']
+    throw error
+  }
+}
+
 /**
  * The distinct GEMMs of a zoo model under a sparsity preset, in model order.
  * @throws {SnipSnapError} for an unknown model, sparsity preset or phase, or a phase without GEMMs.
  */
 export const groupModelLayers = (
-  options: Pick<ExploreModelOptions, 'model' | 'sparsity' | 'seqLen' | 'batch'> & { readonly phase?: InferencePhase },
+  options: Pick<ExploreModelOptions, 'model' | 'sparsity' | 'seqLen' | 'batch' | 'lowering'> & { readonly phase?: InferencePhase },
 ): { workload: ReturnType<typeof buildWorkload>; groups: LayerGroup[] } => {
   const phase = options.phase ?? 'prefill'
   const workload = buildWorkload({
@@ -201,6 +225,7 @@ export const groupModelLayers = (
     phase,
     ...(options.seqLen !== undefined ? { seqLen: options.seqLen } : {}),
     ...(options.batch !== undefined ? { batch: options.batch } : {}),
+    ...(options.lowering !== undefined ? { lowering: options.lowering } : {}),
   })
   const sparsity = applySparsity(workload, typeof options.sparsity === 'string' ? options.sparsity : [...options.sparsity])
   const groups = new Map<string, LayerGroup>()
@@ -276,7 +301,8 @@ export const exploreModel = async (
   options: ExploreModelOptions,
   registries: ExplorerRegistries,
 ): Promise<ExploreModelResult> => {
-  const phases: readonly InferencePhase[] = options.phase === undefined ? ['prefill'] : typeof options.phase === 'string' ? [options.phase] : options.phase
+  const phases: readonly InferencePhase[] =
+    options.phase === undefined ? ['prefill'] : options.phase === 'all' ? availablePhases(options) : typeof options.phase === 'string' ? [options.phase] : options.phase
   if (options.strategy !== undefined) registries.strategies.get(options.strategy) // fails early, naming the known ones
   if (phases.length === 0) throw new SnipSnapError('INVALID_SPEC', 'give at least one phase', { path: ['phase'] })
   const archId = options.arch ?? 'llm-default'
@@ -329,8 +355,13 @@ export const exploreModel = async (
         M: group.layer.M,
         K: group.layer.K,
         N: group.layer.N,
+        shape: layerShapeText(group.layer),
+        conv: group.layer.conv ?? null,
         count: group.count,
-        densities: Object.fromEntries(Object.entries(group.densities).map(([t, d]) => [t, d?.density ?? 1])),
+        // Named as the problem's tensors: A/B/Z for a GEMM, Inputs/Weights/Outputs for a convolution.
+        densities: Object.fromEntries(
+          Object.entries(group.densities).map(([t, d]) => [group.layer.conv === undefined ? t : CONV_TENSOR_NAMES[t as GemmTensorName], d?.density ?? 1]),
+        ),
       }
       const key = keyOf(group.layer, group.densities)
       const known = searched.get(key)
@@ -343,7 +374,7 @@ export const exploreModel = async (
       } else {
         const design: DesignSpec = {
           arch,
-          problem: gemmToProblem(group.layer, group.densities),
+          problem: layerToProblem(group.layer, group.densities),
           mapping: null,
           sparseOptimizations: { targets: [] },
           energyTable,
@@ -416,6 +447,7 @@ export const exploreModel = async (
     model: grouped[0]?.workload.model ?? options.model,
     phase: phases[0] as InferencePhase,
     arch: archId,
+    lowering: grouped[0]?.workload.lowering ?? 'native',
     hardware: hardwarePointOf(arch),
     areaUM2: totalAreaUM2(arch, areaTable),
     objective,

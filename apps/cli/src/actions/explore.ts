@@ -24,8 +24,10 @@ import { writeExploreOut } from './explore-out'
 export interface ExploreOptions {
   readonly model: string
   readonly sparsity: string
-  readonly phase: string
+  /** Comma-separated phases; absent: every phase the model has (prefill and decode for decoders). */
+  readonly phase?: string
   readonly arch: string
+  readonly lowering?: string
   readonly objective: string
   readonly evaluations?: string
   readonly patience?: string
@@ -180,13 +182,14 @@ const tableStyle = { head: [] as string[], border: [] as string[] }
 const phaseTable = (phase: ExplorePhaseResult, paint: Paint): string => {
   const hasDfo = phase.layers.some((l) => l.dataflowOnlyEnergyPJ !== null)
   const hasFixed = phase.layers.some((l) => bestFixed(l) !== null)
-  const head = ['layer', 'M×K×N ×count', 'dataflow', 'PEs used', 'formats', 'energy / run', 'split', 'cycles / run', ...(hasDfo ? ['saving vs\ndataflow-only'] : []), ...(hasFixed ? ['saving vs best\nfixed format'] : [])]
+  const conv = phase.layers.some((l) => l.conv !== null)
+  const head = ['layer', conv ? 'shape ×count (conv: N C M R S P Q stride)' : 'M×K×N ×count', 'dataflow', 'PEs used', 'formats', 'energy / run', 'split', 'cycles / run', ...(hasDfo ? ['saving vs\ndataflow-only'] : []), ...(hasFixed ? ['saving vs best\nfixed format'] : [])]
   const table = new Table({ head: head.map(paint.head), style: tableStyle, wordWrap: true, wrapOnWordBoundary: true, colWidths: [22, 18, 34, 10, 34, 12, 22, 12, ...(hasDfo ? [15] : []), ...(hasFixed ? [16] : [])] })
   for (const l of phase.layers) {
     const fixed = bestFixed(l)
     table.push([
       l.names.join(', '),
-      `${l.M}×${l.K}×${l.N} ×${l.count}`,
+      `${l.shape} ×${l.count}`,
       l.mapping?.text ?? (l.reason ?? '—'),
       l.mapping === null ? '—' : `${l.mapping.pesUsed}/${l.mapping.pesTotal} (${pct(l.mapping.pesUsed / l.mapping.pesTotal)})`,
       l.energyPJ === null ? '—' : formatsCell(l),
@@ -220,7 +223,8 @@ const searchSentence = (result: ExploreModelResult): string => {
 
 const report = (result: ExploreModelResult, elapsedS: number, paint: Paint): string => {
   const out: string[] = []
-  out.push(`${result.model} on ${result.arch}, objective ${result.objective.join(', then ')}: ${result.phases.map((p) => `${p.phase} ${p.layers.length} distinct layers`).join(', ')}`)
+  const lowered = result.layers.some((l) => l.conv !== null) || result.lowering === 'im2col' ? ` (${result.lowering} convolutions)` : ''
+  out.push(`${result.model}${lowered} on ${result.arch}, objective ${result.objective.join(', then ')}: ${result.phases.map((p) => `${p.phase} ${p.layers.length} distinct layers`).join(', ')}`)
   if (result.interrupted) out.push('INTERRUPTED: layers hold the best found so far; layers not reached are marked.')
   for (const phase of result.phases) {
     out.push('', paint.head(`${phase.phase}`), phaseTable(phase, paint))
@@ -238,7 +242,11 @@ const report = (result: ExploreModelResult, elapsedS: number, paint: Paint): str
 
 /** Runs `snipsnap explore`. */
 export const runExplore = async (options: ExploreOptions, io: CliRun): Promise<void> => {
-  const phases = parsePhases(options.phase)
+  const phases = options.phase === undefined ? ('all' as const) : parsePhases(options.phase)
+  const lowering = options.lowering ?? 'native'
+  if (lowering !== 'native' && lowering !== 'im2col') {
+    throw new SnipSnapError('INVALID_SPEC', `--lowering must be native or im2col, got "${lowering}"`, { path: ['--lowering'] })
+  }
   const evaluations = options.evaluations === undefined ? undefined : parseInteger(options.evaluations, '--evaluations', 1)
   const patience = options.patience === undefined ? undefined : parseInteger(options.patience, '--patience', 1)
   const budgetS = options.budgetS === undefined ? undefined : parseSeconds(options.budgetS, '--budget-s')
@@ -253,6 +261,7 @@ export const runExplore = async (options: ExploreOptions, io: CliRun): Promise<v
     sparsity: options.sparsity.split(',').map((s) => s.trim()),
     phase: phases,
     arch: options.arch,
+    lowering,
     objective: options.objective,
     ...(evaluations !== undefined ? { dataflowEvaluations: evaluations } : {}),
     ...(patience !== undefined ? { patience } : {}),

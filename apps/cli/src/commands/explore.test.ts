@@ -77,5 +77,6 @@ describe('snipsnap explore', () => {
     expect((await run(['explore', '--model', 'llama-2-7b', '--evaluations', '0'])).stderr).toMatch(/--evaluations must be an integer ≥ 1/)
     expect((await run(['explore', '--model', 'llama-2-7b', '--baselines', 'zip'])).stderr).toMatch(/--baselines: unknown baseline "zip"/)
     expect((await run(['explore', '--model', 'llama-2-7b', '--budget-s', '0'])).stderr).toMatch(/--budget-s must be a positive number/)
+    expect((await run(['explore', '--model', 'resnet-50', '--lowering', 'gemm'])).stderr).toMatch(/--lowering must be native or im2col/)
   })
 })
