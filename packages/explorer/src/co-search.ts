@@ -3,9 +3,9 @@
 // (prepared once per formats) and the adaptive compression engine (`@snipsnap/compress`).
 // Also computes the two one-sided baselines the joint result is compared with.
 import type { AbortSignalLike } from '@snipsnap/search'
-import { createRng, SnipSnapError, type CostQuery, type DensityModel, type DesignSpec, type FormatPrimitive, type MappingSpec, type Registry, type SparseOptimizationsSpec } from '@snipsnap/core'
+import { createRng, prepareCostModel, SnipSnapError, type CostModel, type CostModelContext, type CostQuery, type DensityModel, type DesignSpec, type FormatPrimitive, type MappingSpec, type Registry, type SparseOptimizationsSpec } from '@snipsnap/core'
 import { optimizeFormats } from '@snipsnap/compress'
-import { createSparseloopEvaluator, sparseloopCostModel } from '@snipsnap/cost'
+import { sparseloopCostModel } from '@snipsnap/cost'
 import { createMapspace } from '@snipsnap/mapspace'
 import { progressiveCoSearch, type AnySearchStrategy, type CoSearchStageReport, type CompressionEngine } from '@snipsnap/search'
 import { writeTimeloopMapping } from '@snipsnap/timeloop'
@@ -33,6 +33,8 @@ export interface CoSearchDesignOptions {
   readonly fixedFormats?: boolean
   /** Compute the formats-only baseline (default true; hardware search skips it to save time). */
   readonly formatsOnlyBaseline?: boolean
+  /** Cost model id in the explorer's registry (default `sparseloop`). */
+  readonly costModel?: string
 }
 
 /** A costed (mapping, formats) design, as plain data. */
@@ -68,21 +70,49 @@ export interface CoSearchDesignResult {
 export interface ExplorerRegistries {
   readonly strategies: Registry<AnySearchStrategy>
   readonly densityModels: Registry<DensityModel>
-  /** Format primitives the compression engine builds its candidates from. */
+  /** Format primitives the compression engine builds its candidates from; every stage resolves rank symbols through them. */
   readonly formats?: Registry<FormatPrimitive>
+  /** Cost models, by id (default: the Sparseloop model alone). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly costModels?: Registry<CostModel<any>>
+}
+
+/** A cost model chosen from the registries, with the context (registries) every model receives. */
+export interface ResolvedCostModel {
+  readonly model: CostModel<CostModelContext | undefined>
+  readonly context: CostModelContext
+}
+
+/**
+ * The cost model `id` (default `sparseloop`) from the registries, and the context it is called
+ * with (the density and format registries).
+ * @throws {SnipSnapError} PLUGIN_NOT_FOUND naming the id and the registered models.
+ */
+export const resolveCostModel = (registries: ExplorerRegistries, id?: string): ResolvedCostModel => {
+  const context: CostModelContext = { densityModels: registries.densityModels, ...(registries.formats === undefined ? {} : { formats: registries.formats }) }
+  const wanted = id ?? 'sparseloop'
+  if (registries.costModels === undefined) {
+    if (wanted === sparseloopCostModel.id) return { model: sparseloopCostModel, context }
+    throw new SnipSnapError('PLUGIN_NOT_FOUND', `unknown cost-model "${wanted}"; known: ${sparseloopCostModel.id}`, { path: ['costModel'] })
+  }
+  return { model: registries.costModels.get(wanted), context }
 }
 
 /**
  * The compression engine over the Sparseloop model, minimising total energy, with candidates built
  * from `formats` (a format-primitive registry such as `@snipsnap/format`'s) when given.
  */
-export const createCompressionEngine = (densityModels: Registry<DensityModel>, formats?: Registry<FormatPrimitive>): CompressionEngine => ({
+export const createCompressionEngine = (
+  densityModels: Registry<DensityModel>,
+  formats?: Registry<FormatPrimitive>,
+  cost: ResolvedCostModel = { model: sparseloopCostModel, context: { densityModels, ...(formats === undefined ? {} : { formats }) } },
+): CompressionEngine => ({
   selectFormats: (query: CostQuery) => {
     try {
       const selection = optimizeFormats({
         design: query,
-        costModel: sparseloopCostModel,
-        costModelOptions: { densityModels },
+        costModel: cost.model,
+        costModelOptions: cost.context,
         densityModels,
         ...(formats === undefined ? {} : { formatPrimitives: formats.list() }),
         options: { objective: 'energy' },
@@ -112,18 +142,19 @@ export const coSearchDesign = async (
   const { densityModels, formats } = registries
   const spaceFor = (sparseOptimizations: SparseOptimizationsSpec) =>
     createMapspace({ arch: design.arch, problem: design.problem, constraints: design.constraints, sparseOptimizations, options: { densities: densityModels, ...(formats === undefined ? {} : { formats }) } })
-  const prepareEvaluator = (query: Omit<CostQuery, 'mapping'>) => createSparseloopEvaluator(query, { densityModels, ...(formats === undefined ? {} : { formats }) }).evaluate
+  const cost = resolveCostModel(registries, options.costModel)
+  const prepareEvaluator = (query: Omit<CostQuery, 'mapping'>) => prepareCostModel(cost.model, query, cost.context)
   const fixed = options.fixedFormats === true
   const compression: CompressionEngine = fixed
     ? { selectFormats: () => ({ valid: false, reason: 'formats are fixed' }) }
-    : createCompressionEngine(densityModels, registries.formats)
+    : createCompressionEngine(densityModels, registries.formats, cost)
   const base = { arch: design.arch, problem: design.problem, sparseOptimizations: design.sparseOptimizations, energyTable: design.energyTable }
   const seed = options.seed ?? 1
   const result = await progressiveCoSearch({
     base,
     mapspace: spaceFor,
-    costModel: sparseloopCostModel,
-    costModelOptions: { densityModels, ...(formats === undefined ? {} : { formats }) },
+    costModel: cost.model,
+    costModelOptions: cost.context,
     prepareEvaluator,
     compression,
     strategy: registries.strategies.get(options.strategy ?? 'genetic'),

@@ -28,6 +28,8 @@ export interface ExploreModelOptions {
   readonly seed?: number
   readonly clock?: () => number
   readonly signal?: AbortSignalLike
+  /** Cost model id in the explorer's registry (default `sparseloop`). */
+  readonly costModel?: string
   /** Called after each distinct layer is searched. */
   readonly onLayer?: (done: number, total: number, layer: ExploredLayer) => void
 }
@@ -146,6 +148,7 @@ export const exploreModel = async (
         seed: (options.seed ?? 1) + index,
         topM: options.topM ?? 2,
         maxRounds: options.maxRounds ?? 1,
+        ...(options.costModel !== undefined ? { costModel: options.costModel } : {}),
         ...(options.clock !== undefined ? { clock: options.clock } : {}),
         ...(options.signal !== undefined ? { signal: options.signal } : {}),
       },

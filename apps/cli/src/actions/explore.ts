@@ -6,10 +6,11 @@
 import { performance } from 'node:perf_hooks'
 import { SnipSnapError } from '@snipsnap/core'
 import { createExplorer, type ExploreModelResult, type ExploredLayer } from '@snipsnap/explorer'
+import { loadRegistries, type PluginCliOptions } from '../plugins'
 import type { CliIo } from '../io'
 
 /** Options of `snipsnap explore`, as commander parses them. */
-export interface ExploreOptions {
+export interface ExploreOptions extends PluginCliOptions {
   readonly model: string
   readonly sparsity: string
   readonly phase: string
@@ -62,7 +63,9 @@ export const runExplore = async (options: ExploreOptions, io: CliIo): Promise<vo
   const seed = parseInteger(options.seed, '--seed', 0)
   const start = performance.now()
   const progress = io.stderr.isTTY === true && options.json !== true
-  const result = await createExplorer().exploreModel({
+  const registries = await loadRegistries(options.plugin)
+  const result = await createExplorer(registries).exploreModel({
+    ...(options.costModel !== undefined ? { costModel: options.costModel } : {}),
     model: options.model,
     sparsity: options.sparsity.split(',').map((s) => s.trim()),
     phase: options.phase,

@@ -1,6 +1,7 @@
 // Declaration of `snipsnap explore`: options and help only. What it runs lives in
 // ../actions/explore.ts and is imported when the command runs (see src/main.ts for the layout).
 import type { Command } from 'commander'
+import { collect, COST_MODEL_FLAG, COST_MODEL_HELP, PLUGIN_FLAG, PLUGIN_HELP } from './plugin-options'
 import type { ExploreOptions } from '../actions/explore'
 import type { CliIo } from '../io'
 
@@ -17,6 +18,8 @@ export const registerExploreCommand = (program: Command, io: CliIo): void => {
     .option('--evaluations <n>', 'evaluations per dataflow search of each layer', '48')
     .option('--seed <n>', 'random seed (replays exactly)', '1')
     .option('--json', 'print exactly one JSON object')
+    .option(PLUGIN_FLAG, PLUGIN_HELP, collect)
+    .option(COST_MODEL_FLAG, COST_MODEL_HELP)
     .action(async (options: ExploreOptions) => {
       const { runExplore } = await import('../actions/explore')
       await runExplore(options, io)
