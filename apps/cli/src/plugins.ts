@@ -45,14 +45,31 @@ const entryOf = (spec: string, cwd: string): string => {
   const target =
     typeof dot === 'string' ? dot : typeof dot === 'object' && dot !== null ? ((dot as Record<string, unknown>)['import'] ?? (dot as Record<string, unknown>)['default']) : pkg.main
   const entry = join(path, typeof target === 'string' ? target : 'index.js')
-  if (entry.endsWith('.ts') || !existsSync(entry)) {
-    throw new SnipSnapError(
-      'IO_ERROR',
-      `--plugin ${spec}: its entry ${entry} is not a built ES module; build it first (e.g. pnpm --filter ${pkg.name ?? spec} build)`,
-      { path: ['--plugin'] },
-    )
-  }
+  if (!existsSync(entry)) throw new SnipSnapError('IO_ERROR', `--plugin ${spec}: its entry ${entry} does not exist (build it first?)`, { path: ['--plugin'] })
   return entry
+}
+
+/**
+ * Imports a plug-in module. A TypeScript entry (a workspace plug-in's source) that Node cannot
+ * load itself is loaded through `tsx` when it is installed (as in this repository); otherwise the
+ * plug-in must be built to JavaScript first.
+ */
+const importModule = async (entry: string, spec: string): Promise<unknown> => {
+  const url = pathToFileURL(entry).href
+  try {
+    return await import(url)
+  } catch (error) {
+    const code = (error as { code?: string }).code
+    if (!/\.[cm]?tsx?$/.test(entry) || code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error
+  }
+  const tsxApi = 'tsx/esm/api' // not a literal import: the CLI bundle must not include tsx
+  let api: { tsImport: (specifier: string, parent: string) => Promise<unknown> }
+  try {
+    api = (await import(tsxApi)) as typeof api
+  } catch {
+    throw new SnipSnapError('IO_ERROR', `--plugin ${spec}: ${entry} is TypeScript; build the plug-in to JavaScript first (tsx is not installed to load it directly)`, { path: ['--plugin'] })
+  }
+  return api.tsImport(url, import.meta.url)
 }
 
 /**
@@ -73,8 +90,9 @@ export const loadRegistries = async (specs: readonly string[] = [], cwd = proces
     const entry = entryOf(spec, cwd)
     let loaded: unknown
     try {
-      loaded = await import(pathToFileURL(entry).href)
+      loaded = await importModule(entry, spec)
     } catch (error) {
+      if (error instanceof SnipSnapError) throw error
       throw new SnipSnapError('IO_ERROR', `--plugin ${spec}: cannot load ${entry}: ${error instanceof Error ? error.message : String(error)}`, { path: ['--plugin'], cause: error })
     }
     const plugin = parsePlugin(loaded, spec)
