@@ -1,20 +1,9 @@
-// Debian's chromium for the browser tests, driven by playwright-core. `.ci/run` installs it with
-// apt-get; without it the browser tests are skipped locally and fail under CI=true.
-import { existsSync, mkdirSync } from 'node:fs'
+// Debian's chromium for the browser tests (the shared helper in tooling/browser-test); this app's
+// screenshots and timings go to test-artifacts/.
 import path from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { launchChromium as launch, type Browser } from '@snipsnap/browser-test'
 
-export const CHROMIUM = '/usr/bin/chromium'
+export { CHROMIUM, browserTestsEnabled } from '@snipsnap/browser-test'
 export const ARTIFACTS = path.resolve(import.meta.dirname, '..', 'test-artifacts')
 
-/** Whether the browser tests run here: chromium present, or CI (where its absence must fail). */
-export const browserTestsEnabled = (): boolean => existsSync(CHROMIUM) || process.env['CI'] === 'true'
-
-export const launchChromium = async (): Promise<Browser> => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs it with apt-get install -y chromium`)
-  mkdirSync(ARTIFACTS, { recursive: true })
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-}
+export const launchChromium = (): Promise<Browser> => launch(ARTIFACTS)

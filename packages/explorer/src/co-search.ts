@@ -174,7 +174,7 @@ export const coSearchDesign = async (
       : {
           energyPJ: p.metrics['energy'] ?? Number.NaN,
           cycles: p.metrics['cycles'] ?? Number.NaN,
-          mappingYaml: writeTimeloopMapping(p.mapping),
+          mappingYaml: writeTimeloopMapping(p.mapping, design),
           mapping: p.mapping,
           sparseOptimizations: p.sparseOptimizations,
           formats: formatsOf(p.sparseOptimizations),

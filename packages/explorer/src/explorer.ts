@@ -282,10 +282,10 @@ export const createExplorer = (options: ExplorerOptions = {}): Explorer => {
             cycles: result.best.metrics['cycles'] ?? Number.NaN,
             edp: result.best.metrics['edp'] ?? Number.NaN,
             mapping: result.best.design,
-            mappingYaml: writeTimeloopMapping(result.best.design),
+            mappingYaml: writeTimeloopMapping(result.best.design, design),
             formats: designFormats,
           }
-    const pareto = front.map((p) => ({ energyPJ: p.objectives[0] ?? 0, cycles: p.objectives[1] ?? 0, mappingYaml: writeTimeloopMapping(p.mapping) }))
+    const pareto = front.map((p) => ({ energyPJ: p.objectives[0] ?? 0, cycles: p.objectives[1] ?? 0, mappingYaml: writeTimeloopMapping(p.mapping, design) }))
     const reason =
       best !== null
         ? null

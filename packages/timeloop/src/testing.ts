@@ -2,6 +2,7 @@
 // Timeloop design (two storage levels, a 4-PE fan-out, formats and SAFs) to start fixtures from,
 // and an arbitrary of random complete designs for round-trip property tests.
 import fc from 'fast-check'
+import { parse as parseYaml } from 'yaml'
 import type {
   ActionOptimizationSpec,
   ArchSpec,
@@ -12,6 +13,7 @@ import type {
   ProblemSpec,
   SparseOptimizationTargetSpec,
 } from '@snipsnap/core'
+import { spatialTilingLevels } from './internal/mapping'
 
 /**
  * A small valid Timeloop/Sparseloop input: BackingStorage (DRAM) → 4 × Buffer → MAC, an SpMSpM
@@ -88,6 +90,9 @@ const shuffle = <T>(items: readonly T[], keys: readonly number[]): T[] =>
  */
 export const arbTimeloopDesign = (arch: ArchSpec): fc.Arbitrary<DesignSpec> => {
   const levelNames = arch.storage.map((s) => s.name)
+  // Timeloop has spatial loops only below levels with a fan-out; elsewhere the spatial slot's
+  // factors go to the temporal loops and the spatial order stays the default.
+  const spatial = spatialTilingLevels(arch)
   return fc
     .record({
       dimCount: fc.integer({ min: 2, max: 3 }),
@@ -136,7 +141,7 @@ export const arbTimeloopDesign = (arch: ArchSpec): fc.Arbitrary<DesignSpec> => {
           const slot = (r.slots[pick++ % r.slots.length] ?? 0) % slotCount
           const level = factors[Math.floor(slot / 2)]
           if (level === undefined) continue
-          const side = slot % 2 === 0 ? level.t : level.s
+          const side = slot % 2 === 0 || spatial[Math.floor(slot / 2)] !== true ? level.t : level.s
           side[dim] = (side[dim] ?? 1) * p
         }
       }
@@ -148,8 +153,8 @@ export const arbTimeloopDesign = (arch: ArchSpec): fc.Arbitrary<DesignSpec> => {
           temporalFactors: factors[li]?.t ?? {},
           temporalPermutation: shuffle(dims, r.orderKeys.slice(li * 6)),
           spatialFactors: factors[li]?.s ?? {},
-          spatialPermutation: shuffle(dims, r.orderKeys.slice(li * 6 + 3)),
-          spatialSplit: Math.min(dims.length, r.splits[li] ?? 0),
+          spatialPermutation: spatial[li] === true ? shuffle(dims, r.orderKeys.slice(li * 6 + 3)) : dims,
+          spatialSplit: spatial[li] === true ? Math.min(dims.length, r.splits[li] ?? 0) : dims.length,
           keep: tensors.filter((t) => !bypass.includes(t)).slice(0, li === 0 ? 3 : 1),
           bypass,
           stream: li === 0 ? ['A'] : [],
@@ -176,4 +181,79 @@ export const arbTimeloopDesign = (arch: ArchSpec): fc.Arbitrary<DesignSpec> => {
         mapper: null,
       }
     })
+}
+
+/**
+ * What `timeloop-model`'s mapping parser (mapping/parser.cpp, ee66b62) says about a `mapping:`
+ * list on `arch`: errors for what it refuses (a spatial directive at a level without fan-out,
+ * an unknown directive type) and its warnings (a level without a temporal directive, a spatial
+ * tiling level without a spatial directive or split, factors or permutations that do not name
+ * every dimension). A mapping Timeloop reads as it is gives `{ errors: [], warnings: [] }`.
+ * `mapping` is the YAML text of a `mapping:` document or its parsed directive list.
+ * @example expect(timeloopMappingDiagnostics(writeTimeloopMapping(m, design), design.arch, design.problem.dimensions)).toEqual({ errors: [], warnings: [] })
+ */
+export const timeloopMappingDiagnostics = (
+  mapping: string | readonly Readonly<Record<string, unknown>>[],
+  arch: ArchSpec,
+  dims: readonly string[],
+): { errors: string[]; warnings: string[] } => {
+  const directives: readonly Readonly<Record<string, unknown>>[] =
+    typeof mapping === 'string' ? ((parseYaml(mapping) as { mapping?: Record<string, unknown>[] } | null)?.mapping ?? []) : mapping
+  const errors: string[] = []
+  const warnings: string[] = []
+  const spatial = spatialTilingLevels(arch)
+  const names = arch.storage.map((s) => s.name)
+  const seen = new Map<string, { factors: string | undefined; permutation: string | undefined; split: unknown }>()
+  for (const d of directives) {
+    const type = String(d.type)
+    const target = String(d.target)
+    const level = names.indexOf(target)
+    if (level < 0) {
+      errors.push(`no storage level ${target}`)
+      continue
+    }
+    if (type === 'datatype' || type === 'bypass') continue
+    if (type !== 'temporal' && type !== 'spatial') {
+      errors.push(`unrecognized mapping directive type: ${type}`)
+      continue
+    }
+    if (type === 'spatial' && spatial[level] !== true) {
+      errors.push(`cannot find spatial tiling level associated with storage level ${target}`)
+      continue
+    }
+    seen.set(`${type}:${target}`, {
+      factors: d.factors === undefined ? undefined : String(d.factors),
+      permutation: d.permutation === undefined ? undefined : String(d.permutation),
+      split: d.split,
+    })
+  }
+  // Factor strings name a dim as `D=n` or `Dn`; permutations are dim names (single letters here
+  // or space separated).
+  const factorDims = (text: string): Set<string> =>
+    new Set(
+      text
+        .split(/\s+/)
+        .filter((t) => t !== '')
+        .map((t) => /^([A-Za-z_]+?)=?\d+$/.exec(t)?.[1] ?? t),
+    )
+  const permutationDims = (text: string): Set<string> => new Set(/\s/.test(text.trim()) ? text.trim().split(/\s+/) : [...text.trim()])
+  for (const [level, target] of names.entries()) {
+    for (const type of spatial[level] === true ? ['spatial', 'temporal'] : ['temporal']) {
+      const d = seen.get(`${type}:${target}`)
+      const where = `${type} level ${target}`
+      if (d === undefined) {
+        warnings.push(`permutation not found for ${where}`, `factors not found for ${where}`)
+        if (type === 'spatial') warnings.push(`split not found for ${where}`)
+        continue
+      }
+      const perm = d.permutation === undefined ? new Set<string>() : permutationDims(d.permutation)
+      if (d.permutation === undefined) warnings.push(`permutation not found for ${where}`)
+      else if (!dims.every((dim) => perm.has(dim))) warnings.push(`permutation contains insufficient dimensions at ${where}`)
+      const factors = d.factors === undefined ? new Set<string>() : factorDims(d.factors)
+      if (d.factors === undefined) warnings.push(`factors not found for ${where}`)
+      else if (!dims.every((dim) => factors.has(dim))) warnings.push(`factors not provided for all dimensions at ${where}`)
+      if (type === 'spatial' && d.split === undefined) warnings.push(`split not found for ${where}`)
+    }
+  }
+  return { errors, warnings }
 }

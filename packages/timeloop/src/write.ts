@@ -16,7 +16,10 @@ import {
   type SparseOptimizationsSpec,
   type StorageLevelSpec,
 } from '@snipsnap/core'
+import { spatialTilingLevels } from './internal/mapping'
 import { foldKey, parseReplicatedName } from './internal/read'
+
+export { spatialTilingLevels }
 
 type Yaml = Record<string, unknown>
 
@@ -222,22 +225,43 @@ const permutationText = (dims: readonly string[]): string =>
 const factorText = (factors: Readonly<Record<string, number>>, order: readonly string[]): string =>
   order.map((dim) => `${dim}=${factors[dim] ?? 1}`).join(' ')
 
-/** The `mapping:` directive list of a MappingSpec. */
-export const mappingToYaml = (mapping: MappingSpec): Yaml[] => {
+/** Where a mapping is written for: the design's architecture and problem. */
+export interface MappingTarget {
+  /** Decides which levels get a spatial directive (Timeloop's spatial tiling levels). */
+  readonly arch?: ArchSpec
+  /** Every dimension gets a factor and a place in each permutation, in the problem's order. */
+  readonly problem?: ProblemSpec
+}
+
+/** `order` followed by the dims it lacks (Timeloop pads permutations the same way, outermost). */
+const complete = (order: readonly string[], dims: readonly string[]): string[] => [...order, ...dims.filter((d) => !order.includes(d))]
+
+/**
+ * The `mapping:` directive list of a MappingSpec, in the form `timeloop-model` accepts without a
+ * warning: every temporal and spatial directive lists a factor for every dimension and a complete
+ * permutation, and spatial directives appear exactly at Timeloop's spatial tiling levels when
+ * `target.arch` is given (always, with `split`), else only where a spatial factor is above 1.
+ * @throws {SnipSnapError} INVALID_SPEC when a spatial factor above 1 sits at a level without
+ *   fan-out (Timeloop has no spatial loop there).
+ */
+export const mappingToYaml = (mapping: MappingSpec, target: MappingTarget = {}): Yaml[] => {
   const out: Yaml[] = []
-  for (const level of mapping.levels) {
-    const dims = Object.keys(level.temporalFactors)
+  const spatialLevels = target.arch === undefined ? null : spatialTilingLevels(target.arch)
+  for (const [i, level] of mapping.levels.entries()) {
+    const dims =
+      target.problem?.dimensions ??
+      complete(complete(complete(Object.keys(level.temporalFactors), level.temporalPermutation), Object.keys(level.spatialFactors)), level.spatialPermutation)
     if (level.keep.length > 0 || level.bypass.length > 0 || level.stream.length > 0) {
       out.push({ target: level.target, type: 'datatype', keep: [...level.keep], bypass: [...level.bypass], stream: [...level.stream] })
     }
-    out.push({ target: level.target, type: 'temporal', factors: factorText(level.temporalFactors, dims), permutation: permutationText(level.temporalPermutation) })
-    // Timeloop rejects spatial directives on levels without fan-out, so write one only when it
-    // says something the defaults (all factors 1, problem order, all-X) do not.
-    const spatialDims = Object.keys(level.spatialFactors)
-    const nonTrivial = spatialDims.some((dim) => (level.spatialFactors[dim] ?? 1) !== 1)
-    const defaultOrder = level.spatialPermutation.length === spatialDims.length && level.spatialPermutation.every((dim, i) => dim === spatialDims[i])
-    if (nonTrivial || !defaultOrder || level.spatialSplit !== spatialDims.length) {
-      out.push({ target: level.target, type: 'spatial', factors: factorText(level.spatialFactors, spatialDims), permutation: permutationText(level.spatialPermutation), split: level.spatialSplit })
+    out.push({ target: level.target, type: 'temporal', factors: factorText(level.temporalFactors, dims), permutation: permutationText(complete(level.temporalPermutation, dims)) })
+    const nonTrivial = dims.some((dim) => (level.spatialFactors[dim] ?? 1) !== 1)
+    const spatial = spatialLevels === null ? nonTrivial : spatialLevels[i] === true
+    if (spatialLevels !== null && !spatial && nonTrivial) {
+      throw invalid(['mapping', 'levels', i, 'spatialFactors'], `${level.target} has no spatial fan-out in the architecture, so Timeloop has no spatial loop there (spatial factors ${factorText(level.spatialFactors, dims.filter((d) => (level.spatialFactors[d] ?? 1) !== 1))})`)
+    }
+    if (spatial) {
+      out.push({ target: level.target, type: 'spatial', factors: factorText(level.spatialFactors, dims), permutation: permutationText(complete(level.spatialPermutation, dims)), split: level.spatialSplit })
     }
   }
   return out
@@ -329,7 +353,7 @@ export interface WriteTimeloopOptions {
 export const writeTimeloopYaml = (design: DesignSpec, options: WriteTimeloopOptions = {}): string => {
   const omit = new Set(options.omit ?? [])
   const doc: Yaml = { architecture: architectureToYaml(design.arch), problem: problemToYaml(design.problem) }
-  if (design.mapping !== null && !omit.has('mapping')) doc.mapping = mappingToYaml(design.mapping)
+  if (design.mapping !== null && !omit.has('mapping')) doc.mapping = mappingToYaml(design.mapping, { arch: design.arch, problem: design.problem })
   if (design.sparseOptimizations.targets.length > 0 && !omit.has('sparse_optimizations')) {
     doc.sparse_optimizations = sparseOptimizationsToYaml(design.sparseOptimizations)
   }
@@ -349,7 +373,10 @@ export const writeTimeloopYaml = (design: DesignSpec, options: WriteTimeloopOpti
 }
 
 /**
- * Writes a mapping as a Timeloop `mapping:` document (the form of the random-mapping rows).
- * @example writeTimeloopMapping(design.mapping)
+ * Writes a mapping as a Timeloop `mapping:` document (the form of the random-mapping rows). Pass
+ * the design's `arch` and `problem` so that `timeloop-model` reads it as it is, without a warning
+ * (see {@link mappingToYaml}); parsed back with {@link parseTimeloopMapping} it equals `mapping`.
+ * @example writeTimeloopMapping(design.mapping, { arch: design.arch, problem: design.problem })
  */
-export const writeTimeloopMapping = (mapping: MappingSpec): string => toText({ mapping: mappingToYaml(mapping) })
+export const writeTimeloopMapping = (mapping: MappingSpec, target: MappingTarget = {}): string =>
+  toText({ mapping: mappingToYaml(mapping, target) })

@@ -15,7 +15,6 @@ import {
 import { loadRegistries, type PluginCliOptions } from '../plugins'
 import { readText } from '../design-files'
 import type { CliIo } from '../io'
-import { scatterSvg } from './codesign-plots'
 
 /** Options of `snipsnap codesign`, as commander parses them. */
 export interface CodesignCliOptions extends PluginCliOptions {
@@ -128,30 +127,43 @@ const table = (result: CodesignResult, elapsedS: number): string => {
   return `${lines.join('\n')}\n`
 }
 
-const writeOut = (dir: string, result: CodesignResult, json: unknown, options: CodesignCliOptions, sparsity: string[]): void => {
+const writeOut = async (dir: string, result: CodesignResult, json: unknown, options: CodesignCliOptions, sparsity: string[]): Promise<void> => {
+  // Loaded only with --out: the plotting library is most of the report's code.
+  const { plotToSvg, reportHtml, scatterPlot } = await import('@snipsnap/report')
   mkdirSync(dir, { recursive: true })
   writeFileSync(join(dir, 'codesign.json'), `${JSON.stringify(json, null, 2)}\n`)
   const points = [...(result.baseline !== null ? [{ tag: 'baseline', p: result.baseline }] : []), ...result.pareto.map((p, i) => ({ tag: `pareto-${String(i + 1).padStart(2, '0')}`, p }))]
-  const plotPoints = (y: (p: CodesignPoint) => number) =>
-    points.map(({ tag, p }) => ({ x: p.areaUM2, y: y(p), edp: p.edp, baseline: tag === 'baseline', label: `${tag}: ${hwText(p)}` }))
-  writeFileSync(join(dir, 'pareto-energy-area.svg'), scatterSvg({ title: 'Energy vs area (Pareto set and preset)', xLabel: 'area µm²', yLabel: 'energy pJ', points: plotPoints((p) => p.energyPJ) }))
-  writeFileSync(join(dir, 'pareto-cycles-area.svg'), scatterSvg({ title: 'Cycles vs area (Pareto set and preset)', xLabel: 'area µm²', yLabel: 'cycles', points: plotPoints((p) => p.cycles) }))
+  // Energy or cycles against area on log axes, coloured by EDP (log), the preset as a labelled star.
+  const pareto = (title: string, yLabel: string, y: (p: CodesignPoint) => number) =>
+    scatterPlot(
+      points.map(({ tag, p }) => ({ x: p.areaUM2, y: y(p), value: p.edp, marked: tag === 'baseline', label: tag === 'baseline' ? 'preset' : `${tag}: ${hwText(p)}` })),
+      { title, x: { label: 'area (µm², log) →', log: true }, y: { label: `↑ ${yLabel}`, log: true }, value: { label: 'EDP (pJ·cycles, log)', log: true } },
+    )
+  const energyPlot = pareto('Energy vs area (Pareto set and preset)', 'energy of one forward pass (pJ, log)', (p) => p.energyPJ)
+  const cyclesPlot = pareto('Cycles vs area (Pareto set and preset)', 'cycles of one forward pass (log)', (p) => p.cycles)
+  writeFileSync(join(dir, 'pareto-energy-area.svg'), plotToSvg(energyPlot))
+  writeFileSync(join(dir, 'pareto-cycles-area.svg'), plotToSvg(cyclesPlot))
   const problems = codesignProblems({ model: options.model, sparsity, phase: options.phase as 'prefill' | 'decode' })
   for (const { tag, p } of points) {
     const folder = join(dir, 'designs', tag)
     mkdirSync(folder, { recursive: true })
     codesignPointYaml(p, problems).forEach(({ layer, yaml }, i) => writeFileSync(join(folder, `${String(i + 1).padStart(2, '0')}-${layer.replace(/[^\w.-]+/g, '_')}.yaml`), yaml))
   }
-  const report = [
-    `# codesign ${result.model} ${result.phase} around ${result.arch} (${result.mode})`,
-    '',
-    '![energy vs area](pareto-energy-area.svg)',
-    '![cycles vs area](pareto-cycles-area.svg)',
-    '',
-    'Each folder of `designs/` holds one Timeloop YAML per distinct layer (arch, ERT, ART, sparse optimizations, mapping, problem); `snipsnap evaluate <file>` re-evaluates it.',
-    '',
-  ].join('\n')
+  const title = `codesign ${result.model} ${result.phase} around ${result.arch} (${result.mode})`
+  const designs = 'Each folder of `designs/` holds one Timeloop YAML per distinct layer (arch, ERT, ART, sparse optimizations, mapping, problem); `snipsnap evaluate <file>` re-evaluates it.'
+  const report = [`# ${title}`, '', '![energy vs area](pareto-energy-area.svg)', '![cycles vs area](pareto-cycles-area.svg)', '', designs, ''].join('\n')
   writeFileSync(join(dir, 'report.md'), report)
+  writeFileSync(
+    join(dir, 'report.html'),
+    reportHtml({
+      title,
+      sections: [
+        { id: 'energy-area', heading: 'Energy vs area', plot: energyPlot },
+        { id: 'cycles-area', heading: 'Cycles vs area', plot: cyclesPlot },
+        { id: 'designs', heading: 'Designs', text: [designs] },
+      ],
+    }),
+  )
 }
 
 /** Runs `snipsnap codesign`. */
@@ -191,6 +203,6 @@ export const runCodesign = async (options: CodesignCliOptions, io: CliIo): Promi
   if (progress) io.stderr.write('\n')
   const elapsedS = (performance.now() - start) / 1000
   const json = resultJson(result, elapsedS, seed)
-  if (options.out !== undefined) writeOut(options.out, result, json, options, sparsity)
+  if (options.out !== undefined) await writeOut(options.out, result, json, options, sparsity)
   io.stdout.write(options.json === true ? `${JSON.stringify(json)}\n` : table(result, elapsedS))
 }

@@ -8,6 +8,7 @@ import { SnipSnapError } from '@snipsnap/core'
 import { createExplorer, type ExploreModelResult, type ExploredLayer } from '@snipsnap/explorer'
 import { loadRegistries, type PluginCliOptions } from '../plugins'
 import type { CliIo } from '../io'
+import { writeExploreOut } from './explore-out'
 
 /** Options of `snipsnap explore`, as commander parses them. */
 export interface ExploreOptions extends PluginCliOptions {
@@ -19,6 +20,8 @@ export interface ExploreOptions extends PluginCliOptions {
   readonly evaluations: string
   readonly seed: string
   readonly json?: boolean
+  /** Folder for results.json, layers.csv and report.html. */
+  readonly out?: string
 }
 
 const parseInteger = (text: string, option: string, min: number): number => {
@@ -83,5 +86,7 @@ export const runExplore = async (options: ExploreOptions, io: CliIo): Promise<vo
   if (result.layers.every((l) => l.energyPJ === null)) {
     throw new SnipSnapError('INVALID_SPEC', `no layer of ${result.model} has a valid design on ${result.arch}: ${result.layers[0]?.reason ?? 'no layers'}`, { path: ['--arch'] })
   }
-  io.stdout.write(options.json === true ? `${JSON.stringify({ ...result, elapsedS })}\n` : table(result, elapsedS))
+  const json = { ...result, elapsedS }
+  if (options.out !== undefined) await writeExploreOut(options.out, json)
+  io.stdout.write(options.json === true ? `${JSON.stringify(json)}\n` : table(result, elapsedS))
 }

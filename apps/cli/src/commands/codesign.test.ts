@@ -40,7 +40,7 @@ describe('snipsnap codesign', () => {
       expect(p.energyPJ).toBeCloseTo(p.layers.reduce((s, l) => s + l.count * l.energyPJ, 0), 0)
       expect(p.areaUM2).toBeGreaterThan(0)
     }
-    expect(readdirSync(out)).toEqual(expect.arrayContaining(['codesign.json', 'pareto-energy-area.svg', 'pareto-cycles-area.svg', 'report.md', 'designs']))
+    expect(readdirSync(out)).toEqual(expect.arrayContaining(['codesign.json', 'pareto-energy-area.svg', 'pareto-cycles-area.svg', 'report.md', 'report.html', 'designs']))
     const folders = readdirSync(join(out, 'designs')).sort()
     expect(folders[0]).toBe('baseline')
     expect(folders.length).toBe(1 + json.pareto.length)
@@ -61,7 +61,13 @@ describe('snipsnap codesign', () => {
         expect(evaluated.cycles, `${folder}/${file} cycles`).toBe(layer?.cycles)
       }
     }
-    expect(readFileSync(join(out, 'pareto-energy-area.svg'), 'utf8')).toMatch(/^<svg[^>]*>[\s\S]*preset/)
+    // Observable Plot's scatter (@snipsnap/report): one dot per point, the preset a labelled star.
+    for (const file of ['pareto-energy-area.svg', 'pareto-cycles-area.svg']) {
+      const svg = readFileSync(join(out, file), 'utf8')
+      expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*>[\s\S]*preset/)
+      expect(svg.match(/<g[^>]*aria-label="dot"[^>]*>[\s\S]*?<\/g>/g)?.join('').match(/<(circle|path)\b/g)?.length).toBe(points.filter((p) => p !== null).length)
+    }
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<div class="plot" data-plot="energy-area"><figure[\s\S]*aria-label="dot"/)
   }, 300_000)
 
   it('replays exactly for a seed (point budget)', async () => {

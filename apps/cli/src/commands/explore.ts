@@ -17,6 +17,7 @@ export const registerExploreCommand = (program: Command, io: CliIo): void => {
     .option('--objective <list>', 'energy, cycles, edp or a lexicographic list', 'energy')
     .option('--evaluations <n>', 'evaluations per dataflow search of each layer', '48')
     .option('--seed <n>', 'random seed (replays exactly)', '1')
+    .option('--out <dir>', 'also write results.json, layers.csv and a self-contained report.html into <dir>')
     .option('--json', 'print exactly one JSON object')
     .option(PLUGIN_FLAG, PLUGIN_HELP, collect)
     .option(COST_MODEL_FLAG, COST_MODEL_HELP)

@@ -144,6 +144,20 @@ const DIRECTIVE_KEYS: Readonly<Record<string, readonly string[]>> = {
 }
 
 /**
+ * Whether each storage level (outermost first) is a spatial tiling level for Timeloop: its
+ * fan-out to the level below, (child meshX / meshX) · (child meshY / meshY), is above 1
+ * (mapping/arch-properties.cpp, ArchProperties::Construct). Timeloop refuses a `type: spatial`
+ * directive at any other level ("cannot find spatial tiling level associated with storage level").
+ */
+export const spatialTilingLevels = (arch: ArchSpec): boolean[] =>
+  arch.storage.map((level, i) => {
+    const child = arch.storage[i + 1] ?? arch.compute
+    const fx = Math.floor(child.meshX / Math.max(1, level.meshX))
+    const fy = Math.floor(child.meshY / Math.max(1, level.meshY))
+    return fx * fy > 1
+  })
+
+/**
  * Parses Timeloop's `mapping:` list against a problem and an architecture.
  * @throws {SnipSnapError} INVALID_SPEC (e.g. `mapping[3].factors: "M=5" does not divide M=512`)
  *   or UNSUPPORTED_FEATURE (skews, residual factors, …).
@@ -153,6 +167,7 @@ export const parseMappingSection = (value: unknown, loc: Loc, context: MappingCo
   if (!Array.isArray(value)) return fail(loc, `expected a list of directives, got ${show(value)}`)
   const levels: LevelAcc[] = arch.storage.map(() => ({ keep: new Set(), bypass: new Set(), stream: [] }))
   const levelNames = arch.storage.map((level) => level.name)
+  const spatialLevels = spatialTilingLevels(arch)
 
   for (const [index, directive] of value.entries()) {
     const dloc = at(loc, index)
@@ -201,6 +216,13 @@ export const parseMappingSection = (value: unknown, loc: Loc, context: MappingCo
       continue
     }
 
+    if (type === 'spatial' && levelId !== undefined && !spatialLevels[levelId]) {
+      const below = levelNames[levelId + 1] ?? arch.compute.name
+      fail(
+        f.locOf('type'),
+        `cannot find spatial tiling level associated with storage level ${levelName}: ${below} below it has the same mesh, so there is no spatial fan-out (Timeloop refuses this directive)`,
+      )
+    }
     if (acc[type as 'temporal' | 'spatial'] !== undefined) {
       fail(f.locOf('type'), `a second ${type} directive for ${levelName}`)
     }
