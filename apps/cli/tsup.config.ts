@@ -12,6 +12,10 @@ import { nodeProgram } from '@snipsnap/tsup-config'
 export default defineConfig({
   ...nodeProgram(['src/bin.ts', 'src/main.ts']),
   dts: { entry: 'src/main.ts' },
-  noExternal: [/./],
+  // @snipsnap/sweep stays a package of its own (loaded only by `sweep` and `worker`): its worker
+  // threads import its `job-worker` module by URL, and its dependencies (piscina, BullMQ) locate
+  // files of their own at run time, which a bundle would break.
+  noExternal: [/^(?!@snipsnap\/sweep(\/|$))/],
+  external: ['@snipsnap/sweep'],
   banner: { js: "import { createRequire as __snipsnapCreateRequire } from 'node:module'; const require = __snipsnapCreateRequire(import.meta.url);" },
 })

@@ -16,7 +16,9 @@ import { registerCodesignCommand } from './commands/codesign'
 import { registerEvaluateCommand } from './commands/evaluate'
 import { registerExploreCommand } from './commands/explore'
 import { registerFormatsCommand } from './commands/formats'
+import { registerInitCommand } from './commands/init'
 import { registerSearchCommand } from './commands/search'
+import { registerSweepCommand } from './commands/sweep'
 import type { CliIo } from './io'
 import { startRun } from './run-control'
 
@@ -41,6 +43,8 @@ export const main = async (args: readonly string[], io: CliIo): Promise<number> 
   registerSearchCommand(program, run)
   registerExploreCommand(program, run)
   registerCodesignCommand(program, run)
+  registerSweepCommand(program, run)
+  registerInitCommand(program, run)
   // Sub-commands are also parsed with exitOverride so usage errors come back here.
   for (const command of program.commands) command.exitOverride()
   try {

@@ -43,7 +43,7 @@ export {
   type Segments,
   type BoundRank,
 } from './formats'
-export { resolveEnginePrimitives, type EnginePrimitives } from './primitives'
+export { BASELINE_NEEDS, resolveEnginePrimitives, type EnginePrimitives } from './primitives'
 export {
   createEmptinessEstimator,
   estimateTileBits,

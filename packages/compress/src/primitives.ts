@@ -16,7 +16,8 @@ export interface EnginePrimitives {
   readonly cacheKey: string | null
 }
 
-const BASELINE_NEEDS: Readonly<Record<BaselineName, readonly PrimitiveId[]>> = {
+/** Primitives each fixed baseline is built from (a primitive set lacking one cannot cost it). */
+export const BASELINE_NEEDS: Readonly<Record<BaselineName, readonly PrimitiveId[]>> = {
   uncompressed: [],
   bitmap: ['U', 'B'],
   csr: ['U', 'UOP', 'CP'],

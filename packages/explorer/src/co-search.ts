@@ -4,7 +4,7 @@
 // Also computes the two one-sided baselines the joint result is compared with.
 import type { AbortSignalLike } from '@snipsnap/search'
 import { createRng, prepareCostModel, SnipSnapError, type CostModel, type CostModelContext, type CostQuery, type DensityModel, type DesignSpec, type FormatPrimitive, type MappingSpec, type Registry, type SparseOptimizationsSpec } from '@snipsnap/core'
-import { optimizeFormats } from '@snipsnap/compress'
+import { BASELINE_NEEDS, BASELINES, optimizeFormats, type PrimitiveId } from '@snipsnap/compress'
 import { sparseloopCostModel } from '@snipsnap/cost'
 import { createMapspace } from '@snipsnap/mapspace'
 import { progressiveCoSearch, type AnySearchStrategy, type CoSearchStageReport, type CompressionEngine } from '@snipsnap/search'
@@ -35,6 +35,36 @@ export interface CoSearchDesignOptions {
   readonly formatsOnlyBaseline?: boolean
   /** Cost model id in the explorer's registry (default `sparseloop`). */
   readonly costModel?: string
+  /** Limits of the compression engine's format space (default: every primitive, flattening allowed). */
+  readonly formatSpace?: FormatSpaceLimits
+}
+
+/**
+ * Limits of the format space the compression engine searches: the primitives (by symbol, from the
+ * format-primitive registry; `U` is required) and whether a level's ranks may be flattened. The
+ * engine's fixed baselines are restricted to those the primitives can build.
+ */
+export interface FormatSpaceLimits {
+  readonly primitives?: readonly string[]
+  readonly flatten?: boolean
+}
+
+/**
+ * Checks format-space limits against a format-primitive registry's symbols.
+ * @throws {SnipSnapError} INVALID_SPEC naming the entry: an unknown symbol, a duplicate, or no `U`.
+ */
+export const checkFormatSpace = (limits: FormatSpaceLimits, formats: Registry<FormatPrimitive> | undefined, path: readonly (string | number)[] = ['formatSpace']): void => {
+  if (limits.primitives === undefined) return
+  const known = formats === undefined ? null : new Set(formats.list().map((p) => p.symbol))
+  const seen = new Set<string>()
+  limits.primitives.forEach((symbol, i) => {
+    if (known !== null && !known.has(symbol)) {
+      throw new SnipSnapError('INVALID_SPEC', `format primitive "${symbol}" is not in the format registry (known: ${[...known].join(', ')})`, { path: [...path, 'primitives', i] })
+    }
+    if (seen.has(symbol)) throw new SnipSnapError('INVALID_SPEC', `format primitive "${symbol}" is listed twice`, { path: [...path, 'primitives', i] })
+    seen.add(symbol)
+  })
+  if (!seen.has('U')) throw new SnipSnapError('INVALID_SPEC', 'a format space needs the U primitive (outer ranks stay uncompressed with U)', { path: [...path, 'primitives'] })
 }
 
 /** A costed (mapping, formats) design, as plain data. */
@@ -105,8 +135,22 @@ export const resolveCostModel = (registries: ExplorerRegistries, id?: string): R
 export const createCompressionEngine = (
   densityModels: Registry<DensityModel>,
   formats?: Registry<FormatPrimitive>,
+  limits: FormatSpaceLimits = {},
   cost: ResolvedCostModel = { model: sparseloopCostModel, context: { densityModels, ...(formats === undefined ? {} : { formats }) } },
-): CompressionEngine => ({
+): CompressionEngine => {
+  const allowed = limits.primitives === undefined ? null : new Set(limits.primitives)
+  const primitives = formats?.list().filter((p) => allowed === null || allowed.has(p.symbol))
+  const engineOptions = {
+    objective: 'energy' as const,
+    ...(limits.flatten === undefined ? {} : { flatten: limits.flatten }),
+    ...(allowed === null
+      ? {}
+      : {
+          primitives: [...allowed] as PrimitiveId[],
+          baselines: BASELINES.filter((b) => BASELINE_NEEDS[b].every((id) => allowed.has(id))),
+        }),
+  }
+  return {
   selectFormats: (query: CostQuery) => {
     try {
       const selection = optimizeFormats({
@@ -114,8 +158,8 @@ export const createCompressionEngine = (
         costModel: cost.model,
         costModelOptions: cost.context,
         densityModels,
-        ...(formats === undefined ? {} : { formatPrimitives: formats.list() }),
-        options: { objective: 'energy' },
+        ...(primitives === undefined ? {} : { formatPrimitives: primitives }),
+        options: engineOptions,
       })
       return selection.valid ? { valid: true, sparseOptimizations: selection.sparseOptimizations } : { valid: false, reason: selection.reason }
     } catch (error) {
@@ -123,7 +167,8 @@ export const createCompressionEngine = (
       return { valid: false, reason: error instanceof Error ? error.message : String(error) }
     }
   },
-})
+  }
+}
 
 /**
  * Co-searches the dataflow and formats of `design` (its mapping, if any, serves only as the
@@ -145,9 +190,10 @@ export const coSearchDesign = async (
   const cost = resolveCostModel(registries, options.costModel)
   const prepareEvaluator = (query: Omit<CostQuery, 'mapping'>) => prepareCostModel(cost.model, query, cost.context)
   const fixed = options.fixedFormats === true
+  if (options.formatSpace !== undefined) checkFormatSpace(options.formatSpace, registries.formats)
   const compression: CompressionEngine = fixed
     ? { selectFormats: () => ({ valid: false, reason: 'formats are fixed' }) }
-    : createCompressionEngine(densityModels, registries.formats, cost)
+    : createCompressionEngine(densityModels, registries.formats, options.formatSpace, cost)
   const base = { arch: design.arch, problem: design.problem, sparseOptimizations: design.sparseOptimizations, energyTable: design.energyTable }
   const seed = options.seed ?? 1
   const result = await progressiveCoSearch({

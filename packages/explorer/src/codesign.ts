@@ -360,7 +360,7 @@ const toPoint = (r: Resolved, built: Built, point: HardwarePoint, layers: readon
 /** Phase 3 (mode b only): formats picked for each front point's per-layer dataflows, nothing re-searched. */
 const addFormatsToFront = (r: Resolved, registries: ExplorerRegistries, points: readonly CodesignPoint[], outOfTime: () => boolean, costModel?: string): CodesignPoint[] => {
   const cost = resolveCostModel(registries, costModel)
-  const engine = createCompressionEngine(registries.densityModels, registries.formats, cost)
+  const engine = createCompressionEngine(registries.densityModels, registries.formats, {}, cost)
   return points.map((p) => {
     if (outOfTime()) return p
     const layers = p.layers.map((l, i) => {

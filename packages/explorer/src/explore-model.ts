@@ -3,9 +3,9 @@
 // energy and cycles × its count; layers run one after another).
 import type { AbortSignalLike } from '@snipsnap/search'
 import { SnipSnapError, type DesignSpec } from '@snipsnap/core'
-import { getArchPreset } from '@snipsnap/arch'
+import { applyHardwarePoint, estimateArchTables, getArchPreset, hardwarePointOf, tableEstimator, totalAreaUM2, type HardwarePoint } from '@snipsnap/arch'
 import { applySparsity, buildWorkload, gemmToProblem, type GemmLayer } from '@snipsnap/workloads'
-import { coSearchDesign, type CoDesignSummary, type ExplorerRegistries } from './co-search'
+import { checkFormatSpace, coSearchDesign, type CoDesignSummary, type ExplorerRegistries, type FormatSpaceLimits } from './co-search'
 import type { TensorFormatChoice } from './formats-summary'
 import { parseObjective, type ExplorerObjective, type MetricName } from './objectives'
 
@@ -18,6 +18,15 @@ export interface ExploreModelOptions {
   readonly phase?: 'prefill' | 'decode'
   /** Architecture preset id (default `llm-default`). */
   readonly arch?: string
+  /**
+   * Hardware parameters applied to the preset (`@snipsnap/arch` hardware axes, e.g.
+   * `{ glbKiB: 256, peArray: '8x8' }`). When given (even empty), the energy and area tables are
+   * estimated for the resulting accelerator (as `codesign` does), so every point of a hardware
+   * sweep is costed by the same estimator.
+   */
+  readonly hardware?: HardwarePoint
+  /** Limits of the compression engine's format space (see `FormatSpaceLimits`). */
+  readonly formatSpace?: FormatSpaceLimits
   readonly seqLen?: number
   readonly batch?: number
   readonly objective?: ExplorerObjective
@@ -59,6 +68,10 @@ export interface ExploreModelResult {
   readonly model: string
   readonly phase: 'prefill' | 'decode'
   readonly arch: string
+  /** Hardware parameters of the accelerator explored (the preset's own, with `hardware` applied). */
+  readonly hardware: Readonly<Record<string, number | string>>
+  /** Area of the accelerator explored, µm² (its area table × instances). */
+  readonly areaUM2: number
   readonly objective: readonly MetricName[]
   readonly layers: readonly ExploredLayer[]
   /** Whole forward pass: Σ count × per-run values over layers with a valid design. */
@@ -122,6 +135,16 @@ export const exploreModel = async (
   const phase = options.phase ?? 'prefill'
   const archId = options.arch ?? 'llm-default'
   const preset = getArchPreset(archId)
+  let { arch, energyTable, areaTable } = preset
+  if (options.hardware !== undefined) {
+    const applied = applyHardwarePoint(preset.arch, options.hardware)
+    if (!applied.ok) {
+      throw new SnipSnapError('INVALID_SPEC', `hardware ${JSON.stringify(options.hardware)} on ${archId}: ${applied.error.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { path: ['hardware'] })
+    }
+    arch = applied.value
+    ;({ energyTable, areaTable } = estimateArchTables({ arch, estimator: tableEstimator }))
+  }
+  if (options.formatSpace !== undefined) checkFormatSpace(options.formatSpace, registries.formats)
   const objective = parseObjective(options.objective ?? 'energy')
   const { workload, groups: groupList } = groupModelLayers(options)
   const groups = new Map(groupList.map((g, i) => [i, g]))
@@ -131,12 +154,12 @@ export const exploreModel = async (
   for (const group of groups.values()) {
     if (options.signal?.aborted === true) break
     const design: DesignSpec = {
-      arch: preset.arch,
+      arch,
       problem: gemmToProblem(group.layer, group.densities),
       mapping: null,
       sparseOptimizations: { targets: [] },
-      energyTable: preset.energyTable,
-      areaTable: preset.areaTable,
+      energyTable,
+      areaTable,
       constraints: [],
       mapper: null,
     }
@@ -151,6 +174,7 @@ export const exploreModel = async (
         ...(options.costModel !== undefined ? { costModel: options.costModel } : {}),
         ...(options.clock !== undefined ? { clock: options.clock } : {}),
         ...(options.signal !== undefined ? { signal: options.signal } : {}),
+        ...(options.formatSpace !== undefined ? { formatSpace: options.formatSpace } : {}),
       },
       registries,
     )
@@ -179,6 +203,8 @@ export const exploreModel = async (
     model: workload.model,
     phase,
     arch: archId,
+    hardware: hardwarePointOf(arch),
+    areaUM2: totalAreaUM2(arch, areaTable),
     objective,
     layers,
     totalEnergyPJ: ok.reduce((s, l) => s + l.count * (l.energyPJ ?? 0), 0),

@@ -16,9 +16,11 @@ export { objectiveFromMapper, parseObjective, type ExplorerObjective, type Metri
 export { formatsOf, type TensorFormatChoice } from './formats-summary'
 export { optimizeModelFormats, optimizeModelFormatsAsync, type OptimizeModelFormatsInput, type MappingSearchOptions, type ModelFormatsResult, type ModelFormatsSummary, type LayerFormatsResult } from './formats-optimize'
 export {
+  checkFormatSpace,
   coSearchDesign,
   createCompressionEngine,
   type CoDesignSummary,
+  type FormatSpaceLimits,
   type CoSearchDesignOptions,
   type CoSearchDesignResult,
   type ExplorerRegistries,

@@ -22,6 +22,8 @@ export interface ExploreOptions extends PluginCliOptions {
   readonly json?: boolean
   /** Folder for results.json, layers.csv and report.html. */
   readonly out?: string
+  /** Study spec file (applied by ../study/apply.ts before the action runs). */
+  readonly spec?: string
 }
 
 const parseInteger = (text: string, option: string, min: number): number => {

@@ -10,7 +10,8 @@ export const registerExploreCommand = (program: Command, io: CliIo): void => {
   program
     .command('explore')
     .description('co-search dataflow and compression formats for every distinct layer of a model on an accelerator preset')
-    .requiredOption('--model <id>', 'zoo model, e.g. llama-2-7b')
+    .option('--model <id>', 'zoo model, e.g. llama-2-7b (required, here or in the --spec file)')
+    .option('--spec <file>', 'read the study from a spec file (YAML or JSON; `snipsnap init` writes a starter); flags given override it')
     .option('--sparsity <preset>', 'sparsity preset(s), comma-separated, e.g. unstructured-50', 'unstructured-50')
     .option('--phase <phase>', 'prefill or decode', 'prefill')
     .option('--arch <preset>', 'architecture preset (llm-default, stc-like, eyeriss-like)', 'llm-default')
@@ -21,8 +22,9 @@ export const registerExploreCommand = (program: Command, io: CliIo): void => {
     .option('--json', 'print exactly one JSON object')
     .option(PLUGIN_FLAG, PLUGIN_HELP, collect)
     .option(COST_MODEL_FLAG, COST_MODEL_HELP)
-    .action(async (options: ExploreOptions) => {
+    .action(async (options: ExploreOptions, command: Command) => {
       const { runExplore } = await import('../actions/explore')
-      await runExplore(options, io)
+      const { resolveStudyOptions } = await import('../study/apply')
+      await runExplore(resolveStudyOptions(options, command), io)
     })
 }

@@ -19,7 +19,7 @@ interface SearchJson {
 
 describe('snipsnap search runs are bounded', () => {
   it('--threads beyond the cores is capped (warned once) and the budget, worker start-up included, holds within 10%', async () => {
-    const budgetS = 6
+    const budgetS = 10
     const start = performance.now()
     const { code, stdout, stderr } = await runCli(['search', ...designFiles, '--strategy', 'genetic', '--threads', '256', '--budget-s', String(budgetS), '--json'], { cores: 2 })
     const wallS = (performance.now() - start) / 1000

@@ -1,0 +1,73 @@
+// Reading a study spec: YAML (or JSON) text → a validated Study, every error naming the file, the
+// line and the key (`study.yaml:7: search.evaluatons: did you mean \`evaluations\`?`).
+import { formatPath, SnipSnapError } from '@snipsnap/core'
+import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
+import type { z } from 'zod'
+import { StudySchema, type Study } from './schema'
+
+type PathPart = string | number
+
+/** The YAML node at `path` (the key's node when `key` is given), or the nearest ancestor. */
+const nodeAt = (doc: Document, path: readonly PathPart[], key?: string): Node | null => {
+  let node: unknown = doc.contents
+  let last: Node | null = (doc.contents as Node | null) ?? null
+  for (const part of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === part)
+      if (pair === undefined) return last
+      node = pair.value ?? pair.key
+      last = (pair.value as Node | null) ?? (pair.key as Node)
+    } else if (isSeq(node) && typeof part === 'number') {
+      node = node.items[part]
+      if (node === undefined) return last
+      last = node as Node
+    } else return last
+  }
+  if (key !== undefined && isMap(node)) {
+    const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key)
+    if (pair !== undefined) return pair.key as Node
+  }
+  return last
+}
+
+const lineOf = (lines: LineCounter, node: Node | null): number | null => (node?.range === undefined || node.range === null ? null : lines.linePos(node.range[0]).line)
+
+const describe = (issue: z.core.$ZodIssue): { path: PathPart[]; key?: string; message: string } => {
+  const path = issue.path.filter((p): p is PathPart => typeof p === 'string' || typeof p === 'number')
+  if (issue.code === 'unrecognized_keys') return { path, ...(issue.keys[0] !== undefined ? { key: issue.keys[0] } : {}), message: issue.message }
+  return { path, message: issue.message }
+}
+
+/**
+ * Parses and validates a study spec.
+ * @throws {SnipSnapError} PARSE_ERROR for malformed YAML, INVALID_SPEC for a spec the schema
+ *   rejects; the message starts with `file:line:` and names the key.
+ */
+export const parseStudy = (fileName: string, text: string): Study => {
+  const lines = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
+  const yamlError = doc.errors[0]
+  if (yamlError !== undefined) {
+    const line = lines.linePos(yamlError.pos[0]).line
+    throw new SnipSnapError('PARSE_ERROR', `${fileName}${line === undefined ? '' : `:${line}`}: ${yamlError.message.split('\n')[0] ?? ''}`, { path: [fileName] })
+  }
+  const data: unknown = doc.toJS()
+  const parsed = StudySchema.safeParse(data)
+  if (parsed.success) return parsed.data
+  // A misspelled key also leaves the key it meant missing: report the misspelling only.
+  const meant = new Set(
+    parsed.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys' ? [...issue.message.matchAll(/did you mean ((?:`[^`]+`(?: or )?)+)/g)].flatMap((m) => [...(m[1] ?? '').matchAll(/`([^`]+)`/g)].map((k) => JSON.stringify([...issue.path, k[1]]))) : [],
+    ),
+  )
+  const missing = (issue: z.core.$ZodIssue): boolean => issue.code === 'invalid_type' && /received undefined$/.test(issue.message)
+  const issues = parsed.error.issues.filter((issue) => !(missing(issue) && meant.has(JSON.stringify(issue.path))))
+  const messages = issues.map((issue) => {
+    const { path, key, message } = describe(issue)
+    const line = lineOf(lines, nodeAt(doc, path, key))
+    const where = path.length > 0 ? `${formatPath(path)}: ` : ''
+    return `${fileName}${line === null ? '' : `:${line}`}: ${where}${missing(issue) ? 'required, missing' : message}`
+  })
+  const first = issues[0]
+  throw new SnipSnapError('INVALID_SPEC', messages.join('\n'), { path: first === undefined ? [] : describe(first).path })
+}

@@ -1,0 +1,277 @@
+// Sweep specs: a versioned YAML/JSON document crossing axes (models, phases, sparsity presets,
+// architecture presets, hardware parameters, format-space limits, search budget, seed) into jobs.
+// Each job is keyed by a hash of its canonicalised inputs, so its result is deterministic for its
+// key and a rerun can tell what is already stored.
+import { createHash } from 'node:crypto'
+import { z } from 'zod'
+import { parse as parseYaml } from 'yaml'
+import { SnipSnapError, type Issue } from '@snipsnap/core'
+import { ARCH_PRESET_IDS, HardwareAxesInputSchema, expandHardwareAxes, type HardwarePoint } from '@snipsnap/arch'
+import { listModels, listSparsityPresets } from '@snipsnap/workloads'
+
+/** The sweep-spec versions this package reads. */
+export const SWEEP_SPEC_VERSION = 1
+/** Bumped when a job's computation changes, so stored results of older code are not reused. */
+export const JOB_KEY_VERSION = 1
+
+const list = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'an axis needs at least one value')
+
+/** One format space of the `formatSpace` axis: a name, the primitives allowed (must include U), flattening. */
+export const FormatSpaceInputSchema = z.strictObject({
+  /** Shown in reports; defaults to the primitives joined with `+`. */
+  name: z.string().min(1).optional(),
+  /** Format primitives (symbols of the format registry: U, UOP, UB, CP, B, RLE) the engine may use. */
+  primitives: z.array(z.string().min(1)).min(1).optional(),
+  /** Whether a level's own ranks may be flattened into one rank (default true). */
+  flatten: z.boolean().optional(),
+})
+
+/** The written form of a sweep spec (YAML or JSON). */
+export const SweepSpecSchema = z.strictObject({
+  /** Spec format version (this package reads 1). */
+  version: z.literal(SWEEP_SPEC_VERSION),
+  /** Shown in the summary and the report. */
+  name: z.string().min(1).optional(),
+  description: z.string().optional(),
+  /** Search objective of every job: energy, cycles, edp or a lexicographic list such as `energy,cycles`. */
+  objective: z.string().min(1).default('energy'),
+  /** Sequence length and batch of the workloads (the zoo's defaults when left out). */
+  seqLen: z.number().int().min(1).optional(),
+  batch: z.number().int().min(1).optional(),
+  /** Axes crossed into jobs: every combination of one value per axis is a job. */
+  axes: z.strictObject({
+    model: list(z.string().min(1)),
+    phase: list(z.enum(['prefill', 'decode'])).default(['prefill']),
+    /** Sparsity presets; a value may be a list of presets applied together (later ones override). */
+    sparsity: list(z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])).default(['unstructured-50']),
+    arch: list(z.string().min(1)).default(['llm-default']),
+    /** Hardware parameters applied to each architecture preset (`@snipsnap/arch` hardware axes). */
+    hardware: HardwareAxesInputSchema.optional(),
+    /** Format-space limits of the compression engine. */
+    formatSpace: list(FormatSpaceInputSchema).optional(),
+    /** Evaluations of each dataflow search of each layer (the search budget). */
+    evaluations: list(z.number().int().min(1)).default([48]),
+    seed: list(z.number().int().min(0)).default([1]),
+  }),
+})
+
+/** A sweep spec as written. */
+export type SweepSpecInput = z.input<typeof SweepSpecSchema>
+/** A sweep spec with defaults filled in. */
+export type SweepSpec = z.output<typeof SweepSpecSchema>
+
+/** Format-space limits of one job (canonical: primitives sorted). */
+export interface JobFormatSpace {
+  readonly primitives?: readonly string[]
+  readonly flatten?: boolean
+}
+
+/** Everything a job's result depends on (plain data; hashed into its key). */
+export interface JobInputs {
+  readonly model: string
+  readonly phase: 'prefill' | 'decode'
+  readonly sparsity: readonly string[]
+  readonly arch: string
+  /** Hardware parameters applied to the preset, or null for the preset as it is. */
+  readonly hardware: HardwarePoint | null
+  /** Format-space limits, or null for the engine's full space. */
+  readonly formatSpace: JobFormatSpace | null
+  readonly objective: string
+  readonly evaluations: number
+  readonly seed: number
+  readonly seqLen?: number
+  readonly batch?: number
+}
+
+/** An axis value as shown in summaries (numbers stay numbers). */
+export type AxisValue = string | number
+
+/** One job of a sweep. */
+export interface SweepJob {
+  /** Hash of the canonicalised inputs (hex). */
+  readonly key: string
+  /** Position in the sweep's crossing order. */
+  readonly index: number
+  /** The job's value on each swept axis, by axis name (hardware axes by their own names). */
+  readonly axes: Readonly<Record<string, AxisValue>>
+  readonly inputs: JobInputs
+}
+
+/** A parsed sweep: the spec, its axes (name and values, in order) and its jobs. */
+export interface Sweep {
+  readonly spec: SweepSpec
+  readonly name: string
+  /** Every axis with its values, including single-valued ones. */
+  readonly axes: readonly { readonly name: string; readonly values: readonly AxisValue[] }[]
+  readonly jobs: readonly SweepJob[]
+}
+
+/** Largest number of jobs one spec may expand to. */
+export const MAX_SWEEP_JOBS = 100_000
+
+const fail = (message: string, path: readonly (string | number)[]): never => {
+  throw new SnipSnapError('INVALID_SPEC', message, { path })
+}
+
+/** JSON with object keys sorted at every depth and undefined members dropped. */
+export const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+            .map((k) => [k, (v as Record<string, unknown>)[k]]),
+        )
+      : v,
+  )
+
+/** The key of a job: the first 20 hex digits of the SHA-256 of its canonicalised inputs. */
+export const jobKey = (inputs: JobInputs): string =>
+  createHash('sha256')
+    .update(canonicalJson({ keyVersion: JOB_KEY_VERSION, ...inputs }))
+    .digest('hex')
+    .slice(0, 20)
+
+const FORMAT_SYMBOLS = ['U', 'UOP', 'UB', 'CP', 'B', 'RLE']
+
+const canonicalFormatSpace = (written: z.output<typeof FormatSpaceInputSchema>, i: number): { name: string; limits: JobFormatSpace | null } => {
+  const path = ['axes', 'formatSpace', i]
+  const primitives = written.primitives === undefined ? undefined : [...written.primitives]
+  if (primitives !== undefined) {
+    primitives.forEach((p, j) => {
+      if (!FORMAT_SYMBOLS.includes(p)) fail(`format primitive "${p}" is not one of ${FORMAT_SYMBOLS.join(', ')}`, [...path, 'primitives', j])
+      if (primitives.indexOf(p) !== j) fail(`format primitive "${p}" is listed twice`, [...path, 'primitives', j])
+    })
+    if (!primitives.includes('U')) fail('a format space needs the U primitive (outer ranks stay uncompressed with U)', [...path, 'primitives'])
+    primitives.sort((a, b) => FORMAT_SYMBOLS.indexOf(a) - FORMAT_SYMBOLS.indexOf(b))
+  }
+  const limits: JobFormatSpace = {
+    ...(primitives === undefined ? {} : { primitives }),
+    ...(written.flatten === undefined ? {} : { flatten: written.flatten }),
+  }
+  const empty = primitives === undefined && written.flatten === undefined
+  const name = written.name ?? (empty ? 'full' : `${primitives?.join('+') ?? 'all'}${written.flatten === false ? ' (no flatten)' : ''}`)
+  return { name, limits: empty ? null : limits }
+}
+
+const cross = <T>(axes: readonly (readonly T[])[]): T[][] =>
+  axes.reduce<T[][]>((acc, values) => acc.flatMap((prefix) => values.map((v) => [...prefix, v])), [[]])
+
+/**
+ * Validates a written sweep spec and expands it into jobs.
+ * @throws {SnipSnapError} INVALID_SPEC naming the field: schema errors, an unknown model, sparsity
+ *   preset or architecture preset, a bad format space, duplicate format-space names, too many jobs.
+ * @example
+ * const sweep = expandSweep({ version: 1, axes: { model: ['gpt-2'], phase: ['prefill', 'decode'] } })
+ * sweep.jobs.length // 2
+ */
+export const expandSweep = (input: unknown): Sweep => {
+  const parsed = SweepSpecSchema.safeParse(input)
+  if (!parsed.success) {
+    const issues: Issue[] = parsed.error.issues.map((i) => ({ code: i.code, path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }))
+    const first = issues[0]
+    throw new SnipSnapError('INVALID_SPEC', `invalid sweep spec: ${issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`, {
+      issues,
+      ...(first === undefined ? {} : { path: first.path }),
+    })
+  }
+  const spec = parsed.data
+  const { axes } = spec
+  const models = new Set(listModels())
+  axes.model.forEach((m, i) => {
+    if (!models.has(m)) fail(`unknown model "${m}" (known: ${[...models].join(', ')})`, ['axes', 'model', i])
+  })
+  const presets = new Set(listSparsityPresets())
+  const sparsity = axes.sparsity.map((s, i) => {
+    const ids = typeof s === 'string' ? [s] : s
+    ids.forEach((id) => {
+      if (!presets.has(id)) fail(`unknown sparsity preset "${id}" (known: ${[...presets].join(', ')})`, ['axes', 'sparsity', i])
+    })
+    return ids
+  })
+  axes.arch.forEach((a, i) => {
+    if (!(ARCH_PRESET_IDS as readonly string[]).includes(a)) fail(`unknown architecture preset "${a}" (known: ${ARCH_PRESET_IDS.join(', ')})`, ['axes', 'arch', i])
+  })
+  const hardwareAxes = axes.hardware === undefined ? [] : expandHardwareAxes(axes.hardware)
+  const hardwarePoints: (HardwarePoint | null)[] =
+    axes.hardware === undefined ? [null] : cross(hardwareAxes.map((a) => a.values.map((v) => [a.name, v] as const))).map((pairs) => Object.fromEntries(pairs) as HardwarePoint)
+  const formatSpaces = (axes.formatSpace ?? [{}]).map((f, i) => canonicalFormatSpace(f, i))
+  formatSpaces.forEach((f, i) => {
+    if (formatSpaces.findIndex((g) => g.name === f.name) !== i) fail(`format space name "${f.name}" is used twice`, ['axes', 'formatSpace', i, 'name'])
+  })
+  const count = axes.model.length * axes.phase.length * sparsity.length * axes.arch.length * hardwarePoints.length * formatSpaces.length * axes.evaluations.length * axes.seed.length
+  if (count > MAX_SWEEP_JOBS) fail(`the sweep crosses into ${count} jobs, more than ${MAX_SWEEP_JOBS}; split it`, ['axes'])
+
+  const jobs: SweepJob[] = []
+  const seen = new Set<string>()
+  for (const model of axes.model)
+    for (const phase of axes.phase)
+      for (const sp of sparsity)
+        for (const arch of axes.arch)
+          for (const hardware of hardwarePoints)
+            for (const formatSpace of formatSpaces)
+              for (const evaluations of axes.evaluations)
+                for (const seed of axes.seed) {
+                  const inputs: JobInputs = {
+                    model,
+                    phase,
+                    sparsity: sp,
+                    arch,
+                    hardware,
+                    formatSpace: formatSpace.limits,
+                    objective: spec.objective,
+                    evaluations,
+                    seed,
+                    ...(spec.seqLen === undefined ? {} : { seqLen: spec.seqLen }),
+                    ...(spec.batch === undefined ? {} : { batch: spec.batch }),
+                  }
+                  const key = jobKey(inputs)
+                  // Equal inputs written twice (e.g. a repeated axis value) are one job.
+                  if (seen.has(key)) continue
+                  seen.add(key)
+                  jobs.push({
+                    key,
+                    index: jobs.length,
+                    axes: {
+                      model,
+                      phase,
+                      sparsity: sp.join('+'),
+                      arch,
+                      ...(hardware ?? {}),
+                      ...(axes.formatSpace === undefined ? {} : { formatSpace: formatSpace.name }),
+                      evaluations,
+                      seed,
+                    },
+                    inputs,
+                  })
+                }
+  const axisList = [
+    { name: 'model', values: axes.model },
+    { name: 'phase', values: axes.phase },
+    { name: 'sparsity', values: sparsity.map((s) => s.join('+')) },
+    { name: 'arch', values: axes.arch },
+    ...hardwareAxes.map((a) => ({ name: a.name as string, values: a.values })),
+    ...(axes.formatSpace === undefined ? [] : [{ name: 'formatSpace', values: formatSpaces.map((f) => f.name) }]),
+    { name: 'evaluations', values: axes.evaluations },
+    { name: 'seed', values: axes.seed },
+  ]
+  return { spec, name: spec.name ?? 'sweep', axes: axisList, jobs }
+}
+
+/**
+ * Reads a sweep spec from YAML or JSON text and expands it (see {@link expandSweep}).
+ * @throws {SnipSnapError} INVALID_SPEC for text that is neither, or an invalid spec.
+ */
+export const parseSweepSpec = (text: string, source = 'the sweep spec'): Sweep => {
+  let document: unknown
+  try {
+    document = parseYaml(text)
+  } catch (cause) {
+    throw new SnipSnapError('INVALID_SPEC', `${source}: not YAML or JSON (${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)})`, { cause })
+  }
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    throw new SnipSnapError('INVALID_SPEC', `${source}: a sweep spec is a mapping with version and axes`, { path: [] })
+  }
+  return expandSweep(document)
+}
