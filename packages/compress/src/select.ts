@@ -54,6 +54,33 @@ import { deriveTensorChains, type FormatSlot, type TensorChain } from './slots'
 
 // ---------------------------------------------------------------- public result types
 
+/**
+ * Own-rank sequences of a slot with more than this many own ranks are bounded (see
+ * {@link ownRankFormats}): a convolution's Inputs tile can have ten loops at one level, and every
+ * sequence of ten ranks is millions of candidates.
+ */
+const MAX_FREE_OWN_RANKS = 4
+
+/**
+ * The candidate sequences for a slot's own ranks, used by the beam. Up to
+ * {@link MAX_FREE_OWN_RANKS} own ranks: every sequence. Beyond that: the outer ranks stay `U`
+ * (dense) and every sequence is tried on the innermost {@link MAX_FREE_OWN_RANKS}, plus each
+ * primitive on all own ranks flattened into one (when flattening is allowed there).
+ */
+const ownRankFormats = (slot: FormatSlot, opts: { readonly primitives: readonly PrimitiveId[]; readonly flatten: boolean }): GroupFormat[] => {
+  if (slot.ownRanks <= MAX_FREE_OWN_RANKS) return [...enumerateGroupFormats(slot, [slot.ownRanks], { ...opts, keepEquivalent: true })]
+  const outer = slot.ownRanks - MAX_FREE_OWN_RANKS
+  const inner: FormatSlot = { ...slot, ranks: slot.ranks.slice(outer), ownRanks: MAX_FREE_OWN_RANKS }
+  const prefix: GroupFormat = Array.from({ length: outer }, () => ({ prim: 'U' as const, size: 1 }))
+  const out: GroupFormat[] = [...enumerateGroupFormats(inner, [MAX_FREE_OWN_RANKS], { ...opts, keepEquivalent: true })].map((g) => [...prefix, ...g])
+  const dims = new Set(slot.ranks.slice(0, slot.ownRanks).map((r) => r.dim))
+  const after = slot.ranks[slot.ownRanks]
+  if (opts.flatten && (after === undefined || !dims.has(after.dim))) {
+    for (const prim of opts.primitives) out.push([{ prim, size: slot.ownRanks }])
+  }
+  return out
+}
+
 /** The engine's choice for one tensor at one storage level. */
 export interface FormatChoice {
   readonly tensor: TensorName
@@ -762,7 +789,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
     const uTail = groupsKey(Array.from({ length: childRanks }, () => ({ prim: 'U' as const, size: 1 })))
     const out: (BeamEntry & { index: number })[] = []
     const seen = new Set<string>()
-    const own = [...enumerateGroupFormats(slot, [slot.ownRanks], { ...opts, keepEquivalent: true })]
+    const own = ownRankFormats(slot, opts)
     if (slot.ownRanks === 0) own.push([])
     for (const prefix of own) {
       const prefixKey = groupsKey(prefix)

@@ -32,7 +32,7 @@ import {
   type HardwareAxis,
   type HardwarePoint,
 } from '@snipsnap/arch'
-import { gemmToProblem } from '@snipsnap/workloads'
+import { layerToProblem } from '@snipsnap/workloads'
 import { writeTimeloopYaml } from '@snipsnap/timeloop'
 import { coSearchDesign, createCompressionEngine, resolveCostModel, type ExplorerRegistries } from './co-search'
 import { groupModelLayers, type LayerGroup } from './explore-model'
@@ -58,6 +58,8 @@ export interface CodesignOptions {
   readonly arch?: string
   readonly seqLen?: number
   readonly batch?: number
+  /** CNN convolutions as native convolutions (default) or im2col GEMMs. */
+  readonly lowering?: 'native' | 'im2col'
   /** Written hardware axes (`HardwareAxesInput`); default {@link defaultHardwareAxes} of the preset. */
   readonly axes?: unknown
   /** Shared wall-clock budget of the whole run, seconds (needs `clock`). */
@@ -220,7 +222,7 @@ const resolveCodesign = (options: CodesignOptions): Resolved => {
     presetId,
     base,
     groups,
-    problems: groups.map((g) => gemmToProblem(g.layer, g.densities)),
+    problems: groups.map((g) => layerToProblem(g.layer, g.densities)),
     axes,
     start,
     objective: parseObjective(options.objective ?? 'edp'),
@@ -495,6 +497,6 @@ export const codesignPointYaml = (point: CodesignPoint, problems: readonly Probl
   })
 
 /** The distinct layers' problems of a codesign run (same order as each point's `layers`). */
-export const codesignProblems = (options: Pick<CodesignOptions, 'model' | 'sparsity' | 'phase' | 'seqLen' | 'batch'>): ProblemSpec[] =>
-  groupModelLayers(options).groups.map((g) => gemmToProblem(g.layer, g.densities))
+export const codesignProblems = (options: Pick<CodesignOptions, 'model' | 'sparsity' | 'phase' | 'seqLen' | 'batch' | 'lowering'>): ProblemSpec[] =>
+  groupModelLayers(options).groups.map((g) => layerToProblem(g.layer, g.densities))
 

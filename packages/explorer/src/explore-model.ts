@@ -1,10 +1,11 @@
-// Whole-model exploration: every distinct GEMM of a zoo model (same shape and densities = one
-// search) co-searched on an accelerator preset, then totalled over the forward pass (each layer's
-// energy and cycles × its count; layers run one after another).
+// Whole-model exploration: every distinct layer of a zoo model (a GEMM, or a CNN layer's native
+// convolution; same shape and densities = one search) co-searched on an accelerator preset, then
+// totalled over the forward pass (each layer's energy and cycles × its count; layers run one
+// after another).
 import type { AbortSignalLike } from '@snipsnap/search'
 import { SnipSnapError, type DesignSpec } from '@snipsnap/core'
 import { applyHardwarePoint, estimateArchTables, getArchPreset, hardwarePointOf, tableEstimator, totalAreaUM2, type HardwarePoint } from '@snipsnap/arch'
-import { applySparsity, buildWorkload, gemmToProblem, type GemmLayer } from '@snipsnap/workloads'
+import { applySparsity, buildWorkload, CONV_TENSOR_NAMES, layerShapeText, layerToProblem, type ConvLowering, type ConvShape, type GemmLayer, type GemmTensorName } from '@snipsnap/workloads'
 import { checkFormatSpace, coSearchDesign, type CoDesignSummary, type ExplorerRegistries, type FormatSpaceLimits } from './co-search'
 import type { TensorFormatChoice } from './formats-summary'
 import { parseObjective, type ExplorerObjective, type MetricName } from './objectives'
@@ -29,6 +30,8 @@ export interface ExploreModelOptions {
   readonly formatSpace?: FormatSpaceLimits
   readonly seqLen?: number
   readonly batch?: number
+  /** CNN convolutions as native convolutions (default) or im2col GEMMs (for comparison). */
+  readonly lowering?: ConvLowering
   readonly objective?: ExplorerObjective
   /** Evaluations of each dataflow search of each layer (default 48). */
   readonly dataflowEvaluations?: number
@@ -43,13 +46,18 @@ export interface ExploreModelOptions {
   readonly onLayer?: (done: number, total: number, layer: ExploredLayer) => void
 }
 
-/** One distinct GEMM's result. */
+/** One distinct layer's result. */
 export interface ExploredLayer {
-  /** Names of the model's GEMMs sharing this shape and densities. */
+  /** Names of the model's layers sharing this shape and densities. */
   readonly names: readonly string[]
+  /** GEMM shape; for a native convolution the GEMM-equivalent one (M·K·N = its MACs). */
   readonly M: number
   readonly K: number
   readonly N: number
+  /** The shape as text: `M×K×N`, or the convolution's `N… C… M… R… S… P… Q… s…` (G… when grouped). */
+  readonly shape: string
+  /** The native convolution searched, or null for a GEMM. */
+  readonly conv: ConvShape | null
   /** Runs per forward pass (sum of the counts of every GEMM in `names`). */
   readonly count: number
   readonly densities: Readonly<Record<string, number>>
@@ -68,6 +76,8 @@ export interface ExploreModelResult {
   readonly model: string
   readonly phase: 'prefill' | 'decode'
   readonly arch: string
+  /** How CNN convolutions were lowered (`native` for Transformers). */
+  readonly lowering: ConvLowering
   /** Hardware parameters of the accelerator explored (the preset's own, with `hardware` applied). */
   readonly hardware: Readonly<Record<string, number | string>>
   /** Area of the accelerator explored, µm² (its area table × instances). */
@@ -84,9 +94,9 @@ export interface ExploreModelResult {
   readonly failedLayers: number
 }
 
-const keyOf = (layer: GemmLayer, densities: Readonly<Record<string, unknown>>): string => JSON.stringify([layer.M, layer.K, layer.N, densities])
+const keyOf = (layer: GemmLayer, densities: Readonly<Record<string, unknown>>): string => JSON.stringify([layer.M, layer.K, layer.N, layer.conv ?? null, densities])
 
-/** A distinct GEMM of a model (same shape and densities), with every layer sharing it. */
+/** A distinct layer of a model (same shape and densities), with every layer sharing it. */
 export interface LayerGroup {
   readonly layer: GemmLayer
   readonly names: string[]
@@ -99,7 +109,7 @@ export interface LayerGroup {
  * @throws {SnipSnapError} for an unknown model, sparsity preset or phase, or a phase without GEMMs.
  */
 export const groupModelLayers = (
-  options: Pick<ExploreModelOptions, 'model' | 'sparsity' | 'phase' | 'seqLen' | 'batch'>,
+  options: Pick<ExploreModelOptions, 'model' | 'sparsity' | 'phase' | 'seqLen' | 'batch' | 'lowering'>,
 ): { workload: ReturnType<typeof buildWorkload>; groups: LayerGroup[] } => {
   const phase = options.phase ?? 'prefill'
   const workload = buildWorkload({
@@ -107,6 +117,7 @@ export const groupModelLayers = (
     phase,
     ...(options.seqLen !== undefined ? { seqLen: options.seqLen } : {}),
     ...(options.batch !== undefined ? { batch: options.batch } : {}),
+    ...(options.lowering !== undefined ? { lowering: options.lowering } : {}),
   })
   const sparsity = applySparsity(workload, typeof options.sparsity === 'string' ? options.sparsity : [...options.sparsity])
   const groups = new Map<string, LayerGroup>()
@@ -155,7 +166,7 @@ export const exploreModel = async (
     if (options.signal?.aborted === true) break
     const design: DesignSpec = {
       arch,
-      problem: gemmToProblem(group.layer, group.densities),
+      problem: layerToProblem(group.layer, group.densities),
       mapping: null,
       sparseOptimizations: { targets: [] },
       energyTable,
@@ -184,8 +195,13 @@ export const exploreModel = async (
       M: group.layer.M,
       K: group.layer.K,
       N: group.layer.N,
+      shape: layerShapeText(group.layer),
+      conv: group.layer.conv ?? null,
       count: group.count,
-      densities: Object.fromEntries(Object.entries(group.densities).map(([t, d]) => [t, d?.density ?? 1])),
+      // Named as the problem's tensors: A/B/Z for a GEMM, Inputs/Weights/Outputs for a convolution.
+      densities: Object.fromEntries(
+        Object.entries(group.densities).map(([t, d]) => [group.layer.conv === undefined ? t : CONV_TENSOR_NAMES[t as GemmTensorName], d?.density ?? 1]),
+      ),
       energyPJ: best?.energyPJ ?? null,
       cycles: best?.cycles ?? null,
       dataflowOnlyEnergyPJ: result.dataflowOnly?.energyPJ ?? null,
@@ -203,6 +219,7 @@ export const exploreModel = async (
     model: workload.model,
     phase,
     arch: archId,
+    lowering: workload.lowering,
     hardware: hardwarePointOf(arch),
     areaUM2: totalAreaUM2(arch, areaTable),
     objective,

@@ -1,5 +1,5 @@
-// Whole-model format optimisation (`snipsnap formats optimize`): for every distinct GEMM of a zoo
-// workload under a sparsity preset, find one default mapping (a quick seeded dataflow search for the
+// Whole-model format optimisation (`snipsnap formats optimize`): for every distinct GEMM (or CNN
+// layer's native convolution) of a zoo workload under a sparsity preset, find one default mapping (a quick seeded dataflow search for the
 // *uncompressed* design), then cost the five fixed baselines and the compression engine's choice on
 // that same mapping with the same cost model, and weight the per-layer memory energies by how often
 // each GEMM runs. This is the composition of workloads → arch → mapspace → compress → cost, so it
@@ -34,7 +34,10 @@ import { type AbortSignalLike, yieldToEventLoop } from '@snipsnap/search'
 import {
   applySparsity,
   buildWorkload,
-  gemmToProblem,
+  layerShapeText,
+  layerToProblem,
+  type ConvLowering,
+  type ConvShape,
   type GemmLayer,
   type LayerSparsity,
   type SparsityPreset,
@@ -67,6 +70,8 @@ export interface OptimizeModelFormatsInput<TOptions = EvaluateSparseloopOptions 
   readonly seqLen?: number
   readonly batch?: number
   readonly kvLen?: number
+  /** CNN convolutions as native convolutions (default) or im2col GEMMs (for comparison). */
+  readonly lowering?: ConvLowering
   /** Architecture preset id (default `llm-default`) or an explicit arch with its energy table. */
   readonly arch?: string | { readonly arch: ArchSpec; readonly energyTable: EnergyTableSpec }
   /** Also cost every candidate of the engine's format space (per tensor, see `exhaustiveMode`). */
@@ -107,6 +112,10 @@ export interface LayerFormatsResult {
   readonly M: number
   readonly K: number
   readonly N: number
+  /** The shape as text: `M×K×N`, or a native convolution's `N… C… M… R… S… P… Q… s…`. */
+  readonly shape: string
+  /** The native convolution (its tensors Inputs/Weights/Outputs), or null for a GEMM. */
+  readonly conv: ConvShape | null
   /** How many times the GEMM runs per forward pass (the weight of its energies in the summary). */
   readonly count: number
   /** Density per operand (1 = dense). */
@@ -165,6 +174,8 @@ export interface ModelFormatsResult {
   readonly seqLen: number | null
   readonly batch: number
   readonly kvLen: number | null
+  /** How CNN convolutions were lowered (`native` for Transformers). */
+  readonly lowering: ConvLowering
   /** How the default mapping was chosen (same mapping for every compared option). */
   readonly mappingPolicy: string
   /**
@@ -333,6 +344,7 @@ const planModelFormats = <TOptions>(input: OptimizeModelFormatsInput<TOptions>) 
     ...(input.seqLen === undefined ? {} : { seqLen: input.seqLen }),
     ...(input.batch === undefined ? {} : { batch: input.batch }),
     ...(input.kvLen === undefined ? {} : { kvLen: input.kvLen }),
+    ...(input.lowering === undefined ? {} : { lowering: input.lowering }),
   })
   let sparsityIds: string[]
   let layerSparsity: readonly LayerSparsity[]
@@ -372,13 +384,13 @@ const planModelFormats = <TOptions>(input: OptimizeModelFormatsInput<TOptions>) 
   // Resolved once up front: a primitive set the engine cannot use fails before any mapping search.
   const formatSpace = resolveEnginePrimitives(options.primitives ?? PRIMITIVES, options.baselines ?? BASELINES, formatPrimitives)
 
-  const problems = workload.layers.map((layer, i) => gemmToProblem(layer, layerSparsity[i]?.densities ?? {}))
+  const problems = workload.layers.map((layer, i) => layerToProblem(layer, layerSparsity[i]?.densities ?? {}))
   const mappings = new Map<string, MappingSpec>()
   const cache = createSelectionCache()
   const seen = new Set<object>()
   const distinctKeys = new Set<string>()
   workload.layers.forEach((layer, i) => {
-    distinctKeys.add(JSON.stringify([layer.M, layer.K, layer.N, (problems[i] as ProblemSpec).densities]))
+    distinctKeys.add(JSON.stringify([layer.M, layer.K, layer.N, layer.conv ?? null, (problems[i] as ProblemSpec).densities]))
   })
   const total = distinctKeys.size
   let done = 0
@@ -390,7 +402,7 @@ const planModelFormats = <TOptions>(input: OptimizeModelFormatsInput<TOptions>) 
   const runLayer = (i: number): LayerFormatsResult => {
     const layer = workload.layers[i] as GemmLayer
     const problem = problems[i] as ProblemSpec
-    const shapeKey = `${layer.M}x${layer.K}x${layer.N}`
+    const shapeKey = JSON.stringify([layer.M, layer.K, layer.N, layer.conv ?? null])
     let mapping = mappings.get(shapeKey)
     if (mapping === undefined) {
       const t0 = clock?.() ?? 0
@@ -414,7 +426,7 @@ const planModelFormats = <TOptions>(input: OptimizeModelFormatsInput<TOptions>) 
     }
     const reused = seen.has(selection)
     seen.add(selection)
-    const key = JSON.stringify([layer.M, layer.K, layer.N, problem.densities])
+    const key = JSON.stringify([layer.M, layer.K, layer.N, layer.conv ?? null, problem.densities])
     if (!doneKeys.has(key)) {
       doneKeys.add(key)
       done++
@@ -431,6 +443,7 @@ const planModelFormats = <TOptions>(input: OptimizeModelFormatsInput<TOptions>) 
     seqLen: workload.seqLen,
     batch: workload.batch,
     kvLen: workload.kvLen,
+    lowering: workload.lowering,
     mappingPolicy:
       `one default mapping per GEMM shape: best of ${samples} seeded random valid mappings + ${mutations} mutations (seed ${seed}) ` +
       `by the uncompressed design's memory energy under ${costModel.id}; shared by every baseline and the engine`,
@@ -461,6 +474,8 @@ const layerResult = (
     M: layer.M,
     K: layer.K,
     N: layer.N,
+    shape: layerShapeText(layer),
+    conv: layer.conv ?? null,
     count: layer.count,
     densities,
     mapping: mappingText(mapping),

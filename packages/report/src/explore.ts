@@ -158,11 +158,12 @@ export const exploreReportHtml = (input: ExploreReportInput): string => {
     })
   }
   const baselineNames = [...new Set(layers.flatMap((l) => (l.baselines ?? []).map((b) => b.name)))]
+  const withMapping = layers.some((l) => l.mapping !== undefined)
   sections.push({
     id: 'layers',
     heading: 'Layers',
     table: {
-      columns: ['layer', 'M×K×N', 'count', 'energy (one run)', 'cycles', ...baselineNames.map((n) => `vs ${n}`), 'formats'],
+      columns: ['layer', 'M×K×N', 'count', 'energy (one run)', 'cycles', ...baselineNames.map((n) => `vs ${n}`), 'formats', ...(withMapping ? ['dataflow'] : [])],
       numeric: [2, 3, 4, ...baselineNames.map((_, i) => 5 + i)],
       rows: layers.map((l) => [
         l.name,
@@ -175,6 +176,7 @@ export const exploreReportHtml = (input: ExploreReportInput): string => {
           return b === undefined || b === null || l.energyPJ === null || b <= 0 ? '—' : `${((1 - l.energyPJ / b) * 100).toFixed(1)}% less`
         }),
         l.formats ?? '',
+        ...(withMapping ? [l.mapping ?? ''] : []),
       ]),
     },
   })

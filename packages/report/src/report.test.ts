@@ -103,6 +103,9 @@ describe('exploreReportHtml', () => {
     expect(document.querySelector('#compared')?.textContent).toContain('same budget')
     expect(document.querySelectorAll('#layers tbody tr').length).toBe(3)
     expect(document.querySelector('#layers thead')?.textContent).toContain('vs dataflow-only')
+    expect(document.querySelector('#layers thead')?.textContent).not.toContain('dataflow ') // no mapping given: no column
+    const mapped = parseHTML(exploreReportHtml({ ...exploreFixture, layers: exploreFixture.layers.map((l) => ({ ...l, mapping: 'DRAM[K4] | PE×16[N16]' })) })).document
+    expect(mapped.querySelector('#layers tbody tr')?.textContent).toContain('PE×16[N16]')
   })
 
   it('loads nothing: no script, no external URL', () => {

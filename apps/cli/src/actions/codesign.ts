@@ -32,6 +32,7 @@ export interface CodesignCliOptions extends PluginCliOptions {
   readonly maxPowerMw?: string
   readonly clockGhz: string
   readonly seed: string
+  readonly lowering?: string
   readonly out?: string
   readonly json?: boolean
   readonly [axisFlag: string]: unknown
@@ -143,7 +144,7 @@ const writeOut = async (dir: string, result: CodesignResult, json: unknown, opti
   const cyclesPlot = pareto('Cycles vs area (Pareto set and preset)', 'cycles of one forward pass (log)', (p) => p.cycles)
   writeFileSync(join(dir, 'pareto-energy-area.svg'), plotToSvg(energyPlot))
   writeFileSync(join(dir, 'pareto-cycles-area.svg'), plotToSvg(cyclesPlot))
-  const problems = codesignProblems({ model: options.model, sparsity, phase: options.phase as 'prefill' | 'decode' })
+  const problems = codesignProblems({ model: options.model, sparsity, phase: options.phase as 'prefill' | 'decode', lowering: loweringOf(options) })
   for (const { tag, p } of points) {
     const folder = join(dir, 'designs', tag)
     mkdirSync(folder, { recursive: true })
@@ -166,6 +167,14 @@ const writeOut = async (dir: string, result: CodesignResult, json: unknown, opti
   )
 }
 
+const loweringOf = (options: CodesignCliOptions): 'native' | 'im2col' => {
+  const lowering = options.lowering ?? 'native'
+  if (lowering !== 'native' && lowering !== 'im2col') {
+    throw new SnipSnapError('INVALID_SPEC', `--lowering must be native or im2col, got "${lowering}"`, { path: ['--lowering'] })
+  }
+  return lowering
+}
+
 /** Runs `snipsnap codesign`. */
 export const runCodesign = async (options: CodesignCliOptions, io: CliIo): Promise<void> => {
   if (options.phase !== 'prefill' && options.phase !== 'decode') {
@@ -185,6 +194,7 @@ export const runCodesign = async (options: CodesignCliOptions, io: CliIo): Promi
     sparsity,
     phase: options.phase,
     arch: options.arch,
+    lowering: loweringOf(options),
     ...(axes !== undefined ? { axes } : {}),
     budgetS,
     ...(options.maxPoints !== undefined ? { maxPoints: parseNumber(options.maxPoints, '--max-points', { integer: true }) } : {}),

@@ -25,6 +25,8 @@ interface LayerJson {
   readonly points?: readonly { readonly energyPJ: number; readonly cycles: number; readonly stage?: string }[]
   readonly convergence?: readonly { readonly evaluated: number; readonly bestEnergyPJ: number }[]
   readonly baselines?: readonly { readonly name: string; readonly energyPJ: number | null }[]
+  readonly mapping?: { readonly text: string; readonly pesUsed: number; readonly pesTotal: number } | null
+  readonly interrupted?: boolean
 }
 
 /** One phase's result (the whole object when the run had one phase). */
@@ -34,6 +36,7 @@ interface PhaseJson {
   readonly totalEnergyPJ: number
   readonly totalCycles: number
   readonly dataflowOnlyTotalEnergyPJ: number
+  readonly baselineTotals?: readonly { readonly name: string; readonly energyPJ: number; readonly cycles: number }[]
 }
 
 /** What `snipsnap explore --json` prints, as far as the files read it. */
@@ -45,6 +48,9 @@ export interface ExploreJson extends PhaseJson {
   readonly failedLayers: number
   readonly elapsedS: number
   readonly phases?: readonly PhaseJson[]
+  /** The search settings every layer's co-search and baselines used. */
+  readonly search?: { readonly patience: number | null; readonly dataflowEvaluations: number; readonly strategy: string; readonly seed: number; readonly baselines: readonly string[] }
+  readonly interrupted?: boolean
 }
 
 const phasesOf = (result: ExploreJson): readonly PhaseJson[] => (result.phases !== undefined && result.phases.length > 0 ? result.phases : [result])
@@ -66,14 +72,15 @@ export const layersCsv = (result: ExploreJson): string => {
   const baselines = [...new Set(all.flatMap((l) => (l.baselines ?? []).map((b) => b.name)).filter((n) => n !== 'dataflow-only'))]
   const header = [
     'phase', 'layers', 'M', 'K', 'N', 'count', ...tensors.map((t) => `density_${t}`), 'energy_pJ', 'cycles', ...levels.map((l) => `energy_${l}_pJ`),
-    'dataflow_only_energy_pJ', ...baselines.map((b) => `${b}_energy_pJ`), 'evaluated', 'formats', 'reason',
+    'dataflow_only_energy_pJ', ...baselines.map((b) => `${b}_energy_pJ`), 'evaluated', 'pes_used', 'pes_total', 'mapping', 'formats', 'interrupted', 'reason',
   ]
   const rows = phases.flatMap((p) =>
     p.layers.map((l) => [
       p.phase, l.names.join(' '), l.M, l.K, l.N, l.count, ...tensors.map((t) => l.densities[t] ?? null), l.energyPJ, l.cycles,
       ...levels.map((lv) => l.energyByLevel?.find((e) => e.level === lv)?.energyPJ ?? null),
       l.dataflowOnlyEnergyPJ, ...baselines.map((b) => l.baselines?.find((x) => x.name === b)?.energyPJ ?? null), l.evaluated,
-      l.energyPJ === null ? '' : formatsText(l), l.reason,
+      l.mapping?.pesUsed ?? null, l.mapping?.pesTotal ?? null, l.mapping?.text ?? null,
+      l.energyPJ === null ? '' : formatsText(l), l.interrupted === true ? 'true' : l.interrupted === false ? 'false' : null, l.reason,
     ]),
   )
   return `${[header, ...rows].map((r) => r.map(csvField).join(',')).join('\n')}\n`
@@ -95,6 +102,7 @@ const reportLayers = (result: ExploreJson): ExploreReportLayer[] => {
         energyPJ: l.energyPJ,
         cycles: l.cycles,
         formats: l.energyPJ === null ? (l.reason ?? '') : formatsText(l),
+        ...(l.mapping !== undefined && l.mapping !== null ? { mapping: `${l.mapping.text} (${l.mapping.pesUsed}/${l.mapping.pesTotal} PEs)` } : {}),
         ...(l.energyByLevel !== undefined ? { energyByLevel: l.energyByLevel } : {}),
         ...(l.points !== undefined ? { points: l.points } : {}),
         ...(l.convergence !== undefined ? { convergence: l.convergence } : {}),
@@ -109,7 +117,13 @@ const comparedText = (result: ExploreJson): string[] => {
   const layers = phases.reduce((s, p) => s + p.layers.length, 0)
   return [
     `For each of the ${layers} distinct layers of ${result.model} (${phases.map((p) => p.phase).join(' and ')}) on the ${result.arch} accelerator, SnipSnap co-searched the dataflow (mapping) and the compression format of every tensor at every storage level, minimising ${result.objective.join(', then ')}. Layers that share a shape and densities are searched once and counted as often as the model runs them.`,
-    'Dataflow-only is the same dataflow search with the default formats: the difference is what choosing formats adds. Other baselines, where present, fix one format for every sparse tensor.',
+    'Dataflow-only is the same dataflow search with the default formats: the difference is what choosing formats adds. Formats-only, where present, chooses formats on a fixed reference dataflow; a fixed-format baseline (bitmap, csr, coo, rle) uses that one format for every sparse tensor.',
+    ...(result.search === undefined
+      ? []
+      : [
+          `Search: ${result.search.patience === null ? `${result.search.dataflowEvaluations.toLocaleString('en-US')} evaluations per dataflow search` : `each dataflow search stops after ${result.search.patience} evaluations without improvement (at most ${result.search.dataflowEvaluations.toLocaleString('en-US')})`}, strategy ${result.search.strategy}, seed ${result.search.seed}.${result.search.baselines.length > 0 ? ` Every baseline (${result.search.baselines.join(', ')}) ran the same search with the same budget, only the format choice changed, so a saving shown is the format choice, not extra search.` : ''}`,
+        ]),
+    ...(result.interrupted === true ? ['The run was interrupted: layers hold the best found so far.'] : []),
     `${result.evaluated.toLocaleString('en-US')} cost-model evaluations in ${result.elapsedS.toFixed(1)} s${result.failedLayers > 0 ? `; ${result.failedLayers} layer(s) without a valid design are left out of the totals` : ''}. Energies are of one run of a layer, or of one forward pass for the model; results.json holds every figure and each layer's mapping.`,
   ]
 }
@@ -132,7 +146,11 @@ export const writeExploreOut = async (dir: string, result: ExploreJson): Promise
   const totals = [
     ...(phases.length > 1 ? phases.flatMap((p) => [{ label: `${p.phase}`, energyPJ: p.totalEnergyPJ, cycles: p.totalCycles }]) : []),
     { label: phases.length > 1 ? 'model (all phases)' : `model (${result.phase})`, energyPJ: result.totalEnergyPJ, cycles: result.totalCycles },
-    ...(result.dataflowOnlyTotalEnergyPJ > 0 ? [{ label: 'dataflow-only', energyPJ: result.dataflowOnlyTotalEnergyPJ, note: 'same search, default formats' }] : []),
+    ...(result.baselineTotals !== undefined && result.baselineTotals.length > 0
+      ? result.baselineTotals.map((b) => ({ label: `baseline: ${b.name}`, energyPJ: b.energyPJ, cycles: b.cycles, note: result.totalEnergyPJ > 0 && b.energyPJ > 0 ? `co-search uses ${((1 - result.totalEnergyPJ / b.energyPJ) * 100).toFixed(1)}% less energy` : '' }))
+      : result.dataflowOnlyTotalEnergyPJ > 0
+        ? [{ label: 'dataflow-only', energyPJ: result.dataflowOnlyTotalEnergyPJ, note: 'same search, default formats' }]
+        : []),
   ]
   const html = exploreReportHtml({
     title: `${result.model} on ${result.arch}: co-searched dataflow and formats`,

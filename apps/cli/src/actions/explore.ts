@@ -19,6 +19,7 @@ export interface ExploreOptions extends PluginCliOptions {
   readonly objective: string
   readonly evaluations: string
   readonly seed: string
+  readonly lowering?: string
   readonly json?: boolean
   /** Folder for results.json, layers.csv and report.html. */
   readonly out?: string
@@ -40,14 +41,14 @@ const formatsText = (layer: ExploredLayer): string =>
 
 const table = (result: ExploreModelResult, elapsedS: number): string => {
   const lines = [
-    `${result.model} ${result.phase} on ${result.arch}, objective ${result.objective.join(', then ')}: ${result.layers.length} distinct layers co-searched`,
+    `${result.model} ${result.phase}${result.layers.some((l) => l.conv !== null) || result.lowering === 'im2col' ? ` (${result.lowering} convolutions)` : ''} on ${result.arch}, objective ${result.objective.join(', then ')}: ${result.layers.length} distinct layers co-searched`,
     '',
-    `${'layer'.padEnd(44)} ${'M×K×N'.padEnd(18)} ${'count'.padStart(5)} ${'energy µJ'.padStart(12)} ${'cycles'.padStart(14)} ${'vs dataflow-only'.padStart(16)}  formats`,
+    `${'layer'.padEnd(44)} ${(result.layers.some((l) => l.conv !== null) ? 'shape (conv: N C M R S P Q stride)' : 'M×K×N').padEnd(18)} ${'count'.padStart(5)} ${'energy µJ'.padStart(12)} ${'cycles'.padStart(14)} ${'vs dataflow-only'.padStart(16)}  formats`,
   ]
   for (const l of result.layers) {
     const gain = l.energyPJ !== null && l.dataflowOnlyEnergyPJ !== null && l.dataflowOnlyEnergyPJ > 0 ? `${fmt((1 - l.energyPJ / l.dataflowOnlyEnergyPJ) * 100, 1)}% less` : '—'
     lines.push(
-      `${l.names.join(',').slice(0, 44).padEnd(44)} ${`${l.M}×${l.K}×${l.N}`.padEnd(18)} ${String(l.count).padStart(5)} ${(l.energyPJ === null ? '—' : fmt(l.energyPJ / 1e6)).padStart(12)} ${(l.cycles === null ? '—' : fmt(l.cycles, 0)).padStart(14)} ${gain.padStart(16)}  ${l.reason ?? formatsText(l)}`,
+      `${l.names.join(',').slice(0, 44).padEnd(44)} ${l.shape.padEnd(18)} ${String(l.count).padStart(5)} ${(l.energyPJ === null ? '—' : fmt(l.energyPJ / 1e6)).padStart(12)} ${(l.cycles === null ? '—' : fmt(l.cycles, 0)).padStart(14)} ${gain.padStart(16)}  ${l.reason ?? formatsText(l)}`,
     )
   }
   lines.push(
@@ -66,6 +67,10 @@ export const runExplore = async (options: ExploreOptions, io: CliIo): Promise<vo
   }
   const evaluations = parseInteger(options.evaluations, '--evaluations', 1)
   const seed = parseInteger(options.seed, '--seed', 0)
+  const lowering = options.lowering ?? 'native'
+  if (lowering !== 'native' && lowering !== 'im2col') {
+    throw new SnipSnapError('INVALID_SPEC', `--lowering must be native or im2col, got "${lowering}"`, { path: ['--lowering'] })
+  }
   const start = performance.now()
   const progress = io.stderr.isTTY === true && options.json !== true
   const registries = await loadRegistries(options.plugin)
@@ -75,6 +80,7 @@ export const runExplore = async (options: ExploreOptions, io: CliIo): Promise<vo
     sparsity: options.sparsity.split(',').map((s) => s.trim()),
     phase: options.phase,
     arch: options.arch,
+    lowering,
     objective: options.objective,
     dataflowEvaluations: evaluations,
     seed,

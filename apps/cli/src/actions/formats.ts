@@ -224,10 +224,15 @@ const parseSparsity = (text: string): (string | SparsityPreset)[] => {
       rules: [
         custom[1] === 'weights'
           ? { roles: ['weight'], phases: ['prefill', 'decode'], distribution: 'hypergeometric', density }
-          : { roles: ['activation', 'ffn-activation'], phases: ['prefill', 'decode'], ops: ['linear'], distribution: 'hypergeometric', density },
+          : { roles: ['activation', 'ffn-activation', 'feature-map'], phases: ['prefill', 'decode'], ops: ['linear', 'conv', 'fc'], distribution: 'hypergeometric', density },
       ],
     })
   })
+}
+
+const parseLowering = (text: string): 'native' | 'im2col' => {
+  if (text !== 'native' && text !== 'im2col') throw invalid('--lowering', `expected native or im2col, got "${text}"`)
+  return text
 }
 
 const pctText = (value: number | null | undefined, digits = 2): string => (value === null || value === undefined ? '—' : `${value.toFixed(digits)}%`)
@@ -237,7 +242,7 @@ const renderOptimize = (r: ModelFormatsResult): string => {
   const names = ['uncompressed', 'bitmap', 'csr', 'coo', 'rle'] as const
   const rows = r.layers.map((l) => [
     l.name,
-    `${l.M}×${l.K}×${l.N}`,
+    l.shape,
     String(l.count),
     Object.entries(l.densities).filter(([, d]) => d < 1).map(([t, d]) => `${t} ${Number(d.toFixed(4))}`).join(', ') || 'dense',
     ...names.map((n) => pj(l.baselines[n])),
@@ -250,11 +255,11 @@ const renderOptimize = (r: ModelFormatsResult): string => {
     .filter((l) => !l.reused)
     .map((l) => `  ${l.name}: ${l.choices.map((c) => `${c.tensor}@${c.level} ${c.format}`).join('; ') || 'uncompressed (no sparse tensor)'}`)
   const exhaustive = r.summary.exhaustiveOptimumPJ !== undefined
-  const header = ['layer', 'M×K×N', 'count', 'sparse', ...names.map((n) => `${n} pJ`), 'engine pJ', 'best fixed', 'saving', ...(exhaustive ? ['exhaustive pJ'] : [])]
+  const header = ['layer', r.layers.some((l) => l.conv !== null) ? 'shape' : 'M×K×N', 'count', 'sparse', ...names.map((n) => `${n} pJ`), 'engine pJ', 'best fixed', 'saving', ...(exhaustive ? ['exhaustive pJ'] : [])]
   const s = r.summary
   const lines = [
     ...(r.interrupted === undefined ? [] : [`INTERRUPTED after ${r.interrupted.layersDone} of ${r.interrupted.layersTotal} GEMMs: the table and the totals cover those only`]),
-    `${r.model} ${r.phase} (${r.seqLen === null ? '' : `seqLen ${r.seqLen}, `}batch ${r.batch}${r.kvLen === null ? '' : `, kvLen ${r.kvLen}`}), sparsity ${r.sparsity.join(' + ')}, arch ${r.arch}, cost model ${r.costModel}`,
+    `${r.model} ${r.phase} (${r.seqLen === null ? '' : `seqLen ${r.seqLen}, `}batch ${r.batch}${r.kvLen === null ? '' : `, kvLen ${r.kvLen}`}${r.layers.some((l) => l.conv !== null) || r.lowering === 'im2col' ? `, ${r.lowering} convolutions` : ''}), sparsity ${r.sparsity.join(' + ')}, arch ${r.arch}, cost model ${r.costModel}`,
     `mapping: ${r.mappingPolicy}`,
     `format space: per-rank primitives ${r.formatSpace.primitives.join(', ')} from the format registry${r.formatSpace.notes.length === 0 ? '' : ` (${r.formatSpace.notes.join('; ')})`}`,
     'memory energy per single run of each GEMM (storage levels, data + metadata):',
@@ -285,6 +290,7 @@ export interface OptimizeOptions extends PluginCliOptions {
   readonly seqLen?: string
   readonly batch?: string
   readonly kvLen?: string
+  readonly lowering?: string
   readonly tensor?: string
   readonly prune?: string
   readonly exhaustive?: boolean
@@ -376,6 +382,7 @@ export const runFormatsOptimize = async (options: OptimizeOptions, io: CliRun): 
     ...(options.seqLen === undefined ? {} : { seqLen: parseInteger(options.seqLen, '--seq-len', 1, 1 << 20) }),
     ...(options.batch === undefined ? {} : { batch: parseInteger(options.batch, '--batch', 1, 1 << 20) }),
     ...(options.kvLen === undefined ? {} : { kvLen: parseInteger(options.kvLen, '--kv-len', 1, 1 << 20) }),
+    ...(options.lowering === undefined ? {} : { lowering: parseLowering(options.lowering) }),
   }
   if (options.prune !== undefined && options.tensor === undefined) throw invalid('--prune', '--prune needs --tensor')
   let layerSparsity

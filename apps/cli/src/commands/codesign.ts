@@ -14,6 +14,7 @@ export const registerCodesignCommand = (program: Command, io: CliIo): void => {
     .option('--sparsity <preset>', 'sparsity preset(s), comma-separated', 'unstructured-50')
     .option('--phase <phase>', 'prefill or decode', 'prefill')
     .option('--arch <preset>', 'architecture preset the hardware points start from', 'llm-default')
+    .option('--lowering <how>', 'CNN convolutions: native (Timeloop conv problems) or im2col (GEMMs, for comparison)', 'native')
     .option('--budget-s <s>', 'wall-clock budget shared by every hardware point, seconds', '300')
     .option('--max-points <n>', 'stop after this many evaluated hardware points (exact replay with --seed)')
     .option('--evaluations <n>', 'evaluations per dataflow search of each layer at each point', '16')

@@ -84,16 +84,19 @@ describe('layersCsv', () => {
     reason: energyPJ === null ? 'no valid mapping, "really"' : null,
     energyByLevel: [{ level: 'DRAM', energyPJ: 1 }, { level: 'compute', energyPJ: 2 }],
     baselines: [{ name: 'dataflow-only', energyPJ: 3 }, { name: 'bitmap', energyPJ: 4 }],
+    mapping: energyPJ === null ? null : { text: 'DRAM[K4] | PE×16[N16], GLB[M2]', pesUsed: 16, pesTotal: 128 },
+    interrupted: false,
   })
   const phase = (p: string) => ({ phase: p, layers: [layer(['q_proj', 'k_proj'], 5), layer(['lm_head'], null)], totalEnergyPJ: 160, totalCycles: 32000, dataflowOnlyTotalEnergyPJ: 192 })
   const result: ExploreJson = { ...phase('prefill'), model: 'm', arch: 'a', objective: ['energy'], evaluated: 40, failedLayers: 2, elapsedS: 1, phases: [phase('prefill'), phase('decode')] }
 
   it('has one row per layer and phase, a column per level and baseline, and quotes what needs it', () => {
     const [header, ...rows] = parseCsv(layersCsv(result))
-    expect(header).toEqual(['phase', 'layers', 'M', 'K', 'N', 'count', 'density_A', 'density_B', 'energy_pJ', 'cycles', 'energy_DRAM_pJ', 'energy_compute_pJ', 'dataflow_only_energy_pJ', 'bitmap_energy_pJ', 'evaluated', 'formats', 'reason'])
+    expect(header).toEqual(['phase', 'layers', 'M', 'K', 'N', 'count', 'density_A', 'density_B', 'energy_pJ', 'cycles', 'energy_DRAM_pJ', 'energy_compute_pJ', 'dataflow_only_energy_pJ', 'bitmap_energy_pJ', 'evaluated', 'pes_used', 'pes_total', 'mapping', 'formats', 'interrupted', 'reason'])
     expect(rows.map((r) => [r[0], r[1]])).toEqual([['prefill', 'q_proj k_proj'], ['prefill', 'lm_head'], ['decode', 'q_proj k_proj'], ['decode', 'lm_head']])
-    expect(rows[0]).toEqual(['prefill', 'q_proj k_proj', '4096', '4096', '1', '32', '1', '0.5', '5', '1000', '1', '2', '6', '4', '10', 'B@DRAM:U-CP', ''])
-    expect(rows[1]?.[16]).toBe('no valid mapping, "really"')
+    expect(rows[0]).toEqual(['prefill', 'q_proj k_proj', '4096', '4096', '1', '32', '1', '0.5', '5', '1000', '1', '2', '6', '4', '10', '16', '128', 'DRAM[K4] | PE×16[N16], GLB[M2]', 'B@DRAM:U-CP', 'false', ''])
+    expect(rows[1]?.[20]).toBe('no valid mapping, "really"')
+    expect(rows[1]?.[17]).toBe('')
     expect(rows[1]?.[8]).toBe('')
   })
 })

@@ -33,5 +33,6 @@ describe('snipsnap explore', () => {
     expect((await run(['explore', '--model', 'llama-2-7b', '--phase', 'train'])).stderr).toMatch(/--phase must be prefill or decode/)
     expect((await run(['explore', '--model', 'llama-2-7b', '--arch', 'tpu'])).stderr).toMatch(/unknown architecture preset "tpu"/)
     expect((await run(['explore', '--model', 'llama-2-7b', '--evaluations', '0'])).stderr).toMatch(/--evaluations must be an integer ≥ 1/)
+    expect((await run(['explore', '--model', 'resnet-50', '--lowering', 'gemm'])).stderr).toMatch(/--lowering must be native or im2col/)
   })
 })

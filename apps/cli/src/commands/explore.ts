@@ -15,6 +15,7 @@ export const registerExploreCommand = (program: Command, io: CliIo): void => {
     .option('--sparsity <preset>', 'sparsity preset(s), comma-separated, e.g. unstructured-50', 'unstructured-50')
     .option('--phase <phase>', 'prefill or decode', 'prefill')
     .option('--arch <preset>', 'architecture preset (llm-default, stc-like, eyeriss-like)', 'llm-default')
+    .option('--lowering <how>', 'CNN convolutions: native (Timeloop conv problems) or im2col (GEMMs, for comparison)', 'native')
     .option('--objective <list>', 'energy, cycles, edp or a lexicographic list', 'energy')
     .option('--evaluations <n>', 'evaluations per dataflow search of each layer', '48')
     .option('--seed <n>', 'random seed (replays exactly)', '1')

@@ -52,6 +52,7 @@ export const registerFormatsCommand = (program: Command, io: CliRun): void => {
     .option('--seq-len <n>', 'prefill sequence length (default: the model\'s, at most 2048)')
     .option('--batch <n>', 'decode batch')
     .option('--kv-len <n>', 'decode KV length')
+    .option('--lowering <how>', 'CNN convolutions: native (Timeloop conv problems) or im2col (GEMMs, for comparison)', 'native')
     .option('--tensor <file>', 'real weights (llama2.c .bin, …): measured masks replace --sparsity for the weights; --sparsity still sets the other operands')
     .option('--prune <spec>', 'with --tensor: prune first, magnitude:<sparsity> or N:M')
     .option('--exhaustive', 'also cost every candidate of the format space (slow)')

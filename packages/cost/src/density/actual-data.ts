@@ -2,7 +2,7 @@
 // Sparseloop artifact's "actual_data" runs, never in public Timeloop). A summed-area table built
 // once makes any tile's count O(2^rank); per-shape statistics average over all aligned tiles.
 import { defineDensityModel } from '@snipsnap/core'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 
 import { createPatternInstance, type TilePattern } from './pattern'
 import { densitySchema, failField, parseOrThrow, tensorShapeSchema } from './schema'
@@ -30,10 +30,10 @@ const maskSchema = z.custom<ArrayLike<unknown>>(
 )
 
 const paramsSchema = z.union([
-  z.looseObject({ shape: tensorShapeSchema.optional(), mask: maskSchema }),
+  z.looseObject({ shape: z.optional(tensorShapeSchema), mask: maskSchema }),
   z.looseObject({
-    shape: tensorShapeSchema.optional(),
-    coordinates: z.array(z.array(z.number().int('must be an integer'))),
+    shape: z.optional(tensorShapeSchema),
+    coordinates: z.array(z.array(z.number().check(z.int('must be an integer')))),
   }),
 ])
 

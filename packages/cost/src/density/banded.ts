@@ -2,7 +2,7 @@
 // exactly the elements with |row − col| ≤ w. Tile occupancies are counted exactly per aligned
 // tile position. Source: NVlabs/timeloop src/workload/density-models/banded-distribution.cpp.
 import { defineDensityModel } from '@snipsnap/core'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 
 import { createPatternInstance, type TilePattern } from './pattern'
 import { countSchema, failField, parseCommonInput, parseOrThrow } from './schema'
@@ -15,8 +15,8 @@ export interface BandedParams {
 }
 
 const paramsSchema = z.looseObject({
-  bandWidth: countSchema.optional(),
-  band_width: countSchema.optional(),
+  bandWidth: z.optional(countSchema),
+  band_width: z.optional(countSchema),
 })
 
 // Non-zeros of rows [r0, r1) × columns [c0, c1) inside the band |r − c| ≤ w (box inside the tensor).

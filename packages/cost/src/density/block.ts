@@ -5,7 +5,7 @@
 // Tiles sit on the grid origin = index·tile from 0. A tile overlapping blocks partially holds
 // the overlap volume of each dense block it meets, so its occupancy is Σ_b volume_b·[b dense].
 import { defineDensityModel, type OccupancyDistribution, type TileQuery } from '@snipsnap/core'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 
 import {
   distributionFromCounts,
@@ -26,7 +26,7 @@ export interface BlockParams {
   readonly blockShape: readonly number[]
 }
 
-const paramsSchema = z.looseObject({ blockShape: z.array(positiveSchema).min(1) })
+const paramsSchema = z.looseObject({ blockShape: z.array(positiveSchema).check(z.minLength(1)) })
 
 // Overlap lengths of [origin, origin + width) with blocks of size b along one rank.
 const overlaps = (origin: number, width: number, b: number): number[] => {

@@ -2,7 +2,7 @@
 // `problem.instance.densities` becomes): every tile holds as close to n·d non-zeros as possible.
 // Source: NVlabs/timeloop src/workload/density-models/fixed-structured-distribution.cpp.
 import { defineDensityModel, type OccupancyDistribution, type TileQuery } from '@snipsnap/core'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 
 import { pointMass } from './math'
 import { parseCommonInput, parseOrThrow } from './schema'

@@ -3,7 +3,7 @@
 // holds k of them with probability C(r,k)·C(N−r,n−k)/C(N,n).
 // Source: NVlabs/timeloop src/workload/density-models/hypergeometric-distribution.cpp.
 import { defineDensityModel, type OccupancyDistribution, type TileQuery } from '@snipsnap/core'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 
 import {
   hypergeometricDistribution,
@@ -27,8 +27,8 @@ export interface HypergeometricParams {
 }
 
 const paramsSchema = z.looseObject({
-  workloadTensorSize: positiveSchema.optional(),
-  workload_tensor_size: positiveSchema.optional(),
+  workloadTensorSize: z.optional(positiveSchema),
+  workload_tensor_size: z.optional(positiveSchema),
 })
 
 /**

@@ -6,7 +6,7 @@
 // independent between groups (so a tile cutting a group holds a hypergeometric share of it).
 // A tile covering whole groups therefore has a deterministic occupancy; P(empty) is exact.
 import { defineDensityModel, type OccupancyDistribution, type TileQuery } from '@snipsnap/core'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 
 import {
   convolve,
@@ -33,7 +33,7 @@ export interface NmParams {
 const paramsSchema = z.looseObject({
   n: countSchema,
   m: positiveSchema,
-  rank: countSchema.optional(),
+  rank: z.optional(countSchema),
 })
 
 // Overlaps of the segment [origin, origin + width) with the groups of m: full groups and partial lengths.

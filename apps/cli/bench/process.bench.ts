@@ -1,0 +1,119 @@
+// Benchmarks of the built `snipsnap` as whole processes (run by `pnpm bench`; not timed tests),
+// issue 12. In one run, alternating so a busy machine weighs on each alike, medians of:
+// - `snipsnap evaluate <case> --json`, `snipsnap --version` and a bare `node -e 0`: wall time,
+//   CPU time (user + system) and peak memory (max RSS), with ratios to `node -e 0`;
+// - `evaluate --mappings` on the shared STC random set at two sizes: the marginal rate in rows/s
+//   after start-up, (rows₂ − rows₁) / (time₂ − time₁), by wall and by CPU time.
+// The CLI is built first when its sources changed (scripts/snipsnap.mjs). Peak memory and CPU
+// time come from GNU time (/usr/bin/time); without it only wall times are printed.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const root = resolve(import.meta.dirname, '..', '..', '..')
+const bin = join(root, 'apps', 'cli', 'dist', 'bin.js')
+const shared = resolve(root, '..', 'shared', 'reference')
+const evaluateCase = join(shared, 'sparseloop', 'fig15-STC-M512-K1024-N256-w0.5')
+const randomSet = join(shared, 'sparseloop-random', 'fig15-STC-M512-K1024-N256-w0.5')
+const ROUNDS = Number(process.env.SNIPSNAP_BENCH_ROUNDS ?? 11)
+const GNU_TIME = '/usr/bin/time'
+const hasGnuTime = existsSync(GNU_TIME)
+
+// Builds the CLI if stale (and checks it runs).
+const build = spawnSync(process.execPath, [join(root, 'scripts', 'snipsnap.mjs'), '--version'], { stdio: ['ignore', 'ignore', 'inherit'] })
+if (build.status !== 0) throw new Error('snipsnap: the CLI did not build or run')
+
+interface Sample {
+  readonly wallMs: number
+  readonly cpuMs: number
+  readonly maxRssKiB: number
+}
+
+/** Runs `node <args>` once, output discarded; wall time here, CPU and max RSS from GNU time. */
+const runOnce = (args: readonly string[]): Sample => {
+  const command = hasGnuTime ? GNU_TIME : process.execPath
+  const argv = hasGnuTime ? ['-f', '%U %S %M', process.execPath, ...args] : [...args]
+  const t0 = performance.now()
+  const run = spawnSync(command, argv, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 24 })
+  const wallMs = performance.now() - t0
+  if (run.status !== 0) throw new Error(`node ${args.join(' ')} failed (${run.status}): ${run.stderr}`)
+  if (!hasGnuTime) return { wallMs, cpuMs: Number.NaN, maxRssKiB: Number.NaN }
+  const last = run.stderr.trim().split('\n').at(-1) ?? ''
+  const [user, system, rss] = last.split(' ').map(Number)
+  return { wallMs, cpuMs: ((user ?? Number.NaN) + (system ?? Number.NaN)) * 1000, maxRssKiB: rss ?? Number.NaN }
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
+
+/** Runs every command once per round, in turn, after one warm-up round; medians per command. */
+const alternate = (commands: Readonly<Record<string, readonly string[]>>, rounds: number): Record<string, Sample> => {
+  const samples: Record<string, Sample[]> = {}
+  for (let round = -1; round < rounds; round++) {
+    for (const [name, args] of Object.entries(commands)) {
+      const sample = runOnce(args)
+      if (round >= 0) (samples[name] ??= []).push(sample)
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(samples).map(([name, list]) => [
+      name,
+      { wallMs: median(list.map((s) => s.wallMs)), cpuMs: median(list.map((s) => s.cpuMs)), maxRssKiB: median(list.map((s) => s.maxRssKiB)) },
+    ]),
+  )
+}
+
+const ms = (value: number): string => `${value.toFixed(0)} ms`
+const mib = (kib: number): string => `${(kib / 1024).toFixed(1)} MiB`
+
+// --- whole processes -----------------------------------------------------------------------
+const processes = alternate(
+  {
+    'node -e 0': ['-e', '0'],
+    'snipsnap --version': [bin, '--version'],
+    'snipsnap evaluate fig15-STC --json': [bin, 'evaluate', evaluateCase, '--json'],
+  },
+  ROUNDS,
+)
+const base = processes['node -e 0'] as Sample
+console.log(`@snipsnap/cli whole-process benchmarks (${ROUNDS} alternated rounds, medians; ratios to node -e 0 in the same run)`)
+for (const [name, s] of Object.entries(processes)) {
+  const cpu = hasGnuTime ? `, CPU ${ms(s.cpuMs)} (${(s.cpuMs / base.cpuMs).toFixed(2)}×), peak ${mib(s.maxRssKiB)} (+${mib(s.maxRssKiB - base.maxRssKiB)})` : ''
+  console.log(`  ${name.padEnd(36)} wall ${ms(s.wallMs)} (${(s.wallMs / base.wallMs).toFixed(2)}×)${cpu}`)
+}
+
+// --- --mappings marginal rate --------------------------------------------------------------
+const rows = readFileSync(join(randomSet, 'mappings.jsonl'), 'utf8').trim().split('\n')
+const dir = mkdtempSync(join(tmpdir(), 'snipsnap-bench-'))
+try {
+  const SMALL = 1
+  const LARGE = 20
+  const write = (copies: number): string => {
+    const file = join(dir, `mappings-${copies}.jsonl`)
+    writeFileSync(file, `${Array.from({ length: copies }, () => rows.join('\n')).join('\n')}\n`)
+    return file
+  }
+  const base = join(randomSet, 'base.yaml')
+  const timed = alternate(
+    {
+      small: [bin, 'evaluate', base, '--mappings', write(SMALL)],
+      large: [bin, 'evaluate', base, '--mappings', write(LARGE)],
+    },
+    Math.max(3, Math.ceil(ROUNDS / 2)),
+  )
+  const small = timed['small'] as Sample
+  const large = timed['large'] as Sample
+  const extraRows = (LARGE - SMALL) * rows.length
+  const byWall = (extraRows * 1000) / (large.wallMs - small.wallMs)
+  const byCpu = (extraRows * 1000) / (large.cpuMs - small.cpuMs)
+  console.log(
+    `  evaluate --mappings (STC random set, ${SMALL * rows.length} vs ${LARGE * rows.length} rows): marginal ${byWall.toFixed(0)} rows/wall-s` +
+      (hasGnuTime ? `, ${byCpu.toFixed(0)} rows/CPU-s; peak ${mib(large.maxRssKiB)} at ${LARGE * rows.length} rows` : ''),
+  )
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
