@@ -19,6 +19,7 @@ import { registerFormatsCommand } from './commands/formats'
 import { registerInitCommand } from './commands/init'
 import { registerSearchCommand } from './commands/search'
 import { registerSweepCommand } from './commands/sweep'
+import { registerWorkerCommand } from './commands/worker'
 import type { CliIo } from './io'
 import { startRun } from './run-control'
 
@@ -44,6 +45,7 @@ export const main = async (args: readonly string[], io: CliIo): Promise<number> 
   registerExploreCommand(program, run)
   registerCodesignCommand(program, run)
   registerSweepCommand(program, run)
+  registerWorkerCommand(program, run)
   registerInitCommand(program, run)
   // Sub-commands are also parsed with exitOverride so usage errors come back here.
   for (const command of program.commands) command.exitOverride()

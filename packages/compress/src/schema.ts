@@ -10,7 +10,7 @@ export const selectOptionsSchema = z
   .object({
     objective: z.enum(['memory-energy', 'energy']).optional(),
     topK: z.number().int().min(1).max(64).optional(),
-    maxPasses: z.number().int().min(1).max(16).optional(),
+    maxPasses: z.number().int().min(0).max(16).optional(),
     primitives: z.array(z.enum(PRIMITIVES as [PrimitiveId, ...PrimitiveId[]])).min(1).optional(),
     flatten: z.boolean().optional(),
     baselines: z.array(z.enum(BASELINES as [BaselineName, ...BaselineName[]])).optional(),
@@ -30,7 +30,11 @@ export interface SelectFormatsOptions {
   readonly objective?: 'memory-energy' | 'energy'
   /** Candidates costed per important slot and pass (default 3). Less important slots get fewer. */
   readonly topK?: number
-  /** Coordinate-descent passes over the slots (default 2; stops early when a pass changes nothing). */
+  /**
+   * Coordinate-descent passes over the slots (default 2; stops early when a pass changes nothing).
+   * 0 runs no descent: the result is the best of `baselines` (and the given formats, unless
+   * `includeGiven` is false), e.g. one fixed format with `baselines: ['bitmap']`.
+   */
   readonly maxPasses?: number
   /**
    * Candidates whose analytic estimate exceeds the current formats' estimate by more than this

@@ -11,7 +11,7 @@ import { createExplorer } from '@snipsnap/explorer'
 const [model = 'resnet-50', arch = 'eyeriss-like', lowering = 'native'] = process.argv.slice(2)
 if (lowering !== 'native' && lowering !== 'im2col') throw new Error(`lowering must be native or im2col, got ${lowering}`)
 /** The budget, identical for both lowerings. */
-const BUDGET = { sparsity: ['unstructured-50', 'relu-50'], dataflowEvaluations: 16, topM: 1, maxRounds: 1, seed: 1 } as const
+const BUDGET = { sparsity: ['unstructured-50', 'relu-50'], dataflowEvaluations: 48, topM: 2, maxRounds: 1, seed: 1 } as const
 const start = performance.now()
 const result = await createExplorer().exploreModel({
   model,

@@ -7,7 +7,7 @@ import { createRng, prepareCostModel, SnipSnapError, type CostModel, type CostMo
 import { BASELINE_NEEDS, BASELINES, optimizeFormats, type PrimitiveId } from '@snipsnap/compress'
 import { sparseloopCostModel } from '@snipsnap/cost'
 import { createMapspace } from '@snipsnap/mapspace'
-import { progressiveCoSearch, type AnySearchStrategy, type CoSearchStageReport, type CompressionEngine } from '@snipsnap/search'
+import { progressiveCoSearch, type AnySearchStrategy, type CoSearchStage1, type CoSearchStageReport, type CompressionEngine, type ProgressiveCoSearchResult } from '@snipsnap/search'
 import { writeTimeloopMapping } from '@snipsnap/timeloop'
 import { formatsOf, type TensorFormatChoice } from './formats-summary'
 import { objectiveFromMapper, parseObjective, type ExplorerObjective, type MetricName } from './objectives'
@@ -15,8 +15,24 @@ import { objectiveFromMapper, parseObjective, type ExplorerObjective, type Metri
 /** Options of {@link coSearchDesign}. */
 export interface CoSearchDesignOptions {
   readonly objective?: ExplorerObjective
-  /** Evaluations of each dataflow search (stage 1 and every refinement round). */
+  /** Evaluations of each dataflow search (stage 1 and every refinement round): its cap. */
   readonly dataflowEvaluations: number
+  /**
+   * Stopping rule of each dataflow search under the cap: stop after this many fresh valid
+   * evaluations in a row without improvement. Default: none (each search runs to the cap).
+   */
+  readonly patience?: number
+  /** Wall-time cap of each dataflow search (ms; needs `clock`): a budget in seconds, split fairly. */
+  readonly dataflowWallTimeMs?: number
+  /**
+   * Budget-matched baselines to compute (default none): each runs the very same search as the
+   * co-search (same stage 1, same budget, stopping rule, rounds and seeds) with only the format
+   * choice changed — `dataflow-only`: formats fixed to the design's own; `bitmap`, `csr`, `coo`,
+   * `rle`: that fixed format (per tensor and level, `@snipsnap/compress`'s baselines) for every
+   * sparse tensor; `formats-only`: the compression engine on the dataflow-only result's mapping
+   * (needs `dataflow-only`). With a dense design, `dataflow-only` equals the co-search exactly.
+   */
+  readonly matchedBaselines?: readonly MatchedBaselineName[]
   readonly seed?: number
   /** Strategy id for the dataflow searches (default `genetic`; `exhaustive` for small spaces). */
   readonly strategy?: string
@@ -35,8 +51,23 @@ export interface CoSearchDesignOptions {
   readonly formatsOnlyBaseline?: boolean
   /** Cost model id in the explorer's registry (default `sparseloop`). */
   readonly costModel?: string
+  /**
+   * Record the co-search's valid cost-model evaluations (`result.trace`): at most this many points
+   * (an even subsample) and its best-so-far curve. Default 0: none.
+   */
+  readonly tracePoints?: number
   /** Limits of the compression engine's format space (default: every primitive, flattening allowed). */
   readonly formatSpace?: FormatSpaceLimits
+}
+
+/** What the co-search visited (for plots): a subsample of its valid points and its convergence. */
+export interface CoSearchTrace {
+  /** Valid evaluated designs (even subsample), in evaluation order, with the stage they belong to. */
+  readonly points: readonly { readonly energyPJ: number; readonly cycles: number; readonly stage: string }[]
+  /** Best first-objective energy so far after n cost-model evaluations, at each improvement and at the end. */
+  readonly convergence: readonly { readonly evaluated: number; readonly bestEnergyPJ: number }[]
+  /** Valid points before subsampling. */
+  readonly validPoints: number
 }
 
 /**
@@ -77,6 +108,27 @@ export interface CoDesignSummary {
   readonly formats: readonly TensorFormatChoice[]
 }
 
+/** The budget-matched baselines {@link coSearchDesign} can compute. */
+export type MatchedBaselineName = 'dataflow-only' | 'formats-only' | FixedFormatName
+/** The fixed formats compared with the co-search (`@snipsnap/compress`'s baselines). */
+export type FixedFormatName = 'bitmap' | 'csr' | 'coo' | 'rle'
+export const FIXED_FORMATS: readonly FixedFormatName[] = ['bitmap', 'csr', 'coo', 'rle']
+export const MATCHED_BASELINES: readonly MatchedBaselineName[] = ['dataflow-only', 'formats-only', ...FIXED_FORMATS]
+
+/** One budget-matched baseline's outcome. */
+export interface MatchedBaseline {
+  readonly name: MatchedBaselineName
+  /** Its best design (null when it found none). */
+  readonly best: CoDesignSummary | null
+  /**
+   * For a fixed format: whether the best design uses it (false when the format fits no sparse
+   * tensor of any searched dataflow, or the design has none: the best is then uncompressed).
+   */
+  readonly applied: boolean
+  /** Cost-model evaluations of this baseline (the shared stage 1 included). */
+  readonly evaluated: number
+}
+
 /** The outcome of {@link coSearchDesign}. */
 export interface CoSearchDesignResult {
   readonly objective: readonly MetricName[]
@@ -89,9 +141,14 @@ export interface CoSearchDesignResult {
    * own mapping when it has one, else a seeded valid sample of the space), nothing searched.
    */
   readonly formatsOnly: (CoDesignSummary & { readonly referenceMapping: 'design' | 'sample' }) | null
+  /** With `tracePoints`: what the co-search visited. */
+  readonly trace: CoSearchTrace | null
+  /** The budget-matched baselines asked for (`matchedBaselines`), in that order. */
+  readonly baselines: readonly MatchedBaseline[]
   readonly stages: readonly CoSearchStageReport[]
   readonly rounds: number
   readonly converged: boolean
+  /** Cost-model evaluations of the co-search (baselines excluded). */
   readonly evaluated: number
   readonly reason: string | null
 }
@@ -171,6 +228,33 @@ export const createCompressionEngine = (
 }
 
 /**
+ * An engine that applies one fixed format (`@snipsnap/compress`'s baseline of that name: bitmap,
+ * CSR, COO or RLE over each sparse tensor's ranks at every level that keeps it) and nothing else.
+ * Invalid when the format is infeasible for the mapping (capacity, hardware rules).
+ */
+export const createFixedFormatEngine = (format: FixedFormatName, densityModels: Registry<DensityModel>, formats?: Registry<FormatPrimitive>): CompressionEngine => ({
+  selectFormats: (query: CostQuery) => {
+    try {
+      const selection = optimizeFormats({
+        design: query,
+        costModel: sparseloopCostModel,
+        costModelOptions: { densityModels },
+        densityModels,
+        ...(formats === undefined ? {} : { formatPrimitives: formats.list() }),
+        options: { objective: 'energy', baselines: [format], includeGiven: false, maxPasses: 0 },
+      })
+      const outcome = selection.baselines[0]
+      if (outcome === undefined || !outcome.feasible) return { valid: false, reason: outcome?.reason ?? `${format} is infeasible` }
+      return selection.valid ? { valid: true, sparseOptimizations: selection.sparseOptimizations } : { valid: false, reason: selection.reason }
+    } catch (error) {
+      return { valid: false, reason: error instanceof Error ? error.message : String(error) }
+    }
+  },
+})
+
+const NO_FORMATS: CompressionEngine = { selectFormats: () => ({ valid: false, reason: 'formats are fixed' }) }
+
+/**
  * Co-searches the dataflow and formats of `design` (its mapping, if any, serves only as the
  * formats-only reference).
  * @throws {SnipSnapError} INVALID_SPEC for a bad objective, strategy or budget, or an empty space.
@@ -191,29 +275,80 @@ export const coSearchDesign = async (
   const prepareEvaluator = (query: Omit<CostQuery, 'mapping'>) => prepareCostModel(cost.model, query, cost.context)
   const fixed = options.fixedFormats === true
   if (options.formatSpace !== undefined) checkFormatSpace(options.formatSpace, registries.formats)
-  const compression: CompressionEngine = fixed
-    ? { selectFormats: () => ({ valid: false, reason: 'formats are fixed' }) }
-    : createCompressionEngine(densityModels, registries.formats, options.formatSpace, cost)
+  const compression: CompressionEngine = fixed ? NO_FORMATS : createCompressionEngine(densityModels, registries.formats, options.formatSpace, cost)
   const base = { arch: design.arch, problem: design.problem, sparseOptimizations: design.sparseOptimizations, energyTable: design.energyTable }
   const seed = options.seed ?? 1
-  const result = await progressiveCoSearch({
-    base,
-    mapspace: spaceFor,
-    costModel: cost.model,
-    costModelOptions: cost.context,
-    prepareEvaluator,
-    compression,
-    strategy: registries.strategies.get(options.strategy ?? 'genetic'),
-    objectives: [...objective],
-    dataflowBudget: { evaluations: options.dataflowEvaluations },
-    seed,
-    ...(options.topM !== undefined ? { topM: options.topM } : {}),
-    ...(fixed ? { maxRounds: 0 } : options.maxRounds !== undefined ? { maxRounds: options.maxRounds } : {}),
-    ...(options.epsilon !== undefined ? { epsilon: options.epsilon } : {}),
-    ...(options.clock !== undefined ? { clock: options.clock } : {}),
-    ...(options.signal !== undefined ? { signal: options.signal } : {}),
-    ...(options.onStage !== undefined ? { onStage: options.onStage } : {}),
-  })
+  const strategy = registries.strategies.get(options.strategy ?? 'genetic')
+  // Every run (the co-search and each matched baseline) is this same search; only the engine differs.
+  const search = (
+    engine: CompressionEngine,
+    maxRounds: number | undefined,
+    stage1?: CoSearchStage1,
+    onStage?: (report: CoSearchStageReport) => void,
+    evaluatorFor: typeof prepareEvaluator = prepareEvaluator,
+  ): Promise<ProgressiveCoSearchResult> =>
+    progressiveCoSearch({
+      base,
+      mapspace: spaceFor,
+      costModel: cost.model,
+      costModelOptions: cost.context,
+      prepareEvaluator: evaluatorFor,
+      compression: engine,
+      strategy,
+      objectives: [...objective],
+      dataflowBudget: { evaluations: options.dataflowEvaluations, ...(options.dataflowWallTimeMs !== undefined ? { wallTimeMs: options.dataflowWallTimeMs } : {}) },
+      seed,
+      ...(options.patience !== undefined ? { patience: options.patience } : {}),
+      ...(stage1 !== undefined ? { stage1 } : {}),
+      ...(options.topM !== undefined ? { topM: options.topM } : {}),
+      ...(maxRounds !== undefined ? { maxRounds } : {}),
+      ...(options.epsilon !== undefined ? { epsilon: options.epsilon } : {}),
+      ...(options.clock !== undefined ? { clock: options.clock } : {}),
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      ...(onStage !== undefined ? { onStage } : {}),
+    })
+  // Trace: every cost-model call of the co-search run goes through its prepared evaluators.
+  const tracing = (options.tracePoints ?? 0) > 0
+  const visited: { energyPJ: number; cycles: number; stage: string }[] = []
+  const convergence: { evaluated: number; bestEnergyPJ: number }[] = []
+  let calls = 0
+  let pending = 0
+  const onStage = (r: CoSearchStageReport): void => {
+    for (let i = visited.length - pending; i < visited.length; i++) {
+      const v = visited[i]
+      if (v !== undefined) v.stage = r.stage
+    }
+    pending = 0
+    options.onStage?.(r)
+  }
+  const tracedEvaluator = tracing
+    ? (query: Omit<CostQuery, 'mapping'>) => {
+        const evaluate = prepareEvaluator(query)
+        return (mapping: MappingSpec) => {
+          const report = evaluate(mapping)
+          calls++
+          if (report.valid) {
+            visited.push({ energyPJ: report.energyPJ, cycles: report.cycles, stage: '' })
+            pending++
+            const best = convergence.at(-1)?.bestEnergyPJ ?? Number.POSITIVE_INFINITY
+            if (report.energyPJ < best) convergence.push({ evaluated: calls, bestEnergyPJ: report.energyPJ })
+          }
+          return report
+        }
+      }
+    : null
+  const result = await search(compression, fixed ? 0 : options.maxRounds, undefined, tracing ? onStage : options.onStage, tracedEvaluator ?? undefined)
+  let trace: CoSearchTrace | null = null
+  if (tracing) {
+    const cap = options.tracePoints ?? 0
+    const stride = Math.max(1, Math.ceil(visited.length / cap))
+    const last = convergence.at(-1)
+    trace = {
+      points: visited.filter((_, i) => i % stride === 0).map((v) => ({ ...v, stage: v.stage === '' ? 'unfinished' : v.stage })),
+      convergence: last !== undefined && last.evaluated !== calls ? [...convergence, { evaluated: calls, bestEnergyPJ: last.bestEnergyPJ }] : convergence,
+      validPoints: visited.length,
+    }
+  }
   const summary = (p: { mapping: MappingSpec; sparseOptimizations: SparseOptimizationsSpec; metrics: Readonly<Record<string, number>> } | null): CoDesignSummary | null =>
     p === null
       ? null
@@ -223,7 +358,7 @@ export const coSearchDesign = async (
           mappingYaml: writeTimeloopMapping(p.mapping, design),
           mapping: p.mapping,
           sparseOptimizations: p.sparseOptimizations,
-          formats: formatsOf(p.sparseOptimizations),
+          formats: formatsOf(p.sparseOptimizations, { arch: design.arch, problem: design.problem, mapping: p.mapping }),
         }
 
   // Formats-only baseline: the engine on a fixed, unsearched dataflow.
@@ -245,11 +380,48 @@ export const coSearchDesign = async (
       if (s !== null) formatsOnly = { ...s, referenceMapping: reference.from }
     }
   }
+  // Budget-matched baselines: the same search with another engine, stage 1 shared.
+  const baselines: MatchedBaseline[] = []
+  const wanted = options.matchedBaselines ?? []
+  const designFormatsKey = JSON.stringify(design.sparseOptimizations)
+  let matchedDataflowOnly: MatchedBaseline | null = null
+  for (const name of MATCHED_BASELINES) {
+    if (!wanted.includes(name) || name === 'formats-only') continue
+    if (options.signal?.aborted === true) break
+    const engine = name === 'dataflow-only' ? NO_FORMATS : createFixedFormatEngine(name, densityModels, registries.formats)
+    const run = await search(engine, options.maxRounds, result.stage1)
+    const best = summary(run.best)
+    const baseline: MatchedBaseline = {
+      name,
+      best,
+      applied: name !== 'dataflow-only' && run.best !== null && JSON.stringify(run.best.sparseOptimizations) !== designFormatsKey,
+      evaluated: run.evaluated,
+    }
+    if (name === 'dataflow-only') matchedDataflowOnly = baseline
+    baselines.push(baseline)
+  }
+  if (wanted.includes('formats-only') && matchedDataflowOnly?.best != null && options.signal?.aborted !== true) {
+    // The engine's formats on the dataflow that dataflow-only found with the same budget.
+    const mapping = matchedDataflowOnly.best.mapping
+    const choice = compression.selectFormats({ ...base, mapping })
+    const formats = choice.valid ? choice.sparseOptimizations : design.sparseOptimizations
+    const report = prepareEvaluator({ ...base, sparseOptimizations: formats })(mapping)
+    baselines.push({
+      name: 'formats-only',
+      best: report.valid ? summary({ mapping, sparseOptimizations: formats, metrics: { energy: report.energyPJ, cycles: report.cycles } }) : null,
+      applied: choice.valid,
+      evaluated: matchedDataflowOnly.evaluated + 1,
+    })
+  }
+  const order = (n: MatchedBaselineName): number => wanted.indexOf(n)
+  baselines.sort((a, b) => order(a.name) - order(b.name))
   return {
     objective,
     best: summary(result.best),
     dataflowOnly: summary(result.dataflowOnly),
     formatsOnly,
+    trace,
+    baselines,
     stages: result.stages,
     rounds: result.rounds,
     converged: result.converged,

@@ -19,13 +19,19 @@ export {
   checkFormatSpace,
   coSearchDesign,
   createCompressionEngine,
+  createFixedFormatEngine,
+  FIXED_FORMATS,
+  MATCHED_BASELINES,
+  type FixedFormatName,
+  type MatchedBaseline,
+  type MatchedBaselineName,
   type CoDesignSummary,
   type FormatSpaceLimits,
   type CoSearchDesignOptions,
   type CoSearchDesignResult,
   type ExplorerRegistries,
 } from './co-search'
-export { exploreModel, groupModelLayers, type ExploreModelOptions, type ExploreModelResult, type ExploredLayer, type LayerGroup } from './explore-model'
+export { exploreModel, groupModelLayers, summarizeMapping, EXPLORE_DEFAULTS, type ExploreModelOptions, type ExploreModelResult, type ExploredLayer, type ExploredBaseline, type ExplorePhaseResult, type InferencePhase, type MappingSummary, type LayerGroup } from './explore-model'
 export {
   CODESIGN_MODES,
   codesignModel,

@@ -58,7 +58,7 @@ export {
 } from './strategies/simulated-annealing'
 export { builtinStrategies, createStrategyRegistry } from './strategies/registry'
 export type { Member } from './strategies/members'
-export { progressiveCoSearch, type CoDesignPoint, type CoSearchMapspace, type CoSearchStageReport, type CompressionChoice, type CompressionEngine, type ProgressiveCoSearchOptions, type ProgressiveCoSearchResult } from './progressive'
+export { progressiveCoSearch, type CoDesignPoint, type CoSearchMapspace, type CoSearchStage1, type CoSearchStageReport, type CompressionChoice, type CompressionEngine, type ProgressiveCoSearchOptions, type ProgressiveCoSearchResult } from './progressive'
 export {
   axisDistance,
   axisPointKey,

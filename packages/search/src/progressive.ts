@@ -21,7 +21,7 @@ import {
 } from '@snipsnap/core'
 import type { AbortSignalLike, Evaluation, Metrics } from './executor'
 import { createObjectiveOrder, type ObjectiveSpec } from './objectives'
-import { runSearch, type SearchBudget, type SearchCache, type StopReason } from './run-search'
+import { runSearch, type CachedOutcome, type SearchBudget, type SearchCache, type StopReason } from './run-search'
 
 /** A mapping space as the driver needs it: a search space, optionally with a cheap validity check. */
 export interface CoSearchMapspace extends Space<MappingSpec> {
@@ -78,6 +78,19 @@ export interface ProgressiveCoSearchOptions<TCostOptions = void> {
   readonly objectives: ObjectiveSpec
   /** Budget of each dataflow search (stage 1 and every refinement round). */
   readonly dataflowBudget: SearchBudget
+  /**
+   * Stopping rule of each dataflow search, with `dataflowBudget` as the cap: stop after this many
+   * fresh valid evaluations in a row that did not improve the search's best (runSearch's
+   * `patience`). Default: none (the budget alone ends each search).
+   */
+  readonly patience?: number
+  /**
+   * Stage 1 of an earlier run over the same base, mapping space, cost model, objective, budget and
+   * seed (its result's `stage1`): reused instead of searching again, so several runs that differ
+   * only in their compression engine (e.g. fixed-format baselines) share one stage 1. Its
+   * evaluations count in this run's `evaluated` too: the run used them.
+   */
+  readonly stage1?: CoSearchStage1
   /** Dataflows handed to the compression engine per round (default 4). */
   readonly topM?: number
   /** Refinement rounds at most (default 3). */
@@ -90,6 +103,19 @@ export interface ProgressiveCoSearchOptions<TCostOptions = void> {
   readonly onStage?: (report: CoSearchStageReport) => void
 }
 
+/** Stage 1 of a run (the dataflow search under the default formats), reusable by another run. */
+export interface CoSearchStage1 {
+  /** Its top-M distinct valid mappings, best first. */
+  readonly top: readonly CoDesignPoint[]
+  readonly report: CoSearchStageReport
+  /**
+   * What stage 1 evaluated, keyed by `space.key` (a snapshot taken when it ended): a run reusing
+   * the stage starts its cache for the default formats from a copy of it, so it continues exactly
+   * as the run that searched it. Not JSON: keep it in memory.
+   */
+  readonly cache: ReadonlyMap<string, CachedOutcome>
+}
+
 /** The outcome of {@link progressiveCoSearch}: plain data. */
 export interface ProgressiveCoSearchResult {
   /** Best pair found, or null when no valid mapping exists under the default formats. */
@@ -97,6 +123,8 @@ export interface ProgressiveCoSearchResult {
   /** Stage 1's best: the dataflow-only result under the default formats. */
   readonly dataflowOnly: CoDesignPoint | null
   readonly stages: readonly CoSearchStageReport[]
+  /** Stage 1, to pass as `stage1` to another run that differs only in its compression engine. */
+  readonly stage1: CoSearchStage1
   /** Rounds of joint refinement run (0 when stage 2 found nothing to refine). */
   readonly rounds: number
   readonly converged: boolean
@@ -130,6 +158,7 @@ export const progressiveCoSearch = async <TCostOptions = void>(
   const maxRounds = options.maxRounds ?? 3
   if (!Number.isSafeInteger(maxRounds) || maxRounds < 0) throw new SnipSnapError('INVALID_SPEC', `maxRounds must be an integer ≥ 0, got ${maxRounds}`, { path: ['options', 'maxRounds'] })
   const epsilon = options.epsilon ?? 1e-3
+  if (options.patience !== undefined) positiveInt(options.patience, 'patience')
   if (!(epsilon >= 0 && Number.isFinite(epsilon))) throw new SnipSnapError('INVALID_SPEC', `epsilon must be a finite number ≥ 0, got ${epsilon}`, { path: ['options', 'epsilon'] })
   const order = createObjectiveOrder(options.objectives)
   const rootRng = createRng(options.seed)
@@ -156,7 +185,7 @@ export const progressiveCoSearch = async <TCostOptions = void>(
 
   // One dataflow search under fixed formats; returns its top-M distinct valid mappings, best first.
   const caches = new Map<string, SearchCache>()
-  const searchDataflow = async (sparseOptimizations: SparseOptimizationsSpec, label: string, round: number): Promise<CoDesignPoint[]> => {
+  const searchDataflow = async (sparseOptimizations: SparseOptimizationsSpec, label: string, round: number): Promise<CoSearchStage1> => {
     const space = options.mapspace(sparseOptimizations)
     const cost = costFor(sparseOptimizations)
     const formatsKey = JSON.stringify(sparseOptimizations)
@@ -185,12 +214,15 @@ export const progressiveCoSearch = async <TCostOptions = void>(
       budget: options.dataflowBudget,
       seed: seedFor(label),
       cache,
+      ...(options.patience !== undefined ? { patience: options.patience } : {}),
       ...(options.clock !== undefined ? { clock: options.clock } : {}),
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
     })
     evaluatedTotal += result.evaluated
-    report({ stage: round === 0 ? 'dataflow' : 'refine-dataflow', round, evaluated: result.evaluated, bestMetrics: result.best?.metrics ?? null, stoppedBy: result.stoppedBy })
-    return top
+    const stageReport: CoSearchStageReport = { stage: round === 0 ? 'dataflow' : 'refine-dataflow', round, evaluated: result.evaluated, bestMetrics: result.best?.metrics ?? null, stoppedBy: result.stoppedBy }
+    report(stageReport)
+    // Only stage 1 is reused by other runs: snapshot its cache, later rounds keep adding to theirs.
+    return { top, report: stageReport, cache: round === 0 ? new Map(cache) : cache }
   }
 
   // Formats for each dataflow; the best costed pair (the dataflow's own formats included).
@@ -212,10 +244,19 @@ export const progressiveCoSearch = async <TCostOptions = void>(
     return best
   }
 
-  const stage1 = await searchDataflow(options.base.sparseOptimizations, 'dataflow:0', 0)
+  let stage1Result: CoSearchStage1
+  if (options.stage1 !== undefined) {
+    stage1Result = options.stage1
+    caches.set(JSON.stringify(options.base.sparseOptimizations), new Map(stage1Result.cache))
+    evaluatedTotal += stage1Result.report.evaluated
+    report(stage1Result.report)
+  } else {
+    stage1Result = await searchDataflow(options.base.sparseOptimizations, 'dataflow:0', 0)
+  }
+  const stage1 = stage1Result.top
   const dataflowOnly = stage1[0] ?? null
   if (dataflowOnly === null) {
-    return { best: null, dataflowOnly: null, stages, rounds: 0, converged: false, evaluated: evaluatedTotal, reason: 'no valid mapping under the default formats' }
+    return { best: null, dataflowOnly: null, stages, stage1: stage1Result, rounds: 0, converged: false, evaluated: evaluatedTotal, reason: 'no valid mapping under the default formats' }
   }
   let best = pickFormats(stage1, 0) ?? dataflowOnly
   let rounds = 0
@@ -223,7 +264,7 @@ export const progressiveCoSearch = async <TCostOptions = void>(
   while (rounds < maxRounds && options.signal?.aborted !== true) {
     rounds++
     const before = best
-    const dataflows = await searchDataflow(best.sparseOptimizations, `dataflow:${rounds}`, rounds)
+    const { top: dataflows } = await searchDataflow(best.sparseOptimizations, `dataflow:${rounds}`, rounds)
     // The incumbent stays a candidate: refinement never loses it.
     const candidate = pickFormats([best, ...dataflows], rounds)
     if (candidate !== null && better(candidate, best)) best = candidate
@@ -233,5 +274,5 @@ export const progressiveCoSearch = async <TCostOptions = void>(
       break
     }
   }
-  return { best, dataflowOnly, stages, rounds, converged, evaluated: evaluatedTotal, reason: null }
+  return { best, dataflowOnly, stages, stage1: stage1Result, rounds, converged, evaluated: evaluatedTotal, reason: null }
 }

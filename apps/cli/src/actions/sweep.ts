@@ -16,6 +16,7 @@ import type { CliRun } from '../run-control'
 export interface SweepCliOptions {
   readonly out: string
   readonly threads?: string
+  readonly queue?: string
   readonly json?: boolean
 }
 
@@ -87,7 +88,12 @@ export const runSweep = async (specPath: string, options: SweepCliOptions, io: C
   }
   let run: SweepRunResult
   try {
-    run = await runSweepLocal({ jobs: sweep.jobs, store, threads, signal: io.signal, onProgress })
+    if (options.queue !== undefined) {
+      const { runSweepOnQueue } = await import('@snipsnap/sweep/queue')
+      run = await runSweepOnQueue({ url: options.queue, sweep, store, signal: io.signal, onProgress })
+    } else {
+      run = await runSweepLocal({ jobs: sweep.jobs, store, threads, signal: io.signal, onProgress })
+    }
   } finally {
     bar?.stop()
   }

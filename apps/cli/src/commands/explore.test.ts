@@ -1,18 +1,22 @@
 // `snipsnap explore …` in-process through main(): the whole-model JSON (per-layer results whose
-// count-weighted sum is the total) on a small budget, the table, and bad options.
+// count-weighted sum is the total) on a small budget, both phases with summed totals, budget-matched
+// baselines (dense: co-search = dataflow-only), the table, Ctrl-C, and bad options.
 import { describe, expect, it } from 'vitest'
 import { runCli as run } from '../testing/run-cli'
 
 interface ExploreJson {
-  layers: { names: string[]; count: number; energyPJ: number | null; cycles: number | null; formats: unknown[] }[]
+  layers: { phase: string; names: string[]; count: number; energyPJ: number | null; cycles: number | null; formats: unknown[]; baselines: { name: string }[] }[]
+  phases: { phase: string; totalEnergyPJ: number; dataflowOnlyTotalEnergyPJ: number }[]
   totalEnergyPJ: number
+  dataflowOnlyTotalEnergyPJ: number
   totalCycles: number
   elapsedS: number
+  interrupted: boolean
 }
 
 describe('snipsnap explore', () => {
   it('co-searches every distinct layer of llama-2-7b (decode) and totals them', async () => {
-    const { code, stdout, stderr } = await run(['explore', '--model', 'llama-2-7b', '--sparsity', 'unstructured-50', '--phase', 'decode', '--evaluations', '8', '--json'])
+    const { code, stdout, stderr } = await run(['explore', '--model', 'llama-2-7b', '--sparsity', 'unstructured-50', '--phase', 'decode', '--evaluations', '8', '--baselines', 'none', '--json'])
     expect(stderr).toBe('')
     expect(code).toBe(0)
     const json = JSON.parse(stdout) as ExploreJson
@@ -26,13 +30,53 @@ describe('snipsnap explore', () => {
     const sum = json.layers.reduce((s, l) => s + l.count * (l.energyPJ ?? 0), 0)
     expect(json.totalEnergyPJ).toBeCloseTo(sum, 0)
     expect(json.elapsedS).toBeGreaterThan(0)
+    expect(json.interrupted).toBe(false)
   }, 60_000)
 
-  it('rejects an unknown model, phase and architecture with the field named', async () => {
+  it('on a dense model the co-search and the budget-matched dataflow-only agree, in both phases', async () => {
+    const { code, stdout } = await run(['explore', '--model', 'llama-2-7b', '--sparsity', 'dense', '--evaluations', '8', '--baselines', 'dataflow-only', '--json'])
+    expect(code).toBe(0)
+    const json = JSON.parse(stdout) as ExploreJson
+    expect(json.phases.map((p) => p.phase)).toEqual(['prefill', 'decode'])
+    expect(json.totalEnergyPJ).toBe(json.phases[0]!.totalEnergyPJ + json.phases[1]!.totalEnergyPJ)
+    for (const p of json.phases) expect(p.dataflowOnlyTotalEnergyPJ).toBe(p.totalEnergyPJ)
+    expect(json.dataflowOnlyTotalEnergyPJ).toBe(json.totalEnergyPJ)
+  }, 120_000)
+
+  it('prints a table with the dataflow, PE use, formats with dimensions, baselines and a legend', async () => {
+    const { code, stdout } = await run(['explore', '--model', 'llama-2-7b', '--phase', 'decode', '--evaluations', '8', '--baselines', 'dataflow-only,bitmap'])
+    expect(code).toBe(0)
+    expect(stdout).toMatch(/attn\.q_proj/)
+    expect(stdout).toMatch(/PEs used/)
+    expect(stdout).toMatch(/ \d+\/128 /)
+    expect(stdout).toMatch(/ \(\d+\.\d%\) /)
+    expect(stdout).toMatch(/B@DRAM: [^\n]*\([MNK](,[MNK])*\)/)
+    expect(stdout).toMatch(/bitmap \(fixed format, dataflow searched\)/)
+    expect(stdout).toMatch(/Every baseline ran this same search per layer/)
+    expect(stdout).toMatch(/^Formats: tensor@level/m)
+    expect(stdout).toMatch(/decode whole pass \(Σ count × layer\): [\d.,]+ (mJ|J|µJ)/)
+    // No colour codes when stdout is not a terminal.
+    expect(stdout).not.toMatch(/\u001b\[/)
+  }, 60_000)
+
+  it('Ctrl-C prints the best so far as JSON with "interrupted": true and exits 130', async () => {
+    const { code, stdout, stderr } = await run(['explore', '--model', 'llama-2-7b', '--phase', 'decode', '--evaluations', '64', '--json'], {
+      onStart: (interrupt) => setTimeout(interrupt, 1500),
+    })
+    expect(code).toBe(130)
+    const json = JSON.parse(stdout) as ExploreJson
+    expect(json.interrupted).toBe(true)
+    expect(json.layers.length).toBeGreaterThan(2)
+    expect(stderr).not.toMatch(/error/i)
+  }, 60_000)
+
+  it('rejects an unknown model, phase, baseline and architecture with the field named', async () => {
     expect((await run(['explore', '--model', 'llama-99'])).stderr).toMatch(/llama-99/)
-    expect((await run(['explore', '--model', 'llama-2-7b', '--phase', 'train'])).stderr).toMatch(/--phase must be prefill or decode/)
+    expect((await run(['explore', '--model', 'llama-2-7b', '--phase', 'train'])).stderr).toMatch(/--phase must be prefill, decode or prefill,decode/)
     expect((await run(['explore', '--model', 'llama-2-7b', '--arch', 'tpu'])).stderr).toMatch(/unknown architecture preset "tpu"/)
     expect((await run(['explore', '--model', 'llama-2-7b', '--evaluations', '0'])).stderr).toMatch(/--evaluations must be an integer ≥ 1/)
+    expect((await run(['explore', '--model', 'llama-2-7b', '--baselines', 'zip'])).stderr).toMatch(/--baselines: unknown baseline "zip"/)
+    expect((await run(['explore', '--model', 'llama-2-7b', '--budget-s', '0'])).stderr).toMatch(/--budget-s must be a positive number/)
     expect((await run(['explore', '--model', 'resnet-50', '--lowering', 'gemm'])).stderr).toMatch(/--lowering must be native or im2col/)
   })
 })

@@ -12,6 +12,7 @@ export const registerSweepCommand = (program: Command, io: CliRun): void => {
     .argument('<spec>', 'sweep spec, YAML or JSON (version: 1, axes: …)')
     .requiredOption('--out <dir>', 'directory of the results: <key>.json per job, summary.json, summary.csv, report.html')
     .option('--threads <n>', 'worker threads of the local pool (default: one per core)')
+    .option('--queue <url>', 'put the jobs on a BullMQ queue in Redis (redis://host:port) for `snipsnap worker` processes, and store their results')
     .option('--json', 'print exactly one JSON object (the summary)')
     .action(async (spec: string, options: SweepCliOptions) => {
       const { runSweep } = await import('../actions/sweep')

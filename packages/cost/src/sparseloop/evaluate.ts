@@ -6,6 +6,7 @@ import type { ActionBreakdown, RankUnitsInput, CostReport, LevelReport, MappingS
 import { bindRanks } from '@snipsnap/core'
 import { analyzeTensor, extentsOf, type DenseTile, type NestLoop, type PhysicalFanouts } from './nest'
 import { buildNest, type Infeasible } from './mapping'
+import { checkSpatialSkipFanout } from './spatial-skip'
 import type { PreparedDesign, PreparedFormat, PreparedTensor } from './prepare'
 import { COMPUTE_OPS, STORAGE_OPS } from './ert'
 
@@ -554,11 +555,16 @@ export const evaluatePrepared = (
   // spatial skipping, the per-level fan-out ratios (storage optimisation impact); then the
   // arithmetic level's instances and mesh; then each storage level, innermost first, its capacity,
   // metadata capacity, instances and mesh (Topology::Evaluate, BufferLevel::ComputeScalarAccesses).
+  // With spatial skipping the arithmetic level sees the largest per-data-space expansion that
+  // Sparseloop's skipping analysis leaves (compute_info.max_x/y_expansion).
+  let arithmetic: Check
   if (hasSpatialSkipping(design)) {
-    const ratio = checkSpatialSkipFanout(design, needX, needY)
-    if (!ratio.ok) return invalid(ratio)
+    const skip = checkSpatialSkipFanout(design, loops, nest.kept)
+    if (!skip.verdict.ok) return invalid(skip.verdict)
+    arithmetic = checkArithmeticExpansion(design, skip.computeX, skip.computeY)
+  } else {
+    arithmetic = checkArithmeticInstances(design, macNeedX, macNeedY)
   }
-  const arithmetic = checkArithmeticInstances(design, macNeedX, macNeedY)
   if (!arithmetic.ok) return invalid(arithmetic)
   const storage = checkStorageLevels(design, states, needX, needY)
   if (!storage.ok) return invalid(storage)
@@ -824,52 +830,20 @@ const OK: Check = { ok: true }
 const hasSpatialSkipping = (design: PreparedDesign): boolean =>
   design.levels.some((level) => level.safs.some((saf) => saf.kind === 'skipping-spatial'))
 
-/**
- * Sparseloop's per-level fan-out check (storage-gs-analyzer.cpp,
- * SummarizeAndPropagateSpatialCapacityReduction): each level's spatial expansion over its parent's,
- * after spatial skipping, must fit the hardware fan-out `child mesh / parent mesh` per axis. It
- * only runs when the design has spatial skipping; otherwise only the cumulative mesh checks of
- * {@link checkArithmeticInstances} and {@link checkStorageLevels} apply, so a level whose own
- * fan-out is 1 on an axis may still hold spatial loops on it (Table 7's DummyBuffer) as long as
- * the levels below have the instances.
- *
- * Which level the error names follows Sparseloop too: the levels are checked outermost first (X
- * before Y), every failure is appended to one shared message, and `timeloop-model` reports the
- * innermost failing level with that message — so the level is the innermost failure's child level
- * and the text (its first line) is the outermost failure's.
- */
-const checkSpatialSkipFanout = (design: PreparedDesign, needX: readonly number[], needY: readonly number[]): Check => {
-  const compute = design.arch.compute
-  let first: string | null = null
-  let innermost: string | null = null
-  for (let level = design.levels.length - 1; level >= 0; level--) {
-    const spec = design.levels[level]!.spec
-    const child = level === 0 ? compute : design.levels[level - 1]!.spec
-    const fanX = Math.max(1, Math.floor(child.meshX / Math.max(1, spec.meshX)))
-    const fanTotal = Math.max(1, Math.floor(child.instances / Math.max(1, spec.instances)))
-    const fanY = Math.max(1, Math.floor(fanTotal / fanX))
-    if (needX[level]! > fanX) {
-      first ??= `Required fanoutX ${needX[level]} does not meet hardware constraint ${fanX}`
-      innermost = child.name
-    }
-    if (needY[level]! > fanY) {
-      first ??= `Required fanoutY ${needY[level]} does not meet hardware constraint ${fanY}`
-      innermost = child.name
-    }
-  }
-  if (first === null || innermost === null) return OK
-  return { ok: false, kind: 'fanout', level: innermost, reason: `couldn't map level ${innermost}: ${first}` }
-}
-
 /** The arithmetic level's check (ArithmeticUnits::Evaluate): all spatial loops against its instances and mesh. */
 const checkArithmeticInstances = (design: PreparedDesign, macNeedX: readonly number[], macNeedY: readonly number[]): Check => {
-  const compute = design.arch.compute
   let x = 1
   let y = 1
   for (let level = 0; level < design.levels.length; level++) {
     x *= macNeedX[level]!
     y *= macNeedY[level]!
   }
+  return checkArithmeticExpansion(design, x, y)
+}
+
+/** ArithmeticUnits::Evaluate: instances, then mesh X, then mesh Y. */
+const checkArithmeticExpansion = (design: PreparedDesign, x: number, y: number): Check => {
+  const compute = design.arch.compute
   const fail = (reason: string): Check => ({ ok: false, kind: 'fanout', level: compute.name, reason: `couldn't map level ${compute.name}: ${reason}` })
   if (x * y > compute.instances) return fail(`mapped max Arithmetic instances ${x * y} exceeds hardware instances ${compute.instances}`)
   if (x > compute.meshX) return fail(`mapped max Arithmetic X expansion ${x} exceeds hardware instances ${compute.meshX}`)

@@ -233,6 +233,9 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
     return { ok: true }
   }
 
+  // Sparseloop keeps spatial expansions as uint64 (SpatialExpansion): `X *= ratio` truncates.
+  const u64 = (x: number): number => Math.floor(x + 1e-9)
+
   // Sparseloop's spatial-skipping fan-out (sparse-analysis storage-gs-analyzer.cpp:
   // InitializeSpatialInstances, CalculateSpatialOptimizationImpact,
   // SummarizeAndPropagateSpatialCapacityReduction), reproduced step by step including its
@@ -314,8 +317,8 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
           if (l.kind === 'temporal' || !pvDims.has(l.dim)) return
           const mold = moldOf(l)
           const ratio = maxElements(pv, mold, l.dim, l.bound) / l.bound
-          if (l.kind === 'x') ex[s] = (ex[s] as number) * ratio
-          else ey[s] = (ey[s] as number) * ratio
+          if (l.kind === 'x') ex[s] = u64((ex[s] as number) * ratio)
+          else ey[s] = u64((ey[s] as number) * ratio)
         })
       }
       for (let a = S; a >= 1; a--) {
@@ -325,8 +328,8 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
           nx[a - 1] = ex[a] as number
           ny[a - 1] = ey[a] as number
           for (let inner = a - 1; inner >= 0; inner--) {
-            ex[inner] = (ex[inner] as number) * xr
-            ey[inner] = (ey[inner] as number) * yr
+            ex[inner] = u64((ex[inner] as number) * xr)
+            ey[inner] = u64((ey[inner] as number) * yr)
           }
         }
       }
@@ -373,13 +376,15 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
             }
           }
           const ratio = maxElements(cond, mold, l.dim, l.bound) / l.bound
-          if (l.kind === 'x') ex[sL] = (ex[sL] as number) * ratio
-          else ey[sL] = (ey[sL] as number) * ratio
+          if (l.kind === 'x') ex[sL] = u64((ex[sL] as number) * ratio)
+          else ey[sL] = u64((ey[sL] as number) * ratio)
         })
       }
     }
     let found: CheckResult = { ok: true }
     let innermost = S
+    let computeX = 0
+    let computeY = 0
     for (const space of spaces) {
       const pv = space.name
       const ex = expX.get(pv) as number[]
@@ -395,17 +400,19 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
         const yr = (ey[a] as number) / (oy[a - 1] as number)
         if (xr !== 1 || yr !== 1) {
           for (let inner = a - 1; inner >= 0; inner--) {
-            ex[inner] = (ex[inner] as number) * xr
-            ey[inner] = (ey[inner] as number) * yr
+            ex[inner] = u64((ex[inner] as number) * xr)
+            ey[inner] = u64((ey[inner] as number) * yr)
           }
         }
       }
+      computeX = Math.max(computeX, ex[0] as number)
+      computeY = Math.max(computeY, ey[0] as number)
       for (let a = S - 1; a >= 0; a--) {
         if (a >= innermost) continue
         const parent = levels[S - 1 - a] as LevelInfo
         const childName = a === 0 ? ctx.computeName : (levels[S - a] as LevelInfo).name
-        const fx = Math.floor((ex[a] as number) / (ex[a + 1] as number) + 1e-9)
-        const fy = Math.floor((ey[a] as number) / (ey[a + 1] as number) + 1e-9)
+        const fx = Math.floor((ex[a] as number) / Math.max(1, ex[a + 1] as number) + 1e-9)
+        const fy = Math.floor((ey[a] as number) / Math.max(1, ey[a + 1] as number) + 1e-9)
         if (fx > parent.fanoutX) {
           innermost = a
           found = fail('fanout', childName, `required fanoutX ${fx} for ${pv} (after spatial skipping) exceeds ${parent.name}'s fan-out ${parent.fanoutX}`)
@@ -416,7 +423,10 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
         }
       }
     }
-    return found
+    if (!found.ok) return found
+    // Then the arithmetic level (ArithmeticUnits::Evaluate) with the largest per-data-space
+    // expansion the skipping analysis leaves (compute_info.max_x/y_expansion).
+    return meshCheck(ctx.computeName, computeX, computeY, ctx.computeMeshX, ctx.computeMeshY, ctx.computeInstances)
   }
 
   // The largest occupancy of a compressed tile, memoised per (tensor, shape): capacity checks of

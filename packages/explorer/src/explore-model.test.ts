@@ -1,0 +1,147 @@
+// Whole-model exploration (issue 13): budget-matched baselines (on a dense model the co-search and
+// dataflow-only are the very same search, so their results are equal), fixed-format baselines that
+// really use their format, the stopping rule, several phases with summed totals, a shared stage 1,
+// and a stop signal that keeps the best so far. Small budgets on LLaMA-2-7B decode GEMMs.
+import { describe, expect, it } from 'vitest'
+import { getArchPreset } from '@snipsnap/arch'
+import type { DesignSpec } from '@snipsnap/core'
+import { createExplorer, summarizeMapping } from '@snipsnap/explorer'
+import { applySparsity, gemmToProblem, type GemmLayer } from '@snipsnap/workloads'
+
+const explorer = createExplorer()
+const preset = getArchPreset('llm-default')
+const layer: GemmLayer = { name: 'proj', op: 'linear', M: 16, K: 1024, N: 1024, count: 1, tensors: { A: 'activation', B: 'weight', Z: 'output' }, source: 'test' }
+const designFor = (sparsity: string): DesignSpec => ({
+  arch: preset.arch,
+  problem: gemmToProblem(layer, applySparsity({ phase: 'prefill', layers: [layer] }, sparsity)[0]?.densities ?? {}),
+  mapping: null,
+  sparseOptimizations: { targets: [] },
+  energyTable: preset.energyTable,
+  areaTable: preset.areaTable,
+  constraints: [],
+  mapper: null,
+})
+
+describe('coSearchDesign with budget-matched baselines', () => {
+  it('equals dataflow-only exactly on a dense layer (the same search, formats cannot help)', async () => {
+    const result = await explorer.coSearch(designFor('dense'), { objective: 'energy', dataflowEvaluations: 400, patience: 48, topM: 2, maxRounds: 1, seed: 3, matchedBaselines: ['dataflow-only'] })
+    const dataflowOnly = result.baselines.find((b) => b.name === 'dataflow-only')
+    expect(result.best).not.toBeNull()
+    expect(dataflowOnly?.best?.energyPJ).toBe(result.best?.energyPJ)
+    expect(dataflowOnly?.best?.cycles).toBe(result.best?.cycles)
+  }, 60_000)
+
+  it('runs each fixed format through the same search, with that format in its design', async () => {
+    const options = { objective: 'energy', dataflowEvaluations: 96, patience: 32, topM: 2, maxRounds: 1, seed: 1, matchedBaselines: ['dataflow-only', 'formats-only', 'bitmap', 'csr', 'coo', 'rle'] } as const
+    const result = await explorer.coSearch(designFor('unstructured-50'), options)
+    expect(result.baselines.map((b) => b.name)).toEqual(['dataflow-only', 'formats-only', 'bitmap', 'csr', 'coo', 'rle'])
+    const stage1 = result.stages[0]?.evaluated ?? 0
+    expect(stage1).toBeGreaterThan(0)
+    const primitive = { bitmap: 'B', csr: 'CP', coo: 'CP', rle: 'RLE' } as const
+    for (const b of result.baselines) {
+      expect(b.best).not.toBeNull()
+      // Stage 1 is shared: every searched baseline counts it, and adds its own refinement search.
+      if (b.name !== 'formats-only') expect(b.evaluated).toBeGreaterThan(stage1)
+      const name = b.name
+      if (name === 'bitmap' || name === 'csr' || name === 'coo' || name === 'rle') {
+        expect(b.applied).toBe(true)
+        const weight = b.best?.formats.filter((f) => f.tensor === 'B') ?? []
+        expect(weight.length).toBeGreaterThan(0)
+        expect(weight.some((f) => f.format.split('-').some((r) => r.startsWith(primitive[name])))).toBe(true)
+      }
+    }
+    // Dataflow-only keeps the defaults; formats-only is the engine on dataflow-only's mapping.
+    expect(result.baselines[0]?.best?.formats).toEqual([])
+    expect(result.baselines[1]?.best?.mappingYaml).toBe(result.baselines[0]?.best?.mappingYaml)
+    expect(await explorer.coSearch(designFor('unstructured-50'), options)).toEqual(result)
+  }, 120_000)
+
+  it('stops each dataflow search by its stopping rule before the cap', async () => {
+    const result = await explorer.coSearch(designFor('unstructured-50'), { objective: 'energy', dataflowEvaluations: 100_000, patience: 16, maxRounds: 1, seed: 2 })
+    const searches = result.stages.filter((s) => s.stage.endsWith('dataflow'))
+    expect(searches.length).toBeGreaterThan(0)
+    for (const s of searches) {
+      expect(s.stoppedBy).toBe('converged')
+      expect(s.evaluated).toBeLessThan(100_000)
+    }
+  }, 60_000)
+})
+
+describe('exploreModel', () => {
+  it('explores both phases; the model totals are the sums of the phase totals', async () => {
+    const result = await explorer.exploreModel({ model: 'llama-2-7b', sparsity: 'unstructured-50', phase: ['prefill', 'decode'], dataflowEvaluations: 8, baselines: ['dataflow-only'] })
+    expect(result.phases.map((p) => p.phase)).toEqual(['prefill', 'decode'])
+    expect(result.layers.length).toBe(result.phases[0]!.layers.length + result.phases[1]!.layers.length)
+    expect(result.totalEnergyPJ).toBe(result.phases[0]!.totalEnergyPJ + result.phases[1]!.totalEnergyPJ)
+    expect(result.dataflowOnlyTotalEnergyPJ).toBe(result.phases[0]!.dataflowOnlyTotalEnergyPJ + result.phases[1]!.dataflowOnlyTotalEnergyPJ)
+    for (const p of result.phases) {
+      const sum = p.layers.reduce((s, l) => s + l.count * (l.energyPJ ?? 0), 0)
+      expect(p.totalEnergyPJ).toBeCloseTo(sum, 3)
+      for (const l of p.layers) {
+        expect(l.phase).toBe(p.phase)
+        // The split by level adds up to the layer's energy.
+        expect(l.energyByLevel.reduce((s, e) => s + e.energyPJ, 0)).toBeCloseTo(l.energyPJ ?? 0, 3)
+        expect(l.mapping?.pesUsed).toBeGreaterThanOrEqual(1)
+        expect(l.mapping?.pesUsed).toBeLessThanOrEqual(l.mapping?.pesTotal ?? 0)
+        expect(l.convergence.at(-1)?.bestEnergyPJ).toBeLessThanOrEqual(l.energyPJ ?? 0)
+      }
+    }
+    // lm_head (1×4096×32000) is the same GEMM in both phases: searched once, reported in each.
+    const heads = result.layers.filter((l) => l.names.includes('lm_head'))
+    expect(heads.length).toBe(2)
+    expect(heads[0]?.energyPJ).toBe(heads[1]?.energyPJ)
+    expect(JSON.parse(JSON.stringify(result))).toEqual(result)
+  }, 120_000)
+
+  it('a stop signal keeps the best so far and marks the layers not reached', async () => {
+    let stopped = false
+    const signal = { get aborted() { return stopped } }
+    const result = await explorer.exploreModel({
+      model: 'llama-2-7b',
+      sparsity: 'unstructured-50',
+      phase: 'decode',
+      dataflowEvaluations: 8,
+      baselines: [],
+      signal,
+      onLayer: () => {
+        stopped = true
+      },
+    })
+    expect(result.interrupted).toBe(true)
+    expect(result.layers[0]?.energyPJ).toBeGreaterThan(0)
+    expect(result.layers.slice(1).every((l) => l.energyPJ === null && l.interrupted && /interrupted/.test(l.reason ?? ''))).toBe(true)
+    expect(result.totalEnergyPJ).toBe(result.layers[0]!.count * result.layers[0]!.energyPJ!)
+  }, 60_000)
+
+  it("phase 'all' is prefill and decode for a decoder, prefill alone for a CNN", async () => {
+    const cnn = await explorer.exploreModel({ model: 'alexnet', sparsity: 'dense', phase: 'all', dataflowEvaluations: 2, topM: 1, maxRounds: 0 })
+    expect(cnn.phases.map((p) => p.phase)).toEqual(['prefill'])
+    expect(cnn.layers.some((l) => l.conv !== null)).toBe(true)
+  }, 120_000)
+
+  it('rejects a bad budget or strategy naming the field', async () => {
+    await expect(explorer.exploreModel({ model: 'llama-2-7b', sparsity: 'dense', budgetMs: 0, clock: () => 0 })).rejects.toThrow(/budgetMs/)
+    await expect(explorer.exploreModel({ model: 'llama-2-7b', sparsity: 'dense', budgetMs: 1000 })).rejects.toThrow(/clock/)
+    await expect(explorer.exploreModel({ model: 'llama-2-7b', sparsity: 'dense', strategy: 'magic' })).rejects.toThrow(/magic/)
+  })
+})
+
+describe('summarizeMapping', () => {
+  it('lists loops > 1 per level outer to inner, the spatial fan-out, and the PEs it uses', () => {
+    const level = (target: string, temporal: Record<string, number>, permutation: string[], spatial: Record<string, number> = {}) => ({
+      target,
+      temporalFactors: temporal,
+      temporalPermutation: permutation,
+      spatialFactors: spatial,
+      spatialPermutation: Object.keys(spatial),
+      spatialSplit: Object.keys(spatial).length,
+      keep: [],
+      bypass: [],
+      stream: [],
+    })
+    const summary = summarizeMapping({ levels: [level('DRAM', { M: 1, K: 4, N: 8 }, ['M', 'K', 'N']), level('GLB', { M: 2, K: 1, N: 1 }, ['M', 'K', 'N'], { N: 16, K: 2 })] }, 128)
+    expect(summary.text).toBe('DRAM[N8 K4] GLB[M2] ‖[N16 K2]')
+    expect(summary.pesUsed).toBe(32)
+    expect(summary.pesTotal).toBe(128)
+  })
+})
