@@ -42,6 +42,17 @@ const yamlEsm = redirect('yaml-esm', /^yaml$/, {
   external: false,
 })
 
+// Commander requires `node:child_process` at load for executable sub-commands, which snipsnap
+// has none of: src/bundle/lazy-child-process.cjs loads it on first use instead.
+const lazyChildProcess: Plugin = {
+  name: 'lazy-child-process',
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: join(import.meta.dirname, 'src', 'bundle', 'lazy-child-process.cjs') } : undefined,
+    )
+  },
+}
+
 export default defineConfig([
   {
     ...nodeProgram([]),
@@ -53,8 +64,11 @@ export default defineConfig([
     noExternal: [/^(?!@snipsnap\/sweep(\/|$))/],
     external: ['@snipsnap/sweep'],
     clean: false,
+    minify: true,
+    // Keep `node:` specifiers as written, so lazyChildProcess sees commander's import.
+    removeNodeProtocol: false,
     banner,
-    esbuildPlugins: [yamlEsm, redirect('evaluate-action', /\/actions\/evaluate$/, { path: EVALUATE_FILE, external: true })],
+    esbuildPlugins: [yamlEsm, lazyChildProcess, redirect('evaluate-action', /\/actions\/evaluate$/, { path: EVALUATE_FILE, external: true })],
   },
   {
     ...nodeProgram([]),

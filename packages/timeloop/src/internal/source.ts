@@ -4,6 +4,7 @@
 // name that file.
 import { parseDocument } from 'yaml'
 import { SnipSnapError } from '@snipsnap/core'
+import { parseYamlFast } from './fast-yaml'
 import { foldKey, isRecord, show } from './read'
 
 /** One input file: its name (for messages) and its YAML text. */
@@ -94,6 +95,9 @@ export const parseYamlText = (fileName: string, text: string): unknown => {
   if (deep !== null) {
     throw parseError(fileName, `nested more than ${MAX_YAML_DEPTH} levels deep (lists and mappings inside each other); SnipSnap reads at most ${MAX_YAML_DEPTH}`, deep.line, deep.col)
   }
+  // Usual Timeloop files are in the subset the fast reader covers; anything else goes to `yaml`.
+  const fast = parseYamlFast(text)
+  if (fast !== undefined) return fast
   let doc: ReturnType<typeof parseDocument>
   try {
     doc = parseDocument(text, YAML_OPTIONS)
