@@ -3,7 +3,7 @@
 // (one definition per key) and reports unused keys, which are printed here.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { type DesignSpec, type Issue, SnipSnapError } from '@snipsnap/core'
+import { type DesignSpec, type Issue, type RankFormatSource, SnipSnapError } from '@snipsnap/core'
 import { parseTimeloopDesign } from '@snipsnap/timeloop'
 import type { CliRun } from './run-control'
 
@@ -47,6 +47,8 @@ export interface ReadDesignOptions {
   readonly ignore?: readonly string[]
   /** `--mapping <file>`: the file the mapping comes from when several files define one. */
   readonly mappingFile?: string
+  /** Format primitives rank symbols may use (`--plugin`); default Sparseloop's. */
+  readonly formats?: RankFormatSource
 }
 
 /**
@@ -69,6 +71,7 @@ export const readDesign = (run: CliRun, inputs: readonly string[], options: Read
       ...(options.strict === true ? { strict: true } : {}),
       ...(options.ignore === undefined ? {} : { ignore: options.ignore }),
       ...(sectionFiles === undefined ? {} : { sectionFiles }),
+      ...(options.formats === undefined ? {} : { formats: options.formats }),
     })
   } catch (error) {
     const duplicate = error instanceof SnipSnapError ? error.issues.find((i) => i.code === 'duplicate-section') : undefined

@@ -3,6 +3,7 @@
 // density), effectual MACs run at full utilisation, time is the slower of compute and memory.
 import {
   defineCostModel,
+  definePlugin,
   type ActionBreakdown,
   type CostQuery,
   type CostReport,
@@ -85,4 +86,13 @@ export const rooflineCostModel = defineCostModel({
   accuracy: 10,
   supports: () => true,
   evaluate: (query) => evaluateRoofline(query),
+})
+
+/**
+ * The plug-in bundle the CLI loads: `snipsnap explore --plugin examples/custom-cost-model --cost-model roofline …`.
+ */
+export default definePlugin({
+  id: 'roofline',
+  description: 'A roofline cost model (id `roofline`)',
+  costModels: [rooflineCostModel],
 })

@@ -1,7 +1,9 @@
 // Contract of a cost model: given a design (accelerator, workload, mapping, formats and SAFs,
 // energy table) say what it costs. Pure, synchronous and deterministic; an infeasible design is a
 // result value with a reason, never an exception.
-import type { PluginMeta } from './registry'
+import type { DensityModel } from './density'
+import type { RankFormatSource } from './rank-format'
+import type { PluginMeta, Registry } from './registry'
 import type {
   ArchSpec,
   EnergyTableSpec,
@@ -86,6 +88,16 @@ export interface CostReportInvalid {
 
 export type CostReport = CostReportValid | CostReportInvalid
 
+/**
+ * The registries a composition root (the explorer) hands to every cost model it runs, so that a
+ * model resolves rank symbols and density ids through the same plug-ins as the other stages.
+ * Models that need neither ignore it.
+ */
+export interface CostModelContext {
+  readonly densityModels?: Registry<DensityModel>
+  readonly formats?: RankFormatSource
+}
+
 /** A cost model plug-in. */
 export interface CostModel<TOptions = void> extends PluginMeta {
   /** 0–100: when several models support a query, the most accurate wins (Accelergy's rule). */
@@ -94,6 +106,27 @@ export interface CostModel<TOptions = void> extends PluginMeta {
   supports(query: CostQuery): boolean
   /** Pure, synchronous, deterministic. */
   evaluate(query: CostQuery, options: TOptions): CostReport
+  /**
+   * Optional capability: prepare the mapping-independent half of a design once and return a
+   * per-mapping evaluator (same reports as `evaluate`). Callers use {@link prepareCostModel},
+   * which falls back to `evaluate` for models without it.
+   */
+  prepare?(query: Omit<CostQuery, 'mapping'>, options: TOptions): (mapping: MappingSpec) => CostReport
+}
+
+/**
+ * A per-mapping evaluator of `model` for one design: the model's `prepare` when it has one, else
+ * `evaluate` per mapping.
+ * @example const cost = prepareCostModel(model, design, context); cost(mapping).valid
+ */
+export const prepareCostModel = <TOptions>(
+  model: CostModel<TOptions>,
+  query: Omit<CostQuery, 'mapping'>,
+  options: TOptions,
+): ((mapping: MappingSpec) => CostReport) => {
+  if (model.prepare !== undefined) return model.prepare(query, options)
+  const base = { arch: query.arch, problem: query.problem, sparseOptimizations: query.sparseOptimizations, energyTable: query.energyTable }
+  return (mapping) => model.evaluate({ ...base, mapping }, options)
 }
 
 /** Identity helper that types a cost model plug-in. */

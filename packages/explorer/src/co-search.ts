@@ -3,9 +3,9 @@
 // (prepared once per formats) and the adaptive compression engine (`@snipsnap/compress`).
 // Also computes the two one-sided baselines the joint result is compared with.
 import type { AbortSignalLike } from '@snipsnap/search'
-import { createRng, SnipSnapError, type CostQuery, type DensityModel, type DesignSpec, type FormatPrimitive, type MappingSpec, type Registry, type SparseOptimizationsSpec } from '@snipsnap/core'
+import { createRng, prepareCostModel, SnipSnapError, type CostModel, type CostModelContext, type CostQuery, type DensityModel, type DesignSpec, type FormatPrimitive, type MappingSpec, type Registry, type SparseOptimizationsSpec } from '@snipsnap/core'
 import { BASELINE_NEEDS, BASELINES, optimizeFormats, type PrimitiveId } from '@snipsnap/compress'
-import { createSparseloopEvaluator, sparseloopCostModel } from '@snipsnap/cost'
+import { sparseloopCostModel } from '@snipsnap/cost'
 import { createMapspace } from '@snipsnap/mapspace'
 import { progressiveCoSearch, type AnySearchStrategy, type CoSearchStage1, type CoSearchStageReport, type CompressionEngine, type ProgressiveCoSearchResult } from '@snipsnap/search'
 import { writeTimeloopMapping } from '@snipsnap/timeloop'
@@ -49,6 +49,8 @@ export interface CoSearchDesignOptions {
   readonly fixedFormats?: boolean
   /** Compute the formats-only baseline (default true; hardware search skips it to save time). */
   readonly formatsOnlyBaseline?: boolean
+  /** Cost model id in the explorer's registry (default `sparseloop`). */
+  readonly costModel?: string
   /**
    * Record the co-search's valid cost-model evaluations (`result.trace`): at most this many points
    * (an even subsample) and its best-so-far curve. Default 0: none.
@@ -155,15 +157,44 @@ export interface CoSearchDesignResult {
 export interface ExplorerRegistries {
   readonly strategies: Registry<AnySearchStrategy>
   readonly densityModels: Registry<DensityModel>
-  /** Format primitives the compression engine builds its candidates from. */
+  /** Format primitives the compression engine builds its candidates from; every stage resolves rank symbols through them. */
   readonly formats?: Registry<FormatPrimitive>
+  /** Cost models, by id (default: the Sparseloop model alone). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly costModels?: Registry<CostModel<any>>
+}
+
+/** A cost model chosen from the registries, with the context (registries) every model receives. */
+export interface ResolvedCostModel {
+  readonly model: CostModel<CostModelContext | undefined>
+  readonly context: CostModelContext
+}
+
+/**
+ * The cost model `id` (default `sparseloop`) from the registries, and the context it is called
+ * with (the density and format registries).
+ * @throws {SnipSnapError} PLUGIN_NOT_FOUND naming the id and the registered models.
+ */
+export const resolveCostModel = (registries: ExplorerRegistries, id?: string): ResolvedCostModel => {
+  const context: CostModelContext = { densityModels: registries.densityModels, ...(registries.formats === undefined ? {} : { formats: registries.formats }) }
+  const wanted = id ?? 'sparseloop'
+  if (registries.costModels === undefined) {
+    if (wanted === sparseloopCostModel.id) return { model: sparseloopCostModel, context }
+    throw new SnipSnapError('PLUGIN_NOT_FOUND', `unknown cost-model "${wanted}"; known: ${sparseloopCostModel.id}`, { path: ['costModel'] })
+  }
+  return { model: registries.costModels.get(wanted), context }
 }
 
 /**
  * The compression engine over the Sparseloop model, minimising total energy, with candidates built
  * from `formats` (a format-primitive registry such as `@snipsnap/format`'s) when given.
  */
-export const createCompressionEngine = (densityModels: Registry<DensityModel>, formats?: Registry<FormatPrimitive>, limits: FormatSpaceLimits = {}): CompressionEngine => {
+export const createCompressionEngine = (
+  densityModels: Registry<DensityModel>,
+  formats?: Registry<FormatPrimitive>,
+  limits: FormatSpaceLimits = {},
+  cost: ResolvedCostModel = { model: sparseloopCostModel, context: { densityModels, ...(formats === undefined ? {} : { formats }) } },
+): CompressionEngine => {
   const allowed = limits.primitives === undefined ? null : new Set(limits.primitives)
   const primitives = formats?.list().filter((p) => allowed === null || allowed.has(p.symbol))
   const engineOptions = {
@@ -181,8 +212,8 @@ export const createCompressionEngine = (densityModels: Registry<DensityModel>, f
     try {
       const selection = optimizeFormats({
         design: query,
-        costModel: sparseloopCostModel,
-        costModelOptions: { densityModels },
+        costModel: cost.model,
+        costModelOptions: cost.context,
         densityModels,
         ...(primitives === undefined ? {} : { formatPrimitives: primitives }),
         options: engineOptions,
@@ -240,10 +271,11 @@ export const coSearchDesign = async (
   const { densityModels, formats } = registries
   const spaceFor = (sparseOptimizations: SparseOptimizationsSpec) =>
     createMapspace({ arch: design.arch, problem: design.problem, constraints: design.constraints, sparseOptimizations, options: { densities: densityModels, ...(formats === undefined ? {} : { formats }) } })
-  const prepareEvaluator = (query: Omit<CostQuery, 'mapping'>) => createSparseloopEvaluator(query, { densityModels, ...(formats === undefined ? {} : { formats }) }).evaluate
+  const cost = resolveCostModel(registries, options.costModel)
+  const prepareEvaluator = (query: Omit<CostQuery, 'mapping'>) => prepareCostModel(cost.model, query, cost.context)
   const fixed = options.fixedFormats === true
   if (options.formatSpace !== undefined) checkFormatSpace(options.formatSpace, registries.formats)
-  const compression: CompressionEngine = fixed ? NO_FORMATS : createCompressionEngine(densityModels, registries.formats, options.formatSpace)
+  const compression: CompressionEngine = fixed ? NO_FORMATS : createCompressionEngine(densityModels, registries.formats, options.formatSpace, cost)
   const base = { arch: design.arch, problem: design.problem, sparseOptimizations: design.sparseOptimizations, energyTable: design.energyTable }
   const seed = options.seed ?? 1
   const strategy = registries.strategies.get(options.strategy ?? 'genetic')
@@ -258,8 +290,8 @@ export const coSearchDesign = async (
     progressiveCoSearch({
       base,
       mapspace: spaceFor,
-      costModel: sparseloopCostModel,
-      costModelOptions: { densityModels, ...(formats === undefined ? {} : { formats }) },
+      costModel: cost.model,
+      costModelOptions: cost.context,
       prepareEvaluator: evaluatorFor,
       compression: engine,
       strategy,

@@ -9,6 +9,7 @@ import type { AbortSignalLike } from '@snipsnap/search'
 import { searchAxes, type AxisEvaluated, type AxisPoint, type DiscreteAxis } from '@snipsnap/search'
 import {
   SnipSnapError,
+  prepareCostModel,
   type ArchSpec,
   type AreaTableSpec,
   type DesignSpec,
@@ -31,10 +32,9 @@ import {
   type HardwareAxis,
   type HardwarePoint,
 } from '@snipsnap/arch'
-import { createSparseloopEvaluator } from '@snipsnap/cost'
 import { layerToProblem } from '@snipsnap/workloads'
 import { writeTimeloopYaml } from '@snipsnap/timeloop'
-import { coSearchDesign, createCompressionEngine, type ExplorerRegistries } from './co-search'
+import { coSearchDesign, createCompressionEngine, resolveCostModel, type ExplorerRegistries } from './co-search'
 import { groupModelLayers, type LayerGroup } from './explore-model'
 import { formatsOf, type TensorFormatChoice } from './formats-summary'
 import { parseObjective, type ExplorerObjective, type MetricName } from './objectives'
@@ -50,6 +50,8 @@ export const CODESIGN_MODES: readonly CodesignMode[] = ['joint', 'dataflow-then-
 /** Options of {@link codesignModel}. */
 export interface CodesignOptions {
   readonly model: string
+  /** Cost model id in the explorer's registry (default `sparseloop`). */
+  readonly costModel?: string
   readonly sparsity: string | readonly string[]
   readonly phase?: 'prefill' | 'decode'
   /** Architecture preset the hardware points are built from (default `llm-default`). */
@@ -307,6 +309,7 @@ const evaluatePoint = async (
         maxRounds: options.maxRounds ?? 1,
         fixedFormats: r.mode !== 'joint',
         formatsOnlyBaseline: false,
+        ...(options.costModel !== undefined ? { costModel: options.costModel } : {}),
         ...(options.clock !== undefined ? { clock: options.clock } : {}),
         signal,
       },
@@ -322,10 +325,8 @@ const evaluatePoint = async (
       const theirs = n.result.layers[i]
       if (theirs === undefined) continue
       const sparse = r.mode === 'joint' ? theirs.sparseOptimizations : { targets: [] }
-      const report = createSparseloopEvaluator(
-        { arch: built.arch, problem, sparseOptimizations: sparse, energyTable: built.energyTable },
-        { densityModels: registries.densityModels },
-      ).evaluate(theirs.mapping)
+      const cost = resolveCostModel(registries, options.costModel)
+      const report = prepareCostModel(cost.model, { arch: built.arch, problem, sparseOptimizations: sparse, energyTable: built.energyTable }, cost.context)(theirs.mapping)
       if (!report.valid) continue
       const candidate = { energyPJ: report.energyPJ, cycles: report.cycles }
       if (best === null || lexLess(r.objective, candidate, best)) {
@@ -359,8 +360,9 @@ const toPoint = (r: Resolved, built: Built, point: HardwarePoint, layers: readon
 }
 
 /** Phase 3 (mode b only): formats picked for each front point's per-layer dataflows, nothing re-searched. */
-const addFormatsToFront = (r: Resolved, registries: ExplorerRegistries, points: readonly CodesignPoint[], outOfTime: () => boolean): CodesignPoint[] => {
-  const engine = createCompressionEngine(registries.densityModels, registries.formats)
+const addFormatsToFront = (r: Resolved, registries: ExplorerRegistries, points: readonly CodesignPoint[], outOfTime: () => boolean, costModel?: string): CodesignPoint[] => {
+  const cost = resolveCostModel(registries, costModel)
+  const engine = createCompressionEngine(registries.densityModels, registries.formats, {}, cost)
   return points.map((p) => {
     if (outOfTime()) return p
     const layers = p.layers.map((l, i) => {
@@ -368,7 +370,7 @@ const addFormatsToFront = (r: Resolved, registries: ExplorerRegistries, points: 
       const base = { arch: p.arch, problem, energyTable: p.energyTable }
       const choice = engine.selectFormats({ ...base, sparseOptimizations: l.sparseOptimizations, mapping: l.mapping })
       if (!choice.valid) return l
-      const report = createSparseloopEvaluator({ ...base, sparseOptimizations: choice.sparseOptimizations }, { densityModels: registries.densityModels }).evaluate(l.mapping)
+      const report = prepareCostModel(cost.model, { ...base, sparseOptimizations: choice.sparseOptimizations }, cost.context)(l.mapping)
       if (!report.valid || !lexLess(r.objective, report, l)) return l
       return { ...l, energyPJ: report.energyPJ, cycles: report.cycles, sparseOptimizations: choice.sparseOptimizations, formats: formatsOf(choice.sparseOptimizations) }
     })
@@ -445,7 +447,7 @@ export const codesignModel = async (options: CodesignOptions, registries: Explor
     // Formats for the baseline first (so the comparison is like for like), then for the
     // hardware-then-dataflow front by ascending EDP, until the reserved time runs out.
     const front = [...new Set([...(baseline !== null ? [baseline] : []), ...paretoOf(points).sort((a, b) => a.edp - b.edp)])]
-    const improved = addFormatsToFront(r, registries, front, outOfTime)
+    const improved = addFormatsToFront(r, registries, front, outOfTime, options.costModel)
     const replaced = new Map(front.map((p, i) => [p, improved[i] as CodesignPoint]))
     points = points.map((p) => replaced.get(p) ?? p)
     if (baseline !== null) baseline = replaced.get(baseline) ?? baseline

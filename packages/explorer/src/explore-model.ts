@@ -79,6 +79,8 @@ export interface ExploreModelOptions {
   readonly budgetMs?: number
   /** Stops the exploration (Ctrl-C, a wall-clock budget): the result holds the best so far. */
   readonly signal?: AbortSignalLike
+  /** Cost model id in the explorer's registry (default `sparseloop`). */
+  readonly costModel?: string
   /** Called after each distinct layer is searched. */
   readonly onLayer?: (done: number, total: number, layer: ExploredLayer) => void
 }
@@ -397,6 +399,7 @@ export const exploreModel = async (
             tracePoints: 300,
             ...(options.strategy !== undefined ? { strategy: options.strategy } : {}),
             ...(options.formatSpace !== undefined ? { formatSpace: options.formatSpace } : {}),
+            ...(options.costModel !== undefined ? { costModel: options.costModel } : {}),
             ...(options.clock !== undefined ? { clock: options.clock } : {}),
             ...(options.signal !== undefined ? { signal: options.signal } : {}),
           },

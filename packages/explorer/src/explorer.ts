@@ -5,6 +5,7 @@
 import type { AbortSignalLike } from '@snipsnap/search'
 import {
   SnipSnapError,
+  prepareCostModel,
   type AnySearchStrategy,
   type CostModel,
   type CostReport,
@@ -15,7 +16,7 @@ import {
   type Registry,
   createRegistry,
 } from '@snipsnap/core'
-import { createDensityRegistry, createSparseloopEvaluator, sparseloopCostModel } from '@snipsnap/cost'
+import { createDensityRegistry, sparseloopCostModel } from '@snipsnap/cost'
 import { createFormatRegistry } from '@snipsnap/format'
 import { createMapspace, type Mapspace } from '@snipsnap/mapspace'
 import {
@@ -32,7 +33,7 @@ import { writeTimeloopMapping } from '@snipsnap/timeloop'
 import { objectiveFromMapper, parseObjective, type ExplorerObjective, type MetricName } from './objectives'
 import { formatsOf, type TensorFormatChoice } from './formats-summary'
 import { createDesignEvaluator } from './evaluator'
-import { coSearchDesign, type CoSearchDesignOptions, type CoSearchDesignResult } from './co-search'
+import { coSearchDesign, resolveCostModel, type CoSearchDesignOptions, type CoSearchDesignResult, type ExplorerRegistries } from './co-search'
 import { exploreModel, type ExploreModelOptions, type ExploreModelResult } from './explore-model'
 import { codesignModel, type CodesignOptions, type CodesignResult } from './codesign'
 
@@ -178,6 +179,8 @@ export const createExplorer = (options: ExplorerOptions = {}): Explorer => {
   const strategies = options.strategies ?? createStrategyRegistry()
   const densityModels = options.densityModels ?? createDensityRegistry()
   const formats = options.formats ?? createFormatRegistry()
+  // One context carries every registry to the engine, the mapspace, the co-search and exploreModel.
+  const registries: ExplorerRegistries = { strategies, densityModels, formats, costModels }
 
   const mapspace = (design: DesignSpec): Mapspace =>
     createMapspace({
@@ -189,11 +192,9 @@ export const createExplorer = (options: ExplorerOptions = {}): Explorer => {
     })
 
   const evaluator = (design: DesignSpec, costModel = 'sparseloop'): ((mapping: MappingSpec) => CostReport) => {
-    const model = costModels.get(costModel)
-    // The Sparseloop model prepares the mapping-independent half of a design once.
-    if (model === sparseloopCostModel) return createSparseloopEvaluator(design, { densityModels, formats }).evaluate
-    const base = { arch: design.arch, problem: design.problem, sparseOptimizations: design.sparseOptimizations, energyTable: design.energyTable }
-    return (mapping) => model.evaluate({ ...base, mapping }, undefined)
+    // Models with a `prepare` capability (Sparseloop) prepare the mapping-independent half once.
+    const cost = resolveCostModel(registries, costModel)
+    return prepareCostModel(cost.model, design, cost.context)
   }
 
   const searchDesign = async (design: DesignSpec, opts: SearchDesignOptions): Promise<SearchDesignResult> => {
@@ -306,10 +307,10 @@ export const createExplorer = (options: ExplorerOptions = {}): Explorer => {
     }
   }
 
-  const coSearch = (design: DesignSpec, opts: CoSearchDesignOptions): Promise<CoSearchDesignResult> => coSearchDesign(design, opts, { strategies, densityModels, formats })
+  const coSearch = (design: DesignSpec, opts: CoSearchDesignOptions): Promise<CoSearchDesignResult> => coSearchDesign(design, opts, registries)
 
-  const explore = (opts: ExploreModelOptions): Promise<ExploreModelResult> => exploreModel(opts, { strategies, densityModels, formats })
+  const explore = (opts: ExploreModelOptions): Promise<ExploreModelResult> => exploreModel(opts, registries)
 
-  const codesign = (opts: CodesignOptions): Promise<CodesignResult> => codesignModel(opts, { strategies, densityModels, formats })
+  const codesign = (opts: CodesignOptions): Promise<CodesignResult> => codesignModel(opts, registries)
   return { costModels, strategies, densityModels, formats, mapspace, evaluator, searchDesign, coSearch, exploreModel: explore, codesignModel: codesign }
 }

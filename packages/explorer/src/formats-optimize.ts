@@ -370,7 +370,7 @@ const planModelFormats = <TOptions>(input: OptimizeModelFormatsInput<TOptions>) 
   const densityModels = input.densityModels ?? createDensityRegistry()
   const formatPrimitives = (input.formats ?? createFormatRegistry()).list()
   const costModelOptions = (
-    input.costModelOptions ?? (input.costModel === undefined ? ({ densityModels } as EvaluateSparseloopOptions) : undefined)
+    input.costModelOptions ?? (input.costModel === undefined ? ({ densityModels, ...(input.formats === undefined ? {} : { formats: input.formats }) } as EvaluateSparseloopOptions) : undefined)
   ) as TOptions
   const search = input.mappingSearch ?? {}
   const samples = positiveInt(search.samples, 48, 'mappingSearch.samples', 1)

@@ -12,11 +12,12 @@ import {
   parseHardwareAxisText,
   type HardwareAxisName,
   codesignPointYaml, codesignProblems, createExplorer, type CodesignMode, type CodesignPoint, type CodesignResult } from '@snipsnap/explorer'
+import { loadRegistries, type PluginCliOptions } from '../plugins'
 import { readText } from '../design-files'
 import type { CliIo } from '../io'
 
 /** Options of `snipsnap codesign`, as commander parses them. */
-export interface CodesignCliOptions {
+export interface CodesignCliOptions extends PluginCliOptions {
   readonly model: string
   readonly sparsity: string
   readonly phase: string
@@ -186,7 +187,9 @@ export const runCodesign = async (options: CodesignCliOptions, io: CliIo): Promi
   const sparsity = options.sparsity.split(',').map((s) => s.trim())
   const start = performance.now()
   const progress = io.stderr.isTTY === true && options.json !== true
-  const result = await createExplorer().codesignModel({
+  const registries = await loadRegistries(options.plugin)
+  const result = await createExplorer(registries).codesignModel({
+    ...(options.costModel !== undefined ? { costModel: options.costModel } : {}),
     model: options.model,
     sparsity,
     phase: options.phase,

@@ -4,14 +4,16 @@
 // key), evaluate with the Sparseloop model, print a summary or one JSON object (per mapping line
 // with --mappings).
 // argv → file reading → library calls → printed report; no domain logic here.
-import { SnipSnapError, type CostReport, type DesignSpec } from '@snipsnap/core'
+import { prepareCostModel, SnipSnapError, type CostReport, type DesignSpec, type MappingSpec } from '@snipsnap/core'
 import { createSparseloopEvaluator } from '@snipsnap/cost'
 import { parseTimeloopMapping } from '@snipsnap/timeloop'
 import { readDesign, readText } from '../design-files'
+import type { PluginCliOptions } from '../commands/plugin-options'
+import type { CliRegistries } from '../plugins'
 import type { CliRun } from '../run-control'
 
 /** Options of `snipsnap evaluate`, as commander parses them. */
-export interface EvaluateOptions {
+export interface EvaluateOptions extends PluginCliOptions {
   readonly json?: boolean
   readonly mappings?: string
   readonly mapping?: string
@@ -62,18 +64,35 @@ interface MappingLine {
   readonly mapping?: unknown
 }
 
+/** What evaluates one mapping of the design. */
+interface MappingEvaluator {
+  evaluate(mapping: MappingSpec): CostReport
+}
+
+/** The `--cost-model` (default sparseloop) over the run's registries, prepared once for the design. */
+const pluggedEvaluator = async (registries: CliRegistries, costModel: string | undefined, design: DesignSpec): Promise<MappingEvaluator> => {
+  const { costModelOf } = await import('../plugins')
+  const cost = costModelOf(registries, costModel)
+  return { evaluate: prepareCostModel(cost.model, design, cost.context) }
+}
+
 /** Runs `snipsnap evaluate`. */
 export const runEvaluate = async (inputs: readonly string[], options: EvaluateOptions, io: CliRun): Promise<void> => {
   if (options.mapping !== undefined && options.mappings !== undefined) {
     throw new SnipSnapError('INVALID_SPEC', 'give --mapping <file> or --mappings <file.jsonl>, not both', { path: ['--mapping'] })
   }
   // --mappings replaces the design's mapping line by line: the folder's own is not used.
+  // Plug-ins and other cost models are loaded only when asked for (start-up stays light).
+  const plugged = (options.plugin?.length ?? 0) > 0 || options.costModel !== undefined
+  const registries = plugged ? await (await import('../plugins')).loadRegistries(options.plugin) : null
   const design: DesignSpec = readDesign(io, inputs, {
     ...(options.strict === true ? { strict: true } : {}),
     ...(options.mappings !== undefined ? { ignore: ['mapping'] } : {}),
     ...(options.mapping !== undefined ? { mappingFile: options.mapping } : {}),
+    ...(registries !== null ? { formats: registries.formats } : {}),
   })
-  const evaluator = createSparseloopEvaluator(design)
+  const evaluator: MappingEvaluator =
+    registries === null ? createSparseloopEvaluator(design) : await pluggedEvaluator(registries, options.costModel, design)
   if (options.mappings !== undefined) {
     await evaluateLines(io, options.mappings, design, evaluator)
     return
@@ -89,7 +108,7 @@ export const runEvaluate = async (inputs: readonly string[], options: EvaluateOp
  * `--mappings`: one JSON result per line, printed as it is computed. Ctrl-C stops after the
  * current line: the lines printed so far are the result, the exit code 130.
  */
-const evaluateLines = async (io: CliRun, file: string, design: DesignSpec, evaluator: ReturnType<typeof createSparseloopEvaluator>): Promise<void> => {
+const evaluateLines = async (io: CliRun, file: string, design: DesignSpec, evaluator: MappingEvaluator): Promise<void> => {
   const lines = readText(file).split('\n')
   let done = 0
   for (const [index, line] of lines.entries()) {

@@ -17,12 +17,13 @@ import {
   type InferencePhase,
   type MatchedBaselineName,
 } from '@snipsnap/explorer'
+import { loadRegistries, type PluginCliOptions } from '../plugins'
 import type { CliRun } from '../run-control'
 import type { StudyExtras } from '../study/apply'
 import { writeExploreOut } from './explore-out'
 
 /** Options of `snipsnap explore`, as commander parses them. */
-export interface ExploreOptions {
+export interface ExploreOptions extends PluginCliOptions {
   readonly model: string
   readonly sparsity: string
   /** Comma-separated phases; absent: every phase the model has (prefill and decode for decoders). */
@@ -259,7 +260,9 @@ export const runExplore = async (options: ExploreOptions, io: CliRun): Promise<v
   const json = options.json === true
   const bar = io.stderr.isTTY === true && !json
   let lastBeat = start
-  const result = await createExplorer().exploreModel({
+  const registries = await loadRegistries(options.plugin)
+  const result = await createExplorer(registries).exploreModel({
+    ...(options.costModel !== undefined ? { costModel: options.costModel } : {}),
     model: options.model,
     sparsity: options.sparsity.split(',').map((s) => s.trim()),
     phase: phases,

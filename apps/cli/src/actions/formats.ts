@@ -18,6 +18,7 @@ import {
   type FormatSpaceSize,
 } from '@snipsnap/format'
 import { optimizeModelFormatsAsync, type ModelFormatsResult } from '@snipsnap/explorer'
+import { costModelOf, loadRegistries, type PluginCliOptions } from '../plugins'
 import {
   applySparsity,
   buildWorkload,
@@ -281,7 +282,7 @@ const renderOptimize = (r: ModelFormatsResult): string => {
 }
 
 /** Options of `snipsnap formats optimize`. */
-export interface OptimizeOptions {
+export interface OptimizeOptions extends PluginCliOptions {
   readonly model: string
   readonly sparsity?: string
   readonly phase: string
@@ -401,7 +402,13 @@ export const runFormatsOptimize = async (options: OptimizeOptions, io: CliRun): 
   } else if (options.sparsity === undefined) {
     throw invalid('--sparsity', 'give --sparsity <preset> (e.g. unstructured-50) or --tensor <file>')
   }
+  const registries = await loadRegistries(options.plugin)
+  const cost = costModelOf(registries, options.costModel)
   const result = await optimizeModelFormatsAsync({
+    costModel: cost.model,
+    costModelOptions: cost.context,
+    densityModels: registries.densityModels,
+    formats: registries.formats,
     signal: io.signal,
     model: options.model,
     phase,

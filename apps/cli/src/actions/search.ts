@@ -8,13 +8,14 @@ import { performance } from 'node:perf_hooks'
 import cliProgress from 'cli-progress'
 import { integerProblem, SnipSnapError, type DesignSpec } from '@snipsnap/core'
 import { createExplorer, type ExplorerProgress, type SearchDesignResult } from '@snipsnap/explorer'
+import { loadRegistries, type PluginCliOptions } from '../plugins'
 import { startDeadline } from '../deadline'
 import { readDesign } from '../design-files'
 import { startThreadedExecutor } from '../threaded-executor'
 import type { CliRun } from '../run-control'
 
 /** Options of `snipsnap search`, as commander parses them. */
-export interface SearchOptions {
+export interface SearchOptions extends PluginCliOptions {
   readonly objective?: string
   readonly budgetS: string
   readonly seed: string
@@ -76,8 +77,9 @@ export const runSearch = async (inputs: readonly string[], options: SearchOption
   const seed = parseNumber(options.seed, '--seed', { min: 0, integer: true })
   const threads = io.capThreads(parseNumber(options.threads, '--threads', { min: 1, integer: true }))
   // The mapping is searched, so any `mapping:` in the files is not read (mapper folders hold two).
-  const design: DesignSpec = readDesign(io, inputs, { ignore: ['mapping'], ...(options.strict === true ? { strict: true } : {}) })
-  const explorer = createExplorer()
+  const registries = await loadRegistries(options.plugin)
+  const design: DesignSpec = readDesign(io, inputs, { ignore: ['mapping'], formats: registries.formats, ...(options.strict === true ? { strict: true } : {}) })
+  const explorer = createExplorer(registries)
   const budgetMs = budgetS * 1000
   const deadline = startDeadline(io, budgetMs)
   const bar = io.stderr.isTTY === true && options.json !== true
@@ -95,7 +97,8 @@ export const runSearch = async (inputs: readonly string[], options: SearchOption
       best: p.bestEnergyPJ === null ? '–' : `${fmt(p.bestEnergyPJ / 1e6)} µJ / ${fmt(p.bestCycles ?? 0)} cycles`,
     })
   }
-  const threaded = threads > 1 ? startThreadedExecutor(io, threads, design, deadline.signal) : null
+  // Worker threads run the built-in vocabulary: plug-ins and other cost models run in-process.
+  const threaded = threads > 1 && registries.plugins.length === 0 && options.costModel === undefined ? startThreadedExecutor(io, threads, design, deadline.signal) : null
   let result: SearchDesignResult
   try {
     bar?.start(100, 0, { evaluated: 0, valid: 0, best: '–' })
@@ -106,6 +109,7 @@ export const runSearch = async (inputs: readonly string[], options: SearchOption
       budget: { wallTimeMs: Math.max(1, deadline.remainingMs()) },
       seed,
       strategy: options.strategy,
+      ...(options.costModel !== undefined ? { costModel: options.costModel } : {}),
       clock: () => performance.now(),
       onProgress,
     })

@@ -1,6 +1,7 @@
 // Declaration of `snipsnap codesign`: options and help only. What it runs lives in
 // ../actions/codesign.ts and is imported when the command runs (see src/main.ts for the layout).
 import type { Command } from 'commander'
+import { collect, COST_MODEL_FLAG, COST_MODEL_HELP, PLUGIN_FLAG, PLUGIN_HELP } from './plugin-options'
 import type { CodesignCliOptions } from '../actions/codesign'
 import type { CliIo } from '../io'
 
@@ -38,6 +39,8 @@ export const registerCodesignCommand = (program: Command, io: CliIo): void => {
     .option('--seed <n>', 'random seed', '1')
     .option('--out <dir>', 'write the result, Pareto plots and each point\'s Timeloop YAML here')
     .option('--json', 'print exactly one JSON object')
+    .option(PLUGIN_FLAG, PLUGIN_HELP, collect)
+    .option(COST_MODEL_FLAG, COST_MODEL_HELP)
     .action(async (options: CodesignCliOptions) => {
       const { runCodesign } = await import('../actions/codesign')
       await runCodesign(options, io)

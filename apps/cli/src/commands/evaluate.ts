@@ -2,6 +2,7 @@
 // ../actions/evaluate.ts and is imported when the command runs, so other commands never load the
 // cost model or the Timeloop reader (see src/main.ts for the layout).
 import type { Command } from 'commander'
+import { collect, COST_MODEL_FLAG, COST_MODEL_HELP, PLUGIN_FLAG, PLUGIN_HELP } from './plugin-options'
 import type { EvaluateOptions } from '../actions/evaluate'
 import type { CliRun } from '../run-control'
 
@@ -15,6 +16,8 @@ export const registerEvaluateCommand = (program: Command, io: CliRun): void => {
     .option('--mapping <file>', 'the file whose `mapping:` to evaluate, when several files define one (e.g. a mapper folder)')
     .option('--mappings <file>', 'evaluate every line\'s `mapping` of a JSONL file; prints one JSON result per line')
     .option('--strict', 'keys not used by the model are errors, not warnings')
+    .option(PLUGIN_FLAG, PLUGIN_HELP, collect)
+    .option(COST_MODEL_FLAG, COST_MODEL_HELP)
     .action(async (inputs: string[], options: EvaluateOptions) => {
       const { runEvaluate } = await import('../actions/evaluate')
       await runEvaluate(inputs, options, io)

@@ -1,6 +1,7 @@
 // Declaration of `snipsnap explore`: options and help only. What it runs lives in
 // ../actions/explore.ts and is imported when the command runs (see src/main.ts for the layout).
 import type { Command } from 'commander'
+import { collect, COST_MODEL_FLAG, COST_MODEL_HELP, PLUGIN_FLAG, PLUGIN_HELP } from './plugin-options'
 import type { ExploreOptions } from '../actions/explore'
 import type { CliRun } from '../run-control'
 
@@ -23,6 +24,8 @@ export const registerExploreCommand = (program: Command, io: CliRun): void => {
     .option('--seed <n>', 'random seed (replays exactly)', '1')
     .option('--out <dir>', 'also write results.json, layers.csv and a self-contained report.html into <dir>')
     .option('--json', 'print exactly one JSON object')
+    .option(PLUGIN_FLAG, PLUGIN_HELP, collect)
+    .option(COST_MODEL_FLAG, COST_MODEL_HELP)
     .action(async (options: ExploreOptions, command: Command) => {
       const { runExplore } = await import('../actions/explore')
       const { resolveStudyOptions } = await import('../study/apply')

@@ -2,6 +2,7 @@
 // run lives in ../actions/formats.ts and is imported when one of them runs (see src/main.ts for the
 // layout); help texts therefore name no registry content (`formats presets` lists the presets).
 import type { Command } from 'commander'
+import { collect, COST_MODEL_FLAG, COST_MODEL_HELP, PLUGIN_FLAG, PLUGIN_HELP } from './plugin-options'
 import type { OptimizeOptions, PresetsOptions, RankOptions, SpaceOptions } from '../actions/formats'
 import type { CliRun } from '../run-control'
 
@@ -56,5 +57,7 @@ export const registerFormatsCommand = (program: Command, io: CliRun): void => {
     .option('--prune <spec>', 'with --tensor: prune first, magnitude:<sparsity> or N:M')
     .option('--exhaustive', 'also cost every candidate of the format space (slow)')
     .option('--json', 'print one JSON object')
+    .option(PLUGIN_FLAG, PLUGIN_HELP, collect)
+    .option(COST_MODEL_FLAG, COST_MODEL_HELP)
     .action(async (options: OptimizeOptions) => (await actions()).runFormatsOptimize(options, io))
 }

@@ -1,6 +1,7 @@
 // Declaration of `snipsnap search`: arguments, options and help only. What it runs lives in
 // ../actions/search.ts and is imported when the command runs (see src/main.ts for the layout).
 import type { Command } from 'commander'
+import { collect, COST_MODEL_FLAG, COST_MODEL_HELP, PLUGIN_FLAG, PLUGIN_HELP } from './plugin-options'
 import type { SearchOptions } from '../actions/search'
 import type { CliRun } from '../run-control'
 
@@ -17,6 +18,8 @@ export const registerSearchCommand = (program: Command, io: CliRun): void => {
     .option('--strategy <id>', 'auto, exhaustive, genetic, simulated-annealing or random', 'auto')
     .option('--json', 'print exactly one JSON object')
     .option('--strict', 'keys not used by the model are errors, not warnings')
+    .option(PLUGIN_FLAG, PLUGIN_HELP, collect)
+    .option(COST_MODEL_FLAG, COST_MODEL_HELP)
     .action(async (inputs: string[], options: SearchOptions) => {
       const { runSearch } = await import('../actions/search')
       await runSearch(inputs, options, io)

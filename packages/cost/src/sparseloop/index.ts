@@ -1,6 +1,6 @@
 // Public face of the Sparseloop model: a plain function, a reusable per-design evaluator and
 // the `sparseloop` CostModel plug-in.
-import { createRankFormatTable, defineCostModel, type CostModel, type RankFormatSource, type CostQuery, type CostReport, type DensityModel, type MappingSpec, type Registry } from '@snipsnap/core'
+import { createRankFormatTable, defineCostModel, type CostModel, type RankFormatSource, type CostModelContext, type CostQuery, type CostReport, type DensityModel, type MappingSpec, type Registry } from '@snipsnap/core'
 import { createDensityRegistry } from '../density/registry'
 import { evaluatePrepared, type SparseloopModelOptions } from './evaluate'
 import { prepareDesign, type PreparedDesign } from './prepare'
@@ -9,7 +9,7 @@ export type { SparseloopModelOptions } from './evaluate'
 export type { PreparedDesign } from './prepare'
 
 /** Options of {@link evaluateSparseloop} and {@link createSparseloopEvaluator}. */
-export interface EvaluateSparseloopOptions extends SparseloopModelOptions {
+export interface EvaluateSparseloopOptions extends SparseloopModelOptions, CostModelContext {
   /** Density models to resolve `problem.densities` with; defaults to the built-in registry. */
   readonly densityModels?: Registry<DensityModel>
   /**
@@ -70,4 +70,5 @@ export const sparseloopCostModel: CostModel<EvaluateSparseloopOptions | undefine
   supports: (query) =>
     query.sparseOptimizations.targets.every((t) => t.actionOptimizations.every((a) => a.type !== 'position-skipping')),
   evaluate: (query, options) => evaluateSparseloop(query, options ?? {}),
+  prepare: (query, options) => createSparseloopEvaluator(query, options ?? {}).evaluate,
 })
