@@ -3,6 +3,7 @@
 // app's results): where the energy goes per layer and level, the points each search visited, each
 // search's convergence, the chosen formats against fixed-format baselines, and what was compared.
 // Plain data in (no import of the explorer: any result shaped like this renders).
+import { SnipSnapError } from '@snipsnap/core'
 import { barPlot, linePlot, scatterPlot, type BarRow, type PlotFrame, type ScatterPoint } from './plots'
 import { reportHtml, type ReportSection } from './html'
 
@@ -92,12 +93,20 @@ export interface BaselineRow {
   readonly chosen: boolean
 }
 
-/** For each layer, the chosen design against each baseline, one panel per layer. */
+/**
+ * For each layer, each baseline's energy relative to the chosen design (1 = the co-searched
+ * design; 1.4 = the baseline spends 40% more), one panel per layer: layers whose energies differ by
+ * orders of magnitude stay readable on one axis.
+ */
 export const baselinesPlot = (rows: readonly BaselineRow[], options: PlotFrame = {}): Element => {
-  const { scale, unit } = energyUnit(Math.max(0, ...rows.map((r) => r.energyPJ)))
+  const chosen = new Map(rows.filter((r) => r.chosen).map((r) => [r.layer, r.energyPJ]))
+  for (const r of rows) {
+    const reference = chosen.get(r.layer)
+    if (reference === undefined || !(reference > 0)) throw new SnipSnapError('INVALID_SPEC', `baselinesPlot: layer "${r.layer}" needs a chosen row with energyPJ > 0`, { path: ['baselinesPlot', r.layer] })
+  }
   return barPlot(
-    rows.map((r): BarRow => ({ category: r.name, value: r.energyPJ / scale, group: r.layer, highlight: r.chosen })),
-    { ...options, valueLabel: `energy of one run (${unit}) →` },
+    rows.map((r): BarRow => ({ category: r.name, value: r.energyPJ / (chosen.get(r.layer) ?? 1), group: r.layer, highlight: r.chosen })),
+    { ...options, valueLabel: 'energy of one run, relative to the co-searched design (= 1) →' },
   )
 }
 
@@ -209,7 +218,7 @@ export const exploreReportHtml = (input: ExploreReportInput): string => {
     })
   }
   const baselineRows = valid.flatMap((l) =>
-    has(l.baselines)
+    has(l.baselines) && (l.energyPJ ?? 0) > 0
       ? [
           { layer: l.name, name: 'chosen (co-search)', energyPJ: l.energyPJ ?? 0, chosen: true },
           ...l.baselines.flatMap((b) => (b.energyPJ === null ? [] : [{ layer: l.name, name: b.name, energyPJ: b.energyPJ, chosen: false }])),
@@ -220,7 +229,7 @@ export const exploreReportHtml = (input: ExploreReportInput): string => {
     sections.push({
       id: 'baselines',
       heading: 'Chosen design against the baselines',
-      text: ['Energy of one run of each layer with the co-searched design (green) and with each baseline.'],
+      text: ['Energy of one run of each layer with each baseline, relative to the co-searched design (green, = 1): 1.40 means the baseline spends 40% more.'],
       plot: baselinesPlot(baselineRows, frame),
     })
   }

@@ -100,6 +100,9 @@ describe('exploreReportHtml', () => {
     expect(document.querySelectorAll('[data-plot=convergence] g[aria-label=line] path').length).toBe(3)
     // Per layer: chosen, dataflow-only, bitmap (csr has no valid design).
     expect(document.querySelectorAll('[data-plot=baselines] g[aria-label=bar] rect').length).toBe(3 * 3)
+    // Relative to the chosen design: the fixture's dataflow-only is 1.3×, bitmap 1.1× in every layer.
+    const values = Array.from(document.querySelectorAll('[data-plot=baselines] g[aria-label=text] text')).map((t) => t.textContent)
+    expect(values).toEqual(['1.00', '1.30', '1.10', '1.00', '1.30', '1.10', '1.00', '1.30', '1.10'])
     expect(document.querySelector('#compared')?.textContent).toContain('same budget')
     expect(document.querySelectorAll('#layers tbody tr').length).toBe(3)
     expect(document.querySelector('#layers thead')?.textContent).toContain('vs dataflow-only')

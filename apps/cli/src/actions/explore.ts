@@ -19,6 +19,7 @@ import {
 } from '@snipsnap/explorer'
 import { loadRegistries, type PluginCliOptions } from '../plugins'
 import type { CliRun } from '../run-control'
+import type { StudyExtras } from '../study/apply'
 import { writeExploreOut } from './explore-out'
 
 /** Options of `snipsnap explore`, as commander parses them. */
@@ -40,6 +41,8 @@ export interface ExploreOptions extends PluginCliOptions {
   readonly out?: string
   /** Study spec file (applied by ../study/apply.ts before the action runs). */
   readonly spec?: string
+  /** The spec's settings that have no flag. */
+  readonly study?: StudyExtras
 }
 
 const parseInteger = (text: string, option: string, min: number): number => {
@@ -264,6 +267,8 @@ export const runExplore = async (options: ExploreOptions, io: CliRun): Promise<v
     sparsity: options.sparsity.split(',').map((s) => s.trim()),
     phase: phases,
     arch: options.arch,
+    // A --spec's settings without a flag (hardware point, format space, seqLen, batch).
+    ...options.study,
     lowering,
     objective: options.objective,
     ...(evaluations !== undefined ? { dataflowEvaluations: evaluations } : {}),

@@ -20,6 +20,23 @@ sparsity: unstructured-50
 # Accelerator preset: llm-default, stc-like or eyeriss-like.
 arch: llm-default
 
+# Parameters of the preset to change (energy and area are re-estimated, as codesign does):
+# hardware:
+#   glbKiB: 256
+#   peArray: 16x16
+#   dramBandwidth: 32
+
+# The format space the co-search chooses from (format primitives by symbol; U is required):
+# formats:
+#   primitives: [U, UOP, CP, B, RLE]
+
+# Prefill sequence length and batch (defaults: min(2048, the model's context), 1).
+# seqLen: 2048
+# batch: 1
+
+# CNN models: convolutions as native convolutions or as im2col GEMMs (for comparison).
+# lowering: native
+
 # What to minimise: energy, cycles or edp; a list is lexicographic, e.g. [energy, cycles].
 objective: energy
 

@@ -7,9 +7,10 @@ import { join, resolve } from 'node:path'
 import { SnipSnapError } from '@snipsnap/core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runCli } from '../testing/run-cli'
-import { studyOptionValues, withStudy } from './apply'
+import { studyExtras, studyOptionValues, withStudy } from './apply'
 import { parseStudy } from './load'
-import { StudySchema, studyJsonSchemaText } from './schema'
+import { HARDWARE_AXIS_NAMES } from '@snipsnap/explorer'
+import { HARDWARE_KEYS, StudySchema, studyJsonSchemaText } from './schema'
 import { starterStudy } from './starter'
 
 const tmp = mkdtempSync(join(tmpdir(), 'snipsnap-study-'))
@@ -35,8 +36,12 @@ describe('the study schema', () => {
     const text = starterStudy('./study.schema.json')
     const study = parseStudy('study.yaml', text)
     expect(study).toMatchObject({ version: 1, model: 'llama-2-7b', phases: ['prefill', 'decode'], sparsity: 'unstructured-50', arch: 'llm-default' })
-    const keys = [...Object.keys(StudySchema.shape).filter((k) => k !== '$schema'), ...Object.keys(StudySchema.shape.search.unwrap().shape)]
+    const keys = [...Object.keys(StudySchema.shape).filter((k) => k !== '$schema'), ...Object.keys(StudySchema.shape.search.unwrap().shape), 'primitives']
     for (const key of keys) expect(text, key).toMatch(new RegExp(`^\\s*#?\\s*${key.replace('$', '\\$')}:`, 'm'))
+  })
+
+  it('hardware keys are the explorer\'s hardware axes', () => {
+    expect([...HARDWARE_KEYS].sort()).toEqual([...HARDWARE_AXIS_NAMES].sort())
   })
 
   it('reads JSON too (YAML is a superset)', () => {
@@ -85,9 +90,21 @@ describe('a spec as explore options', () => {
     expect(() => withStudy({ spec: file }, command([], ['model', 'phase', 'sparsity', 'objective', 'seed']))).toThrowError(/unit\.yaml: search\.evaluations is not supported by this version of snipsnap explore/)
   })
 
+  it('passes the settings without a flag as options.study, misspelled hardware keys named', () => {
+    const spec = join(tmp, 'extras.yaml')
+    writeFileSync(spec, 'version: 1\nmodel: gpt-2\nhardware: { glbKiB: 256, peArray: 8x8 }\nformats: { primitives: [U, B] }\nseqLen: 512\nbatch: 2\n')
+    expect((withStudy({ spec }, command([])) as { study?: unknown }).study).toEqual({ hardware: { glbKiB: 256, peArray: '8x8' }, formatSpace: { primitives: ['U', 'B'] }, seqLen: 512, batch: 2 })
+    expect(errorOf('version: 1\nmodel: gpt-2\nhardware:\n  glbKib: 256\n').message).toMatch(/^study\.yaml:4: hardware: `glbKib`: did you mean `glbKiB`\?/)
+    expect(errorOf('version: 1\nmodel: gpt-2\nhardware:\n  peArray: 8by8\n').message).toBe('study.yaml:4: hardware.peArray: a PE array shape is written XxY, e.g. 8x16')
+  })
+
   it('maps every setting of the schema', () => {
-    const all = parseStudy('all.yaml', 'version: 1\nmodel: m\nphases: [prefill]\nsparsity: s\narch: a\nobjective: edp\nout: o\nsearch: { evaluations: 1, patience: 2, budgetS: 3, seed: 4, baselines: [csr] }\n')
-    expect(Object.keys(studyOptionValues(all)).sort()).toEqual(['arch', 'baselines', 'budgetS', 'evaluations', 'model', 'objective', 'out', 'patience', 'phase', 'seed', 'sparsity'])
+    const all = parseStudy('all.yaml', 'version: 1\nmodel: m\nphases: [prefill]\nsparsity: s\narch: a\nobjective: edp\nout: o\nlowering: im2col\nsearch: { evaluations: 1, patience: 2, budgetS: 3, seed: 4, baselines: [csr] }\n')
+    expect(Object.keys(studyOptionValues(all)).sort()).toEqual(['arch', 'baselines', 'budgetS', 'evaluations', 'lowering', 'model', 'objective', 'out', 'patience', 'phase', 'seed', 'sparsity'])
+    const flagged = new Set(['$schema', 'version', 'model', 'phases', 'sparsity', 'arch', 'objective', 'search', 'out', 'lowering'])
+    const withoutFlag = Object.keys(StudySchema.shape).filter((k) => !flagged.has(k))
+    expect(withoutFlag.sort()).toEqual(['batch', 'formats', 'hardware', 'seqLen'])
+    expect(Object.keys(studyExtras(parseStudy('x.yaml', 'version: 1\nmodel: m\nhardware: { wordBits: 8 }\nformats: { flatten: false }\nseqLen: 1\nbatch: 1\n'))).sort()).toEqual(['batch', 'formatSpace', 'hardware', 'seqLen'])
   })
 })
 
@@ -128,4 +145,21 @@ describe('snipsnap init and explore --spec', () => {
     expect(failed.stderr).toContain(`${bad}:4: search: \`sed\`: did you mean \`seed\`?`)
     expect((await runCli(['explore', '--evaluations', '2'])).stderr).toMatch(/a model is required: --model <id>, or `model:` in the --spec file/)
   }, 120_000)
+
+  it('explore --spec applies the settings without a flag: hardware point and format space', async () => {
+    const spec = join(tmp, 'extras-run.yaml')
+    writeFileSync(spec, 'version: 1\nmodel: llama-2-7b\nphases: [decode]\nhardware: { glbKiB: 256 }\nformats: { primitives: [U, B] }\nsearch: { evaluations: 4 }\n')
+    const { code, stdout, stderr } = await runCli(['explore', '--spec', spec, '--json'])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    const json = JSON.parse(stdout) as { hardware: Record<string, unknown>; layers: { formats: { format: string }[] }[] }
+    expect(json.hardware['glbKiB']).toBe(256)
+    const ranks = json.layers.flatMap((l) => l.formats.flatMap((f) => f.format.split('-').map((r) => r.replace(/\(.*$/, ''))))
+    expect(ranks.length).toBeGreaterThan(0)
+    // Only the primitives the spec allows (the default space also has UOP, CP, RLE …).
+    for (const rank of ranks) expect(['U', 'B', 'uncompressed']).toContain(rank)
+    const bad = join(tmp, 'extras-bad.yaml')
+    writeFileSync(bad, 'version: 1\nmodel: llama-2-7b\nphases: [decode]\nformats: { primitives: [B] }\nsearch: { evaluations: 2 }\n')
+    expect((await runCli(['explore', '--spec', bad])).stderr).toMatch(/format space needs the U primitive/)
+  }, 180_000)
 })
