@@ -60,7 +60,8 @@ describe('snipsnap explore', () => {
   }, 60_000)
 
   it('Ctrl-C prints the best so far as JSON with "interrupted": true and exits 130', async () => {
-    const { code, stdout, stderr } = await run(['explore', '--model', 'llama-2-7b', '--phase', 'decode', '--evaluations', '64', '--json'], {
+    // A budget far beyond what finishes in 1.5 s on an idle machine, so Ctrl-C always lands mid-run.
+    const { code, stdout, stderr } = await run(['explore', '--model', 'llama-2-7b', '--phase', 'decode', '--evaluations', '4096', '--json'], {
       onStart: (interrupt) => setTimeout(interrupt, 1500),
     })
     expect(code).toBe(130)
