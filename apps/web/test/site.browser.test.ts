@@ -59,6 +59,10 @@ describe.skipIf(!browserTestsEnabled())('the built site in chromium', () => {
     expect(row).toMatch(/\d (pJ|nJ|µJ|mJ|J)/)
     await expect(page.textContent('[data-testid=summary]')).resolves.toMatch(/per forward pass/)
     // Plot labels each mark's group: bars per memory level, one dot per evaluated design, a bar per format.
+    // The plots draw in an effect after the "done" render, so wait for their marks before counting.
+    for (const marks of ['plot-levels] g[aria-label=bar] rect', 'plot-points] g[aria-label=dot] > *', 'plot-baselines] g[aria-label=bar] rect']) {
+      await page.waitForSelector(`[data-testid=${marks}`, { timeout: 30_000 })
+    }
     expect(await page.locator('[data-testid=plot-levels] g[aria-label=bar] rect').count()).toBeGreaterThanOrEqual(2)
     expect(await page.locator('[data-testid=plot-points] g[aria-label=dot] > *').count()).toBeGreaterThan(10)
     expect(await page.locator('[data-testid=plot-baselines] g[aria-label=bar] rect').count()).toBeGreaterThanOrEqual(4)
