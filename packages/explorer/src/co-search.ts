@@ -38,6 +38,8 @@ export interface CoSearchDesignOptions {
   readonly strategy?: string
   /** Options of that strategy (e.g. `@snipsnap/search`'s `AnnealingOptions`); its defaults when absent. */
   readonly strategyOptions?: unknown
+  /** Independent starts of the stage-1 dataflow search, pooled (default 1; see `progressiveCoSearch`). */
+  readonly stage1Starts?: number
   readonly topM?: number
   readonly maxRounds?: number
   readonly epsilon?: number
@@ -360,6 +362,7 @@ export const coSearchDesign = async (
       ...(options.patience !== undefined ? { patience: options.patience } : {}),
       ...(stage1 !== undefined ? { stage1 } : {}),
       ...(options.topM !== undefined ? { topM: options.topM } : {}),
+      ...(options.stage1Starts !== undefined ? { stage1Starts: options.stage1Starts } : {}),
       ...(maxRounds !== undefined ? { maxRounds } : {}),
       ...(options.epsilon !== undefined ? { epsilon: options.epsilon } : {}),
       ...(options.clock !== undefined ? { clock: options.clock } : {}),

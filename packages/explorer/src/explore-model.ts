@@ -22,6 +22,8 @@ export const EXPLORE_DEFAULTS = {
   dataflowEvaluations: 4096,
   topM: 2,
   maxRounds: 1,
+  /** Independent starts of stage 1 (pooled top-M). */
+  stage1Starts: 2,
   /** Strategy of every dataflow search, and its options. */
   strategy: 'genetic',
   strategyOptions: undefined as unknown,
@@ -70,6 +72,8 @@ export interface ExploreModelOptions {
   readonly baselines?: readonly MatchedBaselineName[]
   readonly topM?: number
   readonly maxRounds?: number
+  /** Independent starts of each layer's stage-1 dataflow search, pooled (default {@link EXPLORE_DEFAULTS}). */
+  readonly stage1Starts?: number
   /**
    * Strategy id of the dataflow searches (default {@link EXPLORE_DEFAULTS}' `strategy`, with its
    * `strategyOptions`).
@@ -199,7 +203,7 @@ export interface ExploreModelResult {
   readonly baselineTotals: ExplorePhaseResult['baselineTotals']
   readonly phases: readonly ExplorePhaseResult[]
   /** The search settings every layer's co-search and baselines used (so the output can say so). */
-  readonly search: { readonly patience: number | null; readonly dataflowEvaluations: number; readonly topM: number; readonly maxRounds: number; readonly strategy: string; readonly seed: number; readonly baselines: readonly MatchedBaselineName[] }
+  readonly search: { readonly patience: number | null; readonly dataflowEvaluations: number; readonly stage1Starts: number; readonly topM: number; readonly maxRounds: number; readonly strategy: string; readonly seed: number; readonly baselines: readonly MatchedBaselineName[] }
   readonly evaluated: number
   /** Layers without a valid design (excluded from the totals). */
   readonly failedLayers: number
@@ -340,6 +344,7 @@ export const exploreModel = async (
   const topM = options.topM ?? EXPLORE_DEFAULTS.topM
   const maxRounds = options.maxRounds ?? EXPLORE_DEFAULTS.maxRounds
   const seed = options.seed ?? 1
+  const stage1Starts = options.stage1Starts ?? EXPLORE_DEFAULTS.stage1Starts
   const strategy = options.strategy ?? EXPLORE_DEFAULTS.strategy
   const strategyOptions = options.strategyOptions ?? (strategy === EXPLORE_DEFAULTS.strategy ? EXPLORE_DEFAULTS.strategyOptions : undefined)
   const baselineNames = options.baselines ?? DEFAULT_BASELINES
@@ -411,6 +416,7 @@ export const exploreModel = async (
             seed: seed + index,
             topM,
             maxRounds,
+            stage1Starts,
             matchedBaselines: baselineNames,
             tracePoints: 300,
             strategy,
@@ -483,7 +489,7 @@ export const exploreModel = async (
     evaluated: sum((p) => p.evaluated),
     failedLayers: sum((p) => p.failedLayers),
     phases: phaseResults,
-    search: { patience, dataflowEvaluations: evaluations, topM, maxRounds, strategy, seed, baselines: baselineNames },
+    search: { patience, dataflowEvaluations: evaluations, stage1Starts, topM, maxRounds, strategy, seed, baselines: baselineNames },
     interrupted,
   }
 }

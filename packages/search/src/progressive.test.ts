@@ -63,6 +63,23 @@ describe('progressiveCoSearch', () => {
     expect(a).toEqual(b)
   })
 
+  it('pools the top dataflows of independent stage-1 starts (never worse than one start)', async () => {
+    const stage1 = (stage1Starts: number, seed: number) =>
+      progressiveCoSearch({ base, mapspace: () => space, costModel, compression, strategy: genetic, objectives: 'energy', dataflowBudget: { evaluations: 2 }, topM: 2, maxRounds: 0, stage1Starts, seed })
+    let strictlyBetter = 0
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const [one, three] = [await stage1(1, seed), await stage1(3, seed)]
+      const [a, b] = [one.dataflowOnly?.metrics['energy'] ?? Infinity, three.dataflowOnly?.metrics['energy'] ?? Infinity]
+      expect(b).toBeLessThanOrEqual(a)
+      if (b < a) strictlyBetter++
+      // One stage-1 report for all starts, counting every start's evaluations.
+      expect(three.stages.filter((st) => st.stage === 'dataflow')).toHaveLength(1)
+      expect(three.stages[0]?.evaluated).toBeGreaterThan(one.stages[0]?.evaluated ?? 0)
+    }
+    expect(strictlyBetter).toBeGreaterThan(0)
+    await expect(stage1(0, 1)).rejects.toThrow(/stage1Starts/)
+  })
+
   it('rejects bad options with the field named', async () => {
     await expect(progressiveCoSearch({ base, mapspace: () => space, costModel, compression, strategy: exhaustive, objectives: 'energy', dataflowBudget: { evaluations: 10 }, topM: 0, seed: 1 })).rejects.toThrow(/topM/)
   })

@@ -91,6 +91,12 @@ export interface ProgressiveCoSearchOptions<TCostOptions = void> {
    * evaluations count in this run's `evaluated` too: the run used them.
    */
   readonly stage1?: CoSearchStage1
+  /**
+   * Independent starts of the stage-1 dataflow search (default 1): each a full search with its own
+   * seed, sharing one cache; the top-M of all of them go to the compression engine. More starts
+   * land in more of the space's basins.
+   */
+  readonly stage1Starts?: number
   /** Dataflows handed to the compression engine per round (default 4). */
   readonly topM?: number
   /** Refinement rounds at most (default 3). */
@@ -159,6 +165,7 @@ export const progressiveCoSearch = async <TCostOptions = void>(
   if (!Number.isSafeInteger(maxRounds) || maxRounds < 0) throw new SnipSnapError('INVALID_SPEC', `maxRounds must be an integer ≥ 0, got ${maxRounds}`, { path: ['options', 'maxRounds'] })
   const epsilon = options.epsilon ?? 1e-3
   if (options.patience !== undefined) positiveInt(options.patience, 'patience')
+  if (options.stage1Starts !== undefined) positiveInt(options.stage1Starts, 'stage1Starts')
   if (!(epsilon >= 0 && Number.isFinite(epsilon))) throw new SnipSnapError('INVALID_SPEC', `epsilon must be a finite number ≥ 0, got ${epsilon}`, { path: ['options', 'epsilon'] })
   const order = createObjectiveOrder(options.objectives)
   const rootRng = createRng(options.seed)
@@ -185,7 +192,7 @@ export const progressiveCoSearch = async <TCostOptions = void>(
 
   // One dataflow search under fixed formats; returns its top-M distinct valid mappings, best first.
   const caches = new Map<string, SearchCache>()
-  const searchDataflow = async (sparseOptimizations: SparseOptimizationsSpec, label: string, round: number): Promise<CoSearchStage1> => {
+  const searchDataflow = async (sparseOptimizations: SparseOptimizationsSpec, label: string, round: number, emit = true): Promise<CoSearchStage1> => {
     const space = options.mapspace(sparseOptimizations)
     const cost = costFor(sparseOptimizations)
     const formatsKey = JSON.stringify(sparseOptimizations)
@@ -220,7 +227,7 @@ export const progressiveCoSearch = async <TCostOptions = void>(
     })
     evaluatedTotal += result.evaluated
     const stageReport: CoSearchStageReport = { stage: round === 0 ? 'dataflow' : 'refine-dataflow', round, evaluated: result.evaluated, bestMetrics: result.best?.metrics ?? null, stoppedBy: result.stoppedBy }
-    report(stageReport)
+    if (emit) report(stageReport)
     // Only stage 1 is reused by other runs: snapshot its cache, later rounds keep adding to theirs.
     return { top, report: stageReport, cache: round === 0 ? new Map(cache) : cache }
   }
@@ -251,7 +258,34 @@ export const progressiveCoSearch = async <TCostOptions = void>(
     evaluatedTotal += stage1Result.report.evaluated
     report(stage1Result.report)
   } else {
-    stage1Result = await searchDataflow(options.base.sparseOptimizations, 'dataflow:0', 0)
+    const starts = options.stage1Starts ?? 1
+    if (starts <= 1) stage1Result = await searchDataflow(options.base.sparseOptimizations, 'dataflow:0', 0)
+    else {
+      // Independent starts (seeds forked by label) sharing one cache; their top-M pooled.
+      const runs: CoSearchStage1[] = []
+      for (let i = 0; i < starts && options.signal?.aborted !== true; i++) {
+        runs.push(await searchDataflow(options.base.sparseOptimizations, i === 0 ? 'dataflow:0' : `dataflow:0:start${i}`, 0, false))
+      }
+      const seen = new Set<string>()
+      const pooled: CoDesignPoint[] = []
+      for (const p of runs.flatMap((r) => r.top).sort((a, b) => order.compare(a.objectives, b.objectives))) {
+        const key = JSON.stringify(p.mapping)
+        if (seen.has(key)) continue
+        seen.add(key)
+        pooled.push(p)
+      }
+      const top = pooled.slice(0, topM)
+      const last = runs.at(-1) as CoSearchStage1
+      const stageReport: CoSearchStageReport = {
+        stage: 'dataflow',
+        round: 0,
+        evaluated: runs.reduce((n, r) => n + r.report.evaluated, 0),
+        bestMetrics: top[0]?.metrics ?? null,
+        ...(last.report.stoppedBy !== undefined ? { stoppedBy: last.report.stoppedBy } : {}),
+      }
+      report(stageReport)
+      stage1Result = { top, report: stageReport, cache: last.cache }
+    }
   }
   const stage1 = stage1Result.top
   const dataflowOnly = stage1[0] ?? null
