@@ -22,6 +22,7 @@ export {
   createFixedFormatEngine,
   fixedFormatsOf,
   FIXED_FORMATS,
+  inFormatSpace,
   MATCHED_BASELINES,
   type FixedFormatName,
   type MatchedBaseline,
