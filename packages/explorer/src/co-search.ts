@@ -36,6 +36,8 @@ export interface CoSearchDesignOptions {
   readonly seed?: number
   /** Strategy id for the dataflow searches (default `genetic`; `exhaustive` for small spaces). */
   readonly strategy?: string
+  /** Options of that strategy (e.g. `@snipsnap/search`'s `AnnealingOptions`); its defaults when absent. */
+  readonly strategyOptions?: unknown
   readonly topM?: number
   readonly maxRounds?: number
   readonly epsilon?: number
@@ -351,6 +353,7 @@ export const coSearchDesign = async (
       prepareEvaluator: evaluatorFor,
       compression: engine,
       strategy,
+      ...(options.strategyOptions !== undefined ? { strategyOptions: options.strategyOptions } : {}),
       objectives: [...objective],
       dataflowBudget: { evaluations: options.dataflowEvaluations, ...(options.dataflowWallTimeMs !== undefined ? { wallTimeMs: options.dataflowWallTimeMs } : {}) },
       seed,
