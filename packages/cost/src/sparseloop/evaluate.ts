@@ -3,7 +3,7 @@
 // (shared/docs/sparseloop-model.md §1–§8). Works on a PreparedDesign so that evaluating one more
 // mapping costs O(levels × tensors × ranks) arithmetic, with no allocation-heavy loops over tiles.
 import type { ActionBreakdown, RankUnitsInput, CostReport, LevelReport, MappingSpec, OccupancyDistribution, TensorLevelReport } from '@snipsnap/core'
-import { bindRanks } from '@snipsnap/core'
+import { bindRanks, formatCppDouble } from '@snipsnap/core'
 import { analyzeTensor, extentsOf, type DenseTile, type NestLoop, type PhysicalFanouts } from './nest'
 import { buildNest, type Infeasible } from './mapping'
 import { checkSpatialSkipFanout } from './spatial-skip'
@@ -449,13 +449,9 @@ export const evaluatePrepared = (
       if (loop.axisX) spatialX *= loop.bound
     }
   }
-  // Spatial skipping (§6): the innermost spatial loop of a level over the condition tensor's
-  // dims only needs as many instances as there are non-empty child tiles of that tensor.
-  const needX = [...nest.fanoutX]
-  const needY = [...nest.fanoutY]
-  // The arithmetic level sizes its instances per operand element, not per child tile.
-  const macNeedX = [...nest.fanoutX]
-  const macNeedY = [...nest.fanoutY]
+  // Spatial skipping (§6), average utilisation: the innermost spatial loop of a level over the
+  // condition tensor's dims keeps busy only the instances whose child tile of that tensor is
+  // non-empty. (Which mappings fit is the shared rule's answer, checkSpatialSkipFanout below.)
   const spatialShrinkAvg = new Array<number>(nLevels).fill(1)
   const shrunkLoops = new Set<NestLoop>()
   for (const level of design.levels) {
@@ -474,18 +470,8 @@ export const evaluatePrepared = (
           // Several targets conditioned on the same tensor share one shrunk fan-out.
           if (innermost === null || shrunkLoops.has(innermost)) continue
           shrunkLoops.add(innermost)
-          const b = innermost.bound
-          if (probEmpty(cond, 1) > 0) {
-            const macAxis = innermost.axisX ? macNeedX : macNeedY
-            const macMax = Math.min(b, Math.max(1, maxOccupancy(cond, b)))
-            macAxis[level.index] = Math.ceil((macAxis[level.index]! / b) * macMax - 1e-9)
-          }
-          const childTile = footprintBelow(loops, cond, level.index)
-          const pe = probEmpty(cond, childTile)
+          const pe = probEmpty(cond, footprintBelow(loops, cond, level.index))
           if (pe <= 0) continue
-          const maxNonEmpty = Math.min(b, Math.max(1, maxOccupancy(cond, b * childTile)))
-          const axis = innermost.axisX ? needX : needY
-          axis[level.index] = Math.ceil((axis[level.index]! / b) * maxNonEmpty - 1e-9)
           spatialShrinkAvg[level.index] = Math.min(spatialShrinkAvg[level.index]!, 1 - pe)
         }
       }
@@ -558,15 +544,19 @@ export const evaluatePrepared = (
   // With spatial skipping the arithmetic level sees the largest per-data-space expansion that
   // Sparseloop's skipping analysis leaves (compute_info.max_x/y_expansion).
   let arithmetic: Check
+  let mesh: StorageMesh
   if (hasSpatialSkipping(design)) {
     const skip = checkSpatialSkipFanout(design, loops, nest.kept)
     if (!skip.verdict.ok) return invalid(skip.verdict)
     arithmetic = checkArithmeticExpansion(design, skip.computeX, skip.computeY)
+    // Each storage level sees the largest per-data-space expansion and average replication.
+    mesh = { x: skip.result.storageX, y: skip.result.storageY, instances: skip.result.storageInstances }
   } else {
-    arithmetic = checkArithmeticInstances(design, macNeedX, macNeedY)
+    arithmetic = checkArithmeticInstances(design, nest.fanoutX, nest.fanoutY)
+    mesh = denseMesh(design, nest.fanoutX, nest.fanoutY)
   }
   if (!arithmetic.ok) return invalid(arithmetic)
-  const storage = checkStorageLevels(design, states, needX, needY)
+  const storage = checkStorageLevels(design, states, mesh)
   if (!storage.ok) return invalid(storage)
 
   // ------------------------------------------------------------ metadata accesses, compression
@@ -831,12 +821,12 @@ const hasSpatialSkipping = (design: PreparedDesign): boolean =>
   design.levels.some((level) => level.safs.some((saf) => saf.kind === 'skipping-spatial'))
 
 /** The arithmetic level's check (ArithmeticUnits::Evaluate): all spatial loops against its instances and mesh. */
-const checkArithmeticInstances = (design: PreparedDesign, macNeedX: readonly number[], macNeedY: readonly number[]): Check => {
+const checkArithmeticInstances = (design: PreparedDesign, fanoutX: readonly number[], fanoutY: readonly number[]): Check => {
   let x = 1
   let y = 1
   for (let level = 0; level < design.levels.length; level++) {
-    x *= macNeedX[level]!
-    y *= macNeedY[level]!
+    x *= fanoutX[level]!
+    y *= fanoutY[level]!
   }
   return checkArithmeticExpansion(design, x, y)
 }
@@ -851,25 +841,37 @@ const checkArithmeticExpansion = (design: PreparedDesign, x: number, y: number):
   return OK
 }
 
+/** What each storage level (innermost first) checks against its instances and mesh. */
+interface StorageMesh {
+  readonly x: readonly number[]
+  readonly y: readonly number[]
+  /** Utilised instances (the largest over data spaces; fractional under spatial skipping). */
+  readonly instances: readonly number[]
+}
+
+/** Without spatial skipping: a level's expansion is the spatial loops of every level above it. */
+const denseMesh = (design: PreparedDesign, fanoutX: readonly number[], fanoutY: readonly number[]): StorageMesh => {
+  const nLevels = design.levels.length
+  const x = new Array<number>(nLevels).fill(1)
+  const y = new Array<number>(nLevels).fill(1)
+  for (let level = nLevels - 2; level >= 0; level--) {
+    x[level] = x[level + 1]! * fanoutX[level + 1]!
+    y[level] = y[level + 1]! * fanoutY[level + 1]!
+  }
+  return { x, y, instances: x.map((v, i) => v * y[i]!) }
+}
+
 /**
  * Each storage level, innermost first, as BufferLevel::ComputeScalarAccesses checks it: data
- * capacity, metadata capacity, then its instances — the spatial loops of the levels above it,
- * per axis — against its instances, meshX and meshY (whether or not it keeps any tensor).
+ * capacity, metadata capacity, then its utilised instances, X and Y expansion against its
+ * instances, meshX and meshY (whether or not it keeps any tensor).
  */
 const checkStorageLevels = (
   design: PreparedDesign,
   states: readonly (readonly (TileState | null)[])[],
-  needX: readonly number[],
-  needY: readonly number[],
+  mesh: StorageMesh,
 ): Check => {
   const nLevels = design.levels.length
-  // Expansion of level L: the spatial loops of every level above L.
-  const expansionX = new Array<number>(nLevels).fill(1)
-  const expansionY = new Array<number>(nLevels).fill(1)
-  for (let level = nLevels - 2; level >= 0; level--) {
-    expansionX[level] = expansionX[level + 1]! * needX[level + 1]!
-    expansionY[level] = expansionY[level + 1]! * needY[level + 1]!
-  }
   for (let level = 0; level < nLevels; level++) {
     const spec = design.levels[level]!.spec
     const fail = (kind: string, reason: string): Check => ({ ok: false, kind, level: spec.name, reason: `couldn't map level ${spec.name}: ${reason}` })
@@ -891,9 +893,10 @@ const checkStorageLevels = (
     if (mdCapacity !== null && mdBits > mdCapacity + 1e-9) {
       return fail('metadata-capacity', `mapped metadata tile size ${Math.ceil(mdBits)} exceeds metadata buffer capacity ${mdCapacity}`)
     }
-    const x = expansionX[level]!
-    const y = expansionY[level]!
-    if (x * y > spec.instances) return fail('fanout', `mapped instances ${x * y} exceeds available hardware instances ${spec.instances}`)
+    const x = mesh.x[level]!
+    const y = mesh.y[level]!
+    const used = mesh.instances[level]!
+    if (used > spec.instances) return fail('fanout', `mapped instances ${formatCppDouble(used)} exceeds available hardware instances ${spec.instances}`)
     if (x > spec.meshX) return fail('fanout', `mapped X expansion ${x} exceeds available hardware instances ${spec.meshX}`)
     if (y > spec.meshY) return fail('fanout', `mapped Y expansion ${y} exceeds available hardware instances ${spec.meshY}`)
   }

@@ -2,9 +2,12 @@
 // in O(levels × tensors × loops): constraint conformance, fan-out (dense, or Sparseloop's
 // density-aware spatial-skipping fan-out), data and metadata capacity, and format ranks (§3 of
 // sparseloop-model.md: a mapping with more non-trivial loops than a format has ranks fails).
-import { bindRanks } from '@snipsnap/core'
+import { bindRanks, createSpatialSkipAnalysis, formatCppDouble } from '@snipsnap/core'
 import type {
   DensityModelInstance,
+  SpatialSkipFanoutFailure,
+  SpatialSkipLoop,
+  SpatialSkipResult,
   DimName,
   LevelMappingSpec,
   MappingSpec,
@@ -78,6 +81,13 @@ const levelLoops = (lm: LevelMappingSpec, level: number, dims: readonly DimName[
   return out
 }
 
+/** Per mapping level (outermost first): X and Y expansion and utilised instances. */
+interface LevelMesh {
+  readonly x: readonly number[]
+  readonly y: readonly number[]
+  readonly instances: readonly number[]
+}
+
 /** Creates `check(mapping)` for one resolved context. */
 export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => CheckResult) => {
   const { problem, levels, rules } = ctx
@@ -95,11 +105,9 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
     }
     return m
   })
-  const spaceByName = new Map(spaces.map((s) => [s.name, s]))
   const nLevels = levels.length
-  // Density-model answers of this checker, by tile (bounded, so a long search cannot grow it forever).
+  // Memos of this checker are bounded, so a long search cannot grow them forever.
   const MEMO_LIMIT = 100_000
-  const maxElementsMemo = new Map<string, number>()
 
   const checkStructure = (mapping: MappingSpec): CheckResult => {
     if (mapping.levels.length !== nLevels) {
@@ -226,207 +234,84 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
   // fan-out 1 on an axis may carry spatial loops on it when the levels below have the mesh.
   // Timeloop's mapper filters per-level fan-outs when generating, which this space does through
   // its slots, but that is not a reason the model rejects a mapping.
-  const meshCheck = (name: string, x: number, y: number, meshX: number, meshY: number, instances: number): CheckResult => {
-    if (x * y > instances) return fail('fanout', name, `mapped ${x}×${y} (X×Y) instances of ${name}, it has ${instances}`)
+  const meshCheck = (name: string, x: number, y: number, used: number, meshX: number, meshY: number, instances: number): CheckResult => {
+    if (used > instances) return fail('fanout', name, `mapped ${formatCppDouble(used)} instances of ${name} (X expansion ${x}, Y ${y}), it has ${instances}`)
     if (x > meshX) return fail('fanout', name, `mapped X expansion ${x} of ${name} exceeds its mesh X ${meshX}`)
     if (y > meshY) return fail('fanout', name, `mapped Y expansion ${y} of ${name} exceeds its mesh Y ${meshY}`)
     return { ok: true }
   }
 
-  // Sparseloop keeps spatial expansions as uint64 (SpatialExpansion): `X *= ratio` truncates.
-  const u64 = (x: number): number => Math.floor(x + 1e-9)
+  // Sparseloop's spatial-skipping rule is the one in @snipsnap/core (createSpatialSkipAnalysis),
+  // shared with the cost model: per-data-space expansions, the fan-out check, then what the
+  // arithmetic and storage levels check.
+  const dimIndex = new Map(dims.map((d, i) => [d, i]))
+  const spaceIndex = new Map(spaces.map((sp, i) => [sp.name, i]))
+  const S = nLevels
+  const skipAnalysis =
+    ctx.spatialSkips.length === 0
+      ? null
+      : createSpatialSkipAnalysis({
+          dims: dims.length,
+          relevant: spaces.map((sp) => {
+            const ds = dimSets.get(sp.name) as Set<DimName>
+            return dims.map((d) => ds.has(d))
+          }),
+          // Storage levels innermost first: storage s is mapping level S − 1 − s.
+          hasMetadata: Array.from({ length: S }, (_, s) =>
+            spaces.map((sp) => {
+              const f = formatAt(S - 1 - s, sp.name)
+              return f !== undefined && f.ranks.length > 0
+            }),
+          ),
+          fanoutX: Array.from({ length: S }, (_, s) => (levels[S - 1 - s] as LevelInfo).fanoutX),
+          fanoutY: Array.from({ length: S }, (_, s) => (levels[S - 1 - s] as LevelInfo).fanoutY),
+          // Sparseloop visits the optimisations by storage level, innermost first.
+          skips: ctx.spatialSkips
+            .map((skip) => ({
+              level: S - 1 - skip.level,
+              target: spaceIndex.get(skip.target) ?? -1,
+              conditionOn: skip.conditionOn.map((c) => spaceIndex.get(c) ?? -1).filter((c) => c >= 0),
+            }))
+            .filter((skip) => skip.target >= 0)
+            .sort((a, b) => a.level - b.level),
+          density: (pv) => ctx.densities.get((spaces[pv] as (typeof spaces)[number]).name),
+          tileShape: (pv, extents) => {
+            const ext: Extents = {}
+            dims.forEach((d, i) => {
+              ext[d] = extents[i] ?? 1
+            })
+            return tileShape(spaces[pv] as (typeof spaces)[number], ext, problem)
+          },
+        })
 
-  // Sparseloop's spatial-skipping fan-out (sparse-analysis storage-gs-analyzer.cpp:
-  // InitializeSpatialInstances, CalculateSpatialOptimizationImpact,
-  // SummarizeAndPropagateSpatialCapacityReduction), reproduced step by step including its
-  // propagation order, because the verdicts must match Sparseloop's.
-  const checkSparseFanout = (mapping: MappingSpec, loopsByLevel: readonly Loop[][]): CheckResult => {
-    const S = nLevels
-    // Nest innermost first; storage index s is inner-first (s = S − 1 − i).
-    const perLevel: Loop[][] = []
-    for (let s = 0; s < S; s++) perLevel.push(loopsByLevel[S - 1 - s] as Loop[])
-    // Extents of every loop strictly inside each spatial loop, computed in one inner-to-outer pass.
-    const molds = new Map<Loop, Extents>()
-    const running: Extents = {}
+  /** The rule's answer for one mapping, or null without spatial skipping. */
+  const runSpatialSkip = (mapping: MappingSpec, loopsByLevel: readonly Loop[][]): SpatialSkipResult | null => {
+    if (skipAnalysis === null) return null
+    const loops: SpatialSkipLoop[][] = []
+    const keptMask: boolean[][] = []
     for (let s = 0; s < S; s++) {
-      for (const l of perLevel[s] as Loop[]) {
-        if (l.kind !== 'temporal') molds.set(l, { ...running })
-        running[l.dim] = (running[l.dim] ?? 1) * l.bound
-      }
+      const i = S - 1 - s
+      loops.push((loopsByLevel[i] as Loop[]).map((l) => ({ dim: dimIndex.get(l.dim) as number, bound: l.bound, kind: l.kind })))
+      keptMask.push(spaces.map((sp) => kept(mapping, i, sp.name)))
     }
-    const moldOf = (l: Loop): Extents => ({ ...(molds.get(l) as Extents) })
-    const keptAt = (tensor: TensorName, s: number): boolean => kept(mapping, S - 1 - s, tensor)
-    const hasMetadata = (tensor: TensorName, s: number): boolean => {
-      const f = formatAt(S - 1 - s, tensor)
-      return f !== undefined && f.ranks.length > 0
+    return skipAnalysis({ loops, kept: keptMask })
+  }
+
+  // The fan-out verdict of the rule: the innermost failing level, with its first failure.
+  const checkSparseFanout = (skip: SpatialSkipResult): CheckResult => {
+    const failures = skip.fanoutFailures
+    if (failures.length > 0) {
+      let at = failures[0] as SpatialSkipFanoutFailure
+      for (const f of failures) if (f.level < at.level) at = f
+      const a = at.level
+      const parent = levels[S - 1 - a] as LevelInfo
+      const childName = a === 0 ? ctx.computeName : (levels[S - a] as LevelInfo).name
+      const pv = (spaces[at.dataSpace] as (typeof spaces)[number]).name
+      return fail('fanout', childName, `required fanout${at.axis} ${at.required} for ${pv} (after spatial skipping) exceeds ${parent.name}'s fan-out ${at.limit}`)
     }
-    const maxElements = (tensor: TensorName, mold: Extents, dim: DimName, bound: number): number => {
-      // Density models can be costly (hypergeometric sums) and searches ask the same tiles again.
-      let key = `${tensor}|${dim}|${bound}`
-      for (const d of dims) key += `|${mold[d] ?? 1}`
-      const known = maxElementsMemo.get(key)
-      if (known !== undefined) return known
-      const value = computeMaxElements(tensor, mold, dim, bound)
-      if (maxElementsMemo.size >= MEMO_LIMIT) maxElementsMemo.clear()
-      maxElementsMemo.set(key, value)
-      return value
-    }
-    const computeMaxElements = (tensor: TensorName, mold: Extents, dim: DimName, bound: number): number => {
-      const space = spaceByName.get(tensor)
-      const density = ctx.densities.get(tensor)
-      if (space === undefined || density === undefined) return bound
-      const element = tileShape(space, mold, problem)
-      const fiber = tileShape(space, { ...mold, [dim]: (mold[dim] ?? 1) * bound }, problem)
-      const occupancy = density.maxOccupancy?.({ shape: fiber }) ?? Math.ceil(density.expectedOccupancy({ shape: fiber }))
-      const pEmpty = density.probabilityEmpty({ shape: element, constraint: { shape: fiber, occupancy } })
-      return Math.ceil((product(fiber) / product(element)) * (1 - pEmpty) - 1e-9)
-    }
-    // Dense expansions: arch level a (0 = compute, a ≥ 1 = storage a − 1) spans the spatial loops of storage ≥ a.
-    const denseX: number[] = new Array<number>(S + 1).fill(1)
-    const denseY: number[] = new Array<number>(S + 1).fill(1)
-    for (let a = S - 1; a >= 0; a--) {
-      let x = denseX[a + 1] as number
-      let y = denseY[a + 1] as number
-      for (const l of perLevel[a] as Loop[]) {
-        if (l.kind === 'x') x *= l.bound
-        else if (l.kind === 'y') y *= l.bound
-      }
-      denseX[a] = x
-      denseY[a] = y
-    }
-    const expX = new Map<TensorName, number[]>()
-    const expY = new Map<TensorName, number[]>()
-    const nestX = new Map<TensorName, number[]>()
-    const nestY = new Map<TensorName, number[]>()
-    const lastStorage = (tensor: TensorName, from: number, cap: number): number => {
-      let s = from
-      while (s < cap && !keptAt(tensor, s)) s++
-      return s
-    }
-    for (const space of spaces) {
-      const pv = space.name
-      const ex = [...denseX]
-      const ey = [...denseY]
-      const nx = denseX.slice(1)
-      const ny = denseY.slice(1)
-      const pvDims = dimSets.get(pv) as Set<DimName>
-      for (let s = 0; s < S; s++) {
-        const inLevel = lastStorage(pv, s, S - 1)
-        if (!hasMetadata(pv, inLevel)) continue
-        ;(perLevel[s] as Loop[]).forEach((l) => {
-          if (l.kind === 'temporal' || !pvDims.has(l.dim)) return
-          const mold = moldOf(l)
-          const ratio = maxElements(pv, mold, l.dim, l.bound) / l.bound
-          if (l.kind === 'x') ex[s] = u64((ex[s] as number) * ratio)
-          else ey[s] = u64((ey[s] as number) * ratio)
-        })
-      }
-      for (let a = S; a >= 1; a--) {
-        const xr = (ex[a] as number) / (nx[a - 1] as number)
-        const yr = (ey[a] as number) / (ny[a - 1] as number)
-        if (xr !== 1 || yr !== 1) {
-          nx[a - 1] = ex[a] as number
-          ny[a - 1] = ey[a] as number
-          for (let inner = a - 1; inner >= 0; inner--) {
-            ex[inner] = u64((ex[inner] as number) * xr)
-            ey[inner] = u64((ey[inner] as number) * yr)
-          }
-        }
-      }
-      expX.set(pv, ex)
-      expY.set(pv, ey)
-      nestX.set(pv, nx)
-      nestY.set(pv, ny)
-    }
-    for (const skip of ctx.spatialSkips) {
-      const sL = S - 1 - skip.level
-      const ex = expX.get(skip.target)
-      const ey = expY.get(skip.target)
-      const targetDims = dimSets.get(skip.target)
-      if (ex === undefined || ey === undefined || targetDims === undefined) continue
-      let child = -1
-      for (let s = sL - 1; s >= 0; s--) {
-        if (keptAt(skip.target, s)) {
-          child = s
-          break
-        }
-      }
-      for (const cond of skip.conditionOn) {
-        const condDims = dimSets.get(cond)
-        if (condDims === undefined) continue
-        let condIn = sL
-        while (condIn < S && !keptAt(cond, condIn)) condIn++
-        if (condIn === S || !hasMetadata(cond, condIn)) continue
-        ;(perLevel[sL] as Loop[]).forEach((l) => {
-          if (l.kind === 'temporal' || !condDims.has(l.dim)) return
-          const mold = moldOf(l)
-          if (child !== -1 && targetDims.has(l.dim)) {
-            // The target tile stays put across outer temporal loops that do not index it.
-            const targetLevel = lastStorage(skip.target, sL, S - 1)
-            let found = false
-            for (let s = sL; s <= targetLevel && !found; s++) {
-              for (const u of perLevel[s] as Loop[]) {
-                if (u.kind !== 'temporal') continue
-                if (targetDims.has(u.dim)) {
-                  found = true
-                  break
-                }
-                mold[u.dim] = (mold[u.dim] ?? 1) * u.bound
-              }
-            }
-          }
-          const ratio = maxElements(cond, mold, l.dim, l.bound) / l.bound
-          if (l.kind === 'x') ex[sL] = u64((ex[sL] as number) * ratio)
-          else ey[sL] = u64((ey[sL] as number) * ratio)
-        })
-      }
-    }
-    let found: CheckResult = { ok: true }
-    let innermost = S
-    let computeX = 0
-    let computeY = 0
-    for (const space of spaces) {
-      const pv = space.name
-      const ex = expX.get(pv) as number[]
-      const ey = expY.get(pv) as number[]
-      const nx = nestX.get(pv) as number[]
-      const ny = nestY.get(pv) as number[]
-      const ox = [...nx]
-      const oy = [...ny]
-      for (let a = S; a >= 1; a--) {
-        nx[a - 1] = ex[a] as number
-        ny[a - 1] = ey[a] as number
-        const xr = (ex[a] as number) / (ox[a - 1] as number)
-        const yr = (ey[a] as number) / (oy[a - 1] as number)
-        if (xr !== 1 || yr !== 1) {
-          for (let inner = a - 1; inner >= 0; inner--) {
-            ex[inner] = u64((ex[inner] as number) * xr)
-            ey[inner] = u64((ey[inner] as number) * yr)
-          }
-        }
-      }
-      computeX = Math.max(computeX, ex[0] as number)
-      computeY = Math.max(computeY, ey[0] as number)
-      for (let a = S - 1; a >= 0; a--) {
-        if (a >= innermost) continue
-        const parent = levels[S - 1 - a] as LevelInfo
-        const childName = a === 0 ? ctx.computeName : (levels[S - a] as LevelInfo).name
-        const fx = Math.floor((ex[a] as number) / Math.max(1, ex[a + 1] as number) + 1e-9)
-        const fy = Math.floor((ey[a] as number) / Math.max(1, ey[a + 1] as number) + 1e-9)
-        if (fx > parent.fanoutX) {
-          innermost = a
-          found = fail('fanout', childName, `required fanoutX ${fx} for ${pv} (after spatial skipping) exceeds ${parent.name}'s fan-out ${parent.fanoutX}`)
-        }
-        if (fy > parent.fanoutY) {
-          innermost = a
-          found = fail('fanout', childName, `required fanoutY ${fy} for ${pv} (after spatial skipping) exceeds ${parent.name}'s fan-out ${parent.fanoutY}`)
-        }
-      }
-    }
-    if (!found.ok) return found
     // Then the arithmetic level (ArithmeticUnits::Evaluate) with the largest per-data-space
     // expansion the skipping analysis leaves (compute_info.max_x/y_expansion).
-    return meshCheck(ctx.computeName, computeX, computeY, ctx.computeMeshX, ctx.computeMeshY, ctx.computeInstances)
+    return meshCheck(ctx.computeName, skip.computeX, skip.computeY, skip.computeX * skip.computeY, ctx.computeMeshX, ctx.computeMeshY, ctx.computeInstances)
   }
 
   // The largest occupancy of a compressed tile, memoised per (tensor, shape): capacity checks of
@@ -444,7 +329,7 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
 
   // Each level innermost first as Sparseloop evaluates it: capacity, metadata capacity, then
   // (with `mesh`) its mapped instances.
-  const checkLevels = (mapping: MappingSpec, mesh: { x: number[]; y: number[] } | null): CheckResult => {
+  const checkLevels = (mapping: MappingSpec, mesh: LevelMesh): CheckResult => {
     const ext: Extents = {}
     for (let i = nLevels - 1; i >= 0; i--) {
       const lm = mapping.levels[i] as LevelMappingSpec
@@ -452,10 +337,8 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
       const info = levels[i] as LevelInfo
       const capacityVerdict = checkLevelCapacity(mapping, i, info, ext)
       if (!capacityVerdict.ok) return capacityVerdict
-      if (mesh !== null) {
-        const verdict = meshCheck(info.name, mesh.x[i] as number, mesh.y[i] as number, info.spec.meshX, info.spec.meshY, info.spec.instances)
-        if (!verdict.ok) return verdict
-      }
+      const verdict = meshCheck(info.name, mesh.x[i] as number, mesh.y[i] as number, mesh.instances[i] as number, info.spec.meshX, info.spec.meshY, info.spec.instances)
+      if (!verdict.ok) return verdict
     }
     return { ok: true }
   }
@@ -550,14 +433,23 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
     if (!conformant.ok) return conformant
     const ranks = checkRanks(mapping, loopsByLevel)
     if (!ranks.ok) return ranks
-    if (!ctx.filterFanout) {
-      const fanout = checkSparseFanout(mapping, loopsByLevel)
+    const skip = runSpatialSkip(mapping, loopsByLevel)
+    if (skip !== null) {
+      const fanout = checkSparseFanout(skip)
       if (!fanout.ok) return fanout
-      return checkLevels(mapping, null)
+      // Each storage level sees the largest per-data-space expansion and average replication
+      // (mapping levels are outermost first, the rule's storage levels innermost first).
+      return checkLevels(mapping, {
+        x: [...skip.storageX].reverse(),
+        y: [...skip.storageY].reverse(),
+        instances: [...skip.storageInstances].reverse(),
+      })
     }
     const mesh = expansions(loopsByLevel)
-    const compute = meshCheck(ctx.computeName, mesh.x[nLevels] as number, mesh.y[nLevels] as number, ctx.computeMeshX, ctx.computeMeshY, ctx.computeInstances)
+    const cx = mesh.x[nLevels] as number
+    const cy = mesh.y[nLevels] as number
+    const compute = meshCheck(ctx.computeName, cx, cy, cx * cy, ctx.computeMeshX, ctx.computeMeshY, ctx.computeInstances)
     if (!compute.ok) return compute
-    return checkLevels(mapping, mesh)
+    return checkLevels(mapping, { x: mesh.x, y: mesh.y, instances: mesh.x.map((x, i) => x * (mesh.y[i] as number)) })
   }
 }
