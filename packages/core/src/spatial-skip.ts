@@ -115,36 +115,36 @@ export const formatCppDouble = (x: number): string => {
  */
 export const createSpatialSkipAnalysis = (design: SpatialSkipDesign): ((mapping: SpatialSkipMapping) => SpatialSkipResult) => {
   const MEMO_LIMIT = 100_000
-  const memo = new Map<string, number>()
   const nTensors = design.relevant.length
+  /** Per (data space, element mold, dim, bound): the fiber's non-empty elements and P(element empty). */
+  const memo = new Map<string, { readonly maxElements: number; readonly probEmpty: number }>()
 
-  /** Non-empty elements among the `bound` elements of a fiber (GetMaxNumElementByConfidence). */
-  const maxElements = (pv: number, mold: readonly number[], dim: number, bound: number): number => {
-    const density = design.density(pv)
-    if (density === undefined) return bound
-    const key = `m${pv}|${dim}|${bound}|${mold.join(',')}`
+  /**
+   * One spatial loop's fiber of data space `pv`: its `bound` elements each span `mold`. Gives the
+   * fiber's largest number of non-empty elements (GetMaxNumElementByConfidence: the fiber's
+   * largest occupancy spread over its elements) and the probability that one element is empty
+   * (GetTileOccupancyProbability(element, 0)).
+   */
+  const fiberOf = (pv: number, mold: readonly number[], dim: number, bound: number): { readonly maxElements: number; readonly probEmpty: number } => {
+    let key = `${pv}|${dim}|${bound}`
+    for (const m of mold) key += `|${m}`
     const known = memo.get(key)
     if (known !== undefined) return known
-    const element = design.tileShape(pv, mold)
-    const fiberSpans = [...mold]
-    fiberSpans[dim] = (fiberSpans[dim] ?? 1) * bound
-    const fiber = design.tileShape(pv, fiberSpans)
-    const occupancy = density.maxOccupancy?.({ shape: fiber }) ?? Math.ceil(density.expectedOccupancy({ shape: fiber }))
-    const pEmpty = density.probabilityEmpty({ shape: element, constraint: { shape: fiber, occupancy } })
-    const value = Math.ceil((product(fiber) / product(element)) * (1 - pEmpty) - 1e-9)
-    if (memo.size >= MEMO_LIMIT) memo.clear()
-    memo.set(key, value)
-    return value
-  }
-
-  /** P(the data space's tile spanned by `mold` is empty) (GetTileOccupancyProbability(tile, 0)). */
-  const probEmpty = (pv: number, mold: readonly number[]): number => {
     const density = design.density(pv)
-    if (density === undefined || density.density >= 1) return 0
-    const key = `e${pv}|${mold.join(',')}`
-    const known = memo.get(key)
-    if (known !== undefined) return known
-    const value = density.probabilityEmpty({ shape: design.tileShape(pv, mold) })
+    let value: { maxElements: number; probEmpty: number }
+    if (density === undefined) value = { maxElements: bound, probEmpty: 0 }
+    else {
+      const element = design.tileShape(pv, mold)
+      const fiberSpans = [...mold]
+      fiberSpans[dim] = (fiberSpans[dim] ?? 1) * bound
+      const fiber = design.tileShape(pv, fiberSpans)
+      const occupancy = density.maxOccupancy?.({ shape: fiber }) ?? Math.ceil(density.expectedOccupancy({ shape: fiber }))
+      const pEmptyInFiber = density.probabilityEmpty({ shape: element, constraint: { shape: fiber, occupancy } })
+      value = {
+        maxElements: Math.ceil((product(fiber) / product(element)) * (1 - pEmptyInFiber) - 1e-9),
+        probEmpty: density.probabilityEmpty({ shape: element }),
+      }
+    }
     if (memo.size >= MEMO_LIMIT) memo.clear()
     memo.set(key, value)
     return value
@@ -206,12 +206,12 @@ export const createSpatialSkipAnalysis = (design: SpatialSkipDesign): ((mapping:
         let innermost = true
         for (const l of perLevel[s]!) {
           if (l.kind === 'temporal' || !rel[l.dim]) continue
-          const mold = molds.get(l)!
+          const fiber = fiberOf(pv, molds.get(l)!, l.dim, l.bound)
           if (innermost) {
-            effective = 1 - probEmpty(pv, mold)
+            effective = 1 - fiber.probEmpty
             innermost = false
           }
-          const r = maxElements(pv, mold, l.dim, l.bound) / l.bound
+          const r = fiber.maxElements / l.bound
           if (l.kind === 'x') ex[s] = u64(ex[s]! * r)
           else ey[s] = u64(ey[s]! * r)
         }
@@ -281,11 +281,12 @@ export const createSpatialSkipAnalysis = (design: SpatialSkipDesign): ((mapping:
               }
             }
           }
+          const fiber = fiberOf(c, mold, l.dim, l.bound)
           if (!captured) {
-            aggregated *= 1 - probEmpty(c, mold)
+            aggregated *= 1 - fiber.probEmpty
             captured = true
           }
-          const r = maxElements(c, mold, l.dim, l.bound) / l.bound
+          const r = fiber.maxElements / l.bound
           if (l.kind === 'x') ex[sL] = u64(ex[sL]! * r)
           else ey[sL] = u64(ey[sL]! * r)
         }

@@ -67,10 +67,7 @@ export const checkSpatialSkipFanout = (
   kept: readonly (readonly boolean[])[],
 ): SpatialSkipFanout => {
   const perLevel: SpatialSkipLoop[][] = design.levels.map(() => [])
-  for (const loop of loops) {
-    if (loop.bound <= 1) continue
-    perLevel[loop.level]!.push({ dim: loop.dim, bound: loop.bound, kind: !loop.spatial ? 'temporal' : loop.axisX ? 'x' : 'y' })
-  }
+  for (const loop of loops) if (loop.bound > 1) perLevel[loop.level]!.push(loop)
   const result = analysisOf(design)({ loops: perLevel, kept })
   const { computeX, computeY, fanoutFailures } = result
   if (fanoutFailures.length === 0) return { verdict: { ok: true }, computeX, computeY, result }
