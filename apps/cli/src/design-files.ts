@@ -1,7 +1,8 @@
 // Reading Timeloop-style design files for the CLI commands (`evaluate`, `search`): a folder means
 // all its `*.yaml` files in name order, files are taken as given; the library merges them by key
 // (one definition per key) and reports unused keys, which are printed here.
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs'
+import { StringDecoder } from 'node:string_decoder'
 import { join, resolve } from 'node:path'
 import { type DesignSpec, type Issue, type RankFormatSource, SnipSnapError } from '@snipsnap/core'
 import { parseTimeloopDesign } from '@snipsnap/timeloop'
@@ -13,6 +14,54 @@ export const readText = (file: string): string => {
     return readFileSync(file, 'utf8')
   } catch (cause) {
     throw new SnipSnapError('INVALID_SPEC', `cannot read ${file}`, { path: [file], cause })
+  }
+}
+
+const CHUNK_BYTES = 1 << 20
+
+/**
+ * The lines of a text file (without their `\n`), read a chunk at a time so memory does not grow
+ * with the file (`evaluate --mappings` on millions of rows). The last line is yielded even when
+ * the file does not end with a newline; a file ending with one yields no empty last line.
+ * @throws {SnipSnapError} INVALID_SPEC `cannot read <file>` when it cannot be opened or read.
+ */
+export function* readLines(file: string): Generator<string, void, undefined> {
+  const cannotRead = (cause: unknown): SnipSnapError => new SnipSnapError('INVALID_SPEC', `cannot read ${file}`, { path: [file], cause })
+  let fd: number
+  try {
+    fd = openSync(file, 'r')
+  } catch (cause) {
+    throw cannotRead(cause)
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES)
+    const decoder = new StringDecoder('utf8')
+    let pending = ''
+    for (;;) {
+      let bytes: number
+      try {
+        bytes = readSync(fd, buffer, 0, CHUNK_BYTES, null)
+      } catch (cause) {
+        throw cannotRead(cause)
+      }
+      const text = bytes === 0 ? decoder.end() : decoder.write(buffer.subarray(0, bytes))
+      let start = 0
+      let end = text.indexOf('\n')
+      if (end >= 0) {
+        yield pending + text.slice(0, end)
+        pending = ''
+        start = end + 1
+        while ((end = text.indexOf('\n', start)) >= 0) {
+          yield text.slice(start, end)
+          start = end + 1
+        }
+      }
+      pending += text.slice(start)
+      if (bytes === 0) break
+    }
+    if (pending !== '') yield pending
+  } finally {
+    closeSync(fd)
   }
 }
 

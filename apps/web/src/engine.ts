@@ -4,7 +4,7 @@
 // no worker API): worker.ts exposes it to the page, and Node tests call it directly.
 import { SnipSnapError, createRegistry, createRng, toSnipSnapError, type AnySearchStrategy, type DesignSpec, type Evaluated, type MappingSpec, type RankFormatSpec, type SparseOptimizationTargetSpec, type SparseOptimizationsSpec, type TensorFormatSpec } from '@snipsnap/core'
 import { getArchPreset, listArchPresets } from '@snipsnap/arch'
-import { bindFormat as bindToSlot, deriveTensorChains, optimizeFormats, type FormatSlot } from '@snipsnap/compress'
+import { bindSlotFormat, deriveTensorChains, optimizeFormats, type FormatSlot } from '@snipsnap/compress'
 import { sparseloopCostModel } from '@snipsnap/cost'
 import { createExplorer, type Explorer, type TensorFormatChoice } from '@snipsnap/explorer'
 import { bindFormat, createFormatRegistry, createUniformDensity, encodeTensor, estimateFormatSize, formatCompPat, parseCompPat, type EncodedTensor } from '@snipsnap/format'
@@ -430,7 +430,7 @@ export const patternToFormatSpec = (tensor: string, pattern: string): TensorForm
 
 /** A format bound to a slot's loops in the editor's notation, e.g. `U(N:16)-U(K:8)-B(N:4)`; null when it does not bind. */
 export const slotPattern = (slot: FormatSlot, spec: TensorFormatSpec): string | null => {
-  const bound = bindToSlot(slot, spec)
+  const bound = bindSlotFormat(slot, spec)
   if (!bound.ok) return null
   const counts = new Map<string, number>()
   for (const r of slot.ranks) counts.set(r.dim, (counts.get(r.dim) ?? 0) + 1)

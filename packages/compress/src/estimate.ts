@@ -14,7 +14,8 @@ import type {
   StorageLevelSpec,
   TileQuery,
 } from '@snipsnap/core'
-import { groupGeometry, groupsCompressed, rankWordBits, type GroupFormat, type WordBitsRule } from './formats'
+import { groupGeometry, groupsCompressed, type GroupFormat } from './formats'
+import { resolveEnginePrimitives, type EngineVocabulary } from './primitives'
 import { dimExtents, keepsTensor, tensorShape, tensorTileShape, type FormatSlot } from './slots'
 
 /** Looks density models up by distribution id (a core `Registry<DensityModel>` fits). */
@@ -98,9 +99,15 @@ export const slotEmptiness = (
   return pe
 }
 
+const NO_OPTIONS = Object.freeze({})
+
+let defaultVocabulary: EngineVocabulary | null = null
+
 /**
- * Expected data and metadata bits of one tile of `slot` stored in `groups` (Sparseloop's unit
- * formulas; the innermost rank's payload is the data itself). `null` groups = uncompressed.
+ * Expected data and metadata bits of one tile of `slot` stored in `groups`: each rank priced by its
+ * primitive's Sparseloop units (metadata and payload units from fiber count, fiber shape and
+ * emptiness; the innermost rank's payload is the data itself) and word widths. `null` groups =
+ * uncompressed.
  * @see sparseloop-model.md §2, paper.md §3.2
  */
 export const estimateTileBits = (input: {
@@ -109,11 +116,11 @@ export const estimateTileBits = (input: {
   readonly emptiness: readonly number[]
   readonly density: number
   readonly level: StorageLevelSpec
-  /** Word widths (default: the engine's rule, {@link rankWordBits}). */
-  readonly wordBits?: WordBitsRule
+  /** The primitives (default: Sparseloop's rank formats with the engine's word-width rule). */
+  readonly vocabulary?: EngineVocabulary
 }): TileBits => {
   const { slot, groups, emptiness, density, level } = input
-  const wordBits = input.wordBits ?? rankWordBits
+  const vocabulary = input.vocabulary ?? (defaultVocabulary ??= resolveEnginePrimitives(undefined, [], undefined))
   const tile = slot.tileElements
   if (groups === null || groups.length === 0) return { dataBits: tile * level.wordBits, metadataBits: 0 }
   const geometry = groupGeometry(slot, groups)
@@ -127,37 +134,20 @@ export const estimateTileBits = (input: {
     const peNext = emptiness[geo.end] ?? 0
     const nf = fibers * (1 - peCur)
     const occupied = S * (1 - peNext)
-    let md = 0
-    let pl = 0
-    switch (g.prim) {
-      case 'U':
-        break
-      case 'UOP':
-        pl = nf * (S + 1)
-        break
-      case 'CP':
-        md = nf * Math.ceil(occupied)
-        pl = md
-        break
-      case 'RLE':
-        md = nf * occupied
-        pl = md
-        break
-      case 'B':
-        md = nf * S
-        pl = nf * Math.ceil(occupied)
-        break
-      case 'UB':
-        md = fibers * S
-        pl = fibers * S
-        break
-    }
+    const units = vocabulary.units(g.prim, {
+      maxFibers: fibers,
+      fibers: nf,
+      fiberShape: S,
+      occupiedPerFiber: occupied,
+      options: g.options ?? NO_OPTIONS,
+      ceilPerFiber: true,
+    })
     const innermost = q === groups.length - 1
-    const bits = wordBits(g.prim, geo, innermost)
-    metadataBits += md * bits.metadataWordBits + (innermost ? 0 : pl * bits.payloadWordBits)
+    const bits = vocabulary.wordBits(g.prim, geo, innermost, g.options)
+    metadataBits += units.metadata * bits.metadataWordBits + (innermost ? 0 : units.payload * bits.payloadWordBits)
     fibers *= S
   })
-  const dataWords = groupsCompressed(groups) ? tile * density : tile
+  const dataWords = groupsCompressed(groups, vocabulary) ? tile * density : tile
   return { dataBits: dataWords * level.wordBits, metadataBits }
 }
 

@@ -2,30 +2,25 @@
 // flattening of a level's own ranks, the word-width rules, the fixed baselines and the readable
 // text. A format is held internally as rank groups (a primitive over one or more adjacent slot
 // ranks) and turned into a core `TensorFormatSpec` only when a design is built.
-import { bitsFor, SnipSnapError } from '@snipsnap/core'
-import type { FormatPrimitive, RankFormatSpec, TensorFormatSpec } from '@snipsnap/core'
+import { bindRanks, bitsFor, SnipSnapError } from '@snipsnap/core'
+import type { PrimitiveOptions, RankFormatSpec, RankPlacement, TensorFormatSpec } from '@snipsnap/core'
+import type { EngineVocabulary } from './primitives'
+import { optionsText } from './primitives'
 import type { FormatSlot } from './slots'
 
 /**
- * Per-rank primitives of the default candidate set. `U` is an uncompressed rank with no metadata
- * (Sparseloop `UOP` with `payload-word-bits: 0`); `UOP` keeps offsets; `UB` is an uncompressed
- * bitmask; `CP`, `B` and `RLE` are compressed (store only non-empty coordinates).
+ * A per-rank primitive's symbol as registered (`U`, `UOP`, `UB`, `CP`, `B`, `RLE`, `NM`, a
+ * plug-in's). `U` is an uncompressed rank with no metadata (written as Sparseloop `UOP` with
+ * `payload-word-bits: 0`).
  */
-export type PrimitiveId = 'U' | 'UOP' | 'UB' | 'CP' | 'B' | 'RLE'
+export type PrimitiveId = string
 
-/** Every primitive, uncompressed ones first. */
-export const PRIMITIVES: readonly PrimitiveId[] = ['U', 'UOP', 'UB', 'CP', 'B', 'RLE']
-
-const COMPRESSED: ReadonlySet<string> = new Set(['CP', 'B', 'RLE'])
-const WITH_METADATA: ReadonlySet<string> = new Set(['CP', 'B', 'RLE', 'UB'])
-
-/** Whether a primitive stores only non-empty coordinates. */
-export const isCompressedPrimitive = (p: string): boolean => COMPRESSED.has(p)
-
-/** A primitive applied to `size` adjacent slot ranks (size > 1 = flattened). */
+/** A primitive (with its options, if it takes any) applied to `size` adjacent slot ranks (size > 1 = flattened). */
 export interface RankGroup {
   readonly prim: PrimitiveId
   readonly size: number
+  /** The primitive's options (e.g. `{ n: 2, m: 4 }` for N:M); absent for primitives without parameters. */
+  readonly options?: PrimitiveOptions
 }
 
 /** A format over a slot's ranks as rank groups, outermost first. */
@@ -36,22 +31,36 @@ export type BaselineName = 'uncompressed' | 'bitmap' | 'csr' | 'coo' | 'rle'
 
 export const BASELINES: readonly BaselineName[] = ['uncompressed', 'bitmap', 'csr', 'coo', 'rle']
 
-/** Whether a group format stores compressed data (any CP/B/RLE rank). */
-export const groupsCompressed = (groups: GroupFormat): boolean => groups.some((g) => COMPRESSED.has(g.prim))
+/** Whether a group format stores compressed data (any compressed rank). */
+export const groupsCompressed = (groups: GroupFormat, vocabulary: EngineVocabulary): boolean => groups.some((g) => vocabulary.compressed(g.prim))
 
 /** Whether a group format carries coordinate metadata (needed to drive skipping). */
-export const groupsHaveMetadata = (groups: GroupFormat): boolean => groups.some((g) => WITH_METADATA.has(g.prim))
+export const groupsHaveMetadata = (groups: GroupFormat, vocabulary: EngineVocabulary): boolean =>
+  groups.some((g) => vocabulary.hasMetadata(g.prim, g.options))
 
-/** Whether a core format carries coordinate metadata; unknown (user) primitives are assumed to. */
-export const specHasMetadata = (spec: TensorFormatSpec | null): boolean =>
-  spec !== null &&
-  spec.ranks.some(
-    (r) => WITH_METADATA.has(r.format) || !['UOP', 'U', 'NONE', 'None'].includes(r.format),
-  )
+/** Whether a core format carries coordinate metadata. @throws {SnipSnapError} PLUGIN_NOT_FOUND for an unregistered symbol */
+export const specHasMetadata = (spec: TensorFormatSpec | null, vocabulary: EngineVocabulary): boolean =>
+  spec !== null && spec.ranks.some((r) => vocabulary.hasMetadata(r.format, r.options))
 
-/** Whether a core format stores compressed data; unknown primitives count as compressed. */
-export const specCompressed = (spec: TensorFormatSpec | null): boolean =>
-  spec !== null && spec.ranks.some((r) => COMPRESSED.has(r.format) || !['UOP', 'UB', 'U', 'NONE', 'None'].includes(r.format))
+/** Whether a core format stores compressed data. @throws {SnipSnapError} PLUGIN_NOT_FOUND for an unregistered symbol */
+export const specCompressed = (spec: TensorFormatSpec | null, vocabulary: EngineVocabulary): boolean =>
+  spec !== null && spec.ranks.some((r) => vocabulary.compressed(r.format))
+
+/**
+ * What the engine knows about a tensor when it asks a primitive where it may go (the rank-specific
+ * part of a {@link RankPlacement} is added per rank group).
+ */
+export type TensorPlacement = Pick<RankPlacement, 'tensorRanks' | 'distribution' | 'density' | 'params'>
+
+/** A tensor without a density spec: dense, no structure. */
+export const DENSE_PLACEMENT: TensorPlacement = { tensorRanks: [], distribution: 'dense', density: 1, params: {} }
+
+/** The placement of the rank group `geometry` of `slot`. */
+export const rankPlacement = (slot: FormatSlot, geometry: GroupGeometry, tensor: TensorPlacement): RankPlacement => {
+  const dims: string[] = []
+  for (let i = geometry.start; i < geometry.end; i++) dims.push(slot.ranks[i]?.dim ?? '')
+  return { ...tensor, dims, fiberShape: geometry.fiberShape, innermost: geometry.end >= slot.ranks.length }
+}
 
 /**
  * Segment lengths of a slot: the slot's own ranks, then each inner keeper's own ranks. Groups
@@ -88,11 +97,14 @@ export type WordBitsRule = (
   prim: PrimitiveId,
   geometry: GroupGeometry,
   innermost: boolean,
+  options?: PrimitiveOptions,
 ) => { metadataWordBits: number; payloadWordBits: number }
 
 /**
- * Word widths (stated rules, the same for every candidate and every baseline; they equal the
- * defaults of `@snipsnap/format`'s built-in primitives, so predicted bits match its codec):
+ * Word widths of Sparseloop's rank formats, used when the engine is given no primitive set (with
+ * one, each primitive's `defaultWordBits` answers). Stated rules, the same for every candidate and
+ * every baseline; they equal the defaults of `@snipsnap/format`'s built-in primitives, so predicted
+ * bits match its codec:
  * - coordinates (CP): ⌈log2 S⌉ bits for a fiber of S coordinates (at least 1);
  * - run lengths (RLE): ⌈log2(S + 1)⌉ bits (runs 0…S−1 plus the all-ones code the codec reserves
  *   for padding);
@@ -117,22 +129,7 @@ export const rankWordBits: WordBitsRule = (prim, geometry, innermost) => {
     case 'RLE':
       return { metadataWordBits: bitsFor(geometry.fiberShape), payloadWordBits: offsetBits }
   }
-}
-
-/**
- * The word-width rule of a set of format primitives (e.g. `@snipsnap/format`'s registry): each
- * group's widths are its primitive's `defaultWordBits` for the group's fiber size and the elements
- * its offsets can index; the innermost rank has no payload (its payload is the data).
- */
-export const wordBitsFromPrimitives = (primitives: ReadonlyMap<PrimitiveId, FormatPrimitive>): WordBitsRule => (prim, geometry, innermost) => {
-  const primitive = primitives.get(prim)
-  if (primitive === undefined) throw new SnipSnapError('INTERNAL', `no format primitive for ${prim}`)
-  const bits = primitive.defaultWordBits({
-    fiberSize: geometry.fiberShape,
-    maxOffset: innermost ? 0 : geometry.fiberShape * geometry.below,
-    options: {},
-  })
-  return { metadataWordBits: bits.metadataBits, payloadWordBits: innermost ? 0 : bits.payloadBits }
+  throw new SnipSnapError('PLUGIN_NOT_FOUND', `no word widths for rank format "${prim}" without a primitive set; pass formatPrimitives (e.g. createFormatRegistry().list())`)
 }
 
 /** Dims of a group in order of first appearance. */
@@ -149,17 +146,20 @@ const groupDims = (slot: FormatSlot, geometry: GroupGeometry): string[] => {
  * Turns rank groups into a core format (outer-to-inner, one rank per group), or null for a format
  * without any metadata (plain uncompressed storage, Sparseloop's default).
  */
-export const toTensorFormatSpec = (slot: FormatSlot, groups: GroupFormat, wordBits: WordBitsRule = rankWordBits): TensorFormatSpec | null => {
+export const toTensorFormatSpec = (slot: FormatSlot, groups: GroupFormat, vocabulary: EngineVocabulary): TensorFormatSpec | null => {
   if (groups.length === 0 || groups.every((g) => g.prim === 'U')) return null
   const geometry = groupGeometry(slot, groups)
+  // `U` is written as Timeloop's UOP with 0-bit payloads when the set has UOP (as Sparseloop writes it).
+  const uSymbol = vocabulary.table.has('UOP') ? 'UOP' : 'U'
   const ranks = groups.map((g, q): RankFormatSpec => {
     const geo = geometry[q] as GroupGeometry
-    const bits = wordBits(g.prim, geo, q === groups.length - 1)
+    const bits = vocabulary.wordBits(g.prim, geo, q === groups.length - 1, g.options)
     return {
-      format: g.prim === 'U' ? 'UOP' : g.prim,
-      metadataWordBits: bits.metadataWordBits,
-      payloadWordBits: bits.payloadWordBits,
+      format: g.prim === 'U' ? uSymbol : g.prim,
+      metadataWordBits: g.prim === 'U' ? 0 : bits.metadataWordBits,
+      payloadWordBits: g.prim === 'U' ? 0 : bits.payloadWordBits,
       flattenedRankIds: g.size > 1 ? [groupDims(slot, geo)] : null,
+      ...(g.options === undefined ? {} : { options: g.options }),
     }
   })
   return { tensor: slot.tensor, rankApplicationOrder: 'outer-to-inner', ranks }
@@ -181,8 +181,9 @@ export const formatText = (slot: FormatSlot, groups: GroupFormat | null): string
         if (rank === undefined) continue
         parts.push((counts.get(rank.dim) ?? 0) > 1 ? `${rank.dim}${rank.fiberShape}` : rank.dim)
       }
-      // A dummy rank (one-element tile) shows its fiber shape.
-      return `${groups[q]?.prim ?? '?'}(${parts.length === 0 ? '1' : parts.join(',')})`
+      // A dummy rank (one-element tile) shows its fiber shape; options follow in brackets.
+      const options = optionsText(groups[q]?.options)
+      return `${groups[q]?.prim ?? '?'}(${parts.length === 0 ? '1' : parts.join(',')})${options === '' ? '' : `[${options}]`}`
     })
     .join('-')
 }
@@ -194,7 +195,8 @@ export const specText = (spec: TensorFormatSpec | null): string =>
     : spec.ranks
         .map((r) => {
           const prim = r.format === 'UOP' && r.payloadWordBits === 0 ? 'U' : r.format
-          return r.flattenedRankIds ? `${prim}(${r.flattenedRankIds.flat().join(',')})` : prim
+          const options = optionsText(r.options)
+          return `${r.flattenedRankIds ? `${prim}(${r.flattenedRankIds.flat().join(',')})` : prim}${options === '' ? '' : `[${options}]`}`
         })
         .join('-')
 
@@ -221,35 +223,78 @@ export const groupings = (slot: FormatSlot, segments: Segments, allowFlatten: bo
   return options.map((sizes) => sizes.filter((s) => s > 0))
 }
 
+/** What {@link enumerateGroupFormats} draws candidates from. */
+export interface EnumerateOptions {
+  /** Symbols of the candidate space (a subset of `vocabulary.alphabet`), uncompressed ones first. */
+  readonly primitives: readonly PrimitiveId[]
+  readonly flatten: boolean
+  readonly vocabulary: EngineVocabulary
+  /** The tensor's density spec, for primitives whose placement depends on it (default: dense). */
+  readonly tensor?: TensorPlacement
+  /** Keep all-`U` and `UOP`-innermost sequences (for prefixes that a child's ranks will follow). */
+  readonly keepEquivalent?: boolean
+}
+
+/**
+ * The rank groups a primitive set offers at one rank group of a slot: every symbol of
+ * `primitives` with each option set its primitive accepts there (none for a primitive that cannot
+ * go there, e.g. N:M away from the tensor's grouped dimension).
+ */
+export const rankAlphabet = (
+  slot: FormatSlot,
+  geometry: GroupGeometry,
+  primitives: readonly PrimitiveId[],
+  vocabulary: EngineVocabulary,
+  tensor: TensorPlacement = DENSE_PLACEMENT,
+): RankGroup[] => {
+  const size = geometry.end - geometry.start
+  const out: RankGroup[] = []
+  let placement: RankPlacement | null = null
+  for (const prim of primitives) {
+    for (const options of vocabulary.variants(prim, (placement ??= rankPlacement(slot, geometry, tensor)))) {
+      out.push(options === undefined ? { prim, size } : { prim, size, options })
+    }
+  }
+  return out
+}
+
+/**
+ * Whether an innermost rank of this group equals `U`: an uncompressed rank without metadata (UOP)
+ * stores only offsets, and the innermost rank's offsets are the data's positions.
+ */
+export const innermostEqualsU = (g: RankGroup, vocabulary: EngineVocabulary): boolean =>
+  g.prim !== 'U' && !vocabulary.compressed(g.prim) && !vocabulary.hasMetadata(g.prim, g.options)
+
 /**
  * Enumerates the candidate formats of a slot in a fixed order: for each grouping, an uncompressed
- * prefix (U, UOP, UB) followed by a compressed suffix (CP, B, RLE), Sparseloop's "compressed ranks
- * must be inner" rule. Formats equivalent to another one are skipped: all-`U` (= uncompressed) and a
- * `UOP` innermost rank (its payload is the data, so it equals `U`).
+ * prefix followed by a compressed suffix (Sparseloop's "compressed ranks must be inner" rule), each
+ * rank drawn from the primitives that may go there ({@link rankAlphabet}). Formats equivalent to
+ * another one are skipped: all-`U` (= uncompressed) and an uncompressed metadata-free innermost
+ * rank such as `UOP` (its payload is the data, so it equals `U`).
  */
-export function* enumerateGroupFormats(
-  slot: FormatSlot,
-  segments: Segments,
-  options: {
-    readonly primitives: readonly PrimitiveId[]
-    readonly flatten: boolean
-    /** Keep all-`U` and `UOP`-innermost sequences (for prefixes that a child's ranks will follow). */
-    readonly keepEquivalent?: boolean
-  },
-): Generator<GroupFormat> {
-  const uncompressed = options.primitives.filter((p) => !COMPRESSED.has(p))
-  const compressed = options.primitives.filter((p) => COMPRESSED.has(p))
+export function* enumerateGroupFormats(slot: FormatSlot, segments: Segments, options: EnumerateOptions): Generator<GroupFormat> {
+  const { vocabulary } = options
+  const uncompressed = options.primitives.filter((p) => !vocabulary.compressed(p))
+  const compressed = options.primitives.filter((p) => vocabulary.compressed(p))
   for (const sizes of groupings(slot, segments, options.flatten)) {
     const g = sizes.length
+    const geometry = groupGeometry(slot, sizes.map((size) => ({ prim: 'U', size })))
+    const alphabetsOf = new Map<boolean, RankGroup[][]>()
+    const alphabetAt = (q: number, isCompressed: boolean): RankGroup[] => {
+      let perQ = alphabetsOf.get(isCompressed)
+      if (perQ === undefined) alphabetsOf.set(isCompressed, (perQ = []))
+      return (perQ[q] ??= rankAlphabet(slot, geometry[q] as GroupGeometry, isCompressed ? compressed : uncompressed, vocabulary, options.tensor))
+    }
     for (let j = g; j >= 0; j--) {
       // j groups uncompressed (outer), g - j compressed (inner); mixed-radix count, last digit fastest.
-      const alphabets = sizes.map((_, q) => (q < j ? uncompressed : compressed))
+      const alphabets = sizes.map((_, q) => alphabetAt(q, q >= j))
       if (g === 0 || alphabets.some((a) => a.length === 0)) continue
       const digits = sizes.map(() => 0)
       for (;;) {
-        const prims = digits.map((d, q) => alphabets[q]?.[d] as PrimitiveId)
-        if (options.keepEquivalent === true || (!prims.every((p) => p === 'U') && prims[g - 1] !== 'UOP')) {
-          yield prims.map((prim, q) => ({ prim, size: sizes[q] as number }))
+        const groups = digits.map((d, q) => alphabets[q]?.[d] as RankGroup)
+        const last = groups[g - 1] as RankGroup
+        if (options.keepEquivalent === true || (!groups.every((x) => x.prim === 'U') && !innermostEqualsU(last, vocabulary))) {
+          yield groups
         }
         let q = g - 1
         while (q >= 0) {
@@ -295,95 +340,84 @@ export const baselineGroups = (name: BaselineName, slot: FormatSlot, segments: S
   }
 }
 
-/** Parses a primitive id, for options validation. @throws {SnipSnapError} INVALID_SPEC */
-export const parsePrimitive = (value: string, path: readonly (string | number)[]): PrimitiveId => {
-  if ((PRIMITIVES as readonly string[]).includes(value)) return value as PrimitiveId
-  throw new SnipSnapError('INVALID_SPEC', `unknown primitive "${value}"; known: ${PRIMITIVES.join(', ')}`, { path })
-}
-
 /** A core format bound to a slot's ranks: per format rank, its primitive and the slot ranks it covers. */
-export interface BoundRank {
+export interface SlotBoundRank {
   readonly format: string
   readonly metadataWordBits: number | null
   readonly payloadWordBits: number | null
+  readonly options?: PrimitiveOptions
   /** Slot rank indices [start, end); start === end for a dummy rank (fiber shape 1). */
   readonly start: number
   readonly end: number
 }
 
 /**
- * Binds a core format to a slot's ranks with Sparseloop's rules (sparseloop-model.md §3): ranks are
- * applied outer-to-inner (or inner-to-outer), each takes the next loop, a rank with a
- * `flattenedRankIds` rule keeps absorbing adjacent loops whose dims are in the rule, surplus ranks
- * become dummies of shape 1, leftover loops are an error value ("more compression ranks needed").
+ * Binds a core format to a slot's ranks with core's one rank binder ({@link bindRanks}, Sparseloop's
+ * rules, sparseloop-model.md §3): ranks are applied outer-to-inner (or inner-to-outer), each takes
+ * the next loop, a rank with a `flattenedRankIds` rule absorbs the adjacent loops whose dims are in
+ * the rule (and stays empty when the next loop's dim is not), surplus ranks become dummies of shape
+ * 1, leftover loops are an error value ("more compression ranks needed").
  */
-export const bindFormat = (
+export const bindSlotFormat = (
   slot: FormatSlot,
   spec: TensorFormatSpec,
-): { readonly ok: true; readonly ranks: BoundRank[] } | { readonly ok: false; readonly reason: string } => {
+): { readonly ok: true; readonly ranks: SlotBoundRank[] } | { readonly ok: false; readonly reason: string } => {
   const n = slot.ranks.length
   const innerFirst = spec.rankApplicationOrder === 'inner-to-outer'
   const order = innerFirst ? [...spec.ranks].reverse() : [...spec.ranks]
-  let cursor = 0 // loops consumed from the application side
-  const bound: BoundRank[] = []
-  for (const rank of order) {
-    const rule = new Set((rank.flattenedRankIds ?? []).flat())
-    const take = (): number | undefined => {
-      if (cursor >= n) return undefined
-      const index = innerFirst ? n - 1 - cursor : cursor
-      cursor++
-      return index
-    }
-    const first = take()
-    if (first === undefined) {
-      bound.push({ ...rankBits(rank), format: rank.format, start: innerFirst ? 0 : n, end: innerFirst ? 0 : n })
-      continue
-    }
-    let lo = first
-    let hi = first
-    const firstDim = slot.ranks[first]?.dim ?? ''
-    if (rule.has(firstDim)) {
-      for (;;) {
-        const nextIndex = innerFirst ? n - 1 - cursor : cursor
-        const next = slot.ranks[nextIndex]
-        if (cursor >= n || next === undefined || !rule.has(next.dim)) break
-        cursor++
-        lo = Math.min(lo, nextIndex)
-        hi = Math.max(hi, nextIndex)
-      }
-    }
-    bound.push({ ...rankBits(rank), format: rank.format, start: lo, end: hi + 1 })
-  }
-  if (cursor < n) {
+  const loops = innerFirst ? [...slot.ranks].reverse().map((r) => ({ dim: r.dim, bound: r.fiberShape })) : slot.ranks.map((r) => ({ dim: r.dim, bound: r.fiberShape }))
+  const binding = bindRanks(
+    loops,
+    order.map((r) => (r.flattenedRankIds === null ? null : r.flattenedRankIds.flat())),
+  )
+  if (binding.leftover > 0) {
     return {
       ok: false,
-      reason: `${slot.level}: ${slot.tensor} needs ${n - cursor} more compression rank(s) than its format has (${n} non-trivial loops)`,
+      reason: `${slot.level}: ${slot.tensor} needs ${binding.leftover} more compression rank(s) than its format has (${n} non-trivial loops)`,
     }
   }
+  let cursor = 0 // loops consumed from the application side
+  const bound = order.map((rank, k): SlotBoundRank => {
+    const take = binding.ranks[k]
+    let from = cursor
+    let to = cursor
+    if (take?.kind === 'took') {
+      from = take.from
+      to = take.to
+      cursor = to
+    } else if (take?.kind === 'unused') {
+      from = to = n
+    }
+    const [start, end] = innerFirst ? [n - to, n - from] : [from, to]
+    return {
+      format: rank.format,
+      metadataWordBits: rank.metadataWordBits,
+      payloadWordBits: rank.payloadWordBits,
+      ...(rank.options === undefined ? {} : { options: rank.options }),
+      start,
+      end,
+    }
+  })
   // Present outer rank first.
   return { ok: true, ranks: innerFirst ? bound.reverse() : bound }
 }
-
-const rankBits = (rank: RankFormatSpec): { metadataWordBits: number | null; payloadWordBits: number | null } => ({
-  metadataWordBits: rank.metadataWordBits,
-  payloadWordBits: rank.payloadWordBits,
-})
 
 /**
  * Reads a core format back into rank groups over the slot when it maps one-to-one onto the
  * primitives of this package (dummy ranks dropped); null when it uses other primitives or cannot bind.
  */
-export const specToGroups = (slot: FormatSlot, spec: TensorFormatSpec | null): GroupFormat | null => {
+export const specToGroups = (slot: FormatSlot, spec: TensorFormatSpec | null, vocabulary: EngineVocabulary): GroupFormat | null => {
   if (spec === null) return []
-  const bound = bindFormat(slot, spec)
+  spec.ranks.forEach((r, i) => vocabulary.table.resolve(r.format, ['formats', spec.tensor, 'ranks', i, 'format']))
+  const bound = bindSlotFormat(slot, spec)
   if (!bound.ok) return null
   const groups: RankGroup[] = []
   for (const r of bound.ranks) {
     if (r.end === r.start) continue
-    const prim =
-      r.format === 'UOP' && r.payloadWordBits === 0 ? 'U' : (PRIMITIVES as readonly string[]).includes(r.format) ? (r.format as PrimitiveId) : null
+    const symbol = vocabulary.table.resolve(r.format).symbol
+    const prim = symbol === 'UOP' && r.payloadWordBits === 0 ? 'U' : vocabulary.alphabet.includes(symbol) ? symbol : null
     if (prim === null) return null
-    groups.push({ prim, size: r.end - r.start })
+    groups.push(r.options === undefined ? { prim, size: r.end - r.start } : { prim, size: r.end - r.start, options: r.options })
   }
   return groups
 }
@@ -395,7 +429,7 @@ export const specToGroups = (slot: FormatSlot, spec: TensorFormatSpec | null): G
  */
 export const boundSpecText = (slot: FormatSlot, spec: TensorFormatSpec | null): string => {
   if (spec === null) return 'uncompressed'
-  const bound = bindFormat(slot, spec)
+  const bound = bindSlotFormat(slot, spec)
   if (!bound.ok) return specText(spec)
   return bound.ranks
     .map((r) => {
@@ -405,7 +439,8 @@ export const boundSpecText = (slot: FormatSlot, spec: TensorFormatSpec | null): 
         const dim = slot.ranks[i]?.dim
         if (dim !== undefined && !dims.includes(dim)) dims.push(dim)
       }
-      return `${prim}(${dims.length === 0 ? '1' : dims.join(',')})`
+      const options = optionsText(r.options)
+      return `${prim}(${dims.length === 0 ? '1' : dims.join(',')})${options === '' ? '' : `[${options}]`}`
     })
     .join('-')
 }

@@ -22,18 +22,22 @@ export {
   type TensorChain,
 } from './slots'
 export {
-  PRIMITIVES,
   BASELINES,
   baselineGroups,
   enumerateGroupFormats,
+  rankAlphabet,
+  rankPlacement,
+  innermostEqualsU,
   toTensorFormatSpec,
   formatText,
   specText,
   boundSpecText,
-  bindFormat,
+  bindSlotFormat,
   specToGroups,
   rankWordBits,
-  wordBitsFromPrimitives,
+  DENSE_PLACEMENT,
+  type EnumerateOptions,
+  type TensorPlacement,
   type WordBitsRule,
   type GroupGeometry,
   type PrimitiveId,
@@ -41,9 +45,9 @@ export {
   type RankGroup,
   type GroupFormat,
   type Segments,
-  type BoundRank,
+  type SlotBoundRank,
 } from './formats'
-export { BASELINE_NEEDS, resolveEnginePrimitives, type EnginePrimitives } from './primitives'
+export { BASELINE_NEEDS, optionsText, resolveEnginePrimitives, wordBitsFromPrimitives, type EngineVocabulary } from './primitives'
 export {
   createEmptinessEstimator,
   estimateTileBits,

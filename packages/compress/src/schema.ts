@@ -2,7 +2,7 @@
 // zod and normalised into a resolved, fully defaulted object; nothing is re-validated in the loop.
 import { invalidSpec, type Issue, type TensorFormatSpec, type TensorName } from '@snipsnap/core'
 import { z } from 'zod'
-import { BASELINES, PRIMITIVES, type BaselineName, type PrimitiveId } from './formats'
+import { BASELINES, type BaselineName, type PrimitiveId } from './formats'
 import type { FormatSlot } from './slots'
 
 /** The data part of the engine options, as written by a caller or a spec file. */
@@ -11,7 +11,7 @@ export const selectOptionsSchema = z
     objective: z.enum(['memory-energy', 'energy']).optional(),
     topK: z.number().int().min(1).max(64).optional(),
     maxPasses: z.number().int().min(0).max(16).optional(),
-    primitives: z.array(z.enum(PRIMITIVES as [PrimitiveId, ...PrimitiveId[]])).min(1).optional(),
+    primitives: z.array(z.string().min(1)).min(1).optional(),
     flatten: z.boolean().optional(),
     baselines: z.array(z.enum(BASELINES as [BaselineName, ...BaselineName[]])).optional(),
     includeGiven: z.boolean().optional(),
@@ -49,7 +49,10 @@ export interface SelectFormatsOptions {
    * is forgone. Applies only to the `memory-energy` objective without SAFs.
    */
   readonly negligibleShare?: number
-  /** Primitives of the candidate space (default `U, UOP, UB, CP, B, RLE`). */
+  /**
+   * Symbols of the candidate space (default: every primitive of the engine's set, e.g. `U, UOP, UB,
+   * CP, B, RLE, NM` of `@snipsnap/format`'s registry plus plug-ins). Each must be registered.
+   */
   readonly primitives?: readonly PrimitiveId[]
   /** Whether a level's own ranks may be flattened into one rank (default true). */
   readonly flatten?: boolean
@@ -82,7 +85,8 @@ export interface ResolvedSelectOptions {
   readonly maxPasses: number
   readonly estimateSlack: number
   readonly negligibleShare: number
-  readonly primitives: readonly PrimitiveId[]
+  /** Requested symbols (null = all); after resolution, the engine's alphabet. */
+  readonly primitives: readonly PrimitiveId[] | null
   readonly flatten: boolean
   readonly baselines: readonly BaselineName[]
   readonly includeGiven: boolean
@@ -116,7 +120,7 @@ export const resolveSelectOptions = (options: SelectFormatsOptions = {}): Resolv
     maxPasses: options.maxPasses ?? 2,
     estimateSlack: options.estimateSlack ?? 0.05,
     negligibleShare: options.negligibleShare ?? 0.002,
-    primitives: options.primitives ?? PRIMITIVES,
+    primitives: options.primitives ?? null,
     flatten: options.flatten ?? true,
     baselines: options.baselines ?? BASELINES,
     includeGiven: options.includeGiven ?? true,

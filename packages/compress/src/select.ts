@@ -24,21 +24,24 @@ import {
   boundSpecText,
   enumerateGroupFormats,
   formatText,
+  groupGeometry,
   groupsCompressed,
   groupsHaveMetadata,
-  isCompressedPrimitive,
+  innermostEqualsU,
+  rankAlphabet,
   specCompressed,
   specHasMetadata,
   specToGroups,
   toTensorFormatSpec,
   type BaselineName,
+  type EnumerateOptions,
   type GroupFormat,
-  type PrimitiveId,
+  type GroupGeometry,
   type RankGroup,
   type Segments,
-  type WordBitsRule,
+  type TensorPlacement,
 } from './formats'
-import { resolveEnginePrimitives, type EnginePrimitives } from './primitives'
+import { optionsText, resolveEnginePrimitives, type EngineVocabulary } from './primitives'
 import {
   createEmptinessEstimator,
   denseTraffic,
@@ -67,16 +70,17 @@ const MAX_FREE_OWN_RANKS = 4
  * (dense) and every sequence is tried on the innermost {@link MAX_FREE_OWN_RANKS}, plus each
  * primitive on all own ranks flattened into one (when flattening is allowed there).
  */
-const ownRankFormats = (slot: FormatSlot, opts: { readonly primitives: readonly PrimitiveId[]; readonly flatten: boolean }): GroupFormat[] => {
+const ownRankFormats = (slot: FormatSlot, opts: EnumerateOptions): GroupFormat[] => {
   if (slot.ownRanks <= MAX_FREE_OWN_RANKS) return [...enumerateGroupFormats(slot, [slot.ownRanks], { ...opts, keepEquivalent: true })]
   const outer = slot.ownRanks - MAX_FREE_OWN_RANKS
   const inner: FormatSlot = { ...slot, ranks: slot.ranks.slice(outer), ownRanks: MAX_FREE_OWN_RANKS }
-  const prefix: GroupFormat = Array.from({ length: outer }, () => ({ prim: 'U' as const, size: 1 }))
+  const prefix: GroupFormat = Array.from({ length: outer }, () => ({ prim: 'U', size: 1 }))
   const out: GroupFormat[] = [...enumerateGroupFormats(inner, [MAX_FREE_OWN_RANKS], { ...opts, keepEquivalent: true })].map((g) => [...prefix, ...g])
   const dims = new Set(slot.ranks.slice(0, slot.ownRanks).map((r) => r.dim))
   const after = slot.ranks[slot.ownRanks]
   if (opts.flatten && (after === undefined || !dims.has(after.dim))) {
-    for (const prim of opts.primitives) out.push([{ prim, size: slot.ownRanks }])
+    const whole = groupGeometry(slot, [{ prim: 'U', size: slot.ownRanks }])[0] as GroupGeometry
+    for (const group of rankAlphabet(slot, whole, opts.primitives, opts.vocabulary, opts.tensor)) out.push([group])
   }
   return out
 }
@@ -175,11 +179,12 @@ export interface SelectFormatsInput<TOptions = void> {
   /** Density models by distribution id (a core `Registry<DensityModel>` fits); used for ranking. */
   readonly densityModels?: DensityModelSource
   /**
-   * The format primitives candidates are built from, normally `@snipsnap/format`'s registry
-   * (`createFormatRegistry().list()`): the engine uses those of them that bind to cost-model ranks
-   * (U, UOP, UB, CP, B, RLE) with their `defaultWordBits`, and lists the rest in `notes`. Without
-   * it, the engine's own six primitives and word-width rule (the same widths as the format
-   * package's built-ins).
+   * The format primitives candidates are built from, normally `@snipsnap/format`'s registry with
+   * any plug-ins (`registry.list()`): every symbol resolves through it, each primitive is priced by
+   * its own contract (Sparseloop units, `defaultWordBits`) and placed where its `placementOptions`
+   * allow (N:M only on a tensor's grouped dimension). Hand the cost model the same registry.
+   * Without it, Sparseloop's six rank formats (core's `SPARSELOOP_RANK_FORMATS`) with the engine's
+   * word-width rule (the same widths as the format package's built-ins).
    */
   readonly formatPrimitives?: readonly FormatPrimitive[]
   readonly cache?: SelectionCache
@@ -200,53 +205,88 @@ const NONE: LevelEntry = { groups: [], raw: null, key: '-' }
 
 // A given format is judged by its written ranks: a dummy rank (fiber shape 1) still makes the
 // tensor compressed at that level in Sparseloop, although it is dropped from the groups.
-const entryCompressed = (e: LevelEntry): boolean =>
-  e.key !== '-' && (e.raw !== undefined ? specCompressed(e.raw) : groupsCompressed(e.groups ?? []))
-const entryHasMetadata = (e: LevelEntry): boolean =>
-  e.key !== '-' && (e.raw !== undefined ? specHasMetadata(e.raw) : groupsHaveMetadata(e.groups ?? []))
+const entryCompressed = (e: LevelEntry, v: EngineVocabulary): boolean =>
+  e.key !== '-' && (e.raw !== undefined ? specCompressed(e.raw, v) : groupsCompressed(e.groups ?? [], v))
+const entryHasMetadata = (e: LevelEntry, v: EngineVocabulary): boolean =>
+  e.key !== '-' && (e.raw !== undefined ? specHasMetadata(e.raw, v) : groupsHaveMetadata(e.groups ?? [], v))
 
-// Group formats are keyed by one character per group (primitive and size), so a child level's
-// key is a plain suffix slice of its parent's and thousands of candidates can be ranked without
-// building their core specs. Codes start at '0' (48); the no-format key '-' (45) never collides.
-const PRIM_CODES: readonly PrimitiveId[] = ['U', 'UOP', 'UB', 'CP', 'B', 'RLE']
+// Group formats are keyed by one character per group (primitive with its options, and size), so a
+// child level's key is a plain suffix slice of its parent's and thousands of candidates can be
+// ranked without building their core specs. Each distinct primitive-with-options gets a code block
+// of CODE_SPAN characters from '0' (48) when first seen; the no-format key '-' (45) never collides.
 const CODE_SPAN = 40
-const U_LIMIT = 48 + CODE_SPAN // codes below this are `U` groups
-const groupCode = (g: RankGroup): string => String.fromCharCode(48 + PRIM_CODES.indexOf(g.prim) * CODE_SPAN + g.size)
-const groupsKey = (groups: GroupFormat): string => {
-  let key = ''
-  for (const g of groups) key += groupCode(g)
-  return key
+
+/** The per-selection table of group codes. */
+interface Codebook {
+  key(groups: GroupFormat): string
+  decode(key: string): RankGroup[]
+  /** Every group is `U`. */
+  allU(key: string): boolean
+  /** Every group is compressed. */
+  allCompressed(key: string): boolean
+  /** The last group, as the innermost rank, equals `U` (e.g. `UOP`). */
+  endsEquivalentToU(key: string): boolean
 }
-const decodeKey = (key: string): RankGroup[] => {
-  const groups: RankGroup[] = []
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i) - 48
-    groups.push({ prim: PRIM_CODES[Math.floor(c / CODE_SPAN)] as PrimitiveId, size: c % CODE_SPAN })
+
+const createCodebook = (vocabulary: EngineVocabulary): Codebook => {
+  const ids = new Map<string, number>()
+  const entries: { prim: string; options: RankGroup['options'] }[] = []
+  const isU: boolean[] = []
+  const compressed: boolean[] = []
+  const equalsU: boolean[] = []
+  const idOf = (g: RankGroup): number => {
+    const name = `${g.prim}[${optionsText(g.options)}]`
+    let id = ids.get(name)
+    if (id === undefined) {
+      id = entries.length
+      ids.set(name, id)
+      entries.push({ prim: g.prim, options: g.options })
+      isU.push(g.prim === 'U')
+      compressed.push(vocabulary.compressed(g.prim))
+      equalsU.push(innermostEqualsU(g, vocabulary))
+    }
+    return id
   }
-  return groups
-}
-const allU = (key: string): boolean => {
-  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) >= U_LIMIT) return false
-  return true
-}
-const COMPRESSED_FROM = 48 + 3 * CODE_SPAN // CP, B, RLE codes
-const keyAllCompressed = (key: string): boolean => {
-  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) < COMPRESSED_FROM) return false
-  return true
+  const idAt = (key: string, i: number): number => Math.floor((key.charCodeAt(i) - 48) / CODE_SPAN)
+  return {
+    key(groups) {
+      let key = ''
+      for (const g of groups) key += String.fromCharCode(48 + idOf(g) * CODE_SPAN + g.size)
+      return key
+    },
+    decode(key) {
+      const groups: RankGroup[] = []
+      for (let i = 0; i < key.length; i++) {
+        const c = key.charCodeAt(i) - 48
+        const entry = entries[Math.floor(c / CODE_SPAN)] as (typeof entries)[number]
+        groups.push(entry.options === undefined ? { prim: entry.prim, size: c % CODE_SPAN } : { prim: entry.prim, size: c % CODE_SPAN, options: entry.options })
+      }
+      return groups
+    },
+    allU(key) {
+      for (let i = 0; i < key.length; i++) if (isU[idAt(key, i)] !== true) return false
+      return true
+    },
+    allCompressed(key) {
+      for (let i = 0; i < key.length; i++) if (compressed[idAt(key, i)] !== true) return false
+      return true
+    },
+    endsEquivalentToU: (key) => key.length > 0 && equalsU[idAt(key, key.length - 1)] === true,
+  }
 }
 
 // Candidates are built by the thousand and mostly never costed, so the core spec is made lazily.
-const fromGroups = (_slot: FormatSlot, groups: GroupFormat): LevelEntry =>
-  groups.length === 0 || groups.every((g) => g.prim === 'U') ? NONE : { groups, raw: undefined, key: groupsKey(groups) }
+const fromGroups = (book: Codebook, groups: GroupFormat): LevelEntry =>
+  groups.length === 0 || groups.every((g) => g.prim === 'U') ? NONE : { groups, raw: undefined, key: book.key(groups) }
 
-const fromSpec = (slot: FormatSlot, spec: TensorFormatSpec | null): LevelEntry => {
+const fromSpec = (slot: FormatSlot, spec: TensorFormatSpec | null, v: EngineVocabulary): LevelEntry => {
   if (spec === null) return NONE
-  const groups = specToGroups(slot, spec)
+  const groups = specToGroups(slot, spec, v)
   return { groups, raw: spec, key: `raw:${JSON.stringify(spec)}` }
 }
 
-const specWith = (slot: FormatSlot, entry: LevelEntry, wordBits: WordBitsRule): TensorFormatSpec | null =>
-  entry.raw !== undefined ? entry.raw : toTensorFormatSpec(slot, entry.groups ?? [], wordBits)
+const specWith = (slot: FormatSlot, entry: LevelEntry, v: EngineVocabulary): TensorFormatSpec | null =>
+  entry.raw !== undefined ? entry.raw : toTensorFormatSpec(slot, entry.groups ?? [], v)
 
 /** Splits groups at `ranks` ranks from the top; null when a group straddles the cut. */
 const splitGroups = (groups: GroupFormat, ranks: number): [RankGroup[], RankGroup[]] | null => {
@@ -269,20 +309,20 @@ const splitGroups = (groups: GroupFormat, ranks: number): [RankGroup[], RankGrou
  * dummy rank of the parent's innermost primitive (a size-0 group, fiber shape 1): it stays
  * compressed, so the parent needs no decompression (as the Fig.15 designs write it).
  */
-const inheritedGroups = (groups: GroupFormat, drop: number, childRanks: number): GroupFormat | null => {
+const inheritedGroups = (groups: GroupFormat, drop: number, childRanks: number, v: EngineVocabulary): GroupFormat | null => {
   if (groups.length === 0) return null
   const split = splitGroups(groups, drop)
   if (split === null) return null
   if (split[1].length > 0) return split[1]
   const last = groups[groups.length - 1]
-  return childRanks === 0 && last !== undefined && isCompressedPrimitive(last.prim) ? [{ prim: last.prim, size: 0 }] : null
+  return childRanks === 0 && last !== undefined && v.compressed(last.prim) ? [{ ...last, size: 0 }] : null
 }
 
 /** Sparseloop's ordering rule: no uncompressed rank below a compressed one. */
-const ordered = (groups: GroupFormat): boolean => {
+const ordered = (groups: GroupFormat, v: EngineVocabulary): boolean => {
   let compressed = false
   for (const g of groups) {
-    if (isCompressedPrimitive(g.prim)) compressed = true
+    if (v.compressed(g.prim)) compressed = true
     else if (compressed) return false
   }
   return true
@@ -294,6 +334,8 @@ interface Managed {
   readonly chain: TensorChain
   readonly density: number
   readonly segments: readonly Segments[]
+  /** The tensor's density spec and ranks, for primitives whose placement depends on them. */
+  readonly placement: TensorPlacement
   /** Per slot: P(empty) table, level spec, energies, traffic. */
   readonly slotInfo: readonly SlotInfo[]
 }
@@ -350,8 +392,8 @@ export const selectFormats = <TOptions = void>(
   options: SelectFormatsOptions = {},
 ): FormatSelection => {
   const requested = resolveSelectOptions(options)
-  const engine = resolveEnginePrimitives(requested.primitives, requested.baselines, input.formatPrimitives)
-  const resolved: ResolvedSelectOptions = { ...requested, primitives: engine.alphabet }
+  const engine = resolveEnginePrimitives(requested.primitives ?? undefined, requested.baselines, input.formatPrimitives)
+  const resolved: EngineOptions = { ...requested, primitives: engine.alphabet }
   const { query, costModel, cache } = input
   const cacheKey =
     cache !== undefined && resolved.candidates === null
@@ -383,8 +425,19 @@ const validateDensities = (query: CostQuery): void => {
   }
 }
 
-const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: ResolvedSelectOptions, engine: EnginePrimitives): FormatSelection => {
-  const specOf = (slot: FormatSlot, entry: LevelEntry): TensorFormatSpec | null => specWith(slot, entry, engine.wordBits)
+/** Resolved options with the engine's alphabet in place of the requested primitives. */
+type EngineOptions = ResolvedSelectOptions & { readonly primitives: readonly string[] }
+
+const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: EngineOptions, engine: EngineVocabulary): FormatSelection => {
+  const specOf = (slot: FormatSlot, entry: LevelEntry): TensorFormatSpec | null => specWith(slot, entry, engine)
+  const book = createCodebook(engine)
+  const enumerateOptions = (m: Managed, keepEquivalent: boolean): EnumerateOptions => ({
+    primitives: opts.primitives,
+    flatten: opts.flatten,
+    vocabulary: engine,
+    tensor: m.placement,
+    keepEquivalent,
+  })
   const { query, costModel } = input
   validateDensities(query)
   if (opts.tensors !== null) {
@@ -426,7 +479,13 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
         traffic: traffic0[slot.level]?.[chain.tensor] ?? { reads: 0, fills: 0, updates: 0 },
       }
     })
-    return { chain, density: estimator.density, segments, slotInfo }
+    const placement: TensorPlacement = {
+      tensorRanks: space.projection.map((terms) => terms.map((term) => term.dim)),
+      distribution: spec?.distribution ?? 'dense',
+      density: estimator.density,
+      params: spec?.params ?? {},
+    }
+    return { chain, density: estimator.density, segments, placement, slotInfo }
   })
 
   // -------------------------------------------------- building and costing designs
@@ -462,7 +521,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
       for (const [j, info] of m.slotInfo.entries()) {
         const entry = entries[j] ?? NONE
         const child = entries[j + 1]
-        if (entryCompressed(entry) && child !== undefined && !entryCompressed(child)) {
+        if (entryCompressed(entry, engine) && child !== undefined && !entryCompressed(child, engine)) {
           // The child level decompresses on fill (and, for read-write tensors, compresses on
           // update), so the capability is the child's (Sparseloop counts decompression_count there).
           const childInfo = m.slotInfo[j + 1]
@@ -496,7 +555,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
             const t = managed.findIndex((m) => m.chain.tensor === condition)
             const j = managed[t]?.chain.slots.findIndex((s) => s.level === target.level) ?? -1
             if (t < 0 || j < 0) continue
-            if (!entryHasMetadata(state[t]?.[j] ?? NONE)) {
+            if (!entryHasMetadata(state[t]?.[j] ?? NONE, engine)) {
               return `${target.level}: ${saf.type} of ${option.target} is conditioned on ${condition}, whose format there has no metadata`
             }
           }
@@ -506,7 +565,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
         for (const [t, m] of managed.entries()) {
           if (m.chain.readWrite) continue
           const last = m.chain.slots.length - 1
-          if (!entryHasMetadata(state[t]?.[last] ?? NONE)) {
+          if (!entryHasMetadata(state[t]?.[last] ?? NONE, engine)) {
             return `compute skipping needs metadata for ${m.chain.tensor} at its innermost level ${m.chain.slots[last]?.level ?? ''}`
           }
         }
@@ -565,14 +624,14 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
       const topGroups = baselineGroups(name, top, m.segments[0] ?? [])
       return m.chain.slots.map((slot, j) => {
         // Every baseline is suffix-consistent; a rank-less child inherits a dummy rank.
-        const groups = slot.ranks.length === 0 && topGroups !== null ? inheritedGroups(topGroups, top.ranks.length, 0) : baselineGroups(name, slot, m.segments[j] ?? [])
-        return groups === null ? NONE : fromGroups(slot, groups)
+        const groups = slot.ranks.length === 0 && topGroups !== null ? inheritedGroups(topGroups, top.ranks.length, 0, engine) : baselineGroups(name, slot, m.segments[j] ?? [])
+        return groups === null ? NONE : fromGroups(book, groups)
       })
     })
   const givenState: State = managed.map((m) =>
     m.chain.slots.map((slot) => {
       const target = query.sparseOptimizations.targets.find((t) => t.level === slot.level)
-      return fromSpec(slot, target?.formats.find((f) => f.tensor === m.chain.tensor) ?? null)
+      return fromSpec(slot, target?.formats.find((f) => f.tensor === m.chain.tensor) ?? null, engine)
     }),
   )
   const baselineRuns = opts.baselines.map((name) => {
@@ -621,7 +680,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
   const estimateKey = (t: number, j: number, key: string): Estimate => {
     const known = estimateMemo[t]?.[j]?.get(key)
     if (known !== undefined) return known
-    return estimate(t, j, key === '-' ? NONE : { groups: decodeKey(key), raw: undefined, key })
+    return estimate(t, j, key === '-' ? NONE : { groups: book.decode(key), raw: undefined, key })
   }
   const estimate = (t: number, j: number, entry: LevelEntry): Estimate => {
     const memo = estimateMemo[t]?.[j] as Map<string, Estimate>
@@ -640,7 +699,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
         emptiness: info.emptiness,
         density: m.density,
         level: info.level,
-        wordBits: engine.wordBits,
+        vocabulary: engine,
       })
       const tile = Math.max(1, info.slot.tileElements)
       const block = Math.max(1, info.level.blockSize)
@@ -730,23 +789,22 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
     const ranksAt = (j: number): number => slots[j]?.ranks.length ?? 0
     const next: LevelEntry[] = [...entries]
     const slotI = slots[i] as FormatSlot
-    const moved = groups.length === 0 ? NONE : fromGroups(slotI, groups)
+    const moved = groups.length === 0 ? NONE : fromGroups(book, groups)
     next[i] = moved
     for (let j = i + 1; j < slots.length; j++) {
-      const inherited = moved.groups === null ? null : inheritedGroups(moved.groups, ranksAt(i) - ranksAt(j), ranksAt(j))
-      next[j] = inherited === null ? NONE : fromGroups(slots[j] as FormatSlot, inherited)
+      const inherited = moved.groups === null ? null : inheritedGroups(moved.groups, ranksAt(i) - ranksAt(j), ranksAt(j), engine)
+      next[j] = inherited === null ? NONE : fromGroups(book, inherited)
     }
     for (let j = i - 1; j >= 0; j--) {
       const cur = entries[j] ?? NONE
       if (cur.key === '-') continue
-      const slotJ = slots[j] as FormatSlot
       if (moved.key === '-') {
-        next[j] = cur.groups !== null && !groupsCompressed(cur.groups) ? cur : NONE
+        next[j] = cur.groups !== null && !groupsCompressed(cur.groups, engine) ? cur : NONE
         continue
       }
       const split = cur.groups === null ? null : splitGroups(cur.groups, ranksAt(j) - ranksAt(i))
       const combined = split === null ? null : [...split[0], ...(moved.groups ?? [])]
-      next[j] = combined !== null && ordered(combined) ? fromGroups(slotJ, combined) : NONE
+      next[j] = combined !== null && ordered(combined, engine) ? fromGroups(book, combined) : NONE
     }
     return next
   }
@@ -786,20 +844,20 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
     }
     children.push({ key: '-', score: noneScore, fits: noneFits })
     if (i + 1 < m.chain.slots.length && childRanks > 0) children.push(...beam(t, i + 1))
-    const uTail = groupsKey(Array.from({ length: childRanks }, () => ({ prim: 'U' as const, size: 1 })))
+    const uTail = book.key(Array.from({ length: childRanks }, () => ({ prim: 'U', size: 1 })))
     const out: (BeamEntry & { index: number })[] = []
     const seen = new Set<string>()
-    const own = ownRankFormats(slot, opts)
+    const own = ownRankFormats(slot, enumerateOptions(m, true))
     if (slot.ownRanks === 0) own.push([])
     for (const prefix of own) {
-      const prefixKey = groupsKey(prefix)
-      const prefixCompressed = groupsCompressed(prefix)
+      const prefixKey = book.key(prefix)
+      const prefixCompressed = groupsCompressed(prefix, engine)
       for (const child of children) {
-        if (child.key !== '-' && prefixCompressed && !keyAllCompressed(child.key)) continue
+        if (child.key !== '-' && prefixCompressed && !book.allCompressed(child.key)) continue
         if (child.key === '-' && prefixCompressed && childRanks > 0) continue
         const key = child.key === '-' ? prefixKey + uTail : prefixKey + child.key
         // Same skips as the full enumeration: all-U is no format, a UOP innermost rank equals U.
-        if (key === '' || allU(key) || Math.floor((key.charCodeAt(key.length - 1) - 48) / CODE_SPAN) === 1) continue
+        if (key === '' || book.allU(key) || book.endsEquivalentToU(key)) continue
         if (seen.has(key)) continue
         seen.add(key)
         scored++
@@ -833,10 +891,10 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
     // Outer levels: what happens to them under a move.
     const outer = entries.slice(0, i).map((cur, j) => {
       if (cur.key === '-') return { kind: 'none' as const, keepOnNone: true, cur }
-      const keepOnNone = cur.groups !== null && !groupsCompressed(cur.groups)
+      const keepOnNone = cur.groups !== null && !groupsCompressed(cur.groups, engine)
       const split = cur.groups === null ? null : splitGroups(cur.groups, ranksAt(j) - Ri)
       if (split === null) return { kind: 'drop' as const, keepOnNone, cur }
-      return { kind: 'prefix' as const, keepOnNone, cur, prefixKey: groupsKey(split[0]), prefixCompressed: groupsCompressed(split[0]) }
+      return { kind: 'prefix' as const, keepOnNone, cur, prefixKey: book.key(split[0]), prefixCompressed: groupsCompressed(split[0], engine) }
     })
     const seen = new Set<string>([entries.map((e) => e.key).join('|')])
     const moves: { build: () => LevelEntry[]; energy: number; fits: boolean; index: number }[] = []
@@ -856,7 +914,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
       moves.push({ build, energy, fits, index: moves.length })
     }
     const consider = (groups: GroupFormat): void => {
-      const key = groups.length === 0 || allU(groupsKey(groups)) ? '-' : groupsKey(groups)
+      const key = groups.length === 0 || book.allU(book.key(groups)) ? '-' : book.key(groups)
       levelKeys[i] = key
       // Inner levels take the suffix covering their ranks.
       let g = 0
@@ -865,25 +923,25 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
         const offset = Ri - ranksAt(j)
         while (covered < offset && g < groups.length) covered += (groups[g++] as RankGroup).size
         let suffix = key === '-' || covered !== offset ? '' : key.slice(g)
-        if (suffix === '' && key !== '-' && ranksAt(j) === 0 && keyAllCompressed(key.slice(-1))) {
-          suffix = groupsKey(inheritedGroups(groups, Ri, 0) ?? [])
+        if (suffix === '' && key !== '-' && ranksAt(j) === 0 && book.allCompressed(key.slice(-1))) {
+          suffix = book.key(inheritedGroups(groups, Ri, 0, engine) ?? [])
         }
-        levelKeys[j] = suffix === '' || allU(suffix) ? '-' : suffix
+        levelKeys[j] = suffix === '' || book.allU(suffix) ? '-' : suffix
       }
       for (let j = 0; j < i; j++) {
         const o = outer[j]
         if (o === undefined) continue
         if (key === '-') levelKeys[j] = o.keepOnNone ? o.cur.key : '-'
         else if (o.kind !== 'prefix') levelKeys[j] = '-'
-        else levelKeys[j] = !o.prefixCompressed || keyAllCompressed(key) ? o.prefixKey + key : '-'
+        else levelKeys[j] = !o.prefixCompressed || book.allCompressed(key) ? o.prefixKey + key : '-'
       }
       rank(() => applyMove(entries, m, i, groups))
     }
     consider([])
-    for (const entry of beam(t, i)) consider(decodeKey(entry.key))
+    for (const entry of beam(t, i)) consider(book.decode(entry.key))
     if (opts.candidates !== null) {
       for (const spec of opts.candidates(slot)) {
-        const entry = fromSpec(slot, { ...spec, tensor: slot.tensor })
+        const entry = fromSpec(slot, { ...spec, tensor: slot.tensor }, engine)
         for (let j = 0; j < slots.length; j++) levelKeys[j] = j === i ? entry.key : (entries[j]?.key ?? '-')
         const next = [...entries]
         next[i] = entry
@@ -1025,7 +1083,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
     notes,
   }
   if (!opts.exhaustive) return result
-  const exhaustive = runExhaustive(managed, opts, evaluate, current)
+  const exhaustive = runExhaustive(managed, opts, evaluate, current, engine, book, enumerateOptions)
   return {
     ...result,
     exhaustiveOptimumPJ: exhaustive.optimumPJ,
@@ -1041,9 +1099,12 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Resol
  */
 const runExhaustive = (
   managed: readonly Managed[],
-  opts: ResolvedSelectOptions,
+  opts: EngineOptions,
   evaluate: (state: State) => Evaluation,
   start: State,
+  engine: EngineVocabulary,
+  book: Codebook,
+  enumerateOptions: (m: Managed, keepEquivalent: boolean) => EnumerateOptions,
 ): { optimumPJ: number | null; candidates: number } => {
   const perTensor = managed.map((m) => {
     const options: LevelEntry[][] = []
@@ -1058,12 +1119,12 @@ const runExhaustive = (
     const slots = m.chain.slots
     add(slots.map(() => NONE))
     slots.forEach((slot, i) => {
-      for (const groups of enumerateGroupFormats(slot, m.segments[i] ?? [], opts)) {
+      for (const groups of enumerateGroupFormats(slot, m.segments[i] ?? [], enumerateOptions(m, false))) {
         add(
           slots.map((s, j) => {
             if (j < i) return NONE
-            const inherited = inheritedGroups(groups, slot.ranks.length - s.ranks.length, s.ranks.length)
-            return inherited === null ? NONE : fromGroups(s, inherited)
+            const inherited = inheritedGroups(groups, slot.ranks.length - s.ranks.length, s.ranks.length, engine)
+            return inherited === null ? NONE : fromGroups(book, inherited)
           }),
         )
       }

@@ -16,7 +16,7 @@ import type {
 } from '@snipsnap/core'
 import fc from 'fast-check'
 import { levelEnergies, denseTraffic } from './estimate'
-import { bindFormat } from './formats'
+import { bindSlotFormat } from './formats'
 import { deriveTensorChains } from './slots'
 
 const COMPRESSED = new Set(['CP', 'B', 'RLE'])
@@ -66,7 +66,7 @@ export const createTrafficCostModel = (): CostModel => {
           let metadataBitsPerTile = 0
           let compressed = false
           if (spec !== null) {
-            const bound = bindFormat(slot, spec)
+            const bound = bindSlotFormat(slot, spec)
             if (!bound.ok) return { valid: false, kind: 'format-ranks', reason: bound.reason, level: slot.level }
             let seenCompressed = false
             let fibers = 1

@@ -97,6 +97,26 @@ export interface FiberStats {
  */
 export type PayloadKind = 'none' | 'per-slot' | 'offset-pairs'
 
+/**
+ * Where the compression engine (`@snipsnap/compress`) considers putting a rank of a primitive: the
+ * rank's loops and the density spec of the tensor. A primitive with options uses it to say which
+ * option sets it can take there (see {@link FormatPrimitive.placementOptions}).
+ */
+export interface RankPlacement {
+  /** Dimensions of the loops the rank covers, outer first (several when flattened; may repeat). */
+  readonly dims: readonly string[]
+  /** Coordinates per fiber of the rank (product of its loops' bounds). */
+  readonly fiberShape: number
+  /** True when the rank is the tile's innermost: each coordinate is one element. */
+  readonly innermost: boolean
+  /** Dimensions each rank of the tensor indexes, in the tensor's rank order (e.g. B[K][N]: [['K'], ['N']]). */
+  readonly tensorRanks: readonly (readonly string[])[]
+  /** The tensor's density spec (distribution `dense` with density 1 when it has none). */
+  readonly distribution: string
+  readonly density: number
+  readonly params: Readonly<Record<string, unknown>>
+}
+
 /** A per-rank compression primitive plug-in. */
 export interface FormatPrimitive extends PluginMeta {
   /** Name used in pattern text, e.g. `UOP`, `CP`, `B`, `RLE`, `UB`, `U`; `[A-Z][A-Za-z0-9]*`. */
@@ -140,6 +160,13 @@ export interface FormatPrimitive extends PluginMeta {
    * `SPARSELOOP_RANK_FORMATS[symbol].sparseloop`.
    */
   readonly sparseloop?: SparseloopRankPricing
+  /**
+   * The option sets the compression engine may use for a rank of this primitive at `placement`
+   * (empty: the primitive cannot go there, e.g. N:M on a rank that does not cover whole groups of
+   * the tensor's N:M dimension). Without it, the engine uses the parameter defaults everywhere, and
+   * leaves a primitive with a required parameter out of its space.
+   */
+  placementOptions?(placement: RankPlacement): readonly PrimitiveOptions[]
 }
 
 /**

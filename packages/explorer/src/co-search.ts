@@ -132,8 +132,18 @@ export interface MatchedBaseline {
 /** The outcome of {@link coSearchDesign}. */
 export interface CoSearchDesignResult {
   readonly objective: readonly MetricName[]
-  /** Joint result (null when no valid mapping exists; `reason` says why). */
+  /**
+   * Joint result (null when no valid mapping exists; `reason` says why). Never worse than a
+   * baseline in the co-search's own space (dataflow-only, formats-only, each fixed format the
+   * format space can build): their designs, and the engine's formats on their mappings, are
+   * candidates too.
+   */
   readonly best: CoDesignSummary | null
+  /**
+   * Where `best` was found: the co-search's own stages (`co-search`), or the run of the baseline
+   * named (its design, or the engine's formats on its mapping).
+   */
+  readonly bestFrom: 'co-search' | MatchedBaselineName
   /** Dataflow-only: the best mapping under the design's own formats (stage 1). */
   readonly dataflowOnly: CoDesignSummary | null
   /**
@@ -251,6 +261,52 @@ export const createFixedFormatEngine = (format: FixedFormatName, densityModels: 
     }
   },
 })
+
+/**
+ * Whether a baseline's designs lie in the co-search's own space: dataflow-only and formats-only
+ * always; a fixed format when the format space's primitives can build it (never with fixed formats).
+ */
+export const inFormatSpace = (name: MatchedBaselineName, limits: FormatSpaceLimits | undefined, fixedFormats = false): boolean => {
+  if (name === 'dataflow-only') return true
+  if (fixedFormats) return false
+  if (name === 'formats-only') return true
+  const allowed = limits?.primitives
+  return allowed === undefined || BASELINE_NEEDS[name].every((id) => allowed.includes(id))
+}
+
+const lexicographic = (objective: readonly MetricName[]) => (a: CoDesignSummary, b: CoDesignSummary): number => {
+  for (const name of objective) {
+    const x = name === 'energy' ? a.energyPJ : name === 'cycles' ? a.cycles : a.energyPJ * a.cycles
+    const y = name === 'energy' ? b.energyPJ : name === 'cycles' ? b.cycles : b.energyPJ * b.cycles
+    if (x !== y) return x < y ? -1 : 1
+  }
+  return 0
+}
+
+/**
+ * The best of the co-search's own design and, per in-space baseline, its design and `reformat(its
+ * design)` (the engine's formats on its mapping), under the lexicographic `objective`. Ties keep
+ * the earlier candidate (the co-search's own first).
+ */
+export const adoptBaselineDesigns = (
+  own: { readonly design: CoDesignSummary | null; readonly from: 'co-search' },
+  baselines: readonly MatchedBaseline[],
+  objective: readonly MetricName[],
+  reformat: (design: CoDesignSummary) => CoDesignSummary | null,
+): { readonly design: CoDesignSummary | null; readonly from: 'co-search' | MatchedBaselineName } => {
+  const compare = lexicographic(objective)
+  let best: { design: CoDesignSummary | null; from: 'co-search' | MatchedBaselineName } = own
+  const consider = (design: CoDesignSummary | null, from: MatchedBaselineName): void => {
+    if (design === null || !Number.isFinite(design.energyPJ)) return
+    if (best.design === null || compare(design, best.design) < 0) best = { design, from }
+  }
+  for (const b of baselines) {
+    if (b.best === null) continue
+    consider(b.best, b.name)
+    consider(reformat(b.best), b.name)
+  }
+  return best
+}
 
 const NO_FORMATS: CompressionEngine = { selectFormats: () => ({ valid: false, reason: 'formats are fixed' }) }
 
@@ -415,9 +471,29 @@ export const coSearchDesign = async (
   }
   const order = (n: MatchedBaselineName): number => wanted.indexOf(n)
   baselines.sort((a, b) => order(a.name) - order(b.name))
+  // The co-search's space holds every in-space baseline's design (its mapping with its formats)
+  // and the engine's formats on that mapping: it considers them too, so it never loses to one.
+  const joint = adoptBaselineDesigns(
+    { design: summary(result.best), from: 'co-search' },
+    baselines.filter((b) => inFormatSpace(b.name, options.formatSpace, fixed)),
+    objective,
+    (b) => {
+      const choice = compression.selectFormats({ ...base, sparseOptimizations: b.sparseOptimizations, mapping: b.mapping })
+      if (!choice.valid) return null
+      const report = prepareEvaluator({ ...base, sparseOptimizations: choice.sparseOptimizations })(b.mapping)
+      return report.valid ? summary({ mapping: b.mapping, sparseOptimizations: choice.sparseOptimizations, metrics: { energy: report.energyPJ, cycles: report.cycles } }) : null
+    },
+  )
+  if (trace !== null && joint.from !== 'co-search' && joint.design !== null) {
+    // The adopted design ends the convergence curve, after the baselines' own evaluations.
+    const stage1 = result.stages[0]?.evaluated ?? 0
+    const extra = baselines.reduce((s, b) => s + (b.name === 'formats-only' ? 1 : Math.max(0, b.evaluated - stage1)), 0)
+    trace = { ...trace, convergence: [...trace.convergence, { evaluated: calls + extra, bestEnergyPJ: joint.design.energyPJ }] }
+  }
   return {
     objective,
-    best: summary(result.best),
+    best: joint.design,
+    bestFrom: joint.from,
     dataflowOnly: summary(result.dataflowOnly),
     formatsOnly,
     trace,

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { getArchPreset } from '@snipsnap/arch'
 import type { DesignSpec } from '@snipsnap/core'
-import { createExplorer, summarizeMapping } from '@snipsnap/explorer'
+import { createExplorer, inFormatSpace, summarizeMapping } from '@snipsnap/explorer'
 import { applySparsity, gemmToProblem, type GemmLayer } from '@snipsnap/workloads'
 
 const explorer = createExplorer()
@@ -55,6 +55,35 @@ describe('coSearchDesign with budget-matched baselines', () => {
     expect(result.baselines[1]?.best?.mappingYaml).toBe(result.baselines[0]?.best?.mappingYaml)
     expect(await explorer.coSearch(designFor('unstructured-50'), options)).toEqual(result)
   }, 120_000)
+
+  it('never loses to a baseline in its own space: their designs are its candidates too', async () => {
+    const all = ['dataflow-only', 'formats-only', 'bitmap', 'csr', 'coo', 'rle'] as const
+    let adopted = 0
+    // Seeds where a baseline's run (its refinement search under its own formats) beats the
+    // co-search's own stages: without adopting their designs the co-search would lose to them.
+    for (const seed of [2, 3, 5]) {
+      const result = await explorer.coSearch(designFor('unstructured-50'), { objective: 'energy', dataflowEvaluations: 96, patience: 32, topM: 2, maxRounds: 1, seed, matchedBaselines: all })
+      const best = result.best?.energyPJ ?? Number.POSITIVE_INFINITY
+      for (const b of result.baselines) expect(best).toBeLessThanOrEqual(b.best?.energyPJ ?? Number.POSITIVE_INFINITY)
+      const own = Math.min(...result.stages.map((st) => st.bestMetrics?.['energy'] ?? Number.POSITIVE_INFINITY))
+      if (result.bestFrom === 'co-search') expect(best).toBe(own)
+      else {
+        expect(best).toBeLessThan(own)
+        adopted++
+      }
+    }
+    expect(adopted).toBeGreaterThan(0)
+  }, 180_000)
+
+  it('counts a fixed format as in its space only when its primitives can build it', () => {
+    expect(inFormatSpace('dataflow-only', { primitives: ['U'] })).toBe(true)
+    expect(inFormatSpace('formats-only', undefined)).toBe(true)
+    expect(inFormatSpace('formats-only', undefined, true)).toBe(false)
+    expect(inFormatSpace('bitmap', { primitives: ['U', 'B'] })).toBe(true)
+    expect(inFormatSpace('csr', { primitives: ['U', 'B'] })).toBe(false)
+    expect(inFormatSpace('rle', undefined)).toBe(true)
+    expect(inFormatSpace('rle', undefined, true)).toBe(false)
+  })
 
   it('stops each dataflow search by its stopping rule before the cap', async () => {
     const result = await explorer.coSearch(designFor('unstructured-50'), { objective: 'energy', dataflowEvaluations: 100_000, patience: 16, maxRounds: 1, seed: 2 })

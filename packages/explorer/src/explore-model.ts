@@ -123,6 +123,12 @@ export interface ExploredLayer {
   /** Runs per forward pass (sum of the counts of every GEMM in `names`). */
   readonly count: number
   readonly densities: Readonly<Record<string, number>>
+  /**
+   * Where the chosen design was found: the co-search's own stages, or a baseline's run (its design
+   * or the engine's formats on its mapping; the co-search considers both, so it never loses to an
+   * in-space baseline). Null when nothing was found.
+   */
+  readonly bestFrom: 'co-search' | MatchedBaselineName | null
   /** Per run; null when no valid mapping was found (`reason`). */
   readonly energyPJ: number | null
   readonly cycles: number | null
@@ -372,7 +378,7 @@ export const exploreModel = async (
         explored = { ...known, ...base }
       } else if (aborted()) {
         interrupted = true
-        explored = { ...base, energyPJ: null, cycles: null, energyByLevel: [], points: [], convergence: [], dataflowOnlyEnergyPJ: null, baselines: [], formats: [], mapping: null, mappingYaml: null, stages: [], evaluated: 0, evaluatedWithBaselines: 0, interrupted: true, reason: 'interrupted before this layer was searched' }
+        explored = { ...base, bestFrom: null, energyPJ: null, cycles: null, energyByLevel: [], points: [], convergence: [], dataflowOnlyEnergyPJ: null, baselines: [], formats: [], mapping: null, mappingYaml: null, stages: [], evaluated: 0, evaluatedWithBaselines: 0, interrupted: true, reason: 'interrupted before this layer was searched' }
       } else {
         const design: DesignSpec = {
           arch,
@@ -418,6 +424,7 @@ export const exploreModel = async (
         const dataflowOnly = result.baselines.find((b) => b.name === 'dataflow-only')
         explored = {
           ...base,
+          bestFrom: best === null ? null : result.bestFrom,
           energyPJ: best?.energyPJ ?? null,
           cycles: best?.cycles ?? null,
           energyByLevel,

@@ -80,8 +80,8 @@ describe('optimizeModelFormats', () => {
     const run = (formats?: ReturnType<typeof createFormatRegistry>) =>
       optimizeModelFormats({ model: 'stories-260k', sparsity: 'activation-90', phase: 'decode', kvLen: 32, mappingSearch: quick, ...(formats ? { formats } : {}) })
     const builtIn = run()
-    expect(builtIn.formatSpace.primitives).toEqual(['U', 'UOP', 'UB', 'CP', 'B', 'RLE'])
-    expect(builtIn.formatSpace.notes.join(' ')).toMatch(/NM .* not in the engine's space/)
+    expect(builtIn.formatSpace.primitives).toEqual(['U', 'UOP', 'UB', 'CP', 'B', 'RLE', 'NM'])
+    expect(builtIn.formatSpace.notes).toEqual([])
     // A registry whose RLE spends 12 bits per run: the fixed RLE baseline costs more metadata.
     const wideRuns = defineFormatPrimitive({ ...runLength, defaultWordBits: ({ maxOffset }) => ({ metadataBits: 12, payloadBits: bitsFor(maxOffset) }) })
     const registry = createRegistry<FormatPrimitive>('format-primitive')
@@ -90,6 +90,26 @@ describe('optimizeModelFormats', () => {
     expect(wide.summary.baselines.rle as number).toBeGreaterThan(builtIn.summary.baselines.rle as number)
     expect(wide.summary.baselines.bitmap).toBe(builtIn.summary.baselines.bitmap)
     expectNeverWorse(wide)
+  })
+
+  it('places the built-in NM primitive on the grouped dimension of N:M tensors, resolved through the registry', () => {
+    const r = optimizeModelFormats({
+      model: 'stories-260k', sparsity: 'nm-2-4', phase: 'decode', kvLen: 32, mappingSearch: quick,
+      selectOptions: { primitives: ['U', 'NM'], baselines: ['uncompressed'] },
+    })
+    expect(r.formatSpace.primitives).toEqual(['U', 'NM'])
+    expectNeverWorse(r)
+    const nm = r.layers.flatMap((l) => l.choices).filter((c) => c.format.includes('NM('))
+    expect(nm.length).toBeGreaterThan(0)
+    // Only on the weights (B[K][N], 2:4 along K), only as the innermost rank, over K alone, with n and m from the density params.
+    for (const c of nm) {
+      expect(c.tensor).toBe('B')
+      expect(c.format).toMatch(/-NM\(K\d*\)\[m=4,n=2\]$/)
+    }
+    expect(r.summary.savingVsBaselinesPct.uncompressed as number).toBeGreaterThan(10)
+    expect(() =>
+      optimizeModelFormats({ model: 'stories-260k', sparsity: 'nm-2-4', phase: 'decode', kvLen: 32, mappingSearch: quick, selectOptions: { primitives: ['U', 'NMX'] } }),
+    ).toThrow(/unknown rank format "NMX"; registered: U, UOP, CP, B, RLE, UB, NM/)
   })
 
   it('is deterministic and plain JSON', () => {

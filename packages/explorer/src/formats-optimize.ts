@@ -21,7 +21,6 @@ import {
   BASELINES,
   createSelectionCache,
   optimizeFormats,
-  PRIMITIVES,
   resolveEnginePrimitives,
   type BaselineName,
   type FormatSelectionValid,
@@ -84,8 +83,8 @@ export interface OptimizeModelFormatsInput<TOptions = EvaluateSparseloopOptions 
   /** Density models used for the engine's ranking (default `@snipsnap/cost`'s built-in registry). */
   readonly densityModels?: Registry<DensityModel>
   /**
-   * Format primitives the engine's candidates are built from (default `@snipsnap/format`'s
-   * registry; the engine uses those that bind to Sparseloop rank formats, with their word widths).
+   * Format primitives the engine's candidates are built from and the cost model prices (default
+   * `@snipsnap/format`'s registry; plug-in primitives such as `NMX` join the space through it).
    */
   readonly formats?: Registry<FormatPrimitive>
   readonly mappingSearch?: MappingSearchOptions
@@ -368,9 +367,11 @@ const planModelFormats = <TOptions>(input: OptimizeModelFormatsInput<TOptions>) 
   }
   const costModel = (input.costModel ?? sparseloopCostModel) as CostModel<TOptions>
   const densityModels = input.densityModels ?? createDensityRegistry()
-  const formatPrimitives = (input.formats ?? createFormatRegistry()).list()
+  // One registry for the engine's candidates and the cost model that prices them.
+  const formats = input.formats ?? createFormatRegistry()
+  const formatPrimitives = formats.list()
   const costModelOptions = (
-    input.costModelOptions ?? (input.costModel === undefined ? ({ densityModels, ...(input.formats === undefined ? {} : { formats: input.formats }) } as EvaluateSparseloopOptions) : undefined)
+    input.costModelOptions ?? (input.costModel === undefined ? ({ densityModels, formats } as EvaluateSparseloopOptions) : undefined)
   ) as TOptions
   const search = input.mappingSearch ?? {}
   const samples = positiveInt(search.samples, 48, 'mappingSearch.samples', 1)
@@ -382,7 +383,7 @@ const planModelFormats = <TOptions>(input: OptimizeModelFormatsInput<TOptions>) 
     ...(exhaustive ? { exhaustive: true, exhaustiveMode: 'per-tensor' as const, exhaustiveCap: input.exhaustiveCap ?? 300_000 } : {}),
   }
   // Resolved once up front: a primitive set the engine cannot use fails before any mapping search.
-  const formatSpace = resolveEnginePrimitives(options.primitives ?? PRIMITIVES, options.baselines ?? BASELINES, formatPrimitives)
+  const formatSpace = resolveEnginePrimitives(options.primitives, options.baselines ?? BASELINES, formatPrimitives)
 
   const problems = workload.layers.map((layer, i) => layerToProblem(layer, layerSparsity[i]?.densities ?? {}))
   const mappings = new Map<string, MappingSpec>()

@@ -21,6 +21,7 @@ export {
   createCompressionEngine,
   createFixedFormatEngine,
   FIXED_FORMATS,
+  inFormatSpace,
   MATCHED_BASELINES,
   type FixedFormatName,
   type MatchedBaseline,

@@ -26,6 +26,7 @@ it('exports exactly the documented API', async () => {
     'formatCompPat',
     'formatSpaceSizes',
     'nOfM',
+    'nmPlacementOptions',
     'parseCompPat',
     'presetPattern',
     'presetText',

@@ -1,7 +1,7 @@
 // Public API of @snipsnap/format: hierarchical compression format encoding (paper.md §3).
 export { bitmask } from './primitives/bitmask'
 export { coordinatePayload } from './primitives/coordinate-payload'
-export { nOfM } from './primitives/nm'
+export { nmPlacementOptions, nOfM } from './primitives/nm'
 export { expectedRunPadding, runLength } from './primitives/run-length'
 export { uncompressed, uncompressedBitmask, uncompressedOffsetPairs } from './primitives/uncompressed'
 export { BUILTIN_PRIMITIVES, createFormatRegistry } from './registry'

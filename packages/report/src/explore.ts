@@ -149,6 +149,17 @@ const has = <T>(list: readonly T[] | undefined): list is readonly T[] => list !=
 /** Plot ids in the report (`data-plot` attributes), in order; only those with data appear. */
 export const EXPLORE_REPORT_PLOTS = ['energy-by-level', 'search-points', 'convergence', 'baselines'] as const
 
+/**
+ * Where each report plot's marks are in the rendered page, as CSS selectors under its `data-plot`
+ * element (Observable Plot labels each mark group with `aria-label`). For checking a rendered report.
+ */
+export const EXPLORE_REPORT_MARKS: Readonly<Record<(typeof EXPLORE_REPORT_PLOTS)[number], string>> = {
+  'energy-by-level': 'g[aria-label=bar] rect',
+  'search-points': 'g[aria-label=dot] > *',
+  convergence: 'g[aria-label=line] path',
+  baselines: 'g[aria-label=bar] rect',
+}
+
 /** The whole report as one self-contained HTML document. */
 export const exploreReportHtml = (input: ExploreReportInput): string => {
   const frame: PlotFrame = input.document !== undefined ? { document: input.document, width: 900 } : { width: 900 }

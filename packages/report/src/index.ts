@@ -13,6 +13,7 @@ export {
   baselinesPlot,
   exploreReportHtml,
   EXPLORE_REPORT_PLOTS,
+  EXPLORE_REPORT_MARKS,
   type LevelEnergyRow,
   type SearchPointRow,
   type ConvergenceRow,

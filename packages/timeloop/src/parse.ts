@@ -25,7 +25,7 @@ import {
 import { parseArchitectureSection } from './internal/architecture'
 import { parseMappingYamlFast } from './internal/fast-mapping-yaml'
 import { parseConstraintsSection, parseMapperSection } from './internal/constraints'
-import { mappingContext, parseMappingSection } from './internal/mapping'
+import { mappingContext, parseMappingSection, parseMappingSectionFast } from './internal/mapping'
 import { parseProblemSection } from './internal/problem'
 import { assertFiniteData, createReport, fail, Fields, foldKey, type Loc, type ParseReport, reportIssues } from './internal/read'
 import { mergeSources, parseYamlText, type Sourced, type TimeloopSource } from './internal/source'
@@ -297,9 +297,15 @@ export const parseTimeloopMapping = (
   options: ParseMappingOptions = {},
 ): MappingSpec => {
   const file = options.fileName ?? 'mapping'
-  // Rows are usually in the simple subset the fast scanner reads; anything else goes to `yaml`.
-  const data = (typeof text === 'string' ? parseMappingYamlFast(text) : undefined) ?? parseYamlText(file, text)
   const context = mappingContext(problem, arch)
+  // Rows are usually in the simple subset the fast readers cover; anything else, and every
+  // error, goes through `yaml` and the general reader, which name the YAML path.
+  const fast = typeof text === 'string' ? parseMappingYamlFast(text) : undefined
+  if (fast !== undefined) {
+    const mapping = parseMappingSectionFast(fast.mapping, context)
+    if (mapping !== undefined) return mapping
+  }
+  const data = fast ?? parseYamlText(file, text)
   if (Array.isArray(data)) return parseMappingSection(data, { file, path: [] }, context)
   if (typeof data === 'object' && data !== null && 'mapping' in data) {
     const extra = Object.keys(data).filter((key) => key !== 'mapping')

@@ -7,7 +7,7 @@
 import { prepareCostModel, SnipSnapError, type CostReport, type DesignSpec, type MappingSpec } from '@snipsnap/core'
 import { createSparseloopEvaluator } from '@snipsnap/cost'
 import { parseTimeloopMapping } from '@snipsnap/timeloop'
-import { readDesign, readText } from '../design-files'
+import { readDesign, readLines } from '../design-files'
 import type { PluginCliOptions } from '../commands/plugin-options'
 import type { CliRegistries } from '../plugins'
 import type { CliRun } from '../run-control'
@@ -104,33 +104,61 @@ export const runEvaluate = async (inputs: readonly string[], options: EvaluateOp
   io.stdout.write(options.json === true ? `${JSON.stringify(reportToJson(report))}\n` : summary(report))
 }
 
+/** Output of `--mappings` is written in batches of about this many characters… */
+const FLUSH_CHARS = 1 << 16
+/** …or after this long, so a reader sees results coming (and the first line at once). */
+const FLUSH_MS = 50
+
 /**
- * `--mappings`: one JSON result per line, printed as it is computed. Ctrl-C stops after the
- * current line: the lines printed so far are the result, the exit code 130.
+ * `--mappings`: one JSON result per line, in file order. The file is read a chunk at a time and
+ * results are written in batches, so memory does not grow with the rows and a row costs little
+ * more than its evaluation. Ctrl-C stops after the current line: the lines evaluated so far are
+ * printed, the exit code is 130.
  */
 const evaluateLines = async (io: CliRun, file: string, design: DesignSpec, evaluator: MappingEvaluator): Promise<void> => {
-  const lines = readText(file).split('\n')
+  let out = ''
+  let lastFlush = performance.now()
+  const flush = (): void => {
+    if (out === '') return
+    io.stdout.write(out)
+    out = ''
+    lastFlush = performance.now()
+  }
   let done = 0
-  for (const [index, line] of lines.entries()) {
-    await io.yieldIfDue()
-    if (io.signal.aborted) {
-      if (io.stopCause === 'interrupt') io.stderr.write(`snipsnap: interrupted after ${done} of ${lines.filter((l) => l.trim() !== '').length} mappings\n`)
-      return
+  let lineNumber = 0
+  const lines = readLines(file)
+  try {
+    for (const line of lines) {
+      lineNumber++
+      await io.yieldIfDue()
+      if (io.signal.aborted) {
+        flush()
+        if (io.stopCause === 'interrupt') {
+          let rest = line.trim() === '' ? 0 : 1
+          for (const later of lines) if (later.trim() !== '') rest++
+          io.stderr.write(`snipsnap: interrupted after ${done} of ${done + rest} mappings\n`)
+        }
+        return
+      }
+      if (line.trim() === '') continue
+      let row: MappingLine
+      try {
+        row = JSON.parse(line) as MappingLine
+      } catch (cause) {
+        throw new SnipSnapError('INVALID_SPEC', `${file}:${lineNumber}: not a JSON object`, { path: [file, lineNumber], cause })
+      }
+      if (typeof row !== 'object' || row === null || typeof row.mapping !== 'string') {
+        throw new SnipSnapError('INVALID_SPEC', `${file}:${lineNumber}: "mapping" must be Timeloop mapping YAML text`, {
+          path: [file, lineNumber, 'mapping'],
+        })
+      }
+      const mapping = parseTimeloopMapping(row.mapping, design.problem, design.arch, { fileName: `${file}:${lineNumber}` })
+      out += `${JSON.stringify(reportToJson(evaluator.evaluate(mapping)))}\n`
+      done++
+      if (done === 1 || out.length >= FLUSH_CHARS || performance.now() - lastFlush >= FLUSH_MS) flush()
     }
-    if (line.trim() === '') continue
-    let row: MappingLine
-    try {
-      row = JSON.parse(line) as MappingLine
-    } catch (cause) {
-      throw new SnipSnapError('INVALID_SPEC', `${file}:${index + 1}: not a JSON object`, { path: [file, index + 1], cause })
-    }
-    if (typeof row !== 'object' || row === null || typeof row.mapping !== 'string') {
-      throw new SnipSnapError('INVALID_SPEC', `${file}:${index + 1}: "mapping" must be Timeloop mapping YAML text`, {
-        path: [file, index + 1, 'mapping'],
-      })
-    }
-    const mapping = parseTimeloopMapping(row.mapping, design.problem, design.arch, { fileName: `${file}:${index + 1}` })
-    io.stdout.write(`${JSON.stringify(reportToJson(evaluator.evaluate(mapping)))}\n`)
-    done++
+  } finally {
+    // Rows evaluated before an error are printed before it.
+    flush()
   }
 }

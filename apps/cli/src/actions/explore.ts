@@ -221,7 +221,7 @@ const baselineTable = (totals: { totalEnergyPJ: number; totalCycles: number; bas
 const searchSentence = (result: ExploreModelResult): string => {
   const s = result.search
   const rule = s.patience === null ? `exactly ${group(s.dataflowEvaluations, 0)} evaluations` : `until ${s.patience} evaluations in a row bring no improvement (at most ${group(s.dataflowEvaluations, 0)})`
-  const compared = s.baselines.length === 0 ? 'No baselines were computed (--baselines none).' : `Every baseline ran this same search per layer (same stage 1, budget, stopping rule, rounds and seed${result.interrupted ? '' : ''}); only the format choice differs.`
+  const compared = s.baselines.length === 0 ? 'No baselines were computed (--baselines none).' : `Every baseline ran this same search per layer (same stage 1, budget, stopping rule, rounds and seed${result.interrupted ? '' : ''}); only the format choice differs. The co-search also considers each baseline's design (and the engine's formats on its mapping) when its format space holds it, so it never reports more than such a baseline.`
   return `Search per layer: ${s.strategy} dataflow search (stage 1), the compression engine on the top ${s.topM} dataflows, ${s.maxRounds} refinement round(s); each dataflow search runs ${rule}, seed ${s.seed}. ${compared}`
 }
 

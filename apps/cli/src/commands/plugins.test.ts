@@ -1,5 +1,6 @@
 // `--plugin <module>` and `--cost-model <id>`: the roofline example (examples/custom-cost-model)
-// loaded from its package folder runs the whole-model exploration and `evaluate`; unknown ids and
+// loaded from its package folder runs the whole-model exploration and `evaluate`; the NMX format
+// primitive (examples/format-plugin) joins `formats optimize`'s engine space; unknown ids and
 // modules are precise errors.
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -35,6 +36,40 @@ describe('--plugin and --cost-model', () => {
     // The default model through the plug-in path gives the built-in path's report.
     expect((await run(['evaluate', fig1, '--json', '--plugin', roofline])).stdout).toBe(sparseloop.stdout)
   })
+
+  it('formats optimize puts a plug-in format primitive (examples/format-plugin, NMX) in the engine space and chooses it where it is cheaper', async () => {
+    const nmx = resolve(repoRoot, 'examples', 'format-plugin')
+    const r = await run(['formats', 'optimize', '--plugin', nmx, '--model', 'llama-2-7b', '--sparsity', 'nm-2-4', '--phase', 'decode', '--json'])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const json = JSON.parse(r.stdout) as {
+      formatSpace: { primitives: string[] }
+      layers: { op: string; densities: Record<string, number>; baselines: Record<string, number | null>; memoryEnergyPJ: number; choices: { tensor: string; format: string }[] }[]
+      summary: { bestFixedFormat: string | null; savingVsBestFixedPct: number | null; memoryEnergyPJ: number; baselines: Record<string, number | null> }
+    }
+    expect(json.formatSpace.primitives).toContain('NMX')
+    expect(json.formatSpace.primitives).toContain('NM')
+    // On the 2:4 weights (B, density 0.5) NMX's 3-bit group codes beat the bitmap's 4 bits: chosen on every one,
+    // as the innermost rank over K; the dense attention GEMMs keep no format.
+    const sparse = json.layers.filter((l) => l.densities['B'] === 0.5)
+    expect(sparse.length).toBeGreaterThan(0)
+    for (const l of sparse) {
+      expect(l.choices.map((c) => c.format)).toEqual([expect.stringMatching(/-NMX\(K\d*\)\[m=4,n=2\]$/)])
+      const fixed = Object.values(l.baselines).filter((e): e is number => e !== null)
+      expect(l.memoryEnergyPJ).toBeLessThan(Math.min(...fixed))
+    }
+    // The saving against the best fixed format is reported and is the summary's own arithmetic.
+    const best = json.summary.bestFixedFormat as string
+    expect(best).toBe('bitmap')
+    const reference = json.summary.baselines[best] as number
+    expect(json.summary.savingVsBestFixedPct).toBeGreaterThan(0)
+    expect(json.summary.savingVsBestFixedPct).toBeCloseTo((100 * (reference - json.summary.memoryEnergyPJ)) / reference, 9)
+    // Without the plug-in the same command has no NMX and no saving over the bitmap (NM ties it).
+    const plain = JSON.parse((await run(['formats', 'optimize', '--model', 'llama-2-7b', '--sparsity', 'nm-2-4', '--phase', 'decode', '--json'])).stdout) as typeof json
+    expect(plain.formatSpace.primitives).not.toContain('NMX')
+    expect(plain.summary.baselines).toEqual(json.summary.baselines)
+    expect(plain.summary.memoryEnergyPJ).toBeGreaterThan(json.summary.memoryEnergyPJ)
+  }, 300_000)
 
   it('names an unknown cost model, and a missing plug-in module', async () => {
     const unknown = await run(['evaluate', fig1, '--json', '--cost-model', 'roofline'])

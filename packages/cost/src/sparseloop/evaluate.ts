@@ -5,7 +5,7 @@
 import type { ActionBreakdown, RankUnitsInput, CostReport, LevelReport, MappingSpec, OccupancyDistribution, TensorLevelReport } from '@snipsnap/core'
 import { bindRanks, formatCppDouble } from '@snipsnap/core'
 import { analyzeTensor, extentsOf, type DenseTile, type NestLoop, type PhysicalFanouts } from './nest'
-import { buildNest, type Infeasible } from './mapping'
+import { buildNest, type Infeasible, type MappedNest } from './mapping'
 import { checkSpatialSkipFanout } from './spatial-skip'
 import type { PreparedDesign, PreparedFormat, PreparedTensor } from './prepare'
 import { COMPUTE_OPS, STORAGE_OPS } from './ert'
@@ -22,10 +22,10 @@ export interface SparseloopModelOptions {
   readonly cpCeilPerFiber?: boolean
 }
 
-type Split = { actual: number; gated: number; skipped: number }
+export type Split = { actual: number; gated: number; skipped: number }
 const zeroSplit = (): Split => ({ actual: 0, gated: 0, skipped: 0 })
 
-interface RankOccupancy {
+export interface RankOccupancy {
   readonly fiberShape: number
   /** Point-set size Timeloop records for this rank (the tile at the first loop it took). */
   readonly rankTile: number
@@ -36,7 +36,7 @@ interface RankOccupancy {
 }
 
 /** Mutable per (tensor, level) state of one evaluation. */
-interface TileState {
+export interface TileState {
   readonly tensor: PreparedTensor
   readonly dense: DenseTile
   readonly format: PreparedFormat | null
@@ -426,32 +426,43 @@ const compressSplit = (split: Split, density: number): void => {
   split.actual -= removed
 }
 
-/** Evaluates one mapping of a prepared design. */
-export const evaluatePrepared = (
-  design: PreparedDesign,
-  mapping: MappingSpec,
-  options: SparseloopModelOptions = {},
-): CostReport => {
-  const nest = buildNest(design, mapping)
-  if (!nest.ok) return invalid(nest)
+/** Per-level spatial fan-out a mapping needs, and spatial skipping's average utilisation (§6). */
+export interface FanoutNeeds {
+  /** Product of every spatial loop bound (the dense MAC instances). */
+  readonly spatialTotal: number
+  /**
+   * Instances each storage level needs below it per axis (child tiles), dense. With spatial
+   * skipping the shared rule's per-data-space expansions decide instead (checkFeasibility).
+   */
+  readonly needX: number[]
+  readonly needY: number[]
+  /** The arithmetic level's need per level and axis (sized per operand element). */
+  readonly macNeedX: number[]
+  readonly macNeedY: number[]
+  /** Per level, the average fraction of instances left busy by spatial skipping (1 = all). */
+  readonly spatialShrinkAvg: number[]
+}
+
+/**
+ * Phase 1, fan-out: the spatial instances each level needs (dense), and the average fraction of
+ * them spatial skipping leaves busy (§6).
+ */
+export const fanoutNeeds = (design: PreparedDesign, nest: MappedNest): FanoutNeeds => {
   const { loops } = nest
   const nLevels = design.levels.length
-  const dims = design.dims.length
-  const compute = design.arch.compute
-  const cpCeil = options.cpCeilPerFiber ?? true
-
-  // ------------------------------------------------------------ fan-out
   let spatialTotal = 1
-  let spatialX = 1
   for (const loop of loops) {
-    if (loop.spatial) {
-      spatialTotal *= loop.bound
-      if (loop.axisX) spatialX *= loop.bound
-    }
+    if (loop.spatial) spatialTotal *= loop.bound
   }
+  // Dense per-level fan-outs; with spatial skipping, which mappings fit is the shared rule's
+  // answer (checkSpatialSkipFanout in checkFeasibility).
+  const needX = [...nest.fanoutX]
+  const needY = [...nest.fanoutY]
+  const macNeedX = [...nest.fanoutX]
+  const macNeedY = [...nest.fanoutY]
   // Spatial skipping (§6), average utilisation: the innermost spatial loop of a level over the
   // condition tensor's dims keeps busy only the instances whose child tile of that tensor is
-  // non-empty. (Which mappings fit is the shared rule's answer, checkSpatialSkipFanout below.)
+  // non-empty.
   const spatialShrinkAvg = new Array<number>(nLevels).fill(1)
   const shrunkLoops = new Set<NestLoop>()
   for (const level of design.levels) {
@@ -477,8 +488,20 @@ export const evaluatePrepared = (
       }
     }
   }
+  return { spatialTotal, needX, needY, macNeedX, macNeedY, spatialShrinkAvg }
+}
 
-  // ------------------------------------------------------------ dense analysis
+/** The dense tiles of one mapping: `states[level][tensor]` (null where not kept) and per tensor its kept tiles, innermost first. */
+export interface TileStates {
+  readonly states: (TileState | null)[][]
+  readonly perTensor: TileState[][]
+}
+
+/** Phase 2, dense analysis: each kept (tensor, level) tile with its dense reads, fills and updates. */
+export const denseTiles = (design: PreparedDesign, nest: MappedNest): TileStates => {
+  const { loops } = nest
+  const nLevels = design.levels.length
+  const dims = design.dims.length
   const states: (TileState | null)[][] = design.levels.map(() => design.tensors.map(() => null))
   const perTensor: TileState[][] = []
   for (const tensor of design.tensors) {
@@ -511,8 +534,15 @@ export const evaluatePrepared = (
     })
     perTensor.push(list)
   }
+  return { states, perTensor }
+}
 
-  // ------------------------------------------------------------ formats, occupancy, capacity
+/**
+ * Phase 3, formats and occupancy: each tile's density (empty tiles are not transferred from a
+ * parent that has metadata) and, for formatted tiles, its ranks bound to loops and priced through
+ * their primitives. Mutates the tiles; returns an infeasibility (rank overflow) or null.
+ */
+export const applyFormats = (design: PreparedDesign, nest: MappedNest, perTensor: readonly TileState[][], cpCeil: boolean): Infeasible | null => {
   for (const list of perTensor) {
     for (let i = 0; i < list.length; i++) {
       const st = list[i]!
@@ -532,34 +562,51 @@ export const evaluatePrepared = (
       st.density = Math.min(1, density)
       if (st.format !== null) {
         const assigned = assignRanks(nest.allLoops, st, i > 0 ? list[i - 1]! : null, levelName)
-        if ('ok' in assigned) return invalid(assigned)
+        if ('ok' in assigned) return assigned
         st.ranks = rankOccupancies(st, assigned.shapes, assigned.tiles, cpCeil)
       }
     }
   }
-  // Sparseloop rejects rank overflows first (format models), then, only when the design has
-  // spatial skipping, the per-level fan-out ratios (storage optimisation impact); then the
-  // arithmetic level's instances and mesh; then each storage level, innermost first, its capacity,
-  // metadata capacity, instances and mesh (Topology::Evaluate, BufferLevel::ComputeScalarAccesses).
-  // With spatial skipping the arithmetic level sees the largest per-data-space expansion that
-  // Sparseloop's skipping analysis leaves (compute_info.max_x/y_expansion).
+  return null
+}
+
+/**
+ * Phase 4, feasibility in Sparseloop's order: rank overflows were rejected by phase 3; then,
+ * only when the design has spatial skipping, the per-level fan-out ratios (storage optimisation
+ * impact); then the arithmetic level's instances and mesh; then each storage level, innermost
+ * first, its capacity, metadata capacity, instances and mesh (Topology::Evaluate,
+ * BufferLevel::ComputeScalarAccesses). With spatial skipping the arithmetic level sees the
+ * largest per-data-space expansion that Sparseloop's skipping analysis leaves
+ * (compute_info.max_x/y_expansion).
+ */
+export const checkFeasibility = (
+  design: PreparedDesign,
+  nest: MappedNest,
+  states: readonly (readonly (TileState | null)[])[],
+  fanout: FanoutNeeds,
+): Check => {
   let arithmetic: Check
   let mesh: StorageMesh
   if (hasSpatialSkipping(design)) {
-    const skip = checkSpatialSkipFanout(design, loops, nest.kept)
-    if (!skip.verdict.ok) return invalid(skip.verdict)
+    const skip = checkSpatialSkipFanout(design, nest.loops, nest.kept)
+    if (!skip.verdict.ok) return skip.verdict
     arithmetic = checkArithmeticExpansion(design, skip.computeX, skip.computeY)
     // Each storage level sees the largest per-data-space expansion and average replication.
     mesh = { x: skip.result.storageX, y: skip.result.storageY, instances: skip.result.storageInstances }
   } else {
-    arithmetic = checkArithmeticInstances(design, nest.fanoutX, nest.fanoutY)
-    mesh = denseMesh(design, nest.fanoutX, nest.fanoutY)
+    arithmetic = checkArithmeticInstances(design, fanout.macNeedX, fanout.macNeedY)
+    mesh = denseMesh(design, fanout.needX, fanout.needY)
   }
-  if (!arithmetic.ok) return invalid(arithmetic)
-  const storage = checkStorageLevels(design, states, mesh)
-  if (!storage.ok) return invalid(storage)
+  if (!arithmetic.ok) return arithmetic
+  return checkStorageLevels(design, states, mesh)
+}
 
-  // ------------------------------------------------------------ metadata accesses, compression
+/**
+ * Phase 5, metadata accesses and compression: per-access metadata units of formatted tiles,
+ * compressed data accesses, and the (de)compressions of an uncompressed child of a compressed
+ * parent. Mutates the tiles.
+ */
+export const applyMetadataAndCompression = (perTensor: readonly TileState[][]): void => {
   for (const list of perTensor) {
     for (let i = 0; i < list.length; i++) {
       const st = list[i]!
@@ -586,8 +633,24 @@ export const evaluatePrepared = (
       }
     }
   }
+}
 
-  // ------------------------------------------------------------ gating / skipping
+/** What the storage SAFs leave for the compute level. */
+export interface SafEffect {
+  /** Fraction of computes left after skipped/gated operand fetches at the innermost level. */
+  readonly computeScale: number
+  /** Per tensor, the probability that the SAFs conditioned on it kept a compute (1 = none did). */
+  readonly conditioned: readonly number[]
+}
+
+/**
+ * Phase 6, gating and skipping (§5): each storage SAF moves the fraction of its target's
+ * accesses whose condition tiles are empty from actual to gated/skipped, at its level and every
+ * inner one. Mutates the tiles.
+ */
+export const applyStorageSafs = (design: PreparedDesign, nest: MappedNest, tiles: TileStates): SafEffect => {
+  const { loops } = nest
+  const { states, perTensor } = tiles
   let computeScale = 1
   const conditioned: number[] = design.tensors.map(() => 1)
   for (const level of design.levels) {
@@ -635,12 +698,38 @@ export const evaluatePrepared = (
       }
     }
   }
+  return { computeScale, conditioned }
+}
 
-  // ------------------------------------------------------------ computes
+/** The compute level's work. */
+export interface ComputeCounts {
+  readonly algorithmic: number
+  /** Average utilised MAC instances. */
+  readonly macAvg: number
+  readonly random: number
+  readonly gated: number
+  readonly skipped: number
+  readonly cycles: number
+}
+
+/**
+ * Phase 7, computes (§7): what the storage SAFs leave, classified by the compute SAFs into
+ * random, gated and skipped computes from the operands' element densities; compute cycles.
+ */
+export const classifyComputes = (
+  design: PreparedDesign,
+  nest: MappedNest,
+  perTensor: readonly TileState[][],
+  fanout: FanoutNeeds,
+  safs: SafEffect,
+): ComputeCounts => {
+  const { loops } = nest
+  const { spatialTotal } = fanout
+  const { computeScale, conditioned } = safs
   let temporal = 1
   for (const loop of loops) if (!loop.spatial) temporal *= loop.bound
   let macAvg = spatialTotal
-  for (const s of spatialShrinkAvg) macAvg *= s
+  for (const s of fanout.spatialShrinkAvg) macAvg *= s
   const algorithmic = temporal * spatialTotal
   const afterStorage = temporal * macAvg * computeScale
   let randomComputes = afterStorage
@@ -678,122 +767,177 @@ export const evaluatePrepared = (
       randomComputes = afterStorage - skippedComputes - gatedComputes
     }
   }
-  const computeCycles = Math.ceil((randomComputes + gatedComputes) / Math.max(macAvg, 1e-12) - 1e-9)
+  const cycles = Math.ceil((randomComputes + gatedComputes) / Math.max(macAvg, 1e-12) - 1e-9)
+  return { algorithmic, macAvg, random: randomComputes, gated: gatedComputes, skipped: skippedComputes, cycles }
+}
 
-  // ------------------------------------------------------------ energy and cycles
+/** One storage level's report and its action counts. */
+export interface StorageLevelCost {
+  readonly report: LevelReport
+  readonly actions: ActionBreakdown[]
+}
+
+/**
+ * Phase 8a, one storage level's energy (vector accesses × ERT energies, per instance) and cycles
+ * (bandwidth throttling against the compute cycles, buffer.cpp ComputePerformance).
+ */
+export const storageLevelCost = (
+  design: PreparedDesign,
+  level: number,
+  tiles: readonly (TileState | null)[],
+  computeCycles: number,
+  vectorFallback: 'nearest-smaller' | 'exact',
+): StorageLevelCost => {
+  const prepared = design.levels[level]!
+  const spec = prepared.spec
+  const tensorsOut: Record<string, TensorLevelReport> = {}
+  const actions: ActionBreakdown[] = []
+  let levelEnergy = 0
+  let readDemand = 0
+  let writeDemand = 0
+  for (const st of tiles) {
+    if (st === null) continue
+    const block = spec.blockSize
+    const vecFactor = vectorCoefficient(st, block, vectorFallback)
+    const mdWidth = spec.metadataStorageWidthBits ?? 0
+    const ranks = st.ranks
+    const perOp = [
+      dataVectors(st.reads.actual, block, vecFactor),
+      dataVectors(st.fills.actual, block, vecFactor),
+      dataVectors(st.updates.actual, block, vecFactor),
+      dataVectors(st.reads.gated, block, vecFactor),
+      dataVectors(st.fills.gated, block, vecFactor),
+      dataVectors(st.updates.gated, block, vecFactor),
+      dataVectors(st.reads.skipped, block, vecFactor),
+      dataVectors(st.fills.skipped, block, vecFactor),
+      dataVectors(st.updates.skipped, block, vecFactor),
+      metadataVectors(st.mdReads.actual, ranks, mdWidth),
+      metadataVectors(st.mdFills.actual, ranks, mdWidth),
+      metadataVectors(st.mdUpdates.actual, ranks, mdWidth),
+      metadataVectors(st.mdReads.gated, ranks, mdWidth),
+      metadataVectors(st.mdFills.gated, ranks, mdWidth),
+      metadataVectors(st.mdUpdates.gated, ranks, mdWidth),
+      metadataVectors(st.mdReads.skipped, ranks, mdWidth),
+      metadataVectors(st.mdFills.skipped, ranks, mdWidth),
+      metadataVectors(st.mdUpdates.skipped, ranks, mdWidth),
+      st.decompressions,
+      st.compressions,
+    ]
+    let perInstance = 0
+    for (let i = 0; i < perOp.length; i++) {
+      const v = perOp[i]!
+      perInstance += v * prepared.energyVectorPJ[i]!
+      perOp[i] = v * st.instances
+    }
+    actions.push({ level: spec.name, tensor: st.tensor.name, actions: STORAGE_OPS, counts: perOp, energiesPJ: prepared.energyVectorPJ })
+    const energy = perInstance * st.instances
+    levelEnergy += energy
+    const wordBits = spec.wordBits
+    const mdReadWords =
+      Math.ceil(metadataBits(st.mdReads.actual, ranks) / wordBits - 1e-9) + Math.ceil(metadataBits(st.mdReads.gated, ranks) / wordBits - 1e-9)
+    const mdWriteWords =
+      Math.ceil(metadataBits(st.mdFills.actual, ranks) / wordBits - 1e-9) +
+      Math.ceil(metadataBits(st.mdFills.gated, ranks) / wordBits - 1e-9) +
+      Math.ceil(metadataBits(st.mdUpdates.actual, ranks) / wordBits - 1e-9) +
+      Math.ceil(metadataBits(st.mdUpdates.gated, ranks) / wordBits - 1e-9)
+    // Demand per physical instance: fractional average utilisation spreads the work.
+    const utilization = st.dense.instances > 0 ? st.instances / st.dense.instances : 1
+    readDemand += (st.reads.actual + st.reads.gated + mdReadWords) * utilization
+    writeDemand += (st.fills.actual + st.fills.gated + st.updates.actual + st.updates.gated + mdWriteWords) * utilization
+    let mdReadUnits = 0
+    for (const pair of st.mdReads.actual) mdReadUnits += pair[0] ?? 0
+    tensorsOut[st.tensor.name] = {
+      reads: scaled(st.reads, st.instances),
+      fills: scaled(st.fills, st.instances),
+      updates: scaled(st.updates, st.instances),
+      metadataReads: mdReadUnits * st.instances,
+      energyPJ: energy,
+    }
+  }
+  // Bandwidth throttling (buffer.cpp ComputePerformance), per instance.
+  const rd = computeCycles > 0 ? readDemand / computeCycles : 0
+  const wr = computeCycles > 0 ? writeDemand / computeCycles : 0
+  let slowdown = 1
+  const rbw = spec.readBandwidthWordsPerCycle
+  const wbw = spec.writeBandwidthWordsPerCycle
+  const sbw = spec.sharedBandwidthWordsPerCycle
+  if (rbw !== null && rd > 0) slowdown = Math.min(slowdown, rbw / rd)
+  if (wbw !== null && wr > 0) slowdown = Math.min(slowdown, wbw / wr)
+  if (sbw !== null && rd + wr > 0) slowdown = Math.min(slowdown, sbw / (rd + wr))
+  const cycles = slowdown > 0 ? Math.ceil(computeCycles / slowdown - 1e-6) : computeCycles
+  return { report: { kind: 'storage', energyPJ: levelEnergy, cycles, tensors: tensorsOut }, actions }
+}
+
+/** Phase 8, energy and cycles: every storage level, then the compute level, into the report. */
+export const costReport = (
+  design: PreparedDesign,
+  states: readonly (readonly (TileState | null)[])[],
+  computes: ComputeCounts,
+  options: SparseloopModelOptions,
+): CostReport => {
+  const compute = design.arch.compute
   const levelsOut: Record<string, LevelReport> = {}
   const actions: ActionBreakdown[] = []
   let totalEnergy = 0
-  let maxCycles = computeCycles
+  let maxCycles = computes.cycles
   const vectorFallback = options.vectorWidthFallback ?? 'nearest-smaller'
-  for (let level = 0; level < nLevels; level++) {
-    const prepared = design.levels[level]!
-    const spec = prepared.spec
-    const tensorsOut: Record<string, TensorLevelReport> = {}
-    let levelEnergy = 0
-    let readDemand = 0
-    let writeDemand = 0
-    for (const st of states[level]!) {
-      if (st === null) continue
-      const block = spec.blockSize
-      const vecFactor = vectorCoefficient(st, block, vectorFallback)
-      const mdWidth = spec.metadataStorageWidthBits ?? 0
-      const ranks = st.ranks
-      const perOp = [
-        dataVectors(st.reads.actual, block, vecFactor),
-        dataVectors(st.fills.actual, block, vecFactor),
-        dataVectors(st.updates.actual, block, vecFactor),
-        dataVectors(st.reads.gated, block, vecFactor),
-        dataVectors(st.fills.gated, block, vecFactor),
-        dataVectors(st.updates.gated, block, vecFactor),
-        dataVectors(st.reads.skipped, block, vecFactor),
-        dataVectors(st.fills.skipped, block, vecFactor),
-        dataVectors(st.updates.skipped, block, vecFactor),
-        metadataVectors(st.mdReads.actual, ranks, mdWidth),
-        metadataVectors(st.mdFills.actual, ranks, mdWidth),
-        metadataVectors(st.mdUpdates.actual, ranks, mdWidth),
-        metadataVectors(st.mdReads.gated, ranks, mdWidth),
-        metadataVectors(st.mdFills.gated, ranks, mdWidth),
-        metadataVectors(st.mdUpdates.gated, ranks, mdWidth),
-        metadataVectors(st.mdReads.skipped, ranks, mdWidth),
-        metadataVectors(st.mdFills.skipped, ranks, mdWidth),
-        metadataVectors(st.mdUpdates.skipped, ranks, mdWidth),
-        st.decompressions,
-        st.compressions,
-      ]
-      let perInstance = 0
-      for (let i = 0; i < perOp.length; i++) {
-        const v = perOp[i]!
-        perInstance += v * prepared.energyVectorPJ[i]!
-        perOp[i] = v * st.instances
-      }
-      actions.push({ level: spec.name, tensor: st.tensor.name, actions: STORAGE_OPS, counts: perOp, energiesPJ: prepared.energyVectorPJ })
-      const energy = perInstance * st.instances
-      levelEnergy += energy
-      const wordBits = spec.wordBits
-      const mdReadWords =
-        Math.ceil(metadataBits(st.mdReads.actual, ranks) / wordBits - 1e-9) + Math.ceil(metadataBits(st.mdReads.gated, ranks) / wordBits - 1e-9)
-      const mdWriteWords =
-        Math.ceil(metadataBits(st.mdFills.actual, ranks) / wordBits - 1e-9) +
-        Math.ceil(metadataBits(st.mdFills.gated, ranks) / wordBits - 1e-9) +
-        Math.ceil(metadataBits(st.mdUpdates.actual, ranks) / wordBits - 1e-9) +
-        Math.ceil(metadataBits(st.mdUpdates.gated, ranks) / wordBits - 1e-9)
-      // Demand per physical instance: fractional average utilisation spreads the work.
-      const utilization = st.dense.instances > 0 ? st.instances / st.dense.instances : 1
-      readDemand += (st.reads.actual + st.reads.gated + mdReadWords) * utilization
-      writeDemand += (st.fills.actual + st.fills.gated + st.updates.actual + st.updates.gated + mdWriteWords) * utilization
-      let mdReadUnits = 0
-      for (const pair of st.mdReads.actual) mdReadUnits += pair[0] ?? 0
-      tensorsOut[st.tensor.name] = {
-        reads: scaled(st.reads, st.instances),
-        fills: scaled(st.fills, st.instances),
-        updates: scaled(st.updates, st.instances),
-        metadataReads: mdReadUnits * st.instances,
-        energyPJ: energy,
-      }
-    }
-    // Bandwidth throttling (buffer.cpp ComputePerformance), per instance.
-    const rd = computeCycles > 0 ? readDemand / computeCycles : 0
-    const wr = computeCycles > 0 ? writeDemand / computeCycles : 0
-    let slowdown = 1
-    const rbw = spec.readBandwidthWordsPerCycle
-    const wbw = spec.writeBandwidthWordsPerCycle
-    const sbw = spec.sharedBandwidthWordsPerCycle
-    if (rbw !== null && rd > 0) slowdown = Math.min(slowdown, rbw / rd)
-    if (wbw !== null && wr > 0) slowdown = Math.min(slowdown, wbw / wr)
-    if (sbw !== null && rd + wr > 0) slowdown = Math.min(slowdown, sbw / (rd + wr))
-    const cycles = slowdown > 0 ? Math.ceil(computeCycles / slowdown - 1e-6) : computeCycles
-    maxCycles = Math.max(maxCycles, cycles)
-    totalEnergy += levelEnergy
-    levelsOut[spec.name] = { kind: 'storage', energyPJ: levelEnergy, cycles, tensors: tensorsOut }
+  for (let level = 0; level < design.levels.length; level++) {
+    const cost = storageLevelCost(design, level, states[level]!, computes.cycles, vectorFallback)
+    for (const a of cost.actions) actions.push(a)
+    maxCycles = Math.max(maxCycles, cost.report.cycles)
+    totalEnergy += cost.report.energyPJ
+    levelsOut[design.levels[level]!.spec.name] = cost.report
   }
   const ce = design.computeEnergies
   const computeEnergy =
-    randomComputes * ce.random_compute.energyPJ +
-    gatedComputes * ce.gated_compute.energyPJ +
-    skippedComputes * ce.skipped_compute.energyPJ
+    computes.random * ce.random_compute.energyPJ +
+    computes.gated * ce.gated_compute.energyPJ +
+    computes.skipped * ce.skipped_compute.energyPJ
   totalEnergy += computeEnergy
-  levelsOut[compute.name] = { kind: 'compute', energyPJ: computeEnergy, cycles: computeCycles, tensors: {} }
+  levelsOut[compute.name] = { kind: 'compute', energyPJ: computeEnergy, cycles: computes.cycles, tensors: {} }
   actions.push({
     level: compute.name,
     tensor: null,
     actions: COMPUTE_OPS,
-    counts: [randomComputes, gatedComputes, skippedComputes],
+    counts: [computes.random, computes.gated, computes.skipped],
     energiesPJ: design.computeEnergyVectorPJ,
   })
-  void dims
   return {
     valid: true,
     cycles: maxCycles,
     energyPJ: totalEnergy,
-    computes: { actual: randomComputes, gated: gatedComputes, skipped: skippedComputes },
+    computes: { actual: computes.random, gated: computes.gated, skipped: computes.skipped },
     levels: levelsOut,
     actions,
     details: {
-      algorithmicComputes: algorithmic,
-      utilizedComputeInstances: macAvg,
+      algorithmicComputes: computes.algorithmic,
+      utilizedComputeInstances: computes.macAvg,
     },
   }
+}
+
+/**
+ * Evaluates one mapping of a prepared design: a chain of the phases above (loop nest → fan-out →
+ * dense tiles → formats → feasibility → metadata and compression → storage SAFs → computes →
+ * energy and cycles). Infeasible mappings come back as `{ valid: false }`.
+ */
+export const evaluatePrepared = (
+  design: PreparedDesign,
+  mapping: MappingSpec,
+  options: SparseloopModelOptions = {},
+): CostReport => {
+  const nest = buildNest(design, mapping)
+  if (!nest.ok) return invalid(nest)
+  const fanout = fanoutNeeds(design, nest)
+  const tiles = denseTiles(design, nest)
+  const rankOverflow = applyFormats(design, nest, tiles.perTensor, options.cpCeilPerFiber ?? true)
+  if (rankOverflow !== null) return invalid(rankOverflow)
+  const feasible = checkFeasibility(design, nest, tiles.states, fanout)
+  if (!feasible.ok) return invalid(feasible)
+  applyMetadataAndCompression(tiles.perTensor)
+  const safs = applyStorageSafs(design, nest, tiles)
+  const computes = classifyComputes(design, nest, tiles.perTensor, fanout, safs)
+  return costReport(design, tiles.states, computes, options)
 }
 
 const fanoutCache = new WeakMap<PreparedDesign, PhysicalFanouts>()
@@ -813,7 +957,7 @@ const physicalFanoutsOf = (design: PreparedDesign): PhysicalFanouts => {
   return fanouts
 }
 
-type Check = { readonly ok: true } | Infeasible
+export type Check = { readonly ok: true } | Infeasible
 const OK: Check = { ok: true }
 
 /** Whether any level declares `skipping-spatial` (Sparseloop's `action_spatial_skipping_info`). */

@@ -53,7 +53,7 @@ const entry = (text: string, target: Record<string, unknown>, flow: boolean): bo
   const colon = text.indexOf(': ')
   if (colon < 0) return false
   const key = text.slice(0, colon).trim()
-  if (!KEY.test(key) || Object.hasOwn(target, key)) return false
+  if (!KEY.test(key) || key === '__proto__' || Object.hasOwn(target, key)) return false
   const v = flow ? scalar(text.slice(colon + 2), true) : value(text.slice(colon + 2))
   if (v === undefined) return false
   target[key] = v
@@ -64,7 +64,7 @@ const entry = (text: string, target: Record<string, unknown>, flow: boolean): bo
  * Parses a mapping document in the common subset, or returns undefined to ask for the full
  * YAML parser.
  */
-export const parseMappingYamlFast = (text: string): unknown => {
+export const parseMappingYamlFast = (text: string): { mapping: Record<string, unknown>[] } | undefined => {
   if (SPECIAL.test(text)) return FALLBACK
   const lines = text.split('\n')
   let index = 0

@@ -30,6 +30,12 @@ export interface MappingContext {
   readonly levelIndex: ReadonlyMap<string, number>
   readonly dims: ReadonlySet<string>
   readonly tensors: ReadonlySet<string>
+  /** Storage level names, outermost first. */
+  readonly levelNames: readonly string[]
+  /** Whether each storage level has a spatial fan-out ({@link spatialTilingLevels}). */
+  readonly spatialLevels: readonly boolean[]
+  /** Problem dimension → its index in `problem.dimensions`. */
+  readonly dimIndex: ReadonlyMap<string, number>
 }
 
 const contexts = new WeakMap<ProblemSpec, WeakMap<ArchSpec, MappingContext>>()
@@ -48,6 +54,9 @@ export const mappingContext = (problem: ProblemSpec, arch: ArchSpec): MappingCon
     levelIndex: new Map(arch.storage.map((level, index) => [level.name, index])),
     dims: new Set(problem.dimensions),
     tensors: new Set(problem.dataSpaces.map((ds) => ds.name)),
+    levelNames: arch.storage.map((level) => level.name),
+    spatialLevels: spatialTilingLevels(arch),
+    dimIndex: new Map(problem.dimensions.map((dim, index) => [dim, index])),
   }
   byArch.set(arch, context)
   return context
@@ -290,6 +299,164 @@ export const parseMappingSection = (value: unknown, loc: Loc, context: MappingCo
       spatialSplit: acc.spatial?.split ?? problem.dimensions.length,
       keep: [...acc.keep],
       bypass: [...acc.bypass],
+      stream: acc.stream,
+    }
+  })
+  return { levels: out }
+}
+
+/** One level's directives as the fast reader collects them; factors by dimension index. */
+interface FastLevel {
+  temporal: { readonly factors: number[]; readonly permutation: string[] | null } | undefined
+  spatial: { readonly factors: number[]; readonly permutation: string[] | null; readonly split: number | null } | undefined
+  readonly keep: string[]
+  readonly bypass: string[]
+  readonly stream: string[]
+}
+
+const FAST_KEYS: Readonly<Record<string, ReadonlySet<string>>> = Object.fromEntries(
+  Object.entries(DIRECTIVE_KEYS).map(([type, keys]) => [type, new Set(['target', 'type', ...keys])]),
+)
+const FAST_FACTOR = /^([A-Za-z]+)=?([0-9]+)$/
+const FAST_FACTOR_TEXT = /^[A-Za-z0-9= ]*$/
+const UNSET = -1
+
+/** `M=4 N1 K=0` → factors by dimension index (UNSET where not given), or undefined. */
+const fastFactors = (text: unknown, context: MappingContext): number[] | undefined => {
+  const { dimIndex, problem } = context
+  const factors = new Array<number>(problem.dimensions.length).fill(UNSET)
+  if (text === undefined) return factors
+  if (typeof text !== 'string' || !FAST_FACTOR_TEXT.test(text)) return undefined
+  for (const term of text.split(' ')) {
+    if (term === '') continue
+    const match = FAST_FACTOR.exec(term)
+    if (match === null) return undefined
+    const index = dimIndex.get(match[1] as string)
+    if (index === undefined || factors[index] !== UNSET) return undefined
+    const value = Number(match[2])
+    const bound = problem.bounds[problem.dimensions[index] as string] ?? 1
+    if (value !== 0 && bound % value !== 0) return undefined
+    factors[index] = value
+  }
+  return factors
+}
+
+/** `KMN` (one letter per dimension) or a lone multi-letter dimension, or undefined. */
+const fastPermutation = (text: unknown, context: MappingContext): string[] | null | undefined => {
+  if (text === undefined) return null
+  if (typeof text !== 'string' || text === '' || /\s/.test(text)) return undefined
+  const items = context.dimIndex.has(text) ? [text] : [...text]
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as string
+    if (!context.dimIndex.has(item) || items.indexOf(item) !== i) return undefined
+  }
+  return items
+}
+
+/** A list of known tensor names (absent = none), or undefined. */
+const fastTensors = (value: unknown, context: MappingContext): readonly string[] | undefined => {
+  if (value === undefined) return []
+  if (!Array.isArray(value)) return undefined
+  for (const item of value) if (typeof item !== 'string' || !context.tensors.has(item)) return undefined
+  return value as string[]
+}
+
+/**
+ * {@link parseMappingSection} for the common case, without building error locations: plain
+ * directives as the fast YAML reader returns them (string targets and types, string factors
+ * `M=4`/`M4` separated by spaces, unspaced permutations, integer splits, lists of tensor names).
+ * Returns undefined wherever the general reader would fail or reads something this one does not
+ * cover; the caller then runs {@link parseMappingSection}, which gives the result or the precise
+ * error. Every result equals the general reader's (mapping-fast.test.ts checks shared and mutated
+ * rows).
+ */
+export const parseMappingSectionFast = (value: unknown, context: MappingContext): MappingSpec | undefined => {
+  if (!Array.isArray(value)) return undefined
+  const { problem, levelIndex, levelNames, spatialLevels } = context
+  const dims = problem.dimensions
+  const levels: FastLevel[] = levelNames.map(() => ({ temporal: undefined, spatial: undefined, keep: [], bypass: [], stream: [] }))
+  for (const directive of value) {
+    if (typeof directive !== 'object' || directive === null || Array.isArray(directive)) return undefined
+    const d = directive as Readonly<Record<string, unknown>>
+    const target = d['target']
+    const rawType = d['type']
+    if (typeof target !== 'string' || typeof rawType !== 'string') return undefined
+    const levelId = levelIndex.get(target)
+    if (levelId === undefined) return undefined
+    const type = rawType === 'bypass' || rawType === 'bypassing' ? 'datatype' : rawType
+    const allowed = Object.hasOwn(FAST_KEYS, type) ? FAST_KEYS[type] : undefined
+    if (allowed === undefined) return undefined
+    for (const key of Object.keys(d)) if (!allowed.has(key)) return undefined
+    const acc = levels[levelId] as FastLevel
+    if (type === 'datatype') {
+      const keep = fastTensors(d['keep'], context)
+      const bypass = fastTensors(d['bypass'], context)
+      const stream = fastTensors(d['stream'], context)
+      if (keep === undefined || bypass === undefined || stream === undefined) return undefined
+      for (const tensor of keep) {
+        if (acc.bypass.includes(tensor)) return undefined
+        if (!acc.keep.includes(tensor)) acc.keep.push(tensor)
+      }
+      for (const tensor of bypass) {
+        if (acc.keep.includes(tensor)) return undefined
+        if (!acc.bypass.includes(tensor)) acc.bypass.push(tensor)
+      }
+      for (const tensor of stream) if (!acc.stream.includes(tensor)) acc.stream.push(tensor)
+      continue
+    }
+    if (type === 'spatial' && !spatialLevels[levelId]) return undefined
+    if (acc[type as 'temporal' | 'spatial'] !== undefined) return undefined
+    const factors = fastFactors(d['factors'], context)
+    const permutation = fastPermutation(d['permutation'], context)
+    if (factors === undefined || permutation === undefined) return undefined
+    if (type === 'temporal') acc.temporal = { factors, permutation }
+    else {
+      const split = d['split']
+      if (split !== undefined && !(typeof split === 'number' && Number.isInteger(split) && split >= 0 && split <= dims.length)) return undefined
+      acc.spatial = { factors, permutation, split: split ?? null }
+    }
+  }
+
+  // `D=0` is the rest of the bound; every dimension's factors multiply to its bound.
+  for (let dim = 0; dim < dims.length; dim++) {
+    const bound = problem.bounds[dims[dim] as string] ?? 1
+    let product = 1
+    let zero: number[] | undefined
+    for (const acc of levels) {
+      for (const factors of [acc.temporal?.factors, acc.spatial?.factors]) {
+        const factor = factors?.[dim] ?? UNSET
+        if (factor === 0) {
+          if (zero !== undefined) return undefined
+          zero = factors
+        } else if (factor !== UNSET) product *= factor
+      }
+    }
+    if (zero !== undefined) {
+      if (bound % product !== 0) return undefined
+      zero[dim] = bound / product
+      product = bound
+    }
+    if (product !== bound) return undefined
+  }
+
+  const out: LevelMappingSpec[] = levels.map((acc, index) => {
+    const temporalFactors: Record<string, number> = {}
+    const spatialFactors: Record<string, number> = {}
+    for (let dim = 0; dim < dims.length; dim++) {
+      const t = acc.temporal?.factors[dim] ?? UNSET
+      const s = acc.spatial?.factors[dim] ?? UNSET
+      temporalFactors[dims[dim] as string] = t === UNSET ? 1 : t
+      spatialFactors[dims[dim] as string] = s === UNSET ? 1 : s
+    }
+    return {
+      target: levelNames[index] as string,
+      temporalFactors,
+      temporalPermutation: pad(acc.temporal?.permutation ?? null, dims),
+      spatialFactors,
+      spatialPermutation: pad(acc.spatial?.permutation ?? null, dims),
+      spatialSplit: acc.spatial?.split ?? dims.length,
+      keep: acc.keep,
+      bypass: acc.bypass,
       stream: acc.stream,
     }
   })
