@@ -1,7 +1,7 @@
 // `--plugin <module>` and `--cost-model <id>`: the roofline example (examples/custom-cost-model)
 // loaded from its package folder runs the whole-model exploration and `evaluate`; the NMX format
-// primitive (examples/format-plugin) joins `formats optimize`'s engine space; unknown ids and
-// modules are precise errors.
+// primitive (examples/format-plugin) joins `formats optimize`'s engine space; `search --threads`
+// loads the plug-in in its worker threads; unknown ids and modules are precise errors.
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -10,6 +10,8 @@ import { runCli as run, SHARED_DIR } from '../testing/run-cli'
 const repoRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..', '..', '..')
 const roofline = resolve(repoRoot, 'examples', 'custom-cost-model')
 const fig1 = resolve(SHARED_DIR, 'reference', 'sparseloop', 'fig1-bitmask-d0.1')
+const mapperCase = resolve(SHARED_DIR, 'reference', 'sparseloop-mapper', 'stc-M512-K1024-N256-w0.5')
+const mapperFiles = ['input.yaml', 'constraints.yaml', 'ERT.yaml', 'ART.yaml'].map((f) => resolve(mapperCase, f))
 const warningFree = (stderr: string): string[] => stderr.split('\n').filter((l) => l !== '' && !l.startsWith('snipsnap: warning: '))
 
 describe('--plugin and --cost-model', () => {
@@ -36,6 +38,23 @@ describe('--plugin and --cost-model', () => {
     // The default model through the plug-in path gives the built-in path's report.
     expect((await run(['evaluate', fig1, '--json', '--plugin', roofline])).stdout).toBe(sparseloop.stdout)
   })
+
+  it('search --threads 2 loads the plug-in in its workers and gives the --threads 1 result', async () => {
+    const args = ['search', ...mapperFiles, '--objective', 'energy', '--budget-s', '120', '--plugin', roofline, '--cost-model', 'roofline', '--json']
+    const one = await run([...args, '--threads', '1'])
+    const two = await run([...args, '--threads', '2'])
+    expect(one.code).toBe(0)
+    expect(two.code).toBe(0)
+    // A worker that could not load the plug-in would say so (and the search would run in this thread).
+    expect(two.stderr).not.toMatch(/worker threads cannot load/)
+    const a = JSON.parse(one.stdout) as { best: { energyPJ: number; mapping: string } | null; evaluated: number }
+    const b = JSON.parse(two.stdout) as typeof a
+    expect(b.best).toEqual(a.best)
+    expect(b.evaluated).toBe(a.evaluated)
+    // Priced by the plug-in: the built-in model gives the best mapping another energy.
+    const sparseloop = JSON.parse((await run(['search', ...mapperFiles, '--objective', 'energy', '--budget-s', '120', '--json'])).stdout) as typeof a
+    expect(b.best?.energyPJ).not.toBe(sparseloop.best?.energyPJ)
+  }, 400_000)
 
   it('formats optimize puts a plug-in format primitive (examples/format-plugin, NMX) in the engine space and chooses it where it is cheaper', async () => {
     const nmx = resolve(repoRoot, 'examples', 'format-plugin')
