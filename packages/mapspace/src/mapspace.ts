@@ -18,7 +18,7 @@ import {
   type TensorName,
 } from '@snipsnap/core'
 import { analyseArch, type LevelInfo } from './internal/arch'
-import { createChecker } from './internal/check'
+import { createChecker, type CheckContext } from './internal/check'
 import { normaliseConstraints, ruleOf, type LevelRules } from './internal/constraints'
 import { fallbackDensity } from './internal/density'
 import {
@@ -67,7 +67,15 @@ interface SpatialLevel {
  * space.size().total            // 967n for the STC mapper case
  * const m = space.sample(createRng(1)); space.check(m) // { ok: true }
  */
-export const createMapspace = (input: MapspaceInput): Mapspace => {
+/**
+ * Phase 1 of {@link createMapspace}: everything the checks read, resolved once. Validates the
+ * bounds, analyses the architecture, resolves each format's rank symbols (compressed or not)
+ * through the format registry handed down, collects spatial-skipping SAFs, normalises the
+ * constraints, and builds each tensor's density instance through the density registry.
+ * @throws {SnipSnapError} INVALID_SPEC for a bad bound or an unknown SAF level; PLUGIN_NOT_FOUND
+ *   for an unknown rank symbol or density id.
+ */
+export const resolveCheckContext = (input: MapspaceInput): CheckContext => {
   const { arch, problem, constraints } = input
   const options = input.options ?? {}
   const sparse = input.sparseOptimizations ?? { targets: [] }
@@ -136,6 +144,32 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     if (given !== undefined) densities.set(space.name, given)
     else if (spec !== undefined) densities.set(space.name, densityOf(space, spec))
   }
+
+  return {
+    problem,
+    levels,
+    rules,
+    computeName: arch.compute.name,
+    computeMeshX: arch.compute.meshX,
+    computeMeshY: arch.compute.meshY,
+    computeInstances: arch.compute.instances,
+    filterFanout,
+    formats,
+    compressedFormats,
+    densities,
+    spatialSkips,
+    tileMetadataBits: options.tileMetadataBits,
+  }
+}
+
+export const createMapspace = (input: MapspaceInput): Mapspace => {
+  const ctx = resolveCheckContext(input)
+  const { arch, problem, constraints } = input
+  const options = input.options ?? {}
+  const { levels, rules, formats, spatialSkips, filterFanout } = ctx
+  const nLevels = levels.length
+  const dims = problem.dimensions
+  const tensors = problem.dataSpaces.map((d) => d.name)
 
   // ------------------------------------------------------------ slots and sub-spaces
   const slots: Slot[] = []
@@ -497,21 +531,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
   }
 
   // ------------------------------------------------------------ search operators
-  const fullCheck = createChecker({
-    problem,
-    levels,
-    rules,
-    computeName: arch.compute.name,
-    computeMeshX: arch.compute.meshX,
-    computeMeshY: arch.compute.meshY,
-    computeInstances: arch.compute.instances,
-    filterFanout,
-    formats,
-    compressedFormats,
-    densities,
-    spatialSkips,
-    tileMetadataBits: options.tileMetadataBits,
-  })
+  const fullCheck = createChecker(ctx)
   // Which verdicts are independent of temporal loop orders (Timeloop's linear-pruned relies on the
   // same fact): capacity and fan-out never read them; format ranks only with flattened ranks; the
   // spatial-skipping fan-out only when a skipped target is kept below its level (stationarity).
