@@ -31,6 +31,8 @@ export interface CliRegistries {
   readonly costModels: Registry<CostModel<any>>
   readonly strategies: Registry<AnySearchStrategy>
   readonly plugins: readonly SnipSnapPlugin[]
+  /** The loaded plug-in modules as `file:` URLs, in order: what worker threads import to register the same parts. */
+  readonly pluginModules: readonly string[]
 }
 
 /** The file a `--plugin` value names: a file, or a package folder's `exports['.']` / `main`. */
@@ -86,6 +88,7 @@ export const loadRegistries = async (specs: readonly string[] = [], cwd = proces
     strategies: createStrategyRegistry(),
   }
   const plugins: SnipSnapPlugin[] = []
+  const pluginModules: string[] = []
   for (const spec of specs) {
     const entry = entryOf(spec, cwd)
     let loaded: unknown
@@ -98,8 +101,9 @@ export const loadRegistries = async (specs: readonly string[] = [], cwd = proces
     const plugin = parsePlugin(loaded, spec)
     registerPlugin(plugin, registries)
     plugins.push(plugin)
+    pluginModules.push(pathToFileURL(entry).href)
   }
-  return { ...registries, plugins }
+  return { ...registries, plugins, pluginModules }
 }
 
 /** The cost model `--cost-model` names (default sparseloop) and the context it is called with. */

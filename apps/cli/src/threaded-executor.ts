@@ -1,10 +1,12 @@
 // `--threads N` for design searches: a worker pool running `@snipsnap/explorer/evaluator`,
 // started in the background. Until the workers are ready, batches are evaluated in this thread,
 // so slow worker start-up never eats the budget; evaluations are the same function either way,
-// so the result does not depend on the thread count.
+// so the result does not depend on the thread count. Plug-ins given with --plugin reach the workers
+// as their module URLs: each worker imports and registers them, so it resolves the same formats,
+// density models and cost model as this thread.
 import type { DesignSpec, MappingSpec } from '@snipsnap/core'
 import { SnipSnapError } from '@snipsnap/core'
-import { createDesignEvaluator } from '@snipsnap/explorer/evaluator'
+import { createDesignEvaluator, type DesignEvaluatorContext } from '@snipsnap/explorer/evaluator'
 import { createInProcessExecutor, type AbortSignalLike, type Executor } from '@snipsnap/search'
 import { createWorkerPool, type WorkerPool } from '@snipsnap/search/node'
 import type { CliRun } from './run-control'
@@ -25,11 +27,27 @@ const locateEvaluator = (threads: number): string => {
   }
 }
 
+/** The vocabulary of a threaded search: this thread's registries and the plug-in modules the workers load. */
+export interface ThreadedVocabulary {
+  /** Registries (built-ins plus plug-ins) for the batches evaluated in this thread. */
+  readonly registries?: Omit<DesignEvaluatorContext, 'costModel' | 'space'>
+  /** Plug-in module URLs each worker imports (`CliRegistries.pluginModules`). */
+  readonly pluginModules?: readonly string[]
+  /** Cost model id (default `sparseloop`). */
+  readonly costModel?: string
+}
+
 /**
  * Starts `threads` workers for `design` in the background. A start-up failure is a warning and
  * the search goes on in this thread; `signal` (deadline, Ctrl-C) cancels the start-up.
  */
-export const startThreadedExecutor = (run: CliRun, threads: number, design: DesignSpec, signal: AbortSignalLike): ThreadedExecutor => {
+export const startThreadedExecutor = (
+  run: CliRun,
+  threads: number,
+  design: DesignSpec,
+  signal: AbortSignalLike,
+  vocabulary: ThreadedVocabulary = {},
+): ThreadedExecutor => {
   const module = locateEvaluator(threads)
   let pool: WorkerPool<MappingSpec> | null = null
   let closed = false
@@ -42,7 +60,9 @@ export const startThreadedExecutor = (run: CliRun, threads: number, design: Desi
   const forward = (): void => stop.abort()
   if (signal.aborted) stop.abort()
   else signal.addEventListener?.('abort', forward, { once: true })
-  const starting = createWorkerPool<MappingSpec>({ module, threads, signal: stop.signal, options: { design }, ...(fromSources ? { conditions: ['@snipsnap/source'] } : {}) }).then(
+  const costModel = vocabulary.costModel === undefined ? {} : { costModel: vocabulary.costModel }
+  const workerOptions = { design, plugins: vocabulary.pluginModules ?? [], ...costModel }
+  const starting = createWorkerPool<MappingSpec>({ module, threads, signal: stop.signal, options: workerOptions, ...(fromSources ? { conditions: ['@snipsnap/source'] } : {}) }).then(
     (started) => {
       if (closed) return started.close()
       pool = started
@@ -56,7 +76,7 @@ export const startThreadedExecutor = (run: CliRun, threads: number, design: Desi
   )
   // Prepared lazily: a run whose workers are up before the first batch never builds it.
   let local: Executor<MappingSpec> | null = null
-  const inThread = (): Executor<MappingSpec> => (local ??= createInProcessExecutor(createDesignEvaluator(design)))
+  const inThread = (): Executor<MappingSpec> => (local ??= createInProcessExecutor(createDesignEvaluator(design, { ...vocabulary.registries, ...costModel })))
   return {
     executor: {
       concurrency: threads,

@@ -2,6 +2,7 @@
 // of a tile in a given format (Sparseloop's per-rank unit formulas, sparseloop-model.md §2), the
 // per-access energies of a level read from the ERT, and a dense traffic estimate used when no
 // baseline report gives access counts. None of this decides the result: the cost model does.
+import { resolveDensityModelId, SnipSnapError } from '@snipsnap/core'
 import type {
   ArchSpec,
   DataSpaceSpec,
@@ -22,6 +23,8 @@ import { dimExtents, keepsTensor, tensorShape, tensorTileShape, type FormatSlot 
 export interface DensityModelSource {
   has(id: string): boolean
   get(id: string): DensityModel
+  /** The registered models (named in the error for an unknown id). */
+  list?(): readonly DensityModel[]
 }
 
 /** P(tile empty) for one tensor, from a density model when one is given. */
@@ -35,11 +38,13 @@ export interface EmptinessEstimator {
 const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x)
 
 /**
- * Builds the emptiness estimator of a tensor. With a density model for its distribution, that
- * model answers; otherwise a built-in approximation (only used to rank candidates): Sparseloop's
- * fixed-structured rule (a tile of n elements holds ⌊n·d⌋ or ⌈n·d⌉ non-zeros, so it is empty with
- * probability 1 − n·d when n·d < 1) for `fixed-structured`, `fixed` and `n-m`, and the uniform
- * (1 − d)^n for everything else.
+ * Builds the emptiness estimator of a tensor. With density models, its distribution id (or core's
+ * alias of one, e.g. `fixed`) resolves through them and that model answers; an id they lack is a
+ * `PLUGIN_NOT_FOUND` error naming it and the registered ones. Without density models, a built-in
+ * approximation (only used to rank candidates): Sparseloop's fixed-structured rule (a tile of n
+ * elements holds ⌊n·d⌋ or ⌈n·d⌉ non-zeros, so it is empty with probability 1 − n·d when n·d < 1)
+ * for `fixed-structured` and `n-m` (and their aliases), and the uniform (1 − d)^n for everything else.
+ * @throws {SnipSnapError} PLUGIN_NOT_FOUND for a distribution id the given density models lack.
  */
 export const createEmptinessEstimator = (input: {
   readonly problem: ProblemSpec
@@ -48,7 +53,16 @@ export const createEmptinessEstimator = (input: {
   readonly densityModels: DensityModelSource | undefined
 }): EmptinessEstimator => {
   const density = input.spec?.density ?? 1
-  const id = input.spec?.distribution ?? 'dense'
+  const written = input.spec?.distribution ?? 'dense'
+  const id = resolveDensityModelId(written)
+  if (input.spec !== undefined && input.densityModels !== undefined && !input.densityModels.has(id)) {
+    const known = input.densityModels.list?.().map((m) => m.id).join(', ')
+    throw new SnipSnapError(
+      'PLUGIN_NOT_FOUND',
+      `unknown density model "${written}" for ${input.space.name}${known === undefined ? '' : `; registered: ${known || '(none)'}`}`,
+      { path: ['problem', 'densities', input.space.name, 'distribution'] },
+    )
+  }
   if (input.spec !== undefined && input.densityModels?.has(id) === true) {
     const instance: DensityModelInstance = input.densityModels.get(id).create({
       density,
@@ -58,7 +72,7 @@ export const createEmptinessEstimator = (input: {
     return { density, source: id, probabilityEmpty: (tile) => clamp01(instance.probabilityEmpty(tile)) }
   }
   const elements = (tile: TileQuery): number => tile.shape.reduce((p, s) => p * s, 1)
-  if (id === 'fixed-structured' || id === 'fixed' || id === 'n-m') {
+  if (id === 'fixed-structured' || id === 'n-m') {
     return {
       density,
       source: `${id} (built-in fixed-structured approximation)`,

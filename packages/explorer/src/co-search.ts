@@ -36,6 +36,8 @@ export interface CoSearchDesignOptions {
   readonly seed?: number
   /** Strategy id for the dataflow searches (default `genetic`; `exhaustive` for small spaces). */
   readonly strategy?: string
+  /** Options of that strategy (e.g. `@snipsnap/search`'s `AnnealingOptions`); its defaults when absent. */
+  readonly strategyOptions?: unknown
   readonly topM?: number
   readonly maxRounds?: number
   readonly epsilon?: number
@@ -238,29 +240,60 @@ export const createCompressionEngine = (
 }
 
 /**
- * An engine that applies one fixed format (`@snipsnap/compress`'s baseline of that name: bitmap,
- * CSR, COO or RLE over each sparse tensor's ranks at every level that keeps it) and nothing else.
- * Invalid when the format is infeasible for the mapping (capacity, hardware rules).
+ * The fixed formats a format-primitive registry can build (each needs the primitives of
+ * `@snipsnap/compress`'s baseline of that name, looked up by symbol); all four without a registry
+ * (the engine's own primitives).
  */
-export const createFixedFormatEngine = (format: FixedFormatName, densityModels: Registry<DensityModel>, formats?: Registry<FormatPrimitive>): CompressionEngine => ({
-  selectFormats: (query: CostQuery) => {
-    try {
-      const selection = optimizeFormats({
-        design: query,
-        costModel: sparseloopCostModel,
-        costModelOptions: { densityModels },
-        densityModels,
-        ...(formats === undefined ? {} : { formatPrimitives: formats.list() }),
-        options: { objective: 'energy', baselines: [format], includeGiven: false, maxPasses: 0 },
-      })
-      const outcome = selection.baselines[0]
-      if (outcome === undefined || !outcome.feasible) return { valid: false, reason: outcome?.reason ?? `${format} is infeasible` }
-      return selection.valid ? { valid: true, sparseOptimizations: selection.sparseOptimizations } : { valid: false, reason: selection.reason }
-    } catch (error) {
-      return { valid: false, reason: error instanceof Error ? error.message : String(error) }
-    }
-  },
-})
+export const fixedFormatsOf = (formats?: Registry<FormatPrimitive>): FixedFormatName[] => {
+  if (formats === undefined) return [...FIXED_FORMATS]
+  const symbols = new Set(formats.list().map((p) => p.symbol))
+  return FIXED_FORMATS.filter((name) => BASELINE_NEEDS[name].every((symbol) => symbols.has(symbol)))
+}
+
+/**
+ * An engine that applies one fixed format (`@snipsnap/compress`'s baseline of that name: bitmap,
+ * CSR, COO or RLE over each sparse tensor's ranks at every level that keeps it) and nothing else,
+ * built from the primitives of `formats` and costed by `cost` (default: the Sparseloop model with
+ * the density and format registries), as the co-search itself is.
+ * Invalid when the format is infeasible for the mapping (capacity, hardware rules).
+ * @throws {SnipSnapError} PLUGIN_NOT_FOUND when `formats` lacks a primitive the format needs.
+ */
+export const createFixedFormatEngine = (
+  format: FixedFormatName,
+  densityModels: Registry<DensityModel>,
+  formats?: Registry<FormatPrimitive>,
+  cost: ResolvedCostModel = { model: sparseloopCostModel, context: { densityModels, ...(formats === undefined ? {} : { formats }) } },
+): CompressionEngine => {
+  if (!fixedFormatsOf(formats).includes(format)) {
+    const symbols = new Set(formats?.list().map((p) => p.symbol) ?? [])
+    const missing = BASELINE_NEEDS[format].filter((symbol) => !symbols.has(symbol))
+    throw new SnipSnapError(
+      'PLUGIN_NOT_FOUND',
+      `the fixed-format baseline "${format}" needs format primitive(s) ${missing.join(', ')}, which the format registry lacks (registered: ${[...symbols].join(', ')})`,
+      { path: ['matchedBaselines'] },
+    )
+  }
+  const primitives = formats?.list()
+  return {
+    selectFormats: (query: CostQuery) => {
+      try {
+        const selection = optimizeFormats({
+          design: query,
+          costModel: cost.model,
+          costModelOptions: cost.context,
+          densityModels,
+          ...(primitives === undefined ? {} : { formatPrimitives: primitives }),
+          options: { objective: 'energy', baselines: [format], includeGiven: false, maxPasses: 0 },
+        })
+        const outcome = selection.baselines[0]
+        if (outcome === undefined || !outcome.feasible) return { valid: false, reason: outcome?.reason ?? `${format} is infeasible` }
+        return selection.valid ? { valid: true, sparseOptimizations: selection.sparseOptimizations } : { valid: false, reason: selection.reason }
+      } catch (error) {
+        return { valid: false, reason: error instanceof Error ? error.message : String(error) }
+      }
+    },
+  }
+}
 
 /**
  * Whether a baseline's designs lie in the co-search's own space: dataflow-only and formats-only
@@ -331,6 +364,10 @@ export const coSearchDesign = async (
   const prepareEvaluator = (query: Omit<CostQuery, 'mapping'>) => prepareCostModel(cost.model, query, cost.context)
   const fixed = options.fixedFormats === true
   if (options.formatSpace !== undefined) checkFormatSpace(options.formatSpace, registries.formats)
+  // Fixed-format baselines come from the same format registry: one it cannot build is an error now, not after the search.
+  for (const name of options.matchedBaselines ?? []) {
+    if (name !== 'dataflow-only' && name !== 'formats-only') createFixedFormatEngine(name, densityModels, registries.formats, cost)
+  }
   const compression: CompressionEngine = fixed ? NO_FORMATS : createCompressionEngine(densityModels, registries.formats, options.formatSpace, cost)
   const base = { arch: design.arch, problem: design.problem, sparseOptimizations: design.sparseOptimizations, energyTable: design.energyTable }
   const seed = options.seed ?? 1
@@ -351,6 +388,7 @@ export const coSearchDesign = async (
       prepareEvaluator: evaluatorFor,
       compression: engine,
       strategy,
+      ...(options.strategyOptions !== undefined ? { strategyOptions: options.strategyOptions } : {}),
       objectives: [...objective],
       dataflowBudget: { evaluations: options.dataflowEvaluations, ...(options.dataflowWallTimeMs !== undefined ? { wallTimeMs: options.dataflowWallTimeMs } : {}) },
       seed,
@@ -444,7 +482,7 @@ export const coSearchDesign = async (
   for (const name of MATCHED_BASELINES) {
     if (!wanted.includes(name) || name === 'formats-only') continue
     if (options.signal?.aborted === true) break
-    const engine = name === 'dataflow-only' ? NO_FORMATS : createFixedFormatEngine(name, densityModels, registries.formats)
+    const engine = name === 'dataflow-only' ? NO_FORMATS : createFixedFormatEngine(name, densityModels, registries.formats, cost)
     const run = await search(engine, options.maxRounds, result.stage1)
     const best = summary(run.best)
     const baseline: MatchedBaseline = {

@@ -152,6 +152,8 @@ describe('exploreModel', () => {
     await expect(explorer.exploreModel({ model: 'llama-2-7b', sparsity: 'dense', budgetMs: 0, clock: () => 0 })).rejects.toThrow(/budgetMs/)
     await expect(explorer.exploreModel({ model: 'llama-2-7b', sparsity: 'dense', budgetMs: 1000 })).rejects.toThrow(/clock/)
     await expect(explorer.exploreModel({ model: 'llama-2-7b', sparsity: 'dense', strategy: 'magic' })).rejects.toThrow(/magic/)
+    // Strategy options reach every dataflow search (checked by the strategy itself).
+    await expect(explorer.exploreModel({ model: 'llama-2-7b', sparsity: 'dense', phase: 'decode', dataflowEvaluations: 4, strategy: 'simulated-annealing', strategyOptions: { coolingRate: 2 } })).rejects.toThrow(/coolingRate/)
   })
 })
 

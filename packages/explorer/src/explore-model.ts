@@ -22,6 +22,9 @@ export const EXPLORE_DEFAULTS = {
   dataflowEvaluations: 4096,
   topM: 2,
   maxRounds: 1,
+  /** Strategy of every dataflow search, and its options. */
+  strategy: 'genetic',
+  strategyOptions: undefined as unknown,
 } as const
 
 /** Options of {@link exploreModel}. */
@@ -67,8 +70,13 @@ export interface ExploreModelOptions {
   readonly baselines?: readonly MatchedBaselineName[]
   readonly topM?: number
   readonly maxRounds?: number
-  /** Strategy id of the dataflow searches (default `genetic`). */
+  /**
+   * Strategy id of the dataflow searches (default {@link EXPLORE_DEFAULTS}' `strategy`, with its
+   * `strategyOptions`).
+   */
   readonly strategy?: string
+  /** Options of the strategy (default: {@link EXPLORE_DEFAULTS}' for its strategy, else the strategy's own). */
+  readonly strategyOptions?: unknown
   readonly seed?: number
   readonly clock?: () => number
   /**
@@ -332,6 +340,8 @@ export const exploreModel = async (
   const topM = options.topM ?? EXPLORE_DEFAULTS.topM
   const maxRounds = options.maxRounds ?? EXPLORE_DEFAULTS.maxRounds
   const seed = options.seed ?? 1
+  const strategy = options.strategy ?? EXPLORE_DEFAULTS.strategy
+  const strategyOptions = options.strategyOptions ?? (strategy === EXPLORE_DEFAULTS.strategy ? EXPLORE_DEFAULTS.strategyOptions : undefined)
   const baselineNames = options.baselines ?? DEFAULT_BASELINES
   if (options.budgetMs !== undefined && !(options.budgetMs > 0 && Number.isFinite(options.budgetMs))) {
     throw new SnipSnapError('INVALID_SPEC', `budgetMs must be a positive number of ms, got ${options.budgetMs}`, { path: ['budgetMs'] })
@@ -403,7 +413,8 @@ export const exploreModel = async (
             maxRounds,
             matchedBaselines: baselineNames,
             tracePoints: 300,
-            ...(options.strategy !== undefined ? { strategy: options.strategy } : {}),
+            strategy,
+            ...(strategyOptions !== undefined ? { strategyOptions } : {}),
             ...(options.formatSpace !== undefined ? { formatSpace: options.formatSpace } : {}),
             ...(options.costModel !== undefined ? { costModel: options.costModel } : {}),
             ...(options.clock !== undefined ? { clock: options.clock } : {}),
@@ -472,7 +483,7 @@ export const exploreModel = async (
     evaluated: sum((p) => p.evaluated),
     failedLayers: sum((p) => p.failedLayers),
     phases: phaseResults,
-    search: { patience, dataflowEvaluations: evaluations, topM, maxRounds, strategy: options.strategy ?? 'genetic', seed, baselines: baselineNames },
+    search: { patience, dataflowEvaluations: evaluations, topM, maxRounds, strategy, seed, baselines: baselineNames },
     interrupted,
   }
 }

@@ -4,6 +4,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import type { MappingSpec } from '@snipsnap/core'
 import { createEvaluator, createExplorer } from '@snipsnap/explorer'
 import { parseTimeloopMapping, parseTimeloopYaml } from '@snipsnap/timeloop'
 
@@ -22,8 +23,8 @@ describe('searchDesign', () => {
 
   it('gives the same result through an executor (as on worker threads) as in-process', async () => {
     // The worker module's entry point, run asynchronously in batches: what the worker pool does.
-    const evaluate = createEvaluator({ design: structuredClone(design) })
-    const executor = { concurrency: 2, evaluate: async (designs: readonly Parameters<typeof evaluate>[0][]) => Promise.all(designs.map(async (m) => evaluate(m))) }
+    const evaluate = await createEvaluator({ design: structuredClone(design) })
+    const executor = { concurrency: 2, evaluate: async (designs: readonly MappingSpec[]) => Promise.all(designs.map(async (m) => evaluate(m))) }
     const options = { objective: 'energy', strategy: 'genetic', budget: { evaluations: 64 }, seed: 3 } as const
     const [a, b] = [await explorer.searchDesign(design, options), await explorer.searchDesign(design, { ...options, executor })]
     expect(b).toEqual(a)

@@ -218,16 +218,8 @@ export const createExplorer = (options: ExplorerOptions = {}): Explorer => {
       }
       return evaluation
     }
-    const inProcess = opts.costModel === undefined || opts.costModel === 'sparseloop' ? createDesignEvaluator(design, { densityModels, space }) : null
-    const cost = inProcess === null ? evaluator(design, opts.costModel) : null
-    const evaluateOne = (mapping: MappingSpec): Evaluation => {
-      if (inProcess !== null) return inProcess(mapping)
-      const verdict = space.check(mapping)
-      if (!verdict.ok) return { ok: false, reason: verdict.reason }
-      const report = cost === null ? null : cost(mapping)
-      if (report === null || !report.valid) return { ok: false, reason: report?.reason ?? 'no cost model' }
-      return { ok: true, metrics: metricsOf(report) }
-    }
+    // The same evaluator a worker thread builds (`@snipsnap/explorer/evaluator`), on this explorer's registries.
+    const evaluateOne = createDesignEvaluator(design, { densityModels, formats, costModels, space, ...(opts.costModel === undefined ? {} : { costModel: opts.costModel }) })
     const outer = opts.executor
     // In-process batches check the signal between designs (a deadline or Ctrl-C stops within one
     // evaluation); results are observed only once the whole batch is back, as for workers.

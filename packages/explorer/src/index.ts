@@ -20,6 +20,7 @@ export {
   coSearchDesign,
   createCompressionEngine,
   createFixedFormatEngine,
+  fixedFormatsOf,
   FIXED_FORMATS,
   inFormatSpace,
   MATCHED_BASELINES,
@@ -45,6 +46,6 @@ export {
   type CodesignPoint,
   type CodesignResult,
 } from './codesign'
-export { createDesignEvaluator, createEvaluator, type DesignEvaluatorOptions } from './evaluator'
+export { createDesignEvaluator, createEvaluator, loadPluginRegistries, type DesignEvaluatorContext, type DesignEvaluatorOptions } from './evaluator'
 // Hardware-axis helpers the apps need to read axes written on a command line or in a form.
 export { HARDWARE_AXIS_NAMES, parseHardwareAxisText, type HardwareAxesInput, type HardwareAxisName } from '@snipsnap/arch'

@@ -1,11 +1,13 @@
 // One vocabulary: a rank symbol or a density id that nobody registered is a precise error from
-// every stage (importer, cost model, mapspace), naming it and the registered ones — never a
-// silent 0 — and a registered one is accepted everywhere.
+// every stage (importer, cost model, mapspace, compression engine), naming it and the registered
+// ones — never a silent 0 — and a registered one is accepted everywhere.
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SnipSnapError, SPARSELOOP_RANK_FORMATS, type CostQuery, type DesignSpec, type RankFormat } from '@snipsnap/core'
-import { createDensityRegistry, evaluateSparseloop } from '@snipsnap/cost'
+import { optimizeFormats } from '@snipsnap/compress'
+import { createDensityRegistry, evaluateSparseloop, sparseloopCostModel } from '@snipsnap/cost'
+import { coordinatePayload, createFormatRegistry } from '@snipsnap/format'
 import { createMapspace } from '@snipsnap/mapspace'
 import { parseTimeloopYaml } from '@snipsnap/timeloop'
 import { casesRoot } from './sparseloop-reference'
@@ -77,6 +79,29 @@ describe('an unknown rank symbol', () => {
     expect(error.message).toContain('"NMX"')
     expect(() => createMapspace({ ...input, options: { formats } })).not.toThrow()
   })
+
+  it('is a PLUGIN_NOT_FOUND error from the compression engine, which takes the design once registered', () => {
+    const densityModels = createDensityRegistry()
+    const run = (formatPrimitives?: ReturnType<ReturnType<typeof createFormatRegistry>['list']>) =>
+      optimizeFormats({
+        design: unknown,
+        costModel: sparseloopCostModel,
+        costModelOptions: { densityModels, ...(formatPrimitives === undefined ? {} : { formats: formatPrimitives }) },
+        densityModels,
+        ...(formatPrimitives === undefined ? {} : { formatPrimitives }),
+      })
+    for (const formatPrimitives of [undefined, createFormatRegistry().list()]) {
+      const error = errorOf(() => run(formatPrimitives))
+      expect(error.code).toBe('PLUGIN_NOT_FOUND')
+      expect(error.message).toContain('"NMX"')
+      expect(error.message).toContain('UOP, CP, B, RLE, UB')
+    }
+    // Registered as a format primitive (CP's contract under the NMX symbol), the design is a candidate like any other.
+    const registered = [...createFormatRegistry().list(), { ...coordinatePayload, id: 'nmx', symbol: 'NMX' }]
+    const selection = run(registered)
+    expect(selection.valid).toBe(true)
+    expect(selection.valid && selection.given?.feasible).toBe(true)
+  })
 })
 
 describe('an unknown density id', () => {
@@ -97,5 +122,14 @@ describe('an unknown density id', () => {
       expect(error.code).toBe('PLUGIN_NOT_FOUND')
       expect(error.message).toContain('"clustered"')
     }
+  })
+
+  it('is a PLUGIN_NOT_FOUND error from the compression engine given density models', () => {
+    const densityModels = createDensityRegistry()
+    const error = errorOf(() => optimizeFormats({ design, costModel: sparseloopCostModel, costModelOptions: { densityModels }, densityModels }))
+    expect(error.code).toBe('PLUGIN_NOT_FOUND')
+    expect(error.message).toContain('"clustered"')
+    expect(error.message).toContain('hypergeometric')
+    expect(error.path).toContain('distribution')
   })
 })

@@ -97,8 +97,15 @@ export const runSearch = async (inputs: readonly string[], options: SearchOption
       best: p.bestEnergyPJ === null ? '–' : `${fmt(p.bestEnergyPJ / 1e6)} µJ / ${fmt(p.bestCycles ?? 0)} cycles`,
     })
   }
-  // Worker threads run the built-in vocabulary: plug-ins and other cost models run in-process.
-  const threaded = threads > 1 && registries.plugins.length === 0 && options.costModel === undefined ? startThreadedExecutor(io, threads, design, deadline.signal) : null
+  // Worker threads load the same plug-ins and cost model as this thread.
+  const threaded =
+    threads > 1
+      ? startThreadedExecutor(io, threads, design, deadline.signal, {
+          registries,
+          pluginModules: registries.pluginModules,
+          ...(options.costModel !== undefined ? { costModel: options.costModel } : {}),
+        })
+      : null
   let result: SearchDesignResult
   try {
     bar?.start(100, 0, { evaluated: 0, valid: 0, best: '–' })
