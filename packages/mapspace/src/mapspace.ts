@@ -18,7 +18,7 @@ import {
   type TensorName,
 } from '@snipsnap/core'
 import { analyseArch, type LevelInfo } from './internal/arch'
-import { createChecker } from './internal/check'
+import { createChecker, type CheckContext } from './internal/check'
 import { normaliseConstraints, ruleOf, type LevelRules } from './internal/constraints'
 import { fallbackDensity } from './internal/density'
 import {
@@ -67,7 +67,15 @@ interface SpatialLevel {
  * space.size().total            // 967n for the STC mapper case
  * const m = space.sample(createRng(1)); space.check(m) // { ok: true }
  */
-export const createMapspace = (input: MapspaceInput): Mapspace => {
+/**
+ * Phase 1 of {@link createMapspace}: everything the checks read, resolved once. Validates the
+ * bounds, analyses the architecture, resolves each format's rank symbols (compressed or not)
+ * through the format registry handed down, collects spatial-skipping SAFs, normalises the
+ * constraints, and builds each tensor's density instance through the density registry.
+ * @throws {SnipSnapError} INVALID_SPEC for a bad bound or an unknown SAF level; PLUGIN_NOT_FOUND
+ *   for an unknown rank symbol or density id.
+ */
+export const resolveCheckContext = (input: MapspaceInput): CheckContext => {
   const { arch, problem, constraints } = input
   const options = input.options ?? {}
   const sparse = input.sparseOptimizations ?? { targets: [] }
@@ -137,7 +145,47 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     else if (spec !== undefined) densities.set(space.name, densityOf(space, spec))
   }
 
-  // ------------------------------------------------------------ slots and sub-spaces
+  return {
+    problem,
+    levels,
+    rules,
+    computeName: arch.compute.name,
+    computeMeshX: arch.compute.meshX,
+    computeMeshY: arch.compute.meshY,
+    computeInstances: arch.compute.instances,
+    filterFanout,
+    formats,
+    compressedFormats,
+    densities,
+    spatialSkips,
+    tileMetadataBits: options.tileMetadataBits,
+  }
+}
+
+/** The slots, factorisations, permutation/split/bypass choices and layout of a space. */
+interface SpaceLayout {
+  readonly slots: readonly Slot[]
+  /** Per dimension, every factor vector over the slots the rules allow. */
+  readonly vectors: readonly (readonly number[])[][]
+  readonly permSlots: readonly PermSlot[]
+  readonly spatialLevels: readonly SpatialLevel[]
+  readonly bypassChoices: readonly { readonly level: number; readonly tensor: TensorName }[]
+  readonly layout: MapspaceLayout
+}
+
+/**
+ * Phase 2 of {@link createMapspace}: the slots (a temporal one per level, a spatial one per level
+ * with fan-out), each dimension's factor vectors over them under the rules, and the permutation,
+ * split and bypass choices, with the genome layout naming every position.
+ * @throws {SnipSnapError} INVALID_SPEC when no tiling of a dimension satisfies its factor constraints.
+ */
+export const buildSpaceLayout = (input: MapspaceInput, ctx: CheckContext): SpaceLayout => {
+  const { problem, constraints } = input
+  const options = input.options ?? {}
+  const { levels, rules, filterFanout } = ctx
+  const nLevels = levels.length
+  const dims = problem.dimensions
+  const tensors = problem.dataSpaces.map((d) => d.name)
   const slots: Slot[] = []
   for (const l of levels) {
     slots.push({ level: l.index, kind: 'temporal' })
@@ -167,17 +215,6 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     }
     return list
   })
-  // Built on first use (encode, mutate): large spaces that are only sampled never pay for it.
-  const vectorIndexCache: (Map<string, number> | undefined)[] = vectors.map(() => undefined)
-  const vectorIndex = (d: number): Map<string, number> => {
-    let m = vectorIndexCache[d]
-    if (m === undefined) {
-      m = new Map((vectors[d] as number[][]).map((v, i) => [v.join(','), i]))
-      vectorIndexCache[d] = m
-    }
-    return m
-  }
-
   const permSlots: PermSlot[] = []
   const spatialLevels: SpatialLevel[] = []
   let splitCount = 0
@@ -215,7 +252,6 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     const r = rules[i] as LevelRules
     for (const t of tensors) if (!r.keep.has(t) && !r.bypass.has(t)) bypassChoices.push({ level: i, tensor: t })
   }
-  const temporalPrefix = (level: number): readonly DimName[] => (rules[level] as LevelRules).temporalPermutation ?? []
 
   const layout: MapspaceLayout = {
     dimensions: [...dims],
@@ -225,6 +261,33 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     splits: spatialLevels.filter((s) => s.splitSlot !== null).map((s) => ({ level: (levels[s.level] as LevelInfo).name })),
     bypass: bypassChoices.map((b) => ({ level: (levels[b.level] as LevelInfo).name, tensor: b.tensor })),
   }
+
+  return { slots, vectors, permSlots, spatialLevels, bypassChoices, layout }
+}
+
+export const createMapspace = (input: MapspaceInput): Mapspace => {
+  const ctx = resolveCheckContext(input)
+  const { arch, problem, constraints } = input
+  const options = input.options ?? {}
+  const { levels, rules, formats, spatialSkips, filterFanout } = ctx
+  const nLevels = levels.length
+  const dims = problem.dimensions
+  const tensors = problem.dataSpaces.map((d) => d.name)
+
+  // ------------------------------------------------------------ slots and sub-spaces
+  const { slots, vectors, permSlots, spatialLevels, bypassChoices, layout } = buildSpaceLayout(input, ctx)
+  // Built on first use (encode, mutate): large spaces that are only sampled never pay for it.
+  const vectorIndexCache: (Map<string, number> | undefined)[] = vectors.map(() => undefined)
+  const vectorIndex = (d: number): Map<string, number> => {
+    let m = vectorIndexCache[d]
+    if (m === undefined) {
+      m = new Map((vectors[d] as number[][]).map((v, i) => [v.join(','), i]))
+      vectorIndexCache[d] = m
+    }
+    return m
+  }
+
+  const temporalPrefix = (level: number): readonly DimName[] => (rules[level] as LevelRules).temporalPermutation ?? []
 
   // ------------------------------------------------------------ choice counts for a factorisation
   const pickVectors = (factors: readonly number[]): number[][] =>
@@ -497,21 +560,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
   }
 
   // ------------------------------------------------------------ search operators
-  const fullCheck = createChecker({
-    problem,
-    levels,
-    rules,
-    computeName: arch.compute.name,
-    computeMeshX: arch.compute.meshX,
-    computeMeshY: arch.compute.meshY,
-    computeInstances: arch.compute.instances,
-    filterFanout,
-    formats,
-    compressedFormats,
-    densities,
-    spatialSkips,
-    tileMetadataBits: options.tileMetadataBits,
-  })
+  const fullCheck = createChecker(ctx)
   // Which verdicts are independent of temporal loop orders (Timeloop's linear-pruned relies on the
   // same fact): capacity and fan-out never read them; format ranks only with flattened ranks; the
   // spatial-skipping fan-out only when a skipped target is kept below its level (stationarity).

@@ -8,6 +8,7 @@ export {
   SweepSpecSchema,
   canonicalJson,
   expandSweep,
+  type ExpandSweepOptions,
   jobKey,
   parseSweepSpec,
   type AxisValue,
@@ -18,6 +19,7 @@ export {
   type SweepSpec,
   type SweepSpecInput,
 } from './spec'
+export { codeVersion, fingerprintCode, type CodeLayout } from './code-version'
 export { runJob, type JobError, type JobOutcome } from './job'
 export { JOB_RECORD_VERSION, openResultStore, recordOf, type JobRecord, type ResultStore } from './store'
 export { createJobPool, locateJobWorker, runSweepLocal, type LocalSweepOptions, type SweepProgress, type SweepRunResult } from './local'

@@ -56,7 +56,7 @@ describe('the local pool', { timeout: 240_000 }, () => {
     const store = openResultStore(dir)
     const bad: SweepJob = (() => {
       const inputs = { ...(sweep.jobs[0] as SweepJob).inputs, model: 'no-such-model' }
-      return { key: jobKey(inputs), index: sweep.jobs.length, axes: { model: 'no-such-model' }, inputs }
+      return { key: jobKey(inputs), index: sweep.jobs.length, axes: { model: 'no-such-model' }, inputs, codeVersion: sweep.codeVersion }
     })()
     const jobs = [...sweep.jobs, bad]
     const seen: SweepProgress[] = []

@@ -7,6 +7,9 @@ import { Queue, QueueEvents, UnrecoverableError, Worker, type ConnectionOptions,
 import { hostname } from 'node:os'
 import { SnipSnapError } from '@snipsnap/core'
 import type { JobOutcome } from './job'
+import { codeVersion } from './code-version'
+
+export { codeVersion } from './code-version'
 import { createJobPool, type SweepProgress, type SweepRunResult } from './local'
 import { jobKey, type JobInputs, type Sweep, type SweepJob } from './spec'
 import { recordOf, type JobRecord, type ResultStore } from './store'
@@ -21,6 +24,8 @@ const ATTEMPTS = 3
 interface QueuedJob {
   readonly key: string
   readonly inputs: JobInputs
+  /** The code version the sweep keyed the job with: a worker running other code refuses it. */
+  readonly codeVersion: string
 }
 
 /**
@@ -146,7 +151,7 @@ export const runSweepOnQueue = async (options: QueueSweepOptions): Promise<Sweep
     await queue.addBulk(
       toAdd.map((job) => ({
         name: 'sweep-job',
-        data: { key: job.key, inputs: job.inputs },
+        data: { key: job.key, inputs: job.inputs, codeVersion: job.codeVersion },
         opts: { jobId: job.key, attempts: ATTEMPTS, removeOnComplete: false, removeOnFail: false },
       })),
     )
@@ -204,13 +209,18 @@ export const runQueueWorker = async (options: QueueWorkerOptions): Promise<{ rea
   const connection = parseRedisUrl(options.url)
   const lockDuration = options.lockDurationMs ?? 30_000
   const pool = createJobPool(options.threads, options.workerModule)
+  const ownCodeVersion = codeVersion()
   let processed = 0
   const worker = new Worker<QueuedJob, JobOutcome>(
     SWEEP_QUEUE_NAME,
     async (job) => {
       const { key, inputs } = job.data
+      // A job keyed for other code would store this code's result under that code's key: refused.
+      if (job.data.codeVersion !== ownCodeVersion) {
+        throw new UnrecoverableError(`job ${job.id}: the sweep runs code version ${String(job.data.codeVersion)}, this worker ${ownCodeVersion} (run the same build everywhere)`)
+      }
       // A job's key is the hash of its inputs: a job that does not match is refused, not computed.
-      if (jobKey(inputs) !== key || job.id !== key) throw new UnrecoverableError(`job ${job.id}: its key does not match its inputs`)
+      if (jobKey(inputs, ownCodeVersion) !== key || job.id !== key) throw new UnrecoverableError(`job ${job.id}: its key does not match its inputs`)
       const outcome = await pool.run(inputs)
       processed++
       options.onJob?.(key, outcome)

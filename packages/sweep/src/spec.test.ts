@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { codeVersion, fingerprintCode } from './code-version'
 import { canonicalJson, expandSweep, jobKey, parseSweepSpec } from './spec'
 
 const base = { version: 1, axes: { model: ['gpt-2'], phase: ['prefill', 'decode'], evaluations: [4] } }
@@ -35,6 +39,19 @@ describe('sweep specs', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: undefined }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"f":1}]},"b":1}')
   })
 
+  it('keys a job by the code version too: other code, other keys (stored results of older code are not reused)', () => {
+    const here = expandSweep(base)
+    expect(here.codeVersion).toBe(codeVersion())
+    expect(here.codeVersion).toMatch(/^src-[0-9a-f]{16}$/)
+    expect(here.jobs.every((j) => j.codeVersion === here.codeVersion)).toBe(true)
+    const older = expandSweep(base, { codeVersion: 'src-0000000000000000' })
+    expect(older.jobs.map((j) => j.inputs)).toEqual(here.jobs.map((j) => j.inputs))
+    for (const [i, job] of older.jobs.entries()) {
+      expect(job.key).not.toBe(here.jobs[i]?.key)
+      expect(jobKey(job.inputs, 'src-0000000000000000')).toBe(job.key)
+    }
+  })
+
   it('makes one job of inputs written twice', () => {
     expect(expandSweep({ ...base, axes: { ...base.axes, seed: [1, 1] } }).jobs).toHaveLength(2)
   })
@@ -68,5 +85,49 @@ describe('examples/sweeps/small.yaml', () => {
     const sweep = parseSweepSpec(text, 'small.yaml')
     expect(sweep.jobs.length).toBeGreaterThanOrEqual(12)
     expect(sweep.axes.find((a) => a.name === 'formatSpace')?.values).toEqual(['full', 'bitmap', 'coordinate'])
+  })
+})
+
+describe('code version', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'sweep-code-version-'))
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+  const write = (file: string, text: string): void => {
+    mkdirSync(join(tmp, file, '..'), { recursive: true })
+    writeFileSync(join(tmp, file), text)
+  }
+  // A package `own` whose jobs use @snipsnap/explorer, which uses @snipsnap/cost.
+  write('own/package.json', JSON.stringify({ name: '@snipsnap/sweep', version: '1.0.0' }))
+  write('own/src/job.ts', 'export const job = 1\n')
+  write('node_modules/@snipsnap/explorer/package.json', JSON.stringify({ name: '@snipsnap/explorer', version: '1.0.0', dependencies: { '@snipsnap/cost': '1.0.0', other: '1' } }))
+  write('node_modules/@snipsnap/explorer/src/index.ts', 'export const explore = 1\n')
+  write('node_modules/@snipsnap/cost/package.json', JSON.stringify({ name: '@snipsnap/cost', version: '1.0.0' }))
+  write('node_modules/@snipsnap/cost/src/model.ts', 'export const energyPJ = 2\n')
+  write('node_modules/@snipsnap/cost/dist/index.js', 'export const energyPJ = 2\n')
+  const fingerprint = (): string => fingerprintCode(join(tmp, 'own', 'package.json'), 'src')
+
+  it('changes with the code of any package a job uses (the cost model of a dependency of the explorer too), and with a version', () => {
+    const first = fingerprint()
+    expect(first).toMatch(/^[0-9a-f]{16}$/)
+    expect(fingerprint()).toBe(first)
+    write('node_modules/@snipsnap/cost/src/model.ts', 'export const energyPJ = 3\n')
+    const costChanged = fingerprint()
+    expect(costChanged).not.toBe(first)
+    write('own/src/job.ts', 'export const job = 2\n')
+    const ownChanged = fingerprint()
+    expect(ownChanged).not.toBe(costChanged)
+    write('node_modules/@snipsnap/explorer/package.json', JSON.stringify({ name: '@snipsnap/explorer', version: '1.1.0', dependencies: { '@snipsnap/cost': '1.0.0' } }))
+    expect(fingerprint()).not.toBe(ownChanged)
+  })
+
+  it('ignores tests and line endings, and fingerprints built code separately from sources', () => {
+    const before = fingerprint()
+    write('node_modules/@snipsnap/cost/src/model.test.ts', 'it("x", () => {})\n')
+    expect(fingerprint()).toBe(before)
+    write('own/src/job.ts', 'export const job = 2\r\n')
+    expect(fingerprint()).toBe(before)
+    const built = fingerprintCode(join(tmp, 'own', 'package.json'), 'dist')
+    write('node_modules/@snipsnap/cost/dist/index.js', 'export const energyPJ = 4\n')
+    expect(fingerprintCode(join(tmp, 'own', 'package.json'), 'dist')).not.toBe(built)
+    expect(fingerprint()).toBe(before)
   })
 })

@@ -8,52 +8,66 @@ import { parse as parseYaml } from 'yaml'
 import { SnipSnapError, type Issue } from '@snipsnap/core'
 import { ARCH_PRESET_IDS, HardwareAxesInputSchema, expandHardwareAxes, type HardwarePoint } from '@snipsnap/arch'
 import { listModels, listSparsityPresets } from '@snipsnap/workloads'
+import { codeVersion as runningCodeVersion } from './code-version'
 
 /** The sweep-spec versions this package reads. */
 export const SWEEP_SPEC_VERSION = 1
-/** Bumped when a job's computation changes, so stored results of older code are not reused. */
-export const JOB_KEY_VERSION = 1
+/**
+ * Version of the key layout (2: the code version is hashed in). A change of the code computing
+ * jobs changes the code version instead (see `codeVersion`), so no bump is needed for that.
+ */
+export const JOB_KEY_VERSION = 2
 
 const list = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'an axis needs at least one value')
 
 /** One format space of the `formatSpace` axis: a name, the primitives allowed (must include U), flattening. */
-export const FormatSpaceInputSchema = z.strictObject({
-  /** Shown in reports; defaults to the primitives joined with `+`. */
-  name: z.string().min(1).optional(),
-  /** Format primitives (symbols of the format registry: U, UOP, UB, CP, B, RLE) the engine may use. */
-  primitives: z.array(z.string().min(1)).min(1).optional(),
-  /** Whether a level's own ranks may be flattened into one rank (default true). */
-  flatten: z.boolean().optional(),
-})
+export const FormatSpaceInputSchema = z
+  .strictObject({
+    /** Shown in reports; defaults to the primitives joined with `+`. */
+    name: z.string().min(1).optional().describe('Shown in summaries and the report (default: the primitives joined with +).'),
+    /** Format primitives (symbols of the format registry: U, UOP, UB, CP, B, RLE) the engine may use. */
+    primitives: z.array(z.string().min(1)).min(1).optional().describe('Format primitives the compression engine may use, by symbol (U, UOP, UB, CP, B, RLE); U is required.'),
+    /** Whether a level's own ranks may be flattened into one rank (default true). */
+    flatten: z.boolean().optional().describe("Whether a level's ranks may be flattened into one rank (default true)."),
+  })
+  .describe('A format space: the limits of the compression engine for the jobs of this axis value.')
 
 /** The written form of a sweep spec (YAML or JSON). */
-export const SweepSpecSchema = z.strictObject({
-  /** Spec format version (this package reads 1). */
-  version: z.literal(SWEEP_SPEC_VERSION),
-  /** Shown in the summary and the report. */
-  name: z.string().min(1).optional(),
-  description: z.string().optional(),
-  /** Search objective of every job: energy, cycles, edp or a lexicographic list such as `energy,cycles`. */
-  objective: z.string().min(1).default('energy'),
-  /** Sequence length and batch of the workloads (the zoo's defaults when left out). */
-  seqLen: z.number().int().min(1).optional(),
-  batch: z.number().int().min(1).optional(),
-  /** Axes crossed into jobs: every combination of one value per axis is a job. */
-  axes: z.strictObject({
-    model: list(z.string().min(1)),
-    phase: list(z.enum(['prefill', 'decode'])).default(['prefill']),
-    /** Sparsity presets; a value may be a list of presets applied together (later ones override). */
-    sparsity: list(z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])).default(['unstructured-50']),
-    arch: list(z.string().min(1)).default(['llm-default']),
-    /** Hardware parameters applied to each architecture preset (`@snipsnap/arch` hardware axes). */
-    hardware: HardwareAxesInputSchema.optional(),
-    /** Format-space limits of the compression engine. */
-    formatSpace: list(FormatSpaceInputSchema).optional(),
-    /** Evaluations of each dataflow search of each layer (the search budget). */
-    evaluations: list(z.number().int().min(1)).default([48]),
-    seed: list(z.number().int().min(0)).default([1]),
-  }),
-})
+export const SweepSpecSchema = z
+  .strictObject({
+    /** Path or URL of the JSON Schema, for editors (not read). */
+    $schema: z.string().optional().describe('Path or URL of this JSON Schema (for editors; not read).'),
+    /** Spec format version (this package reads 1). */
+    version: z.literal(SWEEP_SPEC_VERSION).describe('Sweep spec format version.'),
+    /** Shown in the summary and the report. */
+    name: z.string().min(1).optional().describe('Shown in the summary and the report.'),
+    description: z.string().optional().describe('Free text.'),
+    /** Search objective of every job: energy, cycles, edp or a lexicographic list such as `energy,cycles`. */
+    objective: z.string().min(1).default('energy').describe('Search objective of every job: energy, cycles, edp, or a lexicographic list such as energy,cycles.'),
+    /** Sequence length and batch of the workloads (the zoo's defaults when left out). */
+    seqLen: z.number().int().min(1).optional().describe("Prefill sequence length of every job (default: the zoo's)."),
+    batch: z.number().int().min(1).optional().describe('Batch of every job (default 1).'),
+    /** Axes crossed into jobs: every combination of one value per axis is a job. */
+    axes: z
+      .strictObject({
+        model: list(z.string().min(1)).describe('Zoo model ids, e.g. gpt-2, llama-2-7b.'),
+        phase: list(z.enum(['prefill', 'decode'])).default(['prefill']).describe('Inference phases (default prefill).'),
+        /** Sparsity presets; a value may be a list of presets applied together (later ones override). */
+        sparsity: list(z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]))
+          .default(['unstructured-50'])
+          .describe('Sparsity preset ids; a value may be a list of presets applied together (later ones override).'),
+        arch: list(z.string().min(1)).default(['llm-default']).describe('Architecture preset ids: llm-default, stc-like, eyeriss-like.'),
+        /** Hardware parameters applied to each architecture preset (`@snipsnap/arch` hardware axes). */
+        hardware: HardwareAxesInputSchema.optional().describe('Hardware parameters applied to each architecture preset, each a list of values or a range (the axes of snipsnap codesign).'),
+        /** Format-space limits of the compression engine. */
+        formatSpace: list(FormatSpaceInputSchema).optional().describe('Format spaces of the compression engine (default: its full space).'),
+        /** Evaluations of each dataflow search of each layer (the search budget). */
+        evaluations: list(z.number().int().min(1)).default([48]).describe('Evaluations of each dataflow search of each layer (the search budget; default 48).'),
+        seed: list(z.number().int().min(0)).default([1]).describe('Random seeds (default 1).'),
+      })
+      .describe('Axes crossed into jobs: every combination of one value per axis is a job.'),
+  })
+  .describe('A SnipSnap sweep: what `snipsnap sweep <spec>` runs.')
 
 /** A sweep spec as written. */
 export type SweepSpecInput = z.input<typeof SweepSpecSchema>
@@ -95,6 +109,8 @@ export interface SweepJob {
   /** The job's value on each swept axis, by axis name (hardware axes by their own names). */
   readonly axes: Readonly<Record<string, AxisValue>>
   readonly inputs: JobInputs
+  /** The code version hashed into the key (see `codeVersion`). */
+  readonly codeVersion: string
 }
 
 /** A parsed sweep: the spec, its axes (name and values, in order) and its jobs. */
@@ -104,6 +120,8 @@ export interface Sweep {
   /** Every axis with its values, including single-valued ones. */
   readonly axes: readonly { readonly name: string; readonly values: readonly AxisValue[] }[]
   readonly jobs: readonly SweepJob[]
+  /** The code version of every job key (see `codeVersion`). */
+  readonly codeVersion: string
 }
 
 /** Largest number of jobs one spec may expand to. */
@@ -126,10 +144,14 @@ export const canonicalJson = (value: unknown): string =>
       : v,
   )
 
-/** The key of a job: the first 20 hex digits of the SHA-256 of its canonicalised inputs. */
-export const jobKey = (inputs: JobInputs): string =>
+/**
+ * The key of a job: the first 20 hex digits of the SHA-256 of its canonicalised inputs, the key
+ * layout version and the code version (default: the running code's), so a result stored by other
+ * code is never reused for this code's job.
+ */
+export const jobKey = (inputs: JobInputs, codeVersion: string = runningCodeVersion()): string =>
   createHash('sha256')
-    .update(canonicalJson({ keyVersion: JOB_KEY_VERSION, ...inputs }))
+    .update(canonicalJson({ keyVersion: JOB_KEY_VERSION, codeVersion, ...inputs }))
     .digest('hex')
     .slice(0, 20)
 
@@ -158,6 +180,12 @@ const canonicalFormatSpace = (written: z.output<typeof FormatSpaceInputSchema>, 
 const cross = <T>(axes: readonly (readonly T[])[]): T[][] =>
   axes.reduce<T[][]>((acc, values) => acc.flatMap((prefix) => values.map((v) => [...prefix, v])), [[]])
 
+/** Options of {@link expandSweep}. */
+export interface ExpandSweepOptions {
+  /** Code version hashed into the keys (default: the running code's, see `codeVersion`). */
+  readonly codeVersion?: string
+}
+
 /**
  * Validates a written sweep spec and expands it into jobs.
  * @throws {SnipSnapError} INVALID_SPEC naming the field: schema errors, an unknown model, sparsity
@@ -166,7 +194,8 @@ const cross = <T>(axes: readonly (readonly T[])[]): T[][] =>
  * const sweep = expandSweep({ version: 1, axes: { model: ['gpt-2'], phase: ['prefill', 'decode'] } })
  * sweep.jobs.length // 2
  */
-export const expandSweep = (input: unknown): Sweep => {
+export const expandSweep = (input: unknown, options: ExpandSweepOptions = {}): Sweep => {
+  const codeVersion = options.codeVersion ?? runningCodeVersion()
   const parsed = SweepSpecSchema.safeParse(input)
   if (!parsed.success) {
     const issues: Issue[] = parsed.error.issues.map((i) => ({ code: i.code, path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }))
@@ -226,7 +255,7 @@ export const expandSweep = (input: unknown): Sweep => {
                     ...(spec.seqLen === undefined ? {} : { seqLen: spec.seqLen }),
                     ...(spec.batch === undefined ? {} : { batch: spec.batch }),
                   }
-                  const key = jobKey(inputs)
+                  const key = jobKey(inputs, codeVersion)
                   // Equal inputs written twice (e.g. a repeated axis value) are one job.
                   if (seen.has(key)) continue
                   seen.add(key)
@@ -244,6 +273,7 @@ export const expandSweep = (input: unknown): Sweep => {
                       seed,
                     },
                     inputs,
+                    codeVersion,
                   })
                 }
   const axisList = [
@@ -256,14 +286,14 @@ export const expandSweep = (input: unknown): Sweep => {
     { name: 'evaluations', values: axes.evaluations },
     { name: 'seed', values: axes.seed },
   ]
-  return { spec, name: spec.name ?? 'sweep', axes: axisList, jobs }
+  return { spec, name: spec.name ?? 'sweep', axes: axisList, jobs, codeVersion }
 }
 
 /**
  * Reads a sweep spec from YAML or JSON text and expands it (see {@link expandSweep}).
  * @throws {SnipSnapError} INVALID_SPEC for text that is neither, or an invalid spec.
  */
-export const parseSweepSpec = (text: string, source = 'the sweep spec'): Sweep => {
+export const parseSweepSpec = (text: string, source = 'the sweep spec', options: ExpandSweepOptions = {}): Sweep => {
   let document: unknown
   try {
     document = parseYaml(text)
@@ -273,5 +303,5 @@ export const parseSweepSpec = (text: string, source = 'the sweep spec'): Sweep =
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     throw new SnipSnapError('INVALID_SPEC', `${source}: a sweep spec is a mapping with version and axes`, { path: [] })
   }
-  return expandSweep(document)
+  return expandSweep(document, options)
 }

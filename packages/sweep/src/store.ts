@@ -18,6 +18,8 @@ export interface JobRecord {
   /** The job's value on each axis of the sweep. */
   readonly axes: Readonly<Record<string, AxisValue>>
   readonly inputs: JobInputs
+  /** The code version the key was made with (see `codeVersion`). */
+  readonly codeVersion: string
   readonly status: 'ok' | 'failed'
   /** The explorer's whole-model result (`totalEnergyPJ`, `totalCycles`, `areaUM2`, layers…); null when failed. */
   readonly result: ExploreModelResult | null
@@ -37,6 +39,7 @@ export const recordOf = (job: SweepJob, outcome: JobOutcome, retry = false): Job
   key: job.key,
   axes: job.axes,
   inputs: job.inputs,
+  codeVersion: job.codeVersion,
   status: outcome.status,
   result: outcome.status === 'ok' ? outcome.result : null,
   error: outcome.status === 'failed' ? outcome.error : null,

@@ -37,6 +37,8 @@ export interface AxisSensitivity {
 /** What `summary.json` holds. */
 export interface SweepSummary {
   readonly name: string
+  /** The code version the job keys were made with (see `codeVersion`). */
+  readonly codeVersion: string
   readonly jobs: number
   readonly ok: number
   readonly failed: number
@@ -100,6 +102,7 @@ export const summarizeSweep = (sweep: Sweep, read: (key: string) => JobRecord | 
     })
   return {
     name: sweep.name,
+    codeVersion: sweep.codeVersion,
     jobs: rows.length,
     ok: ok.length,
     failed: rows.filter((r) => r.status === 'failed').length,

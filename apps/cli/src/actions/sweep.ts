@@ -65,7 +65,7 @@ const table = (summary: SweepSummary, run: SweepRunResult, elapsedS: number, out
       lines.push(`  ${s.axis}: ${values}`)
     }
   }
-  lines.push('', `results in ${out}: <key>.json per job, summary.json, summary.csv, report.html`)
+  lines.push('', `results in ${out}: <key>.json per job, summary.json, summary.csv, report.html (keys of code version ${summary.codeVersion})`)
   return `${lines.join('\n')}\n`
 }
 

@@ -25,13 +25,13 @@ const parseInteger = (text: string, option: string, min: number): number => {
 export const runWorker = async (options: WorkerCliOptions, io: CliRun): Promise<void> => {
   const threads = io.capThreads(options.threads === undefined ? io.cores ?? availableParallelism() : parseInteger(options.threads, '--threads', 1))
   const lockDurationMs = parseInteger(options.lockMs, '--lock-ms', 1000)
-  const { runQueueWorker } = await import('@snipsnap/sweep/queue')
+  const { codeVersion, runQueueWorker } = await import('@snipsnap/sweep/queue')
   const { processed } = await runQueueWorker({
     url: options.queue,
     threads,
     lockDurationMs,
     signal: io.signal,
-    onReady: () => io.stderr.write(`snipsnap worker: waiting for jobs on ${options.queue} with ${threads} thread(s)\n`),
+    onReady: () => io.stderr.write(`snipsnap worker: waiting for jobs on ${options.queue} with ${threads} thread(s), code version ${codeVersion()}\n`),
     onJob: (key, outcome) =>
       io.stderr.write(`snipsnap worker: ${key} ${outcome.status}${outcome.status === 'failed' ? ` (${outcome.error.code}: ${outcome.error.message})` : ''} in ${(outcome.elapsedMs / 1000).toFixed(1)} s\n`),
   })

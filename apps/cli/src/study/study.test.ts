@@ -10,7 +10,9 @@ import { runCli } from '../testing/run-cli'
 import { studyExtras, studyOptionValues, withStudy } from './apply'
 import { parseStudy } from './load'
 import { HARDWARE_AXIS_NAMES } from '@snipsnap/explorer'
-import { HARDWARE_KEYS, StudySchema, studyJsonSchemaText } from './schema'
+import { HARDWARE_KEYS, StudySchema } from './schema'
+import { specJsonSchemaText } from './spec-schema'
+import { SweepSpecSchema, parseSweepSpec } from '@snipsnap/sweep'
 import { starterStudy } from './starter'
 
 const tmp = mkdtempSync(join(tmpdir(), 'snipsnap-study-'))
@@ -29,7 +31,22 @@ const errorOf = (text: string, file = 'study.yaml'): SnipSnapError => {
 describe('the study schema', () => {
   it('apps/cli/study.schema.json is the one generated from the zod schema (run `pnpm --filter @snipsnap/cli schema`)', () => {
     const committed = readFileSync(resolve(import.meta.dirname, '..', '..', 'study.schema.json'), 'utf8')
-    expect(committed).toBe(studyJsonSchemaText())
+    expect(committed).toBe(specJsonSchemaText())
+  })
+
+  it('publishes the sweep spec in the same JSON Schema: a spec file is a study or a sweep, each with all its keys', () => {
+    const schema = JSON.parse(specJsonSchemaText()) as { anyOf: { required: string[]; properties: Record<string, { properties?: Record<string, unknown> }>; additionalProperties: boolean }[] }
+    const [study, sweep] = schema.anyOf
+    expect(study?.required).toEqual(['version', 'model'])
+    expect(Object.keys(study?.properties ?? {})).toEqual(Object.keys(StudySchema.shape))
+    expect(sweep?.required).toEqual(['version', 'axes'])
+    expect(sweep?.additionalProperties).toBe(false)
+    expect(Object.keys(sweep?.properties ?? {})).toEqual(Object.keys(SweepSpecSchema.shape))
+    expect(Object.keys(sweep?.properties['axes']?.properties ?? {})).toEqual(Object.keys(SweepSpecSchema.shape.axes.shape))
+    // The example sweep points editors at the schema and is valid.
+    const example = readFileSync(resolve(import.meta.dirname, '..', '..', '..', '..', 'examples', 'sweeps', 'small.yaml'), 'utf8')
+    expect(example).toMatch(/^# yaml-language-server: \$schema=\.\.\/\.\.\/apps\/cli\/study\.schema\.json$/m)
+    expect(parseSweepSpec(example, 'small.yaml').jobs.length).toBeGreaterThanOrEqual(12)
   })
 
   it('the starter spec is a valid study and mentions every setting', () => {
