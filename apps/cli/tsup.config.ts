@@ -18,7 +18,8 @@ import { nodeProgram } from '@snipsnap/tsup-config'
 //    per build and splits per module file, so inside build 1 `evaluate` would share whole zod
 //    and yaml modules kept alive by the other commands (classic `zod` keeps all of zod core
 //    and its locales alive); built alone it carries only what it calls.
-// `@snipsnap/core` is one module both builds import (`dist/snipsnap-core.js`), so there is one
+// `@snipsnap/core` is one module both builds import (`dist/snipsnap-core.js`), as is the plug-in
+// loader (`dist/plugins.js`, only with `--plugin`/`--cost-model`), so there is one
 // `SnipSnapError` class and run-control's `instanceof` checks hold for errors of either build.
 // src/module-graph.test.ts checks, on the built CLI, which files `evaluate` loads.
 
@@ -26,6 +27,7 @@ const requireHere = createRequire(import.meta.url)
 const banner = { js: "import { createRequire as __snipsnapCreateRequire } from 'node:module'; const require = __snipsnapCreateRequire(import.meta.url);" }
 const CORE_FILE = './snipsnap-core.js'
 const EVALUATE_FILE = './evaluate-action.js'
+const PLUGINS_FILE = './plugins.js'
 
 type Plugin = NonNullable<Options['esbuildPlugins']>[number]
 /** Resolves the bare specifier `name` to `to` (a file of dist/ kept external, or a path to bundle). */
@@ -56,7 +58,7 @@ const lazyChildProcess: Plugin = {
 export default defineConfig([
   {
     ...nodeProgram([]),
-    entry: { bin: 'src/bin.ts', main: 'src/main.ts', 'snipsnap-core': requireHere.resolve('@snipsnap/core') },
+    entry: { bin: 'src/bin.ts', main: 'src/main.ts', plugins: 'src/plugins.ts', 'snipsnap-core': requireHere.resolve('@snipsnap/core') },
     dts: { entry: 'src/main.ts' },
     // @snipsnap/sweep stays a package of its own (loaded only by `sweep` and `worker`): its worker
     // threads import its `job-worker` module by URL, and its dependencies (piscina, BullMQ) locate
@@ -78,6 +80,14 @@ export default defineConfig([
     splitting: false,
     minify: true,
     banner,
-    esbuildPlugins: [yamlEsm, redirect('snipsnap-core', /^@snipsnap\/core$/, { path: CORE_FILE, external: true })],
+    esbuildPlugins: [
+      yamlEsm,
+      redirect('snipsnap-core', /^@snipsnap\/core$/, { path: CORE_FILE, external: true }),
+      // `--plugin`/`--cost-model` (`import('../plugins')`) load the program build's plugins.js:
+      // inlined here (a build without splitting inlines dynamic imports) it brought the plug-in
+      // registries, the format library and zod's classic API with all its locales into every
+      // `evaluate` (460 of the bundle's 683 KB were zod).
+      redirect('plugins', /^\.\.\/plugins$/, { path: PLUGINS_FILE, external: true }),
+    ],
   },
 ])

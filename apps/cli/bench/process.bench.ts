@@ -2,8 +2,8 @@
 // issue 12. In one run, alternating so a busy machine weighs on each alike, medians of:
 // - `snipsnap evaluate <case> --json`, `snipsnap --version` and a bare `node -e 0`: wall time,
 //   CPU time (user + system) and peak memory (max RSS), with ratios to `node -e 0`;
-// - `evaluate --mappings` on the shared STC random set at two sizes: the marginal rate in rows/s
-//   after start-up, (rows₂ − rows₁) / (time₂ − time₁), by wall and by CPU time.
+// - `evaluate --mappings` on the shared STC random set at three sizes: the marginal rates in
+//   rows/s after start-up, (rows₂ − rows₁) / (time₂ − time₁), by wall and by CPU time.
 // The CLI is built first when its sources changed (scripts/snipsnap.mjs). Peak memory and CPU
 // time come from GNU time (/usr/bin/time); without it only wall times are printed.
 import { spawnSync } from 'node:child_process'
@@ -90,8 +90,10 @@ for (const [name, s] of Object.entries(processes)) {
 const rows = readFileSync(join(randomSet, 'mappings.jsonl'), 'utf8').trim().split('\n')
 const dir = mkdtempSync(join(tmpdir(), 'snipsnap-bench-'))
 try {
-  const SMALL = 1
-  const LARGE = 20
+  // 150, 1,500 and 6,000 rows: the marginal rate from 150 to 1,500 rows (what issue 12 measured)
+  // still includes the JIT's warm-up of the per-row code; from 1,500 to 6,000 rows it is the
+  // steady rate.
+  const SIZES = [1, 10, 40] as const
   const write = (copies: number): string => {
     const file = join(dir, `mappings-${copies}.jsonl`)
     writeFileSync(file, `${Array.from({ length: copies }, () => rows.join('\n')).join('\n')}\n`)
@@ -99,21 +101,21 @@ try {
   }
   const base = join(randomSet, 'base.yaml')
   const timed = alternate(
-    {
-      small: [bin, 'evaluate', base, '--mappings', write(SMALL)],
-      large: [bin, 'evaluate', base, '--mappings', write(LARGE)],
-    },
+    Object.fromEntries(SIZES.map((copies) => [String(copies), [bin, 'evaluate', base, '--mappings', write(copies)]])),
     Math.max(3, Math.ceil(ROUNDS / 2)),
   )
-  const small = timed['small'] as Sample
-  const large = timed['large'] as Sample
-  const extraRows = (LARGE - SMALL) * rows.length
-  const byWall = (extraRows * 1000) / (large.wallMs - small.wallMs)
-  const byCpu = (extraRows * 1000) / (large.cpuMs - small.cpuMs)
-  console.log(
-    `  evaluate --mappings (STC random set, ${SMALL * rows.length} vs ${LARGE * rows.length} rows): marginal ${byWall.toFixed(0)} rows/wall-s` +
-      (hasGnuTime ? `, ${byCpu.toFixed(0)} rows/CPU-s; peak ${mib(large.maxRssKiB)} at ${LARGE * rows.length} rows` : ''),
-  )
+  for (let i = 1; i < SIZES.length; i++) {
+    const [fewer, more] = [SIZES[i - 1] as number, SIZES[i] as number]
+    const small = timed[String(fewer)] as Sample
+    const large = timed[String(more)] as Sample
+    const extraRows = (more - fewer) * rows.length
+    const byWall = (extraRows * 1000) / (large.wallMs - small.wallMs)
+    const byCpu = (extraRows * 1000) / (large.cpuMs - small.cpuMs)
+    console.log(
+      `  evaluate --mappings (STC random set, ${fewer * rows.length} vs ${more * rows.length} rows): marginal ${byWall.toFixed(0)} rows/wall-s` +
+        (hasGnuTime ? `, ${byCpu.toFixed(0)} rows/CPU-s; peak ${mib(small.maxRssKiB)} at ${fewer * rows.length} rows, ${mib(large.maxRssKiB)} at ${more * rows.length}` : ''),
+    )
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

@@ -2,7 +2,7 @@
 // flattening of a level's own ranks, the word-width rules, the fixed baselines and the readable
 // text. A format is held internally as rank groups (a primitive over one or more adjacent slot
 // ranks) and turned into a core `TensorFormatSpec` only when a design is built.
-import { bindRanks, bitsFor, SnipSnapError } from '@snipsnap/core'
+import { bindRanks } from '@snipsnap/core'
 import type { PrimitiveOptions, RankFormatSpec, RankPlacement, TensorFormatSpec } from '@snipsnap/core'
 import type { EngineVocabulary } from './primitives'
 import { optionsText } from './primitives'
@@ -99,38 +99,6 @@ export type WordBitsRule = (
   innermost: boolean,
   options?: PrimitiveOptions,
 ) => { metadataWordBits: number; payloadWordBits: number }
-
-/**
- * Word widths of Sparseloop's rank formats, used when the engine is given no primitive set (with
- * one, each primitive's `defaultWordBits` answers). Stated rules, the same for every candidate and
- * every baseline; they equal the defaults of `@snipsnap/format`'s built-in primitives, so predicted
- * bits match its codec:
- * - coordinates (CP): ⌈log2 S⌉ bits for a fiber of S coordinates (at least 1);
- * - run lengths (RLE): ⌈log2(S + 1)⌉ bits (runs 0…S−1 plus the all-ones code the codec reserves
- *   for padding);
- * - bitmasks (B, UB): 1 bit per coordinate;
- * - payloads (offsets of UOP, CP, B, RLE, UB into the next rank): ⌈log2(E+1)⌉ bits where E is the
- *   number of elements under the fiber, enough to index any position of the sub-tile; the
- *   innermost rank's payload is the data itself, so 0;
- * - `U` has neither metadata nor payload (0/0).
- */
-export const rankWordBits: WordBitsRule = (prim, geometry, innermost) => {
-  const offsetBits = innermost ? 0 : bitsFor(geometry.fiberShape * geometry.below)
-  switch (prim) {
-    case 'U':
-      return { metadataWordBits: 0, payloadWordBits: 0 }
-    case 'UOP':
-      return { metadataWordBits: 0, payloadWordBits: offsetBits }
-    case 'UB':
-    case 'B':
-      return { metadataWordBits: 1, payloadWordBits: offsetBits }
-    case 'CP':
-      return { metadataWordBits: bitsFor(geometry.fiberShape - 1), payloadWordBits: offsetBits }
-    case 'RLE':
-      return { metadataWordBits: bitsFor(geometry.fiberShape), payloadWordBits: offsetBits }
-  }
-  throw new SnipSnapError('PLUGIN_NOT_FOUND', `no word widths for rank format "${prim}" without a primitive set; pass formatPrimitives (e.g. createFormatRegistry().list())`)
-}
 
 /** Dims of a group in order of first appearance. */
 const groupDims = (slot: FormatSlot, geometry: GroupGeometry): string[] => {

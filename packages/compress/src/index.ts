@@ -34,7 +34,6 @@ export {
   boundSpecText,
   bindSlotFormat,
   specToGroups,
-  rankWordBits,
   DENSE_PLACEMENT,
   type EnumerateOptions,
   type TensorPlacement,

@@ -14,7 +14,7 @@ import {
   type RankPlacement,
   type RankUnitsInput,
 } from '@snipsnap/core'
-import { rankWordBits, type BaselineName, type WordBitsRule } from './formats'
+import type { BaselineName, WordBitsRule } from './formats'
 
 /** What the engine takes from a primitive set. */
 export interface EngineVocabulary {
@@ -70,7 +70,7 @@ const requiredParameters = (format: RankFormat): string[] =>
 
 /**
  * Resolves the engine's vocabulary. Without a set: Sparseloop's rank formats (core's
- * `SPARSELOOP_RANK_FORMATS`) with the engine's word-width rule ({@link rankWordBits}). With one:
+ * `SPARSELOOP_RANK_FORMATS`, with their default word widths). With one:
  * the set's primitives, priced by their `sparseloop` units (else their own `metadataUnits` and
  * `slotUnits`) with their `defaultWordBits`. `requested` (default: every primitive of the set)
  * restricts the candidates' alphabet.
@@ -145,7 +145,7 @@ export const resolveEnginePrimitives = (
     table,
     notes,
     cacheKey: set === undefined ? null : JSON.stringify(set.map((p) => `${p.id}:${p.symbol}`)),
-    wordBits: set === undefined ? rankWordBits : wordBitsFromPrimitives(table, bySymbol),
+    wordBits: wordBitsFromPrimitives(table, bySymbol),
     compressed: (symbol) => table.resolve(symbol).compressed,
     hasMetadata(symbol, options) {
       const key = `${symbol}[${optionsText(options)}]`
@@ -170,16 +170,21 @@ export const resolveEnginePrimitives = (
 }
 
 /**
- * The word-width rule of a set of format primitives: each group's widths are its primitive's
- * `defaultWordBits` for the group's fiber size, the elements its offsets can index and the rank's
- * options; the innermost rank has no payload (its payload is the data).
+ * The word-width rule of a set of rank formats: each group's widths are its primitive's
+ * `defaultWordBits` (from `primitives` when given, else the table's format, e.g. core's
+ * `SPARSELOOP_RANK_FORMATS`) for the group's fiber size, the elements its offsets can index and the
+ * rank's options; the innermost rank has no payload (its payload is the data).
+ * @throws {SnipSnapError} PLUGIN_NOT_FOUND for an unregistered symbol or one without word widths.
  */
 export const wordBitsFromPrimitives =
-  (table: RankFormatTable, primitives: ReadonlyMap<string, FormatPrimitive>): WordBitsRule =>
+  (table: RankFormatTable, primitives: ReadonlyMap<string, FormatPrimitive> = new Map()): WordBitsRule =>
   (prim, geometry, innermost, options) => {
-    const primitive = primitives.get(table.resolve(prim).symbol)
-    if (primitive === undefined) throw new SnipSnapError('INTERNAL', `no format primitive for ${prim}`)
-    const bits = primitive.defaultWordBits({
+    const format = table.resolve(prim)
+    const source: RankFormat = primitives.get(format.symbol) ?? format
+    if (source.defaultWordBits === undefined) {
+      throw new SnipSnapError('PLUGIN_NOT_FOUND', `rank format "${format.symbol}" has no default word widths; pass its FormatPrimitive in formatPrimitives`)
+    }
+    const bits = source.defaultWordBits({
       fiberSize: geometry.fiberShape,
       maxOffset: innermost ? 0 : geometry.fiberShape * geometry.below,
       options: options ?? {},

@@ -425,6 +425,109 @@ const validateDensities = (query: CostQuery): void => {
   }
 }
 
+/** What the named phases of a selection share: the query, the managed tensors and the vocabulary. */
+interface SelectionContext {
+  readonly query: CostQuery
+  readonly managed: readonly Managed[]
+  readonly engine: EngineVocabulary
+  readonly specOf: (slot: FormatSlot, entry: LevelEntry) => TensorFormatSpec | null
+}
+
+/**
+ * Phase "design": the sparse optimizations of a state, the input's targets with the managed
+ * tensors' formats replaced (SAFs untouched), plus targets for levels that had none.
+ */
+const buildSparseOptimizationsOf = (ctx: SelectionContext, state: State): SparseOptimizationsSpec => {
+  const { query, managed, specOf } = ctx
+  const managedNames = new Set(managed.map((m) => m.chain.tensor))
+  const perLevel = new Map<string, TensorFormatSpec[]>()
+  managed.forEach((m, t) => {
+    m.chain.slots.forEach((slot, j) => {
+      const spec = specOf(slot, state[t]?.[j] ?? NONE)
+      if (spec === null) return
+      const list = perLevel.get(slot.level) ?? []
+      list.push(spec)
+      perLevel.set(slot.level, list)
+    })
+  })
+  const targets: SparseOptimizationTargetSpec[] = query.sparseOptimizations.targets.map((target) => ({
+    ...target,
+    formats: [...target.formats.filter((f) => !managedNames.has(f.tensor)), ...(perLevel.get(target.level) ?? [])],
+  }))
+  for (const level of query.arch.storage) {
+    const formats = perLevel.get(level.name)
+    if (formats !== undefined && !targets.some((t) => t.level === level.name)) {
+      targets.push({ level: level.name, formats, actionOptimizations: [], computeOptimizations: [] })
+    }
+  }
+  return { targets }
+}
+
+/**
+ * Phase "hardware rules": why a state breaks a hardware rule before any costing (a compressed
+ * level feeding an uncompressed child that cannot decompress or compress back, metadata words
+ * wider than the metadata storage, skipping conditioned on a format without metadata), or null.
+ */
+const hardwareViolationOf = (ctx: SelectionContext, state: State): string | null => {
+  const { query, managed, engine, specOf } = ctx
+  for (const [t, m] of managed.entries()) {
+    const entries = state[t] ?? []
+    for (const [j, info] of m.slotInfo.entries()) {
+      const entry = entries[j] ?? NONE
+      const child = entries[j + 1]
+      if (entryCompressed(entry, engine) && child !== undefined && !entryCompressed(child, engine)) {
+        // The child level decompresses on fill (and, for read-write tensors, compresses on
+        // update), so the capability is the child's (Sparseloop counts decompression_count there).
+        const childInfo = m.slotInfo[j + 1]
+        if (childInfo !== undefined && !childInfo.level.decompressionSupported) {
+          return `${childInfo.slot.level} cannot decompress ${m.chain.tensor} from ${info.slot.level} (decompressionSupported is false)`
+        }
+        if (childInfo !== undefined && m.chain.readWrite && !childInfo.level.compressionSupported) {
+          return `${childInfo.slot.level} cannot compress ${m.chain.tensor} back into ${info.slot.level} (compressionSupported is false)`
+        }
+      }
+    }
+  }
+  for (const [t, m] of managed.entries()) {
+    for (const [j, info] of m.slotInfo.entries()) {
+      const width = info.level.metadataStorageWidthBits
+      const entry = state[t]?.[j] ?? NONE
+      if (width === null || width <= 0 || entry.key === '-' || entry.raw !== undefined) continue
+      const spec = specOf(info.slot, entry)
+      const widest = Math.max(0, ...(spec?.ranks ?? []).map((r) => Math.max(r.metadataWordBits ?? 0, r.payloadWordBits ?? 0)))
+      if (widest > width) {
+        return `${info.slot.level}: ${m.chain.tensor}'s format needs ${widest}-bit metadata words, wider than the ${width}-bit metadata storage`
+      }
+    }
+  }
+  const skipping = new Set(['skipping', 'skipping-spatial', 'position-skipping'])
+  for (const target of query.sparseOptimizations.targets) {
+    for (const saf of target.actionOptimizations) {
+      if (!skipping.has(saf.type)) continue
+      for (const option of saf.options) {
+        for (const condition of option.conditionOn) {
+          const t = managed.findIndex((m) => m.chain.tensor === condition)
+          const j = managed[t]?.chain.slots.findIndex((s) => s.level === target.level) ?? -1
+          if (t < 0 || j < 0) continue
+          if (!entryHasMetadata(state[t]?.[j] ?? NONE, engine)) {
+            return `${target.level}: ${saf.type} of ${option.target} is conditioned on ${condition}, whose format there has no metadata`
+          }
+        }
+      }
+    }
+    if (target.level === query.arch.compute.name && target.computeOptimizations.some((c) => c.type === 'skipping')) {
+      for (const [t, m] of managed.entries()) {
+        if (m.chain.readWrite) continue
+        const last = m.chain.slots.length - 1
+        if (!entryHasMetadata(state[t]?.[last] ?? NONE, engine)) {
+          return `compute skipping needs metadata for ${m.chain.tensor} at its innermost level ${m.chain.slots[last]?.level ?? ''}`
+        }
+      }
+    }
+  }
+  return null
+}
+
 /** Resolved options with the engine's alphabet in place of the requested primitives. */
 type EngineOptions = ResolvedSelectOptions & { readonly primitives: readonly string[] }
 
@@ -490,89 +593,9 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Engin
 
   // -------------------------------------------------- building and costing designs
 
-  const managedNames = new Set(managed.map((m) => m.chain.tensor))
-  const buildSparseOptimizations = (state: State): SparseOptimizationsSpec => {
-    const perLevel = new Map<string, TensorFormatSpec[]>()
-    managed.forEach((m, t) => {
-      m.chain.slots.forEach((slot, j) => {
-        const spec = specOf(slot, state[t]?.[j] ?? NONE)
-        if (spec === null) return
-        const list = perLevel.get(slot.level) ?? []
-        list.push(spec)
-        perLevel.set(slot.level, list)
-      })
-    })
-    const targets: SparseOptimizationTargetSpec[] = query.sparseOptimizations.targets.map((target) => ({
-      ...target,
-      formats: [...target.formats.filter((f) => !managedNames.has(f.tensor)), ...(perLevel.get(target.level) ?? [])],
-    }))
-    for (const level of query.arch.storage) {
-      const formats = perLevel.get(level.name)
-      if (formats !== undefined && !targets.some((t) => t.level === level.name)) {
-        targets.push({ level: level.name, formats, actionOptimizations: [], computeOptimizations: [] })
-      }
-    }
-    return { targets }
-  }
-
-  const hardwareViolation = (state: State): string | null => {
-    for (const [t, m] of managed.entries()) {
-      const entries = state[t] ?? []
-      for (const [j, info] of m.slotInfo.entries()) {
-        const entry = entries[j] ?? NONE
-        const child = entries[j + 1]
-        if (entryCompressed(entry, engine) && child !== undefined && !entryCompressed(child, engine)) {
-          // The child level decompresses on fill (and, for read-write tensors, compresses on
-          // update), so the capability is the child's (Sparseloop counts decompression_count there).
-          const childInfo = m.slotInfo[j + 1]
-          if (childInfo !== undefined && !childInfo.level.decompressionSupported) {
-            return `${childInfo.slot.level} cannot decompress ${m.chain.tensor} from ${info.slot.level} (decompressionSupported is false)`
-          }
-          if (childInfo !== undefined && m.chain.readWrite && !childInfo.level.compressionSupported) {
-            return `${childInfo.slot.level} cannot compress ${m.chain.tensor} back into ${info.slot.level} (compressionSupported is false)`
-          }
-        }
-      }
-    }
-    for (const [t, m] of managed.entries()) {
-      for (const [j, info] of m.slotInfo.entries()) {
-        const width = info.level.metadataStorageWidthBits
-        const entry = state[t]?.[j] ?? NONE
-        if (width === null || width <= 0 || entry.key === '-' || entry.raw !== undefined) continue
-        const spec = specOf(info.slot, entry)
-        const widest = Math.max(0, ...(spec?.ranks ?? []).map((r) => Math.max(r.metadataWordBits ?? 0, r.payloadWordBits ?? 0)))
-        if (widest > width) {
-          return `${info.slot.level}: ${m.chain.tensor}'s format needs ${widest}-bit metadata words, wider than the ${width}-bit metadata storage`
-        }
-      }
-    }
-    const skipping = new Set(['skipping', 'skipping-spatial', 'position-skipping'])
-    for (const target of query.sparseOptimizations.targets) {
-      for (const saf of target.actionOptimizations) {
-        if (!skipping.has(saf.type)) continue
-        for (const option of saf.options) {
-          for (const condition of option.conditionOn) {
-            const t = managed.findIndex((m) => m.chain.tensor === condition)
-            const j = managed[t]?.chain.slots.findIndex((s) => s.level === target.level) ?? -1
-            if (t < 0 || j < 0) continue
-            if (!entryHasMetadata(state[t]?.[j] ?? NONE, engine)) {
-              return `${target.level}: ${saf.type} of ${option.target} is conditioned on ${condition}, whose format there has no metadata`
-            }
-          }
-        }
-      }
-      if (target.level === query.arch.compute.name && target.computeOptimizations.some((c) => c.type === 'skipping')) {
-        for (const [t, m] of managed.entries()) {
-          if (m.chain.readWrite) continue
-          const last = m.chain.slots.length - 1
-          if (!entryHasMetadata(state[t]?.[last] ?? NONE, engine)) {
-            return `compute skipping needs metadata for ${m.chain.tensor} at its innermost level ${m.chain.slots[last]?.level ?? ''}`
-          }
-        }
-      }
-    }
-    return null
-  }
+  const ctx: SelectionContext = { query, managed, engine, specOf }
+  const buildSparseOptimizations = (state: State): SparseOptimizationsSpec => buildSparseOptimizationsOf(ctx, state)
+  const hardwareViolation = (state: State): string | null => hardwareViolationOf(ctx, state)
 
   const stateKey = (state: State): string => state.map((entries) => entries.map((e) => e.key).join('|')).join('#')
   const memo = new Map<string, Evaluation>()

@@ -2,7 +2,7 @@
 // (memory traffic × per-access energy with Sparseloop's format unit formulas), a GEMM design
 // builder on a three-level accelerator, and fast-check arbitraries of such designs. The test cost
 // model is deliberately simple and independent of @snipsnap/cost; it is NOT Sparseloop-accurate.
-import { defineCostModel } from '@snipsnap/core'
+import { createRankFormatTable, defineCostModel, type RankFormatSource } from '@snipsnap/core'
 import type {
   ArchSpec,
   CostModel,
@@ -19,19 +19,19 @@ import { levelEnergies, denseTraffic } from './estimate'
 import { bindSlotFormat } from './formats'
 import { deriveTensorChains } from './slots'
 
-const COMPRESSED = new Set(['CP', 'B', 'RLE'])
-
 /**
  * A deterministic cost model for tests and benchmarks. Per storage level and kept tensor:
- * dense reads/fills/updates from a simple reuse estimate; compressed data (a CP/B/RLE rank) moves
- * `density ×` the words; metadata bits per tile follow Sparseloop's unit formulas (UOP, CP, B, RLE,
- * UB) with a uniform P(empty) = (1 − d)^n; energy = data vector accesses × ERT read/write +
+ * dense reads/fills/updates from a simple reuse estimate; compressed data (any compressed rank)
+ * moves `density ×` the words; metadata bits per tile follow each rank format's Sparseloop units
+ * (resolved through `formats`, default core's `SPARSELOOP_RANK_FORMATS`; an unregistered symbol
+ * throws PLUGIN_NOT_FOUND) with a uniform P(empty) = (1 − d)^n; energy = data vector accesses × ERT read/write +
  * metadata words × ERT metadata_read/metadata_write. Infeasible (a value, not a throw) when a
  * format does not bind to the tile's ranks, breaks the compressed-inner rule, overflows the data or
  * metadata capacity, or a compressed level feeds an uncompressed child that cannot decompress.
  * Compute energy is 1 pJ (or the ERT's `mac_random`) per MAC, dense.
  */
-export const createTrafficCostModel = (): CostModel => {
+export const createTrafficCostModel = (formats?: RankFormatSource): CostModel => {
+  const table = createRankFormatTable(formats)
   const derivedByMapping = new WeakMap<
     object,
     { arch: ArchSpec; problem: CostQuery['problem']; chains: ReturnType<typeof deriveTensorChains>; traffic: ReturnType<typeof denseTraffic> }
@@ -73,7 +73,8 @@ export const createTrafficCostModel = (): CostModel => {
             const shapes = slot.ranks.map((r) => r.fiberShape)
             const below = (end: number): number => shapes.slice(end).reduce((p, s) => p * s, 1)
             for (const [q, rank] of bound.ranks.entries()) {
-              const isCompressed = COMPRESSED.has(rank.format)
+              const format = table.resolve(rank.format)
+              const isCompressed = format.compressed
               if (seenCompressed && !isCompressed) {
                 return { valid: false, kind: 'format-order', reason: `${slot.level}: ${chain.tensor} has an uncompressed rank below a compressed one`, level: slot.level }
               }
@@ -83,15 +84,13 @@ export const createTrafficCostModel = (): CostModel => {
               const peNext = (1 - density) ** below(rank.end)
               const nf = fibers * (1 - peCur)
               const occupied = S * (1 - peNext)
-              const mdBits = rank.metadataWordBits ?? (rank.format === 'B' || rank.format === 'UB' ? 1 : (level.metadataWordBits ?? 8))
+              const mdBits = rank.metadataWordBits ?? format.sparseloop?.defaultMetadataWordBits ?? (level.metadataWordBits ?? 8)
               const plBits = rank.payloadWordBits ?? (level.metadataWordBits ?? 8)
-              const units =
-                rank.format === 'UOP' ? [0, nf * (S + 1)]
-                : rank.format === 'CP' ? [nf * Math.ceil(occupied), nf * Math.ceil(occupied)]
-                : rank.format === 'RLE' ? [nf * occupied, nf * occupied]
-                : rank.format === 'B' ? [nf * S, nf * Math.ceil(occupied)]
-                : rank.format === 'UB' ? [fibers * S, fibers * S]
-                : [0, 0]
+              const unitsInput = { maxFibers: fibers, fibers: nf, fiberShape: S, occupiedPerFiber: occupied, options: rank.options ?? {}, ceilPerFiber: true }
+              if (format.sparseloop === undefined) {
+                return { valid: false, kind: 'format-ranks', reason: `${slot.level}: rank format ${format.symbol} has no Sparseloop pricing`, level: slot.level }
+              }
+              const units = [format.sparseloop.metadataUnits(unitsInput), format.sparseloop.payloadUnits(unitsInput)]
               const innermost = q === bound.ranks.length - 1
               metadataBitsPerTile += (units[0] ?? 0) * mdBits + (innermost ? 0 : (units[1] ?? 0) * plBits)
               fibers *= S

@@ -5,7 +5,8 @@
 // never through a symbol list of their own. Sparseloop's six rank formats are defined here once
 // (`SPARSELOOP_RANK_FORMATS`); `@snipsnap/format`'s built-in primitives reuse these definitions.
 import { SnipSnapError, type IssuePath } from './errors'
-import type { PrimitiveOptions, PrimitiveParameter } from './format'
+import type { PrimitiveOptions, PrimitiveParameter, RankWordBits, WordBitsContext } from './format'
+import { bitsFor } from './numbers'
 
 /**
  * What the Sparseloop cost model knows about one rank of one tile when it prices it
@@ -45,6 +46,11 @@ export interface RankFormat {
   readonly parameters?: Readonly<Record<string, PrimitiveParameter>>
   /** Sparseloop pricing; a primitive without it cannot be priced by the Sparseloop cost model. */
   readonly sparseloop?: SparseloopRankPricing
+  /**
+   * Default word widths of a rank (a `FormatPrimitive` always has them): what the compression
+   * engine writes into the formats it builds when the format carries none.
+   */
+  defaultWordBits?(context: WordBitsContext): RankWordBits
 }
 
 /** Anything that lists rank formats: a `Registry<FormatPrimitive>`, or a plain array. */
@@ -54,22 +60,27 @@ const ceil = (x: number): number => Math.ceil(x - 1e-9)
 
 /**
  * Sparseloop's rank formats (and `U`, uncompressed with nothing stored), defined once. Timeloop
- * YAML knows UOP, CP, B, RLE and UB; compress writes `U` as UOP with 0-bit payload.
+ * YAML knows UOP, CP, B, RLE and UB; compress writes `U` as UOP with 0-bit payload. Default word
+ * widths (those of `@snipsnap/format`'s built-ins): coordinates ⌈log2 S⌉ bits, runs ⌈log2(S+1)⌉,
+ * masks 1 bit, offsets ⌈log2(maxOffset+1)⌉.
  */
 export const SPARSELOOP_RANK_FORMATS = {
   U: {
     symbol: 'U',
     compressed: false,
+    defaultWordBits: () => ({ metadataBits: 0, payloadBits: 0 }),
     sparseloop: { metadataUnits: () => 0, payloadUnits: () => 0 },
   },
   UOP: {
     symbol: 'UOP',
     compressed: false,
+    defaultWordBits: (c: WordBitsContext) => ({ metadataBits: 0, payloadBits: bitsFor(c.maxOffset) }),
     sparseloop: { metadataUnits: () => 0, payloadUnits: (r: RankUnitsInput) => r.fibers * (r.fiberShape + 1) },
   },
   CP: {
     symbol: 'CP',
     compressed: true,
+    defaultWordBits: (c: WordBitsContext) => ({ metadataBits: bitsFor(c.fiberSize - 1), payloadBits: bitsFor(c.maxOffset) }),
     sparseloop: {
       metadataUnits: (r: RankUnitsInput) => r.fibers * (r.ceilPerFiber ? ceil(r.occupiedPerFiber) : r.occupiedPerFiber),
       payloadUnits: (r: RankUnitsInput) => r.fibers * (r.ceilPerFiber ? ceil(r.occupiedPerFiber) : r.occupiedPerFiber),
@@ -78,6 +89,7 @@ export const SPARSELOOP_RANK_FORMATS = {
   B: {
     symbol: 'B',
     compressed: true,
+    defaultWordBits: (c: WordBitsContext) => ({ metadataBits: 1, payloadBits: bitsFor(c.maxOffset) }),
     sparseloop: {
       defaultMetadataWordBits: 1,
       metadataUnits: (r: RankUnitsInput) => r.fibers * r.fiberShape,
@@ -87,6 +99,7 @@ export const SPARSELOOP_RANK_FORMATS = {
   RLE: {
     symbol: 'RLE',
     compressed: true,
+    defaultWordBits: (c: WordBitsContext) => ({ metadataBits: bitsFor(c.fiberSize), payloadBits: bitsFor(c.maxOffset) }),
     sparseloop: {
       metadataUnits: (r: RankUnitsInput) => r.fibers * r.occupiedPerFiber,
       payloadUnits: (r: RankUnitsInput) => r.fibers * r.occupiedPerFiber,
@@ -95,6 +108,7 @@ export const SPARSELOOP_RANK_FORMATS = {
   UB: {
     symbol: 'UB',
     compressed: false,
+    defaultWordBits: (c: WordBitsContext) => ({ metadataBits: 1, payloadBits: bitsFor(c.maxOffset) }),
     sparseloop: {
       metadataUnits: (r: RankUnitsInput) => r.maxFibers * r.fiberShape,
       payloadUnits: (r: RankUnitsInput) => r.maxFibers * r.fiberShape,

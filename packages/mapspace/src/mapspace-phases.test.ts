@@ -1,9 +1,10 @@
 // createMapspace's first phases alone on the STC mapper case: resolveCheckContext (tested with the
 // checks in internal/check.test.ts) and buildSpaceLayout, whose layout is the space's own and whose
-// factor vectors multiply out to every dimension's bound under the rules.
+// factor vectors multiply out to every dimension's bound under the rules, and countSpace, whose
+// DP size is the number of mappings enumerate() yields.
 import { describe, expect, it } from 'vitest'
 import { createMapspace } from '@snipsnap/mapspace'
-import { buildSpaceLayout, resolveCheckContext } from './mapspace'
+import { buildSpaceLayout, countSpace, resolveCheckContext } from './mapspace'
 import { stcArch, stcConstraints, stcProblem, stcSparse } from './internal/stc-fixture'
 
 describe('createMapspace phases', () => {
@@ -19,4 +20,12 @@ describe('createMapspace phases', () => {
     })
   })
 
+  it.each([true, false])('countSpace: the DP size equals the enumerated mappings (raw constraints: %s)', (raw) => {
+    const input = { arch: stcArch, problem: stcProblem, constraints: stcConstraints(raw), sparseOptimizations: stcSparse }
+    const size = countSpace(stcProblem.dimensions, buildSpaceLayout(input, resolveCheckContext(input)))
+    let enumerated = 0n
+    for (const _ of createMapspace(input).enumerate()) enumerated++
+    expect(size.total).toBe(enumerated)
+    expect(size.total).toBe(size.orderings * size.bypass)
+  })
 })

@@ -265,6 +265,58 @@ export const buildSpaceLayout = (input: MapspaceInput, ctx: CheckContext): Space
   return { slots, vectors, permSlots, spatialLevels, bypassChoices, layout }
 }
 
+/**
+ * Phase 3 of {@link createMapspace}: the exact size of a space, a DP over dimensions (nothing
+ * materialised): per dimension, its factor vectors grouped by which permuted and free-split slots
+ * they make non-trivial; orderings multiply the permutations of the free dims and the split choices.
+ */
+export const countSpace = (dims: readonly DimName[], space: SpaceLayout): MapspaceSize => {
+  const { vectors, permSlots, spatialLevels, bypassChoices } = space
+  const splitSlotsList = spatialLevels.filter((s) => s.splitSlot !== null)
+  // State: free non-trivial count per permuted slot, non-trivial count per free-split slot.
+  let states = new Map<string, { free: number[]; non: number[]; count: bigint }>()
+  states.set('', { free: permSlots.map(() => 0), non: splitSlotsList.map(() => 0), count: 1n })
+  dims.forEach((dim, d) => {
+    // Vectors grouped by which permuted/split slots they make non-trivial (a bit signature).
+    const groups = new Map<string, { free: number[]; non: number[]; count: bigint }>()
+    for (const v of vectors[d] as number[][]) {
+      let k = ''
+      for (const p of permSlots) k += (v[p.slot] ?? 1) > 1 && !p.prefix.includes(dim) && !p.suffix.includes(dim) ? '1' : '0'
+      k += '/'
+      for (const sl of splitSlotsList) k += (v[sl.slot] ?? 1) > 1 ? '1' : '0'
+      const g = groups.get(k)
+      if (g === undefined) {
+        const free = permSlots.map((p) => ((v[p.slot] ?? 1) > 1 && !p.prefix.includes(dim) && !p.suffix.includes(dim) ? 1 : 0))
+        const non = splitSlotsList.map((sl) => ((v[sl.slot] ?? 1) > 1 ? 1 : 0))
+        groups.set(k, { free, non, count: 1n })
+      } else g.count += 1n
+    }
+    const next = new Map<string, { free: number[]; non: number[]; count: bigint }>()
+    for (const s of states.values()) {
+      for (const g of groups.values()) {
+        const free = s.free.map((x, i) => x + (g.free[i] ?? 0))
+        const non = s.non.map((x, i) => x + (g.non[i] ?? 0))
+        const k = `${free.join(',')}/${non.join(',')}`
+        const e = next.get(k)
+        if (e === undefined) next.set(k, { free, non, count: s.count * g.count })
+        else e.count += s.count * g.count
+      }
+    }
+    states = next
+  })
+  let mappingsPerBypass = 0n
+  for (const s of states.values()) {
+    let m = s.count
+    for (const f of s.free) m *= factorialBig(f)
+    for (const n of s.non) m *= BigInt(n + 1)
+    mappingsPerBypass += m
+  }
+  const bypass = 1n << BigInt(bypassChoices.length)
+  let factorizations = 1n
+  for (const v of vectors) factorizations *= BigInt(v.length)
+  return { total: mappingsPerBypass * bypass, factorizations, orderings: mappingsPerBypass, bypass }
+}
+
 export const createMapspace = (input: MapspaceInput): Mapspace => {
   const ctx = resolveCheckContext(input)
   const { arch, problem, constraints } = input
@@ -275,7 +327,8 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
   const tensors = problem.dataSpaces.map((d) => d.name)
 
   // ------------------------------------------------------------ slots and sub-spaces
-  const { slots, vectors, permSlots, spatialLevels, bypassChoices, layout } = buildSpaceLayout(input, ctx)
+  const built = buildSpaceLayout(input, ctx)
+  const { slots, vectors, permSlots, spatialLevels, bypassChoices, layout } = built
   // Built on first use (encode, mutate): large spaces that are only sampled never pay for it.
   const vectorIndexCache: (Map<string, number> | undefined)[] = vectors.map(() => undefined)
   const vectorIndex = (d: number): Map<string, number> => {
@@ -478,54 +531,9 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
   }
 
   // ------------------------------------------------------------ size (DP over dimensions)
-  const splitSlotsList = spatialLevels.filter((s) => s.splitSlot !== null)
   let sizeCache: MapspaceSize | null = null
-  const size = (): MapspaceSize => {
-    if (sizeCache !== null) return sizeCache
-    // State: free non-trivial count per permuted slot, non-trivial count per free-split slot.
-    let states = new Map<string, { free: number[]; non: number[]; count: bigint }>()
-    states.set('', { free: permSlots.map(() => 0), non: splitSlotsList.map(() => 0), count: 1n })
-    dims.forEach((dim, d) => {
-      // Vectors grouped by which permuted/split slots they make non-trivial (a bit signature).
-      const groups = new Map<string, { free: number[]; non: number[]; count: bigint }>()
-      for (const v of vectors[d] as number[][]) {
-        let k = ''
-        for (const p of permSlots) k += (v[p.slot] ?? 1) > 1 && !p.prefix.includes(dim) && !p.suffix.includes(dim) ? '1' : '0'
-        k += '/'
-        for (const sl of splitSlotsList) k += (v[sl.slot] ?? 1) > 1 ? '1' : '0'
-        const g = groups.get(k)
-        if (g === undefined) {
-          const free = permSlots.map((p) => ((v[p.slot] ?? 1) > 1 && !p.prefix.includes(dim) && !p.suffix.includes(dim) ? 1 : 0))
-          const non = splitSlotsList.map((sl) => ((v[sl.slot] ?? 1) > 1 ? 1 : 0))
-          groups.set(k, { free, non, count: 1n })
-        } else g.count += 1n
-      }
-      const next = new Map<string, { free: number[]; non: number[]; count: bigint }>()
-      for (const s of states.values()) {
-        for (const g of groups.values()) {
-          const free = s.free.map((x, i) => x + (g.free[i] ?? 0))
-          const non = s.non.map((x, i) => x + (g.non[i] ?? 0))
-          const k = `${free.join(',')}/${non.join(',')}`
-          const e = next.get(k)
-          if (e === undefined) next.set(k, { free, non, count: s.count * g.count })
-          else e.count += s.count * g.count
-        }
-      }
-      states = next
-    })
-    let mappingsPerBypass = 0n
-    for (const s of states.values()) {
-      let m = s.count
-      for (const f of s.free) m *= factorialBig(f)
-      for (const n of s.non) m *= BigInt(n + 1)
-      mappingsPerBypass += m
-    }
-    const bypass = 1n << BigInt(bypassChoices.length)
-    let factorizations = 1n
-    for (const v of vectors) factorizations *= BigInt(v.length)
-    sizeCache = { total: mappingsPerBypass * bypass, factorizations, orderings: mappingsPerBypass, bypass }
-    return sizeCache
-  }
+  const size = (): MapspaceSize => (sizeCache ??= countSpace(dims, built))
+  const splitSlotsList = spatialLevels.filter((s) => s.splitSlot !== null)
 
   // ------------------------------------------------------------ enumeration
   function* genomes(): Generator<MapspaceGenome> {

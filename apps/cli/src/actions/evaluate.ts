@@ -106,7 +106,7 @@ export const runEvaluate = async (inputs: readonly string[], options: EvaluateOp
 
 /** Output of `--mappings` is written in batches of about this many characters… */
 const FLUSH_CHARS = 1 << 16
-/** …or after this long, so a reader sees results coming (and the first line at once). */
+/** …or after this long (looked at every 16 rows), so a reader sees results coming; the first line at once. */
 const FLUSH_MS = 50
 
 /**
@@ -155,7 +155,7 @@ const evaluateLines = async (io: CliRun, file: string, design: DesignSpec, evalu
       const mapping = parseTimeloopMapping(row.mapping, design.problem, design.arch, { fileName: `${file}:${lineNumber}` })
       out += `${JSON.stringify(reportToJson(evaluator.evaluate(mapping)))}\n`
       done++
-      if (done === 1 || out.length >= FLUSH_CHARS || performance.now() - lastFlush >= FLUSH_MS) flush()
+      if (done === 1 || out.length >= FLUSH_CHARS || (done % 16 === 0 && performance.now() - lastFlush >= FLUSH_MS)) flush()
     }
   } finally {
     // Rows evaluated before an error are printed before it.

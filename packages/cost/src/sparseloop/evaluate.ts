@@ -3,7 +3,7 @@
 // (shared/docs/sparseloop-model.md §1–§8). Works on a PreparedDesign so that evaluating one more
 // mapping costs O(levels × tensors × ranks) arithmetic, with no allocation-heavy loops over tiles.
 import type { ActionBreakdown, RankUnitsInput, CostReport, LevelReport, MappingSpec, OccupancyDistribution, TensorLevelReport } from '@snipsnap/core'
-import { bindRanks } from '@snipsnap/core'
+import { bindRanks, formatCppDouble } from '@snipsnap/core'
 import { analyzeTensor, extentsOf, type DenseTile, type NestLoop, type PhysicalFanouts } from './nest'
 import { buildNest, type Infeasible, type MappedNest } from './mapping'
 import { checkSpatialSkipFanout } from './spatial-skip'
@@ -426,11 +426,14 @@ const compressSplit = (split: Split, density: number): void => {
   split.actual -= removed
 }
 
-/** Per-level spatial fan-out a mapping needs, after spatial skipping (§6). */
+/** Per-level spatial fan-out a mapping needs, and spatial skipping's average utilisation (§6). */
 export interface FanoutNeeds {
   /** Product of every spatial loop bound (the dense MAC instances). */
   readonly spatialTotal: number
-  /** Instances each storage level needs below it per axis (child tiles). */
+  /**
+   * Instances each storage level needs below it per axis (child tiles), dense. With spatial
+   * skipping the shared rule's per-data-space expansions decide instead (checkFeasibility).
+   */
   readonly needX: number[]
   readonly needY: number[]
   /** The arithmetic level's need per level and axis (sized per operand element). */
@@ -441,9 +444,8 @@ export interface FanoutNeeds {
 }
 
 /**
- * Phase 1, fan-out: the spatial instances each level needs. Spatial skipping (§6): the innermost
- * spatial loop of a level over the condition tensor's dims only needs as many instances as there
- * are non-empty child tiles of that tensor.
+ * Phase 1, fan-out: the spatial instances each level needs (dense), and the average fraction of
+ * them spatial skipping leaves busy (§6).
  */
 export const fanoutNeeds = (design: PreparedDesign, nest: MappedNest): FanoutNeeds => {
   const { loops } = nest
@@ -452,11 +454,15 @@ export const fanoutNeeds = (design: PreparedDesign, nest: MappedNest): FanoutNee
   for (const loop of loops) {
     if (loop.spatial) spatialTotal *= loop.bound
   }
+  // Dense per-level fan-outs; with spatial skipping, which mappings fit is the shared rule's
+  // answer (checkSpatialSkipFanout in checkFeasibility).
   const needX = [...nest.fanoutX]
   const needY = [...nest.fanoutY]
-  // The arithmetic level sizes its instances per operand element, not per child tile.
   const macNeedX = [...nest.fanoutX]
   const macNeedY = [...nest.fanoutY]
+  // Spatial skipping (§6), average utilisation: the innermost spatial loop of a level over the
+  // condition tensor's dims keeps busy only the instances whose child tile of that tensor is
+  // non-empty.
   const spatialShrinkAvg = new Array<number>(nLevels).fill(1)
   const shrunkLoops = new Set<NestLoop>()
   for (const level of design.levels) {
@@ -475,18 +481,8 @@ export const fanoutNeeds = (design: PreparedDesign, nest: MappedNest): FanoutNee
           // Several targets conditioned on the same tensor share one shrunk fan-out.
           if (innermost === null || shrunkLoops.has(innermost)) continue
           shrunkLoops.add(innermost)
-          const b = innermost.bound
-          if (probEmpty(cond, 1) > 0) {
-            const macAxis = innermost.axisX ? macNeedX : macNeedY
-            const macMax = Math.min(b, Math.max(1, maxOccupancy(cond, b)))
-            macAxis[level.index] = Math.ceil((macAxis[level.index]! / b) * macMax - 1e-9)
-          }
-          const childTile = footprintBelow(loops, cond, level.index)
-          const pe = probEmpty(cond, childTile)
+          const pe = probEmpty(cond, footprintBelow(loops, cond, level.index))
           if (pe <= 0) continue
-          const maxNonEmpty = Math.min(b, Math.max(1, maxOccupancy(cond, b * childTile)))
-          const axis = innermost.axisX ? needX : needY
-          axis[level.index] = Math.ceil((axis[level.index]! / b) * maxNonEmpty - 1e-9)
           spatialShrinkAvg[level.index] = Math.min(spatialShrinkAvg[level.index]!, 1 - pe)
         }
       }
@@ -590,15 +586,19 @@ export const checkFeasibility = (
   fanout: FanoutNeeds,
 ): Check => {
   let arithmetic: Check
+  let mesh: StorageMesh
   if (hasSpatialSkipping(design)) {
     const skip = checkSpatialSkipFanout(design, nest.loops, nest.kept)
     if (!skip.verdict.ok) return skip.verdict
     arithmetic = checkArithmeticExpansion(design, skip.computeX, skip.computeY)
+    // Each storage level sees the largest per-data-space expansion and average replication.
+    mesh = { x: skip.result.storageX, y: skip.result.storageY, instances: skip.result.storageInstances }
   } else {
     arithmetic = checkArithmeticInstances(design, fanout.macNeedX, fanout.macNeedY)
+    mesh = denseMesh(design, fanout.needX, fanout.needY)
   }
   if (!arithmetic.ok) return arithmetic
-  return checkStorageLevels(design, states, fanout.needX, fanout.needY)
+  return checkStorageLevels(design, states, mesh)
 }
 
 /**
@@ -965,12 +965,12 @@ const hasSpatialSkipping = (design: PreparedDesign): boolean =>
   design.levels.some((level) => level.safs.some((saf) => saf.kind === 'skipping-spatial'))
 
 /** The arithmetic level's check (ArithmeticUnits::Evaluate): all spatial loops against its instances and mesh. */
-const checkArithmeticInstances = (design: PreparedDesign, macNeedX: readonly number[], macNeedY: readonly number[]): Check => {
+const checkArithmeticInstances = (design: PreparedDesign, fanoutX: readonly number[], fanoutY: readonly number[]): Check => {
   let x = 1
   let y = 1
   for (let level = 0; level < design.levels.length; level++) {
-    x *= macNeedX[level]!
-    y *= macNeedY[level]!
+    x *= fanoutX[level]!
+    y *= fanoutY[level]!
   }
   return checkArithmeticExpansion(design, x, y)
 }
@@ -985,25 +985,37 @@ const checkArithmeticExpansion = (design: PreparedDesign, x: number, y: number):
   return OK
 }
 
+/** What each storage level (innermost first) checks against its instances and mesh. */
+interface StorageMesh {
+  readonly x: readonly number[]
+  readonly y: readonly number[]
+  /** Utilised instances (the largest over data spaces; fractional under spatial skipping). */
+  readonly instances: readonly number[]
+}
+
+/** Without spatial skipping: a level's expansion is the spatial loops of every level above it. */
+const denseMesh = (design: PreparedDesign, fanoutX: readonly number[], fanoutY: readonly number[]): StorageMesh => {
+  const nLevels = design.levels.length
+  const x = new Array<number>(nLevels).fill(1)
+  const y = new Array<number>(nLevels).fill(1)
+  for (let level = nLevels - 2; level >= 0; level--) {
+    x[level] = x[level + 1]! * fanoutX[level + 1]!
+    y[level] = y[level + 1]! * fanoutY[level + 1]!
+  }
+  return { x, y, instances: x.map((v, i) => v * y[i]!) }
+}
+
 /**
  * Each storage level, innermost first, as BufferLevel::ComputeScalarAccesses checks it: data
- * capacity, metadata capacity, then its instances — the spatial loops of the levels above it,
- * per axis — against its instances, meshX and meshY (whether or not it keeps any tensor).
+ * capacity, metadata capacity, then its utilised instances, X and Y expansion against its
+ * instances, meshX and meshY (whether or not it keeps any tensor).
  */
 const checkStorageLevels = (
   design: PreparedDesign,
   states: readonly (readonly (TileState | null)[])[],
-  needX: readonly number[],
-  needY: readonly number[],
+  mesh: StorageMesh,
 ): Check => {
   const nLevels = design.levels.length
-  // Expansion of level L: the spatial loops of every level above L.
-  const expansionX = new Array<number>(nLevels).fill(1)
-  const expansionY = new Array<number>(nLevels).fill(1)
-  for (let level = nLevels - 2; level >= 0; level--) {
-    expansionX[level] = expansionX[level + 1]! * needX[level + 1]!
-    expansionY[level] = expansionY[level + 1]! * needY[level + 1]!
-  }
   for (let level = 0; level < nLevels; level++) {
     const spec = design.levels[level]!.spec
     const fail = (kind: string, reason: string): Check => ({ ok: false, kind, level: spec.name, reason: `couldn't map level ${spec.name}: ${reason}` })
@@ -1025,9 +1037,10 @@ const checkStorageLevels = (
     if (mdCapacity !== null && mdBits > mdCapacity + 1e-9) {
       return fail('metadata-capacity', `mapped metadata tile size ${Math.ceil(mdBits)} exceeds metadata buffer capacity ${mdCapacity}`)
     }
-    const x = expansionX[level]!
-    const y = expansionY[level]!
-    if (x * y > spec.instances) return fail('fanout', `mapped instances ${x * y} exceeds available hardware instances ${spec.instances}`)
+    const x = mesh.x[level]!
+    const y = mesh.y[level]!
+    const used = mesh.instances[level]!
+    if (used > spec.instances) return fail('fanout', `mapped instances ${formatCppDouble(used)} exceeds available hardware instances ${spec.instances}`)
     if (x > spec.meshX) return fail('fanout', `mapped X expansion ${x} exceeds available hardware instances ${spec.meshX}`)
     if (y > spec.meshY) return fail('fanout', `mapped Y expansion ${y} exceeds available hardware instances ${spec.meshY}`)
   }

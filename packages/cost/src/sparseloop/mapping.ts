@@ -72,17 +72,17 @@ export const buildNest = (design: PreparedDesign, mapping: MappingSpec): MappedN
           if (axisX) fx *= bound
           else fy *= bound
         }
-        loops.push({ dim: d, bound, spatial: true, level, axisX })
+        loops.push({ dim: d, bound, spatial: true, level, axisX, kind: axisX ? 'x' : 'y' })
         products[d] = products[d]! * bound
       }
       for (const dim of orderDims(design.dims, entry.temporalPermutation)) {
         const bound = entry.temporalFactors[dim] ?? 1
         const d = design.dimIndex[dim]!
-        loops.push({ dim: d, bound, spatial: false, level, axisX: true })
+        loops.push({ dim: d, bound, spatial: false, level, axisX: true, kind: 'temporal' })
         products[d] = products[d]! * bound
       }
     } else {
-      for (let d = 0; d < design.dims.length; d++) loops.push({ dim: d, bound: 1, spatial: false, level, axisX: true })
+      for (let d = 0; d < design.dims.length; d++) loops.push({ dim: d, bound: 1, spatial: false, level, axisX: true, kind: 'temporal' })
     }
     fanoutX.push(fx)
     fanoutY.push(fy)

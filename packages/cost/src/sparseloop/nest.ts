@@ -14,6 +14,8 @@ export interface NestLoop {
   readonly level: number
   /** For spatial loops: true on the X axis. */
   readonly axisX: boolean
+  /** `spatial` and `axisX` in one word, as the shared spatial-skipping rule reads a loop. */
+  readonly kind: 'x' | 'y' | 'temporal'
 }
 
 /** A tensor rank's projection: Σ coefficient × dim. */

@@ -1,12 +1,13 @@
 // Each phase of the cheap check alone, on the STC mapper case (shared/reference/sparseloop-mapper,
 // raw constraints): the context resolved once by resolveCheckContext, the structure and rule
-// checks, the rank binding, the spatial-skipping fan-out, the per-level capacity, and the pure
-// mesh/expansion helpers; every full verdict over the whole space is the first failing phase's.
+// checks, the rank binding, the spatial-skipping fan-out, the per-level capacity and mesh (under
+// spatial skipping the shared rule's per-data-space maximum), and the pure mesh/expansion
+// helpers; every full verdict over the whole space is the first failing phase's.
 import { describe, expect, it } from 'vitest'
 import { SnipSnapError, type MappingSpec } from '@snipsnap/core'
 import { createMapspace } from '@snipsnap/mapspace'
 import { resolveCheckContext } from '../mapspace'
-import { checkLevels, checkRanks, checkRules, checkSparseFanout, checkStructure, createChecker, expansions, levelLoops, meshCheck, prepareChecker } from './check'
+import { checkLevels, checkRanks, checkRules, checkSparseFanout, checkStructure, createChecker, expansions, levelLoops, levelMesh, meshCheck, prepareChecker } from './check'
 import { stcArch, stcConstraints, stcProblem, stcSparse } from './stc-fixture'
 
 const input = { arch: stcArch, problem: stcProblem, constraints: stcConstraints(true), sparseOptimizations: stcSparse }
@@ -38,7 +39,7 @@ describe('mapspace check phases', () => {
     const kinds = new Map<string, number>()
     for (const m of mappings) {
       const loops = loopsOf(m)
-      const phases = [() => checkStructure(st, m), () => checkRules(st, m, loops), () => checkRanks(st, m, loops), () => checkSparseFanout(st, m, loops), () => checkLevels(st, m, null)]
+      const phases = [() => checkStructure(st, m), () => checkRules(st, m, loops), () => checkRanks(st, m, loops), () => checkSparseFanout(st, m, loops), () => checkLevels(st, m, levelMesh(st, m, loops))]
       let first = { ok: true } as ReturnType<typeof check>
       for (const phase of phases) {
         const verdict = phase()

@@ -2,9 +2,13 @@
 // in O(levels × tensors × loops): constraint conformance, fan-out (dense, or Sparseloop's
 // density-aware spatial-skipping fan-out), data and metadata capacity, and format ranks (§3 of
 // sparseloop-model.md: a mapping with more non-trivial loops than a format has ranks fails).
-import { bindRanks } from '@snipsnap/core'
+import { bindRanks, createSpatialSkipAnalysis, formatCppDouble } from '@snipsnap/core'
 import type {
   DensityModelInstance,
+  SpatialSkipFanoutFailure,
+  SpatialSkipLoop,
+  SpatialSkipMapping,
+  SpatialSkipResult,
   DimName,
   LevelMappingSpec,
   MappingSpec,
@@ -97,12 +101,64 @@ export interface CheckerState {
   readonly nLevels: number
   /** Whether level i has any constraint at all (most have none). */
   readonly hasRules: readonly boolean[]
-  readonly maxElementsMemo: Map<string, number>
+  /** The spatial-skipping rule of @snipsnap/core bound to this context, or null without spatial skipping. */
+  readonly spatialSkip: ((mapping: SpatialSkipMapping) => SpatialSkipResult) | null
+  readonly dimIndex: ReadonlyMap<DimName, number>
   /** The largest occupancy of a compressed tile, per (tensor, shape). */
   readonly occupancyMemo: Map<string, number>
 }
 
 const MEMO_LIMIT = 100_000
+
+/**
+ * Sparseloop's spatial-skipping rule is the one in @snipsnap/core (createSpatialSkipAnalysis),
+ * shared with the cost model: per-data-space expansions, the fan-out check, then what the
+ * arithmetic and storage levels check. Its storage levels are innermost first (mapping level
+ * S − 1 − s).
+ */
+const spatialSkipRule = (
+  ctx: CheckContext,
+  formatTable: readonly ReadonlyMap<TensorName, TensorFormatSpec>[],
+): ((mapping: SpatialSkipMapping) => SpatialSkipResult) | null => {
+  if (ctx.spatialSkips.length === 0) return null
+  const { problem, levels } = ctx
+  const dims = problem.dimensions
+  const spaces = problem.dataSpaces
+  const S = levels.length
+  const spaceIndex = new Map(spaces.map((sp, i) => [sp.name, i]))
+  return createSpatialSkipAnalysis({
+    dims: dims.length,
+    relevant: spaces.map((sp) => {
+      const ds = dimsOf(sp)
+      return dims.map((d) => ds.has(d))
+    }),
+    hasMetadata: Array.from({ length: S }, (_, s) =>
+      spaces.map((sp) => {
+        const f = formatTable[S - 1 - s]?.get(sp.name)
+        return f !== undefined && f.ranks.length > 0
+      }),
+    ),
+    fanoutX: Array.from({ length: S }, (_, s) => (levels[S - 1 - s] as LevelInfo).fanoutX),
+    fanoutY: Array.from({ length: S }, (_, s) => (levels[S - 1 - s] as LevelInfo).fanoutY),
+    // Sparseloop visits the optimisations by storage level, innermost first.
+    skips: ctx.spatialSkips
+      .map((skip) => ({
+        level: S - 1 - skip.level,
+        target: spaceIndex.get(skip.target) ?? -1,
+        conditionOn: skip.conditionOn.map((c) => spaceIndex.get(c) ?? -1).filter((c) => c >= 0),
+      }))
+      .filter((skip) => skip.target >= 0)
+      .sort((a, b) => a.level - b.level),
+    density: (pv) => ctx.densities.get((spaces[pv] as (typeof spaces)[number]).name),
+    tileShape: (pv, extents) => {
+      const ext: Extents = {}
+      dims.forEach((d, i) => {
+        ext[d] = extents[i] ?? 1
+      })
+      return tileShape(spaces[pv] as (typeof spaces)[number], ext, problem)
+    },
+  })
+}
 
 /** Resolves the tables of one context once. */
 export const prepareChecker = (ctx: CheckContext): CheckerState => {
@@ -139,7 +195,8 @@ export const prepareChecker = (ctx: CheckContext): CheckerState => {
     formatTable,
     nLevels: levels.length,
     hasRules,
-    maxElementsMemo: new Map(),
+    spatialSkip: spatialSkipRule(ctx, formatTable),
+    dimIndex: new Map(problem.dimensions.map((d, i) => [d, i])),
     occupancyMemo: new Map(),
   }
 }
@@ -265,208 +322,77 @@ export const expansions = (nLevels: number, loopsByLevel: readonly Loop[][]): { 
 // fan-out 1 on an axis may carry spatial loops on it when the levels below have the mesh.
 // Timeloop's mapper filters per-level fan-outs when generating, which this space does through
 // its slots, but that is not a reason the model rejects a mapping.
-export const meshCheck = (name: string, x: number, y: number, meshX: number, meshY: number, instances: number): CheckResult => {
-  if (x * y > instances) return fail('fanout', name, `mapped ${x}×${y} (X×Y) instances of ${name}, it has ${instances}`)
+// `used` is the level's utilised instances: X × Y, or under spatial skipping the largest
+// per-data-space average replication (a double, BufferLevel's utilized_instances.Max()).
+export const meshCheck = (name: string, x: number, y: number, meshX: number, meshY: number, instances: number, used = x * y): CheckResult => {
+  if (used > instances) return fail('fanout', name, `mapped ${formatCppDouble(used)} instances of ${name} (X expansion ${x}, Y ${y}), it has ${instances}`)
   if (x > meshX) return fail('fanout', name, `mapped X expansion ${x} of ${name} exceeds its mesh X ${meshX}`)
   if (y > meshY) return fail('fanout', name, `mapped Y expansion ${y} of ${name} exceeds its mesh Y ${meshY}`)
   return { ok: true }
 }
 
-// Sparseloop keeps spatial expansions as uint64 (SpatialExpansion): `X *= ratio` truncates.
-const u64 = (x: number): number => Math.floor(x + 1e-9)
-
-// Sparseloop's spatial-skipping fan-out (sparse-analysis storage-gs-analyzer.cpp:
-// InitializeSpatialInstances, CalculateSpatialOptimizationImpact,
-// SummarizeAndPropagateSpatialCapacityReduction), reproduced step by step including its
-// propagation order, because the verdicts must match Sparseloop's.
-export const checkSparseFanout = (st: CheckerState, mapping: MappingSpec, loopsByLevel: readonly Loop[][]): CheckResult => {
-  const { ctx, problem, levels, dims, spaces, dimSets, spaceByName, nLevels, maxElementsMemo } = st
-  const S = nLevels
-  // Nest innermost first; storage index s is inner-first (s = S − 1 − i).
-  const perLevel: Loop[][] = []
-  for (let s = 0; s < S; s++) perLevel.push(loopsByLevel[S - 1 - s] as Loop[])
-  // Extents of every loop strictly inside each spatial loop, computed in one inner-to-outer pass.
-  const molds = new Map<Loop, Extents>()
-  const running: Extents = {}
+/** The shared spatial-skipping rule's answer for one mapping, or null without spatial skipping. */
+export const runSpatialSkip = (st: CheckerState, mapping: MappingSpec, loopsByLevel: readonly Loop[][]): SpatialSkipResult | null => {
+  if (st.spatialSkip === null) return null
+  const { nLevels: S, spaces, dimIndex } = st
+  const loops: SpatialSkipLoop[][] = []
+  const keptMask: boolean[][] = []
   for (let s = 0; s < S; s++) {
-    for (const l of perLevel[s] as Loop[]) {
-      if (l.kind !== 'temporal') molds.set(l, { ...running })
-      running[l.dim] = (running[l.dim] ?? 1) * l.bound
-    }
+    const i = S - 1 - s
+    loops.push((loopsByLevel[i] as Loop[]).map((l) => ({ dim: dimIndex.get(l.dim) as number, bound: l.bound, kind: l.kind })))
+    keptMask.push(spaces.map((sp) => kept(mapping, i, sp.name)))
   }
-  const moldOf = (l: Loop): Extents => ({ ...(molds.get(l) as Extents) })
-  const keptAt = (tensor: TensorName, s: number): boolean => kept(mapping, S - 1 - s, tensor)
-  const hasMetadata = (tensor: TensorName, s: number): boolean => {
-    const f = formatAt(st, S - 1 - s, tensor)
-    return f !== undefined && f.ranks.length > 0
+  return st.spatialSkip({ loops, kept: keptMask })
+}
+
+/**
+ * The verdict of the rule's fan-out check (the innermost failing level, with its first failure),
+ * then the arithmetic level (ArithmeticUnits::Evaluate) with the largest per-data-space expansion
+ * the skipping analysis leaves (compute_info.max_x/y_expansion).
+ */
+const sparseFanoutVerdict = (st: CheckerState, skip: SpatialSkipResult): CheckResult => {
+  const { ctx, levels, spaces, nLevels: S } = st
+  const failures = skip.fanoutFailures
+  if (failures.length > 0) {
+    let at = failures[0] as SpatialSkipFanoutFailure
+    for (const f of failures) if (f.level < at.level) at = f
+    const a = at.level
+    const parent = levels[S - 1 - a] as LevelInfo
+    const childName = a === 0 ? ctx.computeName : (levels[S - a] as LevelInfo).name
+    const pv = (spaces[at.dataSpace] as (typeof spaces)[number]).name
+    return fail('fanout', childName, `required fanout${at.axis} ${at.required} for ${pv} (after spatial skipping) exceeds ${parent.name}'s fan-out ${at.limit}`)
   }
-  const maxElements = (tensor: TensorName, mold: Extents, dim: DimName, bound: number): number => {
-    // Density models can be costly (hypergeometric sums) and searches ask the same tiles again.
-    let key = `${tensor}|${dim}|${bound}`
-    for (const d of dims) key += `|${mold[d] ?? 1}`
-    const known = maxElementsMemo.get(key)
-    if (known !== undefined) return known
-    const value = computeMaxElements(tensor, mold, dim, bound)
-    if (maxElementsMemo.size >= MEMO_LIMIT) maxElementsMemo.clear()
-    maxElementsMemo.set(key, value)
-    return value
-  }
-  const computeMaxElements = (tensor: TensorName, mold: Extents, dim: DimName, bound: number): number => {
-    const space = spaceByName.get(tensor)
-    const density = ctx.densities.get(tensor)
-    if (space === undefined || density === undefined) return bound
-    const element = tileShape(space, mold, problem)
-    const fiber = tileShape(space, { ...mold, [dim]: (mold[dim] ?? 1) * bound }, problem)
-    const occupancy = density.maxOccupancy?.({ shape: fiber }) ?? Math.ceil(density.expectedOccupancy({ shape: fiber }))
-    const pEmpty = density.probabilityEmpty({ shape: element, constraint: { shape: fiber, occupancy } })
-    return Math.ceil((product(fiber) / product(element)) * (1 - pEmpty) - 1e-9)
-  }
-  // Dense expansions: arch level a (0 = compute, a ≥ 1 = storage a − 1) spans the spatial loops of storage ≥ a.
-  const denseX: number[] = new Array<number>(S + 1).fill(1)
-  const denseY: number[] = new Array<number>(S + 1).fill(1)
-  for (let a = S - 1; a >= 0; a--) {
-    let x = denseX[a + 1] as number
-    let y = denseY[a + 1] as number
-    for (const l of perLevel[a] as Loop[]) {
-      if (l.kind === 'x') x *= l.bound
-      else if (l.kind === 'y') y *= l.bound
-    }
-    denseX[a] = x
-    denseY[a] = y
-  }
-  const expX = new Map<TensorName, number[]>()
-  const expY = new Map<TensorName, number[]>()
-  const nestX = new Map<TensorName, number[]>()
-  const nestY = new Map<TensorName, number[]>()
-  const lastStorage = (tensor: TensorName, from: number, cap: number): number => {
-    let s = from
-    while (s < cap && !keptAt(tensor, s)) s++
-    return s
-  }
-  for (const space of spaces) {
-    const pv = space.name
-    const ex = [...denseX]
-    const ey = [...denseY]
-    const nx = denseX.slice(1)
-    const ny = denseY.slice(1)
-    const pvDims = dimSets.get(pv) as Set<DimName>
-    for (let s = 0; s < S; s++) {
-      const inLevel = lastStorage(pv, s, S - 1)
-      if (!hasMetadata(pv, inLevel)) continue
-      ;(perLevel[s] as Loop[]).forEach((l) => {
-        if (l.kind === 'temporal' || !pvDims.has(l.dim)) return
-        const mold = moldOf(l)
-        const ratio = maxElements(pv, mold, l.dim, l.bound) / l.bound
-        if (l.kind === 'x') ex[s] = u64((ex[s] as number) * ratio)
-        else ey[s] = u64((ey[s] as number) * ratio)
-      })
-    }
-    for (let a = S; a >= 1; a--) {
-      const xr = (ex[a] as number) / (nx[a - 1] as number)
-      const yr = (ey[a] as number) / (ny[a - 1] as number)
-      if (xr !== 1 || yr !== 1) {
-        nx[a - 1] = ex[a] as number
-        ny[a - 1] = ey[a] as number
-        for (let inner = a - 1; inner >= 0; inner--) {
-          ex[inner] = u64((ex[inner] as number) * xr)
-          ey[inner] = u64((ey[inner] as number) * yr)
-        }
-      }
-    }
-    expX.set(pv, ex)
-    expY.set(pv, ey)
-    nestX.set(pv, nx)
-    nestY.set(pv, ny)
-  }
-  for (const skip of ctx.spatialSkips) {
-    const sL = S - 1 - skip.level
-    const ex = expX.get(skip.target)
-    const ey = expY.get(skip.target)
-    const targetDims = dimSets.get(skip.target)
-    if (ex === undefined || ey === undefined || targetDims === undefined) continue
-    let child = -1
-    for (let s = sL - 1; s >= 0; s--) {
-      if (keptAt(skip.target, s)) {
-        child = s
-        break
-      }
-    }
-    for (const cond of skip.conditionOn) {
-      const condDims = dimSets.get(cond)
-      if (condDims === undefined) continue
-      let condIn = sL
-      while (condIn < S && !keptAt(cond, condIn)) condIn++
-      if (condIn === S || !hasMetadata(cond, condIn)) continue
-      ;(perLevel[sL] as Loop[]).forEach((l) => {
-        if (l.kind === 'temporal' || !condDims.has(l.dim)) return
-        const mold = moldOf(l)
-        if (child !== -1 && targetDims.has(l.dim)) {
-          // The target tile stays put across outer temporal loops that do not index it.
-          const targetLevel = lastStorage(skip.target, sL, S - 1)
-          let found = false
-          for (let s = sL; s <= targetLevel && !found; s++) {
-            for (const u of perLevel[s] as Loop[]) {
-              if (u.kind !== 'temporal') continue
-              if (targetDims.has(u.dim)) {
-                found = true
-                break
-              }
-              mold[u.dim] = (mold[u.dim] ?? 1) * u.bound
-            }
-          }
-        }
-        const ratio = maxElements(cond, mold, l.dim, l.bound) / l.bound
-        if (l.kind === 'x') ex[sL] = u64((ex[sL] as number) * ratio)
-        else ey[sL] = u64((ey[sL] as number) * ratio)
-      })
-    }
-  }
-  let found: CheckResult = { ok: true }
-  let innermost = S
-  let computeX = 0
-  let computeY = 0
-  for (const space of spaces) {
-    const pv = space.name
-    const ex = expX.get(pv) as number[]
-    const ey = expY.get(pv) as number[]
-    const nx = nestX.get(pv) as number[]
-    const ny = nestY.get(pv) as number[]
-    const ox = [...nx]
-    const oy = [...ny]
-    for (let a = S; a >= 1; a--) {
-      nx[a - 1] = ex[a] as number
-      ny[a - 1] = ey[a] as number
-      const xr = (ex[a] as number) / (ox[a - 1] as number)
-      const yr = (ey[a] as number) / (oy[a - 1] as number)
-      if (xr !== 1 || yr !== 1) {
-        for (let inner = a - 1; inner >= 0; inner--) {
-          ex[inner] = u64((ex[inner] as number) * xr)
-          ey[inner] = u64((ey[inner] as number) * yr)
-        }
-      }
-    }
-    computeX = Math.max(computeX, ex[0] as number)
-    computeY = Math.max(computeY, ey[0] as number)
-    for (let a = S - 1; a >= 0; a--) {
-      if (a >= innermost) continue
-      const parent = levels[S - 1 - a] as LevelInfo
-      const childName = a === 0 ? ctx.computeName : (levels[S - a] as LevelInfo).name
-      const fx = Math.floor((ex[a] as number) / Math.max(1, ex[a + 1] as number) + 1e-9)
-      const fy = Math.floor((ey[a] as number) / Math.max(1, ey[a + 1] as number) + 1e-9)
-      if (fx > parent.fanoutX) {
-        innermost = a
-        found = fail('fanout', childName, `required fanoutX ${fx} for ${pv} (after spatial skipping) exceeds ${parent.name}'s fan-out ${parent.fanoutX}`)
-      }
-      if (fy > parent.fanoutY) {
-        innermost = a
-        found = fail('fanout', childName, `required fanoutY ${fy} for ${pv} (after spatial skipping) exceeds ${parent.name}'s fan-out ${parent.fanoutY}`)
-      }
-    }
-  }
-  if (!found.ok) return found
-  // Then the arithmetic level (ArithmeticUnits::Evaluate) with the largest per-data-space
-  // expansion the skipping analysis leaves (compute_info.max_x/y_expansion).
-  return meshCheck(ctx.computeName, computeX, computeY, ctx.computeMeshX, ctx.computeMeshY, ctx.computeInstances)
+  return meshCheck(ctx.computeName, skip.computeX, skip.computeY, ctx.computeMeshX, ctx.computeMeshY, ctx.computeInstances)
+}
+
+/** Sparseloop's spatial-skipping fan-out and arithmetic check (ok without spatial skipping). */
+export const checkSparseFanout = (st: CheckerState, mapping: MappingSpec, loopsByLevel: readonly Loop[][]): CheckResult => {
+  const skip = runSpatialSkip(st, mapping, loopsByLevel)
+  return skip === null ? { ok: true } : sparseFanoutVerdict(st, skip)
+}
+
+/** Per mapping level (outermost first): X and Y expansion and utilised instances. */
+export interface LevelMesh {
+  readonly x: readonly number[]
+  readonly y: readonly number[]
+  /** Utilised instances per level; X × Y when absent. */
+  readonly instances?: readonly number[]
+}
+
+/** What each storage level checks under spatial skipping: the rule's largest per-data-space values. */
+const skipMesh = (skip: SpatialSkipResult): LevelMesh => ({
+  x: [...skip.storageX].reverse(),
+  y: [...skip.storageY].reverse(),
+  instances: [...skip.storageInstances].reverse(),
+})
+
+/**
+ * The mesh each level checks: under spatial skipping the shared rule's per-data-space maximum,
+ * otherwise the spatial loops above it.
+ */
+export const levelMesh = (st: CheckerState, mapping: MappingSpec, loopsByLevel: readonly Loop[][]): LevelMesh => {
+  const skip = runSpatialSkip(st, mapping, loopsByLevel)
+  return skip === null ? expansions(st.nLevels, loopsByLevel) : skipMesh(skip)
 }
 
 // The largest occupancy of a compressed tile, memoised per (tensor, shape): capacity checks of
@@ -484,7 +410,7 @@ const occupancyOf = (st: CheckerState, tensor: TensorName, density: DensityModel
 
 // Each level innermost first as Sparseloop evaluates it: capacity, metadata capacity, then
 // (with `mesh`) its mapped instances.
-export const checkLevels = (st: CheckerState, mapping: MappingSpec, mesh: { x: number[]; y: number[] } | null): CheckResult => {
+export const checkLevels = (st: CheckerState, mapping: MappingSpec, mesh: LevelMesh | null): CheckResult => {
   const { levels, dims, nLevels } = st
   const ext: Extents = {}
   for (let i = nLevels - 1; i >= 0; i--) {
@@ -494,7 +420,9 @@ export const checkLevels = (st: CheckerState, mapping: MappingSpec, mesh: { x: n
     const capacityVerdict = checkLevelCapacity(st, mapping, i, info, ext)
     if (!capacityVerdict.ok) return capacityVerdict
     if (mesh !== null) {
-      const verdict = meshCheck(info.name, mesh.x[i] as number, mesh.y[i] as number, info.spec.meshX, info.spec.meshY, info.spec.instances)
+      const x = mesh.x[i] as number
+      const y = mesh.y[i] as number
+      const verdict = meshCheck(info.name, x, y, info.spec.meshX, info.spec.meshY, info.spec.instances, mesh.instances?.[i] ?? x * y)
       if (!verdict.ok) return verdict
     }
   }
@@ -603,10 +531,12 @@ export const createChecker = (ctx: CheckContext): ((mapping: MappingSpec) => Che
     if (!conformant.ok) return conformant
     const ranks = checkRanks(st, mapping, loopsByLevel)
     if (!ranks.ok) return ranks
-    if (!ctx.filterFanout) {
-      const fanout = checkSparseFanout(st, mapping, loopsByLevel)
+    const skip = runSpatialSkip(st, mapping, loopsByLevel)
+    if (skip !== null) {
+      const fanout = sparseFanoutVerdict(st, skip)
       if (!fanout.ok) return fanout
-      return checkLevels(st, mapping, null)
+      // Each storage level sees the largest per-data-space expansion and average replication.
+      return checkLevels(st, mapping, skipMesh(skip))
     }
     const mesh = expansions(nLevels, loopsByLevel)
     const compute = meshCheck(ctx.computeName, mesh.x[nLevels] as number, mesh.y[nLevels] as number, ctx.computeMeshX, ctx.computeMeshY, ctx.computeInstances)
