@@ -1,13 +1,15 @@
 // The sweep queue with the real components: Redis (SNIPSNAP_TEST_REDIS_URL; .ci/run starts one),
 // BullMQ, `snipsnap sweep --queue` and two `snipsnap worker` processes, one SIGKILLed mid-job and
 // replaced. Every job's result must be stored exactly once and equal the local pool's result.
+// A worker stops on Ctrl-C with its stop line; a worker refuses jobs keyed by another code version.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { clearSweepQueue, inspectSweepQueue } from '@snipsnap/sweep/queue'
+import { expandSweep, openResultStore } from '@snipsnap/sweep'
+import { clearSweepQueue, inspectSweepQueue, runQueueWorker, runSweepOnQueue } from '@snipsnap/sweep/queue'
 import { runCli } from '../testing/run-cli'
 
 const url = process.env['SNIPSNAP_TEST_REDIS_URL']
@@ -118,6 +120,52 @@ describe.runIf(reachable)('snipsnap sweep --queue with snipsnap worker processes
     const again = await runCli(['sweep', small, '--out', queuedOut, '--queue', queue, '--json'])
     expect(JSON.parse(again.stdout).run).toMatchObject({ skipped: 12, done: 0 })
     second?.kill('SIGINT')
+  })
+
+  it('a worker stops on Ctrl-C with its stop line and exit code 130', async () => {
+    await clearSweepQueue(url as string)
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@snipsnap/source', bin, 'worker', '--queue', url as string, '--threads', '1'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] })
+    workers.push(child)
+    let stderr = ''
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)))
+    await new Promise<void>((listening, fail) => {
+      child.stderr?.on('data', (data: Buffer) => {
+        stderr += data.toString()
+        if (stderr.includes('waiting for jobs')) listening()
+      })
+      void exited.then((code) => fail(new Error(`worker exited (${code}) before listening: ${stderr}`)))
+    })
+    expect(stderr).toMatch(/code version src-[0-9a-f]{16}/)
+    child.kill('SIGINT')
+    expect(await exited).toBe(130)
+    expect(stderr).toMatch(/snipsnap worker: stopped after 0 job\(s\)\n$/)
+  })
+
+  it('a worker refuses a job keyed by another code version, and the sweep records why', async () => {
+    const queue = url as string
+    // Worker processes of the tests before (same code version) must not take the job.
+    await Promise.all(
+      workers
+        .filter((w) => w.exitCode === null && w.signalCode === null)
+        .map((w) => new Promise((gone) => (w.once('exit', gone), w.kill('SIGKILL')))),
+    )
+    await clearSweepQueue(queue)
+    const other = expandSweep({ version: 1, axes: { model: ['gpt-2'], phase: ['decode'], evaluations: [2] } }, { codeVersion: 'src-0000000000000000' })
+    const stop = new AbortController()
+    const worker = runQueueWorker({ url: queue, threads: 1, signal: stop.signal })
+    try {
+      const store = openResultStore(join(dir, 'other-code'))
+      const run = await runSweepOnQueue({ url: queue, sweep: other, store })
+      expect(run).toMatchObject({ done: 1, failed: 1 })
+      const record = store.read(other.jobs[0]?.key as string)
+      expect(record?.status).toBe('failed')
+      expect(record?.retry).toBe(true)
+      expect(record?.error?.message).toMatch(/the sweep runs code version src-0{16}, this worker src-[0-9a-f]{16}/)
+    } finally {
+      stop.abort()
+      expect((await worker).processed).toBe(0)
+      await clearSweepQueue(queue)
+    }
   })
 
   it('refuses a URL that is not Redis, naming --queue', async () => {
