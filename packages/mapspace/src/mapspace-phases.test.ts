@@ -1,10 +1,12 @@
 // createMapspace's first phases alone on the STC mapper case: resolveCheckContext (tested with the
 // checks in internal/check.test.ts) and buildSpaceLayout, whose layout is the space's own and whose
 // factor vectors multiply out to every dimension's bound under the rules, and countSpace, whose
-// DP size is the number of mappings enumerate() yields.
+// DP size is the number of mappings enumerate() yields; createGenomeTools, createDecoder and
+// createKey alone agree with the composed space's genomes, decode and key.
 import { describe, expect, it } from 'vitest'
 import { createMapspace } from '@snipsnap/mapspace'
-import { buildSpaceLayout, countSpace, resolveCheckContext } from './mapspace'
+import { createRng } from '@snipsnap/core'
+import { buildSpaceLayout, countSpace, createDecoder, createGenomeTools, createKey, resolveCheckContext } from './mapspace'
 import { stcArch, stcConstraints, stcProblem, stcSparse } from './internal/stc-fixture'
 
 describe('createMapspace phases', () => {
@@ -27,5 +29,32 @@ describe('createMapspace phases', () => {
     for (const _ of createMapspace(input).enumerate()) enumerated++
     expect(size.total).toBe(enumerated)
     expect(size.total).toBe(size.orderings * size.bypass)
+  })
+  it('createGenomeTools/createDecoder/createKey: alone they decode and key genomes as the space does', () => {
+    const input = { arch: stcArch, problem: stcProblem, constraints: stcConstraints(true), sparseOptimizations: stcSparse }
+    const ctx = resolveCheckContext(input)
+    const built = buildSpaceLayout(input, ctx)
+    const tensors = stcProblem.dataSpaces.map((d) => d.name)
+    const tools = createGenomeTools(stcProblem.dimensions, built)
+    const { decode, decoded } = createDecoder(stcProblem.dimensions, tensors, ctx, built, tools)
+    const key = createKey(stcProblem.dimensions, tensors, ctx.levels, built)
+    const space = createMapspace(input)
+    let n = 0
+    for (const g of space.genomes()) {
+      const vs = tools.pickVectors(g.factors)
+      expect(vs.map((v) => v.length)).toEqual(stcProblem.dimensions.map(() => built.slots.length))
+      expect(g.permutations.every((p, j) => p < tools.permCounts(vs)[j]!)).toBe(true)
+      expect(g.splits.every((x, j) => x < tools.splitCounts(vs)[j]!)).toBe(true)
+      const m = decode(g)
+      expect(decoded.get(m)).toBe(g)
+      expect(m).toEqual(space.decode(g))
+      expect(key(m)).toBe(space.key(m))
+      if (++n >= 200) break
+    }
+    const rng = createRng(4)
+    for (let i = 0; i < 50; i++) {
+      const m = space.sample(rng)
+      expect(key(m)).toBe(space.key(m))
+    }
   })
 })

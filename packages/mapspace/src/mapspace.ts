@@ -317,18 +317,31 @@ export const countSpace = (dims: readonly DimName[], space: SpaceLayout): Mapspa
   return { total: mappingsPerBypass * bypass, factorizations, orderings: mappingsPerBypass, bypass }
 }
 
-export const createMapspace = (input: MapspaceInput): Mapspace => {
-  const ctx = resolveCheckContext(input)
-  const { arch, problem, constraints } = input
-  const options = input.options ?? {}
-  const { levels, rules, formats, spatialSkips, filterFanout } = ctx
-  const nLevels = levels.length
-  const dims = problem.dimensions
-  const tensors = problem.dataSpaces.map((d) => d.name)
+/** An index reduced into `[0, n)` (genome indices wrap around their choice counts). */
+const mod = (value: number, n: number): number => ((Math.trunc(value) % n) + n) % n
 
-  // ------------------------------------------------------------ slots and sub-spaces
-  const built = buildSpaceLayout(input, ctx)
-  const { slots, vectors, permSlots, spatialLevels, bypassChoices, layout } = built
+/** Helpers over a genome's factorisations that every later phase shares. */
+export interface GenomeTools {
+  /** Index of each factor vector of dimension `d` by its `join(',')`, built on first use. */
+  readonly vectorIndex: (d: number) => Map<string, number>
+  /** Each dimension's factor vector for the genome's factor indices (reduced modulo the count). */
+  readonly pickVectors: (factors: readonly number[]) => number[][]
+  /** Dimensions with a factor above 1 in `slot`. */
+  readonly nontrivial: (vs: readonly number[][], slot: number) => DimName[]
+  /** Non-trivial dimensions of a permuted slot that its prefix and suffix leave free to order. */
+  readonly freeDims: (vs: readonly number[][], p: PermSlot) => DimName[]
+  /** Per permuted slot, the number of loop orders. */
+  readonly permCounts: (vs: readonly number[][]) => number[]
+  /** Per free-split slot, the number of X/Y splits. */
+  readonly splitCounts: (vs: readonly number[][]) => number[]
+}
+
+/**
+ * Phase 4 of {@link createMapspace}: the choice counts a factorisation leaves (loop orders per
+ * permuted slot, X/Y splits per free-split slot) and the factor-vector lookups.
+ */
+export const createGenomeTools = (dims: readonly DimName[], space: SpaceLayout): GenomeTools => {
+  const { vectors, permSlots, spatialLevels } = space
   // Built on first use (encode, mutate): large spaces that are only sampled never pay for it.
   const vectorIndexCache: (Map<string, number> | undefined)[] = vectors.map(() => undefined)
   const vectorIndex = (d: number): Map<string, number> => {
@@ -340,9 +353,6 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     return m
   }
 
-  const temporalPrefix = (level: number): readonly DimName[] => (rules[level] as LevelRules).temporalPermutation ?? []
-
-  // ------------------------------------------------------------ choice counts for a factorisation
   const pickVectors = (factors: readonly number[]): number[][] =>
     dims.map((_, d) => {
       const list = vectors[d] as number[][]
@@ -355,7 +365,23 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
   const splitCounts = (vs: readonly number[][]): number[] =>
     spatialLevels.filter((s) => s.splitSlot !== null).map((s) => nontrivial(vs, s.slot).length + 1)
 
-  // ------------------------------------------------------------ decode
+  return { vectorIndex, pickVectors, nontrivial, freeDims, permCounts, splitCounts }
+}
+
+/**
+ * Phase 5 of {@link createMapspace}: genome to mapping. Returns `decode` and the mappings it
+ * produced with their genomes (the checks reuse verdicts for those).
+ */
+export const createDecoder = (
+  dims: readonly DimName[],
+  tensors: readonly TensorName[],
+  ctx: Pick<CheckContext, 'levels' | 'rules'>,
+  space: SpaceLayout,
+  tools: GenomeTools,
+): { readonly decode: (genome: MapspaceGenome) => MappingSpec; readonly decoded: WeakMap<MappingSpec, MapspaceGenome> } => {
+  const { levels, rules } = ctx
+  const { slots, permSlots, spatialLevels, bypassChoices } = space
+  const { pickVectors, nontrivial } = tools
   // Mappings this space decoded, with their genome: checking them can skip the conformance checks
   // (decode only produces conformant mappings) and reuse verdicts across loop orders.
   const decoded = new WeakMap<MappingSpec, MapspaceGenome>()
@@ -367,7 +393,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
       tSlot,
       sIdx: slots.findIndex((s) => s.level === info.index && s.kind === 'spatial'),
       tPerm: permSlots.findIndex((p) => p.slot === tSlot),
-      prefix: temporalPrefix(info.index),
+      prefix: (rules[info.index] as LevelRules).temporalPermutation ?? [],
       suffix: (rules[info.index] as LevelRules).temporalSuffix,
       spatial: spatialLevels.find((s) => s.level === info.index),
       rules: rules[info.index] as LevelRules,
@@ -376,7 +402,6 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
       ),
     }
   })
-  const mod = (value: number, n: number): number => ((Math.trunc(value) % n) + n) % n
   const decode = (genome: MapspaceGenome): MappingSpec => {
     const vs = pickVectors(genome.factors)
     const factorsAt = (slot: number | undefined): Record<DimName, number> => {
@@ -450,7 +475,20 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     return mapping
   }
 
-  // ------------------------------------------------------------ key
+  return { decode, decoded }
+}
+
+/**
+ * Phase 6 of {@link createMapspace}: the canonical key of a mapping (trivial loops dropped, loops
+ * sorted where the space has no order choice), cached per mapping object.
+ */
+export const createKey = (
+  dims: readonly DimName[],
+  tensors: readonly TensorName[],
+  levels: readonly LevelInfo[],
+  space: SpaceLayout,
+): ((mapping: MappingSpec) => string) => {
+  const { permSlots, spatialLevels } = space
   const canonicalTemporal = new Set(levels.map((l) => l.index).filter((i) => !permSlots.some((p) => p.kind === 'temporal' && p.level === i)))
   const canonicalSpatial = new Set(spatialLevels.filter((s) => s.permSlot === null).map((s) => s.level))
   const byProblemOrder = (a: string, b: string): number => dims.indexOf(a.split('=')[0] as string) - dims.indexOf(b.split('=')[0] as string)
@@ -481,6 +519,25 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
         return `${lm.target}[${t.join(' ')}|${x.join(' ')}|${y.join(' ')}|${kept.join(',')}]`
       })
       .join('')
+  return key
+}
+
+export const createMapspace = (input: MapspaceInput): Mapspace => {
+  const ctx = resolveCheckContext(input)
+  const { arch, problem, constraints } = input
+  const options = input.options ?? {}
+  const { levels, rules, formats, spatialSkips, filterFanout } = ctx
+  const nLevels = levels.length
+  const dims = problem.dimensions
+  const tensors = problem.dataSpaces.map((d) => d.name)
+
+  // ------------------------------------------------------------ slots and sub-spaces
+  const built = buildSpaceLayout(input, ctx)
+  const { slots, vectors, permSlots, spatialLevels, bypassChoices, layout } = built
+  const tools = createGenomeTools(dims, built)
+  const { vectorIndex, pickVectors, nontrivial, freeDims, permCounts, splitCounts } = tools
+  const { decode, decoded } = createDecoder(dims, tensors, ctx, built, tools)
+  const key = createKey(dims, tensors, levels, built)
 
   // ------------------------------------------------------------ encode
   const encode: Mapspace['encode'] = (mapping) => {
