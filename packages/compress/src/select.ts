@@ -391,9 +391,7 @@ export const selectFormats = <TOptions = void>(
   input: SelectFormatsInput<TOptions>,
   options: SelectFormatsOptions = {},
 ): FormatSelection => {
-  const requested = resolveSelectOptions(options)
-  const engine = resolveEnginePrimitives(requested.primitives ?? undefined, requested.baselines, input.formatPrimitives)
-  const resolved: EngineOptions = { ...requested, primitives: engine.alphabet }
+  const { opts: resolved, engine } = resolveEngineOptions(options, input.formatPrimitives)
   const { query, costModel, cache } = input
   const cacheKey =
     cache !== undefined && resolved.candidates === null
@@ -1464,4 +1462,31 @@ export const optimizeFormats = <TOptions = void>(input: OptimizeFormatsInput<TOp
     },
     input.options ?? {},
   )
+}
+
+/**
+ * The named phases of a selection, for their own tests only (not part of the package's entry
+ * point): `runSelection` is prepare → costing → baselines → traffic → estimate → ranking →
+ * candidate moves → descent → result.
+ * @internal
+ */
+export const selectionPhases = {
+  prepareSelection,
+  createEvaluator,
+  runBaselines,
+  calibrateTraffic,
+  createEstimator,
+  rankSlots,
+  createCandidateMoves,
+  runDescent,
+  assembleResult,
+  createCodebook,
+  specWith,
+} as const
+
+/** The engine options of a request, as `selectFormats` resolves them (for the phase tests). @internal */
+export const resolveEngineOptions = (options: SelectFormatsOptions, formatPrimitives?: readonly FormatPrimitive[]): { opts: EngineOptions; engine: EngineVocabulary } => {
+  const requested = resolveSelectOptions(options)
+  const engine = resolveEnginePrimitives(requested.primitives ?? undefined, requested.baselines, formatPrimitives)
+  return { opts: { ...requested, primitives: engine.alphabet }, engine }
 }
