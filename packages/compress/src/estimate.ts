@@ -2,7 +2,7 @@
 // of a tile in a given format (Sparseloop's per-rank unit formulas, sparseloop-model.md §2), the
 // per-access energies of a level read from the ERT, and a dense traffic estimate used when no
 // baseline report gives access counts. None of this decides the result: the cost model does.
-import { resolveDensityModelId, SnipSnapError } from '@snipsnap/core'
+import { approximateProbabilityEmpty, emptinessApproximationOf, resolveDensityModelId, SnipSnapError } from '@snipsnap/core'
 import type {
   ArchSpec,
   DataSpaceSpec,
@@ -40,10 +40,9 @@ const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x)
 /**
  * Builds the emptiness estimator of a tensor. With density models, its distribution id (or core's
  * alias of one, e.g. `fixed`) resolves through them and that model answers; an id they lack is a
- * `PLUGIN_NOT_FOUND` error naming it and the registered ones. Without density models, a built-in
- * approximation (only used to rank candidates): Sparseloop's fixed-structured rule (a tile of n
- * elements holds ⌊n·d⌋ or ⌈n·d⌉ non-zeros, so it is empty with probability 1 − n·d when n·d < 1)
- * for `fixed-structured` and `n-m` (and their aliases), and the uniform (1 − d)^n for everything else.
+ * `PLUGIN_NOT_FOUND` error naming it and the registered ones. Without density models, the id
+ * resolves through core's built-in density models ({@link emptinessApproximationOf}) to the
+ * approximation it is ranked by (only used to rank candidates; see `approximateProbabilityEmpty`).
  * @throws {SnipSnapError} PLUGIN_NOT_FOUND for a distribution id the given density models lack.
  */
 export const createEmptinessEstimator = (input: {
@@ -72,20 +71,11 @@ export const createEmptinessEstimator = (input: {
     return { density, source: id, probabilityEmpty: (tile) => clamp01(instance.probabilityEmpty(tile)) }
   }
   const elements = (tile: TileQuery): number => tile.shape.reduce((p, s) => p * s, 1)
-  if (id === 'fixed-structured' || id === 'n-m') {
-    return {
-      density,
-      source: `${id} (built-in fixed-structured approximation)`,
-      probabilityEmpty: (tile) => {
-        const expected = elements(tile) * density
-        return expected < 1 ? clamp01(1 - expected) : 0
-      },
-    }
-  }
+  const approximation = emptinessApproximationOf(id)
   return {
     density,
-    source: `${id} (built-in uniform approximation)`,
-    probabilityEmpty: (tile) => clamp01((1 - density) ** elements(tile)),
+    source: `${id} (built-in ${approximation} approximation)`,
+    probabilityEmpty: (tile) => approximateProbabilityEmpty(approximation, density, elements(tile)),
   }
 }
 

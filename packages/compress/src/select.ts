@@ -391,9 +391,7 @@ export const selectFormats = <TOptions = void>(
   input: SelectFormatsInput<TOptions>,
   options: SelectFormatsOptions = {},
 ): FormatSelection => {
-  const requested = resolveSelectOptions(options)
-  const engine = resolveEnginePrimitives(requested.primitives ?? undefined, requested.baselines, input.formatPrimitives)
-  const resolved: EngineOptions = { ...requested, primitives: engine.alphabet }
+  const { opts: resolved, engine } = resolveEngineOptions(options, input.formatPrimitives)
   const { query, costModel, cache } = input
   const cacheKey =
     cache !== undefined && resolved.candidates === null
@@ -532,15 +530,55 @@ const hardwareViolationOf = (ctx: SelectionContext, state: State): string | null
 type EngineOptions = ResolvedSelectOptions & { readonly primitives: readonly string[] }
 
 const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: EngineOptions, engine: EngineVocabulary): FormatSelection => {
-  const specOf = (slot: FormatSlot, entry: LevelEntry): TensorFormatSpec | null => specWith(slot, entry, engine)
+  const { managed, notes } = prepareSelection(input, opts, engine)
+  const ctx: SelectionContext = { query: input.query, managed, engine, specOf: (slot, entry) => specWith(slot, entry, engine) }
   const book = createCodebook(engine)
-  const enumerateOptions = (m: Managed, keepEquivalent: boolean): EnumerateOptions => ({
-    primitives: opts.primitives,
-    flatten: opts.flatten,
-    vocabulary: engine,
-    tensor: m.placement,
-    keepEquivalent,
-  })
+  const evaluator = createEvaluator(ctx, input, opts)
+  const start = runBaselines(ctx, book, opts, evaluator)
+  calibrateTraffic(managed, start.denseReport, notes)
+  const estimator = createEstimator(ctx, book)
+  const ranking = rankSlots(ctx, opts, estimator, start.reference)
+  const moves = createCandidateMoves(ctx, book, opts, estimator)
+  const descent = runDescent(ctx, opts, evaluator, estimator, ranking, moves, start)
+  if (!descent.evaluation.ok) {
+    return {
+      valid: false,
+      reason: `no feasible format assignment: ${descent.evaluation.reason}`,
+      baselines: start.baselines,
+      candidatesCosted: evaluator.stats.costed,
+    }
+  }
+  const result = assembleResult(ctx, opts, { evaluator, start, estimator, ranking, moves, descent: { ...descent, evaluation: descent.evaluation }, notes })
+  if (!opts.exhaustive) return result
+  const exhaustive = runExhaustive(managed, opts, evaluator.evaluate, descent.state, engine, book, (m, keepEquivalent) =>
+    enumerateOptionsOf(opts, engine, m, keepEquivalent),
+  )
+  return {
+    ...result,
+    exhaustiveOptimumPJ: exhaustive.optimumPJ,
+    exhaustiveCandidates: exhaustive.candidates,
+    exhaustiveMode: opts.exhaustiveMode,
+  }
+}
+
+/** The enumeration options of a managed tensor under the engine's alphabet. */
+const enumerateOptionsOf = (opts: EngineOptions, engine: EngineVocabulary, m: Managed, keepEquivalent: boolean): EnumerateOptions => ({
+  primitives: opts.primitives,
+  flatten: opts.flatten,
+  vocabulary: engine,
+  tensor: m.placement,
+  keepEquivalent,
+})
+
+/**
+ * Phase "prepare": validates the query and options against the cost model and derives the managed
+ * tensors (chains, emptiness tables, level energies, dense traffic) with the notes they produce.
+ */
+const prepareSelection = <TOptions>(
+  input: SelectFormatsInput<TOptions>,
+  opts: EngineOptions,
+  engine: EngineVocabulary,
+): { managed: Managed[]; notes: string[] } => {
   const { query, costModel } = input
   validateDensities(query)
   if (opts.tensors !== null) {
@@ -590,31 +628,53 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Engin
     }
     return { chain, density: estimator.density, segments, placement, slotInfo }
   })
+  return { managed, notes }
+}
 
-  // -------------------------------------------------- building and costing designs
+/** Counters of an evaluator: states sent to the cost model and states a hardware rule rejected. */
+interface EvaluatorStats {
+  costed: number
+  rejectedByHardware: number
+}
 
-  const ctx: SelectionContext = { query, managed, engine, specOf }
-  const buildSparseOptimizations = (state: State): SparseOptimizationsSpec => buildSparseOptimizationsOf(ctx, state)
-  const hardwareViolation = (state: State): string | null => hardwareViolationOf(ctx, state)
+/** Costs states once each (memoised by their keys); see {@link createEvaluator}. */
+interface Evaluator {
+  readonly evaluate: (state: State) => Evaluation
+  readonly stats: EvaluatorStats
+}
 
-  const stateKey = (state: State): string => state.map((entries) => entries.map((e) => e.key).join('|')).join('#')
+const stateKey = (state: State): string => state.map((entries) => entries.map((e) => e.key).join('|')).join('#')
+
+const objectiveOf = (e: Evaluation): number => (e.ok ? e.objectivePJ : Infinity)
+
+const outcomeOf = (name: BaselineName | 'given', e: Evaluation): BaselineOutcome =>
+  e.ok
+    ? { name, feasible: true, objectivePJ: e.objectivePJ, memoryEnergyPJ: e.memoryEnergyPJ, energyPJ: e.energyPJ, reason: null }
+    : { name, feasible: false, objectivePJ: null, memoryEnergyPJ: null, energyPJ: null, reason: e.reason }
+
+/**
+ * Phase "costing": an evaluator that rejects a state breaking a hardware rule before costing it,
+ * otherwise asks the cost model (a throwing cost model rejects only that state) and scores the
+ * report by the objective. Each state is evaluated once.
+ */
+const createEvaluator = <TOptions>(ctx: SelectionContext, input: SelectFormatsInput<TOptions>, opts: EngineOptions): Evaluator => {
+  const { query, costModel } = input
   const memo = new Map<string, Evaluation>()
-  let costed = 0
-  let rejectedByHardware = 0
+  const stats: EvaluatorStats = { costed: 0, rejectedByHardware: 0 }
   const evaluate = (state: State): Evaluation => {
     const key = stateKey(state)
     const known = memo.get(key)
     if (known !== undefined) return known
     let outcome: Evaluation
-    const violation = hardwareViolation(state)
+    const violation = hardwareViolationOf(ctx, state)
     if (violation !== null) {
-      rejectedByHardware++
+      stats.rejectedByHardware++
       outcome = { ok: false, reason: violation, hardware: true }
     } else {
-      costed++
+      stats.costed++
       let report: CostReport
       try {
-        report = costModel.evaluate({ ...query, sparseOptimizations: buildSparseOptimizations(state) }, input.costModelOptions as TOptions)
+        report = costModel.evaluate({ ...query, sparseOptimizations: buildSparseOptimizationsOf(ctx, state) }, input.costModelOptions as TOptions)
       } catch (error) {
         // A cost model should return infeasibility as a value; one that throws rejects only this candidate.
         report = { valid: false, kind: 'cost-model-error', reason: error instanceof Error ? error.message : String(error) }
@@ -633,44 +693,72 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Engin
     memo.set(key, outcome)
     return outcome
   }
+  return { evaluate, stats }
+}
 
-  const outcomeOf = (name: BaselineName | 'given', e: Evaluation): BaselineOutcome =>
-    e.ok
-      ? { name, feasible: true, objectivePJ: e.objectivePJ, memoryEnergyPJ: e.memoryEnergyPJ, energyPJ: e.energyPJ, reason: null }
-      : { name, feasible: false, objectivePJ: null, memoryEnergyPJ: null, energyPJ: null, reason: e.reason }
+/** A costed state: the per-tensor level entries and their evaluation. */
+interface Run {
+  readonly state: State
+  readonly evaluation: Evaluation
+}
 
-  // -------------------------------------------------- baselines and the given formats
+/** What phase "baselines" hands on: the fixed baselines, the given formats and the start point. */
+interface BaselineStart {
+  readonly baselines: BaselineOutcome[]
+  readonly bestBaseline: (Run & { readonly name: BaselineName }) | null
+  readonly givenRun: Run | null
+  /** Where the descent starts: the best feasible of the baselines and the given formats. */
+  readonly start: Run
+  readonly startedFrom: string
+  /** The start's report (importance is scored from it), or null when nothing was feasible. */
+  readonly reference: CostReportValid | null
+  /** The uncompressed baseline's report (access counts for ranking), or null when infeasible. */
+  readonly denseReport: CostReportValid | null
+}
 
-  const baselineState = (name: BaselineName): State =>
-    managed.map((m) => {
-      const top = m.chain.slots[0] as FormatSlot
-      const topGroups = baselineGroups(name, top, m.segments[0] ?? [])
-      return m.chain.slots.map((slot, j) => {
-        // Every baseline is suffix-consistent; a rank-less child inherits a dummy rank.
-        const groups = slot.ranks.length === 0 && topGroups !== null ? inheritedGroups(topGroups, top.ranks.length, 0, engine) : baselineGroups(name, slot, m.segments[j] ?? [])
-        return groups === null ? NONE : fromGroups(book, groups)
-      })
+/** The state of a fixed baseline: every managed tensor in that format, suffix-consistent. */
+const baselineStateOf = (ctx: SelectionContext, book: Codebook, name: BaselineName): State =>
+  ctx.managed.map((m) => {
+    const top = m.chain.slots[0] as FormatSlot
+    const topGroups = baselineGroups(name, top, m.segments[0] ?? [])
+    return m.chain.slots.map((slot, j) => {
+      // Every baseline is suffix-consistent; a rank-less child inherits a dummy rank.
+      const groups =
+        slot.ranks.length === 0 && topGroups !== null
+          ? inheritedGroups(topGroups, top.ranks.length, 0, ctx.engine)
+          : baselineGroups(name, slot, m.segments[j] ?? [])
+      return groups === null ? NONE : fromGroups(book, groups)
     })
-  const givenState: State = managed.map((m) =>
+  })
+
+/** The state of the design's own formats. */
+const givenStateOf = (ctx: SelectionContext): State =>
+  ctx.managed.map((m) =>
     m.chain.slots.map((slot) => {
-      const target = query.sparseOptimizations.targets.find((t) => t.level === slot.level)
-      return fromSpec(slot, target?.formats.find((f) => f.tensor === m.chain.tensor) ?? null, engine)
+      const target = ctx.query.sparseOptimizations.targets.find((t) => t.level === slot.level)
+      return fromSpec(slot, target?.formats.find((f) => f.tensor === m.chain.tensor) ?? null, ctx.engine)
     }),
   )
+
+/**
+ * Phase "baselines": costs the fixed baselines (and the design's own formats when asked) and picks
+ * the start of the descent: the best feasible of them, else the uncompressed state.
+ */
+const runBaselines = (ctx: SelectionContext, book: Codebook, opts: EngineOptions, evaluator: Evaluator): BaselineStart => {
+  const { evaluate } = evaluator
   const baselineRuns = opts.baselines.map((name) => {
-    const state = baselineState(name)
+    const state = baselineStateOf(ctx, book, name)
     return { name, state, evaluation: evaluate(state) }
   })
+  const givenState = givenStateOf(ctx)
   const givenRun = opts.includeGiven ? { state: givenState, evaluation: evaluate(givenState) } : null
   const baselines = baselineRuns.map((r) => outcomeOf(r.name, r.evaluation))
   const feasibleBaselines = baselineRuns.filter((r) => r.evaluation.ok)
-  const objectiveOf = (e: Evaluation): number => (e.ok ? e.objectivePJ : Infinity)
   const bestBaseline = feasibleBaselines.reduce<(typeof baselineRuns)[number] | null>(
     (best, r) => (best === null || objectiveOf(r.evaluation) < objectiveOf(best.evaluation) ? r : best),
     null,
   )
-
-  let current: State = bestBaseline?.state ?? baselineState('uncompressed')
+  let current: State = bestBaseline?.state ?? baselineStateOf(ctx, book, 'uncompressed')
   let currentEval: Evaluation = bestBaseline?.evaluation ?? evaluate(current)
   let startedFrom = bestBaseline === null ? 'no feasible fixed baseline' : `best fixed baseline "${bestBaseline.name}"`
   if (givenRun !== null && givenRun.evaluation.ok && objectiveOf(givenRun.evaluation) < objectiveOf(currentEval)) {
@@ -678,12 +766,23 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Engin
     currentEval = givenRun.evaluation
     startedFrom = "the design's own formats"
   }
-
-  // -------------------------------------------------- traffic and importance
-
   const uncompressedRun = baselineRuns.find((r) => r.name === 'uncompressed')
-  const reference = currentEval.ok ? currentEval.report : null
-  const denseReport = uncompressedRun?.evaluation.ok === true ? uncompressedRun.evaluation.report : null
+  return {
+    baselines,
+    bestBaseline,
+    givenRun,
+    start: { state: current, evaluation: currentEval },
+    startedFrom,
+    reference: currentEval.ok ? currentEval.report : null,
+    denseReport: uncompressedRun?.evaluation.ok === true ? uncompressedRun.evaluation.report : null,
+  }
+}
+
+/**
+ * Phase "traffic": replaces each slot's dense reuse estimate by the uncompressed baseline's
+ * access counts (actual + gated + skipped) where that report exists, else notes the fallback.
+ */
+const calibrateTraffic = (managed: readonly Managed[], denseReport: CostReportValid | null, notes: string[]): void => {
   if (denseReport !== null) {
     for (const m of managed) {
       for (const info of m.slotInfo) {
@@ -697,14 +796,56 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Engin
   } else {
     notes.push('access counts for ranking come from a dense reuse estimate (no feasible uncompressed baseline report)')
   }
+}
 
-  type Estimate = { energy: number; fits: boolean; dataBits: number | null; metadataBits: number | null }
+/** The analytic estimate of one slot's format: energy, whether it fits, and its sizes. */
+interface Estimate {
+  readonly energy: number
+  readonly fits: boolean
+  readonly dataBits: number | null
+  readonly metadataBits: number | null
+}
+
+/** Memoised analytic estimates per (tensor, slot), by level entry or by codebook key. */
+interface Estimator {
+  readonly estimate: (t: number, j: number, entry: LevelEntry) => Estimate
+  readonly estimateKey: (t: number, j: number, key: string) => Estimate
+}
+
+/**
+ * The analytic estimate of a slot's format: data and metadata words moved per access of the tile
+ * (from the slot's traffic and the level's energies) and whether the tile fits the level.
+ */
+const estimateSlot = (m: Managed, info: SlotInfo, groups: GroupFormat, engine: EngineVocabulary): Estimate => {
+  const bits = estimateTileBits({
+    slot: info.slot,
+    groups,
+    emptiness: info.emptiness,
+    density: m.density,
+    level: info.level,
+    vocabulary: engine,
+  })
+  const tile = Math.max(1, info.slot.tileElements)
+  const block = Math.max(1, info.level.blockSize)
+  const mdWidth = info.level.metadataStorageWidthBits
+  const mdAccesses = mdWidth === 0 ? 0 : bits.metadataBits / (mdWidth ?? info.level.wordBits)
+  const dataAccesses = bits.dataBits / info.level.wordBits / block
+  const e = info.energies
+  const energy =
+    (info.traffic.reads / tile) * (dataAccesses * e.readPJ + mdAccesses * e.metadataReadPJ) +
+    ((info.traffic.fills + info.traffic.updates) / tile) * (dataAccesses * e.writePJ + mdAccesses * e.metadataWritePJ)
+  const cap = info.level.capacityWords
+  const mdCap = info.level.metadataStorageDepth !== null && mdWidth !== null && mdWidth > 0 ? info.level.metadataStorageDepth * mdWidth : null
+  // Without a separate metadata store, metadata shares the data capacity.
+  const words = (bits.dataBits + (mdCap === null ? bits.metadataBits : 0)) / info.level.wordBits
+  const fits = (cap === null || words <= cap) && (mdCap === null || bits.metadataBits <= mdCap)
+  return { energy, fits, dataBits: bits.dataBits, metadataBits: bits.metadataBits }
+}
+
+/** Phase "estimate": the memoised analytic estimator over the managed tensors' slots. */
+const createEstimator = (ctx: SelectionContext, book: Codebook): Estimator => {
+  const { managed, engine } = ctx
   const estimateMemo: Map<string, Estimate>[][] = managed.map((m) => m.chain.slots.map(() => new Map()))
-  const estimateKey = (t: number, j: number, key: string): Estimate => {
-    const known = estimateMemo[t]?.[j]?.get(key)
-    if (known !== undefined) return known
-    return estimate(t, j, key === '-' ? NONE : { groups: book.decode(key), raw: undefined, key })
-  }
   const estimate = (t: number, j: number, entry: LevelEntry): Estimate => {
     const memo = estimateMemo[t]?.[j] as Map<string, Estimate>
     const key = entry.key
@@ -712,82 +853,95 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Engin
     if (known !== undefined) return known
     const m = managed[t] as Managed
     const info = m.slotInfo[j] as SlotInfo
-    let value: { energy: number; fits: boolean; dataBits: number | null; metadataBits: number | null }
-    if (entry.groups === null) {
-      value = { energy: Number.MAX_VALUE, fits: true, dataBits: null, metadataBits: null }
-    } else {
-      const bits = estimateTileBits({
-        slot: info.slot,
-        groups: entry.groups,
-        emptiness: info.emptiness,
-        density: m.density,
-        level: info.level,
-        vocabulary: engine,
-      })
-      const tile = Math.max(1, info.slot.tileElements)
-      const block = Math.max(1, info.level.blockSize)
-      const mdWidth = info.level.metadataStorageWidthBits
-      const mdAccesses = mdWidth === 0 ? 0 : bits.metadataBits / (mdWidth ?? info.level.wordBits)
-      const dataAccesses = bits.dataBits / info.level.wordBits / block
-      const e = info.energies
-      const energy =
-        (info.traffic.reads / tile) * (dataAccesses * e.readPJ + mdAccesses * e.metadataReadPJ) +
-        ((info.traffic.fills + info.traffic.updates) / tile) * (dataAccesses * e.writePJ + mdAccesses * e.metadataWritePJ)
-      const cap = info.level.capacityWords
-      const mdCap =
-        info.level.metadataStorageDepth !== null && mdWidth !== null && mdWidth > 0 ? info.level.metadataStorageDepth * mdWidth : null
-      // Without a separate metadata store, metadata shares the data capacity.
-      const words = (bits.dataBits + (mdCap === null ? bits.metadataBits : 0)) / info.level.wordBits
-      const fits = (cap === null || words <= cap) && (mdCap === null || bits.metadataBits <= mdCap)
-      value = { energy, fits, dataBits: bits.dataBits, metadataBits: bits.metadataBits }
-    }
+    const value: Estimate =
+      entry.groups === null
+        ? { energy: Number.MAX_VALUE, fits: true, dataBits: null, metadataBits: null }
+        : estimateSlot(m, info, entry.groups, engine)
     memo.set(key, value)
     return value
   }
+  const estimateKey = (t: number, j: number, key: string): Estimate => {
+    const known = estimateMemo[t]?.[j]?.get(key)
+    if (known !== undefined) return known
+    return estimate(t, j, key === '-' ? NONE : { groups: book.decode(key), raw: undefined, key })
+  }
+  return { estimate, estimateKey }
+}
 
-  const hasSafs = query.sparseOptimizations.targets.some(
-    (t) => t.actionOptimizations.length > 0 || t.computeOptimizations.length > 0,
-  )
-  const share = (tensor: TensorName, level: string): number | null => {
-    if (reference === null) return null
-    const total = memoryEnergy(reference)
-    const e = reference.levels[level]?.tensors[tensor]?.energyPJ
-    return total > 0 && e !== undefined ? e / total : 0
+/** A slot of a managed tensor with its importance for the descent. */
+interface SlotRef {
+  readonly t: number
+  readonly j: number
+  readonly importance: number
+  readonly share: number | null
+  readonly capacityPressure: number
+}
+
+/** What phase "ranking" hands on: the slots in search order and their costing budgets. */
+interface SlotRanking {
+  readonly slotRefs: readonly SlotRef[]
+  /** Most important first; ties keep tensor and level order. */
+  readonly order: readonly SlotRef[]
+  readonly negligible: ReadonlySet<number>
+  readonly hasSafs: boolean
+  readonly budgetOf: (ref: SlotRef) => number
+}
+
+const queryHasSafs = (query: CostQuery): boolean =>
+  query.sparseOptimizations.targets.some((t) => t.actionOptimizations.length > 0 || t.computeOptimizations.length > 0)
+
+/** A tensor's share of the reference report's memory energy at one level (null without a report). */
+const energyShare = (reference: CostReportValid | null, tensor: TensorName, level: string): number | null => {
+  if (reference === null) return null
+  const total = memoryEnergy(reference)
+  const e = reference.levels[level]?.tensors[tensor]?.energyPJ
+  return total > 0 && e !== undefined ? e / total : 0
+}
+
+/**
+ * Tensors not searched beyond the baselines: without SAFs, memory energy is a sum over tensors, so
+ * re-formatting a tensor can save at most its own memory energy. Tensors are taken smallest share
+ * first while their summed share stays within `negligibleShare`, which bounds what is forgone
+ * (up to capacity shared with other tensors). With SAFs, or when total energy is minimised, a
+ * tensor's format changes other tensors' costs, so nothing is skipped.
+ */
+const negligibleTensorsOf = (
+  managed: readonly Managed[],
+  reference: CostReportValid | null,
+  hasSafs: boolean,
+  opts: Pick<EngineOptions, 'objective' | 'negligibleShare'>,
+): Set<number> => {
+  const skipped = new Set<number>()
+  if (reference === null || hasSafs || opts.objective !== 'memory-energy' || opts.negligibleShare <= 0) return skipped
+  if (!(memoryEnergy(reference) > 0)) return skipped
+  const shares = managed.map((m, t) => ({
+    t,
+    share: m.chain.slots.reduce((sum, slot) => sum + (energyShare(reference, m.chain.tensor, slot.level) ?? 0), 0),
+  }))
+  shares.sort((a, b) => a.share - b.share || a.t - b.t)
+  let summed = 0
+  for (const { t, share: s } of shares) {
+    if (summed + s > opts.negligibleShare) break
+    summed += s
+    skipped.add(t)
   }
-  /**
-   * Tensors not searched beyond the baselines: without SAFs, memory energy is a sum over tensors, so
-   * re-formatting a tensor can save at most its own memory energy. Tensors are taken smallest share
-   * first while their summed share stays within `negligibleShare`, which bounds what is forgone
-   * (up to capacity shared with other tensors). With SAFs, or when total energy is minimised, a
-   * tensor's format changes other tensors' costs, so nothing is skipped.
-   */
-  function negligibleTensors(): Set<number> {
-    const skipped = new Set<number>()
-    if (reference === null || hasSafs || opts.objective !== 'memory-energy' || opts.negligibleShare <= 0) return skipped
-    if (!(memoryEnergy(reference) > 0)) return skipped
-    const shares = managed.map((m, t) => ({ t, share: m.chain.slots.reduce((sum, slot) => sum + (share(m.chain.tensor, slot.level) ?? 0), 0) }))
-    shares.sort((a, b) => a.share - b.share || a.t - b.t)
-    let summed = 0
-    for (const { t, share: s } of shares) {
-      if (summed + s > opts.negligibleShare) break
-      summed += s
-      skipped.add(t)
-    }
-    return skipped
-  }
-  interface SlotRef {
-    readonly t: number
-    readonly j: number
-    readonly importance: number
-    readonly share: number | null
-    readonly capacityPressure: number
-  }
+  return skipped
+}
+
+/**
+ * Phase "ranking": each slot's importance (its share of the reference's memory energy times its
+ * sparsity, plus capacity pressure), the search order, the negligible tensors and the number of
+ * candidates each slot may cost.
+ */
+const rankSlots = (ctx: SelectionContext, opts: EngineOptions, estimator: Estimator, reference: CostReportValid | null): SlotRanking => {
+  const { managed, query } = ctx
+  const hasSafs = queryHasSafs(query)
   const slotRefs: SlotRef[] = []
   managed.forEach((m, t) => {
     m.slotInfo.forEach((info, j) => {
       if (info.slot.ranks.length === 0) return
-      const s = share(m.chain.tensor, info.slot.level)
-      const dense = estimate(t, j, NONE)
+      const s = energyShare(reference, m.chain.tensor, info.slot.level)
+      const dense = estimator.estimate(t, j, NONE)
       const capBits = info.level.capacityWords === null ? null : info.level.capacityWords * info.level.wordBits
       const capacityPressure = capBits === null || capBits === 0 ? 0 : Math.min(1, (dense.dataBits ?? 0) / capBits)
       const importance = (s ?? 1) * (1 - m.density) + 0.1 * capacityPressure
@@ -796,7 +950,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Engin
   })
   // Most important first; ties keep tensor and level order, so the order is deterministic.
   const order = [...slotRefs].sort((a, b) => b.importance - a.importance || a.t - b.t || a.j - b.j)
-  const negligible = negligibleTensors()
+  const negligible = negligibleTensorsOf(managed, reference, hasSafs, opts)
   const budgetOf = (ref: SlotRef): number => {
     if (negligible.has(ref.t)) return 0
     if (ref.share === null) return opts.topK
@@ -804,51 +958,84 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Engin
     if (ref.share >= 0.005) return Math.max(1, Math.ceil(opts.topK / 2))
     return ref.share > 0 ? 1 : 0
   }
+  return { slotRefs, order, negligible, hasSafs, budgetOf }
+}
 
-  // -------------------------------------------------- moves
-
-  const applyMove = (entries: readonly LevelEntry[], m: Managed, i: number, groups: GroupFormat): LevelEntry[] => {
-    const slots = m.chain.slots
-    const ranksAt = (j: number): number => slots[j]?.ranks.length ?? 0
-    const next: LevelEntry[] = [...entries]
-    const slotI = slots[i] as FormatSlot
-    const moved = groups.length === 0 ? NONE : fromGroups(book, groups)
-    next[i] = moved
-    for (let j = i + 1; j < slots.length; j++) {
-      const inherited = moved.groups === null ? null : inheritedGroups(moved.groups, ranksAt(i) - ranksAt(j), ranksAt(j), engine)
-      next[j] = inherited === null ? NONE : fromGroups(book, inherited)
-    }
-    for (let j = i - 1; j >= 0; j--) {
-      const cur = entries[j] ?? NONE
-      if (cur.key === '-') continue
-      if (moved.key === '-') {
-        next[j] = cur.groups !== null && !groupsCompressed(cur.groups, engine) ? cur : NONE
-        continue
-      }
-      const split = cur.groups === null ? null : splitGroups(cur.groups, ranksAt(j) - ranksAt(i))
-      const combined = split === null ? null : [...split[0], ...(moved.groups ?? [])]
-      next[j] = combined !== null && ordered(combined, engine) ? fromGroups(book, combined) : NONE
-    }
-    return next
+/**
+ * The entries of a tensor after giving slot i the format `groups`: inner levels take its suffix,
+ * outer levels keep their own ranks where the ordering rule allows and drop their format otherwise.
+ */
+const applyMove = (
+  book: Codebook,
+  engine: EngineVocabulary,
+  entries: readonly LevelEntry[],
+  m: Managed,
+  i: number,
+  groups: GroupFormat,
+): LevelEntry[] => {
+  const slots = m.chain.slots
+  const ranksAt = (j: number): number => slots[j]?.ranks.length ?? 0
+  const next: LevelEntry[] = [...entries]
+  const moved = groups.length === 0 ? NONE : fromGroups(book, groups)
+  next[i] = moved
+  for (let j = i + 1; j < slots.length; j++) {
+    const inherited = moved.groups === null ? null : inheritedGroups(moved.groups, ranksAt(i) - ranksAt(j), ranksAt(j), engine)
+    next[j] = inherited === null ? NONE : fromGroups(book, inherited)
   }
+  for (let j = i - 1; j >= 0; j--) {
+    const cur = entries[j] ?? NONE
+    if (cur.key === '-') continue
+    if (moved.key === '-') {
+      next[j] = cur.groups !== null && !groupsCompressed(cur.groups, engine) ? cur : NONE
+      continue
+    }
+    const split = cur.groups === null ? null : splitGroups(cur.groups, ranksAt(j) - ranksAt(i))
+    const combined = split === null ? null : [...split[0], ...(moved.groups ?? [])]
+    next[j] = combined !== null && ordered(combined, engine) ? fromGroups(book, combined) : NONE
+  }
+  return next
+}
 
-  const withTensor = (state: State, t: number, entries: readonly LevelEntry[]): State =>
-    state.map((e, k) => (k === t ? entries : e))
+const withTensor = (state: State, t: number, entries: readonly LevelEntry[]): State => state.map((e, k) => (k === t ? entries : e))
 
+/** A ranked move: its estimated energy and fit, and how to build the tensor's entries. */
+interface Move {
+  readonly build: () => LevelEntry[]
+  readonly energy: number
+  readonly fits: boolean
+}
+
+/** Ranks the moves of a slot; `scored()` counts the candidate formats estimated for the beams. */
+interface CandidateMoves {
+  readonly movesOf: (state: State, t: number, i: number) => Move[]
+  readonly scored: () => number
+}
+
+interface BeamEntry {
+  readonly key: string
+  readonly score: number
+  readonly fits: boolean
+}
+
+/**
+ * Phase "candidate ranking": the moves of a slot, best estimated first.
+ *
+ * The beam of a slot holds its best formats (over all its ranks, so including the inner levels'
+ * suffixes) by the analytic estimate summed over this level and every inner level, built from the
+ * innermost level outwards: each of the level's own-rank sequences is joined to each beam entry of
+ * the child (or to no child format) under the ordering rule, and the best `beamWidth` survive.
+ * It does not depend on the current assignment, so it is computed once per slot.
+ *
+ * The moves at slot i of tensor t are each beam format of the slot (with its suffixes forced onto
+ * the inner levels and the outer levels' own ranks kept where the ordering rule allows), the
+ * no-format move, and any plugged-in candidates. Only keys are built here; the level entries of a
+ * move are made when it is actually costed.
+ */
+const createCandidateMoves = (ctx: SelectionContext, book: Codebook, opts: EngineOptions, estimator: Estimator): CandidateMoves => {
+  const { managed, engine } = ctx
+  const { estimate, estimateKey } = estimator
   let scored = 0
-  /**
-   * The beam of a slot: its best formats (over all its ranks, so including the inner levels'
-   * suffixes) by the analytic estimate summed over this level and every inner level, built from the
-   * innermost level outwards: each of the level's own-rank sequences is joined to each beam entry of
-   * the child (or to no child format) under the ordering rule, and the best `beamWidth` survive.
-   * It does not depend on the current assignment, so it is computed once per slot.
-   */
   const beamWidth = Math.max(32, 8 * opts.topK)
-  interface BeamEntry {
-    readonly key: string
-    readonly score: number
-    readonly fits: boolean
-  }
   const beams = new Map<string, BeamEntry[]>()
   const beam = (t: number, i: number): BeamEntry[] => {
     const memoKey = `${t}:${i}`
@@ -870,7 +1057,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Engin
     const uTail = book.key(Array.from({ length: childRanks }, () => ({ prim: 'U', size: 1 })))
     const out: (BeamEntry & { index: number })[] = []
     const seen = new Set<string>()
-    const own = ownRankFormats(slot, enumerateOptions(m, true))
+    const own = ownRankFormats(slot, enumerateOptionsOf(opts, engine, m, true))
     if (slot.ownRanks === 0) own.push([])
     for (const prefix of own) {
       const prefixKey = book.key(prefix)
@@ -894,17 +1081,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Engin
     return kept
   }
 
-  /**
-   * Ranks every move at slot i of tensor t: each candidate format of the slot (with its suffixes
-   * forced onto the inner levels and the outer levels' own ranks kept where the ordering rule
-   * allows), the no-format move, and any plugged-in candidates. Only keys are built here; the
-   * level entries of a move are made when it is actually costed.
-   */
-  const candidateMoves = (
-    state: State,
-    t: number,
-    i: number,
-  ): { build: () => LevelEntry[]; energy: number; fits: boolean }[] => {
+  const movesOf = (state: State, t: number, i: number): Move[] => {
     const m = managed[t] as Managed
     const slots = m.chain.slots
     const slot = slots[i] as FormatSlot
@@ -920,7 +1097,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Engin
       return { kind: 'prefix' as const, keepOnNone, cur, prefixKey: book.key(split[0]), prefixCompressed: groupsCompressed(split[0], engine) }
     })
     const seen = new Set<string>([entries.map((e) => e.key).join('|')])
-    const moves: { build: () => LevelEntry[]; energy: number; fits: boolean; index: number }[] = []
+    const moves: (Move & { index: number })[] = []
     const levelKeys: string[] = new Array<string>(slots.length)
     const rank = (build: () => LevelEntry[]): void => {
       const moveKey = levelKeys.join('|')
@@ -958,7 +1135,7 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Engin
         else if (o.kind !== 'prefix') levelKeys[j] = '-'
         else levelKeys[j] = !o.prefixCompressed || book.allCompressed(key) ? o.prefixKey + key : '-'
       }
-      rank(() => applyMove(entries, m, i, groups))
+      rank(() => applyMove(book, engine, entries, m, i, groups))
     }
     consider([])
     for (const entry of beam(t, i)) consider(book.decode(entry.key))
@@ -975,11 +1152,40 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Engin
     moves.sort((a, b) => Number(b.fits) - Number(a.fits) || a.energy - b.energy || a.index - b.index)
     return moves
   }
+  return { movesOf, scored: () => scored }
+}
 
-  // -------------------------------------------------- coordinate descent
+/** What phase "descent" hands on: the final state, its evaluation and each slot's reason. */
+interface DescentResult {
+  readonly state: State
+  readonly evaluation: Evaluation
+  /** Keyed `${t}:${j}`. */
+  readonly reasons: ReadonlyMap<string, string>
+}
 
+const reasonKey = (t: number, j: number): string => `${t}:${j}`
+
+/**
+ * Phase "descent": coordinate descent over the slots in order of importance. At each slot the
+ * ranked moves are costed up to the slot's budget (stopping at the first likely-fitting move the
+ * estimate puts clearly above the current formats, unless SAFs hide savings from the estimate);
+ * the best strict improvement is taken. Stops after a pass without improvement or `maxPasses`.
+ */
+const runDescent = (
+  ctx: SelectionContext,
+  opts: EngineOptions,
+  evaluator: Evaluator,
+  estimator: Estimator,
+  ranking: SlotRanking,
+  moves: CandidateMoves,
+  start: Pick<BaselineStart, 'start' | 'startedFrom'>,
+): DescentResult => {
+  const { managed } = ctx
+  const { order, budgetOf, negligible, hasSafs } = ranking
+  const { startedFrom } = start
+  let current = start.start.state
+  let currentEval = start.start.evaluation
   const reasons = new Map<string, string>()
-  const reasonKey = (t: number, j: number): string => `${t}:${j}`
   for (let pass = 1; pass <= opts.maxPasses; pass++) {
     let improved = false
     for (const ref of order) {
@@ -997,21 +1203,21 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Engin
         }
         continue
       }
-      let best: { state: State; evaluation: Evaluation } | null = null
+      let best: Run | null = null
       let tried = 0
       // Moves the estimate puts clearly above the current formats are not worth a costing.
-      const currentEstimate = (current[ref.t] ?? []).reduce((sum, entry, j) => sum + estimate(ref.t, j, entry).energy, 0)
+      const currentEstimate = (current[ref.t] ?? []).reduce((sum, entry, j) => sum + estimator.estimate(ref.t, j, entry).energy, 0)
       // SAF savings (gating, skipping) are invisible to the estimate, so with SAFs nothing is cut.
       const threshold = hasSafs ? Infinity : currentEstimate * (1 + opts.estimateSlack)
       let pruned = 0
-      for (const move of candidateMoves(current, ref.t, ref.j)) {
+      for (const move of moves.movesOf(current, ref.t, ref.j)) {
         if (tried >= budget) break
         if (move.fits && move.energy > threshold) {
           pruned++
           break
         }
         const state = withTensor(current, ref.t, move.build())
-        const evaluation = evaluate(state)
+        const evaluation = evaluator.evaluate(state)
         if (!evaluation.ok && evaluation.hardware) continue
         tried++
         if (evaluation.ok && objectiveOf(evaluation) < objectiveOf(best?.evaluation ?? currentEval)) best = { state, evaluation }
@@ -1047,26 +1253,36 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Engin
     }
     if (!improved) break
   }
+  return { state: current, evaluation: currentEval, reasons }
+}
 
-  const engineCosted = costed
+/** The phases' outputs that the result is assembled from. */
+interface AssemblyInput {
+  readonly evaluator: Evaluator
+  readonly start: BaselineStart
+  readonly estimator: Estimator
+  readonly ranking: SlotRanking
+  readonly moves: CandidateMoves
+  readonly descent: DescentResult & { readonly evaluation: Extract<Evaluation, { ok: true }> }
+  readonly notes: readonly string[]
+}
 
-  if (!currentEval.ok) {
-    return {
-      valid: false,
-      reason: `no feasible format assignment: ${currentEval.reason}`,
-      baselines,
-      candidatesCosted: engineCosted,
-    }
-  }
-  const finalEval = currentEval
+/**
+ * Phase "result": the per-slot choices (format, text, sizes, energy, importance, reason), the
+ * final design's sparse optimizations, the baselines and the saving against the best of them.
+ */
+const assembleResult = (ctx: SelectionContext, opts: EngineOptions, parts: AssemblyInput): FormatSelectionValid => {
+  const { managed, specOf } = ctx
+  const { evaluator, start, estimator, ranking, moves, descent, notes } = parts
+  const finalEval = descent.evaluation
+  const { bestBaseline, startedFrom } = start
   const bestFixed = bestBaseline === null ? null : objectiveOf(bestBaseline.evaluation)
-
   const choices: FormatChoice[] = []
   managed.forEach((m, t) => {
     m.chain.slots.forEach((slot, j) => {
-      const entry = current[t]?.[j] ?? NONE
-      const ref = slotRefs.find((r) => r.t === t && r.j === j)
-      const est = estimate(t, j, entry)
+      const entry = descent.state[t]?.[j] ?? NONE
+      const ref = ranking.slotRefs.find((r) => r.t === t && r.j === j)
+      const est = estimator.estimate(t, j, entry)
       choices.push({
         tensor: m.chain.tensor,
         level: slot.level,
@@ -1081,12 +1297,11 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Engin
             ? entry.key === '-'
               ? 'one-element tile: stored uncompressed'
               : `one-element tile: keeps one dummy rank of ${slot.parentLevel ?? 'its parent'}'s innermost primitive, so it needs no decompression`
-            : (reasons.get(reasonKey(t, j)) ?? `kept from ${startedFrom}`),
+            : (descent.reasons.get(reasonKey(t, j)) ?? `kept from ${startedFrom}`),
       })
     })
   })
-
-  const result: FormatSelectionValid = {
+  return {
     valid: true,
     objective: opts.objective,
     objectivePJ: finalEval.objectivePJ,
@@ -1094,24 +1309,16 @@ const runSelection = <TOptions>(input: SelectFormatsInput<TOptions>, opts: Engin
     energyPJ: finalEval.energyPJ,
     cycles: finalEval.report.cycles,
     choices,
-    sparseOptimizations: buildSparseOptimizations(current),
-    baselines,
-    given: givenRun === null ? null : outcomeOf('given', givenRun.evaluation),
+    sparseOptimizations: buildSparseOptimizationsOf(ctx, descent.state),
+    baselines: start.baselines,
+    given: start.givenRun === null ? null : outcomeOf('given', start.givenRun.evaluation),
     bestFixedFormat: bestBaseline?.name ?? null,
     savingVsBestFixedPct:
       bestFixed === null || bestFixed <= 0 ? null : Math.max(0, (100 * (bestFixed - finalEval.objectivePJ)) / bestFixed),
-    candidatesCosted: engineCosted,
-    candidatesScored: scored,
-    candidatesRejectedByHardware: rejectedByHardware,
-    notes,
-  }
-  if (!opts.exhaustive) return result
-  const exhaustive = runExhaustive(managed, opts, evaluate, current, engine, book, enumerateOptions)
-  return {
-    ...result,
-    exhaustiveOptimumPJ: exhaustive.optimumPJ,
-    exhaustiveCandidates: exhaustive.candidates,
-    exhaustiveMode: opts.exhaustiveMode,
+    candidatesCosted: evaluator.stats.costed,
+    candidatesScored: moves.scored(),
+    candidatesRejectedByHardware: evaluator.stats.rejectedByHardware,
+    notes: [...notes],
   }
 }
 
@@ -1255,4 +1462,31 @@ export const optimizeFormats = <TOptions = void>(input: OptimizeFormatsInput<TOp
     },
     input.options ?? {},
   )
+}
+
+/**
+ * The named phases of a selection, for their own tests only (not part of the package's entry
+ * point): `runSelection` is prepare → costing → baselines → traffic → estimate → ranking →
+ * candidate moves → descent → result.
+ * @internal
+ */
+export const selectionPhases = {
+  prepareSelection,
+  createEvaluator,
+  runBaselines,
+  calibrateTraffic,
+  createEstimator,
+  rankSlots,
+  createCandidateMoves,
+  runDescent,
+  assembleResult,
+  createCodebook,
+  specWith,
+} as const
+
+/** The engine options of a request, as `selectFormats` resolves them (for the phase tests). @internal */
+export const resolveEngineOptions = (options: SelectFormatsOptions, formatPrimitives?: readonly FormatPrimitive[]): { opts: EngineOptions; engine: EngineVocabulary } => {
+  const requested = resolveSelectOptions(options)
+  const engine = resolveEnginePrimitives(requested.primitives ?? undefined, requested.baselines, formatPrimitives)
+  return { opts: { ...requested, primitives: engine.alphabet }, engine }
 }

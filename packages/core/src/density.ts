@@ -83,6 +83,44 @@ export const DENSITY_MODEL_ALIASES: Readonly<Record<string, string>> = {
 export const resolveDensityModelId = (id: string): string => DENSITY_MODEL_ALIASES[id] ?? id
 
 /**
+ * How a stage that has no density models approximates P(tile empty) for a distribution id, only to
+ * rank candidates (never to cost): `fixed-structured`, a tile of n elements holds ⌊n·d⌋ or ⌈n·d⌉
+ * non-zeros, so it is empty with probability 1 − n·d when n·d < 1, else never; `uniform`, (1 − d)^n.
+ */
+export type EmptinessApproximation = 'fixed-structured' | 'uniform'
+
+/**
+ * The built-in density model ids (the models themselves live in `@snipsnap/cost`'s registry) with
+ * the approximation a stage without density models ranks them by: the structured models, whose
+ * tiles hold as close to n·d non-zeros as possible, by `fixed-structured`; the rest by `uniform`.
+ */
+export const BUILTIN_DENSITY_MODELS: Readonly<Record<string, { readonly emptiness: EmptinessApproximation }>> = {
+  'fixed-structured': { emptiness: 'fixed-structured' },
+  hypergeometric: { emptiness: 'uniform' },
+  banded: { emptiness: 'uniform' },
+  'n-m': { emptiness: 'fixed-structured' },
+  block: { emptiness: 'uniform' },
+  'actual-data': { emptiness: 'uniform' },
+}
+
+/**
+ * The emptiness approximation of a distribution id or alias: its built-in model's, `uniform` for
+ * an id that is not built in.
+ * @example emptinessApproximationOf('nm') // → 'fixed-structured'
+ */
+export const emptinessApproximationOf = (id: string): EmptinessApproximation =>
+  BUILTIN_DENSITY_MODELS[resolveDensityModelId(id)]?.emptiness ?? 'uniform'
+
+/**
+ * P(tile empty) of a tile of `elements` elements at `density` under an approximation, in [0, 1].
+ * @example approximateProbabilityEmpty('fixed-structured', 0.5, 1) // → 0.5
+ */
+export const approximateProbabilityEmpty = (approximation: EmptinessApproximation, density: number, elements: number): number => {
+  const p = approximation === 'fixed-structured' ? (elements * density < 1 ? 1 - elements * density : 0) : (1 - density) ** elements
+  return p < 0 ? 0 : p > 1 ? 1 : p
+}
+
+/**
  * The density model a distribution id (or alias) names in `registry`.
  * @throws {SnipSnapError} PLUGIN_NOT_FOUND naming the id and the registered ones.
  */

@@ -1,4 +1,4 @@
-import { isSnipSnapError } from '@snipsnap/core'
+import { BUILTIN_DENSITY_MODELS, isSnipSnapError } from '@snipsnap/core'
 import { describe, expect, it } from 'vitest'
 
 import {
@@ -23,6 +23,10 @@ describe('density registry', () => {
       'actual-data',
     ])
     expect(createDensityRegistry()).not.toBe(registry)
+  })
+
+  it('holds exactly the built-in ids core names (one vocabulary for stages without a registry)', () => {
+    expect(createDensityRegistry().list().map((m) => m.id)).toEqual(Object.keys(BUILTIN_DENSITY_MODELS))
   })
 
   it('resolves aliases used by Sparseloop specs', () => {
