@@ -20,7 +20,9 @@ describe('--plugin and --cost-model', () => {
     const plugged = await run([...args, '--plugin', roofline, '--cost-model', 'roofline'])
     expect(plugged.stderr).toBe('')
     expect(plugged.code).toBe(0)
-    const json = JSON.parse(plugged.stdout) as { layers: { energyPJ: number | null }[]; totalEnergyPJ: number }
+    const json = JSON.parse(plugged.stdout) as { costModel: string; layers: { energyPJ: number | null }[]; totalEnergyPJ: number }
+    // The output names the cost model it was priced with.
+    expect(json.costModel).toBe('roofline')
     expect(json.layers.length).toBeGreaterThan(2)
     for (const l of json.layers) expect(l.energyPJ).toBeGreaterThan(0)
   }, 300_000)
