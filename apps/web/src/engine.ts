@@ -6,7 +6,7 @@ import { SnipSnapError, createRegistry, createRng, toSnipSnapError, type AnySear
 import { getArchPreset, listArchPresets } from '@snipsnap/arch'
 import { bindSlotFormat, deriveTensorChains, optimizeFormats, type FormatSlot } from '@snipsnap/compress'
 import { sparseloopCostModel } from '@snipsnap/cost'
-import { createExplorer, type Explorer, type TensorFormatChoice } from '@snipsnap/explorer'
+import { EXPLORE_DEFAULTS, createExplorer, type Explorer, type TensorFormatChoice } from '@snipsnap/explorer'
 import { bindFormat, createFormatRegistry, createUniformDensity, encodeTensor, estimateFormatSize, formatCompPat, parseCompPat, type EncodedTensor } from '@snipsnap/format'
 import { parseTimeloopYaml, writeTimeloopYaml } from '@snipsnap/timeloop'
 import { SPARSITY_PRESETS, applySparsity, buildWorkload, gemmToProblem, listModels, getModel, type GemmLayer } from '@snipsnap/workloads'
@@ -530,8 +530,10 @@ export const createEngine = (): Engine => {
       objective,
       dataflowEvaluations: study.evaluations,
       seed: study.seed + index,
-      topM: 2,
-      maxRounds: 1,
+      // The same search shape as `snipsnap explore` (exploreModel), so a layer gets the same design.
+      topM: EXPLORE_DEFAULTS.topM,
+      maxRounds: EXPLORE_DEFAULTS.maxRounds,
+      stage1Starts: EXPLORE_DEFAULTS.stage1Starts,
       onStage: (report) => {
         stages.push({ stage: report.stage, round: report.round, evaluated: report.evaluated, energyPJ: report.bestMetrics?.['energy'] ?? null, cycles: report.bestMetrics?.['cycles'] ?? null })
         if (report.bestMetrics !== null) consider(report.bestMetrics)
