@@ -3,10 +3,9 @@
 // totalled over the forward pass (each layer's energy and cycles × its count; layers run one
 // after another).
 import type { AbortSignalLike } from '@snipsnap/search'
-import { SnipSnapError, type DesignSpec, type MappingSpec } from '@snipsnap/core'
+import { prepareCostModel, SnipSnapError, type DesignSpec, type MappingSpec } from '@snipsnap/core'
 import { applyHardwarePoint, estimateArchTables, getArchPreset, hardwarePointOf, tableEstimator, totalAreaUM2, type HardwarePoint } from '@snipsnap/arch'
 import { applySparsity, buildWorkload, CONV_TENSOR_NAMES, layerShapeText, layerToProblem, type ConvLowering, type ConvShape, type GemmLayer, type GemmTensorName } from '@snipsnap/workloads'
-import { createSparseloopEvaluator } from '@snipsnap/cost'
 import { checkFormatSpace, coSearchDesign, resolveCostModel, type CoDesignSummary, type ExplorerRegistries, type FormatSpaceLimits, type MatchedBaselineName } from './co-search'
 import type { TensorFormatChoice } from './formats-summary'
 import { parseObjective, type ExplorerObjective, type MetricName } from './objectives'
@@ -327,7 +326,8 @@ export const exploreModel = async (
     options.phase === undefined ? ['prefill'] : options.phase === 'all' ? availablePhases(options) : typeof options.phase === 'string' ? [options.phase] : options.phase
   if (options.strategy !== undefined) registries.strategies.get(options.strategy) // fails early, naming the known ones
   // Fails early for an unknown id, naming the registered ones; the result names the model used.
-  const costModelId = resolveCostModel(registries, options.costModel).model.id
+  const cost = resolveCostModel(registries, options.costModel)
+  const costModelId = cost.model.id
   if (phases.length === 0) throw new SnipSnapError('INVALID_SPEC', 'give at least one phase', { path: ['phase'] })
   const archId = options.arch ?? 'llm-default'
   const preset = getArchPreset(archId)
@@ -435,7 +435,8 @@ export const exploreModel = async (
         const stopped = aborted()
         if (stopped) interrupted = true
         const best: CoDesignSummary | null = result.best
-        const report = best === null ? null : createSparseloopEvaluator({ ...design, sparseOptimizations: best.sparseOptimizations }, { densityModels: registries.densityModels, ...(registries.formats === undefined ? {} : { formats: registries.formats }) }).evaluate(best.mapping)
+        // The split by level comes from the cost model the layer was priced with (its prepare step when it has one).
+        const report = best === null ? null : prepareCostModel(cost.model, { ...design, sparseOptimizations: best.sparseOptimizations }, cost.context)(best.mapping)
         const energyByLevel: { level: string; energyPJ: number }[] = []
         if (report !== null && report.valid) {
           for (const [level, r] of Object.entries(report.levels)) energyByLevel.push({ level, energyPJ: r.energyPJ })
