@@ -100,6 +100,8 @@ describe('exploreModel', () => {
   it('explores both phases; the model totals are the sums of the phase totals', async () => {
     const result = await explorer.exploreModel({ model: 'llama-2-7b', sparsity: 'unstructured-50', phase: ['prefill', 'decode'], dataflowEvaluations: 8, baselines: ['dataflow-only'] })
     expect(result.phases.map((p) => p.phase)).toEqual(['prefill', 'decode'])
+    // Without a costModel option the result names the default it was priced with.
+    expect(result.costModel).toBe('sparseloop')
     expect(result.layers.length).toBe(result.phases[0]!.layers.length + result.phases[1]!.layers.length)
     expect(result.totalEnergyPJ).toBe(result.phases[0]!.totalEnergyPJ + result.phases[1]!.totalEnergyPJ)
     expect(result.dataflowOnlyTotalEnergyPJ).toBe(result.phases[0]!.dataflowOnlyTotalEnergyPJ + result.phases[1]!.dataflowOnlyTotalEnergyPJ)
@@ -152,6 +154,7 @@ describe('exploreModel', () => {
     await expect(explorer.exploreModel({ model: 'llama-2-7b', sparsity: 'dense', budgetMs: 0, clock: () => 0 })).rejects.toThrow(/budgetMs/)
     await expect(explorer.exploreModel({ model: 'llama-2-7b', sparsity: 'dense', budgetMs: 1000 })).rejects.toThrow(/clock/)
     await expect(explorer.exploreModel({ model: 'llama-2-7b', sparsity: 'dense', strategy: 'magic' })).rejects.toThrow(/magic/)
+    await expect(explorer.exploreModel({ model: 'llama-2-7b', sparsity: 'dense', costModel: 'magic-cost' })).rejects.toThrow(/magic-cost/)
     // Strategy options reach every dataflow search (checked by the strategy itself).
     await expect(explorer.exploreModel({ model: 'llama-2-7b', sparsity: 'dense', phase: 'decode', dataflowEvaluations: 4, strategy: 'simulated-annealing', strategyOptions: { coolingRate: 2 } })).rejects.toThrow(/coolingRate/)
   })

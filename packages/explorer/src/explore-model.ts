@@ -3,11 +3,10 @@
 // totalled over the forward pass (each layer's energy and cycles × its count; layers run one
 // after another).
 import type { AbortSignalLike } from '@snipsnap/search'
-import { SnipSnapError, type DesignSpec, type MappingSpec } from '@snipsnap/core'
+import { prepareCostModel, SnipSnapError, type DesignSpec, type MappingSpec } from '@snipsnap/core'
 import { applyHardwarePoint, estimateArchTables, getArchPreset, hardwarePointOf, tableEstimator, totalAreaUM2, type HardwarePoint } from '@snipsnap/arch'
 import { applySparsity, buildWorkload, CONV_TENSOR_NAMES, layerShapeText, layerToProblem, type ConvLowering, type ConvShape, type GemmLayer, type GemmTensorName } from '@snipsnap/workloads'
-import { createSparseloopEvaluator } from '@snipsnap/cost'
-import { checkFormatSpace, coSearchDesign, type CoDesignSummary, type ExplorerRegistries, type FormatSpaceLimits, type MatchedBaselineName } from './co-search'
+import { checkFormatSpace, coSearchDesign, resolveCostModel, type CoDesignSummary, type ExplorerRegistries, type FormatSpaceLimits, type MatchedBaselineName } from './co-search'
 import type { TensorFormatChoice } from './formats-summary'
 import { parseObjective, type ExplorerObjective, type MetricName } from './objectives'
 
@@ -187,6 +186,8 @@ export interface ExploreModelResult {
   /** The first phase (single-phase callers); `phases` lists them all. */
   readonly phase: InferencePhase
   readonly arch: string
+  /** Id of the cost model every layer's co-search and baselines were costed with (e.g. `sparseloop`). */
+  readonly costModel: string
   /** How CNN convolutions were lowered (`native` for Transformers). */
   readonly lowering: ConvLowering
   /** Hardware parameters of the accelerator explored (the preset's own, with `hardware` applied). */
@@ -324,6 +325,9 @@ export const exploreModel = async (
   const phases: readonly InferencePhase[] =
     options.phase === undefined ? ['prefill'] : options.phase === 'all' ? availablePhases(options) : typeof options.phase === 'string' ? [options.phase] : options.phase
   if (options.strategy !== undefined) registries.strategies.get(options.strategy) // fails early, naming the known ones
+  // Fails early for an unknown id, naming the registered ones; the result names the model used.
+  const cost = resolveCostModel(registries, options.costModel)
+  const costModelId = cost.model.id
   if (phases.length === 0) throw new SnipSnapError('INVALID_SPEC', 'give at least one phase', { path: ['phase'] })
   const archId = options.arch ?? 'llm-default'
   const preset = getArchPreset(archId)
@@ -431,7 +435,8 @@ export const exploreModel = async (
         const stopped = aborted()
         if (stopped) interrupted = true
         const best: CoDesignSummary | null = result.best
-        const report = best === null ? null : createSparseloopEvaluator({ ...design, sparseOptimizations: best.sparseOptimizations }, { densityModels: registries.densityModels, ...(registries.formats === undefined ? {} : { formats: registries.formats }) }).evaluate(best.mapping)
+        // The split by level comes from the cost model the layer was priced with (its prepare step when it has one).
+        const report = best === null ? null : prepareCostModel(cost.model, { ...design, sparseOptimizations: best.sparseOptimizations }, cost.context)(best.mapping)
         const energyByLevel: { level: string; energyPJ: number }[] = []
         if (report !== null && report.valid) {
           for (const [level, r] of Object.entries(report.levels)) energyByLevel.push({ level, energyPJ: r.energyPJ })
@@ -474,6 +479,7 @@ export const exploreModel = async (
     model: grouped[0]?.workload.model ?? options.model,
     phase: phases[0] as InferencePhase,
     arch: archId,
+    costModel: costModelId,
     lowering: grouped[0]?.workload.lowering ?? 'native',
     hardware: hardwarePointOf(arch),
     areaUM2: totalAreaUM2(arch, areaTable),

@@ -20,9 +20,16 @@ describe('--plugin and --cost-model', () => {
     const plugged = await run([...args, '--plugin', roofline, '--cost-model', 'roofline'])
     expect(plugged.stderr).toBe('')
     expect(plugged.code).toBe(0)
-    const json = JSON.parse(plugged.stdout) as { layers: { energyPJ: number | null }[]; totalEnergyPJ: number }
+    const json = JSON.parse(plugged.stdout) as { costModel: string; layers: { energyPJ: number | null; energyByLevel: { energyPJ: number }[] }[]; totalEnergyPJ: number }
+    // The output names the cost model it was priced with.
+    expect(json.costModel).toBe('roofline')
     expect(json.layers.length).toBeGreaterThan(2)
-    for (const l of json.layers) expect(l.energyPJ).toBeGreaterThan(0)
+    for (const l of json.layers) {
+      expect(l.energyPJ).toBeGreaterThan(0)
+      // The split by level is the plug-in's too: it adds up to the layer's energy.
+      const split = l.energyByLevel.reduce((sum, e) => sum + e.energyPJ, 0)
+      expect(Math.abs(split - l.energyPJ!)).toBeLessThanOrEqual(1e-9 * l.energyPJ!)
+    }
   }, 300_000)
 
   it('evaluate prices a case with the plug-in model', async () => {
