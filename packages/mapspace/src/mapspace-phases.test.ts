@@ -2,11 +2,12 @@
 // checks in internal/check.test.ts) and buildSpaceLayout, whose layout is the space's own and whose
 // factor vectors multiply out to every dimension's bound under the rules, and countSpace, whose
 // DP size is the number of mappings enumerate() yields; createGenomeTools, createDecoder and
-// createKey alone agree with the composed space's genomes, decode and key.
+// createKey alone agree with the composed space's genomes, decode and key; createEncoder inverts
+// decode and createEnumeration yields the space's genomes in its order.
 import { describe, expect, it } from 'vitest'
 import { createMapspace } from '@snipsnap/mapspace'
 import { createRng } from '@snipsnap/core'
-import { buildSpaceLayout, countSpace, createDecoder, createGenomeTools, createKey, resolveCheckContext } from './mapspace'
+import { buildSpaceLayout, countSpace, createDecoder, createEncoder, createEnumeration, createGenomeTools, createKey, resolveCheckContext } from './mapspace'
 import { stcArch, stcConstraints, stcProblem, stcSparse } from './internal/stc-fixture'
 
 describe('createMapspace phases', () => {
@@ -56,5 +57,26 @@ describe('createMapspace phases', () => {
       const m = space.sample(rng)
       expect(key(m)).toBe(space.key(m))
     }
+  })
+  it('createEncoder/createEnumeration: encode inverts decode on the enumerated genomes, in the space\'s order', () => {
+    const input = { arch: stcArch, problem: stcProblem, constraints: stcConstraints(false), sparseOptimizations: stcSparse }
+    const ctx = resolveCheckContext(input)
+    const built = buildSpaceLayout(input, ctx)
+    const tensors = stcProblem.dataSpaces.map((d) => d.name)
+    const tools = createGenomeTools(stcProblem.dimensions, built)
+    const { decode } = createDecoder(stcProblem.dimensions, tensors, ctx, built, tools)
+    const key = createKey(stcProblem.dimensions, tensors, ctx.levels, built)
+    const encode = createEncoder(stcProblem.dimensions, ctx.levels, built, tools, decode, key)
+    const { genomes } = createEnumeration(built, tools, decode)
+    const expected = createMapspace(input).genomes()
+    let n = 0
+    for (const g of genomes()) {
+      expect(g).toEqual(expected.next().value)
+      const e = encode(decode(g))
+      expect(e.ok).toBe(true)
+      if (e.ok) expect(key(decode(e.genome))).toBe(key(decode(g)))
+      if (++n >= 200) break
+    }
+    expect(encode({ levels: [] }).ok).toBe(false)
   })
 })

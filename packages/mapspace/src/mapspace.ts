@@ -522,24 +522,21 @@ export const createKey = (
   return key
 }
 
-export const createMapspace = (input: MapspaceInput): Mapspace => {
-  const ctx = resolveCheckContext(input)
-  const { arch, problem, constraints } = input
-  const options = input.options ?? {}
-  const { levels, rules, formats, spatialSkips, filterFanout } = ctx
+/**
+ * Phase 7 of {@link createMapspace}: mapping to genome, or why the mapping is not in the space
+ * (levels, a tiling outside the factorisations, an order or split breaking a constraint).
+ */
+export const createEncoder = (
+  dims: readonly DimName[],
+  levels: readonly LevelInfo[],
+  space: SpaceLayout,
+  tools: GenomeTools,
+  decode: (genome: MapspaceGenome) => MappingSpec,
+  key: (mapping: MappingSpec) => string,
+): Mapspace['encode'] => {
+  const { slots, permSlots, spatialLevels, bypassChoices } = space
+  const { vectorIndex, pickVectors, nontrivial } = tools
   const nLevels = levels.length
-  const dims = problem.dimensions
-  const tensors = problem.dataSpaces.map((d) => d.name)
-
-  // ------------------------------------------------------------ slots and sub-spaces
-  const built = buildSpaceLayout(input, ctx)
-  const { slots, vectors, permSlots, spatialLevels, bypassChoices, layout } = built
-  const tools = createGenomeTools(dims, built)
-  const { vectorIndex, pickVectors, nontrivial, freeDims, permCounts, splitCounts } = tools
-  const { decode, decoded } = createDecoder(dims, tensors, ctx, built, tools)
-  const key = createKey(dims, tensors, levels, built)
-
-  // ------------------------------------------------------------ encode
   const encode: Mapspace['encode'] = (mapping) => {
     if (mapping.levels.length !== nLevels || mapping.levels.some((lm, i) => lm.target !== (levels[i] as LevelInfo).name)) {
       return { ok: false, reason: `mapping levels must be ${levels.map((l) => l.name).join(', ')} (outermost first)` }
@@ -586,13 +583,18 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     }
     return { ok: true, genome }
   }
+  return encode
+}
 
-  // ------------------------------------------------------------ size (DP over dimensions)
-  let sizeCache: MapspaceSize | null = null
-  const size = (): MapspaceSize => (sizeCache ??= countSpace(dims, built))
+/** Phase 8 of {@link createMapspace}: every genome (and mapping) lazily, factorisation-major. */
+export const createEnumeration = (
+  space: SpaceLayout,
+  tools: GenomeTools,
+  decode: (genome: MapspaceGenome) => MappingSpec,
+): { readonly genomes: () => Generator<MapspaceGenome>; readonly enumerate: () => Generator<MappingSpec> } => {
+  const { vectors, permSlots, spatialLevels, bypassChoices } = space
+  const { pickVectors, permCounts, splitCounts } = tools
   const splitSlotsList = spatialLevels.filter((s) => s.splitSlot !== null)
-
-  // ------------------------------------------------------------ enumeration
   function* genomes(): Generator<MapspaceGenome> {
     const radices = vectors.map((v) => v.length)
     const factors = radices.map(() => 0)
@@ -623,6 +625,34 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
   function* enumerate(): Generator<MappingSpec> {
     for (const g of genomes()) yield decode(g)
   }
+  return { genomes, enumerate }
+}
+
+export const createMapspace = (input: MapspaceInput): Mapspace => {
+  const ctx = resolveCheckContext(input)
+  const { arch, problem, constraints } = input
+  const options = input.options ?? {}
+  const { levels, rules, formats, spatialSkips, filterFanout } = ctx
+  const nLevels = levels.length
+  const dims = problem.dimensions
+  const tensors = problem.dataSpaces.map((d) => d.name)
+
+  // ------------------------------------------------------------ slots and sub-spaces
+  const built = buildSpaceLayout(input, ctx)
+  const { slots, vectors, permSlots, spatialLevels, bypassChoices, layout } = built
+  const tools = createGenomeTools(dims, built)
+  const { vectorIndex, pickVectors, nontrivial, freeDims, permCounts, splitCounts } = tools
+  const { decode, decoded } = createDecoder(dims, tensors, ctx, built, tools)
+  const key = createKey(dims, tensors, levels, built)
+
+  const encode = createEncoder(dims, levels, built, tools, decode, key)
+
+  // ------------------------------------------------------------ size (DP over dimensions)
+  let sizeCache: MapspaceSize | null = null
+  const size = (): MapspaceSize => (sizeCache ??= countSpace(dims, built))
+  const splitSlotsList = spatialLevels.filter((s) => s.splitSlot !== null)
+
+  const { genomes, enumerate } = createEnumeration(built, tools, decode)
 
   // ------------------------------------------------------------ search operators
   const fullCheck = createChecker(ctx)
