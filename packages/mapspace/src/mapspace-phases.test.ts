@@ -3,11 +3,12 @@
 // factor vectors multiply out to every dimension's bound under the rules, and countSpace, whose
 // DP size is the number of mappings enumerate() yields; createGenomeTools, createDecoder and
 // createKey alone agree with the composed space's genomes, decode and key; createEncoder inverts
-// decode and createEnumeration yields the space's genomes in its order.
+// decode and createEnumeration yields the space's genomes in its order; createDecisionTree's
+// admitted leaves are the space's valid mappings.
 import { describe, expect, it } from 'vitest'
 import { createMapspace } from '@snipsnap/mapspace'
 import { createRng } from '@snipsnap/core'
-import { buildSpaceLayout, countSpace, createDecoder, createEncoder, createEnumeration, createGenomeTools, createKey, resolveCheckContext } from './mapspace'
+import { buildSpaceLayout, countSpace, createDecisionTree, createDecoder, createEncoder, createEnumeration, createGenomeTools, createKey, resolveCheckContext } from './mapspace'
 import { stcArch, stcConstraints, stcProblem, stcSparse } from './internal/stc-fixture'
 
 describe('createMapspace phases', () => {
@@ -78,5 +79,26 @@ describe('createMapspace phases', () => {
       if (++n >= 200) break
     }
     expect(encode({ levels: [] }).ok).toBe(false)
+  })
+  it('createDecisionTree: its admitted leaves are the valid enumerated mappings', () => {
+    const input = { arch: stcArch, problem: stcProblem, constraints: stcConstraints(false), sparseOptimizations: stcSparse }
+    const ctx = resolveCheckContext(input)
+    const built = buildSpaceLayout(input, ctx)
+    const tensors = stcProblem.dataSpaces.map((d) => d.name)
+    const tools = createGenomeTools(stcProblem.dimensions, built)
+    const { decode } = createDecoder(stcProblem.dimensions, tensors, ctx, built, tools)
+    const space = createMapspace(input)
+    const tree = createDecisionTree(stcProblem.dimensions, built, tools, decode, space.check, () => true)
+    const leaves: string[] = []
+    const walk = (prefix: number[]): void => {
+      if (!tree.admits(prefix)) return
+      const n = tree.branches(prefix)
+      if (n === 0) leaves.push(space.key(tree.leaf(prefix)))
+      for (let i = 0; i < n; i++) walk([...prefix, i])
+    }
+    walk([])
+    const valid = [...space.enumerate()].filter((m) => space.check(m).ok).map((m) => space.key(m))
+    expect(leaves.length).toBeGreaterThan(0)
+    expect([...leaves].sort()).toEqual([...valid].sort())
   })
 })

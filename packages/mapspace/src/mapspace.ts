@@ -628,6 +628,79 @@ export const createEnumeration = (
   return { genomes, enumerate }
 }
 
+/**
+ * Phase 10 of {@link createMapspace}: the space as a prunable decision tree for exhaustive search
+ * (factorisations, bypass bits, free splits, spatial orders, then temporal orders).
+ */
+export const createDecisionTree = (
+  dims: readonly DimName[],
+  space: SpaceLayout,
+  tools: GenomeTools,
+  decode: (genome: MapspaceGenome) => MappingSpec,
+  check: (mapping: MappingSpec) => CheckResult,
+  ordersMatter: (mapping: MappingSpec) => boolean,
+): DesignTree<MappingSpec> => {
+  const { slots, vectors, permSlots, spatialLevels, bypassChoices } = space
+  const { pickVectors, permCounts, splitCounts } = tools
+  const splitSlotsList = spatialLevels.filter((s) => s.splitSlot !== null)
+  // Decisions: factorisation per dimension, bypass bits, free splits, spatial orders, then
+  // temporal orders last, so one `admits` check after the spatial orders stands for every
+  // temporal order of that subtree whenever orders cannot change the verdict.
+  const nFactors = dims.length
+  const nBypass = bypassChoices.length
+  const nSplits = splitSlotsList.length
+  const spatialPerms = permSlots.map((p, j) => (p.kind === 'spatial' ? j : -1)).filter((j) => j >= 0)
+  const temporalPerms = permSlots.map((p, j) => (p.kind === 'temporal' ? j : -1)).filter((j) => j >= 0)
+  const permOrder = [...spatialPerms, ...temporalPerms]
+  const independentDepth = nFactors + nBypass + nSplits + spatialPerms.length
+  const treeDepth = independentDepth + temporalPerms.length
+  // The tree visits each dimension's factorisations most-spatial-first (larger product of its
+  // spatial factors first, ties in generation order): more parallel mappings take fewer cycles, so
+  // a depth-first walk meets good mappings early, while the set of leaves is unchanged. Only the
+  // tree's order: genomes (sampling, encode) keep indexing `vectors` directly.
+  const spatialSlots = slots.map((slot, si) => (slot.kind === 'spatial' ? si : -1)).filter((si) => si >= 0)
+  const spatialProduct = (v: readonly number[]): number => spatialSlots.reduce((p, si) => p * (v[si] ?? 1), 1)
+  const treeOrder = vectors.map((list) => list.map((_, i) => i).sort((a, b) => spatialProduct(list[b] as number[]) - spatialProduct(list[a] as number[]) || a - b))
+  const treeFactors = (path: readonly number[]): number[] => dims.map((_, d) => (treeOrder[d] as number[])[path[d] ?? 0] ?? 0)
+  const genomeAt = (path: readonly number[]): MapspaceGenome => {
+    const permutations = permSlots.map(() => 0)
+    permOrder.forEach((j, k) => {
+      permutations[j] = path[nFactors + nBypass + nSplits + k] ?? 0
+    })
+    return {
+      factors: treeFactors(path),
+      permutations,
+      splits: splitSlotsList.map((_, j) => path[nFactors + nBypass + j] ?? 0),
+      bypass: bypassChoices.map((_, j) => 1 - (path[nFactors + j] ?? 0)),
+    }
+  }
+  let lastLeaf: { readonly path: readonly number[]; readonly mapping: MappingSpec } | null = null
+  return {
+    branches(prefix) {
+      const at = prefix.length
+      if (at >= treeDepth) return 0
+      if (at < nFactors) return (vectors[at] as number[][]).length
+      if (at < nFactors + nBypass) return 2
+      const vs = pickVectors(treeFactors(prefix))
+      if (at < nFactors + nBypass + nSplits) return splitCounts(vs)[at - nFactors - nBypass] as number
+      return permCounts(vs)[permOrder[at - nFactors - nBypass - nSplits] as number] as number
+    },
+    leaf(path) {
+      // The walk admits a full path just before asking for its leaf: reuse that decode.
+      const last = lastLeaf
+      if (last !== null && last.path.length === path.length && last.path.every((v, i) => v === path[i])) return last.mapping
+      return decode(genomeAt(path))
+    },
+    admits(prefix) {
+      if (prefix.length !== independentDepth && prefix.length !== treeDepth) return true
+      const mapping = decode(genomeAt(prefix))
+      if (prefix.length === treeDepth) lastLeaf = { path: [...prefix], mapping }
+      if (prefix.length === independentDepth && prefix.length !== treeDepth && ordersMatter(mapping)) return true
+      return check(mapping).ok
+    },
+  }
+}
+
 export const createMapspace = (input: MapspaceInput): Mapspace => {
   const ctx = resolveCheckContext(input)
   const { arch, problem, constraints } = input
@@ -650,7 +723,6 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
   // ------------------------------------------------------------ size (DP over dimensions)
   let sizeCache: MapspaceSize | null = null
   const size = (): MapspaceSize => (sizeCache ??= countSpace(dims, built))
-  const splitSlotsList = spatialLevels.filter((s) => s.splitSlot !== null)
 
   const { genomes, enumerate } = createEnumeration(built, tools, decode)
 
@@ -805,63 +877,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     })
   }
 
-  // ------------------------------------------------------------ decision tree (prunable exhaustive search)
-  // Decisions: factorisation per dimension, bypass bits, free splits, spatial orders, then
-  // temporal orders last, so one `admits` check after the spatial orders stands for every
-  // temporal order of that subtree whenever orders cannot change the verdict.
-  const nFactors = dims.length
-  const nBypass = bypassChoices.length
-  const nSplits = splitSlotsList.length
-  const spatialPerms = permSlots.map((p, j) => (p.kind === 'spatial' ? j : -1)).filter((j) => j >= 0)
-  const temporalPerms = permSlots.map((p, j) => (p.kind === 'temporal' ? j : -1)).filter((j) => j >= 0)
-  const permOrder = [...spatialPerms, ...temporalPerms]
-  const independentDepth = nFactors + nBypass + nSplits + spatialPerms.length
-  const treeDepth = independentDepth + temporalPerms.length
-  // The tree visits each dimension's factorisations most-spatial-first (larger product of its
-  // spatial factors first, ties in generation order): more parallel mappings take fewer cycles, so
-  // a depth-first walk meets good mappings early, while the set of leaves is unchanged. Only the
-  // tree's order: genomes (sampling, encode) keep indexing `vectors` directly.
-  const spatialSlots = slots.map((slot, si) => (slot.kind === 'spatial' ? si : -1)).filter((si) => si >= 0)
-  const spatialProduct = (v: readonly number[]): number => spatialSlots.reduce((p, si) => p * (v[si] ?? 1), 1)
-  const treeOrder = vectors.map((list) => list.map((_, i) => i).sort((a, b) => spatialProduct(list[b] as number[]) - spatialProduct(list[a] as number[]) || a - b))
-  const treeFactors = (path: readonly number[]): number[] => dims.map((_, d) => (treeOrder[d] as number[])[path[d] ?? 0] ?? 0)
-  const genomeAt = (path: readonly number[]): MapspaceGenome => {
-    const permutations = permSlots.map(() => 0)
-    permOrder.forEach((j, k) => {
-      permutations[j] = path[nFactors + nBypass + nSplits + k] ?? 0
-    })
-    return {
-      factors: treeFactors(path),
-      permutations,
-      splits: splitSlotsList.map((_, j) => path[nFactors + nBypass + j] ?? 0),
-      bypass: bypassChoices.map((_, j) => 1 - (path[nFactors + j] ?? 0)),
-    }
-  }
-  let lastLeaf: { readonly path: readonly number[]; readonly mapping: MappingSpec } | null = null
-  const tree: DesignTree<MappingSpec> = {
-    branches(prefix) {
-      const at = prefix.length
-      if (at >= treeDepth) return 0
-      if (at < nFactors) return (vectors[at] as number[][]).length
-      if (at < nFactors + nBypass) return 2
-      const vs = pickVectors(treeFactors(prefix))
-      if (at < nFactors + nBypass + nSplits) return splitCounts(vs)[at - nFactors - nBypass] as number
-      return permCounts(vs)[permOrder[at - nFactors - nBypass - nSplits] as number] as number
-    },
-    leaf(path) {
-      // The walk admits a full path just before asking for its leaf: reuse that decode.
-      const last = lastLeaf
-      if (last !== null && last.path.length === path.length && last.path.every((v, i) => v === path[i])) return last.mapping
-      return decode(genomeAt(path))
-    },
-    admits(prefix) {
-      if (prefix.length !== independentDepth && prefix.length !== treeDepth) return true
-      const mapping = decode(genomeAt(prefix))
-      if (prefix.length === treeDepth) lastLeaf = { path: [...prefix], mapping }
-      if (prefix.length === independentDepth && prefix.length !== treeDepth && ordersMatter(mapping)) return true
-      return check(mapping).ok
-    },
-  }
+  const tree = createDecisionTree(dims, built, tools, decode, check, ordersMatter)
 
   return {
     layout,
