@@ -91,7 +91,7 @@ describe('createMapspace phases', () => {
     const tree = createDecisionTree(stcProblem.dimensions, built, tools, decode, space.check, () => true)
     const leaves: string[] = []
     const walk = (prefix: number[]): void => {
-      if (!tree.admits(prefix)) return
+      if (!(tree.admits?.(prefix) ?? true)) return
       const n = tree.branches(prefix)
       if (n === 0) leaves.push(space.key(tree.leaf(prefix)))
       for (let i = 0; i < n; i++) walk([...prefix, i])

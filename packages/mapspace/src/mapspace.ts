@@ -629,7 +629,7 @@ export const createEnumeration = (
 }
 
 /**
- * Phase 10 of {@link createMapspace}: the space as a prunable decision tree for exhaustive search
+ * Phase 11 of {@link createMapspace}: the space as a prunable decision tree for exhaustive search
  * (factorisations, bypass bits, free splits, spatial orders, then temporal orders).
  */
 export const createDecisionTree = (
@@ -701,32 +701,18 @@ export const createDecisionTree = (
   }
 }
 
-export const createMapspace = (input: MapspaceInput): Mapspace => {
-  const ctx = resolveCheckContext(input)
-  const { arch, problem, constraints } = input
-  const options = input.options ?? {}
-  const { levels, rules, formats, spatialSkips, filterFanout } = ctx
-  const nLevels = levels.length
-  const dims = problem.dimensions
-  const tensors = problem.dataSpaces.map((d) => d.name)
-
-  // ------------------------------------------------------------ slots and sub-spaces
-  const built = buildSpaceLayout(input, ctx)
-  const { slots, vectors, permSlots, spatialLevels, bypassChoices, layout } = built
-  const tools = createGenomeTools(dims, built)
-  const { vectorIndex, pickVectors, nontrivial, freeDims, permCounts, splitCounts } = tools
-  const { decode, decoded } = createDecoder(dims, tensors, ctx, built, tools)
-  const key = createKey(dims, tensors, levels, built)
-
-  const encode = createEncoder(dims, levels, built, tools, decode, key)
-
-  // ------------------------------------------------------------ size (DP over dimensions)
-  let sizeCache: MapspaceSize | null = null
-  const size = (): MapspaceSize => (sizeCache ??= countSpace(dims, built))
-
-  const { genomes, enumerate } = createEnumeration(built, tools, decode)
-
-  // ------------------------------------------------------------ search operators
+/**
+ * Phase 9 of {@link createMapspace}: the cheap check with its verdict caches (mappings this space
+ * decoded skip conformance and share verdicts across loop orders that cannot change them), and
+ * whether a mapping's temporal orders can change its verdict.
+ */
+export const createSpaceCheck = (
+  ctx: CheckContext,
+  space: SpaceLayout,
+  decoded: WeakMap<MappingSpec, MapspaceGenome>,
+): { readonly check: (mapping: MappingSpec) => CheckResult; readonly ordersMatter: (mapping: MappingSpec) => boolean } => {
+  const { formats, spatialSkips } = ctx
+  const { permSlots } = space
   const fullCheck = createChecker(ctx)
   // Which verdicts are independent of temporal loop orders (Timeloop's linear-pruned relies on the
   // same fact): capacity and fan-out never read them; format ranks only with flattened ranks; the
@@ -761,6 +747,24 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     memo.set(signature, verdict)
     return verdict
   }
+  return { check, ordersMatter }
+}
+
+/**
+ * Phase 10 of {@link createMapspace}: the search operators over genomes (random draws up to
+ * `attempts` for a valid one, neighbours, crossover with repair on decode).
+ */
+export const createSearchOperators = (
+  dims: readonly DimName[],
+  space: SpaceLayout,
+  tools: GenomeTools,
+  decode: (genome: MapspaceGenome) => MappingSpec,
+  encode: Mapspace['encode'],
+  check: (mapping: MappingSpec) => CheckResult,
+  attempts: number,
+): Pick<Mapspace, 'sample' | 'sampleValid' | 'mutate' | 'crossover'> => {
+  const { slots, vectors, permSlots, bypassChoices } = space
+  const { vectorIndex, pickVectors, permCounts, splitCounts, freeDims } = tools
   const randomGenome = (rng: Rng): MapspaceGenome => {
     const factors = vectors.map((v) => rng.int(v.length))
     const vs = pickVectors(factors)
@@ -771,7 +775,6 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
       bypass: bypassChoices.map(() => rng.int(2)),
     }
   }
-  const attempts = options.sampleAttempts ?? 64
   const sampleValid: Mapspace['sampleValid'] = (rng, tries = attempts) => {
     let last = ''
     for (let i = 0; i < Math.max(1, tries); i++) {
@@ -876,6 +879,37 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
       bypass: pick(ga.bypass, gb.bypass),
     })
   }
+  return { sample, sampleValid, mutate, crossover }
+}
+
+export const createMapspace = (input: MapspaceInput): Mapspace => {
+  const ctx = resolveCheckContext(input)
+  const { arch, problem, constraints } = input
+  const options = input.options ?? {}
+  const { levels, rules, formats, spatialSkips, filterFanout } = ctx
+  const nLevels = levels.length
+  const dims = problem.dimensions
+  const tensors = problem.dataSpaces.map((d) => d.name)
+
+  // ------------------------------------------------------------ slots and sub-spaces
+  const built = buildSpaceLayout(input, ctx)
+  const { slots, vectors, permSlots, spatialLevels, bypassChoices, layout } = built
+  const tools = createGenomeTools(dims, built)
+  const { vectorIndex, pickVectors, nontrivial, freeDims, permCounts, splitCounts } = tools
+  const { decode, decoded } = createDecoder(dims, tensors, ctx, built, tools)
+  const key = createKey(dims, tensors, levels, built)
+
+  const encode = createEncoder(dims, levels, built, tools, decode, key)
+
+  // ------------------------------------------------------------ size (DP over dimensions)
+  let sizeCache: MapspaceSize | null = null
+  const size = (): MapspaceSize => (sizeCache ??= countSpace(dims, built))
+
+  const { genomes, enumerate } = createEnumeration(built, tools, decode)
+
+  // ------------------------------------------------------------ search operators
+  const { check, ordersMatter } = createSpaceCheck(ctx, built, decoded)
+  const { sample, sampleValid, mutate, crossover } = createSearchOperators(dims, built, tools, decode, encode, check, options.sampleAttempts ?? 64)
 
   const tree = createDecisionTree(dims, built, tools, decode, check, ordersMatter)
 
