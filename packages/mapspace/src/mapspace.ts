@@ -884,38 +884,23 @@ export const createSearchOperators = (
 
 export const createMapspace = (input: MapspaceInput): Mapspace => {
   const ctx = resolveCheckContext(input)
-  const { arch, problem, constraints } = input
-  const options = input.options ?? {}
-  const { levels, rules, formats, spatialSkips, filterFanout } = ctx
-  const nLevels = levels.length
-  const dims = problem.dimensions
-  const tensors = problem.dataSpaces.map((d) => d.name)
-
-  // ------------------------------------------------------------ slots and sub-spaces
+  const dims = input.problem.dimensions
+  const tensors = input.problem.dataSpaces.map((d) => d.name)
   const built = buildSpaceLayout(input, ctx)
-  const { slots, vectors, permSlots, spatialLevels, bypassChoices, layout } = built
   const tools = createGenomeTools(dims, built)
-  const { vectorIndex, pickVectors, nontrivial, freeDims, permCounts, splitCounts } = tools
   const { decode, decoded } = createDecoder(dims, tensors, ctx, built, tools)
-  const key = createKey(dims, tensors, levels, built)
-
-  const encode = createEncoder(dims, levels, built, tools, decode, key)
-
-  // ------------------------------------------------------------ size (DP over dimensions)
+  const key = createKey(dims, tensors, ctx.levels, built)
+  const encode = createEncoder(dims, ctx.levels, built, tools, decode, key)
   let sizeCache: MapspaceSize | null = null
   const size = (): MapspaceSize => (sizeCache ??= countSpace(dims, built))
-
   const { genomes, enumerate } = createEnumeration(built, tools, decode)
-
-  // ------------------------------------------------------------ search operators
   const { check, ordersMatter } = createSpaceCheck(ctx, built, decoded)
-  const { sample, sampleValid, mutate, crossover } = createSearchOperators(dims, built, tools, decode, encode, check, options.sampleAttempts ?? 64)
-
+  const { sample, sampleValid, mutate, crossover } = createSearchOperators(dims, built, tools, decode, encode, check, input.options?.sampleAttempts ?? 64)
   const tree = createDecisionTree(dims, built, tools, decode, check, ordersMatter)
 
   return {
-    layout,
-    filtersFanout: filterFanout,
+    layout: built.layout,
+    filtersFanout: ctx.filterFanout,
     tree,
     size,
     enumerate,
