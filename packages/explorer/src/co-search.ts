@@ -221,23 +221,36 @@ export const createCompressionEngine = (
           baselines: BASELINES.filter((b) => BASELINE_NEEDS[b].every((id) => allowed.has(id))),
         }),
   }
-  return {
-  selectFormats: (query: CostQuery) => {
-    try {
-      const selection = optimizeFormats({
-        design: query,
-        costModel: cost.model,
-        costModelOptions: cost.context,
-        densityModels,
-        ...(primitives === undefined ? {} : { formatPrimitives: primitives }),
-        options: engineOptions,
-      })
-      return selection.valid ? { valid: true, sparseOptimizations: selection.sparseOptimizations } : { valid: false, reason: selection.reason }
-    } catch (error) {
-      // A design the engine cannot handle (e.g. an unsupported SAF) keeps its formats.
-      return { valid: false, reason: error instanceof Error ? error.message : String(error) }
-    }
-  },
+  return { selectFormats: (query) => selectWithEngine(query, cost, densityModels, primitives, engineOptions) }
+}
+
+/**
+ * One run of the compression engine on a design, as a `CompressionEngine` answer: the selection,
+ * or invalid with the reason (also when `check` rejects the selection). A design the engine cannot
+ * handle (e.g. an unsupported SAF) is invalid with the engine's message, not a crash.
+ */
+const selectWithEngine = (
+  query: CostQuery,
+  cost: ResolvedCostModel,
+  densityModels: Registry<DensityModel>,
+  primitives: readonly FormatPrimitive[] | undefined,
+  options: Parameters<typeof optimizeFormats>[0]['options'],
+  check?: (selection: ReturnType<typeof optimizeFormats>) => string | null,
+): ReturnType<CompressionEngine['selectFormats']> => {
+  try {
+    const selection = optimizeFormats({
+      design: query,
+      costModel: cost.model,
+      costModelOptions: cost.context,
+      densityModels,
+      ...(primitives === undefined ? {} : { formatPrimitives: primitives }),
+      ...(options === undefined ? {} : { options }),
+    })
+    const rejected = check?.(selection) ?? null
+    if (rejected !== null) return { valid: false, reason: rejected }
+    return selection.valid ? { valid: true, sparseOptimizations: selection.sparseOptimizations } : { valid: false, reason: selection.reason }
+  } catch (error) {
+    return { valid: false, reason: error instanceof Error ? error.message : String(error) }
   }
 }
 
@@ -277,23 +290,11 @@ export const createFixedFormatEngine = (
   }
   const primitives = formats?.list()
   return {
-    selectFormats: (query: CostQuery) => {
-      try {
-        const selection = optimizeFormats({
-          design: query,
-          costModel: cost.model,
-          costModelOptions: cost.context,
-          densityModels,
-          ...(primitives === undefined ? {} : { formatPrimitives: primitives }),
-          options: { objective: 'energy', baselines: [format], includeGiven: false, maxPasses: 0 },
-        })
+    selectFormats: (query) =>
+      selectWithEngine(query, cost, densityModels, primitives, { objective: 'energy', baselines: [format], includeGiven: false, maxPasses: 0 }, (selection) => {
         const outcome = selection.baselines[0]
-        if (outcome === undefined || !outcome.feasible) return { valid: false, reason: outcome?.reason ?? `${format} is infeasible` }
-        return selection.valid ? { valid: true, sparseOptimizations: selection.sparseOptimizations } : { valid: false, reason: selection.reason }
-      } catch (error) {
-        return { valid: false, reason: error instanceof Error ? error.message : String(error) }
-      }
-    },
+        return outcome === undefined || !outcome.feasible ? (outcome?.reason ?? `${format} is infeasible`) : null
+      }),
   }
 }
 
