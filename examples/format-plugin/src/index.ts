@@ -9,7 +9,7 @@
 // most significant bit first, the way a bitmap's bits are stored. Stored as 3-bit words instead,
 // Sparseloop's rule that a word width divides the metadata line (64 bits on `llm-default`) would
 // pad every code to 4 bits, exactly the bitmap's cost.
-import { defineFormatPrimitive, definePlugin, type PrimitiveOptions, type RankPlacement } from '@snipsnap/core'
+import { defineFormatPrimitive, definePlugin, nmPlacementOptions, type PrimitiveOptions, type RankPlacement } from '@snipsnap/core'
 
 /** C(m, n) as an exact integer (exact for m ≤ 48: every intermediate product stays below 2^53). */
 export const binomial = (m: number, n: number): number => {
@@ -60,15 +60,9 @@ const optionsOf = (options: PrimitiveOptions): { n: number; m: number } => ({ n:
  * from its params), as the tile's innermost rank, over the grouped dimension alone (params.rank,
  * default the tensor's last rank) with whole groups per fiber; none elsewhere.
  */
-export const nmxPlacementOptions = (placement: RankPlacement): readonly PrimitiveOptions[] => {
-  const { n, m, rank } = placement.params
-  if (placement.distribution !== 'n-m' || typeof n !== 'number' || typeof m !== 'number' || !placement.innermost) return []
-  const grouped = placement.tensorRanks[typeof rank === 'number' ? rank : placement.tensorRanks.length - 1]
-  if (grouped === undefined || grouped.length !== 1) return []
-  if (placement.dims.length === 0 || !placement.dims.every((d) => d === grouped[0])) return []
-  if (!Number.isInteger(n) || !Number.isInteger(m) || n < 1 || n > m || m > 48 || placement.fiberShape % m !== 0) return []
-  return [{ n, m }]
-}
+export const nmxPlacementOptions = (placement: RankPlacement): readonly PrimitiveOptions[] =>
+  // NM's placement rule, with NMX's own bound on the group size (codes stay exact doubles).
+  nmPlacementOptions(placement).filter((options) => (options['m'] ?? 0) <= 48)
 
 /**
  * `NMX`: options `n` (kept per group) and `m` (group size, ≤ 48); the fiber size must be a

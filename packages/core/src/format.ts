@@ -117,6 +117,23 @@ export interface RankPlacement {
   readonly params: Readonly<Record<string, unknown>>
 }
 
+/**
+ * The `{ n, m }` options of an N:M-style rank at a placement (shared by every primitive that indexes
+ * groups of an `n-m` tensor, such as `NM`): those of the tensor's `n-m` density params when the rank
+ * is the tile's innermost, covers only the grouped dimension (params.rank, default the tensor's last
+ * rank) and holds whole groups; none otherwise.
+ * @example nmPlacementOptions({ dims: ['K'], fiberShape: 32, innermost: true, tensorRanks: [['K'], ['N']], distribution: 'n-m', density: 0.5, params: { n: 2, m: 4, rank: 0 } }) // [{ n: 2, m: 4 }]
+ */
+export const nmPlacementOptions = (placement: RankPlacement): readonly PrimitiveOptions[] => {
+  const { n, m, rank } = placement.params
+  if (placement.distribution !== 'n-m' || typeof n !== 'number' || typeof m !== 'number' || !placement.innermost) return []
+  const grouped = placement.tensorRanks[typeof rank === 'number' ? rank : placement.tensorRanks.length - 1]
+  if (grouped === undefined || grouped.length !== 1) return []
+  if (placement.dims.length === 0 || !placement.dims.every((d) => d === grouped[0])) return []
+  if (!Number.isInteger(n) || !Number.isInteger(m) || n < 1 || n > m || placement.fiberShape % m !== 0) return []
+  return [{ n, m }]
+}
+
 /** A per-rank compression primitive plug-in. */
 export interface FormatPrimitive extends PluginMeta {
   /** Name used in pattern text, e.g. `UOP`, `CP`, `B`, `RLE`, `UB`, `U`; `[A-Z][A-Za-z0-9]*`. */

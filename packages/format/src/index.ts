@@ -1,7 +1,9 @@
 // Public API of @snipsnap/format: hierarchical compression format encoding (paper.md §3).
 export { bitmask } from './primitives/bitmask'
 export { coordinatePayload } from './primitives/coordinate-payload'
-export { nmPlacementOptions, nOfM } from './primitives/nm'
+export { nOfM } from './primitives/nm'
+// The N:M placement rule lives in core (plug-ins depending on core alone share it); re-exported here as before.
+export { nmPlacementOptions } from '@snipsnap/core'
 export { expectedRunPadding, runLength } from './primitives/run-length'
 export { uncompressed, uncompressedBitmask, uncompressedOffsetPairs } from './primitives/uncompressed'
 export { BUILTIN_PRIMITIVES, createFormatRegistry } from './registry'

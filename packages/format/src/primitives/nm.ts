@@ -2,23 +2,7 @@
 // @snipsnap/core alone, as a third-party plug-in would be. Every group of m consecutive coordinates
 // keeps exactly n slots, each with a ⌈log2 m⌉-bit in-group offset; groups with fewer non-zeros are
 // padded with stored zeros, groups with more cannot be represented.
-import { bitsFor, defineFormatPrimitive, type PrimitiveOptions, type RankPlacement } from '@snipsnap/core'
-
-/**
- * The `{ n, m }` options of an N:M rank at a placement: those of the tensor's `n-m` density params
- * when the rank is the tile's innermost, covers only the grouped dimension (params.rank, default the
- * tensor's last rank) and holds whole groups; none otherwise.
- * @example nmPlacementOptions({ dims: ['K'], fiberShape: 32, innermost: true, tensorRanks: [['K'], ['N']], distribution: 'n-m', density: 0.5, params: { n: 2, m: 4, rank: 0 } }) // [{ n: 2, m: 4 }]
- */
-export const nmPlacementOptions = (placement: RankPlacement): readonly PrimitiveOptions[] => {
-  const { n, m, rank } = placement.params
-  if (placement.distribution !== 'n-m' || typeof n !== 'number' || typeof m !== 'number' || !placement.innermost) return []
-  const grouped = placement.tensorRanks[typeof rank === 'number' ? rank : placement.tensorRanks.length - 1]
-  if (grouped === undefined || grouped.length !== 1) return []
-  if (placement.dims.length === 0 || !placement.dims.every((d) => d === grouped[0])) return []
-  if (!Number.isInteger(n) || !Number.isInteger(m) || n < 1 || n > m || placement.fiberShape % m !== 0) return []
-  return [{ n, m }]
-}
+import { bitsFor, defineFormatPrimitive, nmPlacementOptions } from '@snipsnap/core'
 
 /**
  * `NM`: options `n` (kept per group) and `m` (group size); the fiber size must be a multiple of m.
