@@ -48,7 +48,8 @@ describe('createMapspace phases', () => {
       expect(g.permutations.every((p, j) => p < tools.permCounts(vs)[j]!)).toBe(true)
       expect(g.splits.every((x, j) => x < tools.splitCounts(vs)[j]!)).toBe(true)
       const m = decode(g)
-      expect(decoded.get(m)).toBe(g)
+      // Enumerated genomes are in range: decode records them as they are.
+      expect(decoded.get(m)).toEqual(g)
       expect(m).toEqual(space.decode(g))
       expect(key(m)).toBe(space.key(m))
       if (++n >= 200) break
