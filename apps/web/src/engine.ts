@@ -3,7 +3,7 @@
 // observed as they happen, and the live pricing of one tensor's format. Platform-neutral (no DOM,
 // no worker API): worker.ts exposes it to the page, and Node tests call it directly.
 import { SnipSnapError, createRegistry, createRng, toSnipSnapError, type AnySearchStrategy, type DesignSpec, type Evaluated, type MappingSpec, type RankFormatSpec, type SparseOptimizationTargetSpec, type SparseOptimizationsSpec, type TensorFormatSpec } from '@snipsnap/core'
-import { getArchPreset, listArchPresets } from '@snipsnap/arch'
+import { designFromPreset, getArchPreset, listArchPresets } from '@snipsnap/arch'
 import { bindSlotFormat, deriveTensorChains, optimizeFormats, type FormatSlot } from '@snipsnap/compress'
 import { sparseloopCostModel } from '@snipsnap/cost'
 import { EXPLORE_DEFAULTS, createExplorer, type Explorer, type TensorFormatChoice } from '@snipsnap/explorer'
@@ -105,20 +105,6 @@ const tensorsOf = (design: DesignSpec, roles: Readonly<Record<string, string>>):
     return { name: space.name, dims, shape, density, role: roles[space.name] ?? (space.readWrite ? 'output' : 'input') }
   })
 
-const gemmDesign = (layer: GemmLayer, densities: Parameters<typeof gemmToProblem>[1], archId: string): DesignSpec => {
-  const preset = getArchPreset(archId)
-  return {
-    arch: preset.arch,
-    problem: gemmToProblem(layer, densities),
-    mapping: null,
-    sparseOptimizations: { targets: [] },
-    energyTable: preset.energyTable,
-    areaTable: preset.areaTable,
-    constraints: [],
-    mapper: null,
-  }
-}
-
 const gemmLayers = (workload: WorkloadSource): { title: string; phase: 'prefill' | 'decode'; layers: readonly GemmLayer[] } => {
   if (workload.kind === 'zoo') {
     const built = buildWorkload({ model: workload.model, phase: workload.phase, ...(workload.seqLen !== undefined ? { seqLen: workload.seqLen } : {}) })
@@ -164,7 +150,7 @@ const prepare = (study: Study): { outline: StudyOutline; layers: PreparedLayer[]
   })
   const archName = getArchPreset(study.arch).arch.name
   const prepared = [...groups.values()].map((group, index): PreparedLayer => {
-    const design = gemmDesign(group.first, group.densities, study.arch)
+    const design = designFromPreset(study.arch, gemmToProblem(group.first, group.densities))
     const roles: Readonly<Record<string, string>> = group.first.tensors
     return {
       design,

@@ -380,10 +380,11 @@ export const createDecoder = (
   tools: GenomeTools,
 ): { readonly decode: (genome: MapspaceGenome) => MappingSpec; readonly decoded: WeakMap<MappingSpec, MapspaceGenome> } => {
   const { levels, rules } = ctx
-  const { slots, permSlots, spatialLevels, bypassChoices } = space
+  const { slots, vectors, permSlots, spatialLevels, bypassChoices } = space
   const { pickVectors, nontrivial } = tools
-  // Mappings this space decoded, with their genome: checking them can skip the conformance checks
-  // (decode only produces conformant mappings) and reuse verdicts across loop orders.
+  // Mappings this space decoded, with their genome (indices reduced into range, as `encode` would
+  // return it): checking them can skip the conformance checks (decode only produces conformant
+  // mappings) and reuse verdicts across loop orders; encoding them is a lookup.
   const decoded = new WeakMap<MappingSpec, MapspaceGenome>()
   // Per-level lookups, resolved once so decode stays allocation-light in search loops.
   const levelPlan = levels.map((info) => {
@@ -404,6 +405,9 @@ export const createDecoder = (
   })
   const decode = (genome: MapspaceGenome): MappingSpec => {
     const vs = pickVectors(genome.factors)
+    // The genome with every index reduced into its range: what `encode` returns for the mapping.
+    const permutations = permSlots.map(() => 0)
+    const splits = spatialLevels.filter((x) => x.splitSlot !== null).map(() => 0)
     const factorsAt = (slot: number | undefined): Record<DimName, number> => {
       const out: Record<DimName, number> = {}
       if (slot === undefined) return out
@@ -419,7 +423,9 @@ export const createDecoder = (
       const fixed = prefix.filter((d) => tNon.includes(d))
       const outer = suffix.filter((d) => tNon.includes(d))
       const free = tNon.filter((d) => !prefix.includes(d) && !suffix.includes(d))
-      const ordered = pIdx >= 0 ? nthPermutation(free, mod(genome.permutations[pIdx] ?? 0, factorial(free.length))) : free
+      const tRank = pIdx >= 0 ? mod(genome.permutations[pIdx] ?? 0, factorial(free.length)) : 0
+      if (pIdx >= 0) permutations[pIdx] = tRank
+      const ordered = pIdx >= 0 ? nthPermutation(free, tRank) : free
       const temporalPermutation = [...fixed, ...ordered, ...outer, ...dims.filter((d) => !tNon.includes(d))]
 
       let spatialFactors: Record<DimName, number> = {}
@@ -430,8 +436,9 @@ export const createDecoder = (
         const sNon = nontrivial(vs, sIdx)
         const sFixed = sl.prefix.filter((d) => sNon.includes(d))
         const sFree = sNon.filter((d) => !sl.prefix.includes(d))
-        const sOrdered =
-          sl.permSlot !== null ? nthPermutation(sFree, mod(genome.permutations[sl.permSlot] ?? 0, factorial(sFree.length))) : sFree
+        const sRank = sl.permSlot !== null ? mod(genome.permutations[sl.permSlot] ?? 0, factorial(sFree.length)) : 0
+        if (sl.permSlot !== null) permutations[sl.permSlot] = sRank
+        const sOrdered = sl.permSlot !== null ? nthPermutation(sFree, sRank) : sFree
         const order = [...sFixed, ...sOrdered]
         let x: DimName[]
         if (sl.fixedSplit !== null) {
@@ -441,7 +448,9 @@ export const createDecoder = (
             return (at >= 0 ? at : sl.prefix.length + sOrdered.indexOf(d)) < split
           })
         } else if (sl.splitSlot !== null) {
-          x = order.slice(0, mod(genome.splits[sl.splitSlot] ?? 0, order.length + 1))
+          const split = mod(genome.splits[sl.splitSlot] ?? 0, order.length + 1)
+          splits[sl.splitSlot] = split
+          x = order.slice(0, split)
         } else {
           x = sl.onX ? order : []
         }
@@ -471,7 +480,12 @@ export const createDecoder = (
       }
     })
     const mapping = { levels: levelSpecs }
-    decoded.set(mapping, genome)
+    decoded.set(mapping, {
+      factors: dims.map((_, d) => mod(genome.factors[d] ?? 0, (vectors[d] as number[][]).length)),
+      permutations,
+      splits,
+      bypass: bypassChoices.map((_, b) => mod(genome.bypass[b] ?? 1, 2)),
+    })
     return mapping
   }
 
@@ -533,11 +547,25 @@ export const createEncoder = (
   tools: GenomeTools,
   decode: (genome: MapspaceGenome) => MappingSpec,
   key: (mapping: MappingSpec) => string,
+  decoded?: WeakMap<MappingSpec, MapspaceGenome>,
 ): Mapspace['encode'] => {
   const { slots, permSlots, spatialLevels, bypassChoices } = space
   const { vectorIndex, pickVectors, nontrivial } = tools
   const nLevels = levels.length
+  // Encodings by mapping object (mappings are never mutated): a genetic search encodes each parent
+  // for every crossover and mutation it takes part in, and each encoding decodes and keys twice.
+  const encoded = new WeakMap<MappingSpec, ReturnType<Mapspace['encode']>>()
   const encode: Mapspace['encode'] = (mapping) => {
+    const genome = decoded?.get(mapping)
+    if (genome !== undefined) return { ok: true, genome }
+    let e = encoded.get(mapping)
+    if (e === undefined) {
+      e = encodeOnce(mapping)
+      encoded.set(mapping, e)
+    }
+    return e
+  }
+  const encodeOnce: Mapspace['encode'] = (mapping) => {
     if (mapping.levels.length !== nLevels || mapping.levels.some((lm, i) => lm.target !== (levels[i] as LevelInfo).name)) {
       return { ok: false, reason: `mapping levels must be ${levels.map((l) => l.name).join(', ')} (outermost first)` }
     }
@@ -890,7 +918,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
   const tools = createGenomeTools(dims, built)
   const { decode, decoded } = createDecoder(dims, tensors, ctx, built, tools)
   const key = createKey(dims, tensors, ctx.levels, built)
-  const encode = createEncoder(dims, ctx.levels, built, tools, decode, key)
+  const encode = createEncoder(dims, ctx.levels, built, tools, decode, key, decoded)
   let sizeCache: MapspaceSize | null = null
   const size = (): MapspaceSize => (sizeCache ??= countSpace(dims, built))
   const { genomes, enumerate } = createEnumeration(built, tools, decode)
