@@ -7,7 +7,8 @@
 import { prepareCostModel, SnipSnapError, type CostReport, type DesignSpec, type MappingSpec } from '@snipsnap/core'
 import { createSparseloopEvaluator } from '@snipsnap/cost'
 import { parseTimeloopMapping } from '@snipsnap/timeloop'
-import { readDesign, readLines } from '../design-files'
+import { readDesign, readLineSpans, type LineSpan } from '../design-files'
+import { mappingTextOf } from '../mapping-rows'
 import type { PluginCliOptions } from '../commands/plugin-options'
 import type { CliRegistries } from '../plugins'
 import type { CliRun } from '../run-control'
@@ -110,6 +111,26 @@ const FLUSH_CHARS = 1 << 16
 const FLUSH_MS = 50
 
 /**
+ * The "mapping" text of one `--mappings` line, read with JSON.parse.
+ * @throws {SnipSnapError} INVALID_SPEC naming the file and line when the line is not JSON or its
+ * "mapping" is not a string.
+ */
+const mappingOfLine = (line: string, file: string, lineNumber: number): string => {
+  let row: MappingLine
+  try {
+    row = JSON.parse(line) as MappingLine
+  } catch (cause) {
+    throw new SnipSnapError('INVALID_SPEC', `${file}:${lineNumber}: not a JSON object`, { path: [file, lineNumber], cause })
+  }
+  if (typeof row !== 'object' || row === null || typeof row.mapping !== 'string') {
+    throw new SnipSnapError('INVALID_SPEC', `${file}:${lineNumber}: "mapping" must be Timeloop mapping YAML text`, {
+      path: [file, lineNumber, 'mapping'],
+    })
+  }
+  return row.mapping
+}
+
+/**
  * `--mappings`: one JSON result per line, in file order. The file is read a chunk at a time and
  * results are written in batches, so memory does not grow with the rows and a row costs little
  * more than its evaluation. Ctrl-C stops after the current line: the lines evaluated so far are
@@ -126,33 +147,30 @@ const evaluateLines = async (io: CliRun, file: string, design: DesignSpec, evalu
   }
   let done = 0
   let lineNumber = 0
-  const lines = readLines(file)
+  const lines = readLineSpans(file)
+  const text = (span: LineSpan): string => span.bytes.toString('utf8', span.start, span.end)
   try {
-    for (const line of lines) {
+    for (const span of lines) {
       lineNumber++
       await io.yieldIfDue()
       if (io.signal.aborted) {
         flush()
         if (io.stopCause === 'interrupt') {
-          let rest = line.trim() === '' ? 0 : 1
-          for (const later of lines) if (later.trim() !== '') rest++
+          let rest = text(span).trim() === '' ? 0 : 1
+          for (const later of lines) if (text(later).trim() !== '') rest++
           io.stderr.write(`snipsnap: interrupted after ${done} of ${done + rest} mappings\n`)
         }
         return
       }
-      if (line.trim() === '') continue
-      let row: MappingLine
-      try {
-        row = JSON.parse(line) as MappingLine
-      } catch (cause) {
-        throw new SnipSnapError('INVALID_SPEC', `${file}:${lineNumber}: not a JSON object`, { path: [file, lineNumber], cause })
+      // The fast reader answers for valid rows; every other line is read the plain way, which
+      // skips blank lines and names the line of a malformed one.
+      let mappingText = mappingTextOf(span.bytes, span.start, span.end)
+      if (mappingText === undefined) {
+        const line = text(span)
+        if (line.trim() === '') continue
+        mappingText = mappingOfLine(line, file, lineNumber)
       }
-      if (typeof row !== 'object' || row === null || typeof row.mapping !== 'string') {
-        throw new SnipSnapError('INVALID_SPEC', `${file}:${lineNumber}: "mapping" must be Timeloop mapping YAML text`, {
-          path: [file, lineNumber, 'mapping'],
-        })
-      }
-      const mapping = parseTimeloopMapping(row.mapping, design.problem, design.arch, { fileName: `${file}:${lineNumber}` })
+      const mapping = parseTimeloopMapping(mappingText, design.problem, design.arch, { fileName: `${file}:${lineNumber}` })
       out += `${JSON.stringify(reportToJson(evaluator.evaluate(mapping)))}\n`
       done++
       if (done === 1 || out.length >= FLUSH_CHARS || (done % 16 === 0 && performance.now() - lastFlush >= FLUSH_MS)) flush()
