@@ -4,7 +4,7 @@
 // key), evaluate with the Sparseloop model, print a summary or one JSON object (per mapping line
 // with --mappings).
 // argv → file reading → library calls → printed report; no domain logic here.
-import { prepareCostModel, SnipSnapError, type CostReport, type DesignSpec, type MappingSpec } from '@snipsnap/core'
+import { prepareCostModel, SnipSnapError, type ActionCounts, type CostReport, type DesignSpec, type MappingSpec } from '@snipsnap/core'
 import { createSparseloopEvaluator } from '@snipsnap/cost'
 import { parseTimeloopMapping } from '@snipsnap/timeloop'
 import { readDesign, readLineSpans, type LineSpan } from '../design-files'
@@ -34,6 +34,45 @@ export const reportToJson = (report: CostReport): Record<string, unknown> => {
     levels[name] = { energyPJ: level.energyPJ, tensors }
   }
   return { valid: true, cycles: report.cycles, energyPJ: report.energyPJ, computes: report.computes, levels }
+}
+
+/** JSON texts of level and tensor names, which repeat on every row. */
+const quotedNames = new Map<string, string>()
+const quoteName = (name: string): string => {
+  let text = quotedNames.get(name)
+  if (text === undefined) {
+    text = JSON.stringify(name)
+    if (quotedNames.size < 4096) quotedNames.set(name, text)
+  }
+  return text
+}
+/** A number as JSON.stringify writes it (non-finite ones as null). */
+const jsonNumber = (value: number): string => (Number.isFinite(value) ? `${value}` : 'null')
+const jsonCounts = (c: ActionCounts): string =>
+  `{"actual":${jsonNumber(c.actual)},"gated":${jsonNumber(c.gated)},"skipped":${jsonNumber(c.skipped)}}`
+
+/**
+ * `JSON.stringify(reportToJson(report))` written directly, without the intermediate objects
+ * (`--mappings` writes one per row). It writes the shapes the types declare (numbers, and
+ * `{ actual, gated, skipped }` counts), which the built-in model's reports have by construction;
+ * reports of plug-in models go through JSON.stringify.
+ */
+export const reportJsonText = (report: CostReport): string => {
+  if (!report.valid) return JSON.stringify({ valid: false, reason: report.reason })
+  let levels = ''
+  // `__proto__` is skipped as reportToJson's assignments drop it.
+  for (const name of Object.keys(report.levels)) {
+    if (name === '__proto__') continue
+    const level = report.levels[name]!
+    let tensors = ''
+    for (const tensor of Object.keys(level.tensors)) {
+      if (tensor === '__proto__') continue
+      const t = level.tensors[tensor]!
+      tensors += `${tensors === '' ? '' : ','}${quoteName(tensor)}:{"reads":${jsonCounts(t.reads)},"fills":${jsonCounts(t.fills)},"updates":${jsonCounts(t.updates)},"metadataReads":${jsonNumber(t.metadataReads)}}`
+    }
+    levels += `${levels === '' ? '' : ','}${quoteName(name)}:{"energyPJ":${jsonNumber(level.energyPJ)},"tensors":{${tensors}}}`
+  }
+  return `{"valid":true,"cycles":${jsonNumber(report.cycles)},"energyPJ":${jsonNumber(report.energyPJ)},"computes":${jsonCounts(report.computes)},"levels":{${levels}}}`
 }
 
 const fmt = (value: number): string =>
@@ -68,13 +107,17 @@ interface MappingLine {
 /** What evaluates one mapping of the design. */
 interface MappingEvaluator {
   evaluate(mapping: MappingSpec): CostReport
+  /** The report's JSON text (the `--json` shape). */
+  json(report: CostReport): string
 }
+
+const stringifyReport = (report: CostReport): string => JSON.stringify(reportToJson(report))
 
 /** The `--cost-model` (default sparseloop) over the run's registries, prepared once for the design. */
 const pluggedEvaluator = async (registries: CliRegistries, costModel: string | undefined, design: DesignSpec): Promise<MappingEvaluator> => {
   const { costModelOf } = await import('../plugins')
   const cost = costModelOf(registries, costModel)
-  return { evaluate: prepareCostModel(cost.model, design, cost.context) }
+  return { evaluate: prepareCostModel(cost.model, design, cost.context), json: stringifyReport }
 }
 
 /** Runs `snipsnap evaluate`. */
@@ -93,7 +136,9 @@ export const runEvaluate = async (inputs: readonly string[], options: EvaluateOp
     ...(registries !== null ? { formats: registries.formats } : {}),
   })
   const evaluator: MappingEvaluator =
-    registries === null ? createSparseloopEvaluator(design) : await pluggedEvaluator(registries, options.costModel, design)
+    registries === null
+      ? { evaluate: createSparseloopEvaluator(design).evaluate, json: reportJsonText }
+      : await pluggedEvaluator(registries, options.costModel, design)
   if (options.mappings !== undefined) {
     await evaluateLines(io, options.mappings, design, evaluator)
     return
@@ -171,7 +216,7 @@ const evaluateLines = async (io: CliRun, file: string, design: DesignSpec, evalu
         mappingText = mappingOfLine(line, file, lineNumber)
       }
       const mapping = parseTimeloopMapping(mappingText, design.problem, design.arch, { fileName: `${file}:${lineNumber}` })
-      out += `${JSON.stringify(reportToJson(evaluator.evaluate(mapping)))}\n`
+      out += `${evaluator.json(evaluator.evaluate(mapping))}\n`
       done++
       if (done === 1 || out.length >= FLUSH_CHARS || (done % 16 === 0 && performance.now() - lastFlush >= FLUSH_MS)) flush()
     }
