@@ -150,8 +150,8 @@ export const runEvaluate = async (inputs: readonly string[], options: EvaluateOp
   io.stdout.write(options.json === true ? `${JSON.stringify(reportToJson(report))}\n` : summary(report))
 }
 
-/** Output of `--mappings` is written in batches of about this many characters… */
-const FLUSH_CHARS = 1 << 16
+/** Output of `--mappings` is written in batches of about this many bytes… */
+const FLUSH_BYTES = 1 << 16
 /** …or after this long (looked at every 16 rows), so a reader sees results coming; the first line at once. */
 const FLUSH_MS = 50
 
@@ -182,13 +182,30 @@ const mappingOfLine = (line: string, file: string, lineNumber: number): string =
  * printed, the exit code is 130.
  */
 const evaluateLines = async (io: CliRun, file: string, design: DesignSpec, evaluator: MappingEvaluator): Promise<void> => {
-  let out = ''
+  // Each result line is copied into a byte buffer at once: a line built by concatenation is a
+  // tree of string pieces, and a batch of such trees held until the flush survived the young
+  // generation's collections (promoted, then collected by full GCs: ~15% of the run).
+  const out = Buffer.allocUnsafe(FLUSH_BYTES)
+  let used = 0
   let lastFlush = performance.now()
   const flush = (): void => {
-    if (out === '') return
-    io.stdout.write(out)
-    out = ''
+    if (used === 0) return
+    const text = out.toString('utf8', 0, used)
+    used = 0
+    io.stdout.write(text)
     lastFlush = performance.now()
+  }
+  const print = (line: string): void => {
+    // A UTF-16 unit takes at most 3 bytes in UTF-8, the newline one.
+    if (used + 3 * line.length + 1 > FLUSH_BYTES) {
+      flush()
+      if (3 * line.length + 1 > FLUSH_BYTES) {
+        io.stdout.write(`${line}\n`)
+        return
+      }
+    }
+    used += out.write(line, used, 'utf8')
+    out[used++] = 10
   }
   let done = 0
   let lineNumber = 0
@@ -216,9 +233,9 @@ const evaluateLines = async (io: CliRun, file: string, design: DesignSpec, evalu
         mappingText = mappingOfLine(line, file, lineNumber)
       }
       const mapping = parseTimeloopMapping(mappingText, design.problem, design.arch, { fileName: `${file}:${lineNumber}` })
-      out += `${evaluator.json(evaluator.evaluate(mapping))}\n`
+      print(evaluator.json(evaluator.evaluate(mapping)))
       done++
-      if (done === 1 || out.length >= FLUSH_CHARS || (done % 16 === 0 && performance.now() - lastFlush >= FLUSH_MS)) flush()
+      if (done === 1 || (done % 16 === 0 && performance.now() - lastFlush >= FLUSH_MS)) flush()
     }
   } finally {
     // Rows evaluated before an error are printed before it.
