@@ -34,6 +34,12 @@ export type TensorRole =
   /** CNN input with no ReLU before it: the image, a linear bottleneck, an average pool (stays dense). */
   | 'linear-feature-map'
 
+/** Every tensor role, in the order {@link TensorRole} lists them (sparsity rules select operands by these). */
+export const TENSOR_ROLES = ['weight', 'activation', 'ffn-activation', 'query', 'key', 'value', 'attention-scores', 'output', 'feature-map', 'linear-feature-map'] as const satisfies readonly TensorRole[]
+// Every role is listed: a role added to TensorRole but not here fails to compile.
+const allRolesListed: Exclude<TensorRole, (typeof TENSOR_ROLES)[number]> extends never ? true : never = true
+void allRolesListed
+
 /** Operand names of every GEMM. */
 export type GemmTensorName = 'A' | 'B' | 'Z'
 
@@ -148,6 +154,17 @@ const optionsSchema = z.object({
   lmHead: z.enum(['last-token', 'all-tokens', 'none']).optional(),
   lowering: z.enum(['native', 'im2col']).optional(),
 })
+
+/**
+ * A GEMM given by its shape (a list of GEMMs instead of a zoo model): a linear layer, A the input
+ * activations, B the weights, Z the outputs (so weight and activation sparsity presets apply).
+ * @throws {SnipSnapError} INVALID_SPEC naming the field for a non-positive or non-integer M, K, N or count.
+ * @example linearGemm({ name: 'q_proj', M: 128, K: 4096, N: 4096, count: 32 }, 'study.yaml')
+ */
+export const linearGemm = (gemm: { readonly name: string; readonly M: number; readonly K: number; readonly N: number; readonly count?: number | undefined }, source: string): GemmLayer => {
+  const { M, K, N, count } = parseOrThrow(z.object({ M: positiveInt, K: positiveInt, N: positiveInt, count: positiveInt.optional() }), { M: gemm.M, K: gemm.K, N: gemm.N, count: gemm.count }, [gemm.name])
+  return { name: gemm.name, op: 'linear', M, K, N, count: count ?? 1, tensors: { A: 'activation', B: 'weight', Z: 'output' }, source }
+}
 
 /**
  * Builds the GEMM list of a model in a phase.
