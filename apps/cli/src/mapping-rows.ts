@@ -31,6 +31,10 @@ const stack = new Uint8Array(MAX_DEPTH)
 let sawEscape = false
 let sawNonAscii = false
 
+/** Byte classes: 1 = a character a string holds as is (ASCII from space on, but `"` and `\\`). */
+const PLAIN = new Uint8Array(256)
+for (let c = 0x20; c < 0x80; c++) PLAIN[c] = c === QUOTE || c === BACKSLASH ? 0 : 1
+
 const isWhitespace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d
 const isDigit = (c: number): boolean => c >= ZERO && c <= NINE
 
@@ -46,7 +50,9 @@ const skipString = (b: Uint8Array, pos: number, end: number): number => {
   sawEscape = false
   sawNonAscii = false
   pos++
-  while (pos < end) {
+  for (;;) {
+    while (pos < end && PLAIN[b[pos]!] === 1) pos++
+    if (pos >= end) return -1
     const c = b[pos]!
     if (c === QUOTE) return pos + 1
     if (c === BACKSLASH) {
@@ -65,10 +71,9 @@ const skipString = (b: Uint8Array, pos: number, end: number): number => {
       continue
     }
     if (c < 0x20) return -1
-    if (c >= 0x80) sawNonAscii = true
+    sawNonAscii = true
     pos++
   }
-  return -1
 }
 
 /** The position after the number that starts at `pos`, or -1 when it is not a valid JSON number. */
@@ -102,14 +107,25 @@ const spells = (b: Uint8Array, pos: number, end: number, word: string): boolean 
   return true
 }
 
-/** After `"key"` at `pos` (with whitespace): the position after `:` and the whitespace that follows, or -1. */
-const skipKeyAndColon = (b: Uint8Array, pos: number, end: number): number => {
-  if (pos >= end || b[pos] !== QUOTE) return -1
-  pos = skipString(b, pos, end)
-  if (pos < 0) return -1
-  pos = skipWhitespace(b, pos, end)
-  if (pos >= end || b[pos] !== COLON) return -1
-  return skipWhitespace(b, pos + 1, end)
+/** Byte classes of {@link skipValue}: what a value starting with the byte is. */
+const STARTS_NUMBER = new Uint8Array(256)
+STARTS_NUMBER[MINUS] = 1
+for (let c = ZERO; c <= NINE; c++) STARTS_NUMBER[c] = 1
+
+/**
+ * The position after a string whose content starts at `pos` (after its `"`), or -1: the plain
+ * run without flags (values being skipped), escapes checked by {@link skipString}'s rules.
+ */
+const skipStringContent = (b: Uint8Array, pos: number, end: number): number => {
+  for (;;) {
+    while (pos < end && PLAIN[b[pos]!] === 1) pos++
+    if (pos >= end) return -1
+    const c = b[pos]!
+    if (c === QUOTE) return pos + 1
+    // An escape or a control character (invalid): skipString checks the rest. Non-ASCII bytes pass.
+    if (c === BACKSLASH || c < 0x20) return skipString(b, pos - 1, end)
+    pos++
+  }
 }
 
 /**
@@ -123,20 +139,29 @@ const skipValue = (b: Uint8Array, pos: number, end: number): number => {
     if (pos >= end) return -1
     const c = b[pos]!
     if (c === QUOTE) {
-      pos = skipString(b, pos, end)
+      pos = skipStringContent(b, pos + 1, end)
+    } else if (STARTS_NUMBER[c] === 1) {
+      pos = skipNumber(b, pos, end)
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      const inner = skipWhitespace(b, pos + 1, end)
-      if (inner < end && b[inner] === (c === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY)) {
-        pos = inner + 1
+      pos++
+      while (pos < end && isWhitespace(b[pos]!)) pos++
+      if (pos < end && b[pos] === (c === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY)) {
+        pos++
       } else {
         if (depth === MAX_DEPTH) return -1
         stack[depth++] = c === OPEN_OBJECT ? 1 : 0
-        pos = c === OPEN_OBJECT ? skipKeyAndColon(b, inner, end) : inner
-        if (pos < 0) return -1
+        if (c === OPEN_OBJECT) {
+          // "key" :
+          if (pos >= end || b[pos] !== QUOTE) return -1
+          pos = skipStringContent(b, pos + 1, end)
+          if (pos < 0) return -1
+          while (pos < end && isWhitespace(b[pos]!)) pos++
+          if (pos >= end || b[pos] !== COLON) return -1
+          pos++
+          while (pos < end && isWhitespace(b[pos]!)) pos++
+        }
         continue
       }
-    } else if (c === MINUS || isDigit(c)) {
-      pos = skipNumber(b, pos, end)
     } else if (c === 0x74) {
       pos = spells(b, pos, end, 'true') ? pos + 4 : -1
     } else if (c === 0x66) {
@@ -150,14 +175,22 @@ const skipValue = (b: Uint8Array, pos: number, end: number): number => {
     // After a value: close the containers it ends, or go on to the next member or element.
     for (;;) {
       if (depth === 0) return pos
-      pos = skipWhitespace(b, pos, end)
+      while (pos < end && isWhitespace(b[pos]!)) pos++
       if (pos >= end) return -1
       const d = b[pos]!
       const inObject = stack[depth - 1] === 1
       if (d === COMMA) {
-        pos = skipWhitespace(b, pos + 1, end)
-        if (inObject) pos = skipKeyAndColon(b, pos, end)
-        if (pos < 0) return -1
+        pos++
+        while (pos < end && isWhitespace(b[pos]!)) pos++
+        if (inObject) {
+          if (pos >= end || b[pos] !== QUOTE) return -1
+          pos = skipStringContent(b, pos + 1, end)
+          if (pos < 0) return -1
+          while (pos < end && isWhitespace(b[pos]!)) pos++
+          if (pos >= end || b[pos] !== COLON) return -1
+          pos++
+          while (pos < end && isWhitespace(b[pos]!)) pos++
+        }
         break
       }
       if (d === (inObject ? CLOSE_OBJECT : CLOSE_ARRAY)) {
