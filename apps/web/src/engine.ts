@@ -9,7 +9,7 @@ import { sparseloopCostModel } from '@snipsnap/cost'
 import { EXPLORE_DEFAULTS, createExplorer, type Explorer, type TensorFormatChoice } from '@snipsnap/explorer'
 import { bindFormat, createFormatRegistry, createUniformDensity, encodeTensor, estimateFormatSize, formatCompPat, parseCompPat, type EncodedTensor } from '@snipsnap/format'
 import { parseTimeloopYaml, writeTimeloopYaml } from '@snipsnap/timeloop'
-import { SPARSITY_PRESETS, applySparsity, buildWorkload, gemmToProblem, listModels, getModel, type GemmLayer } from '@snipsnap/workloads'
+import { SPARSITY_PRESETS, applySparsity, buildWorkload, gemmToProblem, linearGemm, listModels, getModel, type GemmLayer } from '@snipsnap/workloads'
 import type { Study, WorkloadSource } from './study'
 
 // ---------------------------------------------------------------- the choices on offer
@@ -90,7 +90,7 @@ export const parseGemmList = (text: string): GemmLayer[] => {
       return value
     })
     const [M, K, N, count] = values as [number, number, number, number | undefined]
-    layers.push({ name, op: 'linear', M, K, N, count: count ?? 1, tensors: { A: 'activation', B: 'weight', Z: 'output' }, source: 'pasted GEMM list' })
+    layers.push(linearGemm({ name, M, K, N, count }, 'pasted GEMM list'))
   })
   if (layers.length === 0) throw new SnipSnapError('INVALID_SPEC', 'the GEMM list is empty: write one "name M K N [count]" per line', { path: ['workload', 'text'] })
   return layers

@@ -3,7 +3,7 @@
 // (`archSpec`, a null table estimated). Tiny GEMMs, explicit budgets: deterministic and quick.
 import { describe, expect, it } from 'vitest'
 import { getArchPreset } from '@snipsnap/arch'
-import { createExplorer, type ExploreModelOptions } from '@snipsnap/explorer'
+import { createExplorer, type ExploreModelOptions, type GivenLayer } from '@snipsnap/explorer'
 import { linearGemm, type SparsityPreset } from '@snipsnap/workloads'
 
 const explorer = createExplorer()
@@ -24,8 +24,11 @@ describe('exploreModel with GEMMs, preset objects and an architecture', () => {
       ['decode', [[['up'], 3, '1×32×64', { A: 0.25, B: 0.5 }], [['down'], 1, '1×64×32', { A: 0.25, B: 0.5 }]]],
     ])
     expect(result.totalEnergyPJ).toBeGreaterThan(0)
-    const decodeOnly = await explorer.exploreModel({ ...base, layers: { decode: layers.decode } })
+    // A layer's own densities replace the presets' on its operands (here B), only on that layer.
+    const own = { ...layers.decode[1], densities: { B: { distribution: 'fixed-structured', density: 0.125, params: {} } } } as GivenLayer
+    const decodeOnly = await explorer.exploreModel({ ...base, layers: { decode: [layers.decode[0] as GivenLayer, own] } })
     expect(decodeOnly.phases.map((p) => p.phase)).toEqual(['decode'])
+    expect(decodeOnly.layers.map((l) => l.densities)).toEqual([{ A: 0.25, B: 0.5 }, { A: 0.25, B: 0.125 }])
     await expect(explorer.exploreModel({ ...base, layers: { decode: layers.decode }, phase: 'prefill' })).rejects.toThrow(/test GEMMs has no GEMM in phase prefill/)
   }, 120_000)
 

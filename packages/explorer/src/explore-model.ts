@@ -3,7 +3,7 @@
 // totalled over the forward pass (each layer's energy and cycles × its count; layers run one
 // after another).
 import type { AbortSignalLike } from '@snipsnap/search'
-import { prepareCostModel, SnipSnapError, type ArchSpec, type AreaTableSpec, type DesignSpec, type EnergyTableSpec, type MappingSpec } from '@snipsnap/core'
+import { prepareCostModel, SnipSnapError, type ArchSpec, type AreaTableSpec, type DensitySpec, type DesignSpec, type EnergyTableSpec, type MappingSpec } from '@snipsnap/core'
 import { applyHardwarePoint, estimateArchTables, getArchPreset, hardwarePointOf, tableEstimator, totalAreaUM2, type EstimatedTables, type HardwarePoint } from '@snipsnap/arch'
 import { applySparsity, buildWorkload, CONV_TENSOR_NAMES, layerShapeText, layerToProblem, type ConvLowering, type ConvShape, type GemmLayer, type GemmTensorName, type SparsityPreset } from '@snipsnap/workloads'
 import { checkFormatSpace, coSearchDesign, resolveCostModel, type CoDesignSummary, type ExplorerRegistries, type FormatSpaceLimits, type MatchedBaselineName } from './co-search'
@@ -28,6 +28,9 @@ export const EXPLORE_DEFAULTS = {
   strategyOptions: undefined as unknown,
 } as const
 
+/** A layer given instead of a zoo model's: its own densities, when given, replace the sparsity presets' on those operands. */
+export type GivenLayer = GemmLayer & { readonly densities?: Readonly<Partial<Record<GemmTensorName, DensitySpec>>> }
+
 /** Options of {@link exploreModel}. */
 export interface ExploreModelOptions {
   /** Zoo model id, e.g. `llama-2-7b`; with `layers`, only the workload's name. */
@@ -36,7 +39,7 @@ export interface ExploreModelOptions {
    * Instead of a zoo model: the GEMMs of each phase (`@snipsnap/workloads` layers, e.g. a list of
    * GEMMs from a study spec); `phase: 'all'` then means the phases given here.
    */
-  readonly layers?: Readonly<Partial<Record<InferencePhase, readonly GemmLayer[]>>>
+  readonly layers?: Readonly<Partial<Record<InferencePhase, readonly GivenLayer[]>>>
   /** Sparsity preset id(s), e.g. `unstructured-50`, or presets (e.g. per-tensor rules); later ones override earlier ones. */
   readonly sparsity: string | SparsityPreset | readonly (string | SparsityPreset)[]
   /**
@@ -265,8 +268,13 @@ export const groupModelLayers = (
         })
   const sparsity = applySparsity(workload, options.sparsity)
   const groups = new Map<string, LayerGroup>()
-  workload.layers.forEach((layer, i) => {
-    const densities = sparsity[i]?.densities ?? {}
+  workload.layers.forEach((layer: GivenLayer, i) => {
+    const fromPresets = sparsity[i]?.densities ?? {}
+    const own = layer.densities
+    const densities: LayerGroup['densities'] =
+      own === undefined
+        ? fromPresets
+        : Object.fromEntries((['A', 'B', 'Z'] as const).flatMap((t) => (own[t] ?? fromPresets[t] ?? null) === null ? [] : [[t, own[t] ?? fromPresets[t]]]))
     const key = keyOf(layer, densities)
     const group = groups.get(key)
     if (group === undefined) groups.set(key, { layer, names: [layer.name], count: layer.count, densities })

@@ -138,13 +138,19 @@ try {
     const worker = runQueueWorker({ url, threads: cores, signal: stop.signal })
     const loadBefore = load()
     const start = performance.now()
+    const cpu = process.cpuUsage()
     const run = await runSweepOnQueue({ url, sweep, store: fresh() })
     const queued = (performance.now() - start) / 1000
+    const used = process.cpuUsage(cpu)
+    const cpuPerJobS = (used.user + used.system) / 1e6 / sweep.jobs.length
     stop.abort()
     await worker
     await clearSweepQueue(url)
     if (run.done !== sweep.jobs.length) throw new Error(`queue run did ${run.done} jobs`)
-    console.log(`queue, 1 worker × ${cores} threads: ${queued.toFixed(1)} s  (${(((queued - all) / all) * 100).toFixed(1)}% against the local pool; target < 10%; load ${loadBefore}→${load()})`)
+    console.log(
+      `queue, 1 worker × ${cores} threads: ${queued.toFixed(1)} s  (${(((queued - all) / all) * 100).toFixed(1)}% against the local pool; target < 10%; load ${loadBefore}→${load()}); ` +
+        `${cpuPerJobS.toFixed(2)} CPU s per job${allRun.cpu === null ? '' : ` (${(((cpuPerJobS - allRun.cpu.perJobS) / allRun.cpu.perJobS) * 100).toFixed(1)}% against the local pool's)`}`,
+    )
   } else console.log('queue: skipped (set SNIPSNAP_TEST_REDIS_URL=redis://host:port)')
 } finally {
   channel.close()

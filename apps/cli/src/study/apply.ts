@@ -4,10 +4,10 @@
 // tensor, Timeloop architecture files) travel as `options.study`. Runs when the command does
 // (imported lazily), so other commands never load zod here.
 import { basename, dirname, isAbsolute, join } from 'node:path'
-import { resolveDensityModelId, SnipSnapError, type ArchSpec, type AreaTableSpec, type EnergyTableSpec } from '@snipsnap/core'
-import type { InferencePhase } from '@snipsnap/explorer'
+import { formatPath, resolveDensityModelId, SnipSnapError, type ArchSpec, type AreaTableSpec, type EnergyTableSpec } from '@snipsnap/core'
+import type { GivenLayer, InferencePhase } from '@snipsnap/explorer'
 import { parseTimeloopSections, type TimeloopSource } from '@snipsnap/timeloop'
-import { defineSparsityPreset, linearGemm, type GemmLayer, type SparsityPreset, type TensorRole } from '@snipsnap/workloads'
+import { defineSparsityPreset, linearGemm, type GemmTensorName, type SparsityPreset, type TensorRole } from '@snipsnap/workloads'
 import { collectDesignSources, readText } from '../design-files'
 import { readStudy, type StudySource } from './load'
 import type { Study, TensorDensities } from './schema'
@@ -54,7 +54,7 @@ export interface StudyExtras {
   readonly seqLen?: number
   readonly batch?: number
   /** `gemms`: the GEMMs of each phase instead of a zoo model (dropped when --model is given). */
-  readonly layers?: Readonly<Partial<Record<InferencePhase, readonly GemmLayer[]>>>
+  readonly layers?: Readonly<Partial<Record<InferencePhase, readonly GivenLayer[]>>>
   /** `sparsity` with densities per tensor: preset ids and presets (dropped when --sparsity is given). */
   readonly sparsity?: readonly (string | SparsityPreset)[]
   /** `arch: { timeloop }`: the architecture and the tables the files hold (dropped when --arch is given). */
@@ -70,11 +70,27 @@ const defined = <V>(object: Readonly<Record<string, V | undefined>>): Record<str
 
 const PHASE_ORDER: readonly InferencePhase[] = ['prefill', 'decode']
 
-/** The GEMM list by phase (each a `@snipsnap/workloads` linear layer). */
-const gemmLayers = (gemms: NonNullable<Study['gemms']>, source: string): Partial<Record<InferencePhase, GemmLayer[]>> => {
-  const layers: Partial<Record<InferencePhase, GemmLayer[]>> = {}
+type Locate = (path: readonly (string | number)[]) => string
+
+/**
+ * The GEMM list by phase (each a `@snipsnap/workloads` linear layer), a GEMM's own densities on the
+ * operands its roles name.
+ * @throws {SnipSnapError} INVALID_SPEC at the GEMM's setting for parameters a density model needs.
+ */
+const gemmLayers = (gemms: NonNullable<Study['gemms']>, source: string, at: Locate): Partial<Record<InferencePhase, GivenLayer[]>> => {
+  const layers: Partial<Record<InferencePhase, GivenLayer[]>> = {}
+  const given = gemms.map((g, i): { phase: InferencePhase; layer: GivenLayer } => {
+    const layer = linearGemm(g, source)
+    if (g.sparsity === undefined) return { phase: g.phase ?? 'prefill', layer }
+    const rules = perTensorPreset(g.sparsity, source, (role) => at(['gemms', i, 'sparsity', role])).rules
+    const operands = Object.entries(layer.tensors) as [GemmTensorName, TensorRole][]
+    const densities = Object.fromEntries(
+      rules.flatMap((rule) => operands.filter(([, role]) => rule.roles.includes(role)).map(([t]) => [t, { distribution: rule.distribution, density: rule.density as number, params: rule.params ?? {} }])),
+    )
+    return { phase: g.phase ?? 'prefill', layer: { ...layer, densities } }
+  })
   for (const phase of PHASE_ORDER) {
-    const list = gemms.filter((g) => (g.phase ?? 'prefill') === phase).map((g) => linearGemm(g, source))
+    const list = given.filter((g) => g.phase === phase).map((g) => g.layer)
     if (list.length > 0) layers[phase] = list
   }
   return layers
@@ -85,8 +101,9 @@ const gemmLayers = (gemms: NonNullable<Study['gemms']>, source: string): Partial
  * zoo model's tensors as to a GEMM list's), each density model id in its canonical spelling.
  * @throws {SnipSnapError} INVALID_SPEC at the entry's place (`at`) for parameters the rule rejects.
  */
-const perTensorPreset = (entry: TensorDensities, name: string, where: (role: string) => string): SparsityPreset => {
-  const roles = Object.entries(entry).filter((e): e is [TensorRole, NonNullable<(typeof e)[1]>] => e[1] !== undefined)
+const perTensorPreset = (entry: TensorDensities | NonNullable<NonNullable<Study['gemms']>[number]['sparsity']>, name: string, where: (role: string) => string): SparsityPreset => {
+  type Density = { density: number; distribution?: string | undefined; params?: Record<string, unknown> | undefined; phases?: InferencePhase[] | undefined }
+  const roles = (Object.entries(entry) as [TensorRole, Density | undefined][]).filter((e): e is [TensorRole, Density] => e[1] !== undefined)
   const preset: SparsityPreset = {
     id: 'study-densities',
     description: `densities per tensor of ${name}`,
@@ -122,14 +139,20 @@ const studySparsity = (source: StudySource, name: string): { sparsity: (string |
   return { sparsity, densityModels }
 }
 
-export const studyExtras = (study: Study, fileName = 'study'): StudyExtras => ({
+/** The density model ids the GEMMs' own densities name, with where. */
+const gemmDensityModels = (source: StudySource): { id: string; where: string }[] =>
+  (source.study.gemms ?? []).flatMap((g, i) =>
+    Object.entries(g.sparsity ?? {}).flatMap(([role, d]) => (d === undefined ? [] : [{ id: d.distribution ?? 'hypergeometric', where: source.at(d.distribution === undefined ? ['gemms', i, 'sparsity', role] : ['gemms', i, 'sparsity', role, 'distribution']) }])),
+  )
+
+export const studyExtras = (study: Study, fileName = 'study', at: Locate = (path) => `${fileName}: ${formatPath(path)}`): StudyExtras => ({
   ...(study.hardware !== undefined ? { hardware: defined<number | string>(study.hardware) } : {}),
   ...(study.formats !== undefined
     ? { formatSpace: { ...(study.formats.primitives !== undefined ? { primitives: study.formats.primitives } : {}), ...(study.formats.flatten !== undefined ? { flatten: study.formats.flatten } : {}) } }
     : {}),
   ...(study.seqLen !== undefined ? { seqLen: study.seqLen } : {}),
   ...(study.batch !== undefined ? { batch: study.batch } : {}),
-  ...(study.gemms !== undefined ? { layers: gemmLayers(study.gemms, fileName) } : {}),
+  ...(study.gemms !== undefined ? { layers: gemmLayers(study.gemms, fileName, at) } : {}),
 })
 
 /** Sections of Timeloop files a study does not read: the workload, mapping and sparse optimisations come from the study and the search. */
@@ -193,10 +216,13 @@ export const withStudy = <O extends { readonly spec?: string; readonly study?: S
   }
   const given = (option: string): boolean => command.getOptionValueSource(option) === 'cli'
   // A flag given replaces the spec's setting: --model its GEMM list, --sparsity its densities, --arch its files.
-  const { layers, ...extras }: StudyExtras = studyExtras(study, options.spec)
+  const { layers, ...extras }: StudyExtras = studyExtras(study, options.spec, source.at)
   const all: Record<string, unknown> = { ...extras, ...(layers !== undefined && !given('model') ? { layers } : {}) }
   const sparsity = given('sparsity') ? null : studySparsity(source, options.spec)
   if (sparsity !== null) Object.assign(all, sparsity)
+  // Density model ids of the GEMMs' own densities, checked by the run as the study's are.
+  const gemmModels = layers === undefined || given('model') ? [] : gemmDensityModels(source)
+  if (gemmModels.length > 0) all['densityModels'] = [...((all['densityModels'] as StudyExtras['densityModels']) ?? []), ...gemmModels]
   const files = timeloopFiles(study.arch)
   if (files !== null && !given('arch')) Object.assign(all, readTimeloopArch(source, options.spec, files, typeof study.arch === 'object' && Array.isArray(study.arch.timeloop)))
   if (Object.keys(all).length > 0) merged['study'] = all

@@ -42,16 +42,6 @@ const hardwareShape = {
 /** Hardware parameter names a study may set (a test keeps them equal to the explorer's axes). */
 export const HARDWARE_KEYS = Object.keys(hardwareShape)
 
-/** One GEMM of a list given instead of a zoo model (`@snipsnap/workloads`' linear layer: A activations, B weights, Z outputs). */
-const gemmShape = {
-  name: z.string().min(1).describe('Name of the GEMM, unique in its phase, e.g. q_proj.'),
-  M: positiveInt.describe('Rows of the streamed operand A[M][K] (tokens in prefill, batch in decode).'),
-  K: positiveInt.describe('Reduction dimension.'),
-  N: positiveInt.describe('Columns of the weight B[K][N] and of the output Z[M][N].'),
-  count: positiveInt.optional().describe('Runs per forward pass (default 1), e.g. the number of decoder layers.'),
-  phase: z.enum(PHASES).optional().describe('The phase it runs in (default prefill).'),
-}
-
 /** Density of the tensors of one role: a density model of core's registry with its parameters. */
 const tensorDensityShape = {
   density: z.number().min(0, 'a density is in [0, 1]').max(1, 'a density is in [0, 1]').describe('Fraction of non-zeros, in [0, 1] (0.3 = 70% sparse).'),
@@ -76,6 +66,25 @@ const ROLE_TEXT: Readonly<Record<TensorRole, string>> = {
 /** Densities per tensor, by the workloads' tensor roles. */
 const perTensorShape = Object.fromEntries(TENSOR_ROLES.map((role) => [role, tensorDensity.optional().describe(ROLE_TEXT[role])])) as Record<TensorRole, z.ZodOptional<typeof tensorDensity>>
 const perTensor = strict(perTensorShape).describe('Densities per tensor, by role (later entries override earlier ones on the same tensor).')
+
+/** Density of one tensor of one GEMM: as a role's, without phases (a GEMM runs in one). */
+const gemmTensorDensity = strict({ density: tensorDensityShape.density, distribution: tensorDensityShape.distribution, params: tensorDensityShape.params }).meta({ id: 'GemmTensorDensity', description: 'Density of one tensor of this GEMM.' })
+const gemmSparsityShape = {
+  activation: gemmTensorDensity.optional().describe('A, the input activations.'),
+  weight: gemmTensorDensity.optional().describe('B, the weights.'),
+  output: gemmTensorDensity.optional().describe('Z, the outputs.'),
+}
+
+/** One GEMM of a list given instead of a zoo model (`@snipsnap/workloads`' linear layer: A activations, B weights, Z outputs). */
+const gemmShape = {
+  name: z.string().min(1).describe('Name of the GEMM, unique in its phase, e.g. q_proj.'),
+  M: positiveInt.describe('Rows of the streamed operand A[M][K] (tokens in prefill, batch in decode).'),
+  K: positiveInt.describe('Reduction dimension.'),
+  N: positiveInt.describe('Columns of the weight B[K][N] and of the output Z[M][N].'),
+  count: positiveInt.optional().describe('Runs per forward pass (default 1), e.g. the number of decoder layers.'),
+  phase: z.enum(PHASES).optional().describe('The phase it runs in (default prefill).'),
+  sparsity: strict(gemmSparsityShape).optional().describe("Densities of this GEMM's tensors, replacing the study's sparsity on them."),
+}
 
 const timeloopShape = {
   timeloop: listOrOne(z.string().min(1), 'a file or folder').describe('Timeloop/Sparseloop files (or folders of them) holding the architecture and optionally its ERT and ART, relative to this spec; without ERT/ART the energy and area tables are estimated.'),
@@ -141,9 +150,17 @@ export type Study = z.infer<typeof StudySchema>
 /** One entry of `sparsity` giving densities per tensor, by role. */
 export type TensorDensities = z.infer<typeof perTensor>
 
+/**
+ * What the zod refinement checks that JSON Schema can say too, for editors: a study has exactly one
+ * of `model` and `gemms` (pass as `override` to `z.toJSONSchema`).
+ */
+export const studyJsonSchemaOverride = (ctx: { readonly zodSchema: unknown; readonly jsonSchema: Record<string, unknown> }): void => {
+  if (ctx.zodSchema === StudySchema) ctx.jsonSchema['oneOf'] = [{ required: ['model'] }, { required: ['gemms'] }]
+}
+
 /** The JSON Schema of {@link StudySchema} (what apps/cli/study.schema.json holds). */
 export const studyJsonSchema = (): Record<string, unknown> => ({
-  ...z.toJSONSchema(StudySchema, { target: 'draft-2020-12', io: 'input' }),
+  ...z.toJSONSchema(StudySchema, { target: 'draft-2020-12', io: 'input', override: studyJsonSchemaOverride }),
   $id: 'https://snipsnap.dev/schema/study-v1.json',
   title: 'SnipSnap study spec, version 1',
 })

@@ -14,10 +14,12 @@ version: 1
 model: llama-2-7b
 
 # Or, instead of model, a list of GEMMs: A[M][K] activations × B[K][N] weights → Z[M][N], each
-# with its runs per forward pass (count, default 1) and phase (default prefill):
+# with its runs per forward pass (count, default 1), phase (default prefill) and, replacing the
+# study's sparsity on its tensors, its own densities (activation, weight, output; see sparsity):
 # gemms:
 #   - { name: q_proj, M: 128, K: 4096, N: 4096, count: 32 }
 #   - { name: q_proj, M: 1, K: 4096, N: 4096, count: 32, phase: decode }
+#   - { name: ffn_down, M: 128, K: 11008, N: 4096, count: 32, sparsity: { weight: { density: 0.3 } } }
 
 # Inference phases, searched in this order: prefill (the prompt), decode (one generated token).
 phases: [prefill, decode]

@@ -38,6 +38,8 @@ describe('the study schema', () => {
     const schema = JSON.parse(specJsonSchemaText()) as { anyOf: { required: string[]; properties: Record<string, { properties?: Record<string, unknown> }>; additionalProperties: boolean }[] }
     const [study, sweep] = schema.anyOf
     expect(study?.required).toEqual(['version'])
+    // Exactly one workload, as the zod refinement checks it.
+    expect((study as { oneOf?: unknown } | undefined)?.oneOf).toEqual([{ required: ['model'] }, { required: ['gemms'] }])
     expect(Object.keys(study?.properties ?? {})).toEqual(Object.keys(StudySchema.shape))
     expect(sweep?.required).toEqual(['version', 'axes'])
     expect(sweep?.additionalProperties).toBe(false)

@@ -54,6 +54,20 @@ describe('a list of GEMMs instead of a zoo model', () => {
     expect(layers?.decode?.map((l) => [l.name, l.M, l.count, l.op, l.tensors])).toEqual([['q', 1, 1, 'linear', { A: 'activation', B: 'weight', Z: 'output' }]])
   })
 
+  it('a GEMM\'s own densities go on the operands its roles name; errors name the GEMM\'s setting', () => {
+    const study = parseStudy('o.yaml', 'version: 1\ngemms:\n  - { name: a, M: 1, K: 2, N: 3 }\n  - name: b\n    M: 1\n    K: 2\n    N: 3\n    sparsity:\n      weight: { density: 0.3 }\n      activation: { distribution: nm, density: 0.5, params: { n: 2, m: 4, rank: 1 } }\n')
+    const [a, b] = studyExtras(study, 'o.yaml').layers?.prefill ?? []
+    expect(a?.densities).toBeUndefined()
+    expect(b?.densities).toEqual({ B: { distribution: 'hypergeometric', density: 0.3, params: {} }, A: { distribution: 'n-m', density: 0.5, params: { n: 2, m: 4, rank: 1 } } })
+    expect(errorOf('version: 1\ngemms:\n  - name: a\n    M: 1\n    K: 2\n    N: 3\n    sparsity:\n      weights: { density: 0.3 }\n')).toMatch(/^study\.yaml:8: gemms\[0\]\.sparsity: `weights`: did you mean `weight`\? /)
+    expect(errorOf('version: 1\ngemms:\n  - name: a\n    M: 1\n    K: 2\n    N: 3\n    sparsity:\n      key: { density: 0.3 }\n')).toBe('study.yaml:8: gemms[0].sparsity: unknown key `key` (known keys: activation, weight, output)')
+    expect(errorOf('version: 1\ngemms:\n  - name: a\n    M: 1\n    K: 2\n    N: 3\n    sparsity:\n      weight: { density: 0.3, phases: [decode] }\n')).toBe('study.yaml:8: gemms[0].sparsity.weight: unknown key `phases` (known keys: density, distribution, params)')
+    expect(messageOf(() => applied('gnm.yaml', 'version: 1\ngemms:\n  - name: a\n    M: 1\n    K: 2\n    N: 3\n    sparsity:\n      weight: { distribution: n-m, density: 0.5 }\n'))).toBe(
+      `${join(tmp, 'gnm.yaml')}:8: gemms[0].sparsity.weight.params: distribution 'n-m' needs integer params n and m`,
+    )
+    expect(applied('gid.yaml', 'version: 1\ngemms:\n  - name: a\n    M: 1\n    K: 2\n    N: 3\n    sparsity:\n      weight: { distribution: gauss, density: 0.5 }\n').study?.densityModels).toEqual([{ id: 'gauss', where: `${join(tmp, 'gid.yaml')}:8: gemms[0].sparsity.weight.distribution` }])
+  })
+
   it('--model replaces the list', () => {
     expect(applied('g.yaml', text).study?.layers).toBeDefined()
     const withFlag = applied('g.yaml', text, ['model'])
@@ -184,7 +198,7 @@ describe('explore --spec with GEMMs, densities per tensor and Timeloop files', (
     expect(code).toBe(0)
     return JSON.parse(stdout) as Result
   }
-  const GEMMS = 'gemms:\n  - { name: mm, M: 16, K: 64, N: 64, count: 2 }\n  - { name: mv, M: 1, K: 64, N: 64, count: 3, phase: decode }\n'
+  const GEMMS = 'gemms:\n  - { name: mm, M: 16, K: 64, N: 64, count: 2 }\n  - { name: mv, M: 1, K: 64, N: 64, count: 3, phase: decode, sparsity: { weight: { density: 0.3 } } }\n'
   const SEARCH = 'search: { evaluations: 4, baselines: [none], seed: 2 }\n'
   const SPARSITY = 'sparsity:\n  - unstructured-50\n  - activation: { density: 0.25 }\n'
 
@@ -194,7 +208,7 @@ describe('explore --spec with GEMMs, densities per tensor and Timeloop files', (
     expect(preset.phases.map((p) => p.phase)).toEqual(['prefill', 'decode'])
     expect(preset.layers.map((l) => [l.phase, l.names, l.count, l.densities])).toEqual([
       ['prefill', ['mm'], 2, { A: 0.25, B: 0.5 }],
-      ['decode', ['mv'], 3, { A: 0.25, B: 0.5 }],
+      ['decode', ['mv'], 3, { A: 0.25, B: 0.3 }],
     ])
     for (const layer of preset.layers) expect(layer.energyPJ).toBeGreaterThan(0)
     const files = await run('run-files.yaml', `version: 1\n${GEMMS}${SPARSITY}arch:\n  timeloop: [arch/llm-default.arch.yaml, arch/llm-default.ERT.yaml, arch/llm-default.ART.yaml]\n${SEARCH}`)
