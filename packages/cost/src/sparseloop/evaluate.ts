@@ -1077,18 +1077,20 @@ const vectorCoefficient = (st: TileState, block: number, fallback: 'nearest-smal
   if (!st.compressed || block <= 1 || st.density >= 1) return 1
   let key = block
   if (fallback === 'nearest-smaller') {
-    const smaller = VECTOR_TABLE_KEYS.filter((k) => k <= block)
-    key = smaller.length > 0 ? smaller[smaller.length - 1]! : block
+    // The last table key not above the block (plain loops: no array or closure per call).
+    for (const k of VECTOR_TABLE_KEYS) if (k <= block) key = k
   }
   const dist = distributionOf(st.tensor, st.dense.tileSize)
   if (dist === null) return 1
   let expectedVectors = 0
   let expected = 0
-  dist.occupancies.forEach((k, i) => {
-    const p = dist.probabilities[i] ?? 0
+  const { occupancies, probabilities } = dist
+  for (let i = 0; i < occupancies.length; i++) {
+    const k = occupancies[i]!
+    const p = probabilities[i] ?? 0
     expectedVectors += p * Math.ceil(k / key)
     expected += p * k
-  })
+  }
   if (expected <= 0) return 1
   return expectedVectors / (expected / key)
 }
