@@ -15,7 +15,7 @@ import type {
   StorageLevelSpec,
   TileQuery,
 } from '@snipsnap/core'
-import { groupGeometry, groupsCompressed, type GroupFormat } from './formats'
+import type { GroupFormat, RankGroup, WordBitsRule } from './formats'
 import { resolveEnginePrimitives, type EngineVocabulary } from './primitives'
 import { dimExtents, keepsTensor, tensorShape, tensorTileShape, type FormatSlot } from './slots'
 
@@ -122,20 +122,86 @@ export const estimateTileBits = (input: {
   readonly level: StorageLevelSpec
   /** The primitives (default: Sparseloop's rank formats with the engine's word-width rule). */
   readonly vocabulary?: EngineVocabulary
-}): TileBits => {
-  const { slot, groups, emptiness, density, level } = input
-  const vocabulary = input.vocabulary ?? (defaultVocabulary ??= resolveEnginePrimitives(undefined, [], undefined))
+}): TileBits =>
+  tileBitsOf(
+    input.slot,
+    input.groups,
+    input.emptiness,
+    input.density,
+    input.level,
+    input.vocabulary ?? (defaultVocabulary ??= resolveEnginePrimitives(undefined, [], undefined)),
+  )
+
+type GroupWordBits = ReturnType<WordBitsRule>
+
+/** Word widths per rule, primitive (without options), fiber shape and elements below (+ innermost flag). */
+const wordBitsCache = new WeakMap<WordBitsRule, Map<string, Map<number, Map<number, GroupWordBits>>>>()
+const WORD_BITS_CACHE_LIMIT = 20_000
+let wordBitsCached = 0
+
+/**
+ * A word-width rule's answer for a group without options, memoised (rules are pure functions of
+ * the primitive, the group's fiber shape, the elements below it and whether it is innermost; the
+ * rank positions do not enter them). Spares the geometry and width objects of every candidate.
+ */
+const wordBitsMemo = (
+  rule: WordBitsRule,
+  prim: string,
+  start: number,
+  end: number,
+  fiberShape: number,
+  below: number,
+  innermost: boolean,
+): GroupWordBits => {
+  let byPrim = wordBitsCache.get(rule)
+  if (byPrim === undefined) wordBitsCache.set(rule, (byPrim = new Map()))
+  let byShape = byPrim.get(prim)
+  if (byShape === undefined) byPrim.set(prim, (byShape = new Map()))
+  let byBelow = byShape.get(fiberShape)
+  if (byBelow === undefined) byShape.set(fiberShape, (byBelow = new Map()))
+  // below >= 1, so -below marks the innermost group apart.
+  const key = innermost ? -below : below
+  let bits = byBelow.get(key)
+  if (bits === undefined) {
+    bits = rule(prim, { start, end, fiberShape, below }, innermost, undefined)
+    if (++wordBitsCached > WORD_BITS_CACHE_LIMIT) {
+      byPrim.clear()
+      wordBitsCached = 0
+    } else byBelow.set(key, bits)
+  }
+  return bits
+}
+
+/**
+ * {@link estimateTileBits} with positional arguments, for the engine's ranking (called for every
+ * candidate format of every slot): no input object and no geometry array, each group's geometry
+ * is computed as the loop reaches it. Same arithmetic in the same order, so the same bits.
+ */
+export const tileBitsOf = (
+  slot: FormatSlot,
+  groups: GroupFormat | null,
+  emptiness: readonly number[],
+  density: number,
+  level: StorageLevelSpec,
+  vocabulary: EngineVocabulary,
+): TileBits => {
   const tile = slot.tileElements
   if (groups === null || groups.length === 0) return { dataBits: tile * level.wordBits, metadataBits: 0 }
-  const geometry = groupGeometry(slot, groups)
+  const ranks = slot.ranks
+  const last = groups.length - 1
   let metadataBits = 0
   let fibers = 1
-  groups.forEach((g, q) => {
-    const geo = geometry[q]
-    if (geo === undefined) return
-    const S = geo.fiberShape
-    const peCur = emptiness[geo.start] ?? 0
-    const peNext = emptiness[geo.end] ?? 0
+  let start = 0
+  let compressed = false
+  for (let q = 0; q <= last; q++) {
+    const g = groups[q] as RankGroup
+    const end = start + g.size
+    let S = 1
+    for (let i = start; i < end; i++) S *= ranks[i]?.fiberShape ?? 1
+    let below = 1
+    for (let i = end; i < ranks.length; i++) below *= ranks[i]?.fiberShape ?? 1
+    const peCur = emptiness[start] ?? 0
+    const peNext = emptiness[end] ?? 0
     const nf = fibers * (1 - peCur)
     const occupied = S * (1 - peNext)
     const units = vocabulary.units(g.prim, {
@@ -146,12 +212,14 @@ export const estimateTileBits = (input: {
       options: g.options ?? NO_OPTIONS,
       ceilPerFiber: true,
     })
-    const innermost = q === groups.length - 1
-    const bits = vocabulary.wordBits(g.prim, geo, innermost, g.options)
+    const innermost = q === last
+    const bits = g.options === undefined && below > 0 ? wordBitsMemo(vocabulary.wordBits, g.prim, start, end, S, below, innermost) : vocabulary.wordBits(g.prim, { start, end, fiberShape: S, below }, innermost, g.options)
     metadataBits += units.metadata * bits.metadataWordBits + (innermost ? 0 : units.payload * bits.payloadWordBits)
     fibers *= S
-  })
-  const dataWords = groupsCompressed(groups, vocabulary) ? tile * density : tile
+    start = end
+    if (!compressed && vocabulary.compressed(g.prim)) compressed = true
+  }
+  const dataWords = compressed ? tile * density : tile
   return { dataBits: dataWords * level.wordBits, metadataBits }
 }
 
