@@ -1,6 +1,7 @@
-// readLines: the chunked line reader of `evaluate --mappings` gives the lines of
-// `readFileSync(file, 'utf8').split('\n')` (without the empty one after a final newline), also
-// across its 1 MiB chunk boundaries and multi-byte characters split by them.
+// readLines (readLineSpans decoded): the chunked line reader of `evaluate --mappings` gives the
+// lines of `readFileSync(file, 'utf8').split('\n')` (without the empty one after a final
+// newline), also across its 1 MiB chunk boundaries, multi-byte characters split by them and
+// lines longer than a chunk.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -29,6 +30,13 @@ describe('readLines', () => {
       expect(Buffer.byteLength(text)).toBeGreaterThan(3 * (1 << 20))
       expect([...readLines(file)]).toEqual(expected(text))
     }
+  })
+
+  it('reads lines longer than a chunk', () => {
+    const text = ['a', 'é'.repeat(1_300_000), 'b', 'c'.repeat(3_000_000)].join('\n')
+    const file = join(dir, 'long.jsonl')
+    writeFileSync(file, text)
+    expect([...readLines(file)]).toEqual(expected(text))
   })
 
   it('matches split on small files of any content', () => {

@@ -2,7 +2,6 @@
 // all its `*.yaml` files in name order, files are taken as given; the library merges them by key
 // (one definition per key) and reports unused keys, which are printed here.
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs'
-import { StringDecoder } from 'node:string_decoder'
 import { join, resolve } from 'node:path'
 import { type DesignSpec, type Issue, type RankFormatSource, SnipSnapError } from '@snipsnap/core'
 import { parseTimeloopDesign } from '@snipsnap/timeloop'
@@ -20,12 +19,25 @@ export const readText = (file: string): string => {
 const CHUNK_BYTES = 1 << 20
 
 /**
- * The lines of a text file (without their `\n`), read a chunk at a time so memory does not grow
- * with the file (`evaluate --mappings` on millions of rows). The last line is yielded even when
- * the file does not end with a newline; a file ending with one yields no empty last line.
+ * One line of a file as bytes: `bytes[start..end)`, without its `\n`. The reader reuses one span
+ * object and its buffer: a span is valid until the iterator advances.
+ */
+export interface LineSpan {
+  bytes: Buffer
+  start: number
+  end: number
+}
+
+/**
+ * The lines of a file as byte spans (without their `\n`), read a chunk at a time so memory does
+ * not grow with the file (`evaluate --mappings` on millions of rows) and nothing is decoded that
+ * the caller does not ask for. A line longer than a chunk grows the buffer. The last line is
+ * yielded even when the file does not end with a newline; a file ending with one yields no empty
+ * last line. UTF-8 never uses the byte `\n` inside a multi-byte character, so lines split the
+ * same as the decoded text.
  * @throws {SnipSnapError} INVALID_SPEC `cannot read <file>` when it cannot be opened or read.
  */
-export function* readLines(file: string): Generator<string, void, undefined> {
+export function* readLineSpans(file: string): Generator<LineSpan, void, undefined> {
   const cannotRead = (cause: unknown): SnipSnapError => new SnipSnapError('INVALID_SPEC', `cannot read ${file}`, { path: [file], cause })
   let fd: number
   try {
@@ -34,35 +46,58 @@ export function* readLines(file: string): Generator<string, void, undefined> {
     throw cannotRead(cause)
   }
   try {
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES)
-    const decoder = new StringDecoder('utf8')
-    let pending = ''
+    let buffer = Buffer.allocUnsafe(CHUNK_BYTES)
+    const span: LineSpan = { bytes: buffer, start: 0, end: 0 }
+    // buffer[0..filled) holds bytes not yet yielded: the start of a line whose `\n` is not read yet.
+    let filled = 0
     for (;;) {
+      if (filled === buffer.length) {
+        const larger = Buffer.allocUnsafe(buffer.length * 2)
+        buffer.copy(larger, 0, 0, filled)
+        buffer = larger
+        span.bytes = buffer
+      }
       let bytes: number
       try {
-        bytes = readSync(fd, buffer, 0, CHUNK_BYTES, null)
+        bytes = readSync(fd, buffer, filled, buffer.length - filled, null)
       } catch (cause) {
         throw cannotRead(cause)
       }
-      const text = bytes === 0 ? decoder.end() : decoder.write(buffer.subarray(0, bytes))
-      let start = 0
-      let end = text.indexOf('\n')
-      if (end >= 0) {
-        yield pending + text.slice(0, end)
-        pending = ''
-        start = end + 1
-        while ((end = text.indexOf('\n', start)) >= 0) {
-          yield text.slice(start, end)
-          start = end + 1
-        }
-      }
-      pending += text.slice(start)
       if (bytes === 0) break
+      const scanned = filled
+      filled += bytes
+      const view = filled === buffer.length ? buffer : buffer.subarray(0, filled)
+      let start = 0
+      let end = view.indexOf(10, scanned)
+      while (end >= 0) {
+        span.start = start
+        span.end = end
+        yield span
+        start = end + 1
+        end = view.indexOf(10, start)
+      }
+      if (start > 0) {
+        buffer.copy(buffer, 0, start, filled)
+        filled -= start
+      }
     }
-    if (pending !== '') yield pending
+    if (filled > 0) {
+      span.start = 0
+      span.end = filled
+      yield span
+    }
   } finally {
     closeSync(fd)
   }
+}
+
+/**
+ * The lines of a text file (without their `\n`), decoded as UTF-8, read a chunk at a time (see
+ * {@link readLineSpans}).
+ * @throws {SnipSnapError} INVALID_SPEC `cannot read <file>` when it cannot be opened or read.
+ */
+export function* readLines(file: string): Generator<string, void, undefined> {
+  for (const span of readLineSpans(file)) yield span.bytes.toString('utf8', span.start, span.end)
 }
 
 /** Expands folders to their sorted `*.yaml` files and reads every file. */

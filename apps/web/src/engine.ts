@@ -3,13 +3,13 @@
 // observed as they happen, and the live pricing of one tensor's format. Platform-neutral (no DOM,
 // no worker API): worker.ts exposes it to the page, and Node tests call it directly.
 import { SnipSnapError, createRegistry, createRng, toSnipSnapError, type AnySearchStrategy, type DesignSpec, type Evaluated, type MappingSpec, type RankFormatSpec, type SparseOptimizationTargetSpec, type SparseOptimizationsSpec, type TensorFormatSpec } from '@snipsnap/core'
-import { getArchPreset, listArchPresets } from '@snipsnap/arch'
+import { designFromPreset, getArchPreset, listArchPresets } from '@snipsnap/arch'
 import { bindSlotFormat, deriveTensorChains, optimizeFormats, type FormatSlot } from '@snipsnap/compress'
 import { sparseloopCostModel } from '@snipsnap/cost'
 import { EXPLORE_DEFAULTS, createExplorer, type Explorer, type TensorFormatChoice } from '@snipsnap/explorer'
 import { bindFormat, createFormatRegistry, createUniformDensity, encodeTensor, estimateFormatSize, formatCompPat, parseCompPat, type EncodedTensor } from '@snipsnap/format'
 import { parseTimeloopYaml, writeTimeloopYaml } from '@snipsnap/timeloop'
-import { SPARSITY_PRESETS, applySparsity, buildWorkload, gemmToProblem, listModels, getModel, type GemmLayer } from '@snipsnap/workloads'
+import { SPARSITY_PRESETS, applySparsity, buildWorkload, gemmToProblem, linearGemm, listModels, getModel, type GemmLayer } from '@snipsnap/workloads'
 import type { Study, WorkloadSource } from './study'
 
 // ---------------------------------------------------------------- the choices on offer
@@ -90,7 +90,7 @@ export const parseGemmList = (text: string): GemmLayer[] => {
       return value
     })
     const [M, K, N, count] = values as [number, number, number, number | undefined]
-    layers.push({ name, op: 'linear', M, K, N, count: count ?? 1, tensors: { A: 'activation', B: 'weight', Z: 'output' }, source: 'pasted GEMM list' })
+    layers.push(linearGemm({ name, M, K, N, count }, 'pasted GEMM list'))
   })
   if (layers.length === 0) throw new SnipSnapError('INVALID_SPEC', 'the GEMM list is empty: write one "name M K N [count]" per line', { path: ['workload', 'text'] })
   return layers
@@ -104,20 +104,6 @@ const tensorsOf = (design: DesignSpec, roles: Readonly<Record<string, string>>):
     const density = design.problem.densities[space.name]?.density ?? 1
     return { name: space.name, dims, shape, density, role: roles[space.name] ?? (space.readWrite ? 'output' : 'input') }
   })
-
-const gemmDesign = (layer: GemmLayer, densities: Parameters<typeof gemmToProblem>[1], archId: string): DesignSpec => {
-  const preset = getArchPreset(archId)
-  return {
-    arch: preset.arch,
-    problem: gemmToProblem(layer, densities),
-    mapping: null,
-    sparseOptimizations: { targets: [] },
-    energyTable: preset.energyTable,
-    areaTable: preset.areaTable,
-    constraints: [],
-    mapper: null,
-  }
-}
 
 const gemmLayers = (workload: WorkloadSource): { title: string; phase: 'prefill' | 'decode'; layers: readonly GemmLayer[] } => {
   if (workload.kind === 'zoo') {
@@ -164,7 +150,7 @@ const prepare = (study: Study): { outline: StudyOutline; layers: PreparedLayer[]
   })
   const archName = getArchPreset(study.arch).arch.name
   const prepared = [...groups.values()].map((group, index): PreparedLayer => {
-    const design = gemmDesign(group.first, group.densities, study.arch)
+    const design = designFromPreset(study.arch, gemmToProblem(group.first, group.densities))
     const roles: Readonly<Record<string, string>> = group.first.tensors
     return {
       design,

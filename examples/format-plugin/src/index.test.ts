@@ -6,31 +6,15 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { createRng, type Rng, type SparseFiber } from '@snipsnap/core'
 import { optimizeModelFormats } from '@snipsnap/explorer'
 import { bindFormat, createFormatRegistry, decodeTensor, encodeTensor } from '@snipsnap/format'
-import { describeFormatConformance, sampleFiber } from '@snipsnap/format/testing'
+import { describeFormatConformance, nmFiberSampler } from '@snipsnap/format/testing'
 import { pruneNM, readTensors } from '@snipsnap/workloads'
 import plugin, { binomial, codeBits, nmxPrimitive, rankSubset, unrankSubset } from './index'
 
-/** Fibers with at most n non-zeros per group of m (the structure N:M can hold). */
-const nmSample =
-  (n: number, m: number) =>
-  (rng: Rng, size: number, density: number): SparseFiber => {
-    const raw = sampleFiber(rng, size, density)
-    const perGroup = new Map<number, number>()
-    const coords = Array.from(raw.coords).filter((c) => {
-      const g = Math.floor(c / m)
-      const taken = perGroup.get(g) ?? 0
-      perGroup.set(g, taken + 1)
-      return taken < n
-    })
-    return { size, coords }
-  }
-
-describeFormatConformance(nmxPrimitive, { options: { n: 2, m: 4 }, sample: nmSample(2, 4) })
-describeFormatConformance(nmxPrimitive, { options: { n: 4, m: 8 }, sample: nmSample(4, 8) })
-describeFormatConformance(nmxPrimitive, { options: { n: 1, m: 3 }, sample: nmSample(1, 3) })
+describeFormatConformance(nmxPrimitive, { options: { n: 2, m: 4 }, sample: nmFiberSampler(2, 4) })
+describeFormatConformance(nmxPrimitive, { options: { n: 4, m: 8 }, sample: nmFiberSampler(4, 8) })
+describeFormatConformance(nmxPrimitive, { options: { n: 1, m: 3 }, sample: nmFiberSampler(1, 3) })
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..', '..')
 const checkpoint = resolve(repoRoot, '..', 'shared', 'data', 'stories260K.bin')

@@ -9,7 +9,7 @@
 // most significant bit first, the way a bitmap's bits are stored. Stored as 3-bit words instead,
 // Sparseloop's rule that a word width divides the metadata line (64 bits on `llm-default`) would
 // pad every code to 4 bits, exactly the bitmap's cost.
-import { defineFormatPrimitive, definePlugin, nmPlacementOptions, type PrimitiveOptions, type RankPlacement } from '@snipsnap/core'
+import { defineFormatPrimitive, definePlugin, nmGroupOffsets, nmPlacementOptions, type PrimitiveOptions, type RankPlacement } from '@snipsnap/core'
 
 /** C(m, n) as an exact integer (exact for m ≤ 48: every intermediate product stays below 2^53). */
 export const binomial = (m: number, n: number): number => {
@@ -96,30 +96,12 @@ export const nmxPrimitive = defineFormatPrimitive({
   encode: (fiber, context, sink) => {
     const { n, m } = optionsOf(context.options)
     const bits = codeBits(m, n)
-    const { coords } = fiber
-    const positions = new Array<number>(n)
-    let next = 0
-    for (let base = 0; base < fiber.size; base += m) {
-      const start = next
-      while (next < coords.length && (coords[next] as number) < base + m) next++
-      const taken = next - start
-      if (taken > n) return `group at ${base} holds ${taken} non-zeros, more than n = ${n}`
-      // The group's non-zeros merged with the lowest free positions as padding, in order.
-      let padding = n - taken
-      let k = start
-      let filled = 0
-      for (let offset = 0; offset < m && filled < n; offset++) {
-        const isNonZero = k < next && (coords[k] as number) === base + offset
-        if (isNonZero) k++
-        else if (padding > 0) padding--
-        else continue
-        positions[filled++] = offset
-      }
+    // The group's non-zeros merged with the lowest free positions as padding, in order (as NM stores them).
+    return nmGroupOffsets(fiber, n, m, (base, positions) => {
       const code = rankSubset(positions)
       for (let b = bits - 1; b >= 0; b--) sink.metadata(Math.floor(code / 2 ** b) % 2)
       for (const offset of positions) sink.slot(base + offset)
-    }
-    return undefined
+    })
   },
   decode: (source, context, sink) => {
     const { n, m } = optionsOf(context.options)

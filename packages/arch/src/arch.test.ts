@@ -1,10 +1,11 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
-import { isSnipSnapError } from '@snipsnap/core'
+import { isSnipSnapError, type ProblemSpec } from '@snipsnap/core'
 import {
   ARCH_PRESET_IDS,
   archArea,
   componentName,
+  designFromPreset,
   fanoutBelow,
   getArchPreset,
   levelCapacities,
@@ -137,5 +138,67 @@ describe('presets', () => {
   test.prop([fc.constantFrom(...ARCH_PRESET_IDS)])('presets are JSON-serialisable plain data', (id) => {
     const preset = getArchPreset(id)
     expect(JSON.parse(JSON.stringify(preset))).toEqual(preset)
+  })
+})
+
+describe('designFromPreset', () => {
+  const gemm: ProblemSpec = {
+    name: 'gemm',
+    dimensions: ['M', 'N', 'K'],
+    bounds: { M: 8, N: 4, K: 16 },
+    coefficients: {},
+    dataSpaces: [
+      { name: 'A', projection: [[{ dim: 'M', coefficient: null }], [{ dim: 'K', coefficient: null }]], readWrite: false },
+      { name: 'B', projection: [[{ dim: 'N', coefficient: null }], [{ dim: 'K', coefficient: null }]], readWrite: false },
+      { name: 'Z', projection: [[{ dim: 'M', coefficient: null }], [{ dim: 'N', coefficient: null }]], readWrite: true },
+    ],
+    densities: { B: { distribution: 'fixed-structured', density: 0.5, params: {} } },
+  }
+
+  test.prop([fc.constantFrom(...ARCH_PRESET_IDS)])('is the preset\'s accelerator and tables around the problem, the rest empty', (id) => {
+    const preset = getArchPreset(id)
+    const design = designFromPreset(id, gemm)
+    expect(design).toStrictEqual({
+      arch: preset.arch,
+      problem: gemm,
+      mapping: null,
+      sparseOptimizations: { targets: [] },
+      energyTable: preset.energyTable,
+      areaTable: preset.areaTable,
+      constraints: [],
+      mapper: null,
+    })
+    expect(design.problem).toBe(gemm)
+  })
+
+  it('uses the mapping, sparse optimizations, constraints and mapper it is given', () => {
+    const mapping = { levels: [] }
+    const sparseOptimizations = { targets: [{ level: 'GLB', formats: [], actionOptimizations: [], computeOptimizations: [] }] }
+    const constraints = [{ target: 'GLB', type: 'bypass', factors: {}, permutation: null, split: null, keep: [], bypass: ['A'], raw: {} }] as const
+    const mapper = { algorithm: 'random', threads: 1, optimizationMetrics: ['energy'], searchSize: 10, timeout: null, victoryCondition: null, raw: {} }
+    const design = designFromPreset('llm-default', gemm, { mapping, sparseOptimizations, constraints, mapper })
+    expect(design.mapping).toBe(mapping)
+    expect(design.sparseOptimizations).toBe(sparseOptimizations)
+    expect(design.constraints).toBe(constraints)
+    expect(design.mapper).toBe(mapper)
+    expect(design.arch).toEqual(getArchPreset('llm-default').arch)
+  })
+
+  it('returns fresh preset objects on every call', () => {
+    const a = designFromPreset('stc-like', gemm)
+    const b = designFromPreset('stc-like', gemm)
+    expect(a).toEqual(b)
+    expect(a.arch).not.toBe(b.arch)
+    expect(a.energyTable).not.toBe(b.energyTable)
+  })
+
+  it('rejects an unknown preset id as PLUGIN_NOT_FOUND listing the ids', () => {
+    expect(() => designFromPreset('tpu', gemm)).toThrow(/unknown architecture preset "tpu" \(known: eyeriss-like, stc-like, llm-default\)/)
+    try {
+      designFromPreset('tpu', gemm)
+      expect.unreachable()
+    } catch (error) {
+      expect(isSnipSnapError(error) && error.code).toBe('PLUGIN_NOT_FOUND')
+    }
   })
 })

@@ -1,6 +1,6 @@
 // Built-in accelerator presets, each with its energy (ERT) and area (ART) tables. Ids are stable
 // public API; sources are documented in each preset module and in the README.
-import { type ArchSpec, type AreaTableSpec, type EnergyTableSpec, SnipSnapError } from '@snipsnap/core'
+import { type ArchSpec, type AreaTableSpec, type DesignSpec, type EnergyTableSpec, type ProblemSpec, SnipSnapError } from '@snipsnap/core'
 import { parseArchSpec } from './normalize'
 import type { ArchSpecInput } from './schema'
 import { EYERISS_LIKE_ARCH, EYERISS_LIKE_ART, EYERISS_LIKE_ERT, EYERISS_LIKE_SUMMARY } from './presets/eyeriss-like'
@@ -57,3 +57,27 @@ export const getArchPreset = (id: string): ArchPreset => {
 /** Every preset id with its one-line summary. */
 export const listArchPresets = (): { readonly id: ArchPresetId; readonly summary: string }[] =>
   ARCH_PRESET_IDS.map((id) => ({ id, summary: SOURCES[id].summary }))
+
+/** The design sections `designFromPreset` leaves empty unless given. */
+export type PresetDesignOptions = Partial<Pick<DesignSpec, 'mapping' | 'sparseOptimizations' | 'constraints' | 'mapper'>>
+
+/**
+ * A complete design of a built-in preset (its accelerator, ERT and ART) and a problem, ready for a
+ * search: no mapping, no sparse optimizations, no constraints and no mapper settings unless given.
+ * Every call returns fresh preset objects; the problem and the options are used as given.
+ * @throws {SnipSnapError} PLUGIN_NOT_FOUND for an unknown id, listing the known ids.
+ * @example const design = designFromPreset('llm-default', gemmToProblem(layer, densities))
+ */
+export const designFromPreset = (presetId: string, problem: ProblemSpec, options: PresetDesignOptions = {}): DesignSpec => {
+  const { arch, energyTable, areaTable } = getArchPreset(presetId)
+  return {
+    arch,
+    problem,
+    mapping: options.mapping ?? null,
+    sparseOptimizations: options.sparseOptimizations ?? { targets: [] },
+    energyTable,
+    areaTable,
+    constraints: options.constraints ?? [],
+    mapper: options.mapper ?? null,
+  }
+}

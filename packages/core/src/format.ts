@@ -134,6 +134,43 @@ export const nmPlacementOptions = (placement: RankPlacement): readonly Primitive
   return [{ n, m }]
 }
 
+/**
+ * Walks an N:M fiber group by group (groups of `m` coordinates from 0): the `n` in-group offsets a
+ * group stores are its non-zeros merged, in order, with its lowest free offsets as padding (what
+ * every N:M codec, such as `NM`, keeps). `visit` gets the group's first coordinate, the offsets
+ * (one array reused for every group: copy it to keep it) and how many are set (`n` when n ≤ m).
+ * Returns the reason when a group holds more than `n` non-zeros (groups before it were visited), else undefined.
+ * @example nmGroupOffsets({ size: 8, coords: [1, 6] }, 2, 4, (base, offsets) => console.log(base, offsets)) // 0 [0, 1], then 4 [0, 2]
+ */
+export const nmGroupOffsets = (
+  fiber: SparseFiber,
+  n: number,
+  m: number,
+  visit: (base: number, offsets: readonly number[], count: number) => void,
+): string | undefined => {
+  const { coords } = fiber
+  const offsets = new Array<number>(n)
+  let next = 0
+  for (let base = 0; base < fiber.size; base += m) {
+    const start = next
+    while (next < coords.length && (coords[next] as number) < base + m) next++
+    const taken = next - start
+    if (taken > n) return `group at ${base} holds ${taken} non-zeros, more than n = ${n}`
+    let padding = n - taken
+    let k = start
+    let count = 0
+    for (let offset = 0; offset < m && count < n; offset++) {
+      const isNonZero = k < next && (coords[k] as number) === base + offset
+      if (isNonZero) k++
+      else if (padding > 0) padding--
+      else continue
+      offsets[count++] = offset
+    }
+    visit(base, offsets, count)
+  }
+  return undefined
+}
+
 /** A per-rank compression primitive plug-in. */
 export interface FormatPrimitive extends PluginMeta {
   /** Name used in pattern text, e.g. `UOP`, `CP`, `B`, `RLE`, `UB`, `U`; `[A-Z][A-Za-z0-9]*`. */

@@ -3,25 +3,15 @@
 // cannot offer that baseline (a clear error before any search), and the baseline is costed by the
 // cost model the co-search uses, not by a hard-wired one.
 import { describe, expect, it } from 'vitest'
-import { getArchPreset } from '@snipsnap/arch'
+import { designFromPreset } from '@snipsnap/arch'
 import { createRegistry, createRng, defineCostModel, SnipSnapError, type CostModelContext, type DesignSpec } from '@snipsnap/core'
 import { createDensityRegistry, sparseloopCostModel } from '@snipsnap/cost'
 import { createExplorer, createFixedFormatEngine, fixedFormatsOf } from '@snipsnap/explorer'
 import { BUILTIN_PRIMITIVES, createFormatRegistry } from '@snipsnap/format'
 import { applySparsity, gemmToProblem, type GemmLayer } from '@snipsnap/workloads'
 
-const preset = getArchPreset('llm-default')
 const layer: GemmLayer = { name: 'proj', op: 'linear', M: 16, K: 1024, N: 1024, count: 1, tensors: { A: 'activation', B: 'weight', Z: 'output' }, source: 'test' }
-const design: DesignSpec = {
-  arch: preset.arch,
-  problem: gemmToProblem(layer, applySparsity({ phase: 'prefill', layers: [layer] }, 'unstructured-50')[0]?.densities ?? {}),
-  mapping: null,
-  sparseOptimizations: { targets: [] },
-  energyTable: preset.energyTable,
-  areaTable: preset.areaTable,
-  constraints: [],
-  mapper: null,
-}
+const design: DesignSpec = designFromPreset('llm-default', gemmToProblem(layer, applySparsity({ phase: 'prefill', layers: [layer] }, 'unstructured-50')[0]?.densities ?? {}))
 const withoutRle = createRegistry('format-primitive', BUILTIN_PRIMITIVES.filter((p) => p.symbol !== 'RLE'))
 
 describe('fixed-format baselines from the explorer registries', () => {

@@ -2,7 +2,7 @@
 // conv shape, the co-search maps all seven conv dimensions and chooses formats over the conv
 // tensors' ranks, and `lowering: 'im2col'` gives the GEMMs back.
 import { describe, expect, it } from 'vitest'
-import { getArchPreset } from '@snipsnap/arch'
+import { designFromPreset } from '@snipsnap/arch'
 import { createExplorer, groupModelLayers } from '@snipsnap/explorer'
 import { layerToProblem } from '@snipsnap/workloads'
 
@@ -35,9 +35,8 @@ describe('native convolutions through the explorer', () => {
     const problem = layerToProblem(group.layer, group.densities)
     expect(problem.densities['Inputs']?.density).toBe(0.5)
     expect(problem.densities['Weights']?.density).toBe(0.5)
-    const preset = getArchPreset('eyeriss-like')
     const result = await createExplorer().coSearch(
-      { arch: preset.arch, problem, mapping: null, sparseOptimizations: { targets: [] }, energyTable: preset.energyTable, areaTable: preset.areaTable, constraints: [], mapper: null },
+      designFromPreset('eyeriss-like', problem),
       { dataflowEvaluations: 8, topM: 1, maxRounds: 1, seed: 1, formatsOnlyBaseline: false },
     )
     const best = result.best

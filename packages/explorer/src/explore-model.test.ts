@@ -3,24 +3,15 @@
 // really use their format, the stopping rule, several phases with summed totals, a shared stage 1,
 // and a stop signal that keeps the best so far. Small budgets on LLaMA-2-7B decode GEMMs.
 import { describe, expect, it } from 'vitest'
-import { getArchPreset } from '@snipsnap/arch'
+import { designFromPreset } from '@snipsnap/arch'
 import type { DesignSpec } from '@snipsnap/core'
 import { createExplorer, inFormatSpace, summarizeMapping } from '@snipsnap/explorer'
 import { applySparsity, gemmToProblem, type GemmLayer } from '@snipsnap/workloads'
 
 const explorer = createExplorer()
-const preset = getArchPreset('llm-default')
 const layer: GemmLayer = { name: 'proj', op: 'linear', M: 16, K: 1024, N: 1024, count: 1, tensors: { A: 'activation', B: 'weight', Z: 'output' }, source: 'test' }
-const designFor = (sparsity: string): DesignSpec => ({
-  arch: preset.arch,
-  problem: gemmToProblem(layer, applySparsity({ phase: 'prefill', layers: [layer] }, sparsity)[0]?.densities ?? {}),
-  mapping: null,
-  sparseOptimizations: { targets: [] },
-  energyTable: preset.energyTable,
-  areaTable: preset.areaTable,
-  constraints: [],
-  mapper: null,
-})
+const designFor = (sparsity: string): DesignSpec =>
+  designFromPreset('llm-default', gemmToProblem(layer, applySparsity({ phase: 'prefill', layers: [layer] }, sparsity)[0]?.densities ?? {}))
 
 describe('coSearchDesign with budget-matched baselines', () => {
   it('equals dataflow-only exactly on a dense layer (the same search, formats cannot help)', async () => {

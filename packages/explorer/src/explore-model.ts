@@ -3,9 +3,9 @@
 // totalled over the forward pass (each layer's energy and cycles × its count; layers run one
 // after another).
 import type { AbortSignalLike } from '@snipsnap/search'
-import { prepareCostModel, SnipSnapError, type DesignSpec, type MappingSpec } from '@snipsnap/core'
-import { applyHardwarePoint, estimateArchTables, getArchPreset, hardwarePointOf, tableEstimator, totalAreaUM2, type HardwarePoint } from '@snipsnap/arch'
-import { applySparsity, buildWorkload, CONV_TENSOR_NAMES, layerShapeText, layerToProblem, type ConvLowering, type ConvShape, type GemmLayer, type GemmTensorName } from '@snipsnap/workloads'
+import { prepareCostModel, SnipSnapError, type ArchSpec, type AreaTableSpec, type DensitySpec, type DesignSpec, type EnergyTableSpec, type MappingSpec } from '@snipsnap/core'
+import { applyHardwarePoint, estimateArchTables, getArchPreset, hardwarePointOf, tableEstimator, totalAreaUM2, type EstimatedTables, type HardwarePoint } from '@snipsnap/arch'
+import { applySparsity, buildWorkload, CONV_TENSOR_NAMES, layerShapeText, layerToProblem, type ConvLowering, type ConvShape, type GemmLayer, type GemmTensorName, type SparsityPreset } from '@snipsnap/workloads'
 import { checkFormatSpace, coSearchDesign, resolveCostModel, type CoDesignSummary, type ExplorerRegistries, type FormatSpaceLimits, type MatchedBaselineName } from './co-search'
 import type { TensorFormatChoice } from './formats-summary'
 import { parseObjective, type ExplorerObjective, type MetricName } from './objectives'
@@ -32,19 +32,32 @@ export const EXPLORE_DEFAULTS = {
   strategyOptions: undefined as unknown,
 } as const
 
+/** A layer given instead of a zoo model's: its own densities, when given, replace the sparsity presets' on those operands. */
+export type GivenLayer = GemmLayer & { readonly densities?: Readonly<Partial<Record<GemmTensorName, DensitySpec>>> }
+
 /** Options of {@link exploreModel}. */
 export interface ExploreModelOptions {
-  /** Zoo model id, e.g. `llama-2-7b`. */
+  /** Zoo model id, e.g. `llama-2-7b`; with `layers`, only the workload's name. */
   readonly model: string
-  /** Sparsity preset id(s), e.g. `unstructured-50`. */
-  readonly sparsity: string | readonly string[]
+  /**
+   * Instead of a zoo model: the GEMMs of each phase (`@snipsnap/workloads` layers, e.g. a list of
+   * GEMMs from a study spec); `phase: 'all'` then means the phases given here.
+   */
+  readonly layers?: Readonly<Partial<Record<InferencePhase, readonly GivenLayer[]>>>
+  /** Sparsity preset id(s), e.g. `unstructured-50`, or presets (e.g. per-tensor rules); later ones override earlier ones. */
+  readonly sparsity: string | SparsityPreset | readonly (string | SparsityPreset)[]
   /**
    * One phase or several, searched in this order (default `prefill`); `all`: prefill and decode,
    * or prefill alone for a model without a decode phase (an encoder, a CNN).
    */
   readonly phase?: InferencePhase | readonly InferencePhase[] | 'all'
-  /** Architecture preset id (default `llm-default`). */
+  /** Architecture preset id (default `llm-default`); with `archSpec`, only the architecture's name. */
   readonly arch?: string
+  /**
+   * Instead of a preset: an architecture with its energy and area tables (e.g. read from Timeloop
+   * files); a table given as null is estimated for the architecture (as for a hardware point).
+   */
+  readonly archSpec?: { readonly arch: ArchSpec; readonly energyTable: EnergyTableSpec | null; readonly areaTable: AreaTableSpec | null }
   /**
    * Hardware parameters applied to the preset (`@snipsnap/arch` hardware axes, e.g.
    * `{ glbKiB: 256, peArray: '8x8' }`). When given (even empty), the energy and area tables are
@@ -231,7 +244,9 @@ export interface LayerGroup {
 }
 
 /** The phases a zoo model has: prefill and decode, or prefill alone (encoders, CNNs). */
-const availablePhases = (options: Pick<ExploreModelOptions, 'model' | 'seqLen' | 'batch' | 'lowering'>): InferencePhase[] => {
+const availablePhases = (options: Pick<ExploreModelOptions, 'model' | 'layers' | 'seqLen' | 'batch' | 'lowering'>): InferencePhase[] => {
+  const { layers } = options
+  if (layers !== undefined) return (['prefill', 'decode'] as const).filter((p) => (layers[p]?.length ?? 0) > 0)
   try {
     buildWorkload({ model: options.model, phase: 'decode', ...(options.batch !== undefined ? { batch: options.batch } : {}) })
     return ['prefill', 'decode']
@@ -246,20 +261,28 @@ const availablePhases = (options: Pick<ExploreModelOptions, 'model' | 'seqLen' |
  * @throws {SnipSnapError} for an unknown model, sparsity preset or phase, or a phase without GEMMs.
  */
 export const groupModelLayers = (
-  options: Pick<ExploreModelOptions, 'model' | 'sparsity' | 'seqLen' | 'batch' | 'lowering'> & { readonly phase?: InferencePhase },
+  options: Pick<ExploreModelOptions, 'model' | 'layers' | 'sparsity' | 'seqLen' | 'batch' | 'lowering'> & { readonly phase?: InferencePhase },
 ): { workload: ReturnType<typeof buildWorkload>; groups: LayerGroup[] } => {
   const phase = options.phase ?? 'prefill'
-  const workload = buildWorkload({
-    model: options.model,
-    phase,
-    ...(options.seqLen !== undefined ? { seqLen: options.seqLen } : {}),
-    ...(options.batch !== undefined ? { batch: options.batch } : {}),
-    ...(options.lowering !== undefined ? { lowering: options.lowering } : {}),
-  })
-  const sparsity = applySparsity(workload, typeof options.sparsity === 'string' ? options.sparsity : [...options.sparsity])
+  const workload =
+    options.layers !== undefined
+      ? { model: options.model, phase, seqLen: null, batch: 1, kvLen: null, lowering: 'native' as const, layers: options.layers[phase] ?? [] }
+      : buildWorkload({
+          model: options.model,
+          phase,
+          ...(options.seqLen !== undefined ? { seqLen: options.seqLen } : {}),
+          ...(options.batch !== undefined ? { batch: options.batch } : {}),
+          ...(options.lowering !== undefined ? { lowering: options.lowering } : {}),
+        })
+  const sparsity = applySparsity(workload, options.sparsity)
   const groups = new Map<string, LayerGroup>()
-  workload.layers.forEach((layer, i) => {
-    const densities = sparsity[i]?.densities ?? {}
+  workload.layers.forEach((layer: GivenLayer, i) => {
+    const fromPresets = sparsity[i]?.densities ?? {}
+    const own = layer.densities
+    const densities: LayerGroup['densities'] =
+      own === undefined
+        ? fromPresets
+        : Object.fromEntries((['A', 'B', 'Z'] as const).flatMap((t) => (own[t] ?? fromPresets[t] ?? null) === null ? [] : [[t, own[t] ?? fromPresets[t]]]))
     const key = keyOf(layer, densities)
     const group = groups.get(key)
     if (group === undefined) groups.set(key, { layer, names: [layer.name], count: layer.count, densities })
@@ -338,8 +361,12 @@ export const exploreModel = async (
   const costModelId = cost.model.id
   if (phases.length === 0) throw new SnipSnapError('INVALID_SPEC', 'give at least one phase', { path: ['phase'] })
   const archId = options.arch ?? 'llm-default'
-  const preset = getArchPreset(archId)
-  let { arch, energyTable, areaTable } = preset
+  const preset = options.archSpec ?? getArchPreset(archId)
+  let { arch } = preset
+  // A table not given (an architecture file without ERT/ART) is estimated, as for a hardware point.
+  const estimated = preset.energyTable === null || preset.areaTable === null ? estimateArchTables({ arch, estimator: tableEstimator }) : null
+  let energyTable = preset.energyTable ?? (estimated as EstimatedTables).energyTable
+  let areaTable = preset.areaTable ?? (estimated as EstimatedTables).areaTable
   if (options.hardware !== undefined) {
     const applied = applyHardwarePoint(preset.arch, options.hardware)
     if (!applied.ok) {

@@ -33,7 +33,7 @@ export {
   type CoSearchDesignResult,
   type ExplorerRegistries,
 } from './co-search'
-export { exploreModel, groupModelLayers, summarizeMapping, EXPLORE_DEFAULTS, type ExploreModelOptions, type ExploreModelResult, type ExploredLayer, type ExploredBaseline, type ExplorePhaseResult, type InferencePhase, type MappingSummary, type LayerGroup } from './explore-model'
+export { exploreModel, groupModelLayers, summarizeMapping, EXPLORE_DEFAULTS, type ExploreModelOptions, type ExploreModelResult, type ExploredLayer, type ExploredBaseline, type ExplorePhaseResult, type InferencePhase, type MappingSummary, type LayerGroup, type GivenLayer } from './explore-model'
 export {
   CODESIGN_MODES,
   codesignModel,

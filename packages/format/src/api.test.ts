@@ -46,6 +46,7 @@ it('exports exactly the documented API', async () => {
     'decodeFiber',
     'describeFormatConformance',
     'encodeFiber',
+    'nmFiberSampler',
     'sampleFiber',
   ])
 })

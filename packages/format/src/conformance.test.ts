@@ -1,8 +1,9 @@
 // Every built-in primitive, and a user-defined one written against @snipsnap/core alone, passes the
 // same conformance suite.
-import { createRng, defineFormatPrimitive, type Rng, type SparseFiber } from '@snipsnap/core'
+import { createRng, defineFormatPrimitive } from '@snipsnap/core'
 import { bitmask, coordinatePayload, createFormatRegistry, nOfM, runLength, uncompressed, uncompressedBitmask, uncompressedOffsetPairs } from '@snipsnap/format'
-import { describeFormatConformance, sampleFiber } from '@snipsnap/format/testing'
+import { describeFormatConformance, nmFiberSampler, sampleFiber } from '@snipsnap/format/testing'
+import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 
 for (const primitive of [uncompressed, uncompressedOffsetPairs, coordinatePayload, bitmask, runLength, uncompressedBitmask]) {
@@ -11,22 +12,8 @@ for (const primitive of [uncompressed, uncompressedOffsetPairs, coordinatePayloa
 describeFormatConformance(runLength, { wordBits: { metadataBits: 2 } })
 describeFormatConformance(runLength, { wordBits: { metadataBits: 1 } })
 
-/** Fibers with at most n non-zeros per group of m (the structure N:M can hold). */
-const nmSample =
-  (n: number, m: number) =>
-  (rng: Rng, size: number, density: number): SparseFiber => {
-    const raw = sampleFiber(rng, size, density)
-    const perGroup = new Map<number, number>()
-    const coords = Array.from(raw.coords).filter((c) => {
-      const g = Math.floor(c / m)
-      const taken = perGroup.get(g) ?? 0
-      perGroup.set(g, taken + 1)
-      return taken < n
-    })
-    return { size, coords }
-  }
-describeFormatConformance(nOfM, { options: { n: 2, m: 4 }, sample: nmSample(2, 4) })
-describeFormatConformance(nOfM, { options: { n: 4, m: 8 }, sample: nmSample(4, 8) })
+describeFormatConformance(nOfM, { options: { n: 2, m: 4 }, sample: nmFiberSampler(2, 4) })
+describeFormatConformance(nOfM, { options: { n: 4, m: 8 }, sample: nmFiberSampler(4, 8) })
 
 /** A third-party-style primitive: a "first-K" rank that keeps a fixed prefix of every fiber dense. */
 const denseDelta = defineFormatPrimitive({
@@ -73,4 +60,19 @@ describe('registry', () => {
     expect(() => createFormatRegistry([coordinatePayload])).toThrow(/already registered/)
     expect(createRng(1).int(2)).toBeLessThan(2)
   })
+})
+
+describe('nmFiberSampler', () => {
+  test.prop([fc.integer(), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 64 }), fc.double({ min: 0, max: 1, noNaN: true })])(
+    'keeps the first n non-zeros of every group of m from sampleFiber\'s fiber',
+    (seed, n, m, size, density) => {
+      const fiber = nmFiberSampler(n, m)(createRng(seed), size, density)
+      const raw = sampleFiber(createRng(seed), size, density)
+      expect(fiber.size).toBe(size)
+      for (let g = 0; g * m < size; g++) {
+        const inGroup = (c: number) => Math.floor(c / m) === g
+        expect(Array.from(fiber.coords).filter(inGroup)).toEqual(Array.from(raw.coords).filter(inGroup).slice(0, n))
+      }
+    },
+  )
 })

@@ -27,6 +27,25 @@ export const sampleFiber = (rng: Rng, size: number, density: number): SparseFibe
 }
 
 /**
+ * A fiber sampler for N:M primitives (`describeFormatConformance`'s `sample`): {@link sampleFiber}'s
+ * fibers with only the first `n` non-zeros of every group of `m` coordinates kept.
+ * @example describeFormatConformance(nOfM, { options: { n: 2, m: 4 }, sample: nmFiberSampler(2, 4) })
+ */
+export const nmFiberSampler =
+  (n: number, m: number) =>
+  (rng: Rng, size: number, density: number): SparseFiber => {
+    const raw = sampleFiber(rng, size, density)
+    const perGroup = new Map<number, number>()
+    const coords = Array.from(raw.coords).filter((c) => {
+      const g = Math.floor(c / m)
+      const taken = perGroup.get(g) ?? 0
+      perGroup.set(g, taken + 1)
+      return taken < n
+    })
+    return { size, coords }
+  }
+
+/**
  * Arbitrary sparse fiber: a size (fixed, or 1..maxSize) and a random subset of coordinates, with
  * density drawn from [0, 1] unless given.
  * @example fc.sample(arbSparseFiber({ size: 16, density: 0.25 }), 3)

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
-import { ARCH_PRESET_IDS, getArchPreset } from '@snipsnap/arch'
+import { ARCH_PRESET_IDS, designFromPreset, getArchPreset } from '@snipsnap/arch'
 import { arbArchSpec } from '@snipsnap/arch/testing'
 import type { DesignSpec, ProblemSpec } from '@snipsnap/core'
 import { parseTimeloopSections, parseTimeloopYaml, writeTimeloopYaml } from '@snipsnap/timeloop'
@@ -28,23 +28,11 @@ const GEMM: ProblemSpec = {
   densities: { A: { distribution: 'fixed-structured', density: 0.5, params: {} } },
 }
 
-const design = (preset: ReturnType<typeof getArchPreset>): DesignSpec => ({
-  arch: preset.arch,
-  problem: GEMM,
-  mapping: null,
-  sparseOptimizations: { targets: [] },
-  energyTable: preset.energyTable,
-  areaTable: preset.areaTable,
-  constraints: [],
-  mapper: null,
-})
-
 describe('arch presets as Timeloop YAML', () => {
   for (const id of ARCH_PRESET_IDS) {
     it(`${id} writes and parses back unchanged`, () => {
-      const preset = getArchPreset(id)
-      const text = writeTimeloopYaml(design(preset))
-      expect(parseTimeloopYaml([{ fileName: `${id}.yaml`, text }])).toEqual(design(preset))
+      const design = designFromPreset(id, GEMM)
+      expect(parseTimeloopYaml([{ fileName: `${id}.yaml`, text: writeTimeloopYaml(design) }])).toEqual(design)
     })
   }
 
@@ -61,7 +49,7 @@ describe('arch presets as Timeloop YAML', () => {
   }
 
   test.prop([arbArchSpec()])('random accelerators round-trip through Timeloop YAML', (arch) => {
-    const d: DesignSpec = { ...design(getArchPreset('llm-default')), arch, energyTable: null, areaTable: null }
+    const d: DesignSpec = { ...designFromPreset('llm-default', GEMM), arch, energyTable: null, areaTable: null }
     expect(parseTimeloopYaml([{ fileName: 'random.yaml', text: writeTimeloopYaml(d) }])).toEqual(d)
   })
 })

@@ -3,24 +3,14 @@
 // uncompressed defaults) and formats-only search (the engine on a fixed, seeded valid dataflow), and
 // never worse than the sequential "dataflow, then formats" result of stage 2. Seeded: replays exactly.
 import { describe, expect, it } from 'vitest'
-import { getArchPreset } from '@snipsnap/arch'
+import { designFromPreset } from '@snipsnap/arch'
 import type { DesignSpec } from '@snipsnap/core'
 import { createExplorer } from '@snipsnap/explorer'
 import { applySparsity, gemmToProblem, type GemmLayer } from '@snipsnap/workloads'
 
-const preset = getArchPreset('llm-default')
 const layer: GemmLayer = { name: 'proj', op: 'linear', M: 128, K: 1024, N: 1024, count: 1, tensors: { A: 'activation', B: 'weight', Z: 'output' }, source: 'test' }
 const densities = applySparsity({ phase: 'prefill', layers: [layer] }, 'unstructured-50')[0]?.densities ?? {}
-const design: DesignSpec = {
-  arch: preset.arch,
-  problem: gemmToProblem(layer, densities),
-  mapping: null,
-  sparseOptimizations: { targets: [] },
-  energyTable: preset.energyTable,
-  areaTable: preset.areaTable,
-  constraints: [],
-  mapper: null,
-}
+const design: DesignSpec = designFromPreset('llm-default', gemmToProblem(layer, densities))
 
 describe('progressive co-search on an LLM layer', () => {
   it('beats dataflow-only and formats-only search, and replays from its seed', async () => {

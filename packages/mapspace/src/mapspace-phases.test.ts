@@ -11,40 +11,49 @@ import { createRng } from '@snipsnap/core'
 import { buildSpaceLayout, countSpace, createDecisionTree, createDecoder, createEncoder, createEnumeration, createGenomeTools, createKey, resolveCheckContext } from './mapspace'
 import { stcArch, stcConstraints, stcProblem, stcSparse } from './internal/stc-fixture'
 
+const dims = stcProblem.dimensions
+const tensors = stcProblem.dataSpaces.map((d) => d.name)
+
+/**
+ * The STC mapper case taken apart as createMapspace composes it (raw or resolved constraints): the
+ * input, its check context, layout, genome tools, decoder and key, each phase alone, and the
+ * composed space to compare them with. Fresh on every call, so no test sees another's caches.
+ */
+const stcPhases = (raw: boolean) => {
+  const input = { arch: stcArch, problem: stcProblem, constraints: stcConstraints(raw), sparseOptimizations: stcSparse }
+  const ctx = resolveCheckContext(input)
+  const built = buildSpaceLayout(input, ctx)
+  const tools = createGenomeTools(dims, built)
+  const { decode, decoded } = createDecoder(dims, tensors, ctx, built, tools)
+  const key = createKey(dims, tensors, ctx.levels, built)
+  return { ctx, built, tools, decode, decoded, key, space: createMapspace(input) }
+}
+
 describe('createMapspace phases', () => {
   it.each([true, false])('buildSpaceLayout: the space\'s layout; factor vectors multiply to the bounds (raw constraints: %s)', (raw) => {
-    const input = { arch: stcArch, problem: stcProblem, constraints: stcConstraints(raw), sparseOptimizations: stcSparse }
-    const built = buildSpaceLayout(input, resolveCheckContext(input))
-    const space = createMapspace(input)
+    const { built, space } = stcPhases(raw)
     expect(built.layout).toEqual(space.layout)
     expect(BigInt(built.vectors.reduce((n, v) => n * v.length, 1))).toBe(space.size().factorizations)
-    stcProblem.dimensions.forEach((dim, d) => {
+    dims.forEach((dim, d) => {
       for (const v of built.vectors[d]!) expect(v.reduce((p, f) => p * f, 1)).toBe(stcProblem.bounds[dim])
       expect(built.vectors[d]![0]).toHaveLength(built.slots.length)
     })
   })
 
   it.each([true, false])('countSpace: the DP size equals the enumerated mappings (raw constraints: %s)', (raw) => {
-    const input = { arch: stcArch, problem: stcProblem, constraints: stcConstraints(raw), sparseOptimizations: stcSparse }
-    const size = countSpace(stcProblem.dimensions, buildSpaceLayout(input, resolveCheckContext(input)))
+    const { built, space } = stcPhases(raw)
+    const size = countSpace(dims, built)
     let enumerated = 0n
-    for (const _ of createMapspace(input).enumerate()) enumerated++
+    for (const _ of space.enumerate()) enumerated++
     expect(size.total).toBe(enumerated)
     expect(size.total).toBe(size.orderings * size.bypass)
   })
   it('createGenomeTools/createDecoder/createKey: alone they decode and key genomes as the space does', () => {
-    const input = { arch: stcArch, problem: stcProblem, constraints: stcConstraints(true), sparseOptimizations: stcSparse }
-    const ctx = resolveCheckContext(input)
-    const built = buildSpaceLayout(input, ctx)
-    const tensors = stcProblem.dataSpaces.map((d) => d.name)
-    const tools = createGenomeTools(stcProblem.dimensions, built)
-    const { decode, decoded } = createDecoder(stcProblem.dimensions, tensors, ctx, built, tools)
-    const key = createKey(stcProblem.dimensions, tensors, ctx.levels, built)
-    const space = createMapspace(input)
+    const { built, tools, decode, decoded, key, space } = stcPhases(true)
     let n = 0
     for (const g of space.genomes()) {
       const vs = tools.pickVectors(g.factors)
-      expect(vs.map((v) => v.length)).toEqual(stcProblem.dimensions.map(() => built.slots.length))
+      expect(vs.map((v) => v.length)).toEqual(dims.map(() => built.slots.length))
       expect(g.permutations.every((p, j) => p < tools.permCounts(vs)[j]!)).toBe(true)
       expect(g.splits.every((x, j) => x < tools.splitCounts(vs)[j]!)).toBe(true)
       const m = decode(g)
@@ -61,16 +70,10 @@ describe('createMapspace phases', () => {
     }
   })
   it('createEncoder/createEnumeration: encode inverts decode on the enumerated genomes, in the space\'s order', () => {
-    const input = { arch: stcArch, problem: stcProblem, constraints: stcConstraints(false), sparseOptimizations: stcSparse }
-    const ctx = resolveCheckContext(input)
-    const built = buildSpaceLayout(input, ctx)
-    const tensors = stcProblem.dataSpaces.map((d) => d.name)
-    const tools = createGenomeTools(stcProblem.dimensions, built)
-    const { decode } = createDecoder(stcProblem.dimensions, tensors, ctx, built, tools)
-    const key = createKey(stcProblem.dimensions, tensors, ctx.levels, built)
-    const encode = createEncoder(stcProblem.dimensions, ctx.levels, built, tools, decode, key)
+    const { ctx, built, tools, decode, key, space } = stcPhases(false)
+    const encode = createEncoder(dims, ctx.levels, built, tools, decode, key)
     const { genomes } = createEnumeration(built, tools, decode)
-    const expected = createMapspace(input).genomes()
+    const expected = space.genomes()
     let n = 0
     for (const g of genomes()) {
       expect(g).toEqual(expected.next().value)
@@ -82,14 +85,8 @@ describe('createMapspace phases', () => {
     expect(encode({ levels: [] }).ok).toBe(false)
   })
   it('createDecisionTree: its admitted leaves are the valid enumerated mappings', () => {
-    const input = { arch: stcArch, problem: stcProblem, constraints: stcConstraints(false), sparseOptimizations: stcSparse }
-    const ctx = resolveCheckContext(input)
-    const built = buildSpaceLayout(input, ctx)
-    const tensors = stcProblem.dataSpaces.map((d) => d.name)
-    const tools = createGenomeTools(stcProblem.dimensions, built)
-    const { decode } = createDecoder(stcProblem.dimensions, tensors, ctx, built, tools)
-    const space = createMapspace(input)
-    const tree = createDecisionTree(stcProblem.dimensions, built, tools, decode, space.check, () => true)
+    const { built, tools, decode, space } = stcPhases(false)
+    const tree = createDecisionTree(dims, built, tools, decode, space.check, () => true)
     const leaves: string[] = []
     const walk = (prefix: number[]): void => {
       if (!(tree.admits?.(prefix) ?? true)) return

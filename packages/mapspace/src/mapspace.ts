@@ -819,9 +819,18 @@ export const createSearchOperators = (
     for (let i = 1; i < attempts && !check(mapping).ok; i++) mapping = decode(randomGenome(rng))
     return mapping
   }
+  // A search mutates and crosses the same parents many times: each mapping object is encoded once
+  // (mappings are never changed after they are made; null: not in the space). The genome is only
+  // read here (mutate and crossover copy it), so sharing it is safe.
+  const genomes = new WeakMap<MappingSpec, MapspaceGenome | null>()
   const genomeOf = (mapping: MappingSpec, rng: Rng): MapspaceGenome => {
-    const e = encode(mapping)
-    return e.ok ? e.genome : randomGenome(rng)
+    let g = genomes.get(mapping)
+    if (g === undefined) {
+      const e = encode(mapping)
+      g = e.ok ? e.genome : null
+      genomes.set(mapping, g)
+    }
+    return g ?? randomGenome(rng)
   }
   const mutate = (design: MappingSpec, rng: Rng): MappingSpec => {
     const g = genomeOf(design, rng)

@@ -3,17 +3,29 @@
 // SNIPSNAP_TEST_REDIS_URL names a Redis — the queue with an in-process worker of as many threads.
 // Prints wall times, the speed-up against 1 thread and the queue's overhead per job, with the
 // machine's load average and the CPU time per job (on a shared machine the wall times mean little).
+// The pool threads run bench/cpu-worker.mjs (the sweep's job runner, measured), so it also splits
+// the CPU per job by who spent it: the pool threads' JS threads (their jobs and their start-up),
+// this thread, and V8's helper threads (TurboFan's concurrent compiler, the parallel and
+// concurrent GC; the module loader's thread when run from sources). One pool thread gets its
+// helpers' work done on the other core for free; with one thread per core they compete, so with
+// helper CPU h × the JS threads' job CPU, N threads are at most about N/(1+h) × as fast as 1.
 // It also prints how long the first job of each thread took against the median of the others:
 // every pool thread is a new V8 isolate that loads the modules and JIT-compiles the cost model
-// again, and on small jobs that start-up is most of a thread's work.
+// again. SNIPSNAP_BENCH_EVALUATIONS=N runs the same jobs with N evaluations per layer search.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { openResultStore, parseSweepSpec, runSweepLocal, type JobRecord } from '../src/index'
+import { BroadcastChannel } from 'node:worker_threads'
+import { parse as parseYaml } from 'yaml'
+import { expandSweep, openResultStore, runSweepLocal, type JobRecord } from '../src/index'
 
 const spec = new URL('../../../examples/sweeps/small.yaml', import.meta.url)
-const sweep = parseSweepSpec(readFileSync(spec, 'utf8'), 'small.yaml')
+// SNIPSNAP_BENCH_EVALUATIONS=N runs the same jobs with N evaluations per layer search (bigger jobs).
+const evaluations = process.env['SNIPSNAP_BENCH_EVALUATIONS']
+const written = parseYaml(readFileSync(spec, 'utf8')) as { axes: Record<string, unknown> }
+if (evaluations !== undefined) written.axes['evaluations'] = [Number(evaluations)]
+const sweep = expandSweep(written)
 const cores = availableParallelism()
 const dirs: string[] = []
 const fresh = () => {
@@ -30,32 +42,94 @@ const cpuPerWall = (cpu: NodeJS.CpuUsage, wallS: number): string => ((cpu.user +
 const load = (): string => loadavg()[0]?.toFixed(1) ?? '?'
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN
 
-const timeLocal = async (threads: number): Promise<number> => {
+/** CPU ms of the calling thread (Linux: /proc/thread-self/stat), or null elsewhere. */
+const threadCpuMs = (): number | null => {
+  try {
+    const fields = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]?.split(' ') ?? []
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+  } catch {
+    return null
+  }
+}
+
+/** What the pool threads post (bench/cpu-worker.mjs): each thread's start-up, each job's thread CPU and GC pauses. */
+type ThreadReport = { kind: 'start'; threadId: number; cpuMs: number | null; wallMs: number } | { kind: 'job'; threadId: number; cpuMs: number | null; gcMs: number; elapsedMs: number }
+const channel = new BroadcastChannel('snipsnap-sweep-bench')
+let reports: ThreadReport[] = []
+channel.onmessage = (event) => void reports.push((event as { data: ThreadReport }).data)
+const cpuWorker = new URL('./cpu-worker.mjs', import.meta.url).href
+const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0)
+const s2 = (ms: number): string => (ms / 1000).toFixed(2)
+
+/** Per-job CPU of one run, split by who spent it (for comparing 1 thread with N). */
+interface RunCpu {
+  readonly perJobS: number
+  readonly jsJobS: number
+  readonly helperS: number
+}
+
+const timeLocal = async (threads: number): Promise<{ wallS: number; cpu: RunCpu | null }> => {
+  reports = []
   const loadBefore = load()
   const start = performance.now()
   const cpu = process.cpuUsage()
+  const mainCpu = threadCpuMs()
   const records: JobRecord[] = []
-  const run = await runSweepLocal({ jobs: sweep.jobs, store: fresh(), threads, onProgress: (_p, record) => void (record !== null && records.push(record)) })
+  const run = await runSweepLocal({ jobs: sweep.jobs, store: fresh(), threads, workerModule: cpuWorker, onProgress: (_p, record) => void (record !== null && records.push(record)) })
   if (run.done !== sweep.jobs.length || run.failed > 0) throw new Error(`local run with ${threads} thread(s) did ${run.done} jobs, ${run.failed} failed`)
   const wallS = (performance.now() - start) / 1000
   const used = process.cpuUsage(cpu)
+  const mainAfter = threadCpuMs()
   const cpuS = (used.user + used.system) / 1e6
+  const n = sweep.jobs.length
   // The first `threads` records to arrive ran first on their threads (fresh isolates).
   const firsts = records.slice(0, threads).map((r) => r.elapsedMs)
   const rest = records.slice(threads).map((r) => r.elapsedMs)
   console.log(
-    `  ${threads} thread(s): load ${loadBefore}→${load()}, ${cpuPerWall(used, wallS)} CPU s per wall s, ${(cpuS / sweep.jobs.length).toFixed(2)} CPU s per job; ` +
+    `  ${threads} thread(s): load ${loadBefore}→${load()}, ${cpuPerWall(used, wallS)} CPU s per wall s, ${(cpuS / n).toFixed(2)} CPU s per job; ` +
       `first job per thread ${(median(firsts) / 1000).toFixed(2)} s, median of the others ${(median(rest) / 1000).toFixed(2)} s`,
   )
-  return wallS
+  // Reports travel on a channel of their own: wait (briefly) for every job's.
+  for (let i = 0; i < 50 && reports.filter((r) => r.kind === 'job').length < n; i++) await new Promise((r) => setTimeout(r, 100))
+  const jobs = reports.filter((r) => r.kind === 'job')
+  const starts = reports.filter((r) => r.kind === 'start')
+  if (jobs.length < n || jobs.some((r) => r.cpuMs === null) || starts.some((r) => r.cpuMs === null) || mainCpu === null || mainAfter === null) {
+    console.log('    (no per-thread CPU: needs Linux /proc/thread-self)')
+    return { wallS, cpu: null }
+  }
+  const jobCpu = jobs.map((r) => r.cpuMs ?? 0)
+  const startCpu = sum(starts.map((r) => r.cpuMs ?? 0))
+  const mainMs = mainAfter - mainCpu
+  // Process CPU not spent on a JS thread: V8's helper threads (TurboFan's concurrent compiler,
+  // the parallel scavenger and concurrent marker) and the module loader's hooks thread.
+  const helperMs = cpuS * 1000 - sum(jobCpu) - startCpu - mainMs
+  const byThread = new Map<number, number[]>()
+  for (const r of jobs) byThread.set(r.threadId, [...(byThread.get(r.threadId) ?? []), r.cpuMs ?? 0])
+  const firstCpu = [...byThread.values()].map((xs) => xs[0] ?? 0)
+  const restCpu = [...byThread.values()].flatMap((xs) => xs.slice(1))
+  console.log(
+    `    CPU per job: ${s2(sum(jobCpu) / n)} s on the pool threads' JS threads (first job of a thread ${s2(median(firstCpu))} s, median of the others ${s2(median(restCpu))} s), ` +
+      `${s2(startCpu / n)} s their start-up, ${s2(mainMs / n)} s this thread, ${s2(helperMs / n)} s V8 helper threads (JIT compiler, GC); ` +
+      `GC pauses ${(sum(jobs.map((r) => (r.kind === 'job' ? r.gcMs : 0))) / n).toFixed(0)} ms per job`,
+  )
+  return { wallS, cpu: { perJobS: cpuS / n, jsJobS: sum(jobCpu) / 1000 / n, helperS: helperMs / 1000 / n } }
 }
 
 try {
-  console.log(`sweep ${sweep.name}: ${sweep.jobs.length} jobs, ${cores} cores`)
-  const one = await timeLocal(1)
+  console.log(`sweep ${sweep.name}: ${sweep.jobs.length} jobs, ${sweep.jobs[0]?.inputs.evaluations} evaluations per layer search, ${cores} cores`)
+  const oneRun = await timeLocal(1)
+  const one = oneRun.wallS
   console.log(`local pool, 1 thread:     ${one.toFixed(1)} s`)
-  const all = await timeLocal(cores)
+  const allRun = await timeLocal(cores)
+  const all = allRun.wallS
   console.log(`local pool, ${cores} threads:    ${all.toFixed(1)} s  (×${(one / all).toFixed(2)} against 1 thread; target ≥ 1.6 on 2 cores)`)
+  if (oneRun.cpu !== null && allRun.cpu !== null) {
+    const [a, b] = [oneRun.cpu, allRun.cpu]
+    console.log(
+      `  ${cores} threads against 1, CPU per job: all ×${(b.perJobS / a.perJobS).toFixed(2)}, JS threads' jobs ×${(b.jsJobS / a.jsJobS).toFixed(2)}, V8 helper threads ×${(b.helperS / a.helperS).toFixed(2)}; ` +
+        `1 thread's helpers add ${((a.helperS / a.jsJobS) * 100).toFixed(0)}% to its JS thread's job CPU (with that share h, ${cores} threads are at most ${cores}/(1+h) × as fast as 1 when CPU-bound)`,
+    )
+  }
   const url = process.env['SNIPSNAP_TEST_REDIS_URL']
   if (url !== undefined) {
     const { clearSweepQueue, runQueueWorker, runSweepOnQueue } = await import('../src/queue')
@@ -64,14 +138,21 @@ try {
     const worker = runQueueWorker({ url, threads: cores, signal: stop.signal })
     const loadBefore = load()
     const start = performance.now()
+    const cpu = process.cpuUsage()
     const run = await runSweepOnQueue({ url, sweep, store: fresh() })
     const queued = (performance.now() - start) / 1000
+    const used = process.cpuUsage(cpu)
+    const cpuPerJobS = (used.user + used.system) / 1e6 / sweep.jobs.length
     stop.abort()
     await worker
     await clearSweepQueue(url)
     if (run.done !== sweep.jobs.length) throw new Error(`queue run did ${run.done} jobs`)
-    console.log(`queue, 1 worker × ${cores} threads: ${queued.toFixed(1)} s  (${(((queued - all) / all) * 100).toFixed(1)}% against the local pool; target < 10%; load ${loadBefore}→${load()})`)
+    console.log(
+      `queue, 1 worker × ${cores} threads: ${queued.toFixed(1)} s  (${(((queued - all) / all) * 100).toFixed(1)}% against the local pool; target < 10%; load ${loadBefore}→${load()}); ` +
+        `${cpuPerJobS.toFixed(2)} CPU s per job${allRun.cpu === null ? '' : ` (${(((cpuPerJobS - allRun.cpu.perJobS) / allRun.cpu.perJobS) * 100).toFixed(1)}% against the local pool's)`}`,
+    )
   } else console.log('queue: skipped (set SNIPSNAP_TEST_REDIS_URL=redis://host:port)')
 } finally {
+  channel.close()
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
 }

@@ -6,6 +6,7 @@ it('exports exactly this runtime API', async () => {
     [
       'MODELS',
       'SPARSITY_PRESETS',
+      'TENSOR_ROLES',
       'applySparsity',
       'buildWorkload',
       'CONV_TENSOR_NAMES',
@@ -20,6 +21,7 @@ it('exports exactly this runtime API', async () => {
       'kvCacheBytesPerToken',
       'layerShapeText',
       'layerToProblem',
+      'linearGemm',
       'listModels',
       'listSparsityPresets',
       'llama2cLayout',

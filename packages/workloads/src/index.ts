@@ -29,6 +29,8 @@ export {
 } from './zoo'
 export {
   listModels,
+  linearGemm,
+  TENSOR_ROLES,
   getModel,
   buildWorkload,
   gemmToProblem,

@@ -4,12 +4,15 @@
 import { describe, expect, it } from 'vitest'
 import { isSnipSnapError } from '@snipsnap/core'
 import {
+  applySparsity,
   buildWorkload,
   gemmMacs,
   gemmToProblem,
   getModel,
   kvCacheBytesPerToken,
+  linearGemm,
   listModels,
+  TENSOR_ROLES,
   workloadMacs,
   type GemmLayer,
 } from '@snipsnap/workloads'
@@ -191,5 +194,31 @@ describe('bad input', () => {
     const error = codeAndPath(() => buildWorkload(options as never))
     expect(error.code).toBe('INVALID_SPEC')
     expect(error.path).toBe(field)
+  })
+})
+
+describe('a GEMM given by its shape (linearGemm)', () => {
+  it('is a linear layer whose operands have the roles sparsity presets select', () => {
+    const gemm = linearGemm({ name: 'q_proj', M: 128, K: 4096, N: 4096 }, 'study.yaml')
+    expect(gemm).toEqual({ name: 'q_proj', op: 'linear', M: 128, K: 4096, N: 4096, count: 1, tensors: { A: 'activation', B: 'weight', Z: 'output' }, source: 'study.yaml' })
+    for (const role of Object.values(gemm.tensors)) expect(TENSOR_ROLES).toContain(role)
+    const [sparsity] = applySparsity({ phase: 'decode', layers: [gemm] }, ['unstructured-50', 'activation-50'])
+    expect(sparsity?.densities.B?.density).toBe(0.5)
+    expect(sparsity?.densities.A?.density).toBe(0.5)
+    expect(sparsity?.densities.Z).toBeUndefined()
+  })
+
+  it.each([
+    [{ M: 0, K: 1, N: 1 }, 'mm.M'],
+    [{ M: 1, K: 1.5, N: 1 }, 'mm.K'],
+    [{ M: 1, K: 1, N: 1, count: -2 }, 'mm.count'],
+  ])('%o → INVALID_SPEC at %s', (shape, path) => {
+    let caught: unknown
+    try {
+      linearGemm({ name: 'mm', ...shape }, 'test')
+    } catch (error) {
+      caught = error
+    }
+    expect(isSnipSnapError(caught) && caught.code === 'INVALID_SPEC' ? caught.path.join('.') : caught).toBe(path)
   })
 })

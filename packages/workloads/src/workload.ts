@@ -34,6 +34,12 @@ export type TensorRole =
   /** CNN input with no ReLU before it: the image, a linear bottleneck, an average pool (stays dense). */
   | 'linear-feature-map'
 
+/** Every tensor role, in the order {@link TensorRole} lists them (sparsity rules select operands by these). */
+export const TENSOR_ROLES = ['weight', 'activation', 'ffn-activation', 'query', 'key', 'value', 'attention-scores', 'output', 'feature-map', 'linear-feature-map'] as const satisfies readonly TensorRole[]
+// Every role is listed: a role added to TensorRole but not here fails to compile.
+const allRolesListed: Exclude<TensorRole, (typeof TENSOR_ROLES)[number]> extends never ? true : never = true
+void allRolesListed
+
 /** Operand names of every GEMM. */
 export type GemmTensorName = 'A' | 'B' | 'Z'
 
@@ -150,6 +156,17 @@ const optionsSchema = z.object({
 })
 
 /**
+ * A GEMM given by its shape (a list of GEMMs instead of a zoo model): a linear layer, A the input
+ * activations, B the weights, Z the outputs (so weight and activation sparsity presets apply).
+ * @throws {SnipSnapError} INVALID_SPEC naming the field for a non-positive or non-integer M, K, N or count.
+ * @example linearGemm({ name: 'q_proj', M: 128, K: 4096, N: 4096, count: 32 }, 'study.yaml')
+ */
+export const linearGemm = (gemm: { readonly name: string; readonly M: number; readonly K: number; readonly N: number; readonly count?: number | undefined }, source: string): GemmLayer => {
+  const { M, K, N, count } = parseOrThrow(z.object({ M: positiveInt, K: positiveInt, N: positiveInt, count: positiveInt.optional() }), { M: gemm.M, K: gemm.K, N: gemm.N, count: gemm.count }, [gemm.name])
+  return { name: gemm.name, op: 'linear', M, K, N, count: count ?? 1, tensors: { A: 'activation', B: 'weight', Z: 'output' }, source }
+}
+
+/**
  * Builds the GEMM list of a model in a phase.
  * @throws {SnipSnapError} PLUGIN_NOT_FOUND for an unknown model; INVALID_SPEC naming the field
  * for non-positive or non-integer lengths, a length beyond the model's context, or a decode
@@ -225,6 +242,45 @@ const linearLayers = (model: TransformerModelSpec, rows: number, source: string)
   return [...attention, ...ffn]
 }
 
+/**
+ * The two attention GEMMs of one head (or stacked query heads): scores QK^T (`queries` × `headDim`
+ * by `headDim` × `keys`) and context PV (`queries` × `keys` by `keys` × `headDim`), `count` times.
+ */
+const attentionLayers = (a: { queries: number; keys: number; headDim: number; count: number; source: string }): GemmLayer[] => [
+  {
+    name: 'attn.qk',
+    op: 'attention-scores',
+    M: a.queries,
+    K: a.headDim,
+    N: a.keys,
+    count: a.count,
+    tensors: { A: 'query', B: 'key', Z: 'attention-scores' },
+    source: a.source,
+  },
+  {
+    name: 'attn.pv',
+    op: 'attention-context',
+    M: a.queries,
+    K: a.keys,
+    N: a.headDim,
+    count: a.count,
+    tensors: { A: 'attention-scores', B: 'value', Z: 'output' },
+    source: a.source,
+  },
+]
+
+/** The LM head (hidden → vocabulary logits) for `rows` rows, once per model run. */
+const lmHeadLayer = (rows: number, hiddenDim: number, vocabSize: number, source: string): GemmLayer => ({
+  name: 'lm_head',
+  op: 'lm-head',
+  M: rows,
+  K: hiddenDim,
+  N: vocabSize,
+  count: 1,
+  tensors: { A: 'activation', B: 'weight', Z: 'output' },
+  source,
+})
+
 const prefillLayers = (
   model: TransformerModelSpec,
   seqLen: number,
@@ -236,38 +292,10 @@ const prefillLayers = (
   const attentionSource = `${source}; one QK^T and one PV per query head${kvHeads < heads ? ` (GQA: ${heads / kvHeads} query heads share each K/V head)` : ''}`
   const out: GemmLayer[] = [
     ...linearLayers(model, batch * seqLen, source),
-    {
-      name: 'attn.qk',
-      op: 'attention-scores',
-      M: seqLen,
-      K: headDim,
-      N: seqLen,
-      count: layers * heads * batch,
-      tensors: { A: 'query', B: 'key', Z: 'attention-scores' },
-      source: attentionSource,
-    },
-    {
-      name: 'attn.pv',
-      op: 'attention-context',
-      M: seqLen,
-      K: seqLen,
-      N: headDim,
-      count: layers * heads * batch,
-      tensors: { A: 'attention-scores', B: 'value', Z: 'output' },
-      source: attentionSource,
-    },
+    ...attentionLayers({ queries: seqLen, keys: seqLen, headDim, count: layers * heads * batch, source: attentionSource }),
   ]
   if (lmHead !== 'none' && model.hyper.decoder) {
-    out.push({
-      name: 'lm_head',
-      op: 'lm-head',
-      M: lmHead === 'last-token' ? batch : batch * seqLen,
-      K: hiddenDim,
-      N: vocabSize,
-      count: 1,
-      tensors: { A: 'activation', B: 'weight', Z: 'output' },
-      source: `${model.source}; LM head once per model (workloads.md §1.2)`,
-    })
+    out.push(lmHeadLayer(lmHead === 'last-token' ? batch : batch * seqLen, hiddenDim, vocabSize, `${model.source}; LM head once per model (workloads.md §1.2)`))
   }
   return out
 }
@@ -286,39 +314,9 @@ const decodeLayers = (
   const attentionSource = `${source}; per (sequence, KV head): M = h/g = ${group} stacked query heads`
   const out: GemmLayer[] = [
     ...linearLayers(model, batch, source),
-    {
-      name: 'attn.qk',
-      op: 'attention-scores',
-      M: group,
-      K: headDim,
-      N: kvLen,
-      count: layers * kvHeads * batch,
-      tensors: { A: 'query', B: 'key', Z: 'attention-scores' },
-      source: attentionSource,
-    },
-    {
-      name: 'attn.pv',
-      op: 'attention-context',
-      M: group,
-      K: kvLen,
-      N: headDim,
-      count: layers * kvHeads * batch,
-      tensors: { A: 'attention-scores', B: 'value', Z: 'output' },
-      source: attentionSource,
-    },
+    ...attentionLayers({ queries: group, keys: kvLen, headDim, count: layers * kvHeads * batch, source: attentionSource }),
   ]
-  if (lmHead !== 'none') {
-    out.push({
-      name: 'lm_head',
-      op: 'lm-head',
-      M: batch,
-      K: hiddenDim,
-      N: vocabSize,
-      count: 1,
-      tensors: { A: 'activation', B: 'weight', Z: 'output' },
-      source: `${model.source}; LM head once per decode step`,
-    })
-  }
+  if (lmHead !== 'none') out.push(lmHeadLayer(batch, hiddenDim, vocabSize, `${model.source}; LM head once per decode step`))
   return out
 }
 

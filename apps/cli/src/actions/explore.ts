@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks'
 import { styleText } from 'node:util'
 import Table from 'cli-table3'
-import { SnipSnapError } from '@snipsnap/core'
+import { resolveDensityModel, SnipSnapError } from '@snipsnap/core'
 import {
   createExplorer,
   MATCHED_BASELINES,
@@ -261,14 +261,26 @@ export const runExplore = async (options: ExploreOptions, io: CliRun): Promise<v
   const bar = io.stderr.isTTY === true && !json
   let lastBeat = start
   const registries = await loadRegistries(options.plugin)
+  // A --spec's settings without a flag (hardware point, format space, seqLen, batch, a GEMM list,
+  // densities per tensor, Timeloop architecture files); density model ids are checked here, where
+  // the registry (plug-ins included) is known, and named with the spec's line.
+  const { densityModels, warnings, sparsity, ...study } = options.study ?? {}
+  for (const { id, where } of densityModels ?? []) {
+    try {
+      resolveDensityModel(registries.densityModels, id)
+    } catch (error) {
+      if (error instanceof SnipSnapError) throw new SnipSnapError('INVALID_SPEC', `${where}: ${error.message}`, { path: error.path, cause: error })
+      throw error
+    }
+  }
+  for (const warning of warnings ?? []) io.warn(warning)
   const result = await createExplorer(registries).exploreModel({
     ...(options.costModel !== undefined ? { costModel: options.costModel } : {}),
     model: options.model,
-    sparsity: options.sparsity.split(',').map((s) => s.trim()),
+    sparsity: sparsity ?? options.sparsity.split(',').map((s) => s.trim()),
     phase: phases,
     arch: options.arch,
-    // A --spec's settings without a flag (hardware point, format space, seqLen, batch).
-    ...options.study,
+    ...study,
     lowering,
     objective: options.objective,
     ...(evaluations !== undefined ? { dataflowEvaluations: evaluations } : {}),

@@ -10,8 +10,8 @@ export const registerExploreCommand = (program: Command, io: CliRun): void => {
   program
     .command('explore')
     .description('co-search dataflow and compression formats for every distinct layer of a model on an accelerator preset, against budget-matched baselines')
-    .option('--model <id>', 'zoo model, e.g. llama-2-7b (required, here or in the --spec file)')
-    .option('--spec <file>', 'read the study from a spec file (YAML or JSON; `snipsnap init` writes a starter); flags given override it')
+    .option('--model <id>', 'zoo model, e.g. llama-2-7b (required, here or in the --spec file, unless it lists gemms)')
+    .option('--spec <file>', 'read the study from a spec file (YAML or JSON; `snipsnap init` writes a starter): a zoo model or a list of GEMMs, sparsity presets or densities per tensor, a preset or Timeloop architecture files, …; flags given override it')
     .option('--sparsity <preset>', 'sparsity preset(s), comma-separated, e.g. unstructured-50', 'unstructured-50')
     .option('--phase <list>', 'prefill, decode or both, comma-separated (default: every phase the model has)')
     .option('--arch <preset>', 'architecture preset (llm-default, stc-like, eyeriss-like)', 'llm-default')

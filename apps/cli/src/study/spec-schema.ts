@@ -4,14 +4,14 @@
 // and the staleness test import it.
 import { SweepSpecSchema } from '@snipsnap/sweep'
 import { z } from 'zod'
-import { StudySchema } from './schema'
+import { StudySchema, studyJsonSchemaOverride } from './schema'
 
 /** Every spec file: a study or a sweep (a sweep has `axes`, a study a `model`). */
 export const SpecFileSchema = z.union([StudySchema, SweepSpecSchema]).describe('A SnipSnap spec file: a study (`snipsnap explore --spec <file>`) or a sweep (`snipsnap sweep <file>`).')
 
 /** The JSON Schema of {@link SpecFileSchema} (what apps/cli/study.schema.json holds). */
 export const specJsonSchema = (): Record<string, unknown> => ({
-  ...z.toJSONSchema(SpecFileSchema, { target: 'draft-2020-12', io: 'input' }),
+  ...z.toJSONSchema(SpecFileSchema, { target: 'draft-2020-12', io: 'input', override: studyJsonSchemaOverride }),
   $id: 'https://snipsnap.dev/schema/study-v1.json',
   title: 'SnipSnap spec files, version 1: a study or a sweep',
 })

@@ -37,7 +37,9 @@ describe('the study schema', () => {
   it('publishes the sweep spec in the same JSON Schema: a spec file is a study or a sweep, each with all its keys', () => {
     const schema = JSON.parse(specJsonSchemaText()) as { anyOf: { required: string[]; properties: Record<string, { properties?: Record<string, unknown> }>; additionalProperties: boolean }[] }
     const [study, sweep] = schema.anyOf
-    expect(study?.required).toEqual(['version', 'model'])
+    expect(study?.required).toEqual(['version'])
+    // Exactly one workload, as the zod refinement checks it.
+    expect((study as { oneOf?: unknown } | undefined)?.oneOf).toEqual([{ required: ['model'] }, { required: ['gemms'] }])
     expect(Object.keys(study?.properties ?? {})).toEqual(Object.keys(StudySchema.shape))
     expect(sweep?.required).toEqual(['version', 'axes'])
     expect(sweep?.additionalProperties).toBe(false)
@@ -53,7 +55,7 @@ describe('the study schema', () => {
     const text = starterStudy('./study.schema.json')
     const study = parseStudy('study.yaml', text)
     expect(study).toMatchObject({ version: 1, model: 'llama-2-7b', phases: ['prefill', 'decode'], sparsity: 'unstructured-50', arch: 'llm-default' })
-    const keys = [...Object.keys(StudySchema.shape).filter((k) => k !== '$schema'), ...Object.keys(StudySchema.shape.search.unwrap().shape), 'primitives']
+    const keys = [...Object.keys(StudySchema.shape).filter((k) => k !== '$schema'), ...Object.keys(StudySchema.shape.search.unwrap().shape), 'primitives', 'timeloop', 'density', 'distribution', 'params']
     for (const key of keys) expect(text, key).toMatch(new RegExp(`^\\s*#?\\s*${key.replace('$', '\\$')}:`, 'm'))
   })
 
@@ -78,7 +80,7 @@ describe('spec errors name the file, the line and the key', () => {
   })
 
   it('a missing key, a wrong value, a wrong version and bad YAML', () => {
-    expect(errorOf('version: 1\n').message).toBe('study.yaml:1: model: required, missing')
+    expect(errorOf('version: 1\n').message).toBe('study.yaml:1: give `model` (a zoo model id) or `gemms` (a list of GEMMs)')
     expect(errorOf('version: 1\nmodel: gpt-2\nphases: [prefill, decod]\n').message).toMatch(/^study\.yaml:3: phases\[1\]: .*"prefill"\|"decode"/)
     expect(errorOf('version: 1\nmodel: gpt-2\nobjective: [energy, area]\n').message).toBe('study.yaml:3: objective: expected one of energy, cycles, edp, or a non-empty list of them')
     expect(errorOf('version: 2\nmodel: gpt-2\n').message).toMatch(/^study\.yaml:1: version: /)
@@ -120,8 +122,9 @@ describe('a spec as explore options', () => {
     expect(Object.keys(studyOptionValues(all)).sort()).toEqual(['arch', 'baselines', 'budgetS', 'evaluations', 'lowering', 'model', 'objective', 'out', 'patience', 'phase', 'seed', 'sparsity'])
     const flagged = new Set(['$schema', 'version', 'model', 'phases', 'sparsity', 'arch', 'objective', 'search', 'out', 'lowering'])
     const withoutFlag = Object.keys(StudySchema.shape).filter((k) => !flagged.has(k))
-    expect(withoutFlag.sort()).toEqual(['batch', 'formats', 'hardware', 'seqLen'])
+    expect(withoutFlag.sort()).toEqual(['batch', 'formats', 'gemms', 'hardware', 'seqLen'])
     expect(Object.keys(studyExtras(parseStudy('x.yaml', 'version: 1\nmodel: m\nhardware: { wordBits: 8 }\nformats: { flatten: false }\nseqLen: 1\nbatch: 1\n'))).sort()).toEqual(['batch', 'formatSpace', 'hardware', 'seqLen'])
+    expect(Object.keys(studyExtras(parseStudy('x.yaml', 'version: 1\ngemms: [{ name: g, M: 1, K: 2, N: 3 }]\n')))).toEqual(['layers'])
   })
 })
 
@@ -160,7 +163,7 @@ describe('snipsnap init and explore --spec', () => {
     const failed = await runCli(['explore', '--spec', bad])
     expect(failed.code).toBe(1)
     expect(failed.stderr).toContain(`${bad}:4: search: \`sed\`: did you mean \`seed\`?`)
-    expect((await runCli(['explore', '--evaluations', '2'])).stderr).toMatch(/a model is required: --model <id>, or `model:` in the --spec file/)
+    expect((await runCli(['explore', '--evaluations', '2'])).stderr).toMatch(/a model is required: --model <id>, or `model:` \(or `gemms:`\) in the --spec file/)
   }, 120_000)
 
   it('explore --spec applies the settings without a flag: hardware point and format space', async () => {

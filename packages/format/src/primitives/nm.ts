@@ -2,7 +2,7 @@
 // @snipsnap/core alone, as a third-party plug-in would be. Every group of m consecutive coordinates
 // keeps exactly n slots, each with a ⌈log2 m⌉-bit in-group offset; groups with fewer non-zeros are
 // padded with stored zeros, groups with more cannot be represented.
-import { bitsFor, defineFormatPrimitive, nmPlacementOptions } from '@snipsnap/core'
+import { bitsFor, defineFormatPrimitive, nmGroupOffsets, nmPlacementOptions } from '@snipsnap/core'
 
 /**
  * `NM`: options `n` (kept per group) and `m` (group size); the fiber size must be a multiple of m.
@@ -43,30 +43,15 @@ export const nOfM = defineFormatPrimitive({
     metadataBits: bitsFor((options['m'] ?? 2) - 1),
     payloadBits: bitsFor(maxOffset),
   }),
-  encode: (fiber, context, sink) => {
-    const n = context.options['n'] ?? 0
-    const m = context.options['m'] ?? 1
-    const { coords } = fiber
-    let next = 0
-    for (let base = 0; base < fiber.size; base += m) {
-      // Count this group's non-zeros, then emit them merged with the lowest free offsets as padding.
-      const start = next
-      while (next < coords.length && (coords[next] as number) < base + m) next++
-      const taken = next - start
-      if (taken > n) return `group at ${base} holds ${taken} non-zeros, more than n = ${n}`
-      let padding = n - taken
-      let k = start
-      for (let offset = 0; offset < m; offset++) {
-        const isNonZero = k < next && (coords[k] as number) === base + offset
-        if (isNonZero) k++
-        else if (padding > 0) padding--
-        else continue
+  encode: (fiber, context, sink) =>
+    // Each group's non-zeros merged with the lowest free offsets as padding.
+    nmGroupOffsets(fiber, context.options['n'] ?? 0, context.options['m'] ?? 1, (base, offsets, count) => {
+      for (let i = 0; i < count; i++) {
+        const offset = offsets[i] as number
         sink.metadata(offset)
         sink.slot(base + offset)
       }
-    }
-    return undefined
-  },
+    }),
   decode: (source, context, sink) => {
     const n = context.options['n'] ?? 0
     const m = context.options['m'] ?? 1
