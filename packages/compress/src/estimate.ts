@@ -15,7 +15,7 @@ import type {
   StorageLevelSpec,
   TileQuery,
 } from '@snipsnap/core'
-import { groupGeometry, groupsCompressed, type GroupFormat } from './formats'
+import type { GroupFormat, RankGroup } from './formats'
 import { resolveEnginePrimitives, type EngineVocabulary } from './primitives'
 import { dimExtents, keepsTensor, tensorShape, tensorTileShape, type FormatSlot } from './slots'
 
@@ -122,20 +122,46 @@ export const estimateTileBits = (input: {
   readonly level: StorageLevelSpec
   /** The primitives (default: Sparseloop's rank formats with the engine's word-width rule). */
   readonly vocabulary?: EngineVocabulary
-}): TileBits => {
-  const { slot, groups, emptiness, density, level } = input
-  const vocabulary = input.vocabulary ?? (defaultVocabulary ??= resolveEnginePrimitives(undefined, [], undefined))
+}): TileBits =>
+  tileBitsOf(
+    input.slot,
+    input.groups,
+    input.emptiness,
+    input.density,
+    input.level,
+    input.vocabulary ?? (defaultVocabulary ??= resolveEnginePrimitives(undefined, [], undefined)),
+  )
+
+/**
+ * {@link estimateTileBits} with positional arguments, for the engine's ranking (called for every
+ * candidate format of every slot): no input object and no geometry array, each group's geometry
+ * is computed as the loop reaches it. Same arithmetic in the same order, so the same bits.
+ */
+export const tileBitsOf = (
+  slot: FormatSlot,
+  groups: GroupFormat | null,
+  emptiness: readonly number[],
+  density: number,
+  level: StorageLevelSpec,
+  vocabulary: EngineVocabulary,
+): TileBits => {
   const tile = slot.tileElements
   if (groups === null || groups.length === 0) return { dataBits: tile * level.wordBits, metadataBits: 0 }
-  const geometry = groupGeometry(slot, groups)
+  const ranks = slot.ranks
+  const last = groups.length - 1
   let metadataBits = 0
   let fibers = 1
-  groups.forEach((g, q) => {
-    const geo = geometry[q]
-    if (geo === undefined) return
-    const S = geo.fiberShape
-    const peCur = emptiness[geo.start] ?? 0
-    const peNext = emptiness[geo.end] ?? 0
+  let start = 0
+  let compressed = false
+  for (let q = 0; q <= last; q++) {
+    const g = groups[q] as RankGroup
+    const end = start + g.size
+    let S = 1
+    for (let i = start; i < end; i++) S *= ranks[i]?.fiberShape ?? 1
+    let below = 1
+    for (let i = end; i < ranks.length; i++) below *= ranks[i]?.fiberShape ?? 1
+    const peCur = emptiness[start] ?? 0
+    const peNext = emptiness[end] ?? 0
     const nf = fibers * (1 - peCur)
     const occupied = S * (1 - peNext)
     const units = vocabulary.units(g.prim, {
@@ -146,12 +172,14 @@ export const estimateTileBits = (input: {
       options: g.options ?? NO_OPTIONS,
       ceilPerFiber: true,
     })
-    const innermost = q === groups.length - 1
-    const bits = vocabulary.wordBits(g.prim, geo, innermost, g.options)
+    const innermost = q === last
+    const bits = vocabulary.wordBits(g.prim, { start, end, fiberShape: S, below }, innermost, g.options)
     metadataBits += units.metadata * bits.metadataWordBits + (innermost ? 0 : units.payload * bits.payloadWordBits)
     fibers *= S
-  })
-  const dataWords = groupsCompressed(groups, vocabulary) ? tile * density : tile
+    start = end
+    if (!compressed && vocabulary.compressed(g.prim)) compressed = true
+  }
+  const dataWords = compressed ? tile * density : tile
   return { dataBits: dataWords * level.wordBits, metadataBits }
 }
 

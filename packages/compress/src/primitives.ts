@@ -62,6 +62,8 @@ export const optionsText = (options: PrimitiveOptions | undefined): string =>
 
 const ONE_VARIANT: readonly (PrimitiveOptions | undefined)[] = [undefined]
 const NO_VARIANT: readonly (PrimitiveOptions | undefined)[] = []
+/** Options passed to a primitive without any (one shared, frozen object instead of a new `{}` per call). */
+const NO_OPTIONS: PrimitiveOptions = Object.freeze({})
 
 const requiredParameters = (format: RankFormat): string[] =>
   Object.entries(format.parameters ?? {})
@@ -187,7 +189,7 @@ export const wordBitsFromPrimitives =
     const bits = source.defaultWordBits({
       fiberSize: geometry.fiberShape,
       maxOffset: innermost ? 0 : geometry.fiberShape * geometry.below,
-      options: options ?? {},
+      options: options ?? NO_OPTIONS,
     })
     return { metadataWordBits: bits.metadataBits, payloadWordBits: innermost ? 0 : bits.payloadBits }
   }

@@ -45,7 +45,7 @@ import { optionsText, resolveEnginePrimitives, type EngineVocabulary } from './p
 import {
   createEmptinessEstimator,
   denseTraffic,
-  estimateTileBits,
+  tileBitsOf,
   levelEnergies,
   slotEmptiness,
   type DensityModelSource,
@@ -817,14 +817,7 @@ interface Estimator {
  * (from the slot's traffic and the level's energies) and whether the tile fits the level.
  */
 const estimateSlot = (m: Managed, info: SlotInfo, groups: GroupFormat, engine: EngineVocabulary): Estimate => {
-  const bits = estimateTileBits({
-    slot: info.slot,
-    groups,
-    emptiness: info.emptiness,
-    density: m.density,
-    level: info.level,
-    vocabulary: engine,
-  })
+  const bits = tileBitsOf(info.slot, groups, info.emptiness, m.density, info.level, engine)
   const tile = Math.max(1, info.slot.tileElements)
   const block = Math.max(1, info.level.blockSize)
   const mdWidth = info.level.metadataStorageWidthBits
@@ -1036,10 +1029,11 @@ const createCandidateMoves = (ctx: SelectionContext, book: Codebook, opts: Engin
   const { estimate, estimateKey } = estimator
   let scored = 0
   const beamWidth = Math.max(32, 8 * opts.topK)
-  const beams = new Map<string, BeamEntry[]>()
+  // Per tensor, per slot (no string key built per lookup).
+  const beams: (BeamEntry[] | undefined)[][] = managed.map(() => [])
   const beam = (t: number, i: number): BeamEntry[] => {
-    const memoKey = `${t}:${i}`
-    const known = beams.get(memoKey)
+    const memo = beams[t] as (BeamEntry[] | undefined)[]
+    const known = memo[i]
     if (known !== undefined) return known
     const m = managed[t] as Managed
     const slot = m.chain.slots[i] as FormatSlot
@@ -1077,7 +1071,7 @@ const createCandidateMoves = (ctx: SelectionContext, book: Codebook, opts: Engin
     }
     out.sort((a, b) => Number(b.fits) - Number(a.fits) || a.score - b.score || a.index - b.index)
     const kept = out.slice(0, beamWidth).map(({ key, score, fits }) => ({ key, score, fits }))
-    beams.set(memoKey, kept)
+    memo[i] = kept
     return kept
   }
 

@@ -159,13 +159,13 @@ export const createRankFormatTable = (source?: RankFormatSource): RankFormatTabl
   return {
     symbols,
     has: (symbol) => find(symbol) !== undefined,
-    resolve(symbol, path = []) {
+    resolve(symbol, path) {
       const hit = find(symbol)
       if (hit === undefined) {
         throw new SnipSnapError(
           'PLUGIN_NOT_FOUND',
           `unknown rank format "${symbol}"; registered: ${symbols.join(', ') || '(none)'} (register its FormatPrimitive, e.g. with --plugin)`,
-          { path },
+          { path: path ?? [] },
         )
       }
       return hit

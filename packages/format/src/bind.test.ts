@@ -1,18 +1,8 @@
-import { SnipSnapError } from '@snipsnap/core'
+import { errorOf } from '@snipsnap/core/testing'
 import { describe, expect, it } from 'vitest'
 import { bindFormat, createFormatRegistry } from '@snipsnap/format'
 
 const registry = createFormatRegistry()
-const errorOf = (run: () => unknown): SnipSnapError => {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(SnipSnapError)
-    return error as SnipSnapError
-  }
-  throw new Error('expected an error')
-}
-
 describe('bindFormat (dimension allocation)', () => {
   it('resolves implicit parts, flattening and default word widths', () => {
     const format = bindFormat({ pattern: 'B(K:64)-CP(K:64)-U(M)', shape: [100, 4096], registry })

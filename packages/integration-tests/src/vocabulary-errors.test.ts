@@ -4,7 +4,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { SnipSnapError, SPARSELOOP_RANK_FORMATS, type CostQuery, type DesignSpec, type RankFormat } from '@snipsnap/core'
+import { SPARSELOOP_RANK_FORMATS, type CostQuery, type DesignSpec, type RankFormat } from '@snipsnap/core'
+import { errorOf } from '@snipsnap/core/testing'
 import { optimizeFormats } from '@snipsnap/compress'
 import { createDensityRegistry, evaluateSparseloop, sparseloopCostModel } from '@snipsnap/cost'
 import { coordinatePayload, createFormatRegistry } from '@snipsnap/format'
@@ -23,15 +24,6 @@ const withNmx = (text: string) => text.replaceAll('format: CP', 'format: NMX')
 const nmx: RankFormat = { ...SPARSELOOP_RANK_FORMATS.CP, symbol: 'NMX' }
 const formats = [...Object.values(SPARSELOOP_RANK_FORMATS), nmx]
 
-const errorOf = (run: () => unknown): SnipSnapError => {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof SnipSnapError) return error
-    throw error
-  }
-  throw new Error('expected a SnipSnapError')
-}
 const query = (design: DesignSpec): CostQuery => {
   if (design.mapping === null) throw new Error('the case has a mapping')
   return { ...design, mapping: design.mapping, energyTable: design.energyTable ?? null }

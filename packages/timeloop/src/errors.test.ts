@@ -1,7 +1,7 @@
 // Malformed inputs: each gives a SnipSnapError with the expected code, path (file first, then the
 // YAML path) and message.
 import { describe, expect, it } from 'vitest'
-import { isSnipSnapError, type SnipSnapError } from '@snipsnap/core'
+import { errorOf } from '@snipsnap/core/testing'
 import { parseTimeloopMapping, parseTimeloopSections, parseTimeloopYaml, safeParseTimeloopYaml } from '@snipsnap/timeloop'
 import { SMALL_DESIGN_YAML } from './testing'
 
@@ -11,16 +11,6 @@ const mutate = (old: string, replacement: string): string => {
   const parts = SMALL_DESIGN_YAML.split(old)
   if (parts.length !== 2) throw new Error(`fixture text ${JSON.stringify(old)} must occur exactly once`)
   return parts.join(replacement)
-}
-
-const errorOf = (fn: () => unknown): SnipSnapError => {
-  try {
-    fn()
-  } catch (error) {
-    if (isSnipSnapError(error)) return error
-    throw error
-  }
-  throw new Error('expected a SnipSnapError')
 }
 
 interface Row {

@@ -2,7 +2,7 @@
 // intended one, other unknown keys are warnings listed once (errors with `strict`), values the
 // model reads as unlimited are said, and a section defined by two files is an error naming both.
 import { describe, expect, it } from 'vitest'
-import { isSnipSnapError, type SnipSnapError } from '@snipsnap/core'
+import { errorOf } from '@snipsnap/core/testing'
 import { parseTimeloopDesign, parseTimeloopYaml } from '@snipsnap/timeloop'
 import { SMALL_DESIGN_YAML } from './testing'
 
@@ -12,16 +12,6 @@ const replaceOnce = (text: string, old: string, replacement: string): string => 
   return parts.join(replacement)
 }
 const mutate = (old: string, replacement: string): string => replaceOnce(SMALL_DESIGN_YAML, old, replacement)
-
-const errorOf = (fn: () => unknown): SnipSnapError => {
-  try {
-    fn()
-  } catch (error) {
-    if (isSnipSnapError(error)) return error
-    throw error
-  }
-  throw new Error('expected a SnipSnapError')
-}
 
 const BUFFER_ATTRS = 'attributes: {datawidth: 8, depth: 512, width: 8, read_bandwidth: 2}'
 const MAC_ATTRS = 'attributes: {datawidth: 8}'

@@ -1,19 +1,10 @@
 // Limits say what is wrong: a size above 2^53, nesting deeper than the reader goes (instead of
 // "Maximum call stack size exceeded"), an unknown YAML tag (instead of a Node warning).
 import { describe, expect, it } from 'vitest'
-import { isSnipSnapError, type SnipSnapError } from '@snipsnap/core'
+import { errorOf } from '@snipsnap/core/testing'
 import { parseTimeloopYaml } from '@snipsnap/timeloop'
 import { SMALL_DESIGN_YAML } from './testing'
 
-const errorOf = (fn: () => unknown): SnipSnapError => {
-  try {
-    fn()
-  } catch (error) {
-    if (isSnipSnapError(error)) return error
-    throw error
-  }
-  throw new Error('expected a SnipSnapError')
-}
 const parse = (text: string) => parseTimeloopYaml([{ fileName: 'input.yaml', text }])
 
 describe('limits', () => {

@@ -6,6 +6,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { isSnipSnapError } from '@snipsnap/core'
+import { errorOfAsync } from '@snipsnap/core/testing'
 import { readTensors, readLlama2cConfig, type DenseTensor } from '@snipsnap/workloads'
 import { writeGguf, writeNpy, writeSafetensors } from '@snipsnap/workloads/testing'
 
@@ -13,17 +14,6 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const dataDir = path.resolve(repoRoot, '..', 'shared', 'data')
 const load = (name: string): Uint8Array => new Uint8Array(readFileSync(path.join(dataDir, name)))
 const loadJson = <T>(name: string): T => JSON.parse(readFileSync(path.join(dataDir, name), 'utf8')) as T
-
-/** Runs `fn` and returns the SnipSnapError it throws (fails the test otherwise). */
-const caught = async (fn: () => unknown) => {
-  try {
-    await fn()
-  } catch (error) {
-    if (isSnipSnapError(error)) return error
-    throw error
-  }
-  throw new Error('expected a SnipSnapError, nothing was thrown')
-}
 
 describe('llama2.c checkpoint (stories260K.bin)', () => {
   const bytes = load('stories260K.bin')
@@ -75,7 +65,7 @@ describe('llama2.c checkpoint (stories260K.bin)', () => {
   })
 
   it('reports a truncated checkpoint with the weight count and where the file ends', async () => {
-    const error = await caught(() => readTensors(bytes.subarray(0, 1000), { fileName: 'stories260K.bin' }))
+    const error = await errorOfAsync(() => readTensors(bytes.subarray(0, 1000), { fileName: 'stories260K.bin' }))
     expect(error.code).toBe('PARSE_ERROR')
     expect(error.message).toContain('header says 260032 weights')
     expect(error.message).toContain('ends after 1000 bytes')
@@ -124,12 +114,12 @@ describe('Matrix Market', () => {
 
   it('names the missing entries of a truncated file and out-of-range indices', async () => {
     const text = (s: string) => new TextEncoder().encode(s)
-    const short = await caught(() =>
+    const short = await errorOfAsync(() =>
       readTensors(text('%%MatrixMarket matrix coordinate real general\n3 3 3\n1 1 1.0\n'), { fileName: 'x.mtx' }),
     )
     expect(short.code).toBe('PARSE_ERROR')
     expect(short.message).toContain('size line says 3 entries but the file ends after 1')
-    const outside = await caught(() =>
+    const outside = await errorOfAsync(() =>
       readTensors(text('%%MatrixMarket matrix coordinate real general\n3 3 1\n4 1 1.0\n'), { fileName: 'x.mtx' }),
     )
     expect(outside.message).toContain('outside 1..3')
@@ -171,7 +161,7 @@ describe('.npy round trips', () => {
   it('refuses an unsupported dtype with the descr named', async () => {
     const bytes = writeNpy({ shape: [1], data: [1] })
     const patched = new TextDecoder('latin1').decode(bytes).replace("'<f4'", "'<c8'")
-    const error = await caught(() => readTensors(Uint8Array.from(patched, (c) => c.charCodeAt(0)), { fileName: 'c.npy' }))
+    const error = await errorOfAsync(() => readTensors(Uint8Array.from(patched, (c) => c.charCodeAt(0)), { fileName: 'c.npy' }))
     expect(error.code).toBe('PARSE_ERROR')
     expect(error.message).toContain("'<c8'")
   })
@@ -209,7 +199,7 @@ describe('safetensors round trips', () => {
     const bytes = new Uint8Array(8 + header.length + 8)
     new DataView(bytes.buffer).setBigUint64(0, BigInt(header.length), true)
     bytes.set(header, 8)
-    const error = await caught(() => readTensors(bytes, { fileName: 'bad.safetensors' }))
+    const error = await errorOfAsync(() => readTensors(bytes, { fileName: 'bad.safetensors' }))
     expect(error.code).toBe('PARSE_ERROR')
     expect(error.path).toEqual(['bad.safetensors', 'header', 'w', 'data_offsets'])
   })
@@ -240,7 +230,7 @@ describe('GGUF via @huggingface/gguf', () => {
     expect(nameAt).toBeGreaterThan(0)
     const typeOffset = nameAt + 9 + 4 + 16
     new DataView(bytes.buffer).setUint32(typeOffset, 8, true)
-    const error = await caught(() => readTensors(bytes, { fileName: 'q8.gguf' }))
+    const error = await errorOfAsync(() => readTensors(bytes, { fileName: 'q8.gguf' }))
     expect(error.code).toBe('UNSUPPORTED_FEATURE')
     expect(error.message).toContain("tensor 'q' has GGML type Q8_0")
   })
@@ -248,7 +238,7 @@ describe('GGUF via @huggingface/gguf', () => {
   it('refuses absurd tensor counts before parsing', async () => {
     const bytes = writeGguf(tensors)
     new DataView(bytes.buffer).setBigUint64(8, 10_000_000n, true)
-    const error = await caught(() => readTensors(bytes, { fileName: 'big.gguf' }))
+    const error = await errorOfAsync(() => readTensors(bytes, { fileName: 'big.gguf' }))
     expect(error.code).toBe('PARSE_ERROR')
     expect(error.message).toContain('10000000 tensors')
   })
@@ -256,7 +246,7 @@ describe('GGUF via @huggingface/gguf', () => {
   it('wraps parser failures as PARSE_ERROR', async () => {
     const bytes = writeGguf(tensors)
     new DataView(bytes.buffer).setUint32(4, 99, true) // unknown version
-    const error = await caught(() => readTensors(bytes, { fileName: 'v99.gguf' }))
+    const error = await errorOfAsync(() => readTensors(bytes, { fileName: 'v99.gguf' }))
     expect(error.code).toBe('PARSE_ERROR')
     expect(error.message).toContain('v99.gguf')
   })
@@ -264,7 +254,7 @@ describe('GGUF via @huggingface/gguf', () => {
 
 describe('dispatch', () => {
   it('refuses an unknown format, naming the supported ones', async () => {
-    const error = await caught(() => readTensors(new Uint8Array([1, 2, 3]), { fileName: 'weights.onnx' }))
+    const error = await errorOfAsync(() => readTensors(new Uint8Array([1, 2, 3]), { fileName: 'weights.onnx' }))
     expect(error.code).toBe('PARSE_ERROR')
     expect(error.message).toContain('.safetensors')
   })

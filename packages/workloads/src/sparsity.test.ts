@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { isSnipSnapError } from '@snipsnap/core'
+import { errorOf } from '@snipsnap/core/testing'
 import {
   applySparsity,
   buildWorkload,
@@ -24,16 +24,6 @@ import {
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 const dataDir = path.resolve(repoRoot, '..', 'shared', 'data')
-
-const errorOf = (fn: () => unknown) => {
-  try {
-    fn()
-  } catch (error) {
-    if (isSnipSnapError(error)) return error
-    throw error
-  }
-  throw new Error('nothing thrown')
-}
 
 describe('preset catalogue', () => {
   it('has the ids other tools use, each with a source', () => {

@@ -19,7 +19,7 @@ import {
 } from '@snipsnap/explorer'
 import { loadRegistries, type PluginCliOptions } from '../plugins'
 import type { CliRun } from '../run-control'
-import type { StudyExtras } from '../study/apply'
+import { locateStudyError, type StudyExtras } from '../study/apply'
 import { writeExploreOut } from './explore-out'
 
 /** Options of `snipsnap explore`, as commander parses them. */
@@ -244,8 +244,16 @@ const report = (result: ExploreModelResult, elapsedS: number, paint: Paint): str
   return `${out.join('\n')}\n`
 }
 
-/** Runs `snipsnap explore`. */
+/** Runs `snipsnap explore`; an error about a setting of the --spec file names its line. */
 export const runExplore = async (options: ExploreOptions, io: CliRun): Promise<void> => {
+  try {
+    await explore(options, io)
+  } catch (error) {
+    throw locateStudyError(error, options.study?.located)
+  }
+}
+
+const explore = async (options: ExploreOptions, io: CliRun): Promise<void> => {
   const phases = options.phase === undefined ? ('all' as const) : parsePhases(options.phase)
   const lowering = options.lowering ?? 'native'
   if (lowering !== 'native' && lowering !== 'im2col') {
@@ -264,12 +272,12 @@ export const runExplore = async (options: ExploreOptions, io: CliRun): Promise<v
   // A --spec's settings without a flag (hardware point, format space, seqLen, batch, a GEMM list,
   // densities per tensor, Timeloop architecture files); density model ids are checked here, where
   // the registry (plug-ins included) is known, and named with the spec's line.
-  const { densityModels, warnings, sparsity, ...study } = options.study ?? {}
+  const { densityModels, warnings, sparsity, located: _located, ...study } = options.study ?? {}
   for (const { id, where } of densityModels ?? []) {
     try {
       resolveDensityModel(registries.densityModels, id)
     } catch (error) {
-      if (error instanceof SnipSnapError) throw new SnipSnapError('INVALID_SPEC', `${where}: ${error.message}`, { path: error.path, cause: error })
+      if (error instanceof SnipSnapError) throw new SnipSnapError('INVALID_SPEC', `${where}: ${error.message}`, { path: [], issues: error.issues, cause: error })
       throw error
     }
   }

@@ -63,7 +63,39 @@ export interface StudyExtras {
   readonly densityModels?: readonly { readonly id: string; readonly where: string }[]
   /** What reading the Timeloop files found worth saying (keys not used by the model). */
   readonly warnings?: readonly string[]
+  /**
+   * Where the settings the spec gave are, for errors the run finds in them (an unknown model or
+   * preset id, a hardware point the architecture rejects): the head of an error's path (as the
+   * explorer or the action names it) → the setting's path in the spec, and the spec's locator.
+   */
+  readonly located?: { readonly paths: Readonly<Record<string, readonly (string | number)[]>>; readonly at: (path: readonly (string | number)[]) => string }
 }
+
+/**
+ * `error` with the place of the spec setting it is about (`study.yaml:2: model: unknown model …`),
+ * when its path starts with a setting the spec gave; otherwise `error` itself.
+ */
+export const locateStudyError = (error: unknown, located: StudyExtras['located']): unknown => {
+  if (!(error instanceof SnipSnapError) || located === undefined) return error
+  const [head, ...rest] = error.path
+  const to = typeof head === 'string' ? located.paths[head] : undefined
+  if (to === undefined) return error
+  return new SnipSnapError(error.code, `${located.at([...to, ...rest])}: ${error.message}`, { path: [], issues: error.issues, cause: error })
+}
+
+/** Error path heads (the explorer's option names, the action's flags) → the spec's settings. */
+const ERROR_PATHS: readonly (readonly [head: string, option: string | null, setting: readonly string[]])[] = [
+  ['model', 'model', ['model']],
+  ['sparsity', 'sparsity', ['sparsity']],
+  ['preset', 'arch', ['arch']],
+  ['--arch', 'arch', ['arch']],
+  ['hardware', null, ['hardware']],
+  ['formatSpace', null, ['formats']],
+  ['seqLen', null, ['seqLen']],
+  ['batch', null, ['batch']],
+  ['objective', 'objective', ['objective']],
+  ['--baselines', 'baselines', ['search', 'baselines']],
+]
 
 /** The settings of `study` without a flag (hardware point, format space, sequence length, batch, GEMMs, densities per tensor). */
 const defined = <V>(object: Readonly<Record<string, V | undefined>>): Record<string, V> => Object.fromEntries(Object.entries(object).filter((e): e is [string, V] => e[1] !== undefined))
@@ -120,7 +152,7 @@ const perTensorPreset = (entry: TensorDensities | NonNullable<NonNullable<Study[
     const role = typeof index === 'number' ? roles[index]?.[0] : undefined
     if (issue === undefined || role === undefined) throw error
     const rest = issue.path.slice(3)
-    throw new SnipSnapError('INVALID_SPEC', `${where(role)}${rest.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}: ${issue.message}`, { path: [role, ...rest], cause: error })
+    throw new SnipSnapError('INVALID_SPEC', `${where(role)}${rest.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}: ${issue.message}`, { path: [], issues: error.issues, cause: error })
   }
 }
 
@@ -168,7 +200,7 @@ const readTimeloopArch = (source: StudySource, specFile: string, files: readonly
     try {
       return collectDesignSources([isAbsolute(file) ? file : join(dirname(specFile), file)])
     } catch (error) {
-      if (error instanceof SnipSnapError) throw new SnipSnapError(error.code, `${whereOf(i)}: ${error.message}`, { path: ['arch', 'timeloop', i], cause: error })
+      if (error instanceof SnipSnapError) throw new SnipSnapError(error.code, `${whereOf(i)}: ${error.message}`, { path: [], issues: error.issues, cause: error })
       throw error
     }
   })
@@ -177,11 +209,11 @@ const readTimeloopArch = (source: StudySource, specFile: string, files: readonly
   try {
     sections = parseTimeloopSections(sources, { ignore: NOT_READ })
   } catch (error) {
-    if (error instanceof SnipSnapError) throw new SnipSnapError(error.code, `${where}: ${error.message}`, { path: error.path, issues: error.issues, cause: error })
+    if (error instanceof SnipSnapError) throw new SnipSnapError(error.code, `${where}: ${error.message}`, { path: [], issues: error.issues, cause: error })
     throw error
   }
   const unused = (sections.warnings ?? []).filter((w) => w.code === 'unused-key').map((w) => w.message)
-  if (sections.arch === undefined) throw new SnipSnapError('INVALID_SPEC', `${where}: no architecture section in ${sources.map((s) => s.fileName).join(', ')}`, { path: ['arch', 'timeloop'] })
+  if (sections.arch === undefined) throw new SnipSnapError('INVALID_SPEC', `${where}: no architecture section in ${sources.map((s) => s.fileName).join(', ')}`, { path: [] })
   return {
     archSpec: { arch: sections.arch, energyTable: sections.energyTable ?? null, areaTable: sections.areaTable ?? null },
     // As `evaluate` prints them: keys not used by the model on one line, anything else on its own.
@@ -225,6 +257,12 @@ export const withStudy = <O extends { readonly spec?: string; readonly study?: S
   if (gemmModels.length > 0) all['densityModels'] = [...((all['densityModels'] as StudyExtras['densityModels']) ?? []), ...gemmModels]
   const files = timeloopFiles(study.arch)
   if (files !== null && !given('arch')) Object.assign(all, readTimeloopArch(source, options.spec, files, typeof study.arch === 'object' && Array.isArray(study.arch.timeloop)))
+  // Settings the spec gave (a flag given replaces its setting): run-time errors about them name their line.
+  const paths = Object.fromEntries(
+    ERROR_PATHS.filter(([, option, setting]) => (option === null || !given(option)) && (study as Record<string, unknown>)[setting[0] as string] !== undefined).map(([head, , setting]) => [head, setting]),
+  )
+  if (study.gemms !== undefined && !given('model')) paths['model'] = ['gemms']
+  if (Object.keys(paths).length > 0) all['located'] = { paths, at: source.at }
   if (Object.keys(all).length > 0) merged['study'] = all
   return merged as O
 }

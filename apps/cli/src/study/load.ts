@@ -118,6 +118,6 @@ export const readStudy = (fileName: string, text: string): StudySource => {
     const where = path.length > 0 ? `${formatPath(path)}: ` : ''
     return `${fileName}${line === null ? '' : `:${line}`}: ${where}${missing(issue) ? 'required, missing' : message}`
   })
-  const first = issues[0]
-  throw new SnipSnapError('INVALID_SPEC', messages.join('\n'), { path: first === undefined ? [] : describe(first).path })
+  // The messages name file, line and key; the keys' paths travel as issues (a path would be printed twice).
+  throw new SnipSnapError('INVALID_SPEC', messages.join('\n'), { path: [], issues: issues.map((issue) => ({ code: issue.code, path: describe(issue).path, message: describe(issue).message })) })
 }

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path'
 import { SnipSnapError } from '@snipsnap/core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runCli } from '../testing/run-cli'
-import { studyExtras, studyOptionValues, withStudy } from './apply'
+import { studyExtras, studyOptionValues, withStudy, type StudyExtras } from './apply'
 import { parseStudy } from './load'
 import { HARDWARE_AXIS_NAMES } from '@snipsnap/explorer'
 import { HARDWARE_KEYS, StudySchema } from './schema'
@@ -112,7 +112,11 @@ describe('a spec as explore options', () => {
   it('passes the settings without a flag as options.study, misspelled hardware keys named', () => {
     const spec = join(tmp, 'extras.yaml')
     writeFileSync(spec, 'version: 1\nmodel: gpt-2\nhardware: { glbKiB: 256, peArray: 8x8 }\nformats: { primitives: [U, B] }\nseqLen: 512\nbatch: 2\n')
-    expect((withStudy({ spec }, command([])) as { study?: unknown }).study).toEqual({ hardware: { glbKiB: 256, peArray: '8x8' }, formatSpace: { primitives: ['U', 'B'] }, seqLen: 512, batch: 2 })
+    const { located, ...study } = (withStudy({ spec }, command([])) as { study?: StudyExtras }).study ?? {}
+    expect(study).toEqual({ hardware: { glbKiB: 256, peArray: '8x8' }, formatSpace: { primitives: ['U', 'B'] }, seqLen: 512, batch: 2 })
+    // Where the settings are, for errors the run finds in them.
+    expect(located?.paths).toEqual({ model: ['model'], hardware: ['hardware'], formatSpace: ['formats'], seqLen: ['seqLen'], batch: ['batch'] })
+    expect(located?.at(['formats', 'primitives', 1])).toBe(`${spec}:4: formats.primitives[1]`)
     expect(errorOf('version: 1\nmodel: gpt-2\nhardware:\n  glbKib: 256\n').message).toMatch(/^study\.yaml:4: hardware: `glbKib`: did you mean `glbKiB`\?/)
     expect(errorOf('version: 1\nmodel: gpt-2\nhardware:\n  peArray: 8by8\n').message).toBe('study.yaml:4: hardware.peArray: a PE array shape is written XxY, e.g. 8x16')
   })

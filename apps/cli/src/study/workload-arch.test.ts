@@ -105,7 +105,7 @@ describe('densities per tensor', () => {
     expect(applied('p.yaml', 'version: 1\nmodel: gpt-2\nsparsity: [unstructured-50, activation-50]\n')).toMatchObject({ sparsity: 'unstructured-50,activation-50' })
     const single = applied('s.yaml', 'version: 1\nmodel: gpt-2\nsparsity: { weight: { density: 0.2 } }\n')
     expect((single.study?.sparsity?.[0] as SparsityPreset).rules).toEqual([{ roles: ['weight'], phases: ['prefill', 'decode'], distribution: 'hypergeometric', density: 0.2 }])
-    expect(applied('s.yaml', 'version: 1\nmodel: gpt-2\nsparsity: { weight: { density: 0.2 } }\n', ['sparsity']).study).toBeUndefined()
+    expect(applied('s.yaml', 'version: 1\nmodel: gpt-2\nsparsity: { weight: { density: 0.2 } }\n', ['sparsity']).study?.sparsity).toBeUndefined()
   })
 
   it('errors name line and key: a misspelled role, a density outside [0, 1], a model without its parameters', () => {
@@ -126,7 +126,7 @@ describe('Timeloop architecture files instead of a preset', () => {
     expect(options.study?.archSpec?.areaTable).toBeNull()
     // A folder is all its .yaml files; --arch replaces the files (which are then not read).
     expect(applied('f.yaml', 'version: 1\nmodel: gpt-2\narch: { timeloop: arch }\n').study?.archSpec?.areaTable).not.toBeNull()
-    expect(applied('m.yaml', 'version: 1\nmodel: gpt-2\narch: { timeloop: [missing.yaml] }\n', ['arch']).study).toBeUndefined()
+    expect(applied('m.yaml', 'version: 1\nmodel: gpt-2\narch: { timeloop: [missing.yaml] }\n', ['arch']).study?.archSpec).toBeUndefined()
   })
 
   it('errors name the spec\'s line and key, then the Timeloop file', () => {
@@ -241,6 +241,24 @@ describe('explore --spec with GEMMs, densities per tensor and Timeloop files', (
       lm_head: { B: 0.25 },
     })
   }, 300_000)
+
+  it('an id or value the run rejects names the spec\'s line and key when the spec gave it, not when a flag did', async () => {
+    const failing = async (name: string, text: string, extra: readonly string[] = []): Promise<string> => {
+      const spec = join(tmp, name)
+      writeFileSync(spec, text)
+      const { code, stdout, stderr } = await runCli(['explore', '--spec', spec, ...extra])
+      expect(code).toBe(1)
+      expect(stdout).toBe('')
+      return stderr.replace(`${spec}:`, 'SPEC:')
+    }
+    expect(await failing('e-model.yaml', `version: 1\nmodel: not-a-model\n${SEARCH}`)).toMatch(/^snipsnap: PLUGIN_NOT_FOUND SPEC:2: model: unknown model 'not-a-model'; known models: /)
+    expect(await failing('e-model.yaml', `version: 1\nmodel: gpt-2\n${SEARCH}`, ['--model', 'nope'])).toMatch(/^snipsnap: PLUGIN_NOT_FOUND model: unknown model 'nope'/)
+    expect(await failing('e-arch.yaml', `version: 1\n${GEMMS}arch: nope\n${SEARCH}`)).toMatch(/^snipsnap: PLUGIN_NOT_FOUND SPEC:5: arch: unknown architecture preset "nope"/)
+    expect(await failing('e-formats.yaml', `version: 1\n${GEMMS}formats:\n  primitives:\n    - U\n    - Q\n${SEARCH}`)).toMatch(/^snipsnap: INVALID_SPEC SPEC:8: formats\.primitives\[1\]: format primitive "Q" is not in the format registry/)
+    expect(await failing('e-phase.yaml', `version: 1\n${GEMMS}${SEARCH}`, ['--phase', 'prefill', '--model', 'x'])).toMatch(/^snipsnap: PLUGIN_NOT_FOUND model: unknown model 'x'/)
+    expect(await failing('e-seq.yaml', `version: 1\nmodel: gpt-2\nseqLen: 100000\n${SEARCH}`)).toMatch(/^snipsnap: INVALID_SPEC SPEC:3: seqLen: /)
+    expect(await failing('e-timeloop.yaml', 'version: 1\nmodel: gpt-2\narch: { timeloop: missing.yaml }\n')).toMatch(/^snipsnap: INVALID_SPEC SPEC:3: arch\.timeloop: no such file or folder: /)
+  }, 120_000)
 
   it('an unknown density model is an error naming the spec line, the key and the registered models', async () => {
     const spec = join(tmp, 'run-unknown.yaml')

@@ -1,18 +1,8 @@
 // Parameter validation of the density models (zod/mini since issue 12): a bad field is an
 // INVALID_SPEC naming it, with zod's English message even though zod/mini loads no locale.
-import { isSnipSnapError } from '@snipsnap/core'
+import { errorOf } from '@snipsnap/core/testing'
 import { describe, expect, it } from 'vitest'
 import { createNmDensity } from './index'
-
-const errorOf = (run: () => unknown) => {
-  try {
-    run()
-  } catch (error) {
-    if (isSnipSnapError(error)) return error
-    throw error
-  }
-  throw new Error('expected an error')
-}
 
 describe('density model parameter validation', () => {
   it('a wrongly typed field gets an English message and its path', () => {

@@ -1,7 +1,8 @@
 // Unit tests of the Sparseloop model on a hand-built Fig.1 design (shared/docs/sparseloop-model.md
 // §10: bitmask + gating, d = 13/128), plus the PAT fallback, ERT matching and infeasibility.
 import { describe, expect, it } from 'vitest'
-import { SPARSELOOP_RANK_FORMATS, SnipSnapError, type CostQuery, type RankFormat } from '@snipsnap/core'
+import { SPARSELOOP_RANK_FORMATS, type CostQuery, type RankFormat } from '@snipsnap/core'
+import { errorOf } from '@snipsnap/core/testing'
 import { componentLeafName, evaluateSparseloop, patVectorAccessEnergyPJ } from '@snipsnap/cost'
 import { fig1, level } from './fig1-fixture'
 
@@ -43,18 +44,8 @@ describe('rank formats are priced through their primitive', () => {
       })),
     },
   })
-  const fails = (run: () => unknown): SnipSnapError => {
-    try {
-      run()
-    } catch (error) {
-      if (error instanceof SnipSnapError) return error
-      throw error
-    }
-    throw new Error('expected a SnipSnapError')
-  }
-
   it('rejects an unregistered symbol with a precise error instead of pricing it at 0', () => {
-    const error = fails(() => evaluateSparseloop(withSymbol('NMX')))
+    const error = errorOf(() => evaluateSparseloop(withSymbol('NMX')))
     expect(error.code).toBe('PLUGIN_NOT_FOUND')
     expect(error.message).toContain('"NMX"')
     expect(error.message).toContain('UOP, CP, B, RLE, UB')
@@ -63,7 +54,7 @@ describe('rank formats are priced through their primitive', () => {
 
   it('rejects a registered primitive without Sparseloop pricing', () => {
     const bare: RankFormat = { symbol: 'BARE', compressed: true }
-    const error = fails(() => evaluateSparseloop(withSymbol('BARE'), { formats: [...Object.values(SPARSELOOP_RANK_FORMATS), bare] }))
+    const error = errorOf(() => evaluateSparseloop(withSymbol('BARE'), { formats: [...Object.values(SPARSELOOP_RANK_FORMATS), bare] }))
     expect(error.code).toBe('UNSUPPORTED_QUERY')
     expect(error.message).toContain('BARE')
   })
