@@ -153,18 +153,18 @@ const computeServing = (
   const ranks = shift.length
   let count = 1
   for (const s of spatial) count *= s.bound
-  // Offsets of every child, by row-major id (innermost spatial loop fastest).
-  const offsets: number[][] = []
+  // Offsets of every child, by row-major id (innermost spatial loop fastest), in one flat array:
+  // child `id`'s offset along rank r is at id * ranks + r.
+  const offsets = new Float64Array(count * ranks)
   const digits = new Array<number>(spatial.length).fill(0)
   for (let id = 0; id < count; id++) {
-    const o = new Array<number>(ranks).fill(0)
+    const base = id * ranks
     for (let l = 0; l < spatial.length; l++) {
       const d = digits[l]!
       if (d === 0) continue
       const off = spatial[l]!.offset
-      for (let r = 0; r < ranks; r++) o[r] = o[r]! + d * off[r]!
+      for (let r = 0; r < ranks; r++) offsets[base + r] = offsets[base + r]! + d * off[r]!
     }
-    offsets.push(o)
     for (let l = 0; l < spatial.length; l++) {
       digits[l] = digits[l]! + 1
       if (digits[l]! < spatial[l]!.bound) break
@@ -172,29 +172,57 @@ const computeServing = (
     }
   }
   const isShiftOf = (from: number, to: number): boolean => {
-    const a = offsets[from]!
-    const b = offsets[to]!
-    for (let r = 0; r < ranks; r++) if (b[r]! - a[r]! !== shift[r]) return false
+    const a = from * ranks
+    const b = to * ranks
+    for (let r = 0; r < ranks; r++) if (offsets[b + r]! - offsets[a + r]! !== shift[r]) return false
     return true
   }
-  const all = new Set<string>()
-  const rest = new Set<string>()
+  const keyOf = distinctKeys(offsets, count, ranks)
+  const all = new Set<number | string>()
+  const rest = new Set<number | string>()
   let served = 0
   for (let id = 0; id < count; id++) {
     const column = id % width
-    const neighbours: number[] = []
-    if (height > 1) {
-      if (id + width < count) neighbours.push(id + width)
-      if (id - width >= 0) neighbours.push(id - width)
-    }
-    if (width > 1) {
-      if (column + 1 < width && id + 1 < count) neighbours.push(id + 1)
-      if (column > 0) neighbours.push(id - 1)
-    }
-    const k = offsets[id]!.join(',')
+    // Served when the delta of a vertical or horizontal neighbour is this child's shifted.
+    const fromNeighbour =
+      (height > 1 && ((id + width < count && isShiftOf(id, id + width)) || (id - width >= 0 && isShiftOf(id, id - width)))) ||
+      (width > 1 && ((column + 1 < width && id + 1 < count && isShiftOf(id, id + 1)) || (column > 0 && isShiftOf(id, id - 1))))
+    const k = keyOf(id)
     all.add(k)
-    if (neighbours.some((other) => isShiftOf(id, other))) served++
+    if (fromNeighbour) served++
     else rest.add(k)
   }
   return { served, groupsAll: all.size, groupsRest: rest.size }
+}
+
+/**
+ * A key per child that is equal exactly when two children's offsets are: with finite integer
+ * offsets whose ranges span fewer than 2^53 combinations, the offset vector's mixed-radix number
+ * (no string per child); otherwise the offsets joined as text.
+ */
+const distinctKeys = (offsets: Float64Array, count: number, ranks: number): ((id: number) => number | string) => {
+  const min = new Float64Array(ranks).fill(Number.POSITIVE_INFINITY)
+  const max = new Float64Array(ranks).fill(Number.NEGATIVE_INFINITY)
+  let integral = true
+  for (let id = 0; id < count && integral; id++) {
+    for (let r = 0; r < ranks; r++) {
+      const v = offsets[id * ranks + r]!
+      if (!Number.isSafeInteger(v)) {
+        integral = false
+        break
+      }
+      if (v < min[r]!) min[r] = v
+      if (v > max[r]!) max[r] = v
+    }
+  }
+  let combinations = 1
+  if (integral && count > 0) for (let r = 0; r < ranks; r++) combinations *= max[r]! - min[r]! + 1
+  if (!integral || combinations > Number.MAX_SAFE_INTEGER) {
+    return (id) => Array.from(offsets.subarray(id * ranks, id * ranks + ranks)).join(',')
+  }
+  return (id) => {
+    let key = 0
+    for (let r = 0; r < ranks; r++) key = key * (max[r]! - min[r]! + 1) + (offsets[id * ranks + r]! - min[r]!)
+    return key
+  }
 }
