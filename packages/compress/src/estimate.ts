@@ -15,7 +15,7 @@ import type {
   StorageLevelSpec,
   TileQuery,
 } from '@snipsnap/core'
-import type { GroupFormat, RankGroup } from './formats'
+import type { GroupFormat, RankGroup, WordBitsRule } from './formats'
 import { resolveEnginePrimitives, type EngineVocabulary } from './primitives'
 import { dimExtents, keepsTensor, tensorShape, tensorTileShape, type FormatSlot } from './slots'
 
@@ -132,6 +132,46 @@ export const estimateTileBits = (input: {
     input.vocabulary ?? (defaultVocabulary ??= resolveEnginePrimitives(undefined, [], undefined)),
   )
 
+type GroupWordBits = ReturnType<WordBitsRule>
+
+/** Word widths per rule, primitive (without options), fiber shape and elements below (+ innermost flag). */
+const wordBitsCache = new WeakMap<WordBitsRule, Map<string, Map<number, Map<number, GroupWordBits>>>>()
+const WORD_BITS_CACHE_LIMIT = 20_000
+let wordBitsCached = 0
+
+/**
+ * A word-width rule's answer for a group without options, memoised (rules are pure functions of
+ * the primitive, the group's fiber shape, the elements below it and whether it is innermost; the
+ * rank positions do not enter them). Spares the geometry and width objects of every candidate.
+ */
+const wordBitsMemo = (
+  rule: WordBitsRule,
+  prim: string,
+  start: number,
+  end: number,
+  fiberShape: number,
+  below: number,
+  innermost: boolean,
+): GroupWordBits => {
+  let byPrim = wordBitsCache.get(rule)
+  if (byPrim === undefined) wordBitsCache.set(rule, (byPrim = new Map()))
+  let byShape = byPrim.get(prim)
+  if (byShape === undefined) byPrim.set(prim, (byShape = new Map()))
+  let byBelow = byShape.get(fiberShape)
+  if (byBelow === undefined) byShape.set(fiberShape, (byBelow = new Map()))
+  // below >= 1, so -below marks the innermost group apart.
+  const key = innermost ? -below : below
+  let bits = byBelow.get(key)
+  if (bits === undefined) {
+    bits = rule(prim, { start, end, fiberShape, below }, innermost, undefined)
+    if (++wordBitsCached > WORD_BITS_CACHE_LIMIT) {
+      byPrim.clear()
+      wordBitsCached = 0
+    } else byBelow.set(key, bits)
+  }
+  return bits
+}
+
 /**
  * {@link estimateTileBits} with positional arguments, for the engine's ranking (called for every
  * candidate format of every slot): no input object and no geometry array, each group's geometry
@@ -173,7 +213,7 @@ export const tileBitsOf = (
       ceilPerFiber: true,
     })
     const innermost = q === last
-    const bits = vocabulary.wordBits(g.prim, { start, end, fiberShape: S, below }, innermost, g.options)
+    const bits = g.options === undefined && below > 0 ? wordBitsMemo(vocabulary.wordBits, g.prim, start, end, S, below, innermost) : vocabulary.wordBits(g.prim, { start, end, fiberShape: S, below }, innermost, g.options)
     metadataBits += units.metadata * bits.metadataWordBits + (innermost ? 0 : units.payload * bits.payloadWordBits)
     fibers *= S
     start = end

@@ -92,7 +92,11 @@ export const groupGeometry = (slot: FormatSlot, groups: GroupFormat): GroupGeome
   return out
 }
 
-/** Word widths of one rank group: the engine's rule, or one read from format primitives. */
+/**
+ * Word widths of one rank group: the engine's rule, or one read from format primitives. A pure
+ * function of the primitive, the group's fiber shape, the elements below it, whether it is innermost
+ * and the options (the engine memoises its answers for groups without options).
+ */
 export type WordBitsRule = (
   prim: PrimitiveId,
   geometry: GroupGeometry,

@@ -280,6 +280,31 @@ const DISTINCT_CACHE_LIMIT = 20_000
  * S and Q both on H: the tiles at s + q coincide, 15 distinct tiles for S=3 × Q=13).
  */
 export const distinctChildren = (loops: readonly NestLoop[], tensor: DenseTensorInput, level: number, dims: number): number => {
+  // First pass, allocating only the strides: the plain product of the level's relevant spatial
+  // loops and whether two of them move one rank (most calls end here).
+  const running = new Array<number>(dims).fill(1)
+  const ranks = tensor.ranks
+  const ranksUsed = new Uint8Array(ranks.length)
+  let plain = 1
+  let shared = false
+  for (const loop of loops) {
+    const stride = running[loop.dim]!
+    running[loop.dim] = stride * loop.bound
+    if (!loop.spatial || loop.level !== level || !tensor.relevant[loop.dim]) continue
+    plain *= loop.bound
+    for (let r = 0; r < ranks.length; r++) {
+      let o = 0
+      for (const term of ranks[r]!.terms) if (term.dim === loop.dim) o += term.coefficient * stride
+      if (o === 0) continue
+      if (ranksUsed[r] === 1) shared = true
+      ranksUsed[r] = 1
+    }
+  }
+  return shared ? distinctSharedChildren(loops, tensor, level, dims) : plain
+}
+
+/** {@link distinctChildren} when two spatial loops of the level move one rank: enumerates the children's offsets (cached). */
+const distinctSharedChildren = (loops: readonly NestLoop[], tensor: DenseTensorInput, level: number, dims: number): number => {
   // Offsets per rank of every relevant spatial loop of the level, innermost first.
   const spatial: { bound: number; offset: number[] }[] = []
   const running = new Array<number>(dims).fill(1)
