@@ -56,8 +56,16 @@ describe('other unknown keys', () => {
     const { design, warnings } = read(text)
     expect(design.arch.storage[1]?.readBandwidthWordsPerCycle).toBe(2)
     const unused = warnings.filter((w) => w.code === 'unused-key').map((w) => w.message)
-    // technology is inherited from the system subtree by every component; only the MAC ignores it.
-    expect(unused).toEqual(['attribute `n_rdwr_ports` (Buffer)', 'attribute `latency` (Buffer)', 'attribute `technology` (MAC)'])
+    // technology is inherited from the system subtree by every component; the table estimator reads it.
+    expect(unused).toEqual(['attribute `n_rdwr_ports` (Buffer)', 'attribute `latency` (Buffer)'])
+  })
+
+  it('exclude attributes the table estimator reads without an ERT: a MAC\'s technology, a DRAM\'s type (an SRAM\'s type is unused)', () => {
+    const withTypes = mutate(BUFFER_ATTRS, 'attributes: {datawidth: 8, depth: 512, width: 8, read_bandwidth: 2, type: LPDDR4}').replace('attributes: {datawidth: 8, width: 64}', 'attributes: {datawidth: 8, width: 64, type: LPDDR4}')
+    const { design, warnings } = read(withTypes)
+    expect(warnings.filter((w) => w.code === 'unused-key').map((w) => w.message)).toEqual(['attribute `type` (Buffer)'])
+    expect(design.arch.storage[0]?.attributes['type']).toBe('LPDDR4')
+    expect(design.arch.compute.attributes['technology']).toBe('45nm')
   })
 
   it('are errors with strict', () => {
@@ -73,7 +81,7 @@ describe('other unknown keys', () => {
 
   it('an unknown top-level section is listed; a mapping directive key too', () => {
     const { warnings } = read(`${mutate('permutation: KMN}', 'permutation: KMN, note: fastest}')}globals: {}\n`)
-    expect(warnings.map((w) => w.message)).toEqual(['top-level section `globals` (input.yaml)', 'attribute `technology` (MAC)', 'temporal directive `note` (input.yaml: mapping[2])'])
+    expect(warnings.map((w) => w.message)).toEqual(['top-level section `globals` (input.yaml)', 'temporal directive `note` (input.yaml: mapping[2])'])
   })
 
   it('Timeloop mapper display settings are accepted without a word', () => {

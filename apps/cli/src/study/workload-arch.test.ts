@@ -140,6 +140,11 @@ describe('Timeloop architecture files instead of a preset', () => {
     )
     writeFileSync(join(tmp, 'unused.arch.yaml'), 'architecture:\n  version: 0.3\n  subtree:\n    - name: system\n      local:\n        - { name: DRAM, class: DRAM, attributes: { width: 64, depth: 1024, datawidth: 8, colour: red } }\n        - { name: MAC, class: compute, attributes: { datawidth: 8 } }\n')
     expect(applied('u.yaml', 'version: 1\nmodel: gpt-2\narch: { timeloop: unused.arch.yaml }\n').study?.warnings).toEqual([`${join(tmp, 'u.yaml')}:3: arch.timeloop: not used by the model: attribute \`colour\` (DRAM)`])
+    // A whole Timeloop case (problem, mapping, …) as the files: those sections are said to be not read.
+    writeFileSync(join(tmp, 'case.yaml'), `${readFileSync(join(tmp, 'unused.arch.yaml'), 'utf8').replace(', colour: red', '')}problem: { shape: { name: mm } }\nmapping: []\nsparse-optimizations: {}\n`)
+    expect(applied('c.yaml', 'version: 1\nmodel: gpt-2\narch: { timeloop: case.yaml }\n').study?.warnings).toEqual([
+      `${join(tmp, 'c.yaml')}:3: arch.timeloop: not read (a study's workload comes from model or gemms, its mapping from the search): \`problem\` (case.yaml); \`mapping\` (case.yaml); \`sparse-optimizations\` (case.yaml)`,
+    ])
     writeFileSync(join(tmp, 'bad.arch.yaml'), 'architecture:\n  version: 0.3\n  subtre: []\n')
     const bad = messageOf(() => applied('b.yaml', 'version: 1\nmodel: gpt-2\narch: { timeloop: bad.arch.yaml }\n'))
     expect(bad).toMatch(new RegExp(`^${join(tmp, 'b.yaml').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:3: arch\\.timeloop: .*bad\\.arch\\.yaml.*subtre`))

@@ -195,6 +195,9 @@ const parseStorage = (c: ComponentContext): StorageLevelSpec => {
   if (technology === 'DRAM' && clusterSize !== 1) {
     fail(a.loc, `a DRAM level must have cluster size 1, got ${clusterSize}`)
   }
+  // A DRAM's `type` (LPDDR4, HBM2, …) is read by @snipsnap/arch's table estimator when no ERT is
+  // given; it stays in `attributes` for it, but is not "unused".
+  if (technology === 'DRAM') a.get('type')
 
   const numPorts = a.positive('num_ports', 'n_ports') ?? 2
   if (numPorts !== 1 && numPorts !== 2) fail(a.locOf(a.which('num_ports', 'n_ports') ?? 'num_ports'), `num-ports must be 1 or 2, got ${numPorts}`)
@@ -268,6 +271,9 @@ const parseCompute = (c: ComponentContext): ComputeLevelSpec => {
   }
   const wordBits = a.positive('word_bits', 'word_width', 'datawidth') ?? DEFAULT_WORD_BITS
   const mesh = resolveMesh(a, c.nElements, c.name)
+  // A MAC's `technology` (process node) is read by @snipsnap/arch's table estimator when no ERT
+  // is given; it stays in `attributes` for it, but is not "unused".
+  a.get('technology')
   checkNamed(a, 'attribute', COMPUTE_NOT_MODELLED, c.name)
   return {
     kind: 'compute',
