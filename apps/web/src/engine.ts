@@ -520,6 +520,8 @@ export const createEngine = (): Engine => {
       topM: EXPLORE_DEFAULTS.topM,
       maxRounds: EXPLORE_DEFAULTS.maxRounds,
       stage1Starts: EXPLORE_DEFAULTS.stage1Starts,
+      warmStart: EXPLORE_DEFAULTS.warmStart,
+      polish: EXPLORE_DEFAULTS.polish,
       onStage: (report) => {
         stages.push({ stage: report.stage, round: report.round, evaluated: report.evaluated, energyPJ: report.bestMetrics?.['energy'] ?? null, cycles: report.bestMetrics?.['cycles'] ?? null })
         if (report.bestMetrics !== null) consider(report.bestMetrics)

@@ -43,6 +43,8 @@ export interface Space<D> {
   mutate?(design: D, rng: Rng): D
   /** A child of two parents. Strategies fall back to copying a parent without it. */
   crossover?(a: D, b: D, rng: Rng): D
+  /** Every design one small change from `design`, in a fixed order, each once (for local search). */
+  neighbours?(design: D): readonly D[]
   /** Every design, lazily, in a fixed order (for exhaustive search). */
   enumerate?(): Iterable<D>
   /** Every design as the leaves of a decision tree (resumable, prunable exhaustive search). */

@@ -40,6 +40,10 @@ export interface CoSearchDesignOptions {
   readonly strategyOptions?: unknown
   /** Independent starts of the stage-1 dataflow search, pooled (default 1; see `progressiveCoSearch`). */
   readonly stage1Starts?: number
+  /** Refinement rounds start from the incumbent's and stage 1's mappings (see `progressiveCoSearch`; default false). */
+  readonly warmStart?: boolean
+  /** Each dataflow search ends with a descent over the space's neighbours, within its cap (see `progressiveCoSearch`; default false). */
+  readonly polish?: boolean
   readonly topM?: number
   readonly maxRounds?: number
   readonly epsilon?: number
@@ -399,6 +403,8 @@ export const coSearchDesign = async (
       ...(stage1 !== undefined ? { stage1 } : {}),
       ...(options.topM !== undefined ? { topM: options.topM } : {}),
       ...(options.stage1Starts !== undefined ? { stage1Starts: options.stage1Starts } : {}),
+      ...(options.warmStart !== undefined ? { warmStart: options.warmStart } : {}),
+      ...(options.polish !== undefined ? { polish: options.polish } : {}),
       ...(maxRounds !== undefined ? { maxRounds } : {}),
       ...(options.epsilon !== undefined ? { epsilon: options.epsilon } : {}),
       ...(options.clock !== undefined ? { clock: options.clock } : {}),

@@ -85,6 +85,18 @@ describe('coSearchDesign with budget-matched baselines', () => {
       expect(s.evaluated).toBeLessThan(100_000)
     }
   }, 60_000)
+
+  it('polishes each dataflow search within its cap and warm-starts refinement: never worse than without, deterministic', async () => {
+    const run = (polish: boolean) =>
+      explorer.coSearch(designFor('unstructured-50'), { objective: 'energy', dataflowEvaluations: 400, patience: 16, maxRounds: 1, seed: 2, polish, warmStart: polish })
+    const [plain, polished, again] = [await run(false), await run(true), await run(true)]
+    expect(polished).toEqual(again)
+    for (const s of polished.stages.filter((st) => st.stage.endsWith('dataflow'))) expect(s.evaluated).toBeLessThanOrEqual(400)
+    // Stage 1 is the same genetic search, then the descent: its best can only improve.
+    const stage1 = (r: typeof plain): number => r.stages[0]?.bestMetrics?.['energy'] ?? Number.NaN
+    expect(stage1(polished)).toBeLessThanOrEqual(stage1(plain))
+    expect(polished.stages[0]?.evaluated).toBeGreaterThan(plain.stages[0]?.evaluated ?? 0)
+  }, 120_000)
 })
 
 describe('exploreModel', () => {

@@ -23,6 +23,10 @@ export const EXPLORE_DEFAULTS = {
   maxRounds: 1,
   /** Independent starts of stage 1 (pooled top-M). */
   stage1Starts: 2,
+  /** Refinement rounds start from the incumbent's and stage 1's mappings. */
+  warmStart: false,
+  /** Each dataflow search ends with a descent over the space's neighbours, within its cap. */
+  polish: false,
   /** Strategy of every dataflow search, and its options. */
   strategy: 'genetic',
   strategyOptions: undefined as unknown,
@@ -86,6 +90,10 @@ export interface ExploreModelOptions {
   readonly maxRounds?: number
   /** Independent starts of each layer's stage-1 dataflow search, pooled (default {@link EXPLORE_DEFAULTS}). */
   readonly stage1Starts?: number
+  /** Warm-started refinement rounds (default {@link EXPLORE_DEFAULTS}; see `coSearchDesign`). */
+  readonly warmStart?: boolean
+  /** Polish each dataflow search with a neighbourhood descent within its cap (default {@link EXPLORE_DEFAULTS}). */
+  readonly polish?: boolean
   /**
    * Strategy id of the dataflow searches (default {@link EXPLORE_DEFAULTS}' `strategy`, with its
    * `strategyOptions`).
@@ -376,6 +384,8 @@ export const exploreModel = async (
   const maxRounds = options.maxRounds ?? EXPLORE_DEFAULTS.maxRounds
   const seed = options.seed ?? 1
   const stage1Starts = options.stage1Starts ?? EXPLORE_DEFAULTS.stage1Starts
+  const warmStart = options.warmStart ?? EXPLORE_DEFAULTS.warmStart
+  const polish = options.polish ?? EXPLORE_DEFAULTS.polish
   const strategy = options.strategy ?? EXPLORE_DEFAULTS.strategy
   const strategyOptions = options.strategyOptions ?? (strategy === EXPLORE_DEFAULTS.strategy ? EXPLORE_DEFAULTS.strategyOptions : undefined)
   const baselineNames = options.baselines ?? DEFAULT_BASELINES
@@ -448,6 +458,8 @@ export const exploreModel = async (
             topM,
             maxRounds,
             stage1Starts,
+            warmStart,
+            polish,
             matchedBaselines: baselineNames,
             tracePoints: 300,
             strategy,

@@ -219,6 +219,34 @@ describe('search operators', () => {
     expect(changed).toBeGreaterThan(150)
   })
 
+  it('lists neighbours: in the space, each once, the mapping itself excluded, in a fixed order; one factor step, one swap, one split, one bypass flip', () => {
+    const rng = createRng(5)
+    for (const space of [toy, stc]) {
+      for (let i = 0; i < 20; i++) {
+        const m = space.sample(rng)
+        const ns = space.neighbours(m)
+        const keys = ns.map((n) => space.key(n))
+        expect(new Set(keys).size).toBe(keys.length)
+        expect(keys).not.toContain(space.key(m))
+        for (const n of ns) expect(space.encode(n).ok).toBe(true)
+        expect(space.neighbours(structuredClone(m) as MappingSpec).map((n) => space.key(n))).toEqual(keys)
+      }
+    }
+    // On the toy space (no constraints) a neighbour of each kind is listed.
+    const m = toy.decode({ factors: [0, 0, 0], permutations: [0, 0, 0], splits: [0], bypass: [1, 1, 1, 1, 1, 1] })
+    const keys = new Set(toy.neighbours(m).map((n) => toy.key(n)))
+    const levelAt = (i: number, change: Partial<MappingSpec['levels'][number]>): MappingSpec => ({ levels: m.levels.map((lm, j) => (j === i ? { ...lm, ...change } : lm)) })
+    const glb = m.levels[1] as MappingSpec['levels'][number]
+    const flipped = levelAt(1, { keep: glb.keep.slice(1), bypass: [...glb.bypass, glb.keep[0] as string] })
+    expect(keys.has(toy.key(flipped))).toBe(true)
+    // Every neighbour differs from m in one level's choices or in one dimension's tiling.
+    const tilingOf = (x: MappingSpec, dim: string): string => x.levels.map((lm) => `${lm.temporalFactors[dim] ?? 1}/${lm.spatialFactors[dim] ?? 1}`).join(',')
+    for (const n of toy.neighbours(m)) {
+      const dimsChanged = conv.dimensions.filter((d) => tilingOf(n, d) !== tilingOf(m, d))
+      expect(dimsChanged.length).toBeLessThanOrEqual(1)
+    }
+  })
+
   it('gives equivalent mappings one key (factor-1 loops and their order ignored)', () => {
     const m = stc.sample(createRng(5))
     const shuffled: MappingSpec = {

@@ -22,6 +22,7 @@ import { createChecker, type CheckContext } from './internal/check'
 import { normaliseConstraints, ruleOf, type LevelRules } from './internal/constraints'
 import { fallbackDensity } from './internal/density'
 import {
+  divisors,
   factorialBig,
   factorial,
   factorVectors,
@@ -919,6 +920,111 @@ export const createSearchOperators = (
   return { sample, sampleValid, mutate, crossover }
 }
 
+/**
+ * Phase 12 of {@link createMapspace}: every mapping of the space one small change away from a
+ * mapping, in a fixed order, each once (by key): a factor of one dimension moved from one tiling
+ * slot to another (a loop made non-trivial joins its level outermost, or first on X or last on Y), two
+ * non-trivial loops of one level swapped (temporal, or spatial), another X/Y split of a 2-D
+ * spatial level, one tensor's keep/bypass flipped at one level. Neighbours outside the space
+ * (constraints, tilings the rules exclude) are left out; validity (`check`) is not filtered.
+ */
+export const createNeighbours = (
+  dims: readonly DimName[],
+  space: SpaceLayout,
+  encode: Mapspace['encode'],
+  decode: (genome: MapspaceGenome) => MappingSpec,
+  key: (mapping: MappingSpec) => string,
+): ((mapping: MappingSpec) => MappingSpec[]) => {
+  const { slots, spatialLevels, bypassChoices } = space
+  const twoD = new Set(spatialLevels.filter((s) => s.splitSlot !== null).map((s) => s.level))
+  return (mapping) => {
+    const e = encode(mapping)
+    if (!e.ok) return []
+    const base = decode(e.genome)
+    const at = base.levels
+    const seen = new Set([key(base)])
+    const out: MappingSpec[] = []
+    const add = (i: number, lm: LevelMappingSpec, j = -1, other?: LevelMappingSpec): void => {
+      const candidate = { levels: at.map((x, k) => (k === i ? lm : k === j && other !== undefined ? other : x)) }
+      const g = encode(candidate)
+      if (!g.ok) return
+      const m = decode(g.genome)
+      const k = key(m)
+      if (seen.has(k)) return
+      seen.add(k)
+      out.push(m)
+    }
+    const factorAt = (slot: Slot, dim: DimName): number => {
+      const lm = at[slot.level] as LevelMappingSpec
+      return (slot.kind === 'temporal' ? lm.temporalFactors[dim] : lm.spatialFactors[dim]) ?? 1
+    }
+    const withFactor = (lm: LevelMappingSpec, kind: Slot['kind'], dim: DimName, f: number): LevelMappingSpec => {
+      const field = kind === 'temporal' ? 'temporalFactors' : 'spatialFactors'
+      const factors: Record<DimName, number> = { ...lm[field] }
+      if (f > 1) factors[dim] = f
+      else delete factors[dim]
+      return { ...lm, [field]: factors }
+    }
+    // A factor (any divisor above 1) of one dimension from slot a to slot b; a loop made
+    // non-trivial on a 2-D spatial level goes on X or on Y (both are neighbours).
+    for (const dim of dims) {
+      slots.forEach((a, ai) => {
+        const fa = factorAt(a, dim)
+        if (fa <= 1) return
+        for (const f of divisors(fa)) {
+          if (f === 1) continue
+          slots.forEach((b, bi) => {
+            if (bi === ai) return
+            const fb = factorAt(b, dim)
+            const from = withFactor(at[a.level] as LevelMappingSpec, a.kind, dim, fa / f)
+            const into = (lm: LevelMappingSpec): LevelMappingSpec[] => {
+              const moved = withFactor(lm, b.kind, dim, fb * f)
+              if (b.kind !== 'spatial' || fb > 1 || !twoD.has(b.level)) return [moved]
+              const rest = moved.spatialPermutation.filter((d) => d !== dim)
+              return [{ ...moved, spatialPermutation: [...rest, dim] }, { ...moved, spatialPermutation: [dim, ...rest], spatialSplit: moved.spatialSplit + 1 }]
+            }
+            if (a.level === b.level) for (const lm of into(from)) add(a.level, lm)
+            else for (const lm of into(at[b.level] as LevelMappingSpec)) add(a.level, from, b.level, lm)
+          })
+        }
+      })
+    }
+    // Two non-trivial loops of one level swapped.
+    at.forEach((lm, i) => {
+      const swaps = (order: readonly DimName[], factors: Readonly<Record<DimName, number>>): DimName[][] => {
+        const full = [...order, ...dims.filter((d) => !order.includes(d))]
+        const idx = full.map((d, k) => ((factors[d] ?? 1) > 1 ? k : -1)).filter((k) => k >= 0)
+        const result: DimName[][] = []
+        for (let x = 0; x < idx.length; x++) {
+          for (let y = x + 1; y < idx.length; y++) {
+            const swapped = [...full]
+            swapped[idx[x] as number] = full[idx[y] as number] as DimName
+            swapped[idx[y] as number] = full[idx[x] as number] as DimName
+            result.push(swapped)
+          }
+        }
+        return result
+      }
+      for (const order of swaps(lm.temporalPermutation, lm.temporalFactors)) add(i, { ...lm, temporalPermutation: order })
+      for (const order of swaps(lm.spatialPermutation, lm.spatialFactors)) add(i, { ...lm, spatialPermutation: order })
+      // Another X/Y split of a 2-D spatial level (decoded mappings list non-trivial loops first).
+      if (twoD.has(i)) {
+        const n = lm.spatialPermutation.filter((d) => (lm.spatialFactors[d] ?? 1) > 1).length
+        for (let split = 0; split <= n; split++) if (split !== lm.spatialSplit) add(i, { ...lm, spatialSplit: split })
+      }
+    })
+    // One tensor kept or bypassed at one level.
+    for (const c of bypassChoices) {
+      const lm = at[c.level] as LevelMappingSpec
+      const bypassed = lm.bypass.includes(c.tensor)
+      const keep = bypassed ? [...lm.keep, c.tensor] : lm.keep.filter((t) => t !== c.tensor)
+      const bypass = bypassed ? lm.bypass.filter((t) => t !== c.tensor) : [...lm.bypass, c.tensor]
+      add(c.level, { ...lm, keep, bypass })
+    }
+    return out
+  }
+}
+
 export const createMapspace = (input: MapspaceInput): Mapspace => {
   const ctx = resolveCheckContext(input)
   const dims = input.problem.dimensions
@@ -934,6 +1040,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
   const { check, ordersMatter } = createSpaceCheck(ctx, built, decoded)
   const { sample, sampleValid, mutate, crossover } = createSearchOperators(dims, built, tools, decode, encode, check, input.options?.sampleAttempts ?? 64)
   const tree = createDecisionTree(dims, built, tools, decode, check, ordersMatter)
+  const neighbours = createNeighbours(dims, built, encode, decode, key)
 
   return {
     layout: built.layout,
@@ -946,6 +1053,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     sampleValid,
     mutate,
     crossover,
+    neighbours,
     key,
     decode,
     encode,

@@ -143,6 +143,12 @@ export interface Mapspace extends Space<MappingSpec> {
   mutate(design: MappingSpec, rng: Rng): MappingSpec
   /** A child taking each dimension's tiling, each level's orders and each bypass bit from a or b. */
   crossover(a: MappingSpec, b: MappingSpec, rng: Rng): MappingSpec
+  /**
+   * Every mapping of the space one small change away (a prime factor moved between two tiling
+   * slots, two loops of a level swapped, another X/Y split, a keep/bypass flipped), each once,
+   * in a fixed order; not filtered by `check`.
+   */
+  neighbours(design: MappingSpec): MappingSpec[]
   /** Canonical key: trivial loops dropped, so equivalent mappings share it. */
   key(design: MappingSpec): string
   decode(genome: MapspaceGenome): MappingSpec

@@ -63,6 +63,52 @@ describe('progressiveCoSearch', () => {
     expect(a).toEqual(b)
   })
 
+  it('polish: descends from the search\'s best through the neighbours (one factor step), within the evaluation cap', async () => {
+    // Neighbours of t: the next factor up and down. From any start, the descent reaches t = 1 (101).
+    const neighbours = (m: MappingSpec): MappingSpec[] => {
+      const i = FACTORS.indexOf(tOf(m))
+      return [FACTORS[i - 1], FACTORS[i + 1]].filter((t): t is number => t !== undefined).map(mappingOf)
+    }
+    const stage1 = (polish: boolean, evaluations: number, seed: number) =>
+      progressiveCoSearch({ base, mapspace: () => ({ ...space, neighbours }), costModel, compression, strategy: genetic, strategyOptions: { populationSize: 2, tournamentSize: 1, elitism: 1 }, objectives: 'energy', dataflowBudget: { evaluations }, topM: 1, maxRounds: 0, polish, seed })
+    let improved = 0
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const [plain, polished] = [await stage1(false, 1, seed), await stage1(true, 5, seed)]
+      const a = plain.dataflowOnly?.metrics['energy'] ?? Infinity
+      expect(polished.dataflowOnly?.metrics['energy']).toBe(101)
+      expect(polished.stages[0]?.bestMetrics?.['energy']).toBe(101)
+      if (a > 101) improved++
+      // The polish's fresh evaluations count in the search's cap.
+      expect(polished.stages[0]?.evaluated).toBeLessThanOrEqual(5)
+    }
+    expect(improved).toBeGreaterThan(0)
+    // With the cap used up by the search, the polish evaluates nothing.
+    const capped = await stage1(true, 1, 1)
+    expect(capped.stages[0]?.evaluated).toBe(1)
+  })
+
+  it('warm start: a refinement round starts from the incumbent\'s and stage 1\'s mappings', async () => {
+    // The first design a round's search asks is the incumbent's mapping when warm-started; a cold
+    // round starts from random samples (another mapping on some seeds).
+    const firstAsked = async (warmStart: boolean, seed: number) => {
+      const keyed: string[][] = []
+      const mapspace = (): CoSearchMapspace => {
+        const seen: string[] = []
+        keyed.push(seen)
+        return { ...space, key: (m) => (seen.push(String(tOf(m))), String(tOf(m))) }
+      }
+      const result = await progressiveCoSearch({ base, mapspace, costModel, compression, strategy: genetic, strategyOptions: { populationSize: 2, tournamentSize: 1, elitism: 1 }, objectives: 'energy', dataflowBudget: { evaluations: 2 }, topM: 1, maxRounds: 1, epsilon: 0, warmStart, seed })
+      return { incumbent: String(tOf(result.stage1.top[0]?.mapping ?? mappingOf(0))), first: keyed[1]?.[0] }
+    }
+    let coldElsewhere = 0
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const [warm, cold] = [await firstAsked(true, seed), await firstAsked(false, seed)]
+      expect(warm.first).toBe(warm.incumbent)
+      if (cold.first !== cold.incumbent) coldElsewhere++
+    }
+    expect(coldElsewhere).toBeGreaterThan(0)
+  })
+
   it('pools the top dataflows of independent stage-1 starts (never worse than one start)', async () => {
     const stage1 = (stage1Starts: number, seed: number) =>
       progressiveCoSearch({ base, mapspace: () => space, costModel, compression, strategy: genetic, objectives: 'energy', dataflowBudget: { evaluations: 2 }, topM: 2, maxRounds: 0, stage1Starts, seed })

@@ -97,6 +97,21 @@ export interface ProgressiveCoSearchOptions<TCostOptions = void> {
    * land in more of the space's basins.
    */
   readonly stage1Starts?: number
+  /**
+   * Warm start (default false): each refinement round's dataflow search (also in a run reusing
+   * `stage1`) starts from the incumbent's mapping and stage 1's top-M mappings, passed to the
+   * strategy as its `initialDesigns` option (`genetic` and `simulated-annealing` take it), so a
+   * round searches on from the best basin found instead of from scratch.
+   */
+  readonly warmStart?: boolean
+  /**
+   * Polish (default false): after each dataflow search, a deterministic descent from its best
+   * mapping through the space's `neighbours` (first improvement, in the space's fixed order, until
+   * no neighbour improves), within what the search left of `dataflowBudget` (its evaluations count
+   * in the same cap; cache hits are free) and its wall time. Skipped when the space has no
+   * `neighbours`.
+   */
+  readonly polish?: boolean
   /** Dataflows handed to the compression engine per round (default 4). */
   readonly topM?: number
   /** Refinement rounds at most (default 3). */
@@ -151,6 +166,50 @@ const positiveInt = (value: number, path: string): number => {
 }
 
 /**
+ * The polish of a dataflow search: from its best point, first-improvement descent over
+ * `space.neighbours` in their fixed order until no neighbour improves, at most `budget` fresh
+ * evaluations (cache hits are free; fresh outcomes go into `cache`), stopping early when `stop()`.
+ * Every valid point met goes to `keep`. Returns the fresh evaluations spent.
+ */
+const polishDataflow = (
+  space: CoSearchMapspace,
+  from: CoDesignPoint,
+  budget: number,
+  cache: SearchCache,
+  evaluate: (mapping: MappingSpec) => Evaluation,
+  pointOf: (mapping: MappingSpec, metrics: Metrics) => CoDesignPoint,
+  better: (a: CoDesignPoint, b: CoDesignPoint | null) => boolean,
+  keep: (point: CoDesignPoint) => void,
+  stop: () => boolean,
+): number => {
+  let fresh = 0
+  let current = from
+  for (;;) {
+    let next: CoDesignPoint | null = null
+    for (const mapping of space.neighbours?.(current.mapping) ?? []) {
+      const key = space.key(mapping)
+      let outcome = cache.get(key)
+      if (outcome === undefined) {
+        if (fresh >= budget || stop()) return fresh
+        fresh++
+        const e = evaluate(mapping)
+        outcome = e.ok ? { ok: true, metrics: e.metrics } : { ok: false, reason: e.reason }
+        cache.set(key, outcome)
+      }
+      if (!outcome.ok) continue
+      const point = pointOf(mapping, outcome.metrics)
+      keep(point)
+      if (better(point, current)) {
+        next = point
+        break
+      }
+    }
+    if (next === null) return fresh
+    current = next
+  }
+}
+
+/**
  * Searches dataflow and formats together, progressively (see the file header for the stages).
  * @throws {SnipSnapError} INVALID_SPEC for bad options (`topM`, `maxRounds`, `epsilon`, budget).
  * @example
@@ -192,30 +251,39 @@ export const progressiveCoSearch = async <TCostOptions = void>(
 
   // One dataflow search under fixed formats; returns its top-M distinct valid mappings, best first.
   const caches = new Map<string, SearchCache>()
-  const searchDataflow = async (sparseOptimizations: SparseOptimizationsSpec, label: string, round: number, emit = true): Promise<CoSearchStage1> => {
+  const searchDataflow = async (sparseOptimizations: SparseOptimizationsSpec, label: string, round: number, emit = true, seeds: readonly MappingSpec[] = []): Promise<CoSearchStage1> => {
     const space = options.mapspace(sparseOptimizations)
     const cost = costFor(sparseOptimizations)
     const formatsKey = JSON.stringify(sparseOptimizations)
     const cache = caches.get(formatsKey) ?? new Map()
     caches.set(formatsKey, cache)
     let top: CoDesignPoint[] = []
+    const keep = (point: CoDesignPoint): void => {
+      // Keep the M best in evaluation order among equals (stable insertion), each mapping once.
+      if (top.length < topM || better(point, top[top.length - 1] ?? null)) {
+        const key = space.key(point.mapping)
+        if (top.some((p) => space.key(p.mapping) === key)) return
+        top = [...top, point].sort((a, b) => order.compare(a.objectives, b.objectives)).slice(0, topM)
+      }
+    }
     const evaluate = (mapping: MappingSpec): Evaluation => {
       const verdict = space.check?.(mapping) ?? { ok: true as const }
       if (!verdict.ok) return { ok: false, reason: verdict.reason }
       const r = cost(mapping)
       if (!r.valid) return { ok: false, reason: r.reason }
       const metrics = metricsOf(r)
-      const point = toPoint(mapping, sparseOptimizations, metrics)
-      // Keep the M best in evaluation order among equals (stable insertion).
-      if (top.length < topM || better(point, top[top.length - 1] ?? null)) {
-        top = [...top, point].sort((a, b) => order.compare(a.objectives, b.objectives)).slice(0, topM)
-      }
+      keep(toPoint(mapping, sparseOptimizations, metrics))
       return { ok: true, metrics }
     }
+    const startedMs = options.clock?.()
     const result = await runSearch<MappingSpec, unknown, unknown>({
       space,
       strategy: options.strategy,
-      ...(options.strategyOptions !== undefined ? { strategyOptions: options.strategyOptions } : {}),
+      ...(seeds.length > 0
+        ? { strategyOptions: { ...((options.strategyOptions as object | undefined) ?? {}), initialDesigns: seeds } }
+        : options.strategyOptions !== undefined
+          ? { strategyOptions: options.strategyOptions }
+          : {}),
       evaluate,
       objectives: options.objectives,
       budget: options.dataflowBudget,
@@ -225,8 +293,19 @@ export const progressiveCoSearch = async <TCostOptions = void>(
       ...(options.clock !== undefined ? { clock: options.clock } : {}),
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
     })
-    evaluatedTotal += result.evaluated
-    const stageReport: CoSearchStageReport = { stage: round === 0 ? 'dataflow' : 'refine-dataflow', round, evaluated: result.evaluated, bestMetrics: result.best?.metrics ?? null, stoppedBy: result.stoppedBy }
+    let evaluated = result.evaluated
+    let bestMetrics = result.best?.metrics ?? null
+    const from = top[0]
+    if (options.polish === true && space.neighbours !== undefined && from !== undefined && result.stoppedBy !== 'abort') {
+      const left = (options.dataflowBudget.evaluations ?? Number.POSITIVE_INFINITY) - evaluated
+      const wall = options.dataflowBudget.wallTimeMs
+      const outOfTime = (): boolean => wall !== undefined && options.clock !== undefined && startedMs !== undefined && options.clock() - startedMs >= wall
+      evaluated += polishDataflow(space, from, left, cache, evaluate, (mapping, metrics) => toPoint(mapping, sparseOptimizations, metrics), better, keep, () => options.signal?.aborted === true || outOfTime())
+      const polished = top[0] as CoDesignPoint
+      if (bestMetrics === null || order.compare(polished.objectives, order.names.map((n) => bestMetrics?.[n] ?? Number.NaN)) < 0) bestMetrics = polished.metrics
+    }
+    evaluatedTotal += evaluated
+    const stageReport: CoSearchStageReport = { stage: round === 0 ? 'dataflow' : 'refine-dataflow', round, evaluated, bestMetrics, stoppedBy: result.stoppedBy }
     if (emit) report(stageReport)
     // Only stage 1 is reused by other runs: snapshot its cache, later rounds keep adding to theirs.
     return { top, report: stageReport, cache: round === 0 ? new Map(cache) : cache }
@@ -298,7 +377,9 @@ export const progressiveCoSearch = async <TCostOptions = void>(
   while (rounds < maxRounds && options.signal?.aborted !== true) {
     rounds++
     const before = best
-    const { top: dataflows } = await searchDataflow(best.sparseOptimizations, `dataflow:${rounds}`, rounds)
+    // Warm start: the incumbent's and stage 1's mappings seed the round's search.
+    const seeds = options.warmStart === true ? [best.mapping, ...stage1.map((p) => p.mapping)] : []
+    const { top: dataflows } = await searchDataflow(best.sparseOptimizations, `dataflow:${rounds}`, rounds, true, seeds)
     // The incumbent stays a candidate: refinement never loses it.
     const candidate = pickFormats([best, ...dataflows], rounds)
     if (candidate !== null && better(candidate, best)) best = candidate
