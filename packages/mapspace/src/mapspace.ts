@@ -506,7 +506,9 @@ export const createKey = (
   const { permSlots, spatialLevels } = space
   const canonicalTemporal = new Set(levels.map((l) => l.index).filter((i) => !permSlots.some((p) => p.kind === 'temporal' && p.level === i)))
   const canonicalSpatial = new Set(spatialLevels.filter((s) => s.permSlot === null).map((s) => s.level))
-  const byProblemOrder = (a: string, b: string): number => dims.indexOf(a.split('=')[0] as string) - dims.indexOf(b.split('=')[0] as string)
+  // Dims sorted into problem order before their `dim=factor` texts are built (no split per comparison).
+  const dimOrder = new Map(dims.map((d, i) => [d, i] as const))
+  const byProblemOrder = (a: DimName, b: DimName): number => (dimOrder.get(a) ?? -1) - (dimOrder.get(b) ?? -1)
   // Keys by mapping object: the exhaustive strategy and the driver both key every candidate.
   const keyOf = new WeakMap<MappingSpec, string>()
   const key = (mapping: MappingSpec): string => {
@@ -521,15 +523,18 @@ export const createKey = (
     mapping.levels
       .map((lm, i) => {
         const tp = [...dims.filter((d) => !lm.temporalPermutation.includes(d)), ...lm.temporalPermutation]
-        let t = tp.filter((d) => (lm.temporalFactors[d] ?? 1) > 1).map((d) => `${d}=${lm.temporalFactors[d]}`)
-        if (canonicalTemporal.has(i)) t = t.sort(byProblemOrder)
+        const td = tp.filter((d) => (lm.temporalFactors[d] ?? 1) > 1)
+        if (canonicalTemporal.has(i)) td.sort(byProblemOrder)
+        const t = td.map((d) => `${d}=${lm.temporalFactors[d]}`)
         const sp = [...lm.spatialPermutation, ...dims.filter((d) => !lm.spatialPermutation.includes(d))]
-        let x = sp.slice(0, lm.spatialSplit).filter((d) => (lm.spatialFactors[d] ?? 1) > 1).map((d) => `${d}=${lm.spatialFactors[d]}`)
-        let y = sp.slice(lm.spatialSplit).filter((d) => (lm.spatialFactors[d] ?? 1) > 1).map((d) => `${d}=${lm.spatialFactors[d]}`)
+        const xd = sp.slice(0, lm.spatialSplit).filter((d) => (lm.spatialFactors[d] ?? 1) > 1)
+        const yd = sp.slice(lm.spatialSplit).filter((d) => (lm.spatialFactors[d] ?? 1) > 1)
         if (canonicalSpatial.has(i)) {
-          x = x.sort(byProblemOrder)
-          y = y.sort(byProblemOrder)
+          xd.sort(byProblemOrder)
+          yd.sort(byProblemOrder)
         }
+        const x = xd.map((d) => `${d}=${lm.spatialFactors[d]}`)
+        const y = yd.map((d) => `${d}=${lm.spatialFactors[d]}`)
         const kept = tensors.filter((tn) => !lm.bypass.includes(tn))
         return `${lm.target}[${t.join(' ')}|${x.join(' ')}|${y.join(' ')}|${kept.join(',')}]`
       })
