@@ -69,7 +69,8 @@ const VECTOR_TABLE_KEYS = [2, 4, 8, 16, 32]
  */
 interface DensityCache {
   readonly pe: Map<number, number>
-  readonly peCond: Map<string, number>
+  /** By tile size, then occupancy, then sub-tile size (numbers, no key text per lookup). */
+  readonly peCond: Map<number, Map<number, Map<number, number>>>
   readonly density: Map<number, number>
   readonly max: Map<number, number>
   readonly dist: Map<number, OccupancyDistribution | null>
@@ -100,12 +101,15 @@ const probEmpty = (tensor: PreparedTensor, n: number): number => {
 
 /** P(a sub-tile of `n` points is empty | its tile of `tile` points holds `k`). */
 const probEmptyGiven = (tensor: PreparedTensor, n: number, tile: number, k: number): number => {
-  const cache = cacheOf(tensor).peCond
-  const key = `${n}|${tile}|${k}`
-  let value = cache.get(key)
+  const byTile = cacheOf(tensor).peCond
+  let byOccupancy = byTile.get(tile)
+  if (byOccupancy === undefined) byTile.set(tile, (byOccupancy = new Map()))
+  let bySize = byOccupancy.get(k)
+  if (bySize === undefined) byOccupancy.set(k, (bySize = new Map()))
+  let value = bySize.get(n)
   if (value === undefined) {
     value = tensor.density.probabilityEmpty({ shape: tileShape(tensor, n), constraint: { shape: tileShape(tensor, tile), occupancy: k } })
-    cache.set(key, value)
+    bySize.set(n, value)
   }
   return value
 }
