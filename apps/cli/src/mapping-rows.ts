@@ -128,6 +128,18 @@ const skipStringContent = (b: Uint8Array, pos: number, end: number): number => {
   }
 }
 
+/** Past an object member's `"key" :` and the whitespace after it, from the key's quote; -1 if malformed. */
+const skipMemberKey = (b: Uint8Array, start: number, end: number): number => {
+  if (start >= end || b[start] !== QUOTE) return -1
+  let pos = skipStringContent(b, start + 1, end)
+  if (pos < 0) return -1
+  while (pos < end && isWhitespace(b[pos]!)) pos++
+  if (pos >= end || b[pos] !== COLON) return -1
+  pos++
+  while (pos < end && isWhitespace(b[pos]!)) pos++
+  return pos
+}
+
 /**
  * The position after the JSON value that starts at `pos` (no leading whitespace), or -1 when it
  * is not valid JSON (or nests deeper than MAX_DEPTH). Nothing is built.
@@ -151,14 +163,8 @@ const skipValue = (b: Uint8Array, pos: number, end: number): number => {
         if (depth === MAX_DEPTH) return -1
         stack[depth++] = c === OPEN_OBJECT ? 1 : 0
         if (c === OPEN_OBJECT) {
-          // "key" :
-          if (pos >= end || b[pos] !== QUOTE) return -1
-          pos = skipStringContent(b, pos + 1, end)
+          pos = skipMemberKey(b, pos, end)
           if (pos < 0) return -1
-          while (pos < end && isWhitespace(b[pos]!)) pos++
-          if (pos >= end || b[pos] !== COLON) return -1
-          pos++
-          while (pos < end && isWhitespace(b[pos]!)) pos++
         }
         continue
       }
@@ -183,13 +189,8 @@ const skipValue = (b: Uint8Array, pos: number, end: number): number => {
         pos++
         while (pos < end && isWhitespace(b[pos]!)) pos++
         if (inObject) {
-          if (pos >= end || b[pos] !== QUOTE) return -1
-          pos = skipStringContent(b, pos + 1, end)
+          pos = skipMemberKey(b, pos, end)
           if (pos < 0) return -1
-          while (pos < end && isWhitespace(b[pos]!)) pos++
-          if (pos >= end || b[pos] !== COLON) return -1
-          pos++
-          while (pos < end && isWhitespace(b[pos]!)) pos++
         }
         break
       }
