@@ -824,18 +824,12 @@ export const createSearchOperators = (
     for (let i = 1; i < attempts && !check(mapping).ok; i++) mapping = decode(randomGenome(rng))
     return mapping
   }
-  // A search mutates and crosses the same parents many times: each mapping object is encoded once
-  // (mappings are never changed after they are made; null: not in the space). The genome is only
-  // read here (mutate and crossover copy it), so sharing it is safe.
-  const genomes = new WeakMap<MappingSpec, MapspaceGenome | null>()
+  // `encode` remembers each mapping object's encoding (see createEncoder), so the parents a search
+  // mutates and crosses many times are encoded once. The genome is only read here (mutate and
+  // crossover copy it), so sharing it is safe.
   const genomeOf = (mapping: MappingSpec, rng: Rng): MapspaceGenome => {
-    let g = genomes.get(mapping)
-    if (g === undefined) {
-      const e = encode(mapping)
-      g = e.ok ? e.genome : null
-      genomes.set(mapping, g)
-    }
-    return g ?? randomGenome(rng)
+    const e = encode(mapping)
+    return e.ok ? e.genome : randomGenome(rng)
   }
   const mutate = (design: MappingSpec, rng: Rng): MappingSpec => {
     const g = genomeOf(design, rng)
