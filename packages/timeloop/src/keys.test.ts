@@ -3,7 +3,7 @@
 // model reads as unlimited are said, and a section defined by two files is an error naming both.
 import { describe, expect, it } from 'vitest'
 import { errorOf } from '@snipsnap/core/testing'
-import { parseTimeloopDesign, parseTimeloopYaml } from '@snipsnap/timeloop'
+import { parseTimeloopDesign, parseTimeloopSections, parseTimeloopYaml } from '@snipsnap/timeloop'
 import { SMALL_DESIGN_YAML } from './testing'
 
 const replaceOnce = (text: string, old: string, replacement: string): string => {
@@ -136,6 +136,10 @@ describe('one definition per top-level key', () => {
   it('an ignored key may be defined twice (and is not read)', () => {
     const parsed = parseTimeloopYaml([{ fileName: 'input.yaml', text: design }, { fileName: 'other.map.yaml', text: 'mapping: [broken' .replace('[broken', '42') }], { ignore: ['mapping'] })
     expect(parsed.mapping).toBeNull()
+    // parseTimeloopSections lists what it skipped, for callers that say so.
+    const sections = parseTimeloopSections([{ fileName: 'input.yaml', text: design }, { fileName: 'other.map.yaml', text: 'mapping: 42\n' }], { ignore: ['mapping'] })
+    expect(sections.ignored).toEqual([{ key: 'mapping', file: 'input.yaml' }, { key: 'mapping', file: 'other.map.yaml' }])
+    expect(parseTimeloopSections([{ fileName: 'input.yaml', text: design }]).ignored).toBeUndefined()
   })
 
   it('sectionFiles picks the file a key comes from', () => {

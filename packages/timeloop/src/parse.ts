@@ -46,6 +46,11 @@ export interface TimeloopSections {
   readonly mapper?: MapperSettingsSpec
   readonly passthrough?: Readonly<Record<string, unknown>>
   /**
+   * Definitions of sections in `options.ignore` that the files hold (the key as written, the file),
+   * which were skipped: for callers that say so. Absent when none.
+   */
+  readonly ignored?: readonly { readonly key: string; readonly file: string }[]
+  /**
    * What is worth saying but not an error: keys not used by the model (code `unused-key`, one
    * issue per distinct key, listing where it occurs) and values read in a notable way (code
    * `unlimited`: `read_bandwidth: 0` is unlimited). Absent when there is nothing to say.
@@ -147,7 +152,10 @@ const checkSections = (merged: ReadonlyMap<string, Sourced>, report: ParseReport
  */
 export const parseTimeloopSections = (sources: readonly TimeloopSource[], options: TimeloopParseOptions = {}): TimeloopSections => {
   const report = createReport(options.strict === true)
-  const merged = resolveDefinitions(mergeSources(sources), options)
+  const definitions = mergeSources(sources)
+  const ignoredKeys = new Set((options.ignore ?? []).map(foldKey))
+  const ignored = [...definitions].flatMap(([key, defs]) => (ignoredKeys.has(key) ? defs.map((d) => ({ key: d.key, file: d.file })) : []))
+  const merged = resolveDefinitions(definitions, options)
   checkSections(merged, report)
   const locOf = (entry: Sourced): Loc => ({ file: entry.file, path: [entry.key], report })
   const get = (...keys: string[]): Sourced | undefined => {
@@ -202,6 +210,7 @@ export const parseTimeloopSections = (sources: readonly TimeloopSource[], option
     ...(archConstraints === undefined && mapspaceConstraints === undefined ? {} : { constraints }),
     ...(mapperEntry === undefined ? {} : { mapper: parseMapperSection(mapperEntry.value, locOf(mapperEntry)) }),
     ...(Object.keys(passthrough).length === 0 ? {} : { passthrough }),
+    ...(ignored.length === 0 ? {} : { ignored }),
     ...(() => {
       const warnings = reportIssues(report)
       return warnings.length === 0 ? {} : { warnings }

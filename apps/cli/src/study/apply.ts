@@ -7,7 +7,6 @@ import { basename, dirname, isAbsolute, join } from 'node:path'
 import { formatPath, resolveDensityModelId, SnipSnapError, type ArchSpec, type AreaTableSpec, type EnergyTableSpec } from '@snipsnap/core'
 import type { GivenLayer, InferencePhase } from '@snipsnap/explorer'
 import { parseTimeloopSections, type TimeloopSource } from '@snipsnap/timeloop'
-import { parse as parseYaml } from 'yaml'
 import { defineSparsityPreset, linearGemm, type GemmTensorName, type SparsityPreset, type TensorRole } from '@snipsnap/workloads'
 import { collectDesignSources, readText } from '../design-files'
 import { readStudy, type StudySource } from './load'
@@ -191,19 +190,6 @@ export const studyExtras = (study: Study, fileName = 'study', at: Locate = (path
 /** Sections of Timeloop files a study does not read: the workload, mapping and sparse optimisations come from the study and the search. */
 const NOT_READ = ['problem', 'mapping', 'sparse_optimizations', 'architecture_constraints', 'mapspace_constraints', 'mapspace', 'mapper']
 
-/** `section` (file) for each section of NOT_READ that the files define: said, never dropped silently. */
-const sectionsNotRead = (sources: readonly TimeloopSource[]): string[] => {
-  const notRead = new Set(NOT_READ)
-  return sources.flatMap((source) => {
-    // The files parsed already (the reader read every section), so this cannot fail on them.
-    const data: unknown = parseYaml(source.text)
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) return []
-    return Object.keys(data)
-      .filter((key) => notRead.has(key.replaceAll('-', '_')))
-      .map((key) => `\`${key}\` (${basename(source.fileName)})`)
-  })
-}
-
 /**
  * The architecture (and ERT, ART when given) of `arch: { timeloop }`, files relative to the spec.
  * @throws {SnipSnapError} naming the spec's line and key, then the Timeloop file and YAML path.
@@ -227,7 +213,7 @@ const readTimeloopArch = (source: StudySource, specFile: string, files: readonly
     throw error
   }
   const unused = (sections.warnings ?? []).filter((w) => w.code === 'unused-key').map((w) => w.message)
-  const notRead = sectionsNotRead(sources)
+  const notRead = (sections.ignored ?? []).map((d) => `\`${d.key}\` (${basename(d.file)})`)
   if (sections.arch === undefined) throw new SnipSnapError('INVALID_SPEC', `${where}: no architecture section in ${sources.map((s) => s.fileName).join(', ')}`, { path: [] })
   return {
     archSpec: { arch: sections.arch, energyTable: sections.energyTable ?? null, areaTable: sections.areaTable ?? null },
