@@ -14,7 +14,7 @@ import {
   codesignPointYaml, codesignProblems, createExplorer, type CodesignMode, type CodesignPoint, type CodesignResult } from '@snipsnap/explorer'
 import { loadRegistries, type PluginCliOptions } from '../plugins'
 import { readText } from '../design-files'
-import type { CliIo } from '../io'
+import type { CliRun } from '../run-control'
 
 /** Options of `snipsnap codesign`, as commander parses them. */
 export interface CodesignCliOptions extends PluginCliOptions {
@@ -58,7 +58,9 @@ const readAxes = (options: CodesignCliOptions): Record<string, unknown> | undefi
     try {
       parsed = parseYaml(text)
     } catch (cause) {
-      throw new SnipSnapError('INVALID_SPEC', `${options.axes}: not JSON or YAML`, { path: ['--axes'], cause })
+      // The YAML reader recurses once per level: a stack overflow means nesting, not a bug.
+      const tooDeep = cause instanceof Error && /maximum call stack/i.test(cause.message)
+      throw new SnipSnapError('INVALID_SPEC', `${options.axes}: ${tooDeep ? 'nested too deeply to read (lists and mappings inside each other)' : 'not JSON or YAML'}`, { path: ['--axes'], cause })
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new SnipSnapError('INVALID_SPEC', `${options.axes}: expected an object of axes`, { path: ['--axes'] })
     axes = { ...(parsed as Record<string, unknown>) }
@@ -176,7 +178,7 @@ const loweringOf = (options: CodesignCliOptions): 'native' | 'im2col' => {
 }
 
 /** Runs `snipsnap codesign`. */
-export const runCodesign = async (options: CodesignCliOptions, io: CliIo): Promise<void> => {
+export const runCodesign = async (options: CodesignCliOptions, io: CliRun): Promise<void> => {
   if (options.phase !== 'prefill' && options.phase !== 'decode') {
     throw new SnipSnapError('INVALID_SPEC', `--phase must be prefill or decode, got "${options.phase}"`, { path: ['--phase'] })
   }
@@ -206,13 +208,20 @@ export const runCodesign = async (options: CodesignCliOptions, io: CliIo): Promi
     clockGHz: parseNumber(options.clockGhz, '--clock-ghz'),
     seed,
     clock: () => performance.now(),
+    // Ctrl-C stops the search: the points evaluated so far are reported (exit 130).
+    signal: io.signal,
     onPoint: (p, n) => {
       if (progress) io.stderr.write(`\r[${n}] ${((performance.now() - start) / 1000).toFixed(0)} s ${hwText(p).slice(0, 60).padEnd(60)}`)
     },
   })
   if (progress) io.stderr.write('\n')
   const elapsedS = (performance.now() - start) / 1000
-  const json = resultJson(result, elapsedS, seed)
+  const interrupted = io.stopCause === 'interrupt'
+  if (interrupted && result.baseline === null && result.pareto.length === 0) {
+    throw new SnipSnapError('ABORTED', 'codesign interrupted before any hardware point was evaluated')
+  }
+  if (interrupted && options.json !== true) io.stderr.write('snipsnap: interrupted; printing the hardware points evaluated so far\n')
+  const json = { ...resultJson(result, elapsedS, seed), interrupted }
   if (options.out !== undefined) await writeOut(options.out, result, json, options, sparsity)
   io.stdout.write(options.json === true ? `${JSON.stringify(json)}\n` : table(result, elapsedS))
 }
