@@ -41,14 +41,25 @@ export interface MacPrimitiveQuery {
   readonly gating?: 'compound' | 'primitive'
 }
 
+/**
+ * An integer adder, one instance: e.g. the address generators of Accelergy's Eyeriss
+ * `smartbuffer` compound. Actions `add` and `idle`.
+ */
+export interface AdderPrimitiveQuery {
+  readonly kind: 'adder'
+  /** Operand width in bits. */
+  readonly datawidthBits: number
+  readonly technologyNM: number
+}
+
 /** One hardware primitive to estimate. */
-export type PrimitiveQuery = MemoryPrimitiveQuery | DramPrimitiveQuery | MacPrimitiveQuery
+export type PrimitiveQuery = MemoryPrimitiveQuery | DramPrimitiveQuery | MacPrimitiveQuery | AdderPrimitiveQuery
 
 /** What an estimator says about one primitive. */
 export interface PrimitiveEstimate {
   /**
    * Energy per action in pJ. Memories: `read`, `write`, `idle` (a gated access); DRAM: `read`,
-   * `write`; MACs: `mac_random`, `mac_reused`, `mac_gated`, `mac_skipped`.
+   * `write`; MACs: `mac_random`, `mac_reused`, `mac_gated`, `mac_skipped`; adders: `add`, `idle`.
    */
   readonly energyPJ: Readonly<Record<string, number>>
   /** Area of one instance, µm². */
