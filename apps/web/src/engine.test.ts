@@ -10,6 +10,7 @@ describe('engine', () => {
   it('outlines a GEMM list with its tensors and levels', () => {
     const outline = createEngine().outline(study)
     expect(outline.layers).toHaveLength(1)
+    expect(outline.archName).toBe('llm-default') // as the page's menu names it, not the arch's top level
     const layer = outline.layers[0]
     expect(layer?.shapeText).toBe('64×256×256')
     expect(layer?.tensors.find((t) => t.name === 'B')).toMatchObject({ dims: ['K', 'N'], shape: [256, 256], density: 0.5 })

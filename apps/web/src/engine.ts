@@ -110,7 +110,10 @@ const gemmLayers = (workload: WorkloadSource): { title: string; phase: 'prefill'
     const built = buildWorkload({ model: workload.model, phase: workload.phase, ...(workload.seqLen !== undefined ? { seqLen: workload.seqLen } : {}) })
     return { title: `${built.model}, ${built.phase}${built.seqLen !== null ? ` (sequence length ${built.seqLen})` : ''}`, phase: built.phase, layers: built.layers }
   }
-  if (workload.kind === 'gemms') return { title: 'pasted GEMM list', phase: 'prefill', layers: parseGemmList(workload.text) }
+  if (workload.kind === 'gemms') {
+    const phase = workload.phase ?? 'prefill'
+    return { title: `pasted GEMM list${phase === 'decode' ? ', decode' : ''}`, phase, layers: parseGemmList(workload.text) }
+  }
   throw new SnipSnapError('INTERNAL', 'not a GEMM workload')
 }
 
@@ -148,7 +151,8 @@ const prepare = (study: Study): { outline: StudyOutline; layers: PreparedLayer[]
       group.count += layer.count
     }
   })
-  const archName = getArchPreset(study.arch).arch.name
+  // The preset's id, as the page's menu names it (its architecture's top level is called `system`).
+  const archName = getArchPreset(study.arch).id
   const prepared = [...groups.values()].map((group, index): PreparedLayer => {
     const design = designFromPreset(study.arch, gemmToProblem(group.first, group.densities))
     const roles: Readonly<Record<string, string>> = group.first.tensors
