@@ -203,6 +203,23 @@ describe.skipIf(!browserTestsEnabled())('the built site in chromium', () => {
     await page.close()
   })
 
+  it('a pasted GEMM list with a sparsity and an accelerator preset becomes the layers; a bad line is named', async () => {
+    const { page } = await open()
+    await page.check('input[type=radio][name=kind] >> nth=1')
+    await page.fill('[data-testid=gemms]', 'proj 64 256 256 4\nup 64 256 512\n')
+    await page.selectOption('[data-testid=sparsity]', 'nm-2-4')
+    await page.selectOption('[data-testid=arch]', 'stc-like')
+    await page.waitForFunction(() => {
+      const text = document.querySelector('[data-testid=layers]')?.closest('section')?.textContent ?? ''
+      return /64×256×256/.test(text) && /64×256×512/.test(text) && /stc-like/.test(text) && /nm-2-4/.test(text)
+    })
+    expect(await page.textContent('[data-testid=layers] tbody tr')).toMatch(/B weight 50%/)
+    await page.fill('[data-testid=gemms]', 'proj 64 256\n')
+    await expect(page.locator('[data-testid=problem]').textContent()).resolves.toMatch(/GEMM list line 1: expected "name M K N \[count\]"/)
+    await shot(page, 'gemm-list')
+    await page.close()
+  })
+
   it('loads dropped Timeloop files as the study', async () => {
     const { page } = await open()
     const dir = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'reference', 'sparseloop-mapper', 'stc-M512-K1024-N256-w0.5')
