@@ -254,6 +254,18 @@ describe.skipIf(!browserTestsEnabled())('the built site in chromium', () => {
     expect(await page.locator('[data-testid=tile-encoding] .word.meta').count()).toBeGreaterThan(0)
     expect(await page.locator('[data-testid=tile-encoding] .word.value').count()).toBeGreaterThan(0)
     await shot(page, 'format-editor')
+    // CSR with one rank per dimension does not fit DRAM's loop nest on the reference dataflow: the
+    // page says why in the level's own loops and offers a pattern that fits.
+    await page.fill('[data-testid=format-pattern]', 'UOP(K)-CP(N)')
+    await page.waitForFunction(() => document.querySelector('[data-testid=format-bits] caption')?.textContent?.includes('UOP(K)-CP(N)'))
+    const fix = page.locator('[data-testid=format-fix]')
+    await fix.waitFor()
+    const suggestion = (await fix.locator('code').last().textContent()) ?? ''
+    expect(await fix.textContent()).toMatch(/walks B's tile with \d+ loops/)
+    await page.fill('[data-testid=format-pattern]', suggestion)
+    await page.waitForFunction((p) => document.querySelector('[data-testid=format-bits] caption')?.textContent?.includes(p), suggestion)
+    await expect(page.textContent('[data-testid=format-energy] strong')).resolves.toMatch(/\d (pJ|nJ|µJ|mJ|J)/)
+    expect(await page.locator('[data-testid=format-fix]').count()).toBe(0)
     await page.fill('[data-testid=format-pattern]', 'UOP(K)-XX(N)')
     await expect(page.locator('[data-testid=format-problem]').textContent()).resolves.toMatch(/XX/)
     await page.close()
