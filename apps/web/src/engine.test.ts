@@ -97,4 +97,13 @@ describe('engine', () => {
     expect(encoded.values).toEqual([1, 2, 3])
     expect(unpackWords({ wordBits: 3, count: 3, data: Uint32Array.of(0b110_011_101) })).toEqual([5, 3, 6])
   })
+
+  it("draws a level's pattern on the small tile: innermost rank per dimension, U over a dimension it leaves out", () => {
+    // A decode layer's activations at DRAM: 1×4096, walked only by loops over K.
+    const tile = { shape: [2, 4], values: [1, 0, 2, 0, 0, 0, 0, 3] }
+    const encoded = encodeTile('U(K:8)-U(K:64)-B(K:4)', ['M', 'K'], tile)
+    expect(encoded).toMatchObject({ ok: true, pattern: 'U(M)-B(K)' })
+    expect(encoded.ranks[1]?.metadata).toEqual([1, 0, 1, 0, 0, 0, 0, 1])
+    expect(encoded.values).toEqual([1, 2, 3])
+  })
 })

@@ -373,7 +373,9 @@ export const encodeTile = (pattern: string, dims: readonly string[], tile: { rea
     return attempt(pattern)
   } catch (error) {
     // A pattern written for a level's full tile (sizes, one rank per loop) does not fit a small
-    // tile: draw its innermost rank over each dimension instead, sizes dropped.
+    // tile: draw its innermost rank over each dimension instead, sizes dropped, and an uncompressed
+    // outer rank over a dimension it leaves out (one the level's tile holds only 1 of, e.g. M in
+    // decode), since the drawn tile has 8 of every dimension.
     try {
       const ranks = [...parseCompPat(pattern).ranks]
       const seen = new Set<string>()
@@ -386,7 +388,8 @@ export const encodeTile = (pattern: string, dims: readonly string[], tile: { rea
         })
         .reverse()
         .map((r) => ({ ...r, parts: r.parts.map((p) => ({ dim: p.dim })) }))
-      const reduced = formatCompPat({ ranks: inner })
+      const missing = dims.filter((d) => !seen.has(d)).flatMap((d) => parseCompPat(`U(${d})`).ranks)
+      const reduced = formatCompPat({ ranks: [...missing, ...inner] })
       if (reduced !== pattern) return attempt(reduced)
     } catch {
       // fall through to the original problem

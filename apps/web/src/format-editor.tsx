@@ -174,7 +174,7 @@ const TileView = ({ tile, tensorName, dims, typed }: { tile: TileEncoding | null
         </div>
         <div data-testid="tile-encoding" style="flex:1; min-width: 18rem">
           {tile !== null && tile.ok && tile.pattern !== typed.replace(/\s+/g, '') && (
-            <div class="hint">Drawn with <code>{tile.pattern}</code>: the innermost rank of each dimension of your format (its sizes are for the level's full tile).</div>
+            <div class="hint">Drawn with <code>{tile.pattern}</code>: the innermost rank of each dimension of your format (its sizes are for the level's full tile), and an uncompressed rank over a dimension it leaves out.</div>
           )}
           {tile === null ? null : !tile.ok ? (
             <div class="hint">This pattern does not fit the {rows}×{cols} tile: {tile.reason}</div>
