@@ -12,7 +12,7 @@ export interface MemoryPrimitiveQuery {
   readonly depth: number
   /** Bits per row (one physical access), ≥ 1. */
   readonly widthBits: number
-  /** Banks (count, ≥ 1). */
+  /** Banks (count, ≥ 1). The built-in table estimator does not use it yet (see @snipsnap/arch's README). */
   readonly banks: number
   /** Process node in nm, e.g. 45. */
   readonly technologyNM: number

@@ -58,7 +58,7 @@ export const KNOWN_MISMATCHES: readonly KnownMismatch[] = [
     components: ['ifmap_spad'],
     quantities: ['area'],
     reason:
-      'taking the two 16-bit address generators (2 × 89.5 µm²) off the reference 180 µm² leaves 1.0 µm² for a 12×17-bit array, less than one 1-bit register (5.98 µm²): no array model gives that; the query is also below the CACTI rows (extrapolated)',
+      'taking the two 16-bit address generators (2 × 89.5 µm²) off the reference 180 µm² leaves 1.0 µm² for a 12×17-bit array, less than one 1-bit register (5.98 µm²): no array model gives that. It is not CACTI\'s either: the Accelergy CACTI plug-in refuses SRAMs under 64 B (`SRAM_attr_supported`) and this one is 25 B. The query is also below the CACTI rows (extrapolated)',
   },
 ]
 
