@@ -6,7 +6,7 @@
 // Every command is driven (formats presets/space/rank/optimize, evaluate, search, explore,
 // codesign, sweep, init), with SnipSnap's own spec files mutated too. 2,000+ runs in all; the
 // costly commands get fewer, mostly invalid, runs.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -158,7 +158,10 @@ const PORES = new Uint8Array(readFileSync(join(SHARED_DATA, 'pores_1.mtx')))
 const SMALL_NPY = npy([4, 6], [1, 0, 0, 2, 0, 3, 0, 0, 4, 0, 0, 0, 5, 6, 0, 0, 0, 7, 0, 0, 8, 0, 9, 0])
 
 describe('fuzzing every command (exit 0 or 1, no stack trace, no NaN/Infinity, bounded time)', () => {
+  // Mutated arguments must not make a command write into the working directory.
+  const cwdBefore = readdirSync(process.cwd())
   afterAll(() => {
+    expect(readdirSync(process.cwd())).toEqual(cwdBefore)
     // The issue asks for at least 2,000 runs in CI; fail loudly if a refactor shrinks them.
     expect(runs).toBeGreaterThanOrEqual(2000)
   })
@@ -174,8 +177,9 @@ describe('fuzzing every command (exit 0 or 1, no stack trace, no NaN/Infinity, b
       { args: ['formats', 'optimize', '--model', 'nope', '--sparsity', 'unstructured-50'], keep: 2 },
       { args: ['explore', '--model', 'nope', '--phase', 'decode', '--evaluations', '1'], keep: 1 },
       { args: ['codesign', '--model', 'nope', '--phase', 'decode', '--max-points', '1', '--evaluations', '1', '--glb-kib', '128,256'], keep: 1 },
-      { args: ['sweep', NOPE_SWEEP, '--out', join(tmp, 'sweep-out'), '--threads', '1'], keep: 1 },
-      { args: ['init', join(tmp, 'init', 'study.yaml'), '--force'], keep: 1 },
+      // The commands that write files keep their paths (inside the temporary folder) unmutated.
+      { args: ['sweep', NOPE_SWEEP, '--out', join(tmp, 'sweep-out'), '--threads', '1'], keep: 4 },
+      { args: ['init', join(tmp, 'init', 'study.yaml'), '--force'], keep: 2 },
       { args: [], keep: 0 },
     ]
     await fc.assert(

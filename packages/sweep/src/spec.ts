@@ -4,7 +4,7 @@
 // key and a rerun can tell what is already stored.
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { parse as parseYaml } from 'yaml'
+import { parseDocument } from 'yaml'
 import { SnipSnapError, strictKeysError, type Issue } from '@snipsnap/core'
 import { ARCH_PRESET_IDS, HardwareAxesInputSchema, expandHardwareAxes, type HardwarePoint } from '@snipsnap/arch'
 import { listModels, listSparsityPresets } from '@snipsnap/workloads'
@@ -300,7 +300,13 @@ export const expandSweep = (input: unknown, options: ExpandSweepOptions = {}): S
 export const parseSweepSpec = (text: string, source = 'the sweep spec', options: ExpandSweepOptions = {}): Sweep => {
   let document: unknown
   try {
-    document = parseYaml(text)
+    const doc = parseDocument(text)
+    const [error] = doc.errors
+    if (error !== undefined) throw error
+    // An unknown tag would be read as a plain string, with a Node warning on stderr: refuse it.
+    const tag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED')
+    if (tag !== undefined) throw tag
+    document = doc.toJS()
   } catch (cause) {
     // The YAML reader recurses once per level: a stack overflow means nesting, not a bug.
     if (cause instanceof Error && /maximum call stack/i.test(cause.message)) {

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { parse as parseYaml } from 'yaml'
+import { parseDocument } from 'yaml'
 import { SnipSnapError } from '@snipsnap/core'
 import {
   HARDWARE_AXIS_NAMES,
@@ -57,11 +57,18 @@ const readAxes = (options: CodesignCliOptions): Record<string, unknown> | undefi
     const text = readText(options.axes)
     let parsed: unknown
     try {
-      parsed = parseYaml(text)
+      const doc = parseDocument(text)
+      const [error] = doc.errors
+      if (error !== undefined) throw error
+      // An unknown tag would be read as a plain string, with a Node warning on stderr: refuse it.
+      const tag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED')
+      if (tag !== undefined) throw tag
+      parsed = doc.toJS()
     } catch (cause) {
       // The YAML reader recurses once per level: a stack overflow means nesting, not a bug.
       const tooDeep = cause instanceof Error && /maximum call stack/i.test(cause.message)
-      throw new SnipSnapError('INVALID_SPEC', `${options.axes}: ${tooDeep ? 'nested too deeply to read (lists and mappings inside each other)' : 'not JSON or YAML'}`, { path: ['--axes'], cause })
+      const detail = cause instanceof Error ? ` (${cause.message.split('\n')[0] ?? ''})` : ''
+      throw new SnipSnapError('INVALID_SPEC', `${options.axes}: ${tooDeep ? 'nested too deeply to read (lists and mappings inside each other)' : `not JSON or YAML${detail}`}`, { path: ['--axes'], cause })
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new SnipSnapError('INVALID_SPEC', `${options.axes}: expected an object of axes`, { path: ['--axes'] })
     axes = { ...(parsed as Record<string, unknown>) }

@@ -45,6 +45,13 @@ describe('sweep specs', () => {
     expect(stderr).toContain(`\`${wrong}\`: did you mean \`${meant}\`?`)
   })
 
+  it('an unknown YAML tag is refused, not read as a plain string', async () => {
+    const spec = file('sweep-tag.yaml', replaceOnce(replaceOnce(SWEEP, 'model: [gpt-2]', 'model: [nope]'), 'objective: energy', 'objective: !fast energy'))
+    const { code, stderr } = await runCli(['sweep', spec, '--out', join(dir, 'out-tag')])
+    expect(code).toBe(1)
+    expect(stderr).toMatch(/^snipsnap: INVALID_SPEC .*sweep-tag\.yaml: not YAML or JSON \(Unresolved tag: !fast/)
+  })
+
   it('nested too deeply: said so', async () => {
     const { code, stderr } = await runCli(['sweep', file('deep-sweep.json', DEEP), '--out', join(dir, 'out-deep')])
     expect(code).toBe(1)
@@ -60,6 +67,13 @@ describe('codesign --axes files', () => {
     expect(code).toBe(1)
     expect(stderr).toMatch(/^snipsnap: INVALID_SPEC /)
     expect(stderr).toContain('`peAray`: did you mean `peArray`?')
+  })
+
+  it('an unknown YAML tag is refused, not read as a plain string', async () => {
+    const axes = file('axes-tag.yaml', replaceOnce(AXES, 'peArray: [8x8, 8x16]', 'peArray: !shapes [8x8, 8x16]'))
+    const { code, stderr } = await runCli(['codesign', '--model', 'nope', '--axes', axes, '--max-points', '1'])
+    expect(code).toBe(1)
+    expect(stderr).toMatch(/axes-tag\.yaml: not JSON or YAML \(Unresolved tag: !shapes/)
   })
 
   it('nested too deeply: said so', async () => {
