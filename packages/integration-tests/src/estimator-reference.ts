@@ -106,7 +106,7 @@ const NOT_MODELLED: Readonly<Record<string, string>> = {
   address_generation: 'address generators are not modelled',
   decompression_count: 'metadata counters are not modelled',
   compression_count: 'metadata counters are not modelled',
-  idle: 'idle-cycle energy is not charged by the cost model',
+  idle: 'the estimator emits no `idle` action (Timeloop reads `idle` only as a fallback, e.g. for a gated access to a level without `gated_*` actions; emitting it would change how gated DRAM accesses are priced)',
   mac_reuse: 'Eyeriss `mac` compound action (Aladdin multiply_reuse), not modelled',
   metadata_gated_read: 'DRAM_metadata compound action, not modelled',
   metadata_gated_write: 'DRAM_metadata compound action, not modelled',
