@@ -132,6 +132,17 @@ export const App = () => {
       setProblem(`cannot read ${other.map((o) => o.fileName).join(', ')}: drop Timeloop .yaml files or a SnipSnap study .json`)
       return
     }
+    // A CLI study spec (`snipsnap explore --spec`), YAML or JSON, is read in the worker.
+    const spec = await client.current!.editor.readDroppedSpec(texts, study)
+    if (spec !== null) {
+      if (!spec.ok) {
+        setProblem(spec.message)
+        return
+      }
+      setStudy(spec.study)
+      setNotice(`Loaded the study spec ${texts[0]?.fileName ?? ''}.${spec.notes.map((n) => ` Note: ${n}.`).join('')}`)
+      return
+    }
     if (json.length > 0) {
       const file = json[0]!
       let value: unknown
@@ -259,7 +270,7 @@ export const App = () => {
           <button data-testid="cancel" disabled={run !== 'running'} onClick={cancel}>
             Cancel
           </button>
-          <span data-testid="run-state" data-state={run} data-first-result-ms={firstResultMs === null ? '' : firstResultMs.toFixed(0)}>
+          <span data-testid="run-state" data-state={run} data-first-result-ms={firstResultMs === null ? '' : firstResultMs.toFixed(0)} data-elapsed-ms={elapsedMs === null ? '' : elapsedMs.toFixed(0)}>
             {run === 'running' && 'Searching…'}
             {run === 'cancelled' && 'Cancelled: results so far are shown below.'}
             {run === 'done' && `Done in ${((elapsedMs ?? 0) / 1000).toFixed(1)} s.`}
@@ -311,6 +322,7 @@ const StudyForm = memo(({ catalog, study, update, onFiles }: { catalog: Catalog 
   const sparsity = catalog?.sparsity.find((s) => s.id === study.sparsity)
   const arch = catalog?.archs.find((a) => a.id === study.arch)
   const gemmText = study.workload.kind === 'gemms' ? study.workload.text : 'q_proj 2048 4096 4096 32\ndown_proj 2048 11008 4096 32\n'
+  const gemmWorkload = study.workload.kind === 'gemms' ? study.workload : { kind: 'gemms' as const, text: gemmText }
   return (
     <div class="form">
       <fieldset>
@@ -338,7 +350,20 @@ const StudyForm = memo(({ catalog, study, update, onFiles }: { catalog: Catalog 
         {study.workload.kind === 'gemms' && (
           <label class="block">
             One GEMM per line: <code>name M K N [count]</code> (M tokens × K inputs × N outputs; count = runs per forward pass)
-            <textarea data-testid="gemms" rows={4} value={study.workload.text} onInput={(e) => update({ workload: { kind: 'gemms', text: e.currentTarget.value } })} />
+            <textarea data-testid="gemms" rows={4} value={study.workload.text} onInput={(e) => update({ workload: { ...gemmWorkload, text: e.currentTarget.value } })} />
+          </label>
+        )}
+        {study.workload.kind === 'gemms' && (
+          <label>
+            Phase{' '}
+            <select data-testid="gemm-phase" value={study.workload.phase ?? 'prefill'} onChange={(e) => {
+              const phase = e.currentTarget.value as 'prefill' | 'decode'
+              const { phase: _old, ...rest } = gemmWorkload
+              update({ workload: phase === 'decode' ? { ...rest, phase } : rest })
+            }}>
+              <option value="prefill">prefill (sparsity presets as for a prompt)</option>
+              <option value="decode">decode (sparsity presets as for one new token)</option>
+            </select>
           </label>
         )}
         {study.workload.kind === 'timeloop' && (
@@ -358,7 +383,7 @@ const StudyForm = memo(({ catalog, study, update, onFiles }: { catalog: Catalog 
             void onFiles([...(e.dataTransfer?.files ?? [])])
           }}
         >
-          Drop Timeloop/Sparseloop YAML files (architecture, problem, ERT, constraints…) or a SnipSnap study (.json) here, or{' '}
+          Drop Timeloop/Sparseloop YAML files (architecture, problem, ERT, constraints…), a SnipSnap study spec (the YAML or JSON of <code>snipsnap explore --spec</code>) or a study saved by this page (.json) here, or{' '}
           <label class="link">
             choose files
             <input type="file" data-testid="file-input" multiple accept=".yaml,.yml,.json" hidden onChange={(e) => void onFiles([...(e.currentTarget.files ?? [])])} />
@@ -372,6 +397,8 @@ const StudyForm = memo(({ catalog, study, update, onFiles }: { catalog: Catalog 
           Sparsity{' '}
           <select data-testid="sparsity" value={study.sparsity} disabled={kind === 'timeloop'} onChange={(e) => update({ sparsity: e.currentTarget.value })}>
             {(catalog?.sparsity ?? []).map((s) => <option value={s.id}>{s.id}</option>)}
+            {/* Several presets together (from a spec or a link) are one choice of their own. */}
+            {catalog !== null && !catalog.sparsity.some((s) => s.id === study.sparsity) && <option value={study.sparsity}>{study.sparsity.split(',').join(' + ')}</option>}
           </select>
           <span class="hint"> {kind === 'timeloop' ? 'the design states its own densities' : sparsity?.description}</span>
         </label>

@@ -10,6 +10,7 @@ describe('engine', () => {
   it('outlines a GEMM list with its tensors and levels', () => {
     const outline = createEngine().outline(study)
     expect(outline.layers).toHaveLength(1)
+    expect(outline.archName).toBe('llm-default') // as the page's menu names it, not the arch's top level
     const layer = outline.layers[0]
     expect(layer?.shapeText).toBe('64×256×256')
     expect(layer?.tensors.find((t) => t.name === 'B')).toMatchObject({ dims: ['K', 'N'], shape: [256, 256], density: 0.5 })
@@ -95,5 +96,14 @@ describe('engine', () => {
     expect(encoded.ranks[0]?.payload).toEqual([0, 2, 3])
     expect(encoded.values).toEqual([1, 2, 3])
     expect(unpackWords({ wordBits: 3, count: 3, data: Uint32Array.of(0b110_011_101) })).toEqual([5, 3, 6])
+  })
+
+  it("draws a level's pattern on the small tile: innermost rank per dimension, U over a dimension it leaves out", () => {
+    // A decode layer's activations at DRAM: 1×4096, walked only by loops over K.
+    const tile = { shape: [2, 4], values: [1, 0, 2, 0, 0, 0, 0, 3] }
+    const encoded = encodeTile('U(K:8)-U(K:64)-B(K:4)', ['M', 'K'], tile)
+    expect(encoded).toMatchObject({ ok: true, pattern: 'U(M)-B(K)' })
+    expect(encoded.ranks[1]?.metadata).toEqual([1, 0, 1, 0, 0, 0, 0, 1])
+    expect(encoded.values).toEqual([1, 2, 3])
   })
 })

@@ -110,7 +110,10 @@ const gemmLayers = (workload: WorkloadSource): { title: string; phase: 'prefill'
     const built = buildWorkload({ model: workload.model, phase: workload.phase, ...(workload.seqLen !== undefined ? { seqLen: workload.seqLen } : {}) })
     return { title: `${built.model}, ${built.phase}${built.seqLen !== null ? ` (sequence length ${built.seqLen})` : ''}`, phase: built.phase, layers: built.layers }
   }
-  if (workload.kind === 'gemms') return { title: 'pasted GEMM list', phase: 'prefill', layers: parseGemmList(workload.text) }
+  if (workload.kind === 'gemms') {
+    const phase = workload.phase ?? 'prefill'
+    return { title: `pasted GEMM list${phase === 'decode' ? ', decode' : ''}`, phase, layers: parseGemmList(workload.text) }
+  }
   throw new SnipSnapError('INTERNAL', 'not a GEMM workload')
 }
 
@@ -148,7 +151,8 @@ const prepare = (study: Study): { outline: StudyOutline; layers: PreparedLayer[]
       group.count += layer.count
     }
   })
-  const archName = getArchPreset(study.arch).arch.name
+  // The preset's id, as the page's menu names it (its architecture's top level is called `system`).
+  const archName = getArchPreset(study.arch).id
   const prepared = [...groups.values()].map((group, index): PreparedLayer => {
     const design = designFromPreset(study.arch, gemmToProblem(group.first, group.densities))
     const roles: Readonly<Record<string, string>> = group.first.tensors
@@ -369,7 +373,9 @@ export const encodeTile = (pattern: string, dims: readonly string[], tile: { rea
     return attempt(pattern)
   } catch (error) {
     // A pattern written for a level's full tile (sizes, one rank per loop) does not fit a small
-    // tile: draw its innermost rank over each dimension instead, sizes dropped.
+    // tile: draw its innermost rank over each dimension instead, sizes dropped, and an uncompressed
+    // outer rank over a dimension it leaves out (one the level's tile holds only 1 of, e.g. M in
+    // decode), since the drawn tile has 8 of every dimension.
     try {
       const ranks = [...parseCompPat(pattern).ranks]
       const seen = new Set<string>()
@@ -382,7 +388,8 @@ export const encodeTile = (pattern: string, dims: readonly string[], tile: { rea
         })
         .reverse()
         .map((r) => ({ ...r, parts: r.parts.map((p) => ({ dim: p.dim })) }))
-      const reduced = formatCompPat({ ranks: inner })
+      const missing = dims.filter((d) => !seen.has(d)).flatMap((d) => parseCompPat(`U(${d})`).ranks)
+      const reduced = formatCompPat({ ranks: [...missing, ...inner] })
       if (reduced !== pattern) return attempt(reduced)
     } catch {
       // fall through to the original problem

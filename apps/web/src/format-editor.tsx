@@ -135,7 +135,15 @@ export const FormatEditor = memo(({ client, study, outline, layer, result, updat
               Energy of one run of the layer with {tensor.name} stored this way at {edit.level}:{' '}
               <strong>{evaluation.energyPJ === null ? 'not feasible' : energyText(evaluation.energyPJ)}</strong>
             </div>
-            {evaluation.energyReason !== null && <div class="hint">Why: {evaluation.energyReason}</div>}
+            {evaluation.energyReason !== null && <div class="hint" data-testid="format-why">Why: {evaluation.energyReason}</div>}
+            {/* Sparseloop's wording assumes its vocabulary; say what it means on this level's loops. */}
+            {evaluation.energyReason !== null && /more compression ranks needed/.test(evaluation.energyReason) && (
+              <div class="hint" data-testid="format-fix">
+                {edit.level} walks {tensor.name}'s tile with {evaluation.structure.loops.length} loops (
+                <code>{evaluation.structure.loops.map((l) => `${l.dim} ${l.size}`).join(' · ')}</code>); a format needs a rank for each of them (adjacent loops over
+                one dimension may share one), and this one has too few. Try <code>{evaluation.structure.suggestions[0]?.pattern ?? ''}</code> (the "-like" buttons above write such patterns).
+              </div>
+            )}
             <div class="hint">
               {evaluation.mappingSource === 'search'
                 ? `On the dataflow the search chose; with the search's own formats the layer takes ${energyText(evaluation.referenceEnergyPJ)} (${savingText(evaluation.energyPJ, evaluation.referenceEnergyPJ)}).`
@@ -166,7 +174,7 @@ const TileView = ({ tile, tensorName, dims, typed }: { tile: TileEncoding | null
         </div>
         <div data-testid="tile-encoding" style="flex:1; min-width: 18rem">
           {tile !== null && tile.ok && tile.pattern !== typed.replace(/\s+/g, '') && (
-            <div class="hint">Drawn with <code>{tile.pattern}</code>: the innermost rank of each dimension of your format (its sizes are for the level's full tile).</div>
+            <div class="hint">Drawn with <code>{tile.pattern}</code>: the innermost rank of each dimension of your format (its sizes are for the level's full tile), and an uncompressed rank over a dimension it leaves out.</div>
           )}
           {tile === null ? null : !tile.ok ? (
             <div class="hint">This pattern does not fit the {rows}×{cols} tile: {tile.reason}</div>

@@ -1,6 +1,7 @@
-// The result plots, drawn with Observable Plot (the library the CLI's report uses). Builders take
-// plain result data and a `document` and return an element; they know nothing of the page.
-// Until @snipsnap/report (issue 13) lands on main, this is the web app's one plot module.
+// The result plots, drawn with Observable Plot (the library @snipsnap/report draws the CLI's
+// report with, same catalog version). Builders take plain result data and a `document` and return
+// an element; they know nothing of the page. They stay here rather than in @snipsnap/report
+// because they are interactive (Plot's tips), while the report's builders draw static markup.
 import * as Plot from '@observablehq/plot'
 
 /** The unit that keeps the largest value readable, for an axis label. */

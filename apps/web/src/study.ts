@@ -1,9 +1,15 @@
 // A study is everything a person chose on the page, as plain data: it is what the share link
-// carries, what the worker runs and what a dropped SnipSnap study file holds. Validated once here,
-// at the edge (URL, dropped file), with zod; issues name the bad field.
+// carries, what the worker runs and what a dropped page study file holds (a dropped CLI study spec
+// is read into one by spec.ts). Validated once here, at the edge (URL, dropped file), with zod;
+// issues name the bad field.
 import { z } from 'zod'
 
-const gemmsSchema = z.strictObject({ kind: z.literal('gemms'), text: z.string().max(20_000) })
+const gemmsSchema = z.strictObject({
+  kind: z.literal('gemms'),
+  text: z.string().max(20_000),
+  /** The phase the GEMMs run in (sparsity presets differ by phase); prefill when absent. */
+  phase: z.enum(['prefill', 'decode']).optional(),
+})
 const zooSchema = z.strictObject({
   kind: z.literal('zoo'),
   model: z.string().min(1),

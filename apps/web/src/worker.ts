@@ -5,6 +5,7 @@
 import { expose } from 'comlink'
 import { toSnipSnapError } from '@snipsnap/core'
 import { createEngine, encodeTile, type ChosenDesign, type FormatRequest, type SearchProgressEvent } from './engine'
+import { readDroppedSpec } from './spec'
 import type { Study } from './study'
 
 const engine = createEngine()
@@ -28,6 +29,7 @@ const api = {
     }
   },
   encodeTile: (pattern: string, dims: readonly string[], tile: { readonly shape: readonly number[]; readonly values: readonly number[] }) => encodeTile(pattern, dims, tile),
+  readDroppedSpec: (files: readonly { fileName: string; text: string }[], current: Study) => readDroppedSpec(files, current),
   evaluateFormat: (study: Study, request: FormatRequest, chosen: ChosenDesign | null) => engine.evaluateFormat(study, request, chosen),
 }
 

@@ -1,8 +1,11 @@
 // The built site in headless chromium, served from a local static server as any host would serve
 // it: a search on a LLaMA-2-7B layer with results and plots, cancel, a malformed YAML drop, the
 // format editor, the share link and the downloads. Each test keeps a screenshot in test-artifacts/.
-// Timings (first result, cancel) are measured and written to test-artifacts/timings.json; the
-// assertions on them are generous bounds, not benchmarks.
+// Timings (first result, cancel, main-thread gaps) are written to test-artifacts/timings.json for
+// the record, but nothing here is bounded by the clock (the CI machine may run at load 20): each
+// check compares within the same run (the first result shows before the search ends; Cancel shows
+// within its own click's task and the search worker closes; the page answers an edit while the
+// search runs). The absolute figures (5 s, 200 ms) are `pnpm bench` (bench/site.bench.ts).
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
@@ -52,8 +55,11 @@ describe.skipIf(!browserTestsEnabled())('the built site in chromium', () => {
     timings['firstResultMs (in page, from pressing run)'] = measured
     timings['firstResultMs (test driver, click to visible)'] = seenMs
     expect(measured).toBeGreaterThan(0)
-    expect(measured).toBeLessThan(30_000) // the goal is 5 s; this bound only catches a hang
     await page.waitForSelector('[data-testid=run-state][data-state=done]', { timeout: 120_000 })
+    // Live: the first result showed while the search was still running, not with the final result.
+    const elapsed = Number(await page.getAttribute('[data-testid=run-state]', 'data-elapsed-ms'))
+    timings['searchMs (in page, from pressing run to done)'] = elapsed
+    expect(measured).toBeLessThan(elapsed)
     const row = await page.textContent('[data-testid=result-table] tbody tr')
     expect(row).toMatch(/q_proj/)
     expect(row).toMatch(/\d (pJ|nJ|µJ|mJ|J)/)
@@ -74,8 +80,19 @@ describe.skipIf(!browserTestsEnabled())('the built site in chromium', () => {
   it('cancel stops the search at once, keeps the best so far, and the page stays responsive', async () => {
     const { page, errors } = await open()
     await page.click('text=Select all layers')
-    // Watch the main thread: the longest gap between timer ticks, first idle (the baseline this
-    // machine's load gives), then while the search runs.
+    // The page's two workers (search, format editor): Cancel must terminate exactly the search one.
+    const workers = page.workers()
+    expect(workers).toHaveLength(2)
+    const closed: number[] = []
+    const firstClose = new Promise<void>((resolve) => {
+      workers.forEach((w, i) =>
+        w.once('close', () => {
+          closed.push(i)
+          resolve()
+        }),
+      )
+    })
+    // For the record only: the longest gap between timer ticks of the main thread, idle then searching.
     await page.evaluate(() => {
       const w = window as unknown as { maxGapMs: number }
       w.maxGapMs = 0
@@ -88,47 +105,48 @@ describe.skipIf(!browserTestsEnabled())('the built site in chromium', () => {
       }
       setTimeout(tick, 10)
     })
-    await page.waitForTimeout(2000)
-    const idleGapMs = await page.evaluate(() => {
+    await page.waitForTimeout(1000)
+    timings['longest main-thread gap, idle page, 1 s (ms)'] = await page.evaluate(() => {
       const w = window as unknown as { maxGapMs: number }
       const gap = w.maxGapMs
       w.maxGapMs = 0
       return gap
     })
-    timings['longest main-thread gap, idle page, 2 s (ms)'] = idleGapMs
     await page.click('[data-testid=run]')
     await page.waitForSelector('[data-testid=best-so-far] strong', { timeout: 60_000 })
-    const cancelMs = await page.evaluate(
+    // Never frozen: while the search runs, the page takes an edit and the editor's worker answers it.
+    // (Every layer of the model is searched, far longer than an edit takes at any load.)
+    await page.fill('[data-testid=format-pattern]', 'CP(K,N)')
+    await page.waitForFunction(() => document.querySelector('[data-testid=format-bits] caption')?.textContent?.includes('CP(K,N)'), undefined, { timeout: 60_000 })
+    expect(await page.getAttribute('[data-testid=run-state]', 'data-state')).toBe('running')
+    timings['longest main-thread gap during the search (ms)'] = await page.evaluate(() => (window as unknown as { maxGapMs: number }).maxGapMs)
+    // At once: the page shows "cancelled" before it runs any other task, its renders being flushed
+    // in microtasks queued by the click (no waiting for the worker, a timer or a plot); the time it
+    // took is recorded, not bounded.
+    const cancel = await page.evaluate(
       () =>
-        new Promise<number>((resolve) => {
+        new Promise<{ sameTask: string | undefined; ms: number }>((resolve) => {
           const state = document.querySelector('[data-testid=run-state]') as HTMLElement
           const start = performance.now()
-          const observer = new MutationObserver(() => {
-            if (state.dataset['state'] === 'cancelled') {
-              observer.disconnect()
-              resolve(performance.now() - start)
-            }
-          })
-          observer.observe(state, { attributes: true })
           ;(document.querySelector('[data-testid=cancel]') as HTMLButtonElement).click()
+          queueMicrotask(() => resolve({ sameTask: state.dataset['state'], ms: performance.now() - start }))
         }),
     )
-    timings['cancelMs (click to cancelled state)'] = cancelMs
-    // Effective: 200 ms after the click nothing moves any more (the search worker is gone).
-    await page.waitForTimeout(200)
-    const after200 = await page.textContent('[data-testid=best-so-far]')
-    await page.waitForTimeout(1000)
-    expect(await page.textContent('[data-testid=best-so-far]')).toBe(after200)
-    expect(after200).toMatch(/Best so far: .*\d (pJ|nJ|µJ|mJ|J)/)
+    timings['cancelMs (click to cancelled state, in page)'] = cancel.ms
+    expect(cancel.sameTask).toBe('cancelled')
+    // Effective: the search worker (and only it) is terminated, so nothing moves any more.
+    await firstClose
+    expect(closed).toHaveLength(1)
+    const after = await page.textContent('[data-testid=best-so-far]')
+    expect(after).toMatch(/Best so far: .*\d (pJ|nJ|µJ|mJ|J)/)
+    await page.waitForTimeout(1000) // an absence check: no progress can arrive from a closed worker
+    expect(await page.textContent('[data-testid=best-so-far]')).toBe(after)
     expect(await page.isEnabled('[data-testid=run]')).toBe(true)
-    expect(cancelMs).toBeLessThan(1000)
-    const maxGapMs = await page.evaluate(() => (window as unknown as { maxGapMs: number }).maxGapMs)
-    timings['longest main-thread gap during the search (ms)'] = maxGapMs
-    expect(maxGapMs).toBeLessThan(idleGapMs + 1500)
     await shot(page, 'cancelled')
     // A new search starts on the fresh worker.
     await page.click('[data-testid=run]')
     await page.waitForSelector('[data-testid=run-state][data-state=running]')
+    await page.waitForSelector('[data-testid=best-so-far] strong', { timeout: 60_000 })
     await page.click('[data-testid=cancel]')
     expect(errors).toEqual([])
     await page.close()
@@ -151,6 +169,54 @@ describe.skipIf(!browserTestsEnabled())('the built site in chromium', () => {
     // The study is unchanged: still the zoo model.
     expect(await page.inputValue('[data-testid=model]')).toBe('llama-2-7b')
     await shot(page, 'malformed-yaml')
+    await page.close()
+  })
+
+  it('loads a dropped SnipSnap study spec, and names the setting of a spec it cannot run', async () => {
+    const { page } = await open()
+    const drop = (name: string, text: string) =>
+      page.evaluate(
+        ([n, t]) => {
+          const transfer = new DataTransfer()
+          transfer.items.add(new File([t], n))
+          ;(document.querySelector('[data-testid=drop]') as HTMLElement).dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }))
+        },
+        [name, text] as const,
+      )
+    await drop('study.yaml', 'version: 1\nmodel: llama-2-7b\nphases: [decode]\nsparsity: [unstructured-50, activation-50]\narch: stc-like\nobjective: cycles\nsearch: { evaluations: 16, seed: 3 }\n')
+    await page.waitForSelector('text=Loaded the study spec study.yaml')
+    expect(await page.inputValue('[data-testid=phase]')).toBe('decode')
+    expect(await page.inputValue('[data-testid=sparsity]')).toBe('unstructured-50,activation-50')
+    expect(await page.inputValue('[data-testid=arch]')).toBe('stc-like')
+    expect(await page.inputValue('[data-testid=objective]')).toBe('cycles')
+    expect(await page.inputValue('[data-testid=evaluations]')).toBe('16')
+    await page.waitForFunction(() => /decode/.test(document.querySelector('[data-testid=layers]')?.closest('section')?.textContent ?? ''))
+    await shot(page, 'spec-drop')
+    // The repository's example spec gives densities per tensor: refused, naming file, line and key.
+    const example = readFileSync(path.resolve(import.meta.dirname, '..', '..', '..', 'examples', 'studies', 'gemms.yaml'), 'utf8')
+    await drop('gemms.yaml', example)
+    const problem = page.locator('[data-testid=problem]')
+    await problem.waitFor()
+    expect(await problem.textContent()).toMatch(/gemms\.yaml:\d+: sparsity\[1\]: densities per tensor are not supported/)
+    expect(await page.inputValue('[data-testid=phase]')).toBe('decode') // the study is unchanged
+    await shot(page, 'spec-drop-refused')
+    await page.close()
+  })
+
+  it('a pasted GEMM list with a sparsity and an accelerator preset becomes the layers; a bad line is named', async () => {
+    const { page } = await open()
+    await page.check('input[type=radio][name=kind] >> nth=1')
+    await page.fill('[data-testid=gemms]', 'proj 64 256 256 4\nup 64 256 512\n')
+    await page.selectOption('[data-testid=sparsity]', 'nm-2-4')
+    await page.selectOption('[data-testid=arch]', 'stc-like')
+    await page.waitForFunction(() => {
+      const text = document.querySelector('[data-testid=layers]')?.closest('section')?.textContent ?? ''
+      return /64×256×256/.test(text) && /64×256×512/.test(text) && /stc-like/.test(text) && /nm-2-4/.test(text)
+    })
+    expect(await page.textContent('[data-testid=layers] tbody tr')).toMatch(/B weight 50%/)
+    await page.fill('[data-testid=gemms]', 'proj 64 256\n')
+    await expect(page.locator('[data-testid=problem]').textContent()).resolves.toMatch(/GEMM list line 1: expected "name M K N \[count\]"/)
+    await shot(page, 'gemm-list')
     await page.close()
   })
 
@@ -188,6 +254,18 @@ describe.skipIf(!browserTestsEnabled())('the built site in chromium', () => {
     expect(await page.locator('[data-testid=tile-encoding] .word.meta').count()).toBeGreaterThan(0)
     expect(await page.locator('[data-testid=tile-encoding] .word.value').count()).toBeGreaterThan(0)
     await shot(page, 'format-editor')
+    // CSR with one rank per dimension does not fit DRAM's loop nest on the reference dataflow: the
+    // page says why in the level's own loops and offers a pattern that fits.
+    await page.fill('[data-testid=format-pattern]', 'UOP(K)-CP(N)')
+    await page.waitForFunction(() => document.querySelector('[data-testid=format-bits] caption')?.textContent?.includes('UOP(K)-CP(N)'))
+    const fix = page.locator('[data-testid=format-fix]')
+    await fix.waitFor()
+    const suggestion = (await fix.locator('code').last().textContent()) ?? ''
+    expect(await fix.textContent()).toMatch(/walks B's tile with \d+ loops/)
+    await page.fill('[data-testid=format-pattern]', suggestion)
+    await page.waitForFunction((p) => document.querySelector('[data-testid=format-bits] caption')?.textContent?.includes(p), suggestion)
+    await expect(page.textContent('[data-testid=format-energy] strong')).resolves.toMatch(/\d (pJ|nJ|µJ|mJ|J)/)
+    expect(await page.locator('[data-testid=format-fix]').count()).toBe(0)
     await page.fill('[data-testid=format-pattern]', 'UOP(K)-XX(N)')
     await expect(page.locator('[data-testid=format-problem]').textContent()).resolves.toMatch(/XX/)
     await page.close()
@@ -197,8 +275,15 @@ describe.skipIf(!browserTestsEnabled())('the built site in chromium', () => {
     const { page } = await open()
     await page.selectOption('[data-testid=objective]', 'cycles')
     await page.fill('[data-testid=evaluations]', '12')
-    await page.waitForFunction(() => location.hash.startsWith('#study='))
-    await page.waitForTimeout(200)
+    // The link follows the study asynchronously (compression): wait until it holds both changes.
+    await page.waitForFunction(async () => {
+      const match = /^#study=([A-Za-z0-9_-]+)$/.exec(location.hash)
+      if (match === null) return false
+      const bytes = Uint8Array.from(atob((match[1] ?? '').replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
+      const text = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).text()
+      const study = JSON.parse(text) as { objective: string; evaluations: number }
+      return study.objective === 'cycles' && study.evaluations === 12
+    })
     const hash = await page.evaluate(() => location.hash)
     const { page: second } = await open(hash)
     expect(await second.inputValue('[data-testid=objective]')).toBe('cycles')

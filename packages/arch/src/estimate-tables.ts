@@ -17,8 +17,11 @@ import {
 /** One primitive the tables were built from, with the estimator's verdict. */
 export interface EstimatedPrimitive {
   readonly level: string
-  /** `data`, `metadata` (storage arrays), `dram`, `dram-metadata` or `compute`. */
-  readonly role: 'data' | 'metadata' | 'dram' | 'dram-metadata' | 'compute'
+  /**
+   * `data`, `metadata` (storage arrays), `address-generator` (one of a `smartbuffer`'s two),
+   * `dram`, `dram-metadata` or `compute`.
+   */
+  readonly role: 'data' | 'metadata' | 'address-generator' | 'dram' | 'dram-metadata' | 'compute'
   readonly query: PrimitiveQuery
   readonly estimate: PrimitiveEstimate
 }
@@ -61,6 +64,17 @@ const ask = (estimator: EnergyAreaEstimator, query: PrimitiveQuery, level: strin
   return estimator.estimate(query)
 }
 
+/**
+ * Accelergy's Eyeriss `smartbuffer` compound is an SRAM plus two address generators
+ * (`address_generators[0..1]`, class `intadder`), and it charges a gated read or write as one idle
+ * address generator, not as an idle array. Its class definition passes `width: ag_datawidth` to
+ * the adders, an attribute `intadder` does not read, so they keep the primitive's 16-bit default:
+ * every smartbuffer gated access in the table7 reference ERTs is 0.00595 pJ = Aladdin's adder
+ * idle × 16/32, the 17-bit ifmap_spad's too.
+ */
+const SMARTBUFFER_ADDRESS_GENERATOR_BITS = 16
+const isSmartbuffer = (level: StorageLevelSpec): boolean => (level.subclassName ?? level.className) === 'smartbuffer'
+
 const action = (name: string, energyPJ: number | undefined): EnergyActionSpec => ({ name, arguments: null, energyPJ: energyPJ ?? 0 })
 
 const storageTables = (
@@ -102,6 +116,14 @@ const storageTables = (
     action('gated_write', data.energyPJ.idle),
   ]
   let areaUM2 = data.areaUM2
+  if (isSmartbuffer(level)) {
+    const agQuery: PrimitiveQuery = { kind: 'adder', datawidthBits: SMARTBUFFER_ADDRESS_GENERATOR_BITS, technologyNM }
+    const ag = ask(estimator, agQuery, level.name)
+    primitives.push({ level: level.name, role: 'address-generator', query: agQuery, estimate: ag })
+    const gated = ag.energyPJ.idle ?? 0
+    actions.splice(2, 2, action('gated_read', gated), action('gated_write', gated))
+    areaUM2 += 2 * ag.areaUM2
+  }
   const mdDepth = level.metadataStorageDepth ?? 0
   if (mdWidth > 0 && mdDepth > 0) {
     const mdQuery: PrimitiveQuery = { kind: 'sram', depth: mdDepth, widthBits: mdWidth, banks: 1, technologyNM }

@@ -3,7 +3,7 @@
 // (prepared once per formats) and the adaptive compression engine (`@snipsnap/compress`).
 // Also computes the two one-sided baselines the joint result is compared with.
 import type { AbortSignalLike } from '@snipsnap/search'
-import { createRng, prepareCostModel, SnipSnapError, type CostModel, type CostModelContext, type CostQuery, type DensityModel, type DesignSpec, type FormatPrimitive, type MappingSpec, type Registry, type SparseOptimizationsSpec } from '@snipsnap/core'
+import { createRng, prepareCostModel, SnipSnapError, type CostModel, type CostModelContext, type CostQuery, type DensityModel, type DesignSpec, type EnergyAreaEstimator, type FormatPrimitive, type MappingSpec, type Registry, type SparseOptimizationsSpec } from '@snipsnap/core'
 import { BASELINE_NEEDS, BASELINES, optimizeFormats, type PrimitiveId } from '@snipsnap/compress'
 import { sparseloopCostModel } from '@snipsnap/cost'
 import { createMapspace } from '@snipsnap/mapspace'
@@ -180,6 +180,8 @@ export interface ExplorerRegistries {
   /** Cost models, by id (default: the Sparseloop model alone). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly costModels?: Registry<CostModel<any>>
+  /** Energy/area estimators hardware search builds ERT/ART from (default: the table estimator alone). */
+  readonly estimators?: Registry<EnergyAreaEstimator>
 }
 
 /** A cost model chosen from the registries, with the context (registries) every model receives. */

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { createEngine } from './engine'
+import { looksLikeSpec, parseSpecText, readDroppedSpec, studyFromSpec } from './spec'
+import { DEFAULT_STUDY, parseStudy } from './study'
+
+const repo = path.resolve(import.meta.dirname, '..', '..', '..')
+const read = (text: string, fileName = 'study.yaml') => studyFromSpec({ fileName, text }, DEFAULT_STUDY)
+const lineOf = (text: string, fragment: string): number => text.split('\n').findIndex((l) => l.includes(fragment)) + 1
+
+describe('a dropped SnipSnap study spec', () => {
+  it('reads a zoo study into the page study, and the engine outlines it', () => {
+    const text = 'version: 1\nmodel: llama-2-7b\nphases: [decode]\nsparsity: [unstructured-50, activation-50]\narch: stc-like\nobjective: cycles\nsearch: { evaluations: 20, seed: 7 }\n'
+    const reading = read(text)
+    expect(reading.ok).toBe(true)
+    if (!reading.ok) return
+    expect(reading.study).toMatchObject({ workload: { kind: 'zoo', model: 'llama-2-7b', phase: 'decode' }, sparsity: 'unstructured-50,activation-50', arch: 'stc-like', objective: 'cycles', evaluations: 20, seed: 7 })
+    expect(parseStudy(reading.study).ok).toBe(true) // what the share link and the page accept
+    expect(reading.notes).toEqual([])
+    const outline = createEngine().outline(reading.study)
+    expect(outline.title).toMatch(/llama-2-7b, decode/)
+    expect(outline.layers.length).toBeGreaterThan(1)
+  })
+
+  it('says what it did with settings the spec leaves to the CLI defaults (both phases, no evaluations)', () => {
+    const reading = read('version: 1\nmodel: gpt-2\n')
+    expect(reading.ok && reading.study.workload).toEqual({ kind: 'zoo', model: 'gpt-2', phase: 'prefill' })
+    expect(reading.ok && reading.study.sparsity).toBe('unstructured-50')
+    expect(reading.ok && reading.study.evaluations).toBe(DEFAULT_STUDY.evaluations)
+    expect(reading.ok && reading.notes.join(' | ')).toMatch(/one phase at a time: prefill .*decode.*\| .*unstructured-50.*\| .*search\.evaluations/)
+  })
+
+  it('reads a GEMM list, one phase of it, with counts', () => {
+    const text = ['version: 1', 'gemms:', '  - { name: q, M: 128, K: 4096, N: 4096, count: 32 }', '  - { name: q, M: 1, K: 4096, N: 4096, count: 32, phase: decode }', '  - { name: down, M: 1, K: 11008, N: 4096, phase: decode }', 'phases: [decode]', 'sparsity: nm-2-4', 'search: { evaluations: 8 }', ''].join('\n')
+    const reading = read(text)
+    expect(reading.ok).toBe(true)
+    if (!reading.ok) return
+    expect(reading.study.workload).toEqual({ kind: 'gemms', text: 'q 1 4096 4096 32\ndown 1 11008 4096 1\n', phase: 'decode' })
+    const outline = createEngine().outline(reading.study)
+    expect(outline.title).toMatch(/pasted GEMM list, decode/)
+    expect(outline.layers.map((l) => l.shapeText)).toEqual(['1×4096×4096', '1×11008×4096'])
+    expect(outline.layers[0]?.tensors.find((t) => t.name === 'B')?.density).toBe(0.5)
+  })
+
+  it('refuses what the page cannot run, naming the file, the line and the key', () => {
+    // The repository's example spec gives densities per tensor and Timeloop architecture files.
+    const example = readFileSync(path.join(repo, 'examples', 'studies', 'gemms.yaml'), 'utf8')
+    const reading = read(example, 'gemms.yaml')
+    expect(reading).toEqual({ ok: false, message: expect.stringContaining(`gemms.yaml:${lineOf(example, '- activation:')}: sparsity[1]: densities per tensor are not supported by the page`) })
+    const cases: [string, RegExp][] = [
+      ['version: 1\nmodel: gpt-2\nhardware: { glbKiB: 64 }\n', /^study\.yaml:3: hardware: hardware changes .*snipsnap explore --spec/],
+      ['version: 2\nmodel: gpt-2\n', /^study\.yaml:1: version: expected version: 1, got 2/],
+      ['version: 1\nmodel: gpt-2\nsearch:\n  evaluatons: 8\n', /^study\.yaml:4: search\.evaluatons: unknown search setting/],
+      ['version: 1\nmodel: gpt-2\nmodle: x\n', /^study\.yaml:3: modle: unknown setting/],
+      ['version: 1\nmodel: gpt-2\narch: { timeloop: [a.yaml] }\n', /^study\.yaml:3: arch: Timeloop architecture files/],
+      ['version: 1\ngemms:\n  - { name: q, M: 0, K: 4, N: 4 }\n', /^study\.yaml:3: gemms\[0\]\.M: expected a positive integer/],
+      ['version: 1\nmodel: gpt-2\nobjective: [cycles, edp]\n', /^study\.yaml:3: objective: the page breaks ties in the order cycles, energy, edp/],
+      ['version: 1\nmodel: gpt-2\nsearch: { patience: 64 }\n', /^study\.yaml:3: search\.patience: the page runs a fixed number of evaluations/],
+      ['version: 1\nsparsity: dense\n', /^study\.yaml:1: give `model`/],
+    ]
+    for (const [text, message] of cases) {
+      const r = read(text)
+      expect(r.ok ? 'read' : r.message, text).toMatch(message)
+    }
+  })
+
+  it('tells a spec from Timeloop YAML and from a study saved by the page', () => {
+    const timeloop = readFileSync(path.join(repo, '..', 'shared', 'reference', 'sparseloop-mapper', 'stc-M512-K1024-N256-w0.5', 'input.yaml'), 'utf8')
+    expect(looksLikeSpec(parseSpecText(timeloop)?.value)).toBe(false)
+    expect(readDroppedSpec([{ fileName: 'input.yaml', text: timeloop }], DEFAULT_STUDY)).toBeNull()
+    expect(readDroppedSpec([{ fileName: 'saved.json', text: JSON.stringify(DEFAULT_STUDY) }], DEFAULT_STUDY)).toBeNull()
+    // JSON is a spec too.
+    const json = readDroppedSpec([{ fileName: 'study.json', text: JSON.stringify({ version: 1, model: 'bert-base', search: { evaluations: 9 } }) }], DEFAULT_STUDY)
+    expect(json?.ok && json.study).toMatchObject({ workload: { kind: 'zoo', model: 'bert-base' }, evaluations: 9 })
+    // A spec comes alone.
+    const both = readDroppedSpec([{ fileName: 'input.yaml', text: timeloop }, { fileName: 'study.yaml', text: 'version: 1\nmodel: gpt-2\n' }], DEFAULT_STUDY)
+    expect(both).toEqual({ ok: false, message: 'study.yaml is a SnipSnap study spec: drop it on its own (it came with input.yaml)' })
+  })
+})
