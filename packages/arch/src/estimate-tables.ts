@@ -92,12 +92,16 @@ const storageTables = (
     const data = ask(estimator, dataQuery, level.name)
     const primitives: EstimatedPrimitive[] = [{ level: level.name, role: 'dram', query: dataQuery, estimate: data }]
     const actions = [action('read', data.energyPJ.read), action('write', data.energyPJ.write)]
+    let idlePJ = data.energyPJ.idle ?? 0
     if (mdWidth > 0) {
       const mdQuery: PrimitiveQuery = { kind: 'dram', dramType, widthBits: mdWidth }
       const md = ask(estimator, mdQuery, level.name)
       primitives.push({ level: level.name, role: 'dram-metadata', query: mdQuery, estimate: md })
       actions.push(action('metadata_read', md.energyPJ.read), action('metadata_write', md.energyPJ.write))
+      idlePJ += md.energyPJ.idle ?? 0
     }
+    // Accelergy's DRAM lists `idle` (0 pJ): Timeloop prices a gated or skipped DRAM access with it.
+    actions.push(action('idle', idlePJ))
     return { actions, areaUM2: data.areaUM2, primitives }
   }
   const capacity = level.capacityWords
@@ -116,6 +120,7 @@ const storageTables = (
     action('gated_write', data.energyPJ.idle),
   ]
   let areaUM2 = data.areaUM2
+  let idlePJ = data.energyPJ.idle ?? 0
   if (isSmartbuffer(level)) {
     const agQuery: PrimitiveQuery = { kind: 'adder', datawidthBits: SMARTBUFFER_ADDRESS_GENERATOR_BITS, technologyNM }
     const ag = ask(estimator, agQuery, level.name)
@@ -123,6 +128,8 @@ const storageTables = (
     const gated = ag.energyPJ.idle ?? 0
     actions.splice(2, 2, action('gated_read', gated), action('gated_write', gated))
     areaUM2 += 2 * ag.areaUM2
+    // The compound's idle: the array's and one address generator's.
+    idlePJ += gated
   }
   const mdDepth = level.metadataStorageDepth ?? 0
   if (mdWidth > 0 && mdDepth > 0) {
@@ -136,7 +143,15 @@ const storageTables = (
       action('gated_metadata_write', md.energyPJ.idle),
     )
     areaUM2 += md.areaUM2
+    idlePJ += md.energyPJ.idle ?? 0
+  } else {
+    // Without a metadata array the metadata actions cost nothing, as Accelergy's SRAM_MD lists them
+    // (0 pJ); left out, Timeloop would fall back to `idle` for them.
+    actions.push(action('metadata_read', 0), action('metadata_write', 0), action('gated_metadata_read', 0), action('gated_metadata_write', 0))
   }
+  // Accelergy's compound `idle` (every subcomponent idle). Timeloop reads it only as a fallback;
+  // the gated actions above come first.
+  actions.push(action('idle', idlePJ))
   return { actions, areaUM2, primitives }
 }
 
@@ -170,7 +185,7 @@ export const estimateArchTables = (options: EstimateArchTablesOptions): Estimate
   primitives.push({ level: c.name, role: 'compute', query: macQuery, estimate: mac })
   energyEntries.push({
     name: c.path,
-    actions: ['mac_random', 'mac_reused', 'mac_gated', 'mac_skipped'].map((n) => action(n, mac.energyPJ[n])),
+    actions: ['mac_random', 'mac_reused', 'mac_gated', 'mac_skipped', 'idle'].map((n) => action(n, mac.energyPJ[n])),
   })
   areaEntries.push({ name: c.path, areaUM2: mac.areaUM2 })
   const notes = [

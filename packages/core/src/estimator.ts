@@ -59,7 +59,7 @@ export type PrimitiveQuery = MemoryPrimitiveQuery | DramPrimitiveQuery | MacPrim
 export interface PrimitiveEstimate {
   /**
    * Energy per action in pJ. Memories: `read`, `write`, `idle` (a gated access); DRAM: `read`,
-   * `write`; MACs: `mac_random`, `mac_reused`, `mac_gated`, `mac_skipped`; adders: `add`, `idle`.
+   * `write`, `idle`; MACs: `mac_random`, `mac_reused`, `mac_gated`, `mac_skipped`, `idle`; adders: `add`, `idle`.
    */
   readonly energyPJ: Readonly<Record<string, number>>
   /** Area of one instance, µm². */

@@ -40,6 +40,10 @@ export interface CoSearchDesignOptions {
   readonly strategyOptions?: unknown
   /** Independent starts of the stage-1 dataflow search, pooled (default 1; see `progressiveCoSearch`). */
   readonly stage1Starts?: number
+  /** Stratified stage 1: every keep/bypass family screened, then the starts go deep in the best (see `progressiveCoSearch`; default false). */
+  readonly stratify?: boolean
+  /** Patience of each stratum's screening search (see `progressiveCoSearch`; default 32). */
+  readonly strataPatience?: number
   /** Refinement rounds start from the incumbent's and stage 1's mappings (see `progressiveCoSearch`; default false). */
   readonly warmStart?: boolean
   /** Each dataflow search ends with a descent over the space's neighbours, within its cap (see `progressiveCoSearch`; default false). */
@@ -406,6 +410,8 @@ export const coSearchDesign = async (
       ...(options.topM !== undefined ? { topM: options.topM } : {}),
       ...(options.stage1Starts !== undefined ? { stage1Starts: options.stage1Starts } : {}),
       ...(options.warmStart !== undefined ? { warmStart: options.warmStart } : {}),
+      ...(options.stratify !== undefined ? { stratify: options.stratify } : {}),
+      ...(options.strataPatience !== undefined ? { strataPatience: options.strataPatience } : {}),
       ...(options.polish !== undefined ? { polish: options.polish } : {}),
       ...(maxRounds !== undefined ? { maxRounds } : {}),
       ...(options.epsilon !== undefined ? { epsilon: options.epsilon } : {}),

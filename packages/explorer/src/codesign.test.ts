@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import type { EnergyAreaEstimator } from '@snipsnap/core'
 import { createEstimatorRegistry, tableEstimator } from '@snipsnap/arch'
+import { codesignProblems } from './codesign'
 import { createExplorer } from './explorer'
 
 const explorer = createExplorer()
@@ -43,6 +44,20 @@ describe('codesignModel', () => {
     const r = await explorer.codesignModel({ ...small, mode: 'dataflow-only', axes: { glbKiB: [256, 512] }, maxPoints: 2 })
     for (const p of r.pareto) for (const l of p.layers) expect(l.formats).toEqual([])
   }, 120_000)
+
+  it('takes a CNN as native convolutions: each layer names its conv shape, and its problems are the conv problems', async () => {
+    const cnn = { model: 'alexnet', sparsity: ['unstructured-50', 'relu-50'], phase: 'prefill' as const }
+    const r = await explorer.codesignModel({ ...cnn, dataflowEvaluations: 4, maxRounds: 0, seed: 2, maxPoints: 1 })
+    const point = r.baseline
+    if (point === null) throw new Error(`the preset point was rejected: ${JSON.stringify(r.rejected)}`)
+    const conv3 = point.layers.find((l) => l.names.includes('conv3'))
+    expect(conv3?.shape).toBe('N1 C256 M384 R3 S3 P13 Q13 s1')
+    expect(conv3?.conv).toMatchObject({ C: 256, M: 384, R: 3, S: 3, P: 13, Q: 13 })
+    expect(point.layers.find((l) => l.names.includes('fc6'))).toMatchObject({ shape: '1×9216×4096', conv: null })
+    const problems = codesignProblems(cnn)
+    expect(problems.map((p) => p.dimensions.length)).toEqual(point.layers.map((l) => (l.conv === null ? 3 : l.conv.G > 1 ? 8 : 7)))
+    expect(codesignProblems({ ...cnn, lowering: 'im2col' }).every((p) => p.dimensions.join() === 'M,K,N')).toBe(true)
+  }, 300_000)
 
   it('builds every point from the estimator named by id, by default the most accurate registered one', async () => {
     const estimators = createEstimatorRegistry()

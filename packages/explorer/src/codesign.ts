@@ -33,7 +33,7 @@ import {
   type HardwareAxis,
   type HardwarePoint,
 } from '@snipsnap/arch'
-import { layerToProblem } from '@snipsnap/workloads'
+import { layerShapeText, layerToProblem, type ConvShape } from '@snipsnap/workloads'
 import { writeTimeloopYaml } from '@snipsnap/timeloop'
 import { coSearchDesign, createCompressionEngine, resolveCostModel, type ExplorerRegistries } from './co-search'
 import { groupModelLayers, type LayerGroup } from './explore-model'
@@ -95,9 +95,14 @@ export interface CodesignOptions {
 /** One distinct layer's design at a hardware point (per run of the layer). */
 export interface CodesignLayer {
   readonly names: readonly string[]
+  /** GEMM shape; for a native convolution the GEMM-equivalent one (M·K·N = its MACs). */
   readonly M: number
   readonly K: number
   readonly N: number
+  /** The shape as text: `M×K×N`, or the convolution's `N… C… M… R… S… P… Q… s…` (G… when grouped). */
+  readonly shape: string
+  /** The native convolution searched, or null for a GEMM. */
+  readonly conv: ConvShape | null
   readonly count: number
   readonly energyPJ: number
   readonly cycles: number
@@ -335,7 +340,7 @@ const evaluatePoint = async (
       registries,
     )
     if (signal.aborted) return { ok: false, reason: 'budget exhausted' }
-    let best: Omit<CodesignLayer, 'names' | 'M' | 'K' | 'N' | 'count'> | null =
+    let best: Omit<CodesignLayer, 'names' | 'M' | 'K' | 'N' | 'shape' | 'conv' | 'count'> | null =
       result.best === null
         ? null
         : { energyPJ: result.best.energyPJ, cycles: result.best.cycles, formats: result.best.formats, mappingYaml: result.best.mappingYaml, mapping: result.best.mapping, sparseOptimizations: result.best.sparseOptimizations, reusedFromNeighbour: false }
@@ -353,7 +358,7 @@ const evaluatePoint = async (
       }
     }
     if (best === null) return { ok: false, reason: `layer ${group.names.join(',')}: ${result.reason ?? 'no valid mapping'}` }
-    layers.push({ names: group.names, M: group.layer.M, K: group.layer.K, N: group.layer.N, count: group.count, ...best })
+    layers.push({ names: group.names, M: group.layer.M, K: group.layer.K, N: group.layer.N, shape: layerShapeText(group.layer), conv: group.layer.conv ?? null, count: group.count, ...best })
   }
   return { ok: true, layers }
 }

@@ -40,10 +40,18 @@ export interface KnownMismatch {
 export const KNOWN_MISMATCHES: readonly KnownMismatch[] = [
   {
     cases: 'fig15-TC',
-    components: ['LRF', 'RF', 'SMEM', 'MAC'],
+    components: ['LRF', 'MAC'],
     quantities: '*',
     reason:
       'the TC tables describe 65 nm parts, not the 45 nm ones the case\'s input.yaml declares: the artifact generated them from `fig15_stc_related_setup/architecture_templates/HW_systems/ert_art/int8/TC-RF2x-24-bandwidth/flattened_architecture.yaml`, which sets `technology: 65nm` on every TC component (and `phy_datawidth: 128` on SMEM), whereas its STC tables were made at 45 nm from the same attributes. Asked at 65 nm (below), the estimator extrapolates and matches the RF and MAC areas within 1%',
+    atTechnologyNM: 65,
+  },
+  {
+    // RF and SMEM have no metadata array: their 0 pJ metadata actions agree and are not listed.
+    cases: 'fig15-TC',
+    components: ['RF', 'SMEM'],
+    quantities: ['read', 'write', 'gated_read', 'gated_write', 'idle', 'area'],
+    reason: 'the same 65 nm tables as above',
     atTechnologyNM: 65,
   },
   {
@@ -106,7 +114,6 @@ const NOT_MODELLED: Readonly<Record<string, string>> = {
   address_generation: 'address generators are not modelled',
   decompression_count: 'metadata counters are not modelled',
   compression_count: 'metadata counters are not modelled',
-  idle: 'the estimator emits no `idle` action (Timeloop reads `idle` only as a fallback, e.g. for a gated access to a level without `gated_*` actions; emitting it would change how gated DRAM accesses are priced)',
   mac_reuse: 'Eyeriss `mac` compound action (Aladdin multiply_reuse), not modelled',
   metadata_gated_read: 'DRAM_metadata compound action, not modelled',
   metadata_gated_write: 'DRAM_metadata compound action, not modelled',

@@ -82,7 +82,7 @@ const readAxes = (options: CodesignCliOptions): Record<string, unknown> | undefi
 }
 
 const layerJson = (p: CodesignPoint) =>
-  p.layers.map((l) => ({ names: l.names, M: l.M, K: l.K, N: l.N, count: l.count, energyPJ: l.energyPJ, cycles: l.cycles, formats: l.formats, mapping: l.mappingYaml, reusedFromNeighbour: l.reusedFromNeighbour }))
+  p.layers.map((l) => ({ names: l.names, M: l.M, K: l.K, N: l.N, shape: l.shape, conv: l.conv, count: l.count, energyPJ: l.energyPJ, cycles: l.cycles, formats: l.formats, mapping: l.mappingYaml, reusedFromNeighbour: l.reusedFromNeighbour }))
 const pointJson = (p: CodesignPoint) => ({
   energyPJ: p.energyPJ,
   cycles: p.cycles,

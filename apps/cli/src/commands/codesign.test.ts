@@ -13,7 +13,7 @@ interface PointJson {
   cycles: number
   areaUM2: number
   hardware: Record<string, unknown>
-  layers: { names: string[]; count: number; energyPJ: number; cycles: number; mapping: string }[]
+  layers: { names: string[]; M: number; K: number; N: number; shape: string; conv: unknown; count: number; energyPJ: number; cycles: number; mapping: string }[]
 }
 interface CodesignJson {
   baseline: PointJson | null
@@ -41,6 +41,8 @@ describe('snipsnap codesign', () => {
       if (p === null) continue
       expect(p.energyPJ).toBeCloseTo(p.layers.reduce((s, l) => s + l.count * l.energyPJ, 0), 0)
       expect(p.areaUM2).toBeGreaterThan(0)
+      // GEMMs are named by their shape (a CNN's layers by their conv shape: explorer's codesign test).
+      for (const l of p.layers) expect([l.shape, l.conv]).toEqual([`${l.M}×${l.K}×${l.N}`, null])
     }
     expect(readdirSync(out)).toEqual(expect.arrayContaining(['codesign.json', 'pareto-energy-area.svg', 'pareto-cycles-area.svg', 'report.md', 'report.html', 'designs']))
     const folders = readdirSync(join(out, 'designs')).sort()

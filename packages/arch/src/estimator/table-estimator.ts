@@ -182,6 +182,8 @@ const estimateMac = (q: Extract<PrimitiveQuery, { kind: 'mac' }>): PrimitiveEsti
       mac_reused: (reusedMultiplierShare * mult + add) * node.energy,
       mac_gated: gated * node.energy,
       mac_skipped: gated * node.energy,
+      // An idle cycle: multiplier and adder both idle, whatever the gating semantics.
+      idle: (m.idlePJ * mScale + a.idlePJ * aScale) * node.energy,
     },
     areaUM2: (m.areaUM2 * mScale + a.areaUM2 * aScale) * node.area,
     extrapolated,
