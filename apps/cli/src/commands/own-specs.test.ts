@@ -32,7 +32,7 @@ const DEEP = `${'['.repeat(200_000)}${']'.repeat(200_000)}\n`
 
 describe('sweep specs', () => {
   it.each([
-    ['an axis', '  evaluations: [16]', '  evaluatons: [16]', 'evaluatons', 'evaluations'],
+    ['an axis', '  evaluations: [', '  evaluatons: [', 'evaluatons', 'evaluations'],
     ['a hardware axis', '    glbKiB: [128, 512]', '    glbKB: [128, 512]', 'glbKB', 'glbKiB'],
     ['a top-level key', 'objective: energy', 'objectve: energy', 'objectve', 'objective'],
     ['a format space key', '      primitives: [U, B]', '      primitves: [U, B]', 'primitves', 'primitives'],
