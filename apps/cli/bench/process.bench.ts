@@ -3,7 +3,10 @@
 // - `snipsnap evaluate <case> --json`, `snipsnap --version` and a bare `node -e 0`: wall time,
 //   CPU time (user + system) and peak memory (max RSS), with ratios to `node -e 0`;
 // - `evaluate --mappings` on the shared STC random set at three sizes: the marginal rates in
-//   rows/s after start-up, (rows₂ − rows₁) / (time₂ − time₁), by wall and by CPU time.
+//   rows/s after start-up, (rows₂ − rows₁) / (time₂ − time₁), by wall and by CPU time. The
+//   larger sizes repeat the set's 150 rows, whose results `--mappings` reuses (equal mapping
+//   texts are evaluated once); the same sizes with every copy's mapping texts made distinct
+//   (trailing spaces, which the YAML reader ignores) give the rate of rows never seen before.
 // The CLI is built first when its sources changed (scripts/snipsnap.mjs). Peak memory and CPU
 // time come from GNU time (/usr/bin/time); without it only wall times are printed.
 import { spawnSync } from 'node:child_process'
@@ -94,27 +97,41 @@ try {
   // still includes the JIT's warm-up of the per-row code; from 1,500 to 6,000 rows it is the
   // steady rate.
   const SIZES = [1, 10, 40] as const
-  const write = (copies: number): string => {
-    const file = join(dir, `mappings-${copies}.jsonl`)
-    writeFileSync(file, `${Array.from({ length: copies }, () => rows.join('\n')).join('\n')}\n`)
+  /** Copy `c` of a row with `c` spaces after its mapping text (a blank last line of the YAML). */
+  const distinctRow = (row: string, c: number): string => {
+    if (c === 0) return row
+    const parsed = JSON.parse(row) as { mapping: string }
+    return JSON.stringify({ ...parsed, mapping: `${parsed.mapping}${' '.repeat(c)}` })
+  }
+  const write = (copies: number, distinct: boolean): string => {
+    const file = join(dir, `mappings-${copies}${distinct ? '-distinct' : ''}.jsonl`)
+    writeFileSync(file, `${Array.from({ length: copies }, (_, c) => rows.map((row) => (distinct ? distinctRow(row, c) : row)).join('\n')).join('\n')}\n`)
     return file
   }
   const base = join(randomSet, 'base.yaml')
+  const VARIANTS = [
+    ['', false],
+    [' distinct', true],
+  ] as const
   const timed = alternate(
-    Object.fromEntries(SIZES.map((copies) => [String(copies), [bin, 'evaluate', base, '--mappings', write(copies)]])),
+    Object.fromEntries(
+      VARIANTS.flatMap(([suffix, distinct]) => SIZES.map((copies) => [`${copies}${suffix}`, [bin, 'evaluate', base, '--mappings', write(copies, distinct)]])),
+    ),
     Math.max(3, Math.ceil(ROUNDS / 2)),
   )
-  for (let i = 1; i < SIZES.length; i++) {
-    const [fewer, more] = [SIZES[i - 1] as number, SIZES[i] as number]
-    const small = timed[String(fewer)] as Sample
-    const large = timed[String(more)] as Sample
-    const extraRows = (more - fewer) * rows.length
-    const byWall = (extraRows * 1000) / (large.wallMs - small.wallMs)
-    const byCpu = (extraRows * 1000) / (large.cpuMs - small.cpuMs)
-    console.log(
-      `  evaluate --mappings (STC random set, ${fewer * rows.length} vs ${more * rows.length} rows): marginal ${byWall.toFixed(0)} rows/wall-s` +
-        (hasGnuTime ? `, ${byCpu.toFixed(0)} rows/CPU-s; peak ${mib(small.maxRssKiB)} at ${fewer * rows.length} rows, ${mib(large.maxRssKiB)} at ${more * rows.length}` : ''),
-    )
+  for (const [suffix] of VARIANTS) {
+    for (let i = 1; i < SIZES.length; i++) {
+      const [fewer, more] = [SIZES[i - 1] as number, SIZES[i] as number]
+      const small = timed[`${fewer}${suffix}`] as Sample
+      const large = timed[`${more}${suffix}`] as Sample
+      const extraRows = (more - fewer) * rows.length
+      const byWall = (extraRows * 1000) / (large.wallMs - small.wallMs)
+      const byCpu = (extraRows * 1000) / (large.cpuMs - small.cpuMs)
+      console.log(
+        `  evaluate --mappings (STC random set${suffix === '' ? ', repeated' : ', distinct texts'}, ${fewer * rows.length} vs ${more * rows.length} rows): marginal ${byWall.toFixed(0)} rows/wall-s` +
+          (hasGnuTime ? `, ${byCpu.toFixed(0)} rows/CPU-s; peak ${mib(small.maxRssKiB)} at ${fewer * rows.length} rows, ${mib(large.maxRssKiB)} at ${more * rows.length}` : ''),
+      )
+    }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true })

@@ -2,8 +2,19 @@
 // Entry point: hands argv to main with the process's streams and Ctrl-C, sets the exit code
 // (changesets' bin.js pattern). Last-resort handlers keep stack traces away from users unless
 // --debug is given.
+import { setFlagsFromString } from 'node:v8'
 import { main } from './main'
 import { describeError, EXIT_FAILURE, EXIT_INTERRUPTED } from './run-control'
+
+const args = process.argv.slice(2)
+// One `evaluate` of a design runs for a fraction of a second, too short for V8's optimising
+// compiler to pay off, and its compile jobs took ~4.7 MiB of the process's peak memory (issue
+// 12: max RSS of `evaluate fig15-STC --json` 54.7 → 50.0 MiB at the same CPU time). `--mappings`
+// keeps it: its per-row code runs thousands of times. Set here, in the process's entry, so that
+// callers of `main` in their own process keep their flags.
+if (args.find((arg) => !arg.startsWith('-')) === 'evaluate' && !args.some((arg) => arg === '--mappings' || arg.startsWith('--mappings='))) {
+  setFlagsFromString('--no-opt')
+}
 
 const debug = process.argv.includes('--debug')
 const fatal = (error: unknown): void => {
@@ -24,7 +35,7 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 let interrupts = 0
-main(process.argv.slice(2), {
+main(args, {
   stdout: process.stdout,
   stderr: process.stderr,
   // performance.now() counts from the process start: budgets include Node's own start-up.

@@ -1,4 +1,4 @@
-// `--plugin <module>` and `--cost-model <id>`: loads plug-in bundles (`definePlugin` from
+// `--plugin <module>`, `--cost-model <id>` and `--estimator <id>`: loads plug-in bundles (`definePlugin` from
 // @snipsnap/core) from a package folder or an ES module file, and builds the registries every
 // stage resolves symbols and ids through. Imported only by commands given one of these options.
 import { existsSync, readFileSync, statSync } from 'node:fs'
@@ -13,11 +13,13 @@ import {
   type CostModel,
   type CostModelContext,
   type DensityModel,
+  type EnergyAreaEstimator,
   type FormatPrimitive,
   type Registry,
   type SnipSnapPlugin,
 } from '@snipsnap/core'
 import { createDensityRegistry, sparseloopCostModel } from '@snipsnap/cost'
+import { createEstimatorRegistry } from '@snipsnap/explorer'
 import { createFormatRegistry } from '@snipsnap/format'
 import { createStrategyRegistry } from '@snipsnap/search'
 
@@ -30,6 +32,7 @@ export interface CliRegistries {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly costModels: Registry<CostModel<any>>
   readonly strategies: Registry<AnySearchStrategy>
+  readonly estimators: Registry<EnergyAreaEstimator>
   readonly plugins: readonly SnipSnapPlugin[]
   /** The loaded plug-in modules as `file:` URLs, in order: what worker threads import to register the same parts. */
   readonly pluginModules: readonly string[]
@@ -86,6 +89,7 @@ export const loadRegistries = async (specs: readonly string[] = [], cwd = proces
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     costModels: createRegistry<CostModel<any>>('cost-model', [sparseloopCostModel]),
     strategies: createStrategyRegistry(),
+    estimators: createEstimatorRegistry(),
   }
   const plugins: SnipSnapPlugin[] = []
   const pluginModules: string[] = []

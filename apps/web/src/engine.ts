@@ -528,6 +528,8 @@ export const createEngine = (): Engine => {
       maxRounds: EXPLORE_DEFAULTS.maxRounds,
       stage1Starts: EXPLORE_DEFAULTS.stage1Starts,
       warmStart: EXPLORE_DEFAULTS.warmStart,
+      stratify: EXPLORE_DEFAULTS.stratify,
+      strataPatience: EXPLORE_DEFAULTS.strataPatience,
       polish: EXPLORE_DEFAULTS.polish,
       onStage: (report) => {
         stages.push({ stage: report.stage, round: report.round, evaluated: report.evaluated, energyPJ: report.bestMetrics?.['energy'] ?? null, cycles: report.bestMetrics?.['cycles'] ?? null })

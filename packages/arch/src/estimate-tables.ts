@@ -17,8 +17,11 @@ import {
 /** One primitive the tables were built from, with the estimator's verdict. */
 export interface EstimatedPrimitive {
   readonly level: string
-  /** `data`, `metadata` (storage arrays), `dram`, `dram-metadata` or `compute`. */
-  readonly role: 'data' | 'metadata' | 'dram' | 'dram-metadata' | 'compute'
+  /**
+   * `data`, `metadata` (storage arrays), `address-generator` (one of a `smartbuffer`'s two),
+   * `dram`, `dram-metadata` or `compute`.
+   */
+  readonly role: 'data' | 'metadata' | 'address-generator' | 'dram' | 'dram-metadata' | 'compute'
   readonly query: PrimitiveQuery
   readonly estimate: PrimitiveEstimate
 }
@@ -61,6 +64,17 @@ const ask = (estimator: EnergyAreaEstimator, query: PrimitiveQuery, level: strin
   return estimator.estimate(query)
 }
 
+/**
+ * Accelergy's Eyeriss `smartbuffer` compound is an SRAM plus two address generators
+ * (`address_generators[0..1]`, class `intadder`), and it charges a gated read or write as one idle
+ * address generator, not as an idle array. Its class definition passes `width: ag_datawidth` to
+ * the adders, an attribute `intadder` does not read, so they keep the primitive's 16-bit default:
+ * every smartbuffer gated access in the table7 reference ERTs is 0.00595 pJ = Aladdin's adder
+ * idle × 16/32, the 17-bit ifmap_spad's too.
+ */
+const SMARTBUFFER_ADDRESS_GENERATOR_BITS = 16
+const isSmartbuffer = (level: StorageLevelSpec): boolean => (level.subclassName ?? level.className) === 'smartbuffer'
+
 const action = (name: string, energyPJ: number | undefined): EnergyActionSpec => ({ name, arguments: null, energyPJ: energyPJ ?? 0 })
 
 const storageTables = (
@@ -78,12 +92,16 @@ const storageTables = (
     const data = ask(estimator, dataQuery, level.name)
     const primitives: EstimatedPrimitive[] = [{ level: level.name, role: 'dram', query: dataQuery, estimate: data }]
     const actions = [action('read', data.energyPJ.read), action('write', data.energyPJ.write)]
+    let idlePJ = data.energyPJ.idle ?? 0
     if (mdWidth > 0) {
       const mdQuery: PrimitiveQuery = { kind: 'dram', dramType, widthBits: mdWidth }
       const md = ask(estimator, mdQuery, level.name)
       primitives.push({ level: level.name, role: 'dram-metadata', query: mdQuery, estimate: md })
       actions.push(action('metadata_read', md.energyPJ.read), action('metadata_write', md.energyPJ.write))
+      idlePJ += md.energyPJ.idle ?? 0
     }
+    // Accelergy's DRAM lists `idle` (0 pJ): Timeloop prices a gated or skipped DRAM access with it.
+    actions.push(action('idle', idlePJ))
     return { actions, areaUM2: data.areaUM2, primitives }
   }
   const capacity = level.capacityWords
@@ -102,6 +120,17 @@ const storageTables = (
     action('gated_write', data.energyPJ.idle),
   ]
   let areaUM2 = data.areaUM2
+  let idlePJ = data.energyPJ.idle ?? 0
+  if (isSmartbuffer(level)) {
+    const agQuery: PrimitiveQuery = { kind: 'adder', datawidthBits: SMARTBUFFER_ADDRESS_GENERATOR_BITS, technologyNM }
+    const ag = ask(estimator, agQuery, level.name)
+    primitives.push({ level: level.name, role: 'address-generator', query: agQuery, estimate: ag })
+    const gated = ag.energyPJ.idle ?? 0
+    actions.splice(2, 2, action('gated_read', gated), action('gated_write', gated))
+    areaUM2 += 2 * ag.areaUM2
+    // The compound's idle: the array's and one address generator's.
+    idlePJ += gated
+  }
   const mdDepth = level.metadataStorageDepth ?? 0
   if (mdWidth > 0 && mdDepth > 0) {
     const mdQuery: PrimitiveQuery = { kind: 'sram', depth: mdDepth, widthBits: mdWidth, banks: 1, technologyNM }
@@ -114,7 +143,15 @@ const storageTables = (
       action('gated_metadata_write', md.energyPJ.idle),
     )
     areaUM2 += md.areaUM2
+    idlePJ += md.energyPJ.idle ?? 0
+  } else {
+    // Without a metadata array the metadata actions cost nothing, as Accelergy's SRAM_MD lists them
+    // (0 pJ); left out, Timeloop would fall back to `idle` for them.
+    actions.push(action('metadata_read', 0), action('metadata_write', 0), action('gated_metadata_read', 0), action('gated_metadata_write', 0))
   }
+  // Accelergy's compound `idle` (every subcomponent idle). Timeloop reads it only as a fallback;
+  // the gated actions above come first.
+  actions.push(action('idle', idlePJ))
   return { actions, areaUM2, primitives }
 }
 
@@ -148,7 +185,7 @@ export const estimateArchTables = (options: EstimateArchTablesOptions): Estimate
   primitives.push({ level: c.name, role: 'compute', query: macQuery, estimate: mac })
   energyEntries.push({
     name: c.path,
-    actions: ['mac_random', 'mac_reused', 'mac_gated', 'mac_skipped'].map((n) => action(n, mac.energyPJ[n])),
+    actions: ['mac_random', 'mac_reused', 'mac_gated', 'mac_skipped', 'idle'].map((n) => action(n, mac.energyPJ[n])),
   })
   areaEntries.push({ name: c.path, areaUM2: mac.areaUM2 })
   const notes = [

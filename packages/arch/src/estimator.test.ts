@@ -37,6 +37,7 @@ describe('tableEstimator', () => {
   it('rejects bad queries with a precise error', () => {
     expect(() => sram(Number.NaN, 8)).toThrow(SnipSnapError)
     expect(() => sram(0, 8)).toThrow(/depth/)
+    expect(() => tableEstimator.estimate({ kind: 'adder', datawidthBits: -1, technologyNM: 45 })).toThrow(/datawidthBits/)
     expect(tableEstimator.supports({ kind: 'dram', dramType: 'DDR9', widthBits: 64 })).toBe(false)
     expect(() => tableEstimator.estimate({ kind: 'dram', dramType: 'DDR9', widthBits: 64 })).toThrow(/DDR9.*known: LPDDR4/)
   })
@@ -72,6 +73,39 @@ describe('estimateArchTables', () => {
     const t = estimateArchTables({ arch: huge, estimator: tableEstimator })
     expect(t.extrapolated).toBe(true)
     expect(t.notes[0]).toMatch(/^GLB data: .*EXTRAPOLATED/)
+  })
+
+  it('builds an Eyeriss smartbuffer with its two address generators (gated access = one idle generator)', () => {
+    const preset = getArchPreset('eyeriss-like')
+    const spad = preset.arch.storage.find((l) => l.name === 'psum_spad')
+    if (spad === undefined) throw new Error('preset changed')
+    const asSram = { ...preset.arch, storage: preset.arch.storage.map((l) => (l === spad ? { ...l, className: 'storage', subclassName: 'SRAM' } : l)) }
+    const smart = estimateArchTables({ arch: preset.arch, estimator: tableEstimator })
+    const plain = estimateArchTables({ arch: asSram, estimator: tableEstimator })
+    const adder = tableEstimator.estimate({ kind: 'adder', datawidthBits: 16, technologyNM: 45 })
+    const area = (t: typeof smart) => t.areaTable.entries.find((e) => e.name === spad.path)?.areaUM2 ?? Number.NaN
+    const gated = (t: typeof smart) => t.energyTable.entries.find((e) => e.name === spad.path)?.actions.find((a) => a.name === 'gated_read')?.energyPJ
+    expect(adder.energyPJ.idle).toBeCloseTo(0.0119 / 2, 9)
+    expect(area(smart) - area(plain)).toBeCloseTo(2 * adder.areaUM2, 6)
+    expect(gated(smart)).toBe(adder.energyPJ.idle)
+    const idle = (t: typeof smart) => t.energyTable.entries.find((e) => e.name === spad.path)?.actions.find((a) => a.name === 'idle')?.energyPJ ?? Number.NaN
+    expect(idle(smart)).toBeCloseTo(idle(plain) + (adder.energyPJ.idle ?? Number.NaN), 12)
+    expect(gated(plain)).not.toBe(adder.energyPJ.idle)
+    expect(smart.primitives.filter((p) => p.level === 'psum_spad').map((p) => p.role)).toEqual(['data', 'address-generator'])
+  })
+
+  it('lists idle (Timeloop\'s fallback for gated DRAM accesses) and zero-cost metadata actions where there is no metadata array', () => {
+    const { arch } = getArchPreset('stc-like')
+    const t = estimateArchTables({ arch, estimator: tableEstimator })
+    const actions = (level: string) => new Map(t.energyTable.entries.find((e) => e.name.endsWith(level))?.actions.map((a) => [a.name, a.energyPJ]))
+    expect(actions('DRAM').get('idle')).toBe(0)
+    const rf = actions('RF') // 2048 × 8 b, no metadata array
+    expect(['metadata_read', 'metadata_write', 'gated_metadata_read', 'gated_metadata_write'].map((n) => rf.get(n))).toEqual([0, 0, 0, 0])
+    expect(rf.get('idle')).toBe(rf.get('gated_read'))
+    const smem = actions('SMEM') // data + metadata arrays: the compound idle is both arrays idle
+    expect(smem.get('idle')).toBeCloseTo((smem.get('gated_read') ?? Number.NaN) + (smem.get('gated_metadata_read') ?? Number.NaN), 12)
+    const mac = actions('MAC')
+    expect(mac.get('idle')).toBeGreaterThan(0)
   })
 
   it('refuses an on-chip level without capacity', () => {

@@ -26,6 +26,7 @@ export { fanoutBelow, levelCapacities, levelFanouts, totalCapacityBits, type Lev
 export { archArea, componentName, type ArchArea, type LevelArea } from './area'
 export { ARCH_PRESET_IDS, designFromPreset, getArchPreset, listArchPresets, type ArchPreset, type ArchPresetId, type PresetDesignOptions } from './presets'
 export { createTableEstimator, tableEstimator, type TableEstimatorOptions } from './estimator/table-estimator'
+export { chooseEstimator, createEstimatorRegistry } from './estimator/choose'
 export { ALADDIN_40NM, CACTI_SCALING, DRAM_PJ_PER_BIT, SRAM_TABLE_45NM, TABLE_NODE_NM, type SramTablePoint } from './estimator/tables'
 export { estimateArchTables, type EstimateArchTablesOptions, type EstimatedPrimitive, type EstimatedTables } from './estimate-tables'
 export {

@@ -12,7 +12,7 @@ export interface MemoryPrimitiveQuery {
   readonly depth: number
   /** Bits per row (one physical access), ≥ 1. */
   readonly widthBits: number
-  /** Banks (count, ≥ 1). */
+  /** Banks (count, ≥ 1). The built-in table estimator does not use it yet (see @snipsnap/arch's README). */
   readonly banks: number
   /** Process node in nm, e.g. 45. */
   readonly technologyNM: number
@@ -41,14 +41,25 @@ export interface MacPrimitiveQuery {
   readonly gating?: 'compound' | 'primitive'
 }
 
+/**
+ * An integer adder, one instance: e.g. the address generators of Accelergy's Eyeriss
+ * `smartbuffer` compound. Actions `add` and `idle`.
+ */
+export interface AdderPrimitiveQuery {
+  readonly kind: 'adder'
+  /** Operand width in bits. */
+  readonly datawidthBits: number
+  readonly technologyNM: number
+}
+
 /** One hardware primitive to estimate. */
-export type PrimitiveQuery = MemoryPrimitiveQuery | DramPrimitiveQuery | MacPrimitiveQuery
+export type PrimitiveQuery = MemoryPrimitiveQuery | DramPrimitiveQuery | MacPrimitiveQuery | AdderPrimitiveQuery
 
 /** What an estimator says about one primitive. */
 export interface PrimitiveEstimate {
   /**
    * Energy per action in pJ. Memories: `read`, `write`, `idle` (a gated access); DRAM: `read`,
-   * `write`; MACs: `mac_random`, `mac_reused`, `mac_gated`, `mac_skipped`.
+   * `write`, `idle`; MACs: `mac_random`, `mac_reused`, `mac_gated`, `mac_skipped`, `idle`; adders: `add`, `idle`.
    */
   readonly energyPJ: Readonly<Record<string, number>>
   /** Area of one instance, µm². */

@@ -1,10 +1,12 @@
 // One helper to bundle plug-ins of every kind into a module that tools load by path (the CLI's
-// `--plugin <module>`): format primitives, density models, cost models and search strategies.
+// `--plugin <module>`): format primitives, density models, cost models, search strategies and
+// energy/area estimators.
 // `definePlugin` types it, `parsePlugin` checks a loaded module's export at the edge, and
 // `registerPlugin` adds its parts to the registries a composition root hands to every stage.
 import { SnipSnapError } from './errors'
 import type { CostModel } from './cost'
 import type { DensityModel } from './density'
+import type { EnergyAreaEstimator } from './estimator'
 import type { FormatPrimitive } from './format'
 import type { Registry } from './registry'
 import type { AnySearchStrategy } from './search'
@@ -20,6 +22,8 @@ export interface SnipSnapPlugin {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly costModels?: readonly CostModel<any>[]
   readonly strategies?: readonly AnySearchStrategy[]
+  /** Energy/area estimators for hardware search (`snipsnap codesign --estimator <id>`). */
+  readonly estimators?: readonly EnergyAreaEstimator[]
 }
 
 /** The registries a plug-in's parts go into (any subset). */
@@ -29,6 +33,7 @@ export interface PluginRegistries {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly costModels?: Registry<CostModel<any>>
   readonly strategies?: Registry<AnySearchStrategy>
+  readonly estimators?: Registry<EnergyAreaEstimator>
 }
 
 /**
@@ -37,12 +42,13 @@ export interface PluginRegistries {
  */
 export const definePlugin = (plugin: SnipSnapPlugin): SnipSnapPlugin => plugin
 
-const PARTS = ['formats', 'densityModels', 'costModels', 'strategies'] as const
+const PARTS = ['formats', 'densityModels', 'costModels', 'strategies', 'estimators'] as const
 const NEEDS: Readonly<Record<(typeof PARTS)[number], readonly string[]>> = {
   formats: ['id', 'symbol', 'encode', 'decode', 'metadataUnits', 'slotUnits', 'defaultWordBits'],
   densityModels: ['id', 'create'],
   costModels: ['id', 'supports', 'evaluate'],
   strategies: ['id'],
+  estimators: ['id', 'supports', 'estimate'],
 }
 
 /**
@@ -72,7 +78,7 @@ export const parsePlugin = (loaded: unknown, source: string): SnipSnapPlugin => 
     })
     parts += list.length
   }
-  if (parts === 0) return bad(`has no formats, densityModels, costModels or strategies`, [])
+  if (parts === 0) return bad(`has no formats, densityModels, costModels, strategies or estimators`, [])
   return candidate as unknown as SnipSnapPlugin
 }
 

@@ -51,6 +51,12 @@ export interface Space<D> {
   tree?: DesignTree<D>
   /** A stable key identifying equivalent designs (for caching and deduplication). */
   key(design: D): string
+  /**
+   * Disjoint sub-spaces covering this one, split along its coarse discrete structure (a mapping
+   * space: one per keep/bypass combination), for searches that visit each before going deep.
+   * Each shares this space's `key`. Absent or empty: the space is not stratified.
+   */
+  strata?(): readonly Space<D>[]
 }
 
 /**

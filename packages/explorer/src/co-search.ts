@@ -3,7 +3,7 @@
 // (prepared once per formats) and the adaptive compression engine (`@snipsnap/compress`).
 // Also computes the two one-sided baselines the joint result is compared with.
 import type { AbortSignalLike } from '@snipsnap/search'
-import { createRng, prepareCostModel, SnipSnapError, type CostModel, type CostModelContext, type CostQuery, type DensityModel, type DesignSpec, type FormatPrimitive, type MappingSpec, type Registry, type SparseOptimizationsSpec } from '@snipsnap/core'
+import { createRng, prepareCostModel, SnipSnapError, type CostModel, type CostModelContext, type CostQuery, type DensityModel, type DesignSpec, type EnergyAreaEstimator, type FormatPrimitive, type MappingSpec, type Registry, type SparseOptimizationsSpec } from '@snipsnap/core'
 import { BASELINE_NEEDS, BASELINES, optimizeFormats, type PrimitiveId } from '@snipsnap/compress'
 import { sparseloopCostModel } from '@snipsnap/cost'
 import { createMapspace } from '@snipsnap/mapspace'
@@ -40,6 +40,10 @@ export interface CoSearchDesignOptions {
   readonly strategyOptions?: unknown
   /** Independent starts of the stage-1 dataflow search, pooled (default 1; see `progressiveCoSearch`). */
   readonly stage1Starts?: number
+  /** Stratified stage 1: every keep/bypass family screened, then the starts go deep in the best (see `progressiveCoSearch`; default false). */
+  readonly stratify?: boolean
+  /** Patience of each stratum's screening search (see `progressiveCoSearch`; default 32). */
+  readonly strataPatience?: number
   /** Refinement rounds start from the incumbent's and stage 1's mappings (see `progressiveCoSearch`; default false). */
   readonly warmStart?: boolean
   /** Each dataflow search ends with a descent over the space's neighbours, within its cap (see `progressiveCoSearch`; default false). */
@@ -180,6 +184,8 @@ export interface ExplorerRegistries {
   /** Cost models, by id (default: the Sparseloop model alone). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly costModels?: Registry<CostModel<any>>
+  /** Energy/area estimators hardware search builds ERT/ART from (default: the table estimator alone). */
+  readonly estimators?: Registry<EnergyAreaEstimator>
 }
 
 /** A cost model chosen from the registries, with the context (registries) every model receives. */
@@ -404,6 +410,8 @@ export const coSearchDesign = async (
       ...(options.topM !== undefined ? { topM: options.topM } : {}),
       ...(options.stage1Starts !== undefined ? { stage1Starts: options.stage1Starts } : {}),
       ...(options.warmStart !== undefined ? { warmStart: options.warmStart } : {}),
+      ...(options.stratify !== undefined ? { stratify: options.stratify } : {}),
+      ...(options.strataPatience !== undefined ? { strataPatience: options.strataPatience } : {}),
       ...(options.polish !== undefined ? { polish: options.polish } : {}),
       ...(maxRounds !== undefined ? { maxRounds } : {}),
       ...(options.epsilon !== undefined ? { epsilon: options.epsilon } : {}),

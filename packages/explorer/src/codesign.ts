@@ -21,18 +21,19 @@ import {
 } from '@snipsnap/core'
 import {
   applyHardwarePoint,
+  chooseEstimator,
+  createEstimatorRegistry,
   estimateArchTables,
   expandHardwareAxes,
   getArchPreset,
   hardwareDiff,
   hardwarePointOf,
   peakPowerMW,
-  tableEstimator,
   totalAreaUM2,
   type HardwareAxis,
   type HardwarePoint,
 } from '@snipsnap/arch'
-import { layerToProblem } from '@snipsnap/workloads'
+import { layerShapeText, layerToProblem, type ConvShape } from '@snipsnap/workloads'
 import { writeTimeloopYaml } from '@snipsnap/timeloop'
 import { coSearchDesign, createCompressionEngine, resolveCostModel, type ExplorerRegistries } from './co-search'
 import { groupModelLayers, type LayerGroup } from './explore-model'
@@ -79,7 +80,12 @@ export interface CodesignOptions {
   readonly maxPowerMW?: number
   /** Clock of the power bound, GHz (default 1). */
   readonly clockGHz?: number
-  readonly estimator?: EnergyAreaEstimator
+  /**
+   * Energy/area estimator of every point's ERT/ART: an instance, or an id in the registries'
+   * `estimators`. Default: of the registered estimators, the most accurate one supporting each
+   * primitive (Accelergy's rule; with the built-ins alone, the `table` estimator).
+   */
+  readonly estimator?: EnergyAreaEstimator | string
   readonly seed?: number
   readonly clock?: () => number
   readonly signal?: AbortSignalLike
@@ -89,9 +95,14 @@ export interface CodesignOptions {
 /** One distinct layer's design at a hardware point (per run of the layer). */
 export interface CodesignLayer {
   readonly names: readonly string[]
+  /** GEMM shape; for a native convolution the GEMM-equivalent one (M·K·N = its MACs). */
   readonly M: number
   readonly K: number
   readonly N: number
+  /** The shape as text: `M×K×N`, or the convolution's `N… C… M… R… S… P… Q… s…` (G… when grouped). */
+  readonly shape: string
+  /** The native convolution searched, or null for a GEMM. */
+  readonly conv: ConvShape | null
   readonly count: number
   readonly energyPJ: number
   readonly cycles: number
@@ -117,6 +128,8 @@ export interface CodesignPoint {
   readonly point: HardwarePoint
   /** True when the estimator extrapolated beyond its tables for this accelerator. */
   readonly extrapolated: boolean
+  /** The estimator's `level role: note` lines saying where and how it extrapolated (empty if it did not). */
+  readonly extrapolations: readonly string[]
   readonly layers: readonly CodesignLayer[]
   readonly arch: ArchSpec
   readonly energyTable: EnergyTableSpec
@@ -133,6 +146,8 @@ export interface CodesignResult {
   readonly mode: CodesignMode
   readonly objective: readonly MetricName[]
   readonly axes: readonly HardwareAxis[]
+  /** Id of the estimator every point's ERT/ART came from (`most-accurate` when several were combined). */
+  readonly estimator: string
   /** The preset itself, co-searched with the same per-design budget (null if its search failed). */
   readonly baseline: CodesignPoint | null
   /** Energy / cycles / area Pareto set of every evaluated point, by ascending area. */
@@ -191,8 +206,15 @@ const positiveOption = (value: number | undefined, name: string): void => {
   }
 }
 
+/** The estimator `options.estimator` names (see {@link CodesignOptions.estimator}). */
+const resolveEstimator = (estimator: EnergyAreaEstimator | string | undefined, registries: ExplorerRegistries): EnergyAreaEstimator => {
+  if (typeof estimator === 'object') return estimator
+  const registry = registries.estimators ?? createEstimatorRegistry()
+  return estimator === undefined ? chooseEstimator(registry.list()) : registry.get(estimator)
+}
+
 /** Phase 1: workload, preset, axes (the preset's own values added to each), options checked. */
-const resolveCodesign = (options: CodesignOptions): Resolved => {
+const resolveCodesign = (options: CodesignOptions, registries: ExplorerRegistries): Resolved => {
   const mode = options.mode ?? 'joint'
   if (!CODESIGN_MODES.includes(mode)) throw new SnipSnapError('INVALID_SPEC', `mode must be one of ${CODESIGN_MODES.join(', ')} (got ${String(mode)})`, { path: ['mode'] })
   positiveOption(options.budgetS, 'budgetS')
@@ -227,7 +249,7 @@ const resolveCodesign = (options: CodesignOptions): Resolved => {
     start,
     objective: parseObjective(options.objective ?? 'edp'),
     mode,
-    estimator: options.estimator ?? tableEstimator,
+    estimator: resolveEstimator(options.estimator, registries),
     evaluations,
   }
 }
@@ -239,6 +261,7 @@ interface Built {
   readonly areaUM2: number
   readonly peakPowerMW: number
   readonly extrapolated: boolean
+  readonly extrapolations: readonly string[]
 }
 
 const buildPoint = (r: Resolved, point: HardwarePoint, clockGHz: number): { ok: true; built: Built } | { ok: false; reason: string } => {
@@ -256,6 +279,7 @@ const buildPoint = (r: Resolved, point: HardwarePoint, clockGHz: number): { ok: 
         areaUM2: totalAreaUM2(arch, tables.areaTable),
         peakPowerMW: peakPowerMW({ arch, energyTable: tables.energyTable, clockGHz }),
         extrapolated: tables.extrapolated,
+        extrapolations: tables.notes.filter((n) => n.includes('EXTRAPOLATED')),
       },
     }
   } catch (error) {
@@ -316,7 +340,7 @@ const evaluatePoint = async (
       registries,
     )
     if (signal.aborted) return { ok: false, reason: 'budget exhausted' }
-    let best: Omit<CodesignLayer, 'names' | 'M' | 'K' | 'N' | 'count'> | null =
+    let best: Omit<CodesignLayer, 'names' | 'M' | 'K' | 'N' | 'shape' | 'conv' | 'count'> | null =
       result.best === null
         ? null
         : { energyPJ: result.best.energyPJ, cycles: result.best.cycles, formats: result.best.formats, mappingYaml: result.best.mappingYaml, mapping: result.best.mapping, sparseOptimizations: result.best.sparseOptimizations, reusedFromNeighbour: false }
@@ -334,7 +358,7 @@ const evaluatePoint = async (
       }
     }
     if (best === null) return { ok: false, reason: `layer ${group.names.join(',')}: ${result.reason ?? 'no valid mapping'}` }
-    layers.push({ names: group.names, M: group.layer.M, K: group.layer.K, N: group.layer.N, count: group.count, ...best })
+    layers.push({ names: group.names, M: group.layer.M, K: group.layer.K, N: group.layer.N, shape: layerShapeText(group.layer), conv: group.layer.conv ?? null, count: group.count, ...best })
   }
   return { ok: true, layers }
 }
@@ -351,6 +375,7 @@ const toPoint = (r: Resolved, built: Built, point: HardwarePoint, layers: readon
     hardware: hardwareDiff(r.base, point),
     point,
     extrapolated: built.extrapolated,
+    extrapolations: built.extrapolations,
     layers,
     arch: built.arch,
     energyTable: built.energyTable,
@@ -396,7 +421,7 @@ const paretoOf = (points: readonly CodesignPoint[]): CodesignPoint[] =>
  * @example await codesignModel({ model: 'llama-2-7b', sparsity: 'unstructured-50', budgetS: 300, clock: () => performance.now() }, registries)
  */
 export const codesignModel = async (options: CodesignOptions, registries: ExplorerRegistries): Promise<CodesignResult> => {
-  const r = resolveCodesign(options)
+  const r = resolveCodesign(options, registries)
   const clockGHz = options.clockGHz ?? 1
   const startedMs = options.clock?.() ?? 0
   const budgetMs = options.budgetS !== undefined ? options.budgetS * 1000 : undefined
@@ -465,6 +490,7 @@ export const codesignModel = async (options: CodesignOptions, registries: Explor
     mode: r.mode,
     objective: r.objective,
     axes: r.axes,
+    estimator: r.estimator.id,
     baseline,
     pareto,
     bestEdpAtBaselineArea,

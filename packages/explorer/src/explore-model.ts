@@ -23,8 +23,12 @@ export const EXPLORE_DEFAULTS = {
   maxRounds: 1,
   /** Independent starts of stage 1 (pooled top-M). */
   stage1Starts: 2,
+  /** Stage 1 screens every keep/bypass family of the mapping space's innermost level, then its starts go deep in the best ones. */
+  stratify: true,
+  /** Patience of each family's screening search. */
+  strataPatience: 128,
   /** Refinement rounds start from the incumbent's and stage 1's mappings. */
-  warmStart: false,
+  warmStart: true,
   /** Each dataflow search ends with a descent over the space's neighbours, within its cap. */
   polish: false,
   /** Strategy of every dataflow search, and its options. */
@@ -90,6 +94,10 @@ export interface ExploreModelOptions {
   readonly maxRounds?: number
   /** Independent starts of each layer's stage-1 dataflow search, pooled (default {@link EXPLORE_DEFAULTS}). */
   readonly stage1Starts?: number
+  /** Stratified stage 1 (default {@link EXPLORE_DEFAULTS}; see `coSearchDesign`). */
+  readonly stratify?: boolean
+  /** Patience of each stratum's screening search (default {@link EXPLORE_DEFAULTS}). */
+  readonly strataPatience?: number
   /** Warm-started refinement rounds (default {@link EXPLORE_DEFAULTS}; see `coSearchDesign`). */
   readonly warmStart?: boolean
   /** Polish each dataflow search with a neighbourhood descent within its cap (default {@link EXPLORE_DEFAULTS}). */
@@ -385,6 +393,8 @@ export const exploreModel = async (
   const seed = options.seed ?? 1
   const stage1Starts = options.stage1Starts ?? EXPLORE_DEFAULTS.stage1Starts
   const warmStart = options.warmStart ?? EXPLORE_DEFAULTS.warmStart
+  const stratify = options.stratify ?? EXPLORE_DEFAULTS.stratify
+  const strataPatience = options.strataPatience ?? EXPLORE_DEFAULTS.strataPatience
   const polish = options.polish ?? EXPLORE_DEFAULTS.polish
   const strategy = options.strategy ?? EXPLORE_DEFAULTS.strategy
   const strategyOptions = options.strategyOptions ?? (strategy === EXPLORE_DEFAULTS.strategy ? EXPLORE_DEFAULTS.strategyOptions : undefined)
@@ -459,6 +469,8 @@ export const exploreModel = async (
             maxRounds,
             stage1Starts,
             warmStart,
+            stratify,
+            strataPatience,
             polish,
             matchedBaselines: baselineNames,
             tracePoints: 300,

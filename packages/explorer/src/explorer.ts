@@ -15,9 +15,11 @@ import {
   type MappingSpec,
   type Registry,
   createRegistry,
+  type EnergyAreaEstimator,
 } from '@snipsnap/core'
 import { createDensityRegistry, sparseloopCostModel } from '@snipsnap/cost'
 import { createFormatRegistry } from '@snipsnap/format'
+import { createEstimatorRegistry } from '@snipsnap/arch'
 import { createMapspace, type Mapspace } from '@snipsnap/mapspace'
 import {
   createInProcessExecutor,
@@ -44,6 +46,7 @@ export interface ExplorerOptions {
   readonly strategies?: Registry<AnySearchStrategy>
   readonly densityModels?: Registry<DensityModel>
   readonly formats?: Registry<FormatPrimitive>
+  readonly estimators?: Registry<EnergyAreaEstimator>
 }
 
 /** Budget of one search: evaluations and/or wall time (ms, needs `clock`). */
@@ -127,6 +130,7 @@ export interface Explorer {
   readonly strategies: Registry<AnySearchStrategy>
   readonly densityModels: Registry<DensityModel>
   readonly formats: Registry<FormatPrimitive>
+  readonly estimators: Registry<EnergyAreaEstimator>
   /** The mapping space of a design (its mapping, if any, is ignored). */
   mapspace(design: DesignSpec): Mapspace
   /** A per-design mapping evaluator of the chosen cost model (prepared once). */
@@ -179,8 +183,9 @@ export const createExplorer = (options: ExplorerOptions = {}): Explorer => {
   const strategies = options.strategies ?? createStrategyRegistry()
   const densityModels = options.densityModels ?? createDensityRegistry()
   const formats = options.formats ?? createFormatRegistry()
+  const estimators = options.estimators ?? createEstimatorRegistry()
   // One context carries every registry to the engine, the mapspace, the co-search and exploreModel.
-  const registries: ExplorerRegistries = { strategies, densityModels, formats, costModels }
+  const registries: ExplorerRegistries = { strategies, densityModels, formats, costModels, estimators }
 
   const mapspace = (design: DesignSpec): Mapspace =>
     createMapspace({
@@ -304,5 +309,5 @@ export const createExplorer = (options: ExplorerOptions = {}): Explorer => {
   const explore = (opts: ExploreModelOptions): Promise<ExploreModelResult> => exploreModel(opts, registries)
 
   const codesign = (opts: CodesignOptions): Promise<CodesignResult> => codesignModel(opts, registries)
-  return { costModels, strategies, densityModels, formats, mapspace, evaluator, searchDesign, coSearch, exploreModel: explore, codesignModel: codesign }
+  return { costModels, strategies, densityModels, formats, estimators, mapspace, evaluator, searchDesign, coSearch, exploreModel: explore, codesignModel: codesign }
 }

@@ -150,6 +150,30 @@ describe('optimizeModelFormats', () => {
     )
   })
 
+  it('AlexNet: native convolutions end to end (conv shape named, formats on the conv tensors\' ranks); im2col gives the GEMMs back', () => {
+    const sparsity = ['unstructured-50', 'relu-50']
+    const native = optimizeModelFormats({ model: 'alexnet', sparsity, mappingSearch: quick })
+    expect(native.lowering).toBe('native')
+    expectNeverWorse(native)
+    const conv3 = native.layers.find((l) => l.name === 'conv3')
+    expect(conv3?.conv).toMatchObject({ C: 256, M: 384, R: 3, S: 3, P: 13, Q: 13 })
+    expect(conv3?.shape).toBe('N1 C256 M384 R3 S3 P13 Q13 s1')
+    expect(conv3?.densities).toMatchObject({ Weights: 0.5, Inputs: 0.5 })
+    // Grouped layers keep their groups; FC layers stay GEMMs.
+    expect(native.layers.find((l) => l.name === 'conv2')?.shape).toMatch(/^G2 /)
+    expect(native.layers.filter((l) => l.conv === null).map((l) => l.name)).toEqual(['fc6', 'fc7', 'fc8'])
+    // The engine's formats sit on the conv tensors, over the conv dimensions' ranks.
+    const convChoices = native.layers.filter((l) => l.conv !== null).flatMap((l) => l.choices)
+    expect(convChoices.length).toBeGreaterThan(0)
+    for (const c of convChoices) expect(['Inputs', 'Weights', 'Outputs']).toContain(c.tensor)
+    expect(JSON.parse(JSON.stringify(native))).toEqual(native)
+
+    const im2col = optimizeModelFormats({ model: 'alexnet', sparsity, lowering: 'im2col', mappingSearch: quick })
+    expect(im2col.lowering).toBe('im2col')
+    expect(im2col.layers.every((l) => l.conv === null && l.shape === `${l.M}×${l.K}×${l.N}`)).toBe(true)
+    expect(im2col.layers.find((l) => l.name === 'conv3')?.shape).toBe('169×2304×384')
+  }, 300_000)
+
   it('rejects a density outside [0, 1] in a custom preset, naming the field', () => {
     const preset = { id: 'bad', description: 'x', source: 'test', rules: [{ roles: ['weight' as const], phases: ['decode' as const], distribution: 'hypergeometric', density: 1.5 }] }
     expect(() => optimizeModelFormats({ model: 'opt-125m', sparsity: preset, phase: 'decode', mappingSearch: quick })).toThrow(SnipSnapError)

@@ -48,4 +48,4 @@ export {
 } from './codesign'
 export { createDesignEvaluator, createEvaluator, loadPluginRegistries, type DesignEvaluatorContext, type DesignEvaluatorOptions } from './evaluator'
 // Hardware-axis helpers the apps need to read axes written on a command line or in a form.
-export { HARDWARE_AXIS_NAMES, parseHardwareAxisText, type HardwareAxesInput, type HardwareAxisName } from '@snipsnap/arch'
+export { HARDWARE_AXIS_NAMES, chooseEstimator, createEstimatorRegistry, parseHardwareAxisText, type HardwareAxesInput, type HardwareAxisName } from '@snipsnap/arch'

@@ -247,6 +247,47 @@ describe('search operators', () => {
     }
   })
 
+  it("splits into one stratum per keep/bypass combination of the innermost level: disjoint, covering, each with that level's keep fixed", () => {
+    const strata = toy.strata()
+    // The toy's innermost level with a free choice is RF, with three tensors: 8 strata.
+    const free = toy.layout.bypass.filter((c) => c.level === 'RF')
+    expect(free).toHaveLength(3)
+    expect(strata).toHaveLength(2 ** free.length)
+    expect(toy.strata()).toBe(strata)
+    const keepAt = (m: MappingSpec, level: string): string => [...(m.levels.find((lm) => lm.target === level)?.keep ?? [])].sort().join(',')
+    const patterns = new Set<string>()
+    strata.forEach((stratum, j) => {
+      // Outer levels' choices stay free inside a stratum.
+      expect(stratum.layout.bypass.map((c) => c.level)).toEqual(toy.layout.bypass.filter((c) => c.level !== 'RF').map((c) => c.level))
+      const rng = createRng(j + 1)
+      const rf = new Set<string>()
+      const glb = new Set<string>()
+      for (let i = 0; i < 20; i++) {
+        const m = stratum.sample(rng)
+        rf.add(keepAt(m, 'RF'))
+        glb.add(keepAt(m, 'GLB'))
+        // A stratum's mappings belong to the whole space, with the same key.
+        const e = toy.encode(m)
+        expect(e.ok).toBe(true)
+        if (e.ok) expect(toy.key(toy.decode(e.genome))).toBe(stratum.key(m))
+        // Bit b of the stratum's index keeps the b-th free tensor of RF.
+        free.forEach((c, b) => expect(m.levels.find((x) => x.target === 'RF')?.keep.includes(c.tensor)).toBe(((j >> b) & 1) === 1))
+      }
+      expect(rf.size).toBe(1)
+      expect(glb.size).toBeGreaterThan(1)
+      patterns.add([...rf][0] as string)
+    })
+    expect(patterns.size).toBe(strata.length)
+    // A space whose keep/bypass is fixed by its constraints has no strata.
+    const fixed = createMapspace({
+      arch: toyArch,
+      problem: conv,
+      constraints: ['GLB', 'RF'].map((target) => constraint({ target, type: 'bypass', keep: ['Weights', 'Inputs', 'Outputs'] })),
+    })
+    expect(fixed.layout.bypass).toEqual([])
+    expect(fixed.strata()).toEqual([])
+  })
+
   it('gives equivalent mappings one key (factor-1 loops and their order ignored)', () => {
     const m = stc.sample(createRng(5))
     const shuffled: MappingSpec = {

@@ -5,6 +5,7 @@
 import {
   SnipSnapError,
   createDensityInstance,
+  type ConstraintSpec,
   createRankFormatTable,
   resolveDensityModelId,
   type DensityModelInstance,
@@ -1024,6 +1025,39 @@ export const createNeighbours = (
   }
 }
 
+/**
+ * The strata of a space: one bypass constraint per combination of the free keep/bypass choices of
+ * the innermost storage level that has any (bit j of the combination's index keeps its j-th free
+ * tensor). That level is the smallest: which tensors it keeps decides which tilings fit at all, so
+ * a search rarely crosses from one combination to another, while outer levels' choices (large
+ * buffers) are crossed freely and stay inside each stratum's search.
+ */
+const bypassStrata = (
+  choices: readonly { readonly level: number; readonly tensor: TensorName }[],
+  levels: readonly LevelInfo[],
+  tensors: readonly TensorName[],
+): ConstraintSpec[] => {
+  const innermost = Math.max(-1, ...choices.map((c) => c.level))
+  if (innermost < 0) return []
+  const free = tensors.filter((t) => choices.some((c) => c.level === innermost && c.tensor === t))
+  const out: ConstraintSpec[] = []
+  for (let mask = 0; mask < 2 ** free.length; mask++) {
+    const keep = free.filter((_, j) => ((mask >> j) & 1) === 1)
+    out.push({
+      target: (levels[innermost] as LevelInfo).name,
+      source: 'mapspace',
+      type: 'bypass',
+      factors: {},
+      permutation: null,
+      split: null,
+      keep,
+      bypass: free.filter((t) => !keep.includes(t)),
+      raw: {},
+    })
+  }
+  return out
+}
+
 export const createMapspace = (input: MapspaceInput): Mapspace => {
   const ctx = resolveCheckContext(input)
   const dims = input.problem.dimensions
@@ -1040,6 +1074,13 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
   const { sample, sampleValid, mutate, crossover } = createSearchOperators(dims, built, tools, decode, encode, check, input.options?.sampleAttempts ?? 64)
   const tree = createDecisionTree(dims, built, tools, decode, check, ordersMatter)
   const neighbours = createNeighbours(dims, built, encode, decode, key)
+  let strataCache: Mapspace[] | null = null
+  // Each keep/bypass combination as its own space: a search started in one stays in that family of
+  // tilings, which a search of the whole space rarely leaves once it has settled (see strata docs).
+  const strata = (): Mapspace[] =>
+    (strataCache ??= bypassStrata(built.bypassChoices, ctx.levels, tensors).map((fixed) =>
+      createMapspace({ ...input, constraints: [...input.constraints, fixed] }),
+    ))
 
   return {
     layout: built.layout,
@@ -1053,6 +1094,7 @@ export const createMapspace = (input: MapspaceInput): Mapspace => {
     mutate,
     crossover,
     neighbours,
+    strata,
     key,
     decode,
     encode,

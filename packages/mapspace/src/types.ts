@@ -151,6 +151,14 @@ export interface Mapspace extends Space<MappingSpec> {
   neighbours(design: MappingSpec): MappingSpec[]
   /** Canonical key: trivial loops dropped, so equivalent mappings share it. */
   key(design: MappingSpec): string
+  /**
+   * One sub-space per combination of the free keep/bypass choices of the innermost storage level
+   * that has any (2^n for n free tensors there, in `layout.bypass` order read as bits, keep = 1),
+   * each this space with that level's choices fixed by a bypass constraint; none when no level
+   * has a free choice. The smallest level's keep set decides which tilings fit, so a search rarely
+   * crosses between these families by itself. Built lazily, once.
+   */
+  strata(): Mapspace[]
   decode(genome: MapspaceGenome): MappingSpec
   encode(
     mapping: MappingSpec,

@@ -126,6 +126,45 @@ describe('progressiveCoSearch', () => {
     await expect(stage1(0, 1)).rejects.toThrow(/stage1Starts/)
   })
 
+  it('stratify: screens every stratum, then the starts go deep in the best strata from their best mappings', async () => {
+    // Two strata: t ∈ {1, 2} (energies 101, 102) and t ∈ {4, 8, 16} (104, 108, 116). A search of
+    // the whole space with one evaluation lands in either; the screening sees both.
+    const low: CoSearchMapspace = { ...space, sample: (rng) => mappingOf([1, 2][rng.int(2)] ?? 1), mutate: (_m, rng) => mappingOf([1, 2][rng.int(2)] ?? 1) }
+    const high: CoSearchMapspace = { ...space, sample: (rng) => mappingOf([4, 8, 16][rng.int(3)] ?? 4), mutate: (_m, rng) => mappingOf([4, 8, 16][rng.int(3)] ?? 4) }
+    const asked: string[] = []
+    const watch = (s: CoSearchMapspace, name: string): CoSearchMapspace => ({ ...s, sample: (rng) => (asked.push(name), s.sample(rng)) })
+    const stage1 = (stratify: boolean, seed: number) =>
+      progressiveCoSearch({
+        base,
+        mapspace: () => ({ ...space, strata: () => [watch(high, 'high'), watch(low, 'low')] }),
+        costModel,
+        compression,
+        strategy: genetic,
+        strategyOptions: { populationSize: 2, tournamentSize: 1, elitism: 1 },
+        objectives: 'energy',
+        dataflowBudget: { evaluations: 6 },
+        patience: 2,
+        strataPatience: 1,
+        topM: 1,
+        maxRounds: 0,
+        stratify,
+        seed,
+      })
+    for (const seed of [1, 2, 3]) {
+      asked.length = 0
+      const result = await stage1(true, seed)
+      expect(result.dataflowOnly?.metrics['energy']).toBe(101)
+      // Both strata screened (in their order), then the one start in the best stratum, `low`.
+      expect(asked.indexOf('high')).toBeLessThan(asked.indexOf('low'))
+      expect(asked.at(-1)).toBe('low')
+      expect(result.stages.filter((st) => st.stage === 'dataflow')).toHaveLength(1)
+    }
+    // Without strata (or without `stratify`) stage 1 is the plain search.
+    const plain = await progressiveCoSearch({ base, mapspace: () => space, costModel, compression, strategy: genetic, objectives: 'energy', dataflowBudget: { evaluations: 6 }, topM: 1, maxRounds: 0, stratify: true, seed: 1 })
+    expect(plain).toEqual(await progressiveCoSearch({ base, mapspace: () => space, costModel, compression, strategy: genetic, objectives: 'energy', dataflowBudget: { evaluations: 6 }, topM: 1, maxRounds: 0, seed: 1 }))
+    await expect(progressiveCoSearch({ base, mapspace: () => space, costModel, compression, strategy: genetic, objectives: 'energy', dataflowBudget: { evaluations: 6 }, strataPatience: 0, seed: 1 })).rejects.toThrow(/strataPatience/)
+  })
+
   it('rejects bad options with the field named', async () => {
     await expect(progressiveCoSearch({ base, mapspace: () => space, costModel, compression, strategy: exhaustive, objectives: 'energy', dataflowBudget: { evaluations: 10 }, topM: 0, seed: 1 })).rejects.toThrow(/topM/)
   })

@@ -112,6 +112,17 @@ export interface ProgressiveCoSearchOptions<TCostOptions = void> {
    * `neighbours`.
    */
   readonly polish?: boolean
+  /**
+   * Stratified stage 1 (default false), for a mapping space with `strata` (e.g. one per keep/bypass
+   * combination): stage 1 first screens every stratum with a short search (it stops after
+   * `strataPatience` fresh valid evaluations without improvement, or `strataPatience` infeasible
+   * ones in a row, within `dataflowBudget`), then runs its `stage1Starts` searches each in one of
+   * the best strata (best first), starting from that stratum's best mappings. A search of the whole
+   * space settles in one family of tilings and rarely leaves it; the screening visits every family.
+   */
+  readonly stratify?: boolean
+  /** Patience of each stratum's screening search (default 32). */
+  readonly strataPatience?: number
   /** Dataflows handed to the compression engine per round (default 4). */
   readonly topM?: number
   /** Refinement rounds at most (default 3). */
@@ -225,6 +236,7 @@ export const progressiveCoSearch = async <TCostOptions = void>(
   const epsilon = options.epsilon ?? 1e-3
   if (options.patience !== undefined) positiveInt(options.patience, 'patience')
   if (options.stage1Starts !== undefined) positiveInt(options.stage1Starts, 'stage1Starts')
+  if (options.strataPatience !== undefined) positiveInt(options.strataPatience, 'strataPatience')
   if (!(epsilon >= 0 && Number.isFinite(epsilon))) throw new SnipSnapError('INVALID_SPEC', `epsilon must be a finite number ≥ 0, got ${epsilon}`, { path: ['options', 'epsilon'] })
   const order = createObjectiveOrder(options.objectives)
   const rootRng = createRng(options.seed)
@@ -251,8 +263,15 @@ export const progressiveCoSearch = async <TCostOptions = void>(
 
   // One dataflow search under fixed formats; returns its top-M distinct valid mappings, best first.
   const caches = new Map<string, SearchCache>()
-  const searchDataflow = async (sparseOptimizations: SparseOptimizationsSpec, label: string, round: number, emit = true, seeds: readonly MappingSpec[] = []): Promise<CoSearchStage1> => {
-    const space = options.mapspace(sparseOptimizations)
+  const searchDataflow = async (
+    sparseOptimizations: SparseOptimizationsSpec,
+    label: string,
+    round: number,
+    emit = true,
+    seeds: readonly MappingSpec[] = [],
+    within?: { readonly space: CoSearchMapspace; readonly patience?: number; readonly invalidLimit?: number },
+  ): Promise<CoSearchStage1> => {
+    const space = within?.space ?? options.mapspace(sparseOptimizations)
     const cost = costFor(sparseOptimizations)
     const formatsKey = JSON.stringify(sparseOptimizations)
     const cache = caches.get(formatsKey) ?? new Map()
@@ -289,7 +308,8 @@ export const progressiveCoSearch = async <TCostOptions = void>(
       budget: options.dataflowBudget,
       seed: seedFor(label),
       cache,
-      ...(options.patience !== undefined ? { patience: options.patience } : {}),
+      ...((within?.patience ?? options.patience) !== undefined ? { patience: within?.patience ?? options.patience } : {}),
+      ...(within?.invalidLimit !== undefined ? { invalidLimit: within.invalidLimit } : {}),
       ...(options.clock !== undefined ? { clock: options.clock } : {}),
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
     })
@@ -338,12 +358,33 @@ export const progressiveCoSearch = async <TCostOptions = void>(
     report(stage1Result.report)
   } else {
     const starts = options.stage1Starts ?? 1
-    if (starts <= 1) stage1Result = await searchDataflow(options.base.sparseOptimizations, 'dataflow:0', 0)
+    const base = options.base.sparseOptimizations
+    const strata = options.stratify === true ? (options.mapspace(base).strata?.() ?? []) : []
+    if (starts <= 1 && strata.length === 0) stage1Result = await searchDataflow(base, 'dataflow:0', 0)
     else {
       // Independent starts (seeds forked by label) sharing one cache; their top-M pooled.
       const runs: CoSearchStage1[] = []
-      for (let i = 0; i < starts && options.signal?.aborted !== true; i++) {
-        runs.push(await searchDataflow(options.base.sparseOptimizations, i === 0 ? 'dataflow:0' : `dataflow:0:start${i}`, 0, false))
+      if (strata.length > 0) {
+        const strataPatience = positiveInt(options.strataPatience ?? 32, 'strataPatience')
+        const screened: { space: CoSearchMapspace; run: CoSearchStage1 }[] = []
+        for (const [j, space] of strata.entries()) {
+          if (options.signal?.aborted === true) break
+          const run = await searchDataflow(base, `dataflow:0:stratum${j}`, 0, false, [], { space, patience: strataPatience, invalidLimit: strataPatience })
+          runs.push(run)
+          screened.push({ space, run })
+        }
+        // The best strata first (a stratum without a valid mapping last); ties keep stratum order.
+        const ranked = screened
+          .filter((x) => x.run.top.length > 0)
+          .sort((a, b) => order.compare((a.run.top[0] as CoDesignPoint).objectives, (b.run.top[0] as CoDesignPoint).objectives))
+        for (let i = 0; i < Math.min(starts, ranked.length) && options.signal?.aborted !== true; i++) {
+          const { space, run } = ranked[i] as (typeof ranked)[number]
+          runs.push(await searchDataflow(base, `dataflow:0:start${i}`, 0, false, run.top.map((p) => p.mapping), { space }))
+        }
+      } else {
+        for (let i = 0; i < starts && options.signal?.aborted !== true; i++) {
+          runs.push(await searchDataflow(base, i === 0 ? 'dataflow:0' : `dataflow:0:start${i}`, 0, false))
+        }
       }
       const seen = new Set<string>()
       const pooled: CoDesignPoint[] = []
@@ -354,16 +395,16 @@ export const progressiveCoSearch = async <TCostOptions = void>(
         pooled.push(p)
       }
       const top = pooled.slice(0, topM)
-      const last = runs.at(-1) as CoSearchStage1
+      const last = runs.at(-1)
       const stageReport: CoSearchStageReport = {
         stage: 'dataflow',
         round: 0,
         evaluated: runs.reduce((n, r) => n + r.report.evaluated, 0),
         bestMetrics: top[0]?.metrics ?? null,
-        ...(last.report.stoppedBy !== undefined ? { stoppedBy: last.report.stoppedBy } : {}),
+        ...(last?.report.stoppedBy !== undefined ? { stoppedBy: last.report.stoppedBy } : {}),
       }
       report(stageReport)
-      stage1Result = { top, report: stageReport, cache: last.cache }
+      stage1Result = { top, report: stageReport, cache: last?.cache ?? new Map() }
     }
   }
   const stage1 = stage1Result.top

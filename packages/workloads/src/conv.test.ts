@@ -98,6 +98,13 @@ describe('convToProblem', () => {
     expect(Object.fromEntries(Object.entries(problem.densities).map(([t, d]) => [t, d.density]))).toEqual({ Inputs: 0.4, Weights: 0.5 })
   })
 
+  it('carries strides and dilations per axis into the coefficients and the shape text', () => {
+    const dilated: ConvShape = { ...conv, Hstride: 1, Wstride: 2, Hdilation: 2, Wdilation: 3 }
+    expect(convToProblem({ name: 'd', conv: dilated }).coefficients).toEqual({ Wstride: 2, Hstride: 1, Wdilation: 3, Hdilation: 2 })
+    expect(layerShapeText({ M: 1, K: 1, N: 1, conv: dilated })).toBe('N2 C8 M16 R3 S3 P5 Q5 s1×2 d2×3')
+    expect(layerShapeText({ M: 1, K: 1, N: 1, conv: { ...conv, Hdilation: 2, Wdilation: 2 } })).toBe('N2 C8 M16 R3 S3 P5 Q5 s2 d2')
+  })
+
   it('adds the group dimension G to every tensor of a grouped conv', () => {
     const problem = convToProblem({ name: 'dw', conv: { ...conv, C: 1, M: 1, G: 32 } })
     expect(problem.dimensions[0]).toBe('G')

@@ -32,6 +32,7 @@ export interface CodesignCliOptions extends PluginCliOptions {
   readonly maxPowerMw?: string
   readonly clockGhz: string
   readonly seed: string
+  readonly estimator?: string
   readonly lowering?: string
   readonly out?: string
   readonly json?: boolean
@@ -72,7 +73,7 @@ const readAxes = (options: CodesignCliOptions): Record<string, unknown> | undefi
 }
 
 const layerJson = (p: CodesignPoint) =>
-  p.layers.map((l) => ({ names: l.names, M: l.M, K: l.K, N: l.N, count: l.count, energyPJ: l.energyPJ, cycles: l.cycles, formats: l.formats, mapping: l.mappingYaml, reusedFromNeighbour: l.reusedFromNeighbour }))
+  p.layers.map((l) => ({ names: l.names, M: l.M, K: l.K, N: l.N, shape: l.shape, conv: l.conv, count: l.count, energyPJ: l.energyPJ, cycles: l.cycles, formats: l.formats, mapping: l.mappingYaml, reusedFromNeighbour: l.reusedFromNeighbour }))
 const pointJson = (p: CodesignPoint) => ({
   energyPJ: p.energyPJ,
   cycles: p.cycles,
@@ -80,6 +81,7 @@ const pointJson = (p: CodesignPoint) => ({
   areaUM2: p.areaUM2,
   peakPowerMW: p.peakPowerMW,
   extrapolated: p.extrapolated,
+  extrapolations: p.extrapolations,
   foundAtS: p.foundAtS,
   hardware: p.hardware,
   layers: layerJson(p),
@@ -94,6 +96,7 @@ const resultJson = (result: CodesignResult, elapsedS: number, seed: number) => {
     arch: result.arch,
     mode: result.mode,
     objective: result.objective,
+    estimator: result.estimator,
     seed,
     baseline: b === null ? null : pointJson(b),
     pareto: result.pareto.map(pointJson),
@@ -190,6 +193,7 @@ export const runCodesign = async (options: CodesignCliOptions, io: CliIo): Promi
   const registries = await loadRegistries(options.plugin)
   const result = await createExplorer(registries).codesignModel({
     ...(options.costModel !== undefined ? { costModel: options.costModel } : {}),
+    ...(options.estimator !== undefined ? { estimator: options.estimator } : {}),
     model: options.model,
     sparsity,
     phase: options.phase,

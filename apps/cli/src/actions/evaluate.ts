@@ -4,7 +4,6 @@
 // key), evaluate with the Sparseloop model, print a summary or one JSON object (per mapping line
 // with --mappings).
 // argv → file reading → library calls → printed report; no domain logic here.
-import { setFlagsFromString } from 'node:v8'
 import { prepareCostModel, SnipSnapError, type ActionCounts, type CostReport, type DesignSpec, type MappingSpec } from '@snipsnap/core'
 import { createSparseloopEvaluator } from '@snipsnap/cost'
 import { parseTimeloopMapping } from '@snipsnap/timeloop'
@@ -110,6 +109,12 @@ interface MappingEvaluator {
   evaluate(mapping: MappingSpec): CostReport
   /** The report's JSON text (the `--json` shape). */
   json(report: CostReport): string
+  /**
+   * Whether equal mapping texts may share one result line (`--mappings`): true for the built-in
+   * model, which is pure and deterministic; a plug-in model's purity is its author's promise,
+   * so its rows are always evaluated.
+   */
+  readonly reusesResults: boolean
 }
 
 const stringifyReport = (report: CostReport): string => JSON.stringify(reportToJson(report))
@@ -118,20 +123,13 @@ const stringifyReport = (report: CostReport): string => JSON.stringify(reportToJ
 const pluggedEvaluator = async (registries: CliRegistries, costModel: string | undefined, design: DesignSpec): Promise<MappingEvaluator> => {
   const { costModelOf } = await import('../plugins')
   const cost = costModelOf(registries, costModel)
-  return { evaluate: prepareCostModel(cost.model, design, cost.context), json: stringifyReport }
+  return { evaluate: prepareCostModel(cost.model, design, cost.context), json: stringifyReport, reusesResults: false }
 }
 
 /** Runs `snipsnap evaluate`. */
 export const runEvaluate = async (inputs: readonly string[], options: EvaluateOptions, io: CliRun): Promise<void> => {
   if (options.mapping !== undefined && options.mappings !== undefined) {
     throw new SnipSnapError('INVALID_SPEC', 'give --mapping <file> or --mappings <file.jsonl>, not both', { path: ['--mapping'] })
-  }
-  if (options.mappings === undefined) {
-    // One evaluation runs for a fraction of a second, too short for V8's optimising compiler to
-    // pay off, and its compile jobs took ~4 MiB of the process's peak memory (issue 12: max RSS
-    // of `evaluate fig15-STC --json` 55.0 → 51.0 MiB, CPU time unchanged). --mappings keeps it:
-    // its per-row code runs thousands of times.
-    setFlagsFromString('--no-opt')
   }
   // --mappings replaces the design's mapping line by line: the folder's own is not used.
   // Plug-ins and other cost models are loaded only when asked for (start-up stays light).
@@ -145,7 +143,7 @@ export const runEvaluate = async (inputs: readonly string[], options: EvaluateOp
   })
   const evaluator: MappingEvaluator =
     registries === null
-      ? { evaluate: createSparseloopEvaluator(design).evaluate, json: reportJsonText }
+      ? { evaluate: createSparseloopEvaluator(design).evaluate, json: reportJsonText, reusesResults: true }
       : await pluggedEvaluator(registries, options.costModel, design)
   if (options.mappings !== undefined) {
     await evaluateLines(io, options.mappings, design, evaluator)
@@ -158,6 +156,13 @@ export const runEvaluate = async (inputs: readonly string[], options: EvaluateOp
   io.stdout.write(options.json === true ? `${JSON.stringify(reportToJson(report))}\n` : summary(report))
 }
 
+/**
+ * Result lines kept for reuse by an equal mapping text later in the file, bounded by the bytes
+ * of texts and results held (~450 rows of the shared random sets): a file that repeats mappings
+ * (concatenated sets, a mapper's log) evaluates each once, and a file of distinct mappings stops
+ * adding once the bound is reached instead of growing with the rows.
+ */
+const REUSE_BYTES = 1 << 20
 /** Output of `--mappings` is written in batches of about this many bytes… */
 const FLUSH_BYTES = 1 << 16
 /** …or after this long (looked at every 16 rows), so a reader sees results coming; the first line at once. */
@@ -203,18 +208,33 @@ const evaluateLines = async (io: CliRun, file: string, design: DesignSpec, evalu
     io.stdout.write(text)
     lastFlush = performance.now()
   }
-  const print = (line: string): void => {
+  /** Writes a result line kept as UTF-8 bytes (see `results`). */
+  const printBytes = (line: Uint8Array): void => {
+    if (used + line.length + 1 > FLUSH_BYTES) flush()
+    // Only lines that fitted a batch are kept.
+    out.set(line, used)
+    used += line.length
+    out[used++] = 10
+  }
+  /** Writes a result line; answers where its bytes start in the batch (-1: written on its own). */
+  const print = (line: string): number => {
     // A UTF-16 unit takes at most 3 bytes in UTF-8, the newline one.
     if (used + 3 * line.length + 1 > FLUSH_BYTES) {
       flush()
       if (3 * line.length + 1 > FLUSH_BYTES) {
         io.stdout.write(`${line}\n`)
-        return
+        return -1
       }
     }
+    const at = used
     used += out.write(line, used, 'utf8')
     out[used++] = 10
+    return at
   }
+  // Mapping text → its result line (see REUSE_BYTES), kept as UTF-8 bytes: the line as built is
+  // a tree of string pieces, several times larger than its text.
+  const results = new Map<string, Uint8Array>()
+  let resultBytes = 0
   let done = 0
   let lineNumber = 0
   const lines = readLineSpans(file)
@@ -240,8 +260,21 @@ const evaluateLines = async (io: CliRun, file: string, design: DesignSpec, evalu
         if (line.trim() === '') continue
         mappingText = mappingOfLine(line, file, lineNumber)
       }
-      const mapping = parseTimeloopMapping(mappingText, design.problem, design.arch, { fileName: `${file}:${lineNumber}` })
-      print(evaluator.json(evaluator.evaluate(mapping)))
+      const known = evaluator.reusesResults ? results.get(mappingText) : undefined
+      if (known !== undefined) {
+        printBytes(known)
+      } else {
+        // A text that fails to parse throws here, naming its own line, and is never kept.
+        const mapping = parseTimeloopMapping(mappingText, design.problem, design.arch, { fileName: `${file}:${lineNumber}` })
+        const result = evaluator.json(evaluator.evaluate(mapping))
+        const at = print(result)
+        if (evaluator.reusesResults && at >= 0 && resultBytes + 2 * mappingText.length + (used - 1 - at) <= REUSE_BYTES) {
+          // A copy of the bytes print just wrote to the batch, without its newline.
+          const line = new Uint8Array(out.subarray(at, used - 1))
+          results.set(mappingText, line)
+          resultBytes += 2 * mappingText.length + line.length
+        }
+      }
       done++
       if (done === 1 || (done % 16 === 0 && performance.now() - lastFlush >= FLUSH_MS)) flush()
     }

@@ -13,6 +13,8 @@ interface LayerJson {
   readonly M: number
   readonly K: number
   readonly N: number
+  /** `M×K×N`, or a native convolution's `N… C… M… R… S… P… Q… s…` (results of older versions may lack it). */
+  readonly shape?: string
   readonly count: number
   readonly densities: Readonly<Record<string, number>>
   readonly energyPJ: number | null
@@ -61,6 +63,9 @@ const csvField = (value: string | number | null): string => {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 
+/** The layer's shape as the table prints it: a convolution's own, not its GEMM-equivalent M×K×N. */
+const shapeText = (layer: LayerJson): string => layer.shape ?? `${layer.M}×${layer.K}×${layer.N}`
+
 const formatsText = (layer: LayerJson): string => (layer.formats.length === 0 ? 'uncompressed' : layer.formats.map((f) => `${f.tensor}@${f.level}:${f.format}`).join(' '))
 
 /** `layers.csv`: one row per layer and phase; energies in pJ of one run, baselines as columns. */
@@ -71,12 +76,12 @@ export const layersCsv = (result: ExploreJson): string => {
   const levels = [...new Set(all.flatMap((l) => (l.energyByLevel ?? []).map((e) => e.level)))]
   const baselines = [...new Set(all.flatMap((l) => (l.baselines ?? []).map((b) => b.name)).filter((n) => n !== 'dataflow-only'))]
   const header = [
-    'phase', 'layers', 'M', 'K', 'N', 'count', ...tensors.map((t) => `density_${t}`), 'energy_pJ', 'cycles', ...levels.map((l) => `energy_${l}_pJ`),
+    'phase', 'layers', 'shape', 'M', 'K', 'N', 'count', ...tensors.map((t) => `density_${t}`), 'energy_pJ', 'cycles', ...levels.map((l) => `energy_${l}_pJ`),
     'dataflow_only_energy_pJ', ...baselines.map((b) => `${b}_energy_pJ`), 'evaluated', 'pes_used', 'pes_total', 'mapping', 'formats', 'interrupted', 'reason',
   ]
   const rows = phases.flatMap((p) =>
     p.layers.map((l) => [
-      p.phase, l.names.join(' '), l.M, l.K, l.N, l.count, ...tensors.map((t) => l.densities[t] ?? null), l.energyPJ, l.cycles,
+      p.phase, l.names.join(' '), shapeText(l), l.M, l.K, l.N, l.count, ...tensors.map((t) => l.densities[t] ?? null), l.energyPJ, l.cycles,
       ...levels.map((lv) => l.energyByLevel?.find((e) => e.level === lv)?.energyPJ ?? null),
       l.dataflowOnlyEnergyPJ, ...baselines.map((b) => l.baselines?.find((x) => x.name === b)?.energyPJ ?? null), l.evaluated,
       l.mapping?.pesUsed ?? null, l.mapping?.pesTotal ?? null, l.mapping?.text ?? null,
@@ -97,7 +102,7 @@ const reportLayers = (result: ExploreJson): ExploreReportLayer[] => {
       ]
       return {
         name: `${phases.length > 1 ? `${p.phase} · ` : ''}${l.names.join(', ')}`,
-        shape: `${l.M}×${l.K}×${l.N}`,
+        shape: shapeText(l),
         count: l.count,
         energyPJ: l.energyPJ,
         cycles: l.cycles,

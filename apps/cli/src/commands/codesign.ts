@@ -41,6 +41,7 @@ export const registerCodesignCommand = (program: Command, io: CliIo): void => {
     .option('--json', 'print exactly one JSON object')
     .option(PLUGIN_FLAG, PLUGIN_HELP, collect)
     .option(COST_MODEL_FLAG, COST_MODEL_HELP)
+    .option('--estimator <id>', 'energy/area estimator of each point\'s ERT/ART (built in: table; more with --plugin); default: the most accurate one supporting each primitive')
     .action(async (options: CodesignCliOptions) => {
       const { runCodesign } = await import('../actions/codesign')
       await runCodesign(options, io)

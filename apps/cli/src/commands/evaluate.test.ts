@@ -74,6 +74,25 @@ describe('snipsnap evaluate', () => {
     })
   })
 
+  it('--mappings gives a repeated mapping text the same result line as its first evaluation', async () => {
+    const design = join(random, 'fig15-STC-M512-K1024-N256-w0.5')
+    const rows = readFileSync(join(design, 'mappings.jsonl'), 'utf8').trim().split('\n').slice(0, 8)
+    const once = join(dir, 'once.jsonl')
+    writeFileSync(once, `${rows.join('\n')}\n`)
+    // The same rows again, reversed, with other ids, and one with trailing spaces in its text
+    // (a different text, the same mapping): every line as the single pass prints it.
+    const again = rows.map((row, i) => JSON.stringify({ ...(JSON.parse(row) as object), id: 1000 + i })).reverse()
+    const spaced = JSON.parse(rows[0]!) as { mapping: string }
+    const twice = join(dir, 'twice.jsonl')
+    writeFileSync(twice, `${[...rows, ...again, JSON.stringify({ ...spaced, mapping: `${spaced.mapping}   ` })].join('\n')}\n`)
+    const first = await run(['evaluate', design, '--mappings', once])
+    const second = await run(['evaluate', design, '--mappings', twice])
+    expect(first.code).toBe(0)
+    expect(second.code).toBe(0)
+    const single = first.stdout.trim().split('\n')
+    expect(second.stdout.trim().split('\n')).toEqual([...single, ...[...single].reverse(), single[0]])
+  })
+
   it('reports errors on stderr with a non-zero exit', async () => {
     const missing = await run(['evaluate', join(dir, 'nope')])
     expect(missing.code).toBe(1)

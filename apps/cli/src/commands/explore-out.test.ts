@@ -92,11 +92,19 @@ describe('layersCsv', () => {
 
   it('has one row per layer and phase, a column per level and baseline, and quotes what needs it', () => {
     const [header, ...rows] = parseCsv(layersCsv(result))
-    expect(header).toEqual(['phase', 'layers', 'M', 'K', 'N', 'count', 'density_A', 'density_B', 'energy_pJ', 'cycles', 'energy_DRAM_pJ', 'energy_compute_pJ', 'dataflow_only_energy_pJ', 'bitmap_energy_pJ', 'evaluated', 'pes_used', 'pes_total', 'mapping', 'formats', 'interrupted', 'reason'])
+    expect(header).toEqual(['phase', 'layers', 'shape', 'M', 'K', 'N', 'count', 'density_A', 'density_B', 'energy_pJ', 'cycles', 'energy_DRAM_pJ', 'energy_compute_pJ', 'dataflow_only_energy_pJ', 'bitmap_energy_pJ', 'evaluated', 'pes_used', 'pes_total', 'mapping', 'formats', 'interrupted', 'reason'])
     expect(rows.map((r) => [r[0], r[1]])).toEqual([['prefill', 'q_proj k_proj'], ['prefill', 'lm_head'], ['decode', 'q_proj k_proj'], ['decode', 'lm_head']])
-    expect(rows[0]).toEqual(['prefill', 'q_proj k_proj', '4096', '4096', '1', '32', '1', '0.5', '5', '1000', '1', '2', '6', '4', '10', '16', '128', 'DRAM[K4] | PE×16[N16], GLB[M2]', 'B@DRAM:U-CP', 'false', ''])
-    expect(rows[1]?.[20]).toBe('no valid mapping, "really"')
-    expect(rows[1]?.[17]).toBe('')
-    expect(rows[1]?.[8]).toBe('')
+    expect(rows[0]).toEqual(['prefill', 'q_proj k_proj', '4096×4096×1', '4096', '4096', '1', '32', '1', '0.5', '5', '1000', '1', '2', '6', '4', '10', '16', '128', 'DRAM[K4] | PE×16[N16], GLB[M2]', 'B@DRAM:U-CP', 'false', ''])
+    expect(rows[1]?.[21]).toBe('no valid mapping, "really"')
+    expect(rows[1]?.[18]).toBe('')
+    expect(rows[1]?.[9]).toBe('')
+  })
+
+  it('names a native convolution by its conv shape, not its GEMM-equivalent M×K×N', () => {
+    const conv = { ...layer(['conv3'], 5), M: 169, K: 2304, N: 384, shape: 'N1 C256 M384 R3 S3 P13 Q13 s1' }
+    const { phases: _phases, ...onePhase } = result
+    const [header, row] = parseCsv(layersCsv({ ...onePhase, layers: [conv] }))
+    expect(row?.[header?.indexOf('shape') ?? -1]).toBe('N1 C256 M384 R3 S3 P13 Q13 s1')
+    expect(row?.[header?.indexOf('M') ?? -1]).toBe('169')
   })
 })

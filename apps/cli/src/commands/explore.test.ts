@@ -1,6 +1,9 @@
 // `snipsnap explore …` in-process through main(): the whole-model JSON (per-layer results whose
 // count-weighted sum is the total) on a small budget, both phases with summed totals, budget-matched
 // baselines (dense: co-search = dataflow-only), the table, Ctrl-C, and bad options.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli as run } from '../testing/run-cli'
 
@@ -58,6 +61,41 @@ describe('snipsnap explore', () => {
     // No colour codes when stdout is not a terminal.
     expect(stdout).not.toMatch(/\u001b\[/)
   }, 60_000)
+
+  it('explores a CNN as native convolutions: the table, the JSON and --out name the conv shape; --lowering im2col gives the GEMMs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snipsnap-explore-cnn-'))
+    try {
+      const args = ['explore', '--model', 'alexnet', '--sparsity', 'unstructured-50,relu-50', '--evaluations', '2', '--baselines', 'none']
+      const native = await run([...args, '--out', dir])
+      expect(native.stderr).not.toMatch(/error/i)
+      expect(native.code).toBe(0)
+      expect(native.stdout).toMatch(/^alexnet \(native convolutions\) on llm-default/)
+      // The table wraps cells at word boundaries: read its second column back as one text.
+      const shapes = native.stdout.split('\n').filter((line) => line.startsWith('│')).map((line) => line.split('│')[2]?.trim() ?? '').filter((c) => c !== '').join(' ')
+      expect(shapes).toContain('shape ×count (conv: N C M R S P Q stride)')
+      expect(shapes).toContain('N1 C256 M384 R3 S3 P13 Q13 s1 ×1')
+      expect(shapes).toContain('G2 N1 C48 M128 R5 S5 P27 Q27 s1 ×1')
+      expect(shapes).toContain('1×9216×4096 ×1')
+      const json = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { lowering: string; layers: { names: string[]; shape: string; conv: Record<string, number> | null; densities: Record<string, number> }[] }
+      expect(json.lowering).toBe('native')
+      const conv1 = json.layers.find((l) => l.names.includes('conv1'))
+      expect(conv1?.conv).toMatchObject({ N: 1, C: 3, M: 96, R: 11, S: 11, P: 56, Q: 56, Hstride: 4, Wstride: 4, G: 1 })
+      expect(conv1?.shape).toBe('N1 C3 M96 R11 S11 P56 Q56 s4')
+      expect(conv1?.densities['Weights']).toBe(0.5)
+      expect(json.layers.find((l) => l.names.includes('fc6'))?.conv).toBeNull()
+      expect(readFileSync(join(dir, 'layers.csv'), 'utf8')).toContain('N1 C3 M96 R11 S11 P56 Q56 s4')
+      expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('N1 C3 M96 R11 S11 P56 Q56 s4')
+
+      const im2col = await run([...args, '--lowering', 'im2col', '--json'])
+      expect(im2col.code).toBe(0)
+      const lowered = JSON.parse(im2col.stdout) as typeof json
+      expect(lowered.lowering).toBe('im2col')
+      expect(lowered.layers.every((l) => l.conv === null)).toBe(true)
+      expect(lowered.layers.find((l) => l.names.includes('conv3'))?.shape).toBe('169×2304×384')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 600_000)
 
   it('Ctrl-C prints the best so far as JSON with "interrupted": true and exits 130', async () => {
     // A budget far beyond what finishes in 1.5 s on an idle machine, so Ctrl-C always lands mid-run.

@@ -76,7 +76,9 @@ const records = (out: string): Map<string, { key: string; status: string; result
       }),
   )
 
-describe.runIf(reachable)('snipsnap sweep --queue with snipsnap worker processes', { timeout: 900_000 }, () => {
+// The small sweep's 12 jobs are real co-searches (about a minute of CPU for the sweep on an idle
+// machine) and this runs them twice: the timeout leaves room for a CI machine at load 10–20.
+describe.runIf(reachable)('snipsnap sweep --queue with snipsnap worker processes', { timeout: 1_800_000 }, () => {
   it('stores every job exactly once, equal to the local run, after a worker is SIGKILLed mid-job and replaced', async () => {
     const queue = url as string
     await clearSweepQueue(queue)

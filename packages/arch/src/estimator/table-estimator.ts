@@ -182,8 +182,28 @@ const estimateMac = (q: Extract<PrimitiveQuery, { kind: 'mac' }>): PrimitiveEsti
       mac_reused: (reusedMultiplierShare * mult + add) * node.energy,
       mac_gated: gated * node.energy,
       mac_skipped: gated * node.energy,
+      // An idle cycle: multiplier and adder both idle, whatever the gating semantics.
+      idle: (m.idlePJ * mScale + a.idlePJ * aScale) * node.energy,
     },
     areaUM2: (m.areaUM2 * mScale + a.areaUM2 * aScale) * node.area,
+    extrapolated,
+    notes,
+  }
+}
+
+/** Aladdin's integer adder: the 32-bit row scaled linearly in bits, as the plug-in interpolates. */
+const estimateAdder = (q: Extract<PrimitiveQuery, { kind: 'adder' }>): PrimitiveEstimate => {
+  positive(q.datawidthBits, 'datawidthBits')
+  positive(q.technologyNM, 'technologyNM')
+  const { adder: a } = ALADDIN_40NM
+  const scale = q.datawidthBits / a.bits
+  const node = nodeScale(q.technologyNM)
+  const extrapolated = q.datawidthBits > a.bits || node.extrapolated
+  const notes = [`Aladdin ${a.bits}-bit adder × ${q.datawidthBits}/${a.bits}${q.datawidthBits > a.bits ? ', EXTRAPOLATED past 32 bits' : ''}`]
+  if (node.extrapolated) notes.push(`node ${q.technologyNM} nm: tables are 45 nm, constant-field scaling, EXTRAPOLATED`)
+  return {
+    energyPJ: { add: a.dynamicPJ * scale * node.energy, idle: a.idlePJ * scale * node.energy },
+    areaUM2: a.areaUM2 * scale * node.area,
     extrapolated,
     notes,
   }
@@ -209,6 +229,8 @@ export const createTableEstimator = (options: TableEstimatorOptions = {}): Energ
           return estimateMemory(query, rows, k)
         case 'mac':
           return estimateMac(query)
+        case 'adder':
+          return estimateAdder(query)
         case 'dram': {
           const perBit = dram[query.dramType]
           if (perBit === undefined) {
