@@ -9,7 +9,7 @@ import * as node from './index'
 
 const readme = fs.readFileSync(path.resolve(import.meta.dirname, '..', '..', 'README.md'), 'utf8')
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '')
-const modules: Record<string, Record<string, unknown>> = { '@snipsnap/sweep': neutral, '@snipsnap/sweep/node': node, 'node:fs': fs, 'node:os': os, 'node:path': path }
+const modules: Record<string, object> = { '@snipsnap/sweep': neutral, '@snipsnap/sweep/node': node, 'node:fs': fs, 'node:os': os, 'node:path': path }
 
 /** Runs a README block: its `import { a, b } from 'x'` lines become bindings; returns what it logged. */
 const runBlock = async (code: string): Promise<unknown[][]> => {
