@@ -1,9 +1,15 @@
 import { defineConfig } from 'tsup'
-import { nodeProgram } from '@snipsnap/tsup-config'
+import { library, nodeProgram } from '@snipsnap/tsup-config'
 
-// Node-only (files, worker threads, Redis). `job-worker` is its own entry: worker threads import
-// it by URL, and `queue` is its own entry so that BullMQ loads only for `--queue` and `worker`.
-export default defineConfig({
-  ...nodeProgram(['src/index.ts', 'src/job-worker.ts', 'src/queue.ts']),
-  dts: { compilerOptions: { types: ['node'] } },
-})
+// The main entry is platform-neutral. The Node-only entries build for Node into their own folder
+// (so the two builds, run in parallel, never clean each other's output): `node`; `job-worker`,
+// which worker threads import by URL; and `queue`, its own entry so that BullMQ loads only for
+// `--queue` and `worker`.
+export default defineConfig([
+  library(['src/index.ts']),
+  {
+    ...nodeProgram(['src/node/index.ts', 'src/node/job-worker.ts', 'src/node/queue.ts']),
+    outDir: 'dist-node',
+    dts: { compilerOptions: { types: ['node'] } },
+  },
+])

@@ -18,14 +18,15 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { BroadcastChannel } from 'node:worker_threads'
 import { parse as parseYaml } from 'yaml'
-import { expandSweep, openResultStore, runSweepLocal, type JobRecord } from '../src/index'
+import { expandSweep, type JobRecord } from '../src/index'
+import { codeVersion, openResultStore, runSweepLocal } from '../src/node/index'
 
 const spec = new URL('../../../examples/sweeps/small.yaml', import.meta.url)
 // SNIPSNAP_BENCH_EVALUATIONS=N runs the same jobs with N evaluations per layer search (bigger jobs).
 const evaluations = process.env['SNIPSNAP_BENCH_EVALUATIONS']
 const written = parseYaml(readFileSync(spec, 'utf8')) as { axes: Record<string, unknown> }
 if (evaluations !== undefined) written.axes['evaluations'] = [Number(evaluations)]
-const sweep = expandSweep(written)
+const sweep = expandSweep(written, { codeVersion: codeVersion() })
 const cores = availableParallelism()
 const dirs: string[] = []
 const fresh = () => {
@@ -132,7 +133,7 @@ try {
   }
   const url = process.env['SNIPSNAP_TEST_REDIS_URL']
   if (url !== undefined) {
-    const { clearSweepQueue, runQueueWorker, runSweepOnQueue } = await import('../src/queue')
+    const { clearSweepQueue, runQueueWorker, runSweepOnQueue } = await import('../src/node/queue')
     await clearSweepQueue(url)
     const stop = new AbortController()
     const worker = runQueueWorker({ url, threads: cores, signal: stop.signal })

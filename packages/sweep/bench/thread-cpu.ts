@@ -8,11 +8,11 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
 import { expandSweep } from '../src/index'
-import { runJob } from '../src/job'
+import { codeVersion, runJob } from '../src/node/index'
 const spec = new URL('../../../examples/sweeps/small.yaml', import.meta.url)
 const written = parseYaml(readFileSync(spec, 'utf8')) as { axes: Record<string, unknown> }
 if (process.env['EV'] !== undefined) written.axes['evaluations'] = [Number(process.env['EV'])]
-const sweep = expandSweep(written)
+const sweep = expandSweep(written, { codeVersion: codeVersion() })
 
 /** CPU ms per OS thread of this process (the JS thread as `main`). */
 const tasks = (): Map<string, number> => {

@@ -1,5 +1,7 @@
-// Public API of @snipsnap/sweep (Node): sweep specs and job keys, the result store, the local
-// worker-thread pool, summaries. The BullMQ queue is in `@snipsnap/sweep/queue`.
+// Public API of @snipsnap/sweep (platform-neutral): sweep specs and their expansion into jobs,
+// job keys, job records, summaries and the sweep report. Reading the code version from disk, the
+// result store, the worker-thread pool and writing the outputs are Node-only, in
+// `@snipsnap/sweep/node`; the BullMQ queue is in `@snipsnap/sweep/queue` (Node).
 export {
   FormatSpaceInputSchema,
   JOB_KEY_VERSION,
@@ -19,10 +21,6 @@ export {
   type SweepSpec,
   type SweepSpecInput,
 } from './spec'
-export { codeVersion, fingerprintCode, type CodeLayout } from './code-version'
-export { runJob, type JobError, type JobOutcome } from './job'
-export { JOB_RECORD_VERSION, openResultStore, recordOf, type JobRecord, type ResultStore } from './store'
-export { createJobPool, locateJobWorker, runSweepLocal, type LocalSweepOptions, type SweepProgress, type SweepRunResult } from './local'
+export { JOB_RECORD_VERSION, recordOf, type JobError, type JobOutcome, type JobRecord } from './records'
 export { summarizeSweep, summaryCsv, type AxisSensitivity, type SummaryRow, type SweepSummary } from './summary'
-export { writeSweepOutputs } from './outputs'
 export { sweepReportHtml } from './report'

@@ -1,14 +1,16 @@
 // Sweep specs: a versioned YAML/JSON document crossing axes (models, phases, sparsity presets,
 // architecture presets, hardware parameters, format-space limits, search budget, seed) into jobs.
 // Each job is keyed by a hash of its canonicalised inputs, so its result is deterministic for its
-// key and a rerun can tell what is already stored.
-import { createHash } from 'node:crypto'
+// key and a rerun can tell what is already stored. Platform-neutral: the SHA-256 is @noble/hashes'
+// (pure JS, equal to node:crypto's: spec.test.ts), and the code version is a parameter, read from
+// disk only by `@snipsnap/sweep/node`.
+import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
 import { z } from 'zod'
 import { parseDocument } from 'yaml'
 import { SnipSnapError, strictKeysError, type Issue } from '@snipsnap/core'
 import { ARCH_PRESET_IDS, HardwareAxesInputSchema, expandHardwareAxes, type HardwarePoint } from '@snipsnap/arch'
 import { listModels, listSparsityPresets } from '@snipsnap/workloads'
-import { codeVersion as runningCodeVersion } from './code-version'
 
 /** The sweep-spec versions this package reads. */
 export const SWEEP_SPEC_VERSION = 1
@@ -149,15 +151,15 @@ export const canonicalJson = (value: unknown): string =>
   )
 
 /**
- * The key of a job: the first 20 hex digits of the SHA-256 of its canonicalised inputs, the key
- * layout version and the code version (default: the running code's), so a result stored by other
- * code is never reused for this code's job.
+ * The key of a job: the first 20 hex digits of the SHA-256 of its canonicalised inputs (UTF-8),
+ * the key layout version and the code version, so a result stored by other code is never reused
+ * for this code's job. On Node the running code's version is `codeVersion()` of
+ * `@snipsnap/sweep/node`.
+ * @example
+ * jobKey(sweep.jobs[0].inputs, sweep.codeVersion) === sweep.jobs[0].key // true
  */
-export const jobKey = (inputs: JobInputs, codeVersion: string = runningCodeVersion()): string =>
-  createHash('sha256')
-    .update(canonicalJson({ keyVersion: JOB_KEY_VERSION, codeVersion, ...inputs }))
-    .digest('hex')
-    .slice(0, 20)
+export const jobKey = (inputs: JobInputs, codeVersion: string): string =>
+  bytesToHex(sha256(utf8ToBytes(canonicalJson({ keyVersion: JOB_KEY_VERSION, codeVersion, ...inputs })))).slice(0, 20)
 
 const FORMAT_SYMBOLS = ['U', 'UOP', 'UB', 'CP', 'B', 'RLE']
 
@@ -186,8 +188,11 @@ const cross = <T>(axes: readonly (readonly T[])[]): T[][] =>
 
 /** Options of {@link expandSweep}. */
 export interface ExpandSweepOptions {
-  /** Code version hashed into the keys (default: the running code's, see `codeVersion`). */
-  readonly codeVersion?: string
+  /**
+   * Code version hashed into the keys: on Node the running code's, `codeVersion()` of
+   * `@snipsnap/sweep/node`; any string identifying the code that computes the jobs elsewhere.
+   */
+  readonly codeVersion: string
 }
 
 /**
@@ -195,11 +200,11 @@ export interface ExpandSweepOptions {
  * @throws {SnipSnapError} INVALID_SPEC naming the field: schema errors, an unknown model, sparsity
  *   preset or architecture preset, a bad format space, duplicate format-space names, too many jobs.
  * @example
- * const sweep = expandSweep({ version: 1, axes: { model: ['gpt-2'], phase: ['prefill', 'decode'] } })
+ * const sweep = expandSweep({ version: 1, axes: { model: ['gpt-2'], phase: ['prefill', 'decode'] } }, { codeVersion: codeVersion() })
  * sweep.jobs.length // 2
  */
-export const expandSweep = (input: unknown, options: ExpandSweepOptions = {}): Sweep => {
-  const codeVersion = options.codeVersion ?? runningCodeVersion()
+export const expandSweep = (input: unknown, options: ExpandSweepOptions): Sweep => {
+  const { codeVersion } = options
   const parsed = SweepSpecSchema.safeParse(input)
   if (!parsed.success) {
     const issues: Issue[] = parsed.error.issues.map((i) => ({ code: i.code, path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }))
@@ -297,7 +302,7 @@ export const expandSweep = (input: unknown, options: ExpandSweepOptions = {}): S
  * Reads a sweep spec from YAML or JSON text and expands it (see {@link expandSweep}).
  * @throws {SnipSnapError} INVALID_SPEC for text that is neither, or an invalid spec.
  */
-export const parseSweepSpec = (text: string, source = 'the sweep spec', options: ExpandSweepOptions = {}): Sweep => {
+export const parseSweepSpec = (text: string, source: string, options: ExpandSweepOptions): Sweep => {
   let document: unknown
   try {
     const doc = parseDocument(text)

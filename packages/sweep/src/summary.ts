@@ -1,7 +1,7 @@
 // The sweep's summary: one row per job (axis values, status, whole-model energy, cycles, area),
 // the sensitivity of energy to each axis, and the CSV form. Pure functions of the stored records.
 import type { AxisValue, Sweep } from './spec'
-import type { JobRecord } from './store'
+import type { JobRecord } from './records'
 
 /** One job in the summary. */
 export interface SummaryRow {

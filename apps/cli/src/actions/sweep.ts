@@ -9,7 +9,8 @@ import { availableParallelism } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import cliProgress from 'cli-progress'
 import { SnipSnapError } from '@snipsnap/core'
-import { openResultStore, parseSweepSpec, runSweepLocal, writeSweepOutputs, type SweepProgress, type SweepRunResult, type SweepSummary } from '@snipsnap/sweep'
+import { parseSweepSpec, type SweepSummary } from '@snipsnap/sweep'
+import { codeVersion, openResultStore, runSweepLocal, writeSweepOutputs, type SweepProgress, type SweepRunResult } from '@snipsnap/sweep/node'
 import type { CliRun } from '../run-control'
 
 /** Options of `snipsnap sweep`, as commander parses them. */
@@ -35,7 +36,7 @@ const readSpec = (path: string) => {
   } catch (cause) {
     throw new SnipSnapError('IO_ERROR', `cannot read the sweep spec ${path}: ${(cause as Error).message}`, { path: ['<spec>'], cause })
   }
-  return parseSweepSpec(text, path)
+  return parseSweepSpec(text, path, { codeVersion: codeVersion() })
 }
 
 const fmt = (value: number, digits = 2): string => value.toLocaleString('en-US', { maximumFractionDigits: digits })

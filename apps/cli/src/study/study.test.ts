@@ -13,6 +13,7 @@ import { HARDWARE_AXIS_NAMES } from '@snipsnap/explorer'
 import { HARDWARE_KEYS, StudySchema } from './schema'
 import { specJsonSchemaText } from './spec-schema'
 import { SweepSpecSchema, parseSweepSpec } from '@snipsnap/sweep'
+import { codeVersion } from '@snipsnap/sweep/node'
 import { starterStudy } from './starter'
 
 const tmp = mkdtempSync(join(tmpdir(), 'snipsnap-study-'))
@@ -48,7 +49,7 @@ describe('the study schema', () => {
     // The example sweep points editors at the schema and is valid.
     const example = readFileSync(resolve(import.meta.dirname, '..', '..', '..', '..', 'examples', 'sweeps', 'small.yaml'), 'utf8')
     expect(example).toMatch(/^# yaml-language-server: \$schema=\.\.\/\.\.\/apps\/cli\/study\.schema\.json$/m)
-    expect(parseSweepSpec(example, 'small.yaml').jobs.length).toBeGreaterThanOrEqual(12)
+    expect(parseSweepSpec(example, 'small.yaml', { codeVersion: codeVersion() }).jobs.length).toBeGreaterThanOrEqual(12)
   })
 
   it('the starter spec is a valid study and mentions every setting', () => {

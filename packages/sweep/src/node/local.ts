@@ -3,9 +3,9 @@
 // threads never wait on it; a rerun skips what the store already has.
 import { Piscina } from 'piscina'
 import { SnipSnapError } from '@snipsnap/core'
-import type { JobOutcome } from './job'
-import type { SweepJob } from './spec'
-import { recordOf, type JobRecord, type ResultStore } from './store'
+import { recordOf, type JobOutcome, type JobRecord } from '../records'
+import type { SweepJob } from '../spec'
+import type { ResultStore } from './store'
 
 /** Progress of a sweep run. */
 export interface SweepProgress {

@@ -4,9 +4,11 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runJob } from './job'
 import { runSweepLocal, type SweepProgress } from './local'
-import { expandSweep, jobKey, type SweepJob } from './spec'
-import { openResultStore, recordOf } from './store'
-import { summarizeSweep, summaryCsv } from './summary'
+import { recordOf } from '../records'
+import { expandSweep, jobKey, type SweepJob } from '../spec'
+import { summarizeSweep, summaryCsv } from '../summary'
+import { codeVersion } from './code-version'
+import { openResultStore } from './store'
 
 const dirs: string[] = []
 const tempDir = (): string => {
@@ -23,7 +25,7 @@ const sweep = expandSweep({
   version: 1,
   name: 'tiny',
   axes: { model: ['gpt-2'], phase: ['decode'], formatSpace: [{ name: 'full' }, { name: 'bitmap', primitives: ['U', 'B'] }], evaluations: [2], seed: [1, 2] },
-})
+}, { codeVersion: codeVersion() })
 
 describe('the result store', () => {
   it('writes whole records by key, reads back only valid records of that key, and counts machinery failures as missing', async () => {
@@ -56,7 +58,7 @@ describe('the local pool', { timeout: 240_000 }, () => {
     const store = openResultStore(dir)
     const bad: SweepJob = (() => {
       const inputs = { ...(sweep.jobs[0] as SweepJob).inputs, model: 'no-such-model' }
-      return { key: jobKey(inputs), index: sweep.jobs.length, axes: { model: 'no-such-model' }, inputs, codeVersion: sweep.codeVersion }
+      return { key: jobKey(inputs, sweep.codeVersion), index: sweep.jobs.length, axes: { model: 'no-such-model' }, inputs, codeVersion: sweep.codeVersion }
     })()
     const jobs = [...sweep.jobs, bad]
     const seen: SweepProgress[] = []

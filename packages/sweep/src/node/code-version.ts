@@ -9,8 +9,11 @@ import { createRequire } from 'node:module'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-/** Where the fingerprinted code lives: TypeScript sources (tests, tsx) or built `dist/`. */
+/** Where the fingerprinted code lives: TypeScript sources (tests, tsx) or the built `dist/` (and `dist-node/`). */
 export type CodeLayout = 'src' | 'dist'
+
+/** The folders of a package holding its code in each layout (Node-only entries build to dist-node/). */
+const CODE_DIRS: Record<CodeLayout, readonly string[]> = { src: ['src'], dist: ['dist', 'dist-node'] }
 
 /** The package whose dependency closure computes a job (besides this package itself). */
 const ROOT_PACKAGES = ['@snipsnap/explorer'] as const
@@ -50,7 +53,7 @@ const readPackage = (packageJson: string): PackageInfo => {
  * The fingerprint of the code under `ownPackageJson` and of the @snipsnap packages its job uses
  * (`@snipsnap/explorer` and its dependencies, found through package.json): 16 hex digits of the
  * SHA-256 of every package's name, version and code files (`src/` or `dist/`, line endings
- * normalised). Packages whose code files cannot be found count by name and version.
+ * normalised; built code: `dist/` and `dist-node/`). Packages whose code files cannot be found count by name and version.
  */
 export const fingerprintCode = (ownPackageJson: string, layout: CodeLayout): string => {
   const own = readPackage(ownPackageJson)
@@ -74,11 +77,12 @@ export const fingerprintCode = (ownPackageJson: string, layout: CodeLayout): str
   for (const info of [...seen.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     hash.update(`${info.name}@${info.version}\n`)
     if (info.dir === '') continue
-    const codeDir = join(info.dir, layout)
-    for (const file of filesUnder(codeDir, layout)) {
-      const text = readFileSync(join(codeDir, file), 'utf8').replace(/\r\n/g, '\n')
-      hash.update(`${relative(info.dir, join(codeDir, file)).replace(/\\/g, '/')}\n`)
-      hash.update(createHash('sha256').update(text).digest('hex'))
+    for (const codeDir of CODE_DIRS[layout].map((d) => join(info.dir, d))) {
+      for (const file of filesUnder(codeDir, layout)) {
+        const text = readFileSync(join(codeDir, file), 'utf8').replace(/\r\n/g, '\n')
+        hash.update(`${relative(info.dir, join(codeDir, file)).replace(/\\/g, '/')}\n`)
+        hash.update(createHash('sha256').update(text).digest('hex'))
+      }
     }
   }
   return hash.digest('hex').slice(0, 16)
@@ -95,7 +99,9 @@ export const codeVersion = (): string => {
   if (current === null) {
     const here = fileURLToPath(import.meta.url)
     const layout: CodeLayout = /\.ts$/.test(here) ? 'src' : 'dist'
-    current = `${layout}-${fingerprintCode(join(dirname(here), '..', 'package.json'), layout)}`
+    // src/node/code-version.ts, or a file directly in dist-node/ once built.
+    const packageDir = layout === 'src' ? join(dirname(here), '..', '..') : join(dirname(here), '..')
+    current = `${layout}-${fingerprintCode(join(packageDir, 'package.json'), layout)}`
   }
   return current
 }

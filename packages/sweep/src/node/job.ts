@@ -2,20 +2,10 @@
 // a worker thread (job-worker.ts) or in this thread; a throwing search becomes a failed outcome
 // carrying its error, so one bad job never stops a sweep.
 import { toSnipSnapError } from '@snipsnap/core'
-import { createExplorer, type Explorer, type ExploreModelResult } from '@snipsnap/explorer'
-import type { JobInputs } from './spec'
-
-/** What a job computed: the explorer's result, or the error its search threw. */
-export type JobOutcome =
-  | { readonly status: 'ok'; readonly result: ExploreModelResult; readonly elapsedMs: number }
-  | { readonly status: 'failed'; readonly error: JobError; readonly elapsedMs: number }
-
-/** A job's error as plain data. */
-export interface JobError {
-  readonly code: string
-  readonly message: string
-  readonly path?: readonly (string | number)[]
-}
+import { createExplorer, type Explorer } from '@snipsnap/explorer'
+import { performance } from 'node:perf_hooks'
+import type { JobOutcome } from '../records'
+import type { JobInputs } from '../spec'
 
 let explorer: Explorer | null = null
 

@@ -1,10 +1,10 @@
 // The sweep's files beside the job records: summary.json, summary.csv and report.html.
 import { renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Sweep } from './spec'
+import { sweepReportHtml } from '../report'
+import type { Sweep } from '../spec'
+import { summarizeSweep, summaryCsv, type SweepSummary } from '../summary'
 import type { ResultStore } from './store'
-import { sweepReportHtml } from './report'
-import { summarizeSweep, summaryCsv, type SweepSummary } from './summary'
 
 const writeAtomically = (path: string, text: string): void => {
   const temp = `${path}.${process.pid}.tmp`

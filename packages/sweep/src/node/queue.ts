@@ -6,13 +6,13 @@
 import { Queue, QueueEvents, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq'
 import { hostname } from 'node:os'
 import { SnipSnapError } from '@snipsnap/core'
-import type { JobOutcome } from './job'
+import { recordOf, type JobOutcome, type JobRecord } from '../records'
+import { jobKey, type JobInputs, type Sweep, type SweepJob } from '../spec'
 import { codeVersion } from './code-version'
 
 export { codeVersion } from './code-version'
 import { createJobPool, type SweepProgress, type SweepRunResult } from './local'
-import { jobKey, type JobInputs, type Sweep, type SweepJob } from './spec'
-import { recordOf, type JobRecord, type ResultStore } from './store'
+import type { ResultStore } from './store'
 
 /** The BullMQ queue every sweep shares (jobs are identified by their keys). */
 export const SWEEP_QUEUE_NAME = 'snipsnap-sweep'
