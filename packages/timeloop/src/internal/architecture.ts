@@ -333,6 +333,13 @@ const parseComponent = (
     f.get('description')
     f.checkUnknown('component')
   } else {
+    if (!classic) {
+      // `attributs:` would otherwise be read as one attribute of a component without attributes
+      // (unlimited capacity and bandwidth, default word width): a believable wrong answer.
+      f.get('attributes')
+      const misspelling = f.misspelling()
+      if (misspelling !== undefined) throw misspelling
+    }
     // Classic (ISPASS) specs put the attributes on the component itself.
     ownAttributes = { ...f.raw }
     for (const key of ['name', 'class', 'subclass', 'description']) delete ownAttributes[key]
@@ -419,13 +426,21 @@ const parseClassic = (root: Fields): Component[] => {
   return components
 }
 
+const readComponents = (root: Fields): Component[] => {
+  if (root.has('subtree')) return parseTree(root)
+  if (root.has('arithmetic') || root.has('storage')) return parseClassic(root)
+  // Asked for, so that a misspelled `subtre:` is named instead (misspellingsFirst).
+  for (const name of ['subtree', 'arithmetic', 'storage']) root.get(name)
+  return fail(root.loc, 'expected `subtree:` (v0.2/v0.3) or `arithmetic:` and `storage:` lists')
+}
+
 /**
  * Parses Timeloop's `architecture:` (or classic `arch:`) section.
  * @throws {SnipSnapError} INVALID_SPEC / UNSUPPORTED_FEATURE naming the file and YAML path.
  */
 export const parseArchitectureSection = (value: unknown, loc: Loc): ArchSpec => {
   const root = new Fields(value, loc, 'an architecture mapping')
-  const components = root.has('subtree') ? parseTree(root) : root.has('arithmetic') || root.has('storage') ? parseClassic(root) : fail(loc, 'expected `subtree:` (v0.2/v0.3) or `arithmetic:` and `storage:` lists')
+  const components = readComponents(root)
   const storage = components.filter((c): c is StorageLevelSpec => c.kind === 'storage')
   const computes = components.filter((c): c is ComputeLevelSpec => c.kind === 'compute')
   const compute = computes[0]
