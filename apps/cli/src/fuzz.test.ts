@@ -3,8 +3,10 @@
 // deleted, re-indented, truncated or given odd values; tensor files corrupted or truncated).
 // Every run must end with exit code 0 or 1, no stack trace, no NaN or Infinity in what it
 // prints, and within a time bound (a watchdog presses Ctrl-C, which would show as exit 130).
-// 2,000+ runs in all; the costly commands get fewer, mostly invalid, runs.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+// Every command is driven (formats presets/space/rank/optimize, evaluate, search, explore,
+// codesign, sweep, init), with SnipSnap's own spec files mutated too. 2,000+ runs in all; the
+// costly commands get fewer, mostly invalid, runs.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -21,8 +23,13 @@ const FIG1 = join(REFERENCE, 'sparseloop', 'fig1-bitmask-d0.1')
 const MAPPER = join(REFERENCE, 'sparseloop-mapper', 'stc-M512-K1024-N256-w0.5')
 const RANDOM = join(REFERENCE, 'sparseloop-random', 'fig1-bitmask-d0.1')
 
-/** A run longer than this is pressed Ctrl-C, and fails the property (exit 130). */
-const WATCHDOG_MS = 30_000
+/**
+ * A run longer than this is pressed Ctrl-C, and fails the property (exit 130). Generous, so that
+ * it catches hangs and unbounded runs, not a machine loaded 20× (runs take well under 1 s idle).
+ */
+const WATCHDOG_MS = 120_000
+/** Each property's own limit: catches a hang of the whole property, not a slow machine. */
+const PROPERTY_TIMEOUT_MS = 3_600_000
 const STACK_FRAME = /\n\s+at\s+\S/
 const ENGINE_ERROR = /\b(TypeError|ReferenceError|RangeError|SyntaxError|Maximum call stack)\b/
 
@@ -140,11 +147,21 @@ const FIG1_INPUT = read(join(FIG1, 'input.yaml'))
 const FIG1_ERT = read(join(FIG1, 'ERT.yaml'))
 const MAPPER_INPUT = read(join(MAPPER, 'input.yaml'))
 const MAPPINGS = read(join(RANDOM, 'mappings.jsonl')).split('\n').filter((l) => l.trim() !== '').slice(0, 6)
+// SnipSnap's own spec files, their model unknown so that no mutation starts a long valid run.
+const NOPE_SWEEP = join(tmp, 'nope-sweep.yaml')
+const SWEEP_TEXT = read(join(import.meta.dirname, '..', '..', '..', 'examples', 'sweeps', 'small.yaml')).replace('model: [gpt-2]', 'model: [nope]')
+writeFileSync(NOPE_SWEEP, SWEEP_TEXT)
+mkdirSync(join(tmp, 'init'))
+const AXES_TEXT = 'glbKiB: [128, 256]\npeBufferWords: {from: 256, to: 1024, factor: 2}\npeArray: [8x8, 8x16]\nglbCompression: [none, both]\n'
+const STUDY_TEXT = 'version: 1\nmodel: nope\nphases: [decode]\nsparsity:\n  - unstructured-50\n  - activation: { distribution: n-m, density: 0.5, params: { n: 2, m: 4, rank: 1 } }\narch: llm-default\nsearch:\n  seed: 1\n  evaluations: 1\n'
 const PORES = new Uint8Array(readFileSync(join(SHARED_DATA, 'pores_1.mtx')))
 const SMALL_NPY = npy([4, 6], [1, 0, 0, 2, 0, 3, 0, 0, 4, 0, 0, 0, 5, 6, 0, 0, 0, 7, 0, 0, 8, 0, 9, 0])
 
 describe('fuzzing every command (exit 0 or 1, no stack trace, no NaN/Infinity, bounded time)', () => {
+  // Mutated arguments must not make a command write into the working directory.
+  const cwdBefore = readdirSync(process.cwd())
   afterAll(() => {
+    expect(readdirSync(process.cwd())).toEqual(cwdBefore)
     // The issue asks for at least 2,000 runs in CI; fail loudly if a refactor shrinks them.
     expect(runs).toBeGreaterThanOrEqual(2000)
   })
@@ -159,6 +176,10 @@ describe('fuzzing every command (exit 0 or 1, no stack trace, no NaN/Infinity, b
       { args: ['search', FIG1, '--budget-s', '0.05', '--json'], keep: 1 },
       { args: ['formats', 'optimize', '--model', 'nope', '--sparsity', 'unstructured-50'], keep: 2 },
       { args: ['explore', '--model', 'nope', '--phase', 'decode', '--evaluations', '1'], keep: 1 },
+      { args: ['codesign', '--model', 'nope', '--phase', 'decode', '--max-points', '1', '--evaluations', '1', '--glb-kib', '128,256'], keep: 1 },
+      // The commands that write files keep their paths (inside the temporary folder) unmutated.
+      { args: ['sweep', NOPE_SWEEP, '--out', join(tmp, 'sweep-out'), '--threads', '1'], keep: 4 },
+      { args: ['init', join(tmp, 'init', 'study.yaml'), '--force'], keep: 2 },
       { args: [], keep: 0 },
     ]
     await fc.assert(
@@ -167,13 +188,13 @@ describe('fuzzing every command (exit 0 or 1, no stack trace, no NaN/Infinity, b
         // Keep the costly commands away from valid, long runs: their model stays unknown.
         // A budget that a mutation grew (`--budget-s 65`) is cut back to 1 s: long runs test patience.
         const args = mutateArgs(base.args, mutations, base.keep)
-          .map((a) => (a === 'stories-260k' || a === 'gpt-2') && (base.args[0] === 'explore' || base.args[1] === 'optimize') ? 'nope' : a)
+          .map((a) => (a === 'stories-260k' || a === 'gpt-2') && (base.args[0] === 'explore' || base.args[0] === 'codesign' || base.args[1] === 'optimize') ? 'nope' : a)
           .map((a, i, all) => (all[i - 1] === '--budget-s' && Number(a) > 1 && Number(a) < 1e6 ? '1' : a))
         await check(args)
       }),
       { numRuns: 900 },
     )
-  }, 600_000)
+  }, PROPERTY_TIMEOUT_MS)
 
   it('formats presets and space with mutated shapes and depths (350 runs)', async () => {
     const shape = fc.oneof(
@@ -187,7 +208,7 @@ describe('fuzzing every command (exit 0 or 1, no stack trace, no NaN/Infinity, b
       }),
       { numRuns: 350 },
     )
-  }, 600_000)
+  }, PROPERTY_TIMEOUT_MS)
 
   it('formats rank on corrupted and truncated tensor files (400 runs)', async () => {
     const sources = [
@@ -203,7 +224,7 @@ describe('fuzzing every command (exit 0 or 1, no stack trace, no NaN/Infinity, b
       }),
       { numRuns: 400 },
     )
-  }, 600_000)
+  }, PROPERTY_TIMEOUT_MS)
 
   it('evaluate on mutated case YAML, and --mappings on mutated mapping lines (250 runs)', async () => {
     await fc.assert(
@@ -225,7 +246,7 @@ describe('fuzzing every command (exit 0 or 1, no stack trace, no NaN/Infinity, b
       }),
       { numRuns: 250 },
     )
-  }, 600_000)
+  }, PROPERTY_TIMEOUT_MS)
 
   it('search on a mutated mapper case (60 runs)', async () => {
     await fc.assert(
@@ -237,7 +258,26 @@ describe('fuzzing every command (exit 0 or 1, no stack trace, no NaN/Infinity, b
       }),
       { numRuns: 60 },
     )
-  }, 600_000)
+  }, PROPERTY_TIMEOUT_MS)
+
+  it('sweep specs, codesign axes files and explore --spec studies, mutated (150 runs)', async () => {
+    const kinds = [
+      { name: 'sweep.yaml', text: SWEEP_TEXT, args: (file: string, dir: string) => ['sweep', file, '--out', join(dir, 'out'), '--threads', '1'] },
+      { name: 'axes.yaml', text: AXES_TEXT, args: (file: string) => ['codesign', '--model', 'nope', '--axes', file, '--max-points', '1', '--evaluations', '1'] },
+      { name: 'study.yaml', text: STUDY_TEXT, args: (file: string) => ['explore', '--spec', file] },
+    ]
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: kinds.length - 1 }), fc.array(lineMutationArb, { minLength: 1, maxLength: 3 }), async (which, mutations) => {
+        const kind = kinds[which] as (typeof kinds)[number]
+        const dir = freshDir()
+        const file = join(dir, kind.name)
+        // A mutation must not make the model known again (a long valid run tests patience).
+        writeFileSync(file, mutateYaml(kind.text, mutations).replace(/\b(gpt-2|stories-260k|llama-2-7b)\b/g, 'nope'))
+        await check(kind.args(file, dir))
+      }),
+      { numRuns: 150 },
+    )
+  }, PROPERTY_TIMEOUT_MS)
 
   it('formats optimize and explore with one argument of a small valid run mutated (40 runs)', async () => {
     const bases = [
@@ -255,5 +295,5 @@ describe('fuzzing every command (exit 0 or 1, no stack trace, no NaN/Infinity, b
       }),
       { numRuns: 40 },
     )
-  }, 600_000)
+  }, PROPERTY_TIMEOUT_MS)
 })

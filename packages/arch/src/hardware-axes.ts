@@ -5,7 +5,7 @@
 // reject designs before any evaluation. Roles: the global buffer is the first on-chip level
 // below DRAM; the PE buffer is the innermost storage level.
 import { z } from 'zod'
-import { type ArchSpec, type AreaTableSpec, type EnergyTableSpec, type Issue, type Result, SnipSnapError, type StorageLevelSpec, err, ok } from '@snipsnap/core'
+import { type ArchSpec, type AreaTableSpec, type EnergyTableSpec, type Issue, type Result, SnipSnapError, type StorageLevelSpec, err, ok, strictKeysError } from '@snipsnap/core'
 import { normalizeArch } from './normalize'
 import { componentName } from './area'
 
@@ -20,8 +20,7 @@ const numericAxis = (min: number) =>
 export const COMPRESSION_SUPPORT = ['none', 'decompress', 'compress', 'both'] as const
 export type CompressionSupport = (typeof COMPRESSION_SUPPORT)[number]
 
-/** Written hardware axes: each a list, `{ from, to, step }` or `{ from, to, factor }`. */
-export const HardwareAxesInputSchema = z.strictObject({
+const hardwareAxesShape = {
   /** Global-buffer data capacity, KiB. */
   glbKiB: numericAxis(1).optional(),
   /** PE-buffer data capacity per PE, words. */
@@ -46,7 +45,9 @@ export const HardwareAxesInputSchema = z.strictObject({
   glbBlockWords: numericAxis(1).optional(),
   /** Data word width of every level and the MACs, bits (changes the datapath precision). */
   wordBits: numericAxis(1).optional(),
-})
+}
+/** Written hardware axes: each a list, `{ from, to, step }` or `{ from, to, factor }`; a misspelled axis is named. */
+export const HardwareAxesInputSchema = z.strictObject(hardwareAxesShape, { error: strictKeysError(Object.keys(hardwareAxesShape)) })
 
 /** Written hardware axes (see {@link HardwareAxesInputSchema}). */
 export type HardwareAxesInput = z.input<typeof HardwareAxesInputSchema>

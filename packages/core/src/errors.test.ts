@@ -2,6 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { formatPath, invalidSpec, isSnipSnapError, SnipSnapError, toSnipSnapError } from '@snipsnap/core'
 
 describe('SnipSnapError', () => {
+  it('is recognised across copies of @snipsnap/core (a bundled CLI and an external package), plain errors are not', () => {
+    // What another copy's SnipSnapError looks like to this one: another class, the same brand.
+    const foreign = Object.assign(new Error('axes: unknown key'), { code: 'INVALID_SPEC', [Symbol.for('@snipsnap/core/SnipSnapError')]: true })
+    expect(foreign instanceof SnipSnapError).toBe(true)
+    expect(toSnipSnapError(foreign).code).toBe('INVALID_SPEC')
+    expect(new Error('x') instanceof SnipSnapError).toBe(false)
+    expect(toSnipSnapError(new Error('x')).code).toBe('INTERNAL')
+    expect(new SnipSnapError('INTERNAL', 'x') instanceof Error).toBe(true)
+  })
+
   it('carries code, path, issues and cause', () => {
     const cause = new Error('low level')
     const error = new SnipSnapError('PARSE_ERROR', 'bad token', { path: ['mapping', 3, 'factors'], cause })

@@ -38,6 +38,9 @@ export const formatPath = (path: IssuePath): string =>
     )
     .join('')
 
+// A registered symbol: the same value in every copy of this module.
+const SNIPSNAP_ERROR_BRAND = Symbol.for('@snipsnap/core/SnipSnapError')
+
 /**
  * The single error class of SnipSnap.
  * @example throw new SnipSnapError('INVALID_SPEC', 'density must be in [0, 1]', { path: ['A', 'density'] })
@@ -46,6 +49,8 @@ export class SnipSnapError extends Error {
   readonly code: SnipSnapErrorCode
   readonly issues: readonly Issue[]
   readonly path: IssuePath
+  /** Brand shared by every copy of this class (see `Symbol.hasInstance` below). */
+  readonly [SNIPSNAP_ERROR_BRAND] = true
 
   constructor(code: SnipSnapErrorCode, message: string, options: SnipSnapErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
@@ -53,6 +58,17 @@ export class SnipSnapError extends Error {
     this.code = code
     this.path = options.path ?? []
     this.issues = options.issues ?? []
+  }
+
+  /**
+   * `instanceof` recognises errors of any copy of @snipsnap/core: the bundled CLI carries its own
+   * copy while @snipsnap/sweep (kept external) loads the package's, and a class identity check
+   * made every sweep spec error an "internal error".
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // A subclass keeps the ordinary prototype check.
+    if (this !== SnipSnapError) return Function.prototype[Symbol.hasInstance].call(this, value)
+    return typeof value === 'object' && value !== null && (value as { [SNIPSNAP_ERROR_BRAND]?: unknown })[SNIPSNAP_ERROR_BRAND] === true
   }
 
   /** One line: `CODE path: message`, the form the CLI prints. */

@@ -153,6 +153,22 @@ describe('exploreModel', () => {
     expect(cnn.layers.some((l) => l.conv !== null)).toBe(true)
   }, 120_000)
 
+  it('gives the smallest layers (at most minorShare of the MACs) a plain stage 1, under the stopping rule only', async () => {
+    const gemm = (name: string, M: number): GemmLayer => ({ ...layer, name, M, K: 256, N: 256 })
+    // 64 : 1 : 1 MACs: the two small layers are 2/66 ≈ 3 % of the model, each 1.5 %.
+    const layers = { prefill: [gemm('big', 64), gemm('small', 1), { ...gemm('other', 1), N: 128, count: 2 }] }
+    const run = (options: { minorShare?: number; dataflowEvaluations?: number; patience?: number }) =>
+      explorer.exploreModel({ model: 'toy', layers, sparsity: 'dense', phase: 'prefill', topM: 1, maxRounds: 0, ...options })
+    const stopping = { dataflowEvaluations: 64, patience: 8 }
+    const [none, one, both, exact] = [await run({ ...stopping, minorShare: 0 }), await run({ ...stopping, minorShare: 0.02 }), await run({ ...stopping, minorShare: 0.05 }), await run({ dataflowEvaluations: 8, minorShare: 0.05 })]
+    expect([none, one, both, exact].map((r) => r.search.minorLayers)).toEqual([0, 1, 2, 0])
+    // A minor layer's stage 1 is one plain search: fewer evaluations than screening every stratum.
+    const stage1 = (r: typeof none, name: string) => r.layers.find((l) => l.names[0] === name)?.stages[0]?.evaluated ?? 0
+    expect(stage1(both, 'small')).toBeLessThan(stage1(none, 'small'))
+    expect(stage1(both, 'big')).toBe(stage1(none, 'big'))
+    await expect(run({ ...stopping, minorShare: 1 })).rejects.toThrow(/minorShare/)
+  }, 120_000)
+
   it('rejects a bad budget or strategy naming the field', async () => {
     await expect(explorer.exploreModel({ model: 'llama-2-7b', sparsity: 'dense', budgetMs: 0, clock: () => 0 })).rejects.toThrow(/budgetMs/)
     await expect(explorer.exploreModel({ model: 'llama-2-7b', sparsity: 'dense', budgetMs: 1000 })).rejects.toThrow(/clock/)

@@ -27,6 +27,11 @@ export const EXPLORE_DEFAULTS = {
   stratify: true,
   /** Patience of each family's screening search. */
   strataPatience: 128,
+  /**
+   * Under the stopping rule (not with an exact `--evaluations` budget): the smallest layers that
+   * together do at most this share of the model's MACs get a plain stage 1 (one start, no strata).
+   */
+  minorShare: 0.01,
   /** Refinement rounds start from the incumbent's and stage 1's mappings. */
   warmStart: true,
   /** Each dataflow search ends with a descent over the space's neighbours, within its cap. */
@@ -98,6 +103,13 @@ export interface ExploreModelOptions {
   readonly stratify?: boolean
   /** Patience of each stratum's screening search (default {@link EXPLORE_DEFAULTS}). */
   readonly strataPatience?: number
+  /**
+   * Under the stopping rule only: the smallest distinct layers that together do at most this share
+   * of the exploration's MACs (count × M·K·N over every phase) get a plain stage 1 — one start, no
+   * strata (default {@link EXPLORE_DEFAULTS}; 0: none). Their share of the total is too small for
+   * the screening to matter (LLaMA-2-7B: every decode GEMV and the LM head).
+   */
+  readonly minorShare?: number
   /** Warm-started refinement rounds (default {@link EXPLORE_DEFAULTS}; see `coSearchDesign`). */
   readonly warmStart?: boolean
   /** Polish each dataflow search with a neighbourhood descent within its cap (default {@link EXPLORE_DEFAULTS}). */
@@ -233,7 +245,18 @@ export interface ExploreModelResult {
   readonly baselineTotals: ExplorePhaseResult['baselineTotals']
   readonly phases: readonly ExplorePhaseResult[]
   /** The search settings every layer's co-search and baselines used (so the output can say so). */
-  readonly search: { readonly patience: number | null; readonly dataflowEvaluations: number; readonly stage1Starts: number; readonly topM: number; readonly maxRounds: number; readonly strategy: string; readonly seed: number; readonly baselines: readonly MatchedBaselineName[] }
+  readonly search: {
+    readonly patience: number | null
+    readonly dataflowEvaluations: number
+    readonly stage1Starts: number
+    readonly topM: number
+    readonly maxRounds: number
+    readonly strategy: string
+    readonly seed: number
+    readonly baselines: readonly MatchedBaselineName[]
+    /** Distinct layers searched with a plain stage 1 (`minorShare`). */
+    readonly minorLayers: number
+  }
   readonly evaluated: number
   /** Layers without a valid design (excluded from the totals). */
   readonly failedLayers: number
@@ -408,6 +431,24 @@ export const exploreModel = async (
   // Dataflow searches per layer: the co-search's stage 1 and refinement rounds, one per baseline run.
   const searchesPerLayer = 1 + maxRounds + baselineNames.filter((b) => b !== 'formats-only').length * Math.max(1, maxRounds)
   const grouped = phases.map((phase) => ({ phase, ...groupModelLayers({ ...options, phase }) }))
+  const minorShare = options.minorShare ?? EXPLORE_DEFAULTS.minorShare
+  if (!(minorShare >= 0 && minorShare < 1)) throw new SnipSnapError('INVALID_SPEC', `minorShare must be in [0, 1), got ${minorShare}`, { path: ['minorShare'] })
+  // Minor layers: the smallest by MACs (shared layers summed over phases) whose running sum stays within the share.
+  const minor = new Set<string>()
+  if (patience !== null && minorShare > 0) {
+    const macs = new Map<string, number>()
+    for (const g of grouped) for (const group of g.groups) {
+      const key = keyOf(group.layer, group.densities)
+      macs.set(key, (macs.get(key) ?? 0) + group.count * group.layer.M * group.layer.K * group.layer.N)
+    }
+    const total = [...macs.values()].reduce((a, b) => a + b, 0)
+    let sum = 0
+    for (const [key, m] of [...macs].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))) {
+      if (sum + m > minorShare * total) break
+      sum += m
+      minor.add(key)
+    }
+  }
   const total = grouped.reduce((s, g) => s + g.groups.length, 0)
   const searched = new Map<string, ExploredLayer>()
   const aborted = (): boolean => options.signal?.aborted === true
@@ -467,9 +508,9 @@ export const exploreModel = async (
             seed: seed + index,
             topM,
             maxRounds,
-            stage1Starts,
+            stage1Starts: minor.has(key) ? 1 : stage1Starts,
             warmStart,
-            stratify,
+            stratify: stratify && !minor.has(key),
             strataPatience,
             polish,
             matchedBaselines: baselineNames,
@@ -546,7 +587,7 @@ export const exploreModel = async (
     evaluated: sum((p) => p.evaluated),
     failedLayers: sum((p) => p.failedLayers),
     phases: phaseResults,
-    search: { patience, dataflowEvaluations: evaluations, stage1Starts, topM, maxRounds, strategy, seed, baselines: baselineNames },
+    search: { patience, dataflowEvaluations: evaluations, stage1Starts, topM, maxRounds, strategy, seed, baselines: baselineNames, minorLayers: minor.size },
     interrupted,
   }
 }

@@ -7,8 +7,8 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
 import { z } from 'zod'
-import { parse as parseYaml } from 'yaml'
-import { SnipSnapError, type Issue } from '@snipsnap/core'
+import { parseDocument } from 'yaml'
+import { SnipSnapError, strictKeysError, type Issue } from '@snipsnap/core'
 import { ARCH_PRESET_IDS, HardwareAxesInputSchema, expandHardwareAxes, type HardwarePoint } from '@snipsnap/arch'
 import { listModels, listSparsityPresets } from '@snipsnap/workloads'
 
@@ -22,53 +22,57 @@ export const JOB_KEY_VERSION = 2
 
 const list = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'an axis needs at least one value')
 
+const formatSpaceShape = {
+  /** Shown in reports; defaults to the primitives joined with `+`. */
+  name: z.string().min(1).optional().describe('Shown in summaries and the report (default: the primitives joined with +).'),
+  /** Format primitives (symbols of the format registry: U, UOP, UB, CP, B, RLE) the engine may use. */
+  primitives: z.array(z.string().min(1)).min(1).optional().describe('Format primitives the compression engine may use, by symbol (U, UOP, UB, CP, B, RLE); U is required.'),
+  /** Whether a level's own ranks may be flattened into one rank (default true). */
+  flatten: z.boolean().optional().describe("Whether a level's ranks may be flattened into one rank (default true)."),
+}
 /** One format space of the `formatSpace` axis: a name, the primitives allowed (must include U), flattening. */
 export const FormatSpaceInputSchema = z
-  .strictObject({
-    /** Shown in reports; defaults to the primitives joined with `+`. */
-    name: z.string().min(1).optional().describe('Shown in summaries and the report (default: the primitives joined with +).'),
-    /** Format primitives (symbols of the format registry: U, UOP, UB, CP, B, RLE) the engine may use. */
-    primitives: z.array(z.string().min(1)).min(1).optional().describe('Format primitives the compression engine may use, by symbol (U, UOP, UB, CP, B, RLE); U is required.'),
-    /** Whether a level's own ranks may be flattened into one rank (default true). */
-    flatten: z.boolean().optional().describe("Whether a level's ranks may be flattened into one rank (default true)."),
-  })
+  .strictObject(formatSpaceShape, { error: strictKeysError(Object.keys(formatSpaceShape)) })
   .describe('A format space: the limits of the compression engine for the jobs of this axis value.')
 
-/** The written form of a sweep spec (YAML or JSON). */
+const axesShape = {
+  model: list(z.string().min(1)).describe('Zoo model ids, e.g. gpt-2, llama-2-7b.'),
+  phase: list(z.enum(['prefill', 'decode'])).default(['prefill']).describe('Inference phases (default prefill).'),
+  /** Sparsity presets; a value may be a list of presets applied together (later ones override). */
+  sparsity: list(z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]))
+    .default(['unstructured-50'])
+    .describe('Sparsity preset ids; a value may be a list of presets applied together (later ones override).'),
+  arch: list(z.string().min(1)).default(['llm-default']).describe('Architecture preset ids: llm-default, stc-like, eyeriss-like.'),
+  /** Hardware parameters applied to each architecture preset (`@snipsnap/arch` hardware axes). */
+  hardware: HardwareAxesInputSchema.optional().describe('Hardware parameters applied to each architecture preset, each a list of values or a range (the axes of snipsnap codesign).'),
+  /** Format-space limits of the compression engine. */
+  formatSpace: list(FormatSpaceInputSchema).optional().describe('Format spaces of the compression engine (default: its full space).'),
+  /** Evaluations of each dataflow search of each layer (the search budget). */
+  evaluations: list(z.number().int().min(1)).default([48]).describe('Evaluations of each dataflow search of each layer (the search budget; default 48).'),
+  seed: list(z.number().int().min(0)).default([1]).describe('Random seeds (default 1).'),
+}
+
+const sweepShape = {
+  /** Path or URL of the JSON Schema, for editors (not read). */
+  $schema: z.string().optional().describe('Path or URL of this JSON Schema (for editors; not read).'),
+  /** Spec format version (this package reads 1). */
+  version: z.literal(SWEEP_SPEC_VERSION).describe('Sweep spec format version.'),
+  /** Shown in the summary and the report. */
+  name: z.string().min(1).optional().describe('Shown in the summary and the report.'),
+  description: z.string().optional().describe('Free text.'),
+  /** Search objective of every job: energy, cycles, edp or a lexicographic list such as `energy,cycles`. */
+  objective: z.string().min(1).default('energy').describe('Search objective of every job: energy, cycles, edp, or a lexicographic list such as energy,cycles.'),
+  /** Sequence length and batch of the workloads (the zoo's defaults when left out). */
+  seqLen: z.number().int().min(1).optional().describe("Prefill sequence length of every job (default: the zoo's)."),
+  batch: z.number().int().min(1).optional().describe('Batch of every job (default 1).'),
+  /** Axes crossed into jobs: every combination of one value per axis is a job. */
+  axes: z
+    .strictObject(axesShape, { error: strictKeysError(Object.keys(axesShape)) })
+    .describe('Axes crossed into jobs: every combination of one value per axis is a job.'),
+}
+/** The written form of a sweep spec (YAML or JSON); a misspelled key is named with the key it misses. */
 export const SweepSpecSchema = z
-  .strictObject({
-    /** Path or URL of the JSON Schema, for editors (not read). */
-    $schema: z.string().optional().describe('Path or URL of this JSON Schema (for editors; not read).'),
-    /** Spec format version (this package reads 1). */
-    version: z.literal(SWEEP_SPEC_VERSION).describe('Sweep spec format version.'),
-    /** Shown in the summary and the report. */
-    name: z.string().min(1).optional().describe('Shown in the summary and the report.'),
-    description: z.string().optional().describe('Free text.'),
-    /** Search objective of every job: energy, cycles, edp or a lexicographic list such as `energy,cycles`. */
-    objective: z.string().min(1).default('energy').describe('Search objective of every job: energy, cycles, edp, or a lexicographic list such as energy,cycles.'),
-    /** Sequence length and batch of the workloads (the zoo's defaults when left out). */
-    seqLen: z.number().int().min(1).optional().describe("Prefill sequence length of every job (default: the zoo's)."),
-    batch: z.number().int().min(1).optional().describe('Batch of every job (default 1).'),
-    /** Axes crossed into jobs: every combination of one value per axis is a job. */
-    axes: z
-      .strictObject({
-        model: list(z.string().min(1)).describe('Zoo model ids, e.g. gpt-2, llama-2-7b.'),
-        phase: list(z.enum(['prefill', 'decode'])).default(['prefill']).describe('Inference phases (default prefill).'),
-        /** Sparsity presets; a value may be a list of presets applied together (later ones override). */
-        sparsity: list(z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]))
-          .default(['unstructured-50'])
-          .describe('Sparsity preset ids; a value may be a list of presets applied together (later ones override).'),
-        arch: list(z.string().min(1)).default(['llm-default']).describe('Architecture preset ids: llm-default, stc-like, eyeriss-like.'),
-        /** Hardware parameters applied to each architecture preset (`@snipsnap/arch` hardware axes). */
-        hardware: HardwareAxesInputSchema.optional().describe('Hardware parameters applied to each architecture preset, each a list of values or a range (the axes of snipsnap codesign).'),
-        /** Format-space limits of the compression engine. */
-        formatSpace: list(FormatSpaceInputSchema).optional().describe('Format spaces of the compression engine (default: its full space).'),
-        /** Evaluations of each dataflow search of each layer (the search budget). */
-        evaluations: list(z.number().int().min(1)).default([48]).describe('Evaluations of each dataflow search of each layer (the search budget; default 48).'),
-        seed: list(z.number().int().min(0)).default([1]).describe('Random seeds (default 1).'),
-      })
-      .describe('Axes crossed into jobs: every combination of one value per axis is a job.'),
-  })
+  .strictObject(sweepShape, { error: strictKeysError(Object.keys(sweepShape)) })
   .describe('A SnipSnap sweep: what `snipsnap sweep <spec>` runs.')
 
 /** A sweep spec as written. */
@@ -301,8 +305,18 @@ export const expandSweep = (input: unknown, options: ExpandSweepOptions): Sweep 
 export const parseSweepSpec = (text: string, source: string, options: ExpandSweepOptions): Sweep => {
   let document: unknown
   try {
-    document = parseYaml(text)
+    const doc = parseDocument(text)
+    const [error] = doc.errors
+    if (error !== undefined) throw error
+    // An unknown tag would be read as a plain string, with a Node warning on stderr: refuse it.
+    const tag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED')
+    if (tag !== undefined) throw tag
+    document = doc.toJS()
   } catch (cause) {
+    // The YAML reader recurses once per level: a stack overflow means nesting, not a bug.
+    if (cause instanceof Error && /maximum call stack/i.test(cause.message)) {
+      throw new SnipSnapError('INVALID_SPEC', `${source}: nested too deeply to read (lists and mappings inside each other)`, { cause })
+    }
     throw new SnipSnapError('INVALID_SPEC', `${source}: not YAML or JSON (${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)})`, { cause })
   }
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {

@@ -1,6 +1,8 @@
 // Keys the model does not read never pass unnoticed: a misspelled key is an error naming the
 // intended one, other unknown keys are warnings listed once (errors with `strict`), values the
 // model reads as unlimited are said, and a section defined by two files is an error naming both.
+import fs from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { errorOf } from '@snipsnap/core/testing'
 import { parseTimeloopDesign, parseTimeloopSections, parseTimeloopYaml } from '@snipsnap/timeloop'
@@ -41,6 +43,25 @@ describe('a misspelled key is an error naming the misspelling and the intended k
     expect(errorOf(() => read(mutate('permutation: KMN', 'permutaton: KMN'))).message).toMatch(/`permutaton`: did you mean `permutation`\?/)
     expect(errorOf(() => read(mutate('condition-on: [A]', 'conditon-on: [A]'))).message).toMatch(/`conditon-on`: did you mean `condition_on`\?/)
     expect(errorOf(() => read(`${SMALL_DESIGN_YAML}mapper: {optimization-metrics: [energy], timout: 10}\n`)).message).toMatch(/`timout`: did you mean `timeout`\?/)
+  })
+
+  it('when the misspelling makes another check fail first, the misspelling is still what is named', () => {
+    // Without `datawidth` the word width is 16 bits and `width: 8` is not a multiple of it.
+    const width = errorOf(() => read(mutate(BUFFER_ATTRS, 'attributes: {datawidht: 8, depth: 512, width: 8, read_bandwidth: 2}')))
+    expect(width.message).toContain('`datawidht`: did you mean `datawidth`?')
+    // Required keys: a component's name and class, a directive's target and type, the problem's shape.
+    expect(errorOf(() => read(mutate('- name: BackingStorage', '- nme: BackingStorage'))).message).toContain('`nme`: did you mean `name`?')
+    expect(errorOf(() => read(mutate('class: compute', 'clas: compute'))).message).toContain('`clas`: did you mean `class`?')
+    expect(errorOf(() => read(mutate('{target: Buffer, type: temporal', '{targt: Buffer, type: temporal'))).message).toContain('`targt`: did you mean `target`?')
+    expect(errorOf(() => read(mutate('{target: Buffer, type: temporal', '{target: Buffer, tye: temporal'))).message).toContain('`tye`: did you mean `type`?')
+    expect(errorOf(() => read(mutate('  shape:', '  shap:'))).message).toContain('`shap`: did you mean `shape`?')
+    expect(errorOf(() => read(mutate('    dimensions:', '    dimensons:'))).message).toContain('`dimensons`: did you mean `dimensions`?')
+    expect(errorOf(() => read(mutate('  version: 0.3\n  subtree:', '  version: 0.3\n  subtre:'))).message).toContain('`subtre`: did you mean `subtree`?')
+  })
+
+  it('a misspelled `attributes` of a component is an error, not one unused attribute of a component without attributes', () => {
+    const error = errorOf(() => read(mutate(BUFFER_ATTRS, 'attribtes: {datawidth: 8, depth: 512, width: 8, read_bandwidth: 2}')))
+    expect(error.message).toContain('`attribtes`: did you mean `attributes`?')
   })
 
   it('a key next to its correct spelling is merely unused', () => {
@@ -147,5 +168,47 @@ describe('one definition per top-level key', () => {
     expect(parsed.mapping?.levels[0]?.spatialFactors.M).toBe(4)
     const error = errorOf(() => parseTimeloopYaml([{ fileName: 'input.yaml', text: design }], { sectionFiles: { mapping: 'nope.yaml' } }))
     expect(error.message).toMatch(/nope\.yaml: defines no `mapping`/)
+  })
+})
+
+describe('every key of every shared case, misspelled', () => {
+  // One letter dropped from one key at a time, in each shared Sparseloop case's input.yaml: the
+  // result is an error naming the misspelling, or (for a key the model does not read either)
+  // the misspelled key is listed as not used. Never a design read as if the key were absent.
+  const shared = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'reference', 'sparseloop')
+  const cases = fs.readdirSync(shared).filter((name) => fs.existsSync(path.join(shared, name, 'input.yaml')))
+  it.each(cases)('%s', (name) => {
+    const text = fs.readFileSync(path.join(shared, name, 'input.yaml'), 'utf8')
+    const unusedOf = (yaml: string): string[] => parseTimeloopDesign([{ fileName: 'input.yaml', text: yaml }]).warnings.filter((w) => w.code === 'unused-key').map((w) => String(w.path.at(-1)))
+    const unusedBefore = new Set(unusedOf(text))
+    const lines = text.split('\n')
+    const problems: string[] = []
+    let tried = 0
+    let section = ''
+    lines.forEach((line, i) => {
+      section = /^[A-Za-z_]/.test(line) ? line.split(':')[0] ?? '' : section
+      // Accelergy's compound components are kept verbatim for round trips; nothing reads them.
+      if (section === 'compound_components') return
+      // Keys of at least 3 characters (shorter ones have no misspelling slack), block or flow style.
+      for (const match of line.matchAll(/(?<=^[\s-]*|[{,]\s*)([A-Za-z_][A-Za-z0-9_-]{2,})(?=\s*:(\s|$))/g)) {
+        const key = match[1] as string
+        const typo = key.slice(0, -2) + key.slice(-1)
+        const at = match.index
+        const mutated = [...lines.slice(0, i), line.slice(0, at) + typo + line.slice(at + key.length), ...lines.slice(i + 1)].join('\n')
+        tried++
+        let outcome: string
+        try {
+          const unused = unusedOf(mutated)
+          outcome = unused.includes(typo) && unusedBefore.has(key) ? 'ok' : `read without a word (unused: ${unused.join(', ')})`
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error)
+          // Names of data spaces used as keys (`densities: {Inputs: …}`) are checked as names.
+          outcome = message.includes(`\`${typo}\`: did you mean`) || message.includes(`no data space named "${typo}"`) ? 'ok' : message
+        }
+        if (outcome !== 'ok') problems.push(`line ${i + 1} ${key} → ${typo}: ${outcome}`)
+      }
+    })
+    expect(tried).toBeGreaterThan(20)
+    expect(problems).toEqual([])
   })
 })

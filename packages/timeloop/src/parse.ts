@@ -27,7 +27,7 @@ import { parseMappingYamlFast } from './internal/fast-mapping-yaml'
 import { parseConstraintsSection, parseMapperSection } from './internal/constraints'
 import { mappingContext, parseMappingSection, parseMappingSectionFast } from './internal/mapping'
 import { parseProblemSection } from './internal/problem'
-import { assertFiniteData, createReport, fail, Fields, foldKey, type Loc, type ParseReport, reportIssues } from './internal/read'
+import { assertFiniteData, createReport, fail, Fields, foldKey, type Loc, misspellingsFirst, type ParseReport, reportIssues } from './internal/read'
 import { mergeSources, parseYamlText, type Sourced, type TimeloopSource } from './internal/source'
 import { parseSparseSection } from './internal/sparse'
 import { parseAreaTableSection, parseEnergyTableSection } from './internal/tables'
@@ -150,7 +150,10 @@ const checkSections = (merged: ReadonlyMap<string, Sourced>, report: ParseReport
  *   file and YAML path in the message and in `path`).
  * @example parseTimeloopSections([{ fileName: 'ERT.yaml', text }]).energyTable
  */
-export const parseTimeloopSections = (sources: readonly TimeloopSource[], options: TimeloopParseOptions = {}): TimeloopSections => {
+export const parseTimeloopSections = (sources: readonly TimeloopSource[], options: TimeloopParseOptions = {}): TimeloopSections =>
+  misspellingsFirst(() => readSections(sources, options))
+
+const readSections = (sources: readonly TimeloopSource[], options: TimeloopParseOptions): TimeloopSections => {
   const report = createReport(options.strict === true)
   const definitions = mergeSources(sources)
   const ignoredKeys = new Set((options.ignore ?? []).map(foldKey))
@@ -315,11 +318,11 @@ export const parseTimeloopMapping = (
     if (mapping !== undefined) return mapping
   }
   const data = fast ?? parseYamlText(file, text)
-  if (Array.isArray(data)) return parseMappingSection(data, { file, path: [] }, context)
+  if (Array.isArray(data)) return misspellingsFirst(() => parseMappingSection(data, { file, path: [] }, context))
   if (typeof data === 'object' && data !== null && 'mapping' in data) {
     const extra = Object.keys(data).filter((key) => key !== 'mapping')
     if (extra.length > 0) fail({ file, path: [extra[0] ?? ''] }, 'a mapping document holds only `mapping:`')
-    return parseMappingSection((data as { mapping: unknown }).mapping, { file, path: ['mapping'] }, context)
+    return misspellingsFirst(() => parseMappingSection((data as { mapping: unknown }).mapping, { file, path: ['mapping'] }, context))
   }
   return fail({ file, path: [] }, 'expected `mapping:` with a list of directives')
 }

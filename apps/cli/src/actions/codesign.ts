@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { parse as parseYaml } from 'yaml'
+import { parseDocument } from 'yaml'
 import { SnipSnapError } from '@snipsnap/core'
 import {
   HARDWARE_AXIS_NAMES,
@@ -14,7 +14,7 @@ import {
   codesignPointYaml, codesignProblems, createExplorer, type CodesignMode, type CodesignPoint, type CodesignResult } from '@snipsnap/explorer'
 import { loadRegistries, type PluginCliOptions } from '../plugins'
 import { readText } from '../design-files'
-import type { CliIo } from '../io'
+import type { CliRun } from '../run-control'
 
 /** Options of `snipsnap codesign`, as commander parses them. */
 export interface CodesignCliOptions extends PluginCliOptions {
@@ -57,9 +57,18 @@ const readAxes = (options: CodesignCliOptions): Record<string, unknown> | undefi
     const text = readText(options.axes)
     let parsed: unknown
     try {
-      parsed = parseYaml(text)
+      const doc = parseDocument(text)
+      const [error] = doc.errors
+      if (error !== undefined) throw error
+      // An unknown tag would be read as a plain string, with a Node warning on stderr: refuse it.
+      const tag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED')
+      if (tag !== undefined) throw tag
+      parsed = doc.toJS()
     } catch (cause) {
-      throw new SnipSnapError('INVALID_SPEC', `${options.axes}: not JSON or YAML`, { path: ['--axes'], cause })
+      // The YAML reader recurses once per level: a stack overflow means nesting, not a bug.
+      const tooDeep = cause instanceof Error && /maximum call stack/i.test(cause.message)
+      const detail = cause instanceof Error ? ` (${cause.message.split('\n')[0] ?? ''})` : ''
+      throw new SnipSnapError('INVALID_SPEC', `${options.axes}: ${tooDeep ? 'nested too deeply to read (lists and mappings inside each other)' : `not JSON or YAML${detail}`}`, { path: ['--axes'], cause })
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new SnipSnapError('INVALID_SPEC', `${options.axes}: expected an object of axes`, { path: ['--axes'] })
     axes = { ...(parsed as Record<string, unknown>) }
@@ -179,7 +188,7 @@ const loweringOf = (options: CodesignCliOptions): 'native' | 'im2col' => {
 }
 
 /** Runs `snipsnap codesign`. */
-export const runCodesign = async (options: CodesignCliOptions, io: CliIo): Promise<void> => {
+export const runCodesign = async (options: CodesignCliOptions, io: CliRun): Promise<void> => {
   if (options.phase !== 'prefill' && options.phase !== 'decode') {
     throw new SnipSnapError('INVALID_SPEC', `--phase must be prefill or decode, got "${options.phase}"`, { path: ['--phase'] })
   }
@@ -210,13 +219,20 @@ export const runCodesign = async (options: CodesignCliOptions, io: CliIo): Promi
     clockGHz: parseNumber(options.clockGhz, '--clock-ghz'),
     seed,
     clock: () => performance.now(),
+    // Ctrl-C stops the search: the points evaluated so far are reported (exit 130).
+    signal: io.signal,
     onPoint: (p, n) => {
       if (progress) io.stderr.write(`\r[${n}] ${((performance.now() - start) / 1000).toFixed(0)} s ${hwText(p).slice(0, 60).padEnd(60)}`)
     },
   })
   if (progress) io.stderr.write('\n')
   const elapsedS = (performance.now() - start) / 1000
-  const json = resultJson(result, elapsedS, seed)
+  const interrupted = io.stopCause === 'interrupt'
+  if (interrupted && result.baseline === null && result.pareto.length === 0) {
+    throw new SnipSnapError('ABORTED', 'codesign interrupted before any hardware point was evaluated')
+  }
+  if (interrupted && options.json !== true) io.stderr.write('snipsnap: interrupted; printing the hardware points evaluated so far\n')
+  const json = { ...resultJson(result, elapsedS, seed), interrupted }
   if (options.out !== undefined) await writeOut(options.out, result, json, options, sparsity)
   io.stdout.write(options.json === true ? `${JSON.stringify(json)}\n` : table(result, elapsedS))
 }

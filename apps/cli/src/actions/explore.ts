@@ -18,6 +18,7 @@ import {
   type MatchedBaselineName,
 } from '@snipsnap/explorer'
 import { loadRegistries, type PluginCliOptions } from '../plugins'
+import { startDeadline } from '../deadline'
 import type { CliRun } from '../run-control'
 import { locateStudyError, type StudyExtras } from '../study/apply'
 import { writeExploreOut } from './explore-out'
@@ -78,6 +79,9 @@ const parseBaselines = (text: string): MatchedBaselineName[] => {
   }
   return MATCHED_BASELINES.filter((b) => list.includes(b))
 }
+
+/** Share of --budget-s kept between the layers' fair shares and the deadline, so runs on a normal machine end by their shares. */
+const SHARE_MARGIN = 0.05
 
 const parseSeconds = (text: string, option: string): number => {
   const value = Number(text)
@@ -282,6 +286,11 @@ const explore = async (options: ExploreOptions, io: CliRun): Promise<void> => {
     }
   }
   for (const warning of warnings ?? []) io.warn(warning)
+  // The budget is shared among the layers (each search gets a fair part of what is left), which
+  // cannot bound the work around the searches (format selection, baselines) on a loaded machine:
+  // the deadline stops the run like Ctrl-C at the budget's end, so --budget-s always holds.
+  const deadline = budgetS === undefined ? undefined : startDeadline(io, budgetS * 1000)
+  const shareMs = deadline === undefined || budgetS === undefined ? undefined : Math.max(1, deadline.remainingMs() - budgetS * 1000 * SHARE_MARGIN)
   const result = await createExplorer(registries).exploreModel({
     ...(options.costModel !== undefined ? { costModel: options.costModel } : {}),
     model: options.model,
@@ -293,11 +302,11 @@ const explore = async (options: ExploreOptions, io: CliRun): Promise<void> => {
     objective: options.objective,
     ...(evaluations !== undefined ? { dataflowEvaluations: evaluations } : {}),
     ...(patience !== undefined ? { patience } : {}),
-    ...(budgetS !== undefined ? { budgetMs: Math.max(1, budgetS * 1000 - (performance.now() - io.startedAtMs) - 100) } : {}),
+    ...(shareMs !== undefined ? { budgetMs: shareMs } : {}),
     baselines,
     seed,
     clock: () => performance.now(),
-    signal: io.signal,
+    signal: deadline?.signal ?? io.signal,
     onLayer: (done, total, layer) => {
       const now = performance.now()
       const line = `[${done}/${total}] ${layer.phase} ${layer.names[0] ?? ''} done in ${((now - start) / 1000).toFixed(1)} s`
@@ -308,14 +317,22 @@ const explore = async (options: ExploreOptions, io: CliRun): Promise<void> => {
         io.stderr.write(`${line}\n`)
       }
     },
-  })
+  }).finally(() => deadline?.dispose())
   if (bar) io.stderr.write('\n')
   const elapsedS = (performance.now() - start) / 1000
+  const budgetRanOut = deadline?.expired() === true && result.interrupted
+  if (budgetRanOut) {
+    const done = result.layers.filter((l) => l.energyPJ !== null).length
+    if (done === 0) {
+      throw new SnipSnapError('INVALID_SPEC', `the ${budgetS} s budget ran out before any layer was searched; give a larger --budget-s`, { path: ['--budget-s'] })
+    }
+    io.warn(`the ${budgetS} s budget ran out before every layer was searched (${done} of ${result.layers.length} layers have a design; the totals cover those only): give a larger --budget-s`)
+  }
   if (!result.interrupted && result.layers.every((l) => l.energyPJ === null)) {
     throw new SnipSnapError('INVALID_SPEC', `no layer of ${result.model} has a valid design on ${result.arch}: ${result.layers[0]?.reason ?? 'no layers'}`, { path: ['--arch'] })
   }
   if (io.stopCause === 'interrupt' && !json) io.stderr.write('snipsnap: interrupted; printing the best found so far\n')
-  const object = { ...result, elapsedS }
+  const object = { ...result, elapsedS, stoppedBy: io.stopCause === 'interrupt' ? 'interrupt' : budgetRanOut ? 'budget' : null }
   // --out: the one call site of explore-out.ts (helper 13b's module).
   if (options.out !== undefined) await writeExploreOut(options.out, object)
   io.stdout.write(json ? `${JSON.stringify(object)}\n` : report(result, elapsedS, paintFor(io)))

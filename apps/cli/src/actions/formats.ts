@@ -262,15 +262,15 @@ const renderOptimize = (r: ModelFormatsResult): string => {
     `${r.model} ${r.phase} (${r.seqLen === null ? '' : `seqLen ${r.seqLen}, `}batch ${r.batch}${r.kvLen === null ? '' : `, kvLen ${r.kvLen}`}${r.layers.some((l) => l.conv !== null) || r.lowering === 'im2col' ? `, ${r.lowering} convolutions` : ''}), sparsity ${r.sparsity.join(' + ')}, arch ${r.arch}, cost model ${r.costModel}`,
     `mapping: ${r.mappingPolicy}`,
     `format space: per-rank primitives ${r.formatSpace.primitives.join(', ')} from the format registry${r.formatSpace.notes.length === 0 ? '' : ` (${r.formatSpace.notes.join('; ')})`}`,
-    'memory energy per single run of each GEMM (storage levels, data + metadata):',
+    'memory energy per single run of each layer (a GEMM or a convolution; storage levels, data + metadata):',
     table(header, rows, 2),
-    'engine formats (identical GEMMs share them; levels not listed keep the tensor uncompressed):',
+    'engine formats (identical layers share them; levels not listed keep the tensor uncompressed):',
     ...formats,
     '',
     `summary (Σ energy × count, pJ per forward pass): engine ${pj(s.memoryEnergyPJ)}`,
     ...names.map((n) => `  ${n.padEnd(12)} ${pj(s.baselines[n]).padStart(12)}   engine saves ${pctText(s.savingVsBaselinesPct[n])}`),
     `  best fixed format: ${s.bestFixedFormat ?? '—'}; saving vs best fixed ${pctText(s.savingVsBestFixedPct, 3)}`,
-    `  candidates costed: ${s.candidatesCosted} over ${s.distinctLayers} distinct GEMMs (${s.layers} GEMM kinds)`,
+    `  candidates costed: ${s.candidatesCosted} over ${s.distinctLayers} distinct layers (of ${s.layers})`,
   ]
   if (exhaustive) {
     lines.push(

@@ -3,10 +3,10 @@
 import type { Command } from 'commander'
 import { collect, COST_MODEL_FLAG, COST_MODEL_HELP, PLUGIN_FLAG, PLUGIN_HELP } from './plugin-options'
 import type { CodesignCliOptions } from '../actions/codesign'
-import type { CliIo } from '../io'
+import type { CliRun } from '../run-control'
 
 /** Adds the `codesign` command to the program. */
-export const registerCodesignCommand = (program: Command, io: CliIo): void => {
+export const registerCodesignCommand = (program: Command, io: CliRun): void => {
   program
     .command('codesign')
     .description('search hardware (buffers, PE array, bandwidths, metadata, compression support) together with dataflow and formats')

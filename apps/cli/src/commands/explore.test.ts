@@ -4,6 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
 import { describe, expect, it } from 'vitest'
 import { runCli as run } from '../testing/run-cli'
 
@@ -108,6 +109,35 @@ describe('snipsnap explore', () => {
     expect(json.layers.length).toBeGreaterThan(2)
     expect(stderr).not.toMatch(/error/i)
   }, 60_000)
+
+  it('--budget-s bounds the run: it ends by the layers\' shares or the deadline, says which, and reports its time', async () => {
+    // Far more evaluations than 2 s allow: the budget, not the stopping rule, ends the searches.
+    const started = performance.now()
+    const { code, stdout, stderr } = await run(['explore', '--model', 'llama-2-7b', '--phase', 'decode', '--evaluations', '100000', '--baselines', 'none', '--budget-s', '2', '--json'])
+    const wallS = (performance.now() - started) / 1000
+    expect(code, stderr).toBe(0)
+    const json = JSON.parse(stdout) as ExploreJson & { stoppedBy: string | null }
+    // The reported time is the run's own, inside the call that the test measured.
+    expect(json.elapsedS).toBeLessThanOrEqual(wallS)
+    if (json.stoppedBy === 'budget') {
+      // A loaded machine: the deadline stopped the run; the layers it did not reach are marked.
+      expect(json.interrupted).toBe(true)
+      expect(stderr).toMatch(/the 2 s budget ran out before every layer was searched \(\d+ of \d+ layers have a design; the totals cover those only\)/)
+    } else {
+      expect(json.stoppedBy).toBeNull()
+      expect(json.interrupted).toBe(false)
+      for (const l of json.layers) expect(l.energyPJ).toBeGreaterThan(0)
+    }
+    // Bounded: catches a run that ignores its budget (it took 51 s for --budget-s 3), not load.
+    expect(json.elapsedS).toBeLessThan(2 * 5)
+  }, 120_000)
+
+  it('--budget-s spent before any layer is searched is an error naming the option, not totals of nothing', async () => {
+    const { code, stdout, stderr } = await run(['explore', '--model', 'llama-2-7b', '--phase', 'decode', '--budget-s', '0.001', '--json'])
+    expect(code).toBe(1)
+    expect(stdout).toBe('')
+    expect(stderr).toMatch(/--budget-s: the 0\.001 s budget ran out before any layer was searched; give a larger --budget-s/)
+  })
 
   it('rejects an unknown model, phase, baseline and architecture with the field named', async () => {
     expect((await run(['explore', '--model', 'llama-99'])).stderr).toMatch(/llama-99/)

@@ -57,6 +57,8 @@ describe('snipsnap formats optimize', () => {
     expect(stdout).toMatch(/attn\.q_proj\s+1×64×64/)
     expect(stdout).toMatch(/best fixed format: (bitmap|csr|coo|rle)/)
     expect(stdout).toMatch(/uncompressed\s+\S+\s+engine saves \d+\.\d+%/)
+    // Layers, not GEMMs: the same text serves CNNs' native convolutions.
+    expect(stdout).toMatch(/candidates costed: \d+ over \d+ distinct layers \(of \d+\)/)
   })
 
   it('real data: --tensor stories260K.bin --prune magnitude:0.5 uses the measured masks', async () => {

@@ -66,6 +66,8 @@ const describe = (issue: z.core.$ZodIssue): { path: PathPart[]; key?: string; me
   return { path, message: issue.message }
 }
 
+const isStackOverflow = (message: string): boolean => /maximum call stack/i.test(message)
+
 /**
  * Parses and validates a study spec.
  * @throws {SnipSnapError} PARSE_ERROR for malformed YAML, INVALID_SPEC for a spec the schema
@@ -86,13 +88,25 @@ export interface StudySource {
  */
 export const readStudy = (fileName: string, text: string): StudySource => {
   const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
-  const yamlError = doc.errors[0]
-  if (yamlError !== undefined) {
-    const line = lines.linePos(yamlError.pos[0]).line
-    throw new SnipSnapError('PARSE_ERROR', `${fileName}${line === undefined ? '' : `:${line}`}: ${yamlError.message.split('\n')[0] ?? ''}`, { path: [fileName] })
+  // The YAML reader recurses once per level: a stack overflow (thrown, or recorded as the
+  // document's error) means the input nests too deeply, which is what the user must be told.
+  const tooDeep = (line?: number): SnipSnapError =>
+    new SnipSnapError('PARSE_ERROR', `${fileName}${line === undefined ? '' : `:${line}`}: nested too deeply to read (lists and mappings inside each other)`, { path: [fileName] })
+  let doc: Document
+  let data: unknown
+  try {
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
+    const yamlError = doc.errors[0]
+    if (yamlError !== undefined) {
+      const line = lines.linePos(yamlError.pos[0]).line
+      if (isStackOverflow(yamlError.message)) throw tooDeep(line)
+      throw new SnipSnapError('PARSE_ERROR', `${fileName}${line === undefined ? '' : `:${line}`}: ${yamlError.message.split('\n')[0] ?? ''}`, { path: [fileName] })
+    }
+    data = doc.toJS()
+  } catch (error) {
+    if (error instanceof RangeError && isStackOverflow(error.message)) throw tooDeep()
+    throw error
   }
-  const data: unknown = doc.toJS()
   const parsed = StudySchema.safeParse(data)
   if (parsed.success) {
     return {

@@ -198,6 +198,10 @@ const parseStorage = (c: ComponentContext): StorageLevelSpec => {
   // A DRAM's `type` (LPDDR4, HBM2, …) is read by @snipsnap/arch's table estimator when no ERT is
   // given; it stays in `attributes` for it, but is not "unused".
   if (technology === 'DRAM') a.get('type')
+  const declaredBanks = a.positive('num_banks', 'n_banks')
+  // Accelergy's bank count of the metadata array, read by @snipsnap/arch's table estimator (checked
+  // here, kept in `attributes` for it): not "unused".
+  a.positive('metadata_n_banks')
 
   const numPorts = a.positive('num_ports', 'n_ports') ?? 2
   if (numPorts !== 1 && numPorts !== 2) fail(a.locOf(a.which('num_ports', 'n_ports') ?? 'num_ports'), `num-ports must be 1 or 2, got ${numPorts}`)
@@ -249,7 +253,10 @@ const parseStorage = (c: ComponentContext): StorageLevelSpec => {
     multipleBuffering,
     minUtilization,
     numPorts,
-    numBanks: a.positive('num_banks', 'n_banks') ?? 2,
+    numBanks: declaredBanks ?? 2,
+    // Accelergy's CACTI plug-in reads the same attribute with default 1: kept apart so that an
+    // undeclared count prices one bank, not Timeloop's two.
+    ...(declaredBanks === undefined ? {} : { estimatorBanks: declaredBanks }),
     allowOverbooking: a.bool('allow_overbooking') ?? false,
     compressionSupported: a.bool('compression_supported') ?? false,
     decompressionSupported: a.bool('decompression_supported') ?? false,
@@ -326,6 +333,13 @@ const parseComponent = (
     f.get('description')
     f.checkUnknown('component')
   } else {
+    if (!classic) {
+      // `attributs:` would otherwise be read as one attribute of a component without attributes
+      // (unlimited capacity and bandwidth, default word width): a believable wrong answer.
+      f.get('attributes')
+      const misspelling = f.misspelling()
+      if (misspelling !== undefined) throw misspelling
+    }
     // Classic (ISPASS) specs put the attributes on the component itself.
     ownAttributes = { ...f.raw }
     for (const key of ['name', 'class', 'subclass', 'description']) delete ownAttributes[key]
@@ -412,13 +426,21 @@ const parseClassic = (root: Fields): Component[] => {
   return components
 }
 
+const readComponents = (root: Fields): Component[] => {
+  if (root.has('subtree')) return parseTree(root)
+  if (root.has('arithmetic') || root.has('storage')) return parseClassic(root)
+  // Asked for, so that a misspelled `subtre:` is named instead (misspellingsFirst).
+  for (const name of ['subtree', 'arithmetic', 'storage']) root.get(name)
+  return fail(root.loc, 'expected `subtree:` (v0.2/v0.3) or `arithmetic:` and `storage:` lists')
+}
+
 /**
  * Parses Timeloop's `architecture:` (or classic `arch:`) section.
  * @throws {SnipSnapError} INVALID_SPEC / UNSUPPORTED_FEATURE naming the file and YAML path.
  */
 export const parseArchitectureSection = (value: unknown, loc: Loc): ArchSpec => {
   const root = new Fields(value, loc, 'an architecture mapping')
-  const components = root.has('subtree') ? parseTree(root) : root.has('arithmetic') || root.has('storage') ? parseClassic(root) : fail(loc, 'expected `subtree:` (v0.2/v0.3) or `arithmetic:` and `storage:` lists')
+  const components = readComponents(root)
   const storage = components.filter((c): c is StorageLevelSpec => c.kind === 'storage')
   const computes = components.filter((c): c is ComputeLevelSpec => c.kind === 'compute')
   const compute = computes[0]

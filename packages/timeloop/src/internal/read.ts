@@ -113,6 +113,35 @@ export const foldKey = (key: string): string => {
   return out
 }
 
+// The Fields opened by the reading in progress (see misspellingsFirst); null outside one.
+// Reading is synchronous, so a list scoped to the outermost call is enough.
+let opened: Fields[] | null = null
+
+/**
+ * Runs a reader so that, when it fails, a misspelled key found by then is reported instead of
+ * the failure it caused: `datawidht` leaves the word width at its default and the width check
+ * fails first; `nae` leaves `name` missing ("is required"). The misspelling is the error the
+ * user must fix, and naming it is what makes the failure understandable. Only keys whose correct
+ * spelling was asked for and is absent count, so an unrelated failure keeps its own message.
+ * @example const spec = misspellingsFirst(() => parseArchitectureSection(value, loc))
+ */
+export const misspellingsFirst = <T>(read: () => T): T => {
+  const outer = opened
+  const mine: Fields[] = []
+  opened = mine
+  try {
+    return read()
+  } catch (error) {
+    for (const fields of mine) {
+      const misspelling = fields.misspelling()
+      if (misspelling !== undefined) throw misspelling
+    }
+    throw error
+  } finally {
+    opened = outer
+  }
+}
+
 /**
  * A YAML mapping read with hyphen/underscore-insensitive keys. `get('data_spaces')` finds
  * `data-spaces` or `data_spaces`; writing both spellings of one key is an error.
@@ -137,6 +166,7 @@ export class Fields {
       if (previous !== undefined) fail(at(loc, key), `duplicates "${previous}" (same key, other spelling)`)
       this.#byFolded.set(folded, key)
     }
+    opened?.push(this)
   }
 
   /** The key as written for a folded name, if present. */
@@ -199,6 +229,18 @@ export class Fields {
    * used by the model, or is an error under `strict` or when nothing collects warnings.
    * @throws {SnipSnapError} INVALID_SPEC for a misspelling, UNSUPPORTED_FEATURE for an unused key in strict mode.
    */
+  /**
+   * The error for the first key no reader asked for that is a near miss of an absent known key
+   * (`read_bandwith`: did you mean `read_bandwidth`?), or undefined when there is none.
+   */
+  misspelling(): SnipSnapError | undefined {
+    for (const key of this.unused()) {
+      const near = this.nearMisses(key)
+      if (near.length > 0) return specError(at(this.loc, key), `\`${key}\`: did you mean ${quoteAlternatives(near)}?`)
+    }
+    return undefined
+  }
+
   checkUnknown(what: string, options: CheckUnknownOptions = {}): void {
     for (const key of this.unused()) {
       const folded = foldKey(key)
