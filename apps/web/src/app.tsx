@@ -12,6 +12,9 @@ import { PlotView, whenIdle } from './plot-view'
 import { baselinesPlot, energyByLevelPlot, searchPointsPlot, type BaselineRow, type LevelEnergyRow, type PointRow } from './plots'
 import { FormatEditor } from './format-editor'
 
+/** A change of the study; a key set to undefined is removed. */
+type StudyPatch = { [K in keyof Study]?: Study[K] | undefined }
+
 type RunState = 'idle' | 'running' | 'cancelled' | 'done' | 'failed'
 
 
@@ -114,7 +117,8 @@ export const App = () => {
 
   // Stable callbacks: progress events re-render the page every ~100 ms during a search, and the
   // memoised sections below must see unchanged props to skip that work.
-  const update = useCallback((patch: Partial<Study>): void => setStudy((s) => ({ ...s, ...patch })), [])
+  // A key patched to undefined is removed (a menu choice replacing a spec's densities or files).
+  const update = useCallback((patch: StudyPatch): void => setStudy((s) => Object.fromEntries(Object.entries({ ...s, ...patch }).filter(([, v]) => v !== undefined)) as Study), [])
   const onEdit = useCallback((layer: number, format: FormatEdit): void => {
     update({ focus: layer, format })
     document.querySelector('[data-testid=format-editor]')?.scrollIntoView({ behavior: 'smooth' })
@@ -316,7 +320,7 @@ export const App = () => {
   )
 }
 
-const StudyForm = memo(({ catalog, study, update, onFiles }: { catalog: Catalog | null; study: Study; update: (p: Partial<Study>) => void; onFiles: (files: readonly File[]) => Promise<void> }) => {
+const StudyForm = memo(({ catalog, study, update, onFiles }: { catalog: Catalog | null; study: Study; update: (p: StudyPatch) => void; onFiles: (files: readonly File[]) => Promise<void> }) => {
   const [dragging, setDragging] = useState(false)
   const kind = study.workload.kind
   const sparsity = catalog?.sparsity.find((s) => s.id === study.sparsity)
@@ -395,19 +399,25 @@ const StudyForm = memo(({ catalog, study, update, onFiles }: { catalog: Catalog 
         <legend>Sparsity and accelerator</legend>
         <label class="block">
           Sparsity{' '}
-          <select data-testid="sparsity" value={study.sparsity} disabled={kind === 'timeloop'} onChange={(e) => update({ sparsity: e.currentTarget.value })}>
+          {/* A menu choice is the whole sparsity: it replaces a spec's densities per tensor too. */}
+          <select data-testid="sparsity" value={study.sparsity} disabled={kind === 'timeloop'} onChange={(e) => update({ sparsity: e.currentTarget.value, densities: undefined })}>
             {(catalog?.sparsity ?? []).map((s) => <option value={s.id}>{s.id}</option>)}
             {/* Several presets together (from a spec or a link) are one choice of their own. */}
             {catalog !== null && !catalog.sparsity.some((s) => s.id === study.sparsity) && <option value={study.sparsity}>{study.sparsity.split(',').join(' + ')}</option>}
           </select>
           <span class="hint"> {kind === 'timeloop' ? 'the design states its own densities' : sparsity?.description}</span>
+          {kind !== 'timeloop' && study.densities !== undefined && (
+            <span class="hint" data-testid="spec-densities"> then densities per tensor from the spec: {study.densities.map((d) => Object.entries(d).map(([role, t]) => `${role} ${t.density}${t.distribution === undefined ? '' : ` (${t.distribution})`}`).join(', ')).join('; ')}</span>
+          )}
         </label>
         <label class="block">
           Accelerator{' '}
-          <select data-testid="arch" value={study.arch} disabled={kind === 'timeloop'} onChange={(e) => update({ arch: e.currentTarget.value })}>
+          {/* The Timeloop files a spec named are a choice of their own; a preset replaces them. */}
+          <select data-testid="arch" value={study.archFiles !== undefined ? '__timeloop-files__' : study.arch} disabled={kind === 'timeloop'} onChange={(e) => { if (e.currentTarget.value !== '__timeloop-files__') update({ arch: e.currentTarget.value, archFiles: undefined }) }}>
             {(catalog?.archs ?? []).map((a) => <option value={a.id}>{a.id}</option>)}
+            {study.archFiles !== undefined && <option value="__timeloop-files__">Timeloop files: {study.archFiles.map((f) => f.fileName).join(', ')}</option>}
           </select>
-          <span class="hint"> {kind === 'timeloop' ? 'the design brings its own' : arch?.summary}</span>
+          <span class="hint"> {kind === 'timeloop' ? 'the design brings its own' : study.archFiles !== undefined ? "the spec's Timeloop architecture files" : arch?.summary}</span>
         </label>
       </fieldset>
       <fieldset>
@@ -437,6 +447,12 @@ const StudyForm = memo(({ catalog, study, update, onFiles }: { catalog: Catalog 
           </label>
         </div>
         <p class="hint">More evaluations find better designs and take longer; the same seed replays the same search.</p>
+        {study.patience !== undefined && (
+          <p class="hint" data-testid="patience">
+            Each dataflow search also stops after {study.patience} evaluations in a row without improvement (the spec's search.patience).{' '}
+            <button type="button" onClick={() => update({ patience: undefined })}>run every evaluation</button>
+          </p>
+        )}
       </fieldset>
     </div>
   )

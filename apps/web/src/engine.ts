@@ -2,14 +2,14 @@
 // offer, a study's distinct layers as designs, the co-search of a layer with its search points
 // observed as they happen, and the live pricing of one tensor's format. Platform-neutral (no DOM,
 // no worker API): worker.ts exposes it to the page, and Node tests call it directly.
-import { SnipSnapError, createRegistry, createRng, toSnipSnapError, type AnySearchStrategy, type DesignSpec, type Evaluated, type MappingSpec, type RankFormatSpec, type SparseOptimizationTargetSpec, type SparseOptimizationsSpec, type TensorFormatSpec } from '@snipsnap/core'
-import { designFromPreset, getArchPreset, listArchPresets } from '@snipsnap/arch'
+import { SnipSnapError, createRegistry, createRng, resolveDensityModelId, toSnipSnapError, type AnySearchStrategy, type DesignSpec, type Evaluated, type MappingSpec, type RankFormatSpec, type SparseOptimizationTargetSpec, type SparseOptimizationsSpec, type TensorFormatSpec } from '@snipsnap/core'
+import { designFromPreset, estimateArchTables, getArchPreset, listArchPresets, tableEstimator } from '@snipsnap/arch'
 import { bindSlotFormat, deriveTensorChains, optimizeFormats, type FormatSlot } from '@snipsnap/compress'
 import { sparseloopCostModel } from '@snipsnap/cost'
 import { EXPLORE_DEFAULTS, createExplorer, type Explorer, type TensorFormatChoice } from '@snipsnap/explorer'
 import { bindFormat, createFormatRegistry, createUniformDensity, encodeTensor, estimateFormatSize, formatCompPat, parseCompPat, type EncodedTensor } from '@snipsnap/format'
-import { parseTimeloopYaml, writeTimeloopYaml } from '@snipsnap/timeloop'
-import { SPARSITY_PRESETS, applySparsity, buildWorkload, gemmToProblem, linearGemm, listModels, getModel, type GemmLayer } from '@snipsnap/workloads'
+import { parseTimeloopSections, parseTimeloopYaml, writeTimeloopYaml } from '@snipsnap/timeloop'
+import { SPARSITY_PRESETS, applySparsity, buildWorkload, gemmToProblem, linearGemm, listModels, getModel, type GemmLayer, type GemmTensorName, type SparsityPreset, type TensorRole } from '@snipsnap/workloads'
 import type { Study, WorkloadSource } from './study'
 
 // ---------------------------------------------------------------- the choices on offer
@@ -139,10 +139,11 @@ const prepare = (study: Study): { outline: StudyOutline; layers: PreparedLayer[]
   }
   const { title, phase, layers } = gemmLayers(workload)
   const presets = study.sparsity.split(',').map((s) => s.trim()).filter((s) => s !== '')
-  const sparsity = applySparsity({ phase, layers }, presets)
+  const sparsity = applySparsity({ phase, layers }, [...presets, ...(study.densities ?? []).map(perTensorPreset)])
+  const own = workload.kind === 'gemms' ? (workload.densities ?? {}) : {}
   const groups = new Map<string, { first: GemmLayer; names: string[]; count: number; densities: (typeof sparsity)[number]['densities'] }>()
   layers.forEach((layer, i) => {
-    const densities = sparsity[i]?.densities ?? {}
+    const densities = withOwnDensities(layer, sparsity[i]?.densities ?? {}, own[layer.name])
     const key = JSON.stringify([layer.M, layer.K, layer.N, densities])
     const group = groups.get(key)
     if (group === undefined) groups.set(key, { first: layer, names: [layer.name], count: layer.count, densities })
@@ -151,10 +152,14 @@ const prepare = (study: Study): { outline: StudyOutline; layers: PreparedLayer[]
       group.count += layer.count
     }
   })
-  // The preset's id, as the page's menu names it (its architecture's top level is called `system`).
-  const archName = getArchPreset(study.arch).id
+  // The preset's id, as the page's menu names it (its architecture's top level is called `system`),
+  // or the architecture of the study's Timeloop files.
+  const files = study.archFiles === undefined ? null : archFromFiles(study.archFiles)
+  const archName = files === null ? getArchPreset(study.arch).id : `${files.arch.name} (${study.archFiles?.map((f) => f.fileName).join(', ')})`
   const prepared = [...groups.values()].map((group, index): PreparedLayer => {
-    const design = designFromPreset(study.arch, gemmToProblem(group.first, group.densities))
+    const problem = gemmToProblem(group.first, group.densities)
+    const design: DesignSpec =
+      files === null ? designFromPreset(study.arch, problem) : { ...files, problem, mapping: null, sparseOptimizations: { targets: [] }, constraints: [], mapper: null }
     const roles: Readonly<Record<string, string>> = group.first.tensors
     return {
       design,
@@ -168,7 +173,51 @@ const prepare = (study: Study): { outline: StudyOutline; layers: PreparedLayer[]
       },
     }
   })
-  return { outline: { title: `${title}, sparsity ${presets.join(' + ')}`, archName, layers: prepared.map((p) => p.layer) }, layers: prepared }
+  const densitiesText = (study.densities ?? []).map((d) => Object.entries(d).map(([role, t]) => `${role} ${t.density}${t.distribution === undefined ? '' : ` ${t.distribution}`}`).join(', '))
+  const ownText = Object.keys(own).length === 0 ? [] : [`own densities of ${Object.keys(own).join(', ')}`]
+  return { outline: { title: `${title}, sparsity ${[...presets, ...densitiesText, ...ownText].join(' + ')}`, archName, layers: prepared.map((p) => p.layer) }, layers: prepared }
+}
+
+type TensorDensity = { readonly density: number; readonly distribution?: string | undefined; readonly params?: Readonly<Record<string, unknown>> | undefined }
+
+/**
+ * Densities per tensor (a study spec's `sparsity` map) as a sparsity preset selecting tensors by
+ * role, each density model id in its canonical spelling: what `snipsnap explore --spec` builds.
+ */
+const perTensorPreset = (entry: Readonly<Record<string, TensorDensity & { readonly phases?: readonly ('prefill' | 'decode')[] | undefined }>>, i: number): SparsityPreset => ({
+  id: `study-densities-${i + 1}`,
+  description: 'densities per tensor of the study',
+  source: 'study spec',
+  rules: Object.entries(entry).map(([role, d]) => ({
+    roles: [role as TensorRole],
+    phases: d.phases ?? ['prefill', 'decode'],
+    distribution: resolveDensityModelId(d.distribution ?? 'hypergeometric'),
+    density: d.density,
+    ...(d.params !== undefined ? { params: { ...d.params } } : {}),
+  })),
+})
+
+/** A GEMM's own densities (by role of its operands) replace the presets' on those operands, as `exploreModel` does. */
+const withOwnDensities = <TDensities extends Readonly<Partial<Record<GemmTensorName, unknown>>>>(layer: GemmLayer, fromPresets: TDensities, own: Readonly<Partial<Record<string, TensorDensity>>> | undefined): TDensities => {
+  if (own === undefined) return fromPresets
+  const replaced: Record<string, unknown> = { ...fromPresets }
+  for (const [tensor, role] of Object.entries(layer.tensors)) {
+    const d = own[role]
+    if (d !== undefined) replaced[tensor] = { distribution: resolveDensityModelId(d.distribution ?? 'hypergeometric'), density: d.density, params: { ...(d.params ?? {}) } }
+  }
+  return replaced as TDensities
+}
+
+/** Sections of Timeloop files a study does not read (its workload and mapping come from the study and the search), as `snipsnap explore --spec`. */
+const NOT_READ = ['problem', 'mapping', 'sparse_optimizations', 'architecture_constraints', 'mapspace_constraints', 'mapspace', 'mapper']
+
+/** The architecture and tables of a study's Timeloop files; tables the files do not hold are estimated. */
+const archFromFiles = (files: readonly { readonly fileName: string; readonly text: string }[]): Pick<DesignSpec, 'arch' | 'energyTable' | 'areaTable'> => {
+  const sections = parseTimeloopSections(files, { ignore: NOT_READ })
+  const arch = sections.arch
+  if (arch === undefined) throw new SnipSnapError('INVALID_SPEC', `no architecture section in ${files.map((f) => f.fileName).join(', ')}`, { path: ['arch', 'timeloop'] })
+  const estimated = sections.energyTable == null || sections.areaTable == null ? estimateArchTables({ arch, estimator: tableEstimator }) : null
+  return { arch, energyTable: sections.energyTable ?? estimated!.energyTable, areaTable: sections.areaTable ?? estimated!.areaTable }
 }
 
 // ---------------------------------------------------------------- searching a layer
@@ -453,7 +502,7 @@ export const createEngine = (): Engine => {
   const references = new Map<string, { mapping: MappingSpec; sparseOptimizations: SparseOptimizationsSpec; source: 'reference' } | null>()
   const baseExplorer: Explorer = createExplorer()
 
-  const studyKey = (study: Study): string => JSON.stringify([study.workload, study.sparsity, study.workload.kind === 'timeloop' ? null : study.arch])
+  const studyKey = (study: Study): string => JSON.stringify([study.workload, study.sparsity, study.densities ?? null, study.workload.kind === 'timeloop' ? null : [study.arch, study.archFiles ?? null]])
   const prepared = (study: Study): { outline: StudyOutline; layers: PreparedLayer[] } => {
     const key = studyKey(study)
     if (cached?.key !== key) {
@@ -522,6 +571,8 @@ export const createEngine = (): Engine => {
     const result = await explorer.coSearch(design, {
       objective,
       dataflowEvaluations: study.evaluations,
+      // A study spec's stopping rule under the evaluations cap, as `snipsnap explore --spec`.
+      ...(study.patience !== undefined ? { patience: study.patience } : {}),
       seed: study.seed + index,
       // The same search shape as `snipsnap explore` (exploreModel), so a layer gets the same design.
       topM: EXPLORE_DEFAULTS.topM,

@@ -43,20 +43,58 @@ describe('a dropped SnipSnap study spec', () => {
     expect(outline.layers[0]?.tensors.find((t) => t.name === 'B')?.density).toBe(0.5)
   })
 
+  it("reads the repository's examples/studies/gemms.yaml with its Timeloop files: densities per tensor and the files' architecture, as the CLI", () => {
+    const dir = path.join(repo, 'examples', 'studies')
+    const example = readFileSync(path.join(dir, 'gemms.yaml'), 'utf8')
+    const archFiles = ['llm-default.arch.yaml', 'llm-default.ERT.yaml', 'llm-default.ART.yaml'].map((f) => ({ fileName: f, text: readFileSync(path.join(dir, 'arch', f), 'utf8') }))
+    // Without its architecture files, the page names the files to drop too.
+    const alone = readDroppedSpec([{ fileName: 'gemms.yaml', text: example }], DEFAULT_STUDY)
+    expect(alone).toEqual({ ok: false, message: `gemms.yaml:${lineOf(example, 'timeloop:')}: arch.timeloop: drop llm-default.arch.yaml, llm-default.ERT.yaml, llm-default.ART.yaml together with gemms.yaml (the spec's Timeloop architecture files; a browser cannot open files by path)` })
+    const partial = readDroppedSpec([{ fileName: 'gemms.yaml', text: example }, archFiles[0]!], DEFAULT_STUDY)
+    expect(partial?.ok === false && partial.message).toMatch(/drop llm-default\.ERT\.yaml, llm-default\.ART\.yaml together with gemms\.yaml/)
+    const reading = readDroppedSpec([...archFiles, { fileName: 'gemms.yaml', text: example }], DEFAULT_STUDY)
+    expect(reading?.ok).toBe(true)
+    if (reading?.ok !== true) return
+    expect(reading.study).toMatchObject({ sparsity: 'unstructured-50', densities: [{ activation: { distribution: 'n-m', density: 0.5, params: { n: 2, m: 4, rank: 1 } } }], evaluations: 64, seed: 1 })
+    expect(reading.study.archFiles?.map((f) => f.fileName)).toEqual(archFiles.map((f) => f.fileName))
+    expect(parseStudy(reading.study).ok).toBe(true)
+    const outline = createEngine().outline(reading.study)
+    expect(outline.archName).toMatch(/llm-default\.arch\.yaml/)
+    expect(outline.layers).toHaveLength(3)
+    // unstructured-50 on the weights, then 2:4 activations: the densities the CLI gives these GEMMs.
+    for (const layer of outline.layers) {
+      expect(layer.tensors.find((t) => t.name === 'A')?.density).toBe(0.5)
+      expect(layer.tensors.find((t) => t.name === 'B')?.density).toBe(0.5)
+    }
+  })
+
+  it("applies a GEMM's own densities on its operands only, and map-only sparsity leaves other tensors dense", () => {
+    const text = ['version: 1', 'gemms:', '  - { name: q, M: 64, K: 256, N: 256, sparsity: { weight: { density: 0.25 } } }', '  - { name: k, M: 64, K: 256, N: 512 }', 'sparsity:', '  - activation: { density: 0.6 }', 'search: { patience: 32 }', ''].join('\n')
+    const reading = read(text)
+    expect(reading.ok).toBe(true)
+    if (!reading.ok) return
+    // As the CLI: a stopping rule without evaluations runs under the default cap.
+    expect(reading.study).toMatchObject({ sparsity: 'dense', patience: 32, evaluations: 4096, workload: { densities: { q: { weight: { density: 0.25 } } } } })
+    const layers = createEngine().outline(reading.study).layers
+    const densities = layers.map((l) => Object.fromEntries(l.tensors.map((t) => [t.name, t.density])))
+    expect(densities).toEqual([{ A: 0.6, B: 0.25, Z: 1 }, { A: 0.6, B: 1, Z: 1 }])
+  })
+
   it('refuses what the page cannot run, naming the file, the line and the key', () => {
-    // The repository's example spec gives densities per tensor and Timeloop architecture files.
-    const example = readFileSync(path.join(repo, 'examples', 'studies', 'gemms.yaml'), 'utf8')
-    const reading = read(example, 'gemms.yaml')
-    expect(reading).toEqual({ ok: false, message: expect.stringContaining(`gemms.yaml:${lineOf(example, '- activation:')}: sparsity[1]: densities per tensor are not supported by the page`) })
     const cases: [string, RegExp][] = [
       ['version: 1\nmodel: gpt-2\nhardware: { glbKiB: 64 }\n', /^study\.yaml:3: hardware: hardware changes .*snipsnap explore --spec/],
       ['version: 2\nmodel: gpt-2\n', /^study\.yaml:1: version: expected version: 1, got 2/],
       ['version: 1\nmodel: gpt-2\nsearch:\n  evaluatons: 8\n', /^study\.yaml:4: search\.evaluatons: unknown search setting/],
       ['version: 1\nmodel: gpt-2\nmodle: x\n', /^study\.yaml:3: modle: unknown setting/],
-      ['version: 1\nmodel: gpt-2\narch: { timeloop: [a.yaml] }\n', /^study\.yaml:3: arch: Timeloop architecture files/],
+      ['version: 1\nmodel: gpt-2\narch: { timeloop: [dir/a.yaml] }\n', /^study\.yaml:3: arch\.timeloop: drop a\.yaml together with study\.yaml/],
+      ['version: 1\nmodel: gpt-2\nsparsity:\n  - { weight: { density: 0.3 } }\n  - nm-2-4\n', /^study\.yaml:5: sparsity\[1\]: the page applies sparsity presets before densities per tensor/],
+      ['version: 1\nmodel: gpt-2\nsparsity: { wieght: { density: 0.3 } }\n', /^study\.yaml:3: sparsity\.wieght: unknown tensor role/],
+      ['version: 1\nmodel: gpt-2\nsparsity: { weight: { density: 1.5 } }\n', /^study\.yaml:3: sparsity\.weight\.density: a density is in \[0, 1\]/],
+      ['version: 1\ngemms:\n  - { name: q, M: 4, K: 4, N: 4, sparsity: { B: { density: 0.5 } } }\n', /^study\.yaml:3: gemms\[0\]\.sparsity\.B: unknown operand role/],
+      ['version: 1\nmodel: gpt-2\nsearch: { budgetS: 60 }\n', /^study\.yaml:3: search\.budgetS: the page runs a fixed number of evaluations .*wall-clock/],
+      ['version: 1\nmodel: gpt-2\nsearch:\n  baselines: [bitmap]\n', /^study\.yaml:4: search\.baselines: .*budget-matched baselines/],
       ['version: 1\ngemms:\n  - { name: q, M: 0, K: 4, N: 4 }\n', /^study\.yaml:3: gemms\[0\]\.M: expected a positive integer/],
       ['version: 1\nmodel: gpt-2\nobjective: [cycles, edp]\n', /^study\.yaml:3: objective: the page breaks ties in the order cycles, energy, edp/],
-      ['version: 1\nmodel: gpt-2\nsearch: { patience: 64 }\n', /^study\.yaml:3: search\.patience: the page runs a fixed number of evaluations/],
       ['version: 1\nsparsity: dense\n', /^study\.yaml:1: give `model`/],
     ]
     for (const [text, message] of cases) {
@@ -75,6 +113,6 @@ describe('a dropped SnipSnap study spec', () => {
     expect(json?.ok && json.study).toMatchObject({ workload: { kind: 'zoo', model: 'bert-base' }, evaluations: 9 })
     // A spec comes alone.
     const both = readDroppedSpec([{ fileName: 'input.yaml', text: timeloop }, { fileName: 'study.yaml', text: 'version: 1\nmodel: gpt-2\n' }], DEFAULT_STUDY)
-    expect(both).toEqual({ ok: false, message: 'study.yaml is a SnipSnap study spec: drop it on its own (it came with input.yaml)' })
+    expect(both).toEqual({ ok: false, message: 'study.yaml is a SnipSnap study spec: drop it alone or with the Timeloop files its arch.timeloop lists (it came with input.yaml, which it does not list)' })
   })
 })

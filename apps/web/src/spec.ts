@@ -1,10 +1,13 @@
 // A dropped SnipSnap study spec (what `snipsnap explore --spec <file>` runs, version 1, YAML or
 // JSON) read into the page's study. The page runs one phase of a zoo model or of a GEMM list on an
-// accelerator preset with sparsity presets; a setting it cannot run (densities per tensor, Timeloop
-// architecture files, hardware changes, a format space, a stopping rule…) is refused with a
-// message naming the file, its line and the key, never dropped silently. Settings that change
+// accelerator preset or the Timeloop architecture files dropped with the spec, with sparsity
+// presets, densities per tensor (study-level and per GEMM) and the search's stopping rule, with the
+// meaning `snipsnap explore --spec` gives them; a setting it cannot run (hardware changes, a format
+// space, a time budget, budget-matched baselines…) is refused with a message naming the file, its
+// line and the key, never dropped silently. Settings that change
 // nothing the page computes (`$schema`, `out`) are skipped. Platform-neutral: runs in the worker.
 import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } from 'yaml'
+import { TENSOR_ROLES } from '@snipsnap/workloads'
 import type { Study } from './study'
 
 type PathPart = string | number
@@ -68,10 +71,13 @@ const CLI_ONLY: Readonly<Record<string, string>> = {
   batch: 'a batch other than 1 is not supported by the page',
 }
 const SEARCH_CLI_ONLY: Readonly<Record<string, string>> = {
-  patience: 'the page runs a fixed number of evaluations (give search.evaluations) rather than a stopping rule',
-  budgetS: 'the page runs a fixed number of evaluations (give search.evaluations) rather than a time budget',
-  baselines: 'the page always compares with the fixed formats on the chosen dataflow; budget-matched baselines are not supported',
+  budgetS: 'the page runs a fixed number of evaluations per search (search.evaluations, with search.patience as the stopping rule) rather than a wall-clock budget, so that a shared study replays exactly',
+  baselines: 'the page compares with the fixed formats on the chosen dataflow; budget-matched baselines (each a whole extra co-search per layer) are not run in the browser',
 }
+/** The CLI's cap of each dataflow search under a stopping rule when no evaluations are given (EXPLORE_DEFAULTS.dataflowEvaluations). */
+const PATIENCE_CAP = 4096
+const DENSITY_KEYS = new Set(['density', 'distribution', 'params', 'phases'])
+const GEMM_ROLES = ['activation', 'weight', 'output']
 const KNOWN = new Set(['$schema', 'version', 'model', 'gemms', 'phases', 'sparsity', 'arch', 'hardware', 'formats', 'lowering', 'seqLen', 'batch', 'objective', 'search', 'out'])
 const GEMM_KEYS = new Set(['name', 'M', 'K', 'N', 'count', 'phase', 'sparsity'])
 const RUN_IT = 'run it with `snipsnap explore --spec`'
@@ -80,7 +86,7 @@ const RUN_IT = 'run it with `snipsnap explore --spec`'
  * Reads a study spec into the page's study, keeping the page's layer choice, editor focus and
  * format; `current` supplies the evaluations when the spec gives none.
  */
-export const studyFromSpec = (file: { readonly fileName: string; readonly text: string }, current: Study): SpecReading => {
+export const studyFromSpec = (file: { readonly fileName: string; readonly text: string }, current: Study, dropped: readonly { readonly fileName: string; readonly text: string }[] = []): SpecReading => {
   const parsed = parseSpecText(file.text)
   if (parsed === null) return { ok: false, message: `${file.fileName} is not valid YAML or JSON` }
   const { value, doc, lines } = parsed
@@ -100,6 +106,21 @@ export const studyFromSpec = (file: { readonly fileName: string; readonly text: 
   }
   const notes: string[] = []
 
+  /** One tensor density as the CLI's schema has it; a message when it is not. */
+  const densityProblem = (d: unknown, path: readonly PathPart[], phasesAllowed: boolean): SpecReading | null => {
+    if (!isRecord(d)) return fail(path, 'expected { density, distribution?, params? }')
+    for (const key of Object.keys(d)) if (!DENSITY_KEYS.has(key) || (key === 'phases' && !phasesAllowed)) return fail([...path, key], `unknown density setting (${phasesAllowed ? 'density, distribution, params, phases' : 'density, distribution, params'})`)
+    if (typeof d['density'] !== 'number' || !(d['density'] >= 0 && d['density'] <= 1)) return fail([...path, 'density'], 'a density is in [0, 1]')
+    if (d['distribution'] !== undefined && (typeof d['distribution'] !== 'string' || d['distribution'] === '')) return fail([...path, 'distribution'], 'expected a density model id, e.g. hypergeometric, n-m, block')
+    if (d['params'] !== undefined && !isRecord(d['params'])) return fail([...path, 'params'], 'expected a map of the density model\'s parameters')
+    if (d['phases'] !== undefined) {
+      const ps = d['phases']
+      if (!Array.isArray(ps) || ps.length === 0) return fail([...path, 'phases'], 'expected a non-empty list of phases (prefill, decode)')
+      for (const [i, p] of ps.entries()) if (!PHASES.includes(p as Phase)) return fail([...path, 'phases', i], `expected prefill or decode, got ${JSON.stringify(p)}`)
+    }
+    return null
+  }
+
   // Phases: the page studies one at a time.
   let phases: Phase[] | null = null
   if (value['phases'] !== undefined) {
@@ -111,6 +132,8 @@ export const studyFromSpec = (file: { readonly fileName: string; readonly text: 
 
   // The workload: a zoo model or a GEMM list.
   let workload: Study['workload']
+  let gemmDensities: Record<string, Record<string, unknown>> = {}
+  const gemmDensityRows: { name: string; phase: Phase; densities: Record<string, unknown> }[] = []
   if (value['model'] !== undefined && value['gemms'] !== undefined) return fail(['gemms'], 'give `model` or `gemms`, not both')
   if (typeof value['model'] === 'string' && value['model'] !== '') {
     const phase = phases?.[0] ?? 'prefill'
@@ -128,7 +151,16 @@ export const studyFromSpec = (file: { readonly fileName: string; readonly text: 
     for (const [i, g] of gemms.entries()) {
       if (!isRecord(g)) return fail(['gemms', i], 'expected { name, M, K, N, count }')
       for (const key of Object.keys(g)) if (!GEMM_KEYS.has(key)) return fail(['gemms', i, key], `unknown GEMM setting (a GEMM has ${[...GEMM_KEYS].join(', ')})`)
-      if (g['sparsity'] !== undefined) return fail(['gemms', i, 'sparsity'], `densities per GEMM are not supported by the page; use sparsity presets, or ${RUN_IT}`)
+      if (g['sparsity'] !== undefined) {
+        const own = g['sparsity']
+        if (!isRecord(own)) return fail(['gemms', i, 'sparsity'], 'expected densities by operand role: { activation?, weight?, output? }')
+        for (const [role, d] of Object.entries(own)) {
+          if (!GEMM_ROLES.includes(role)) return fail(['gemms', i, 'sparsity', role], `unknown operand role (a GEMM has ${GEMM_ROLES.join(', ')})`)
+          const problem = densityProblem(d, ['gemms', i, 'sparsity', role], false)
+          if (problem !== null) return problem
+        }
+        gemmDensityRows.push({ name: String(g['name']), phase: (g['phase'] ?? 'prefill') as Phase, densities: own })
+      }
       if (typeof g['name'] !== 'string' || !/^[^\s,×#]+$/.test(g['name'])) return fail(['gemms', i, 'name'], 'expected a name without spaces, commas or #')
       for (const dim of ['M', 'K', 'N'] as const) if (!isPositiveInt(g[dim])) return fail(['gemms', i, dim], 'expected a positive integer')
       if (g['count'] !== undefined && !isPositiveInt(g['count'])) return fail(['gemms', i, 'count'], 'expected a positive integer')
@@ -142,32 +174,66 @@ export const studyFromSpec = (file: { readonly fileName: string; readonly text: 
     const phase = asked[0] ?? 'prefill'
     if (asked.length > 1) notes.push(`the page studies one phase at a time: the ${phase} GEMMs are loaded (the ${asked.slice(1).join(', ')} ones are not)`)
     const text = rows.filter((r) => r.phase === phase).map((r) => `${r.name} ${r.M} ${r.K} ${r.N} ${r.count}`).join('\n')
-    workload = { kind: 'gemms', text: `${text}\n`, ...(phase === 'decode' ? { phase } : {}) }
+    gemmDensities = Object.fromEntries(gemmDensityRows.filter((r) => r.phase === phase).map((r) => [r.name, r.densities]))
+    workload = { kind: 'gemms', text: `${text}\n`, ...(phase === 'decode' ? { phase } : {}), ...(Object.keys(gemmDensities).length > 0 ? { densities: gemmDensities as never } : {}) }
   } else {
     return fail([], 'give `model` (a zoo model id) or `gemms` (a list of GEMMs)')
   }
 
   // Sparsity presets (ids are checked when the page outlines the study).
   // Without one, the CLI's default (`--sparsity unstructured-50`).
+  // Densities per tensor (maps by tensor role) apply after the presets, as later entries override
+  // earlier ones; the page keeps presets first, so a preset after a map is refused.
   let sparsity = 'unstructured-50'
+  const densities: Record<string, unknown>[] = []
   if (value['sparsity'] !== undefined) {
     const raw = value['sparsity']
     const list = Array.isArray(raw) ? raw : [raw]
     if (list.length === 0) return fail(['sparsity'], 'expected a sparsity preset id or a non-empty list of them')
+    const ids: string[] = []
     for (const [i, s] of list.entries()) {
       const at = Array.isArray(raw) ? ['sparsity', i] : ['sparsity']
-      if (isRecord(s)) return fail(at, `densities per tensor are not supported by the page; use sparsity preset ids (e.g. unstructured-50, nm-2-4), or ${RUN_IT}`)
-      if (typeof s !== 'string' || s.trim() === '' || s.includes(',')) return fail(at, 'expected a sparsity preset id, e.g. unstructured-50')
+      if (isRecord(s)) {
+        for (const [role, d] of Object.entries(s)) {
+          if (!(TENSOR_ROLES as readonly string[]).includes(role)) return fail([...at, role], `unknown tensor role (${TENSOR_ROLES.join(', ')})`)
+          const problem = densityProblem(d, [...at, role], true)
+          if (problem !== null) return problem
+        }
+        densities.push(s)
+        continue
+      }
+      if (typeof s !== 'string' || s.trim() === '' || s.includes(',')) return fail(at, 'expected a sparsity preset id or densities per tensor, e.g. unstructured-50 or { weight: { density: 0.3 } }')
+      if (densities.length > 0) return fail(at, `the page applies sparsity presets before densities per tensor; list preset ids first, or ${RUN_IT}`)
+      ids.push(s.trim())
     }
-    sparsity = (list as string[]).map((s) => s.trim()).join(',')
+    // Only maps: no preset, as the CLI (every tensor not named stays dense).
+    sparsity = ids.length > 0 ? ids.join(',') : 'dense'
   } else notes.push('the spec gives no sparsity: unstructured-50, as `snipsnap explore`')
 
   // The accelerator: a preset id.
   let arch = 'llm-default'
+  let archFiles: { fileName: string; text: string }[] | null = null
   if (value['arch'] !== undefined) {
-    if (isRecord(value['arch'])) return fail(['arch'], `Timeloop architecture files under a spec's workload are not supported by the page; use a preset id (llm-default, stc-like, eyeriss-like), drop complete Timeloop files (architecture and problem) instead, or ${RUN_IT}`)
-    if (typeof value['arch'] !== 'string' || value['arch'] === '') return fail(['arch'], 'expected an architecture preset id, e.g. llm-default')
-    arch = value['arch']
+    const a = value['arch']
+    if (isRecord(a)) {
+      for (const key of Object.keys(a)) if (key !== 'timeloop') return fail(['arch', key], 'unknown architecture setting (an architecture is a preset id or { timeloop: [files] })')
+      const listed = Array.isArray(a['timeloop'])
+      const names = listed ? (a['timeloop'] as unknown[]) : [a['timeloop']]
+      if (names.length === 0) return fail(['arch', 'timeloop'], 'expected a file or a non-empty list of files')
+      archFiles = []
+      const missing: string[] = []
+      for (const [i, n] of names.entries()) {
+        const at = listed ? ['arch', 'timeloop', i] : ['arch', 'timeloop']
+        if (typeof n !== 'string' || n === '') return fail(at, 'expected a file name')
+        // A browser drop has no folders: the files are matched by name.
+        const base = n.split(/[\\/]/).pop() ?? n
+        const found = dropped.find((f) => f.fileName === base)
+        if (found === undefined) missing.push(base)
+        else archFiles.push(found)
+      }
+      if (missing.length > 0) return fail(['arch', 'timeloop'], `drop ${missing.join(', ')} together with ${file.fileName} (the spec's Timeloop architecture files; a browser cannot open files by path)`)
+    } else if (typeof a !== 'string' || a === '') return fail(['arch'], 'expected an architecture preset id, e.g. llm-default, or { timeloop: [files] }')
+    else arch = a
   }
 
   // What to minimise: the page ranks by one metric and breaks ties by the others in a fixed order.
@@ -183,14 +249,21 @@ export const studyFromSpec = (file: { readonly fileName: string; readonly text: 
 
   // Search settings.
   let evaluations = current.evaluations
+  let patience: number | null = null
   let seed = current.seed
   const search = value['search']
   if (search !== undefined) {
-    if (!isRecord(search)) return fail(['search'], 'expected a map of search settings (evaluations, seed)')
+    if (!isRecord(search)) return fail(['search'], 'expected a map of search settings (evaluations, patience, seed)')
     for (const key of Object.keys(search)) {
       const why = SEARCH_CLI_ONLY[key]
       if (why !== undefined) return fail(['search', key], `${why}; ${RUN_IT}`)
-      if (key !== 'evaluations' && key !== 'seed') return fail(['search', key], 'unknown search setting (evaluations, seed, patience, budgetS, baselines)')
+      if (key !== 'evaluations' && key !== 'seed' && key !== 'patience') return fail(['search', key], 'unknown search setting (evaluations, patience, seed, budgetS, baselines)')
+    }
+    if (search['patience'] !== undefined) {
+      if (!isPositiveInt(search['patience']) || search['patience'] > 100_000) return fail(['search', 'patience'], 'expected a whole number from 1 to 100000')
+      patience = search['patience']
+      // As the CLI: a stopping rule under the given cap, or under its default cap.
+      if (search['evaluations'] === undefined) evaluations = PATIENCE_CAP
     }
     if (search['evaluations'] !== undefined) {
       if (!isPositiveInt(search['evaluations']) || search['evaluations'] > 100_000) return fail(['search', 'evaluations'], 'expected a whole number from 1 to 100000')
@@ -202,9 +275,24 @@ export const studyFromSpec = (file: { readonly fileName: string; readonly text: 
       seed = s
     }
   }
-  if (search === undefined || (search as Record<string, unknown>)['evaluations'] === undefined) notes.push(`the spec gives no search.evaluations: the page's ${evaluations} per dataflow search are kept`)
+  if (patience === null && (search === undefined || (search as Record<string, unknown>)['evaluations'] === undefined)) notes.push(`the spec gives no search.evaluations: the page's ${evaluations} per dataflow search are kept`)
 
-  return { ok: true, study: { ...current, workload, sparsity, arch, objective, evaluations, seed, layers: [0], focus: 0 }, notes }
+  const { densities: _d, archFiles: _a, patience: _p, ...rest } = current
+  const study: Study = {
+    ...rest,
+    workload,
+    sparsity,
+    ...(densities.length > 0 ? { densities: densities as never } : {}),
+    arch: archFiles === null ? arch : 'llm-default',
+    ...(archFiles !== null ? { archFiles } : {}),
+    objective,
+    evaluations,
+    ...(patience !== null ? { patience } : {}),
+    seed,
+    layers: [0],
+    focus: 0,
+  }
+  return { ok: true, study, notes }
 }
 
 /**
@@ -217,9 +305,11 @@ export const readDroppedSpec = (files: readonly { readonly fileName: string; rea
     return parsed !== null && looksLikeSpec(parsed.value)
   })
   if (spec === undefined) return null
-  if (files.length > 1) {
-    const others = files.filter((f) => f !== spec).map((f) => f.fileName)
-    return { ok: false, message: `${spec.fileName} is a SnipSnap study spec: drop it on its own (it came with ${others.join(', ')})` }
-  }
-  return studyFromSpec(spec, current)
+  const reading = studyFromSpec(spec, current, files)
+  if (!reading.ok) return reading
+  // Files dropped with a spec are its Timeloop architecture files, and nothing else.
+  const used = new Set((reading.study.archFiles ?? []).map((f) => f.fileName))
+  const others = files.filter((f) => f !== spec && !used.has(f.fileName)).map((f) => f.fileName)
+  if (others.length > 0) return { ok: false, message: `${spec.fileName} is a SnipSnap study spec: drop it alone or with the Timeloop files its arch.timeloop lists (it came with ${others.join(', ')}, which it does not list)` }
+  return reading
 }

@@ -4,11 +4,30 @@
 // issues name the bad field.
 import { z } from 'zod'
 
+/** Density of the tensors of one role (a study spec's `sparsity` entry): a density model id with its parameters. */
+const tensorDensitySchema = z.strictObject({
+  density: z.number().min(0).max(1),
+  distribution: z.string().min(1).optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+  phases: z.array(z.enum(['prefill', 'decode'])).min(1).optional(),
+})
+/** Densities per tensor by role (weight, activation, …; the workloads' tensor roles, checked when the study runs). */
+const perTensorSchema = z.record(z.string(), tensorDensitySchema)
+/** A GEMM's own densities of A (activation), B (weight) and Z (output), replacing the presets' on them. */
+const gemmDensitiesSchema = z.strictObject({
+  activation: tensorDensitySchema.omit({ phases: true }).optional(),
+  weight: tensorDensitySchema.omit({ phases: true }).optional(),
+  output: tensorDensitySchema.omit({ phases: true }).optional(),
+})
+const fileSchema = z.strictObject({ fileName: z.string(), text: z.string().max(2_000_000) })
+
 const gemmsSchema = z.strictObject({
   kind: z.literal('gemms'),
   text: z.string().max(20_000),
   /** The phase the GEMMs run in (sparsity presets differ by phase); prefill when absent. */
   phase: z.enum(['prefill', 'decode']).optional(),
+  /** Densities of single GEMMs, by GEMM name (a study spec's `gemms[].sparsity`). */
+  densities: z.record(z.string(), gemmDensitiesSchema).optional(),
 })
 const zooSchema = z.strictObject({
   kind: z.literal('zoo'),
@@ -18,7 +37,7 @@ const zooSchema = z.strictObject({
 })
 const timeloopSchema = z.strictObject({
   kind: z.literal('timeloop'),
-  files: z.array(z.strictObject({ fileName: z.string(), text: z.string().max(2_000_000) })).min(1).max(32),
+  files: z.array(fileSchema).min(1).max(32),
 })
 
 /** The editor's target: one tensor of one layer, stored at one level in a pattern such as `UOP(K)-CP(N)`. */
@@ -33,13 +52,19 @@ export const studySchema = z.strictObject({
   workload: z.discriminatedUnion('kind', [zooSchema, gemmsSchema, timeloopSchema]),
   /** Sparsity preset ids, comma-separated (zoo models and GEMM lists; Timeloop designs carry their own). */
   sparsity: z.string().min(1),
+  /** Densities per tensor applied after the presets, in order (a study spec's `sparsity` entries that are maps). */
+  densities: z.array(perTensorSchema).max(16).optional(),
   /** Accelerator preset id (ignored for Timeloop designs, which bring their own). */
   arch: z.string().min(1),
+  /** Timeloop files holding the architecture (and its ERT, ART) of a zoo model or GEMM list: a study spec's `arch: { timeloop }`. */
+  archFiles: z.array(fileSchema).min(1).max(8).optional(),
   objective: z.enum(['energy', 'cycles', 'edp']),
   /** Indices of the distinct layers to search. */
   layers: z.array(z.number().int().min(0)).max(512),
   /** Evaluations of each dataflow search of each layer. */
   evaluations: z.number().int().min(1).max(100_000),
+  /** Stopping rule of each dataflow search under the `evaluations` cap: evaluations in a row without improvement. */
+  patience: z.number().int().min(1).max(100_000).optional(),
   seed: z.number().int().min(0).max(0x7fffffff),
   /** Layer index the format editor looks at. */
   focus: z.number().int().min(0),

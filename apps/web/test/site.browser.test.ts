@@ -192,12 +192,14 @@ describe.skipIf(!browserTestsEnabled())('the built site in chromium', () => {
     expect(await page.inputValue('[data-testid=evaluations]')).toBe('16')
     await page.waitForFunction(() => /decode/.test(document.querySelector('[data-testid=layers]')?.closest('section')?.textContent ?? ''))
     await shot(page, 'spec-drop')
-    // The repository's example spec gives densities per tensor: refused, naming file, line and key.
-    const example = readFileSync(path.resolve(import.meta.dirname, '..', '..', '..', 'examples', 'studies', 'gemms.yaml'), 'utf8')
+    // The repository's example spec: densities per tensor and Timeloop architecture files. Alone,
+    // the page names the files to drop with it and keeps the study.
+    const studies = path.resolve(import.meta.dirname, '..', '..', '..', 'examples', 'studies')
+    const example = readFileSync(path.join(studies, 'gemms.yaml'), 'utf8')
     await drop('gemms.yaml', example)
     const problem = page.locator('[data-testid=problem]')
     await problem.waitFor()
-    expect(await problem.textContent()).toMatch(/gemms\.yaml:\d+: sparsity\[1\]: densities per tensor are not supported/)
+    expect(await problem.textContent()).toMatch(/gemms\.yaml:\d+: arch\.timeloop: drop llm-default\.arch\.yaml, llm-default\.ERT\.yaml, llm-default\.ART\.yaml together with gemms\.yaml/)
     expect(await page.inputValue('[data-testid=phase]')).toBe('decode') // the study is unchanged
     await shot(page, 'spec-drop-refused')
     await page.close()
