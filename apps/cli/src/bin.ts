@@ -34,6 +34,21 @@ for (const stream of [process.stdout, process.stderr]) {
   })
 }
 
+// Safety net: if the event loop drains while main is still pending (a promise that can never
+// settle, e.g. a lost worker termination), Node would exit 0 with nothing printed, a silently
+// wrong result for a script. Say so and fail instead.
+let settled = false
+process.on('beforeExit', () => {
+  if (settled) return
+  settled = true
+  try {
+    process.stderr.write('snipsnap: internal error: the command stopped before it finished (a pending operation was lost); no result was written\n')
+  } catch {
+    // stderr is gone: the exit code is all that is left.
+  }
+  process.exitCode = EXIT_FAILURE
+})
+
 let interrupts = 0
 main(args, {
   stdout: process.stdout,
@@ -52,6 +67,13 @@ main(args, {
       return () => process.off('SIGINT', onSigint)
     },
   },
-}).then((code) => {
-  process.exitCode = code
-}, fatal)
+}).then(
+  (code) => {
+    settled = true
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    settled = true
+    fatal(error)
+  },
+)
