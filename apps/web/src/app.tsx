@@ -606,6 +606,7 @@ const Results = memo(({ results, points, study, outline, onEdit }: { results: re
                           Timeloop YAML
                         </button>
                       )}
+                      {r.designYaml === null && r.designYamlNote !== null && <span data-testid="yaml-note" title={r.designYamlNote}>{r.designYamlNote}</span>}
                     </td>
                   </tr>
                 )

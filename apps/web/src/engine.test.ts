@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { createExplorer } from '@snipsnap/explorer'
 import { parseTimeloopYaml } from '@snipsnap/timeloop'
 import { createEngine, encodeTile, parseGemmList, patternToFormatSpec, unpackWords } from './engine'
+import { readDroppedSpec } from './spec'
 import { DEFAULT_STUDY, type Study } from './study'
 
 const study: Study = { ...DEFAULT_STUDY, workload: { kind: 'gemms', text: 'proj 64 256 256 4\n' }, evaluations: 12 }
@@ -105,5 +109,16 @@ describe('engine', () => {
     expect(encoded).toMatchObject({ ok: true, pattern: 'U(M)-B(K)' })
     expect(encoded.ranks[1]?.metadata).toEqual([1, 0, 1, 0, 0, 0, 0, 1])
     expect(encoded.values).toEqual([1, 2, 3])
+  })
+  it("searches a dropped spec whose densities Timeloop cannot express (examples/studies/gemms.yaml: N:M activations): a result, and a note instead of the YAML", async () => {
+    const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'studies')
+    const files = ['gemms.yaml', 'arch/llm-default.arch.yaml', 'arch/llm-default.ERT.yaml', 'arch/llm-default.ART.yaml'].map((f) => ({ fileName: path.basename(f), text: readFileSync(path.join(dir, f), 'utf8') }))
+    const reading = readDroppedSpec(files, DEFAULT_STUDY)
+    if (reading === null || !reading.ok) throw new Error(`spec not read: ${JSON.stringify(reading)}`)
+    let t = 0
+    const result = await createEngine().searchLayer({ ...reading.study, evaluations: 12 }, 0, { now: () => (t += 1), onProgress: () => {} })
+    expect(result.energyPJ).toBeGreaterThan(0)
+    expect(result.designYaml).toBeNull()
+    expect(result.designYamlNote).toMatch(/no Timeloop YAML: .*n-m/)
   })
 })

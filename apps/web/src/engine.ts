@@ -268,6 +268,8 @@ export interface LayerResult {
   readonly chosen: ChosenDesign | null
   /** The chosen design (architecture, problem, mapping, formats, energy table) as one Timeloop YAML. */
   readonly designYaml: string | null
+  /** Why `designYaml` is null although a design was found (e.g. a density model Timeloop cannot express). */
+  readonly designYamlNote: string | null
   readonly reason: string | null
   /** True when the search was stopped before it finished (cancel). */
   readonly partial: boolean
@@ -594,6 +596,7 @@ export const createEngine = (): Engine => {
     let levels: LevelEnergy[] = []
     let baselines: BaselineEnergy[] = []
     let designYaml: string | null = null
+    let designYamlNote: string | null = null
     let formats: LayerResult['formats'] = []
     if (b !== null) {
       const chosenDesign: DesignSpec = { ...design, mapping: b.mapping, sparseOptimizations: b.sparseOptimizations }
@@ -607,7 +610,14 @@ export const createEngine = (): Engine => {
       if (report.valid) levels = Object.entries(report.levels).map(([level, r]) => ({ level, energyPJ: r.energyPJ }))
       const selection = optimizeFormats({ design: chosenDesign, costModel: sparseloopCostModel, costModelOptions: { densityModels: explorer.densityModels }, densityModels: explorer.densityModels, formatPrimitives: explorer.formats.list(), options: { objective: 'energy' } })
       baselines = selection.baselines.map((o) => ({ name: o.name, energyPJ: o.feasible ? o.energyPJ : null, reason: o.reason }))
-      designYaml = writeTimeloopYaml(chosenDesign)
+      // The download is a by-product: a design Timeloop cannot express (an N:M density model,
+      // say) still gets its result, and the page says why there is no YAML.
+      try {
+        designYaml = writeTimeloopYaml(chosenDesign)
+      } catch (error) {
+        if (!(error instanceof SnipSnapError) || error.code !== 'UNSUPPORTED_FEATURE') throw error
+        designYamlNote = `no Timeloop YAML: ${error.message}`
+      }
     }
     stage = 'done'
     emit(true)
@@ -630,6 +640,7 @@ export const createEngine = (): Engine => {
       mappingYaml: b?.mappingYaml ?? null,
       chosen: b === null ? null : { mapping: b.mapping, sparseOptimizations: b.sparseOptimizations },
       designYaml,
+      designYamlNote,
       reason: b === null ? (result.reason ?? 'no valid design found') : null,
       partial: false,
     }
