@@ -124,7 +124,7 @@ const MODEL_ATTRIBUTES: Readonly<Record<string, string>> = {
   bandwidth: 'readBandwidthWordsPerCycle and writeBandwidthWordsPerCycle', read_bandwidth: 'readBandwidthWordsPerCycle',
   write_bandwidth: 'writeBandwidthWordsPerCycle', shared_bandwidth: 'sharedBandwidthWordsPerCycle',
   multiple_buffering: 'multipleBuffering', min_utilization: 'minUtilization', num_ports: 'numPorts', n_ports: 'numPorts',
-  num_banks: 'numBanks (and estimatorBanks for the energy estimator)', n_banks: 'numBanks (and estimatorBanks for the energy estimator)', instances: 'instances', meshX: 'meshX', meshY: 'meshY',
+  num_banks: 'numBanks', n_banks: 'numBanks', instances: 'instances', meshX: 'meshX', meshY: 'meshY',
   allow_overbooking: 'allowOverbooking', compression_supported: 'compressionSupported', decompression_supported: 'decompressionSupported',
   vector_access_energy: 'vectorAccessEnergyPJ', addr_gen_energy: 'addrGenEnergyPJ',
 }

@@ -33,7 +33,6 @@ const storageLevelShape = {
   minUtilization: z.number().min(0).max(1).default(0),
   numPorts: z.union([z.literal(1), z.literal(2)]).default(2),
   numBanks: positive.default(2),
-  estimatorBanks: positive.optional(),
   allowOverbooking: z.boolean().default(false),
   compressionSupported: z.boolean().default(false),
   decompressionSupported: z.boolean().default(false),

@@ -64,12 +64,6 @@ export interface StorageLevelSpec {
   readonly numPorts: number
   /** SRAM banks (`num-banks` / `n_banks`, default 2); used by the PAT fallback energy model. */
   readonly numBanks: number
-  /**
-   * Banks of the data array as Accelergy's estimators see them: the declared `n_banks`, absent
-   * when none is declared (Accelergy's default is 1, Timeloop's `numBanks` default is 2, hence a
-   * separate field). The metadata array's count is Accelergy's `metadata_n_banks` attribute.
-   */
-  readonly estimatorBanks?: number | undefined
   readonly allowOverbooking: boolean
   readonly compressionSupported: boolean
   readonly decompressionSupported: boolean

@@ -98,11 +98,7 @@ const storageAttributes = (s: StorageLevelSpec, nElements: number, path: readonl
   if (s.multipleBuffering !== 1) out['multiple-buffering'] = s.multipleBuffering
   if (s.minUtilization !== 0) out['min-utilization'] = s.minUtilization
   if (s.numPorts !== 2) out['num-ports'] = s.numPorts
-  if (s.estimatorBanks !== undefined && s.estimatorBanks !== s.numBanks) {
-    // Timeloop and Accelergy read the one `n_banks` attribute.
-    throw invalid([...path, 'estimatorBanks'], `${s.estimatorBanks} differs from numBanks ${s.numBanks}; both are written as n_banks`)
-  }
-  if (s.numBanks !== 2 || s.estimatorBanks !== undefined) out.n_banks = s.numBanks
+  if (s.numBanks !== 2) out.n_banks = s.numBanks
   if (s.allowOverbooking) out.allow_overbooking = true
   if (s.compressionSupported) out.compression_supported = true
   if (s.decompressionSupported) out.decompression_supported = true

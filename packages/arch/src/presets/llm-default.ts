@@ -27,7 +27,7 @@ export const LLM_DEFAULT_ARCH: ArchSpecInput = {
   name: 'system',
   storage: [
     { name: 'DRAM', className: 'DRAM', subclassName: 'HBM2', path: 'system.DRAM', wordBits: 16, blockSize: 4, metadataStorageWidthBits: 64, metadataWordBits: 16, readBandwidthWordsPerCycle: 32, writeBandwidthWordsPerCycle: 32, attributes: { technology: '45nm', type: 'HBM2' } },
-    { name: 'GLB', className: 'storage', subclassName: 'SRAM_MD', path: 'system.GLB', wordBits: 16, blockSize: 16, capacityWords: 262144, metadataStorageWidthBits: 64, metadataStorageDepth: 8192, metadataWordBits: 16, readBandwidthWordsPerCycle: 16, writeBandwidthWordsPerCycle: 16, numBanks: 2, estimatorBanks: 2, compressionSupported: true, decompressionSupported: true, attributes: { technology: '45nm' } },
+    { name: 'GLB', className: 'storage', subclassName: 'SRAM_MD', path: 'system.GLB', wordBits: 16, blockSize: 16, capacityWords: 262144, metadataStorageWidthBits: 64, metadataStorageDepth: 8192, metadataWordBits: 16, readBandwidthWordsPerCycle: 16, writeBandwidthWordsPerCycle: 16, numBanks: 2, compressionSupported: true, decompressionSupported: true, attributes: { technology: '45nm' } },
     { name: 'Buffer', className: 'storage', subclassName: 'SRAM_MD', path: 'system.PE[0..127].Buffer', instances: 128, meshX: 8, meshY: 16, wordBits: 16, capacityWords: 1024, metadataStorageWidthBits: 16, metadataStorageDepth: 64, metadataWordBits: 16, readBandwidthWordsPerCycle: 2, writeBandwidthWordsPerCycle: 2, decompressionSupported: true, attributes: { technology: '45nm' } },
   ],
   compute: { name: 'MAC', className: 'compute', subclassName: 'Imac', path: 'system.PE[0..127].MAC', instances: 128, meshX: 8, meshY: 16, wordBits: 16, attributes: { technology: '45nm' } },
