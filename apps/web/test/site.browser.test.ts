@@ -71,7 +71,9 @@ describe.skipIf(!browserTestsEnabled())('the built site in chromium', () => {
     }
     expect(await page.locator('[data-testid=plot-levels] g[aria-label=bar] rect').count()).toBeGreaterThanOrEqual(2)
     expect(await page.locator('[data-testid=plot-points] g[aria-label=dot] > *').count()).toBeGreaterThan(10)
-    expect(await page.locator('[data-testid=plot-baselines] g[aria-label=bar] rect').count()).toBeGreaterThanOrEqual(4)
+    // At least the chosen format and the uncompressed baseline: fixed formats that cannot fit the
+    // chosen mapping (e.g. CSR's metadata over the PE buffer's) have no bar, so the count depends on the design.
+    expect(await page.locator('[data-testid=plot-baselines] g[aria-label=bar] rect').count()).toBeGreaterThanOrEqual(2)
     await shot(page, 'search-results')
     expect(errors).toEqual([])
     await page.close()

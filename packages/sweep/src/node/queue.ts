@@ -158,11 +158,14 @@ export const runSweepOnQueue = async (options: QueueSweepOptions): Promise<Sweep
     // A job may have completed between the check and the subscription: look once more, then wait.
     const check = async (): Promise<void> => {
       for (const key of [...pending.keys()]) {
+        // State first, then the job's fields: read the other way round, a job finishing in
+        // between reads as 'failed' with no failedReason yet (or 'completed' with no value).
+        const state = await queue.getJobState(key)
+        if (state !== 'completed' && state !== 'failed') continue
         const job = (await queue.getJob(key)) as Job<QueuedJob, JobOutcome> | undefined
         if (job === undefined) continue
-        const state = await job.getState()
         if (state === 'completed') settle(key, job.returnvalue)
-        else if (state === 'failed') settleFailed(key, job.failedReason)
+        else settleFailed(key, job.failedReason)
       }
     }
     await check()
