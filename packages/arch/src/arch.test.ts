@@ -34,7 +34,9 @@ describe('normalizeArch', () => {
     expect(dram?.technology).toBe('DRAM')
     expect(dram?.capacityWords).toBeNull()
     expect(dram?.wordBits).toBe(16)
-    expect(arch.storage[2]).toMatchObject({ meshX: 4, meshY: 2, numBanks: 2, numPorts: 2, multipleBuffering: 1 })
+    expect(arch.storage[2]).toMatchObject({ meshX: 4, meshY: 2, numPorts: 2, multipleBuffering: 1 })
+    // Undeclared banks stay undeclared: Timeloop's default is 2, Accelergy's 1.
+    expect(arch.storage[2]?.numBanks).toBeUndefined()
     expect(arch.compute).toMatchObject({ instances: 32, meshX: 8, meshY: 4 })
     // Paths open a subtree where the fan-out grows, as Accelergy names components.
     expect(arch.storage.map((s) => s.path)).toEqual(['system.DRAM', 'system.GLB', 'system.Buf_array[0..7].Buf'])

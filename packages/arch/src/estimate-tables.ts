@@ -57,6 +57,19 @@ const technologyOf = (attributes: Readonly<Record<string, unknown>>, fallback: n
   return fallback
 }
 
+/**
+ * Accelergy's bank counts ([CBANK] in ./estimator/tables.ts): the data array's is the declared
+ * `n_banks` (`numBanks`), the metadata array's the `metadata_n_banks` attribute, each 1 when
+ * undeclared (Accelergy's default; Timeloop would assume 2 data banks, which it does not price).
+ */
+const banksOf = (level: StorageLevelSpec): { data: number; metadata: number } => {
+  const md = level.attributes.metadata_n_banks
+  if (md !== undefined && !(typeof md === 'number' && Number.isInteger(md) && md >= 1)) {
+    throw new SnipSnapError('INVALID_SPEC', `level ${level.name}: attributes.metadata_n_banks must be a positive integer (got ${JSON.stringify(md)})`, { path: ['arch', level.name, 'attributes', 'metadata_n_banks'] })
+  }
+  return { data: level.numBanks ?? 1, metadata: md ?? 1 }
+}
+
 const ask = (estimator: EnergyAreaEstimator, query: PrimitiveQuery, level: string): PrimitiveEstimate => {
   if (!estimator.supports(query)) {
     throw new SnipSnapError('UNSUPPORTED_QUERY', `estimator "${estimator.id}" cannot estimate level ${level}: ${JSON.stringify(query)}`, { path: ['arch', level] })
@@ -110,7 +123,8 @@ const storageTables = (
   }
   if (capacity === 0) return { actions: [], areaUM2: 0, primitives: [] }
   const depth = Math.ceil(capacity / (level.blockSize * level.clusterSize))
-  const dataQuery: PrimitiveQuery = { kind: 'sram', depth, widthBits, banks: level.numBanks, technologyNM }
+  const banks = banksOf(level)
+  const dataQuery: PrimitiveQuery = { kind: 'sram', depth, widthBits, banks: banks.data, technologyNM }
   const data = ask(estimator, dataQuery, level.name)
   const primitives: EstimatedPrimitive[] = [{ level: level.name, role: 'data', query: dataQuery, estimate: data }]
   const actions = [
@@ -133,7 +147,7 @@ const storageTables = (
   }
   const mdDepth = level.metadataStorageDepth ?? 0
   if (mdWidth > 0 && mdDepth > 0) {
-    const mdQuery: PrimitiveQuery = { kind: 'sram', depth: mdDepth, widthBits: mdWidth, banks: 1, technologyNM }
+    const mdQuery: PrimitiveQuery = { kind: 'sram', depth: mdDepth, widthBits: mdWidth, banks: banks.metadata, technologyNM }
     const md = ask(estimator, mdQuery, level.name)
     primitives.push({ level: level.name, role: 'metadata', query: mdQuery, estimate: md })
     actions.push(

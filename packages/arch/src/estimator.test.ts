@@ -4,16 +4,49 @@
 import { describe, expect, it } from 'vitest'
 import { fc, test } from '@fast-check/vitest'
 import { SnipSnapError } from '@snipsnap/core'
-import { createTableEstimator, estimateArchTables, getArchPreset, SRAM_TABLE_45NM, tableEstimator } from './index'
+import { CACTI_SCALING, createTableEstimator, estimateArchTables, getArchPreset, SRAM_TABLE_45NM, tableEstimator } from './index'
 
-const sram = (depth: number, widthBits: number, technologyNM = 45) => tableEstimator.estimate({ kind: 'sram', depth, widthBits, banks: 1, technologyNM })
+const sram = (depth: number, widthBits: number, technologyNM = 45, banks = 1) => tableEstimator.estimate({ kind: 'sram', depth, widthBits, banks, technologyNM })
 
 describe('tableEstimator', () => {
   it('returns a published CACTI row unchanged', () => {
     const row = SRAM_TABLE_45NM.find((r) => r.depth === 16384 && r.widthBits === 256)
-    const e = sram(16384, 256)
+    // The row is the DSTC GLB, declared with n_banks 2: the same query has the same bank count.
+    expect(row?.banks).toBe(2)
+    const e = sram(16384, 256, 45, 2)
     expect(e.energyPJ.read).toBeCloseTo(row?.readPJ ?? Number.NaN, 9)
+    expect(e.areaUM2).toBeCloseTo(row?.areaUM2 ?? Number.NaN, 6)
     expect(e.extrapolated).toBe(false)
+  })
+
+  it('models b banks as b arrays of depth d/b: one bank plus whole-array routing per access, every bank idles ([CBANK])', () => {
+    // The STC RF row (2048 × 8 b, n_banks 16) alone, so the expectations follow from the rule.
+    const row = SRAM_TABLE_45NM.find((r) => r.source === 'sl22-stc-rf')
+    if (row?.readPJ === undefined || row.idlePJ === undefined || row.areaUM2 === undefined) throw new Error('table changed')
+    const only = createTableEstimator({ sram: [row], neighbours: 1 })
+    const at = (banks: number) => only.estimate({ kind: 'sram', depth: 2048, widthBits: 8, banks, technologyNM: 45 })
+    expect(at(16).energyPJ.read).toBe(row.readPJ)
+    const depthFactor = (banks: number) => (2048 / banks / (2048 / 16)) ** (1.56 / 2)
+    // Same total depth: the routing share does not change, the bank's share scales with d/b.
+    const route = CACTI_SCALING.bankRouteShare
+    expect(route).toBeGreaterThan(0)
+    expect(route).toBeLessThan(1)
+    for (const banks of [1, 2, 4, 32]) {
+      const e = at(banks)
+      expect(e.energyPJ.read, `read, ${banks} banks`).toBeCloseTo(row.readPJ * (route + (1 - route) * depthFactor(banks)), 9)
+      expect(e.energyPJ.idle, `idle, ${banks} banks`).toBeCloseTo(banks * (row.idlePJ / 16) * depthFactor(banks), 12)
+      // b × area(d/b) with area linear in bits: the banked area is the unbanked one.
+      expect(e.areaUM2, `area, ${banks} banks`).toBeCloseTo(row.areaUM2, 6)
+    }
+    // Fewer banks: deeper banks, dearer accesses.
+    expect(at(1).energyPJ.read).toBeGreaterThan(at(2).energyPJ.read ?? Number.NaN)
+    expect(at(2).energyPJ.read).toBeGreaterThan(at(16).energyPJ.read ?? Number.NaN)
+    // With every row: a different bank count gives a different estimate, the row's own the row.
+    expect(sram(2048, 8, 45, 16).energyPJ.read).toBe(row.readPJ)
+    expect(sram(2048, 8, 45, 1).energyPJ.read).not.toBeCloseTo(row.readPJ, 2)
+    // Non-powers of two are rounded up as the CACTI plug-in does.
+    expect(at(3).energyPJ.read).toBe(at(4).energyPJ.read)
+    expect(at(3).notes.join(' ')).toContain('banks 3 → 4')
   })
 
   it('prices small arrays as Aladdin register files (Eyeriss v2 iact_spad: 16 × 8 b = 0.13003 pJ)', () => {
@@ -37,6 +70,9 @@ describe('tableEstimator', () => {
   it('rejects bad queries with a precise error', () => {
     expect(() => sram(Number.NaN, 8)).toThrow(SnipSnapError)
     expect(() => sram(0, 8)).toThrow(/depth/)
+    expect(() => sram(1024, 8, 45, 0)).toThrow(/banks/)
+    expect(() => sram(1024, 8, 45, 1.5)).toThrow(/banks/)
+    expect(() => sram(4, 8, 45, 8)).toThrow(/banks must be an integer from 1 to depth 4/)
     expect(() => tableEstimator.estimate({ kind: 'adder', datawidthBits: -1, technologyNM: 45 })).toThrow(/datawidthBits/)
     expect(tableEstimator.supports({ kind: 'dram', dramType: 'DDR9', widthBits: 64 })).toBe(false)
     expect(() => tableEstimator.estimate({ kind: 'dram', dramType: 'DDR9', widthBits: 64 })).toThrow(/DDR9.*known: LPDDR4/)
@@ -106,6 +142,29 @@ describe('estimateArchTables', () => {
     expect(smem.get('idle')).toBeCloseTo((smem.get('gated_read') ?? Number.NaN) + (smem.get('gated_metadata_read') ?? Number.NaN), 12)
     const mac = actions('MAC')
     expect(mac.get('idle')).toBeGreaterThan(0)
+  })
+
+  it('asks for the declared n_banks (numBanks, data) and metadata_n_banks (metadata), 1 when undeclared', () => {
+    const { arch } = getArchPreset('stc-like')
+    const smem = arch.storage.find((l) => l.name === 'SMEM')
+    if (smem === undefined) throw new Error('preset changed')
+    const banksAsked = (level: typeof smem) => {
+      const t = estimateArchTables({ arch: { ...arch, storage: arch.storage.map((l) => (l === smem ? level : l)) }, estimator: tableEstimator })
+      const q = (role: string) => t.primitives.find((p) => p.level === 'SMEM' && p.role === role)?.query
+      const banks = (role: string) => { const x = q(role); return x?.kind === 'sram' ? x.banks : undefined }
+      return { data: banks('data'), metadata: banks('metadata'), tables: t }
+    }
+    expect(banksAsked(smem)).toMatchObject({ data: 2, metadata: 1 })
+    // Undeclared: Accelergy's 1, not Timeloop's 2.
+    const { numBanks: _, ...undeclared } = smem
+    expect(banksAsked(undeclared)).toMatchObject({ data: 1, metadata: 1 })
+    const declared = banksAsked({ ...smem, numBanks: 8, attributes: { ...smem.attributes, metadata_n_banks: 4 } })
+    expect(declared).toMatchObject({ data: 8, metadata: 4 })
+    // And the energies follow: more banks, shallower banks, cheaper reads.
+    const read = (t: ReturnType<typeof banksAsked>, name: string) => t.tables.energyTable.entries.find((e) => e.name === smem.path)?.actions.find((a) => a.name === name)?.energyPJ ?? Number.NaN
+    expect(read(declared, 'read')).toBeLessThan(read(banksAsked(smem), 'read'))
+    expect(read(declared, 'metadata_read')).toBeLessThan(read(banksAsked(smem), 'metadata_read'))
+    expect(() => banksAsked({ ...smem, attributes: { ...smem.attributes, metadata_n_banks: 'two' } })).toThrow(/SMEM: attributes.metadata_n_banks must be a positive integer/)
   })
 
   it('refuses an on-chip level without capacity', () => {

@@ -32,7 +32,8 @@ const storageLevelShape = {
   multipleBuffering: z.number().finite().positive().default(1),
   minUtilization: z.number().min(0).max(1).default(0),
   numPorts: z.union([z.literal(1), z.literal(2)]).default(2),
-  numBanks: positive.default(2),
+  // Absent = undeclared: Timeloop assumes 2, Accelergy (and the table estimator) 1.
+  numBanks: positive.optional(),
   allowOverbooking: z.boolean().default(false),
   compressionSupported: z.boolean().default(false),
   decompressionSupported: z.boolean().default(false),

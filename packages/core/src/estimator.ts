@@ -12,7 +12,10 @@ export interface MemoryPrimitiveQuery {
   readonly depth: number
   /** Bits per row (one physical access), ≥ 1. */
   readonly widthBits: number
-  /** Banks (count, ≥ 1). The built-in table estimator does not use it yet (see @snipsnap/arch's README). */
+  /**
+   * Banks (integer count, 1 ≤ banks ≤ depth) in Accelergy's sense: the component's `n_banks` for a
+   * data array, `metadata_n_banks` for a metadata array, 1 when undeclared (Accelergy's default).
+   */
   readonly banks: number
   /** Process node in nm, e.g. 45. */
   readonly technologyNM: number

@@ -62,8 +62,13 @@ export interface StorageLevelSpec {
   readonly minUtilization: number
   /** SRAM ports, 1 or 2 (`num-ports`, default 2); used by the PAT fallback energy model. */
   readonly numPorts: number
-  /** SRAM banks (`num-banks` / `n_banks`, default 2); used by the PAT fallback energy model. */
-  readonly numBanks: number
+  /**
+   * SRAM banks of the data array as declared (`n_banks` / `num-banks`), absent when undeclared.
+   * Absent means Timeloop's default (2) to Timeloop and Accelergy's default (1) to an energy/area
+   * estimator, so it is kept absent rather than filled with either. The metadata array's bank
+   * count is Accelergy's `metadata_n_banks` attribute (in `attributes`).
+   */
+  readonly numBanks?: number | undefined
   readonly allowOverbooking: boolean
   readonly compressionSupported: boolean
   readonly decompressionSupported: boolean

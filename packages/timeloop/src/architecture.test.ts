@@ -10,6 +10,28 @@ const arch = (text: string) => {
 }
 
 describe('architecture', () => {
+  it('keeps a declared n_banks (absent when undeclared, whose default Timeloop and Accelergy differ on) and reads metadata_n_banks', () => {
+    const a = arch(`architecture:
+  version: 0.3
+  subtree:
+    - name: system
+      local:
+        - {name: Main, class: DRAM, attributes: {datawidth: 8}}
+        - {name: Banked, class: storage, subclass: SRAM_MD, attributes: {depth: 512, width: 8, datawidth: 8, n_banks: 4, metadata_n_banks: 2, metadata_storage_depth: 64, metadata_storage_width: 8}}
+        - {name: Plain, class: storage, subclass: SRAM_MD, attributes: {depth: 512, width: 8, datawidth: 8}}
+        - {name: MAC, class: intmac, attributes: {datawidth: 8}}
+`)
+    const level = (name: string) => a.storage.find((s) => s.name === name)
+    expect(level('Banked')).toMatchObject({ numBanks: 4, attributes: { metadata_n_banks: 2 } })
+    // Undeclared: Timeloop's default is 2, Accelergy's 1; neither is filled in.
+    expect(level('Plain')).not.toHaveProperty('numBanks')
+    expect(() => arch(`arch:
+  arithmetic: {name: MACs, instances: 1}
+  storage:
+    - {name: B, entries: 64, instances: 1, metadata_n_banks: 0}
+`)).toThrow(/metadata_n_banks.*positive integer/)
+  })
+
   it('reads the classic arithmetic/storage lists (innermost storage first)', () => {
     const a = arch(`arch:
   arithmetic: {name: MACs, instances: 16, word-bits: 16, meshX: 4}

@@ -98,7 +98,9 @@ const storageAttributes = (s: StorageLevelSpec, nElements: number, path: readonl
   if (s.multipleBuffering !== 1) out['multiple-buffering'] = s.multipleBuffering
   if (s.minUtilization !== 0) out['min-utilization'] = s.minUtilization
   if (s.numPorts !== 2) out['num-ports'] = s.numPorts
-  if (s.numBanks !== 2) out.n_banks = s.numBanks
+  // Written exactly when declared (Timeloop and Accelergy both read `n_banks`, with defaults 2 and
+  // 1): writing Timeloop's 2 for an undeclared count would make Accelergy price two banks.
+  if (s.numBanks !== undefined) out.n_banks = s.numBanks
   if (s.allowOverbooking) out.allow_overbooking = true
   if (s.compressionSupported) out.compression_supported = true
   if (s.decompressionSupported) out.decompression_supported = true

@@ -29,14 +29,34 @@ export interface TableEstimatorOptions {
 
 type SramField = 'readPJ' | 'writePJ' | 'idlePJ' | 'areaUM2'
 
-const logDistance = (q: MemoryPrimitiveQuery, p: SramTablePoint): number =>
-  Math.hypot(Math.log(q.depth / p.depth), Math.log(q.widthBits / p.widthBits))
+// Banks ([CBANK] in ./tables.ts): CACTI builds an array of b banks (UCA) as b arrays of depth d/b;
+// an access touches one bank through H-trees spanning all of them, and the idle (leakage) energy
+// is per bank × b. So a row's read/write energy scales partly with its per-bank depth and partly
+// (bankRouteShare) with its whole depth, its idle energy per bank is the row's / its own bank
+// count, and its area is b × the area of one bank; with area linear in bits that equals the
+// unbanked area.
+const bankDepth = (depth: number, banks: number): number => depth / banks
 
-/** CACTI's scaling of one row to the queried size ([CSCALE] in ./tables.ts). */
+const logDistance = (q: MemoryPrimitiveQuery, p: SramTablePoint): number =>
+  Math.hypot(
+    Math.log(bankDepth(q.depth, q.banks) / bankDepth(p.depth, p.banks)),
+    Math.log(q.widthBits / p.widthBits),
+    Math.log(q.banks / p.banks),
+  )
+
+/** CACTI's scaling of one row to the queried size and bank count ([CSCALE], [CBANK] in ./tables.ts). */
 const scaleRow = (q: MemoryPrimitiveQuery, p: SramTablePoint, field: SramField, value: number): number => {
-  if (field === 'areaUM2') return value * ((q.depth * q.widthBits) / (p.depth * p.widthBits))
+  // b × area(d/b, w): area linear in bits, so b × (A₀/b₀) × (d/b·w)/(d₀/b₀·w₀) = A₀·d·w/(d₀·w₀).
+  if (field === 'areaUM2') return (q.banks * (value / p.banks) * (bankDepth(q.depth, q.banks) * q.widthBits)) / (bankDepth(p.depth, p.banks) * p.widthBits)
   const width = CACTI_SCALING.widthShare * (q.widthBits / p.widthBits) + (1 - CACTI_SCALING.widthShare)
-  return value * width * (q.depth / p.depth) ** CACTI_SCALING.depthExponent
+  const depth = (bankDepth(q.depth, q.banks) / bankDepth(p.depth, p.banks)) ** CACTI_SCALING.depthExponent
+  // Idle: leakage of every bank; read/write: one bank's access.
+  if (field === 'idlePJ') return q.banks * (value / p.banks) * width * depth
+  // Read/write: one bank's access plus the routing to it, which spans the whole array (the
+  // bankRouteShare of the energy scales with the whole depth, the rest with the bank's).
+  const whole = (q.depth / p.depth) ** CACTI_SCALING.depthExponent
+  const route = CACTI_SCALING.bankRouteShare
+  return value * width * (route * whole + (1 - route) * depth)
 }
 
 interface Blend {
@@ -65,10 +85,11 @@ const blend = (q: MemoryPrimitiveQuery, rows: readonly SramTablePoint[], field: 
     weightSum += w
     logSum += w * Math.log(scaleRow(q, row, field, row[field] as number))
   }
-  const depths = withField.map((r) => r.depth)
+  const depths = withField.map((r) => bankDepth(r.depth, r.banks))
   const widths = withField.map((r) => r.widthBits)
+  const qDepth = bankDepth(q.depth, q.banks)
   const extrapolated =
-    q.depth < Math.min(...depths) || q.depth > Math.max(...depths) || q.widthBits < Math.min(...widths) || q.widthBits > Math.max(...widths)
+    qDepth < Math.min(...depths) || qDepth > Math.max(...depths) || q.widthBits < Math.min(...widths) || q.widthBits > Math.max(...widths)
   const names = [...new Set(used.map((u) => u.row.source))].join(', ')
   const single = used.length === 1 && used[0] !== undefined ? scaleRow(q, used[0].row, field, used[0].row[field] as number) : null
   return {
@@ -110,10 +131,18 @@ const positive = (value: number, field: string): void => {
 const estimateMemory = (q: MemoryPrimitiveQuery, rows: readonly SramTablePoint[], k: number): PrimitiveEstimate => {
   positive(q.depth, 'depth')
   positive(q.widthBits, 'widthBits')
-  positive(q.banks, 'banks')
   positive(q.technologyNM, 'technologyNM')
-  const { regfileEnergyLimit: eLim, regfileAreaLimit: aLim } = ALADDIN_40NM
+  if (!(Number.isInteger(q.banks) && q.banks >= 1 && q.banks <= q.depth)) {
+    throw new SnipSnapError('INVALID_SPEC', `estimator query: banks must be an integer from 1 to depth ${q.depth} (got ${String(q.banks)})`, { path: ['banks'] })
+  }
   const notes: string[] = []
+  // The CACTI plug-in rounds a bank count that is not a power of two up to one (cacti_wrapper.py).
+  const cactiBanks = 2 ** Math.ceil(Math.log2(q.banks))
+  if (cactiBanks !== q.banks) {
+    notes.push(`banks ${q.banks} → ${cactiBanks} (CACTI takes powers of two, as the plug-in rounds)`)
+    q = { ...q, banks: Math.min(cactiBanks, q.depth) }
+  }
+  const { regfileEnergyLimit: eLim, regfileAreaLimit: aLim } = ALADDIN_40NM
   let extrapolated = false
   const rf = regfile(q)
   const energyFromRegfile = q.depth <= eLim.depth && q.widthBits <= eLim.widthBits
@@ -132,7 +161,7 @@ const estimateMemory = (q: MemoryPrimitiveQuery, rows: readonly SramTablePoint[]
     readPJ = rf.readPJ
     writePJ = rf.readPJ
     idlePJ = rf.idlePJ
-    notes.push(`energy: Aladdin register file, ${q.widthBits} registers + ${q.depth} × ${comparatorBits(q.depth)}-bit comparators`)
+    notes.push(`energy: Aladdin register file, ${q.widthBits} registers + ${q.depth} × ${comparatorBits(q.depth)}-bit comparators${q.banks > 1 ? ' (Aladdin has no banks)' : ''}`)
   } else {
     readPJ = pick('readPJ')
     writePJ = pick('writePJ')

@@ -16,11 +16,20 @@
 //   [CSCALE] accelergy-cacti-plug-in cacti_wrapper.py `_interp_size`: CACTI's empirical scaling,
 //           "width: area, dynamic energy scale linearly (0.7·w + 0.3 of the access); depth: area
 //           scales linearly, dynamic energy with depth^(1.56/2)".
+//   [CBANK] accelergy-cacti-plug-in cacti_wrapper.py `SRAM_populate_data`: `n_banks` (rounded up
+//           to a power of two) is CACTI's `-UCA bank`; idle = standby leakage per bank × n_banks.
+//           CACTI's UCA banks are sub-arrays of depth/n_banks, one of them per access, reached
+//           through address-in, data-in and data-out H-trees that span every bank (CACTI 7
+//           `uca.cc`: the UCA's area is the data-in H-tree's; access energy = one bank's + the
+//           three H-trees'); `bankRouteShare` below is that routing overhead. Each row's
+//           `banks` is the n_banks (metadata: metadata_n_banks) of the component it came from,
+//           1 where none was declared (Accelergy's default).
 
 /** One CACTI SRAM macro (45 nm). Energies in pJ per access of `widthBits`; area in µm². */
 export interface SramTablePoint {
   readonly depth: number
   readonly widthBits: number
+  /** CACTI bank count the row was produced with ([CBANK]); estimates are scaled from it. */
   readonly banks: number
   readonly readPJ?: number
   readonly writePJ?: number
@@ -44,38 +53,39 @@ export const SRAM_TABLE_45NM: readonly SramTablePoint[] = [
   // 256×28 b, n_banks 2, metadata_n_banks 2); ART 5803.52 µm² for both arrays.
   { depth: 512, widthBits: 8, banks: 2, readPJ: 0.42568, writePJ: 0.58331, idlePJ: 1e-5, areaUM2: 5803.52 * 4096 / (4096 + 7168), source: 'sl22-fig1-buffer', note: 'SL22 fig1 PE.Buffer data; area = 5803.52 split by bits' },
   { depth: 256, widthBits: 28, banks: 2, readPJ: 0.7383, writePJ: 1.42366, idlePJ: 2e-5, areaUM2: 5803.52 * 7168 / (4096 + 7168), source: 'sl22-fig1-buffer', note: 'SL22 fig1 PE.Buffer metadata; area = 5803.52 split by bits' },
-  // fig1 system.BackingStorage (SRAM_MD; data 16384×64 b, metadata 16384×28 b, n_banks 1);
+  // fig1 system.BackingStorage (SRAM_MD; data 16384×64 b, metadata 16384×28 b, no n_banks
+  // declared → 1);
   // ART 632467 µm².
   { depth: 16384, widthBits: 64, banks: 1, readPJ: 32.2859, writePJ: 26.065, idlePJ: 0.00552, areaUM2: 632467 * 1048576 / (1048576 + 458752), source: 'sl22-fig1-backing', note: 'SL22 fig1 BackingStorage data; area = 632467 split by bits' },
   { depth: 16384, widthBits: 28, banks: 1, readPJ: 14.0361, writePJ: 10.2583, idlePJ: 0.00199, areaUM2: 632467 * 458752 / (1048576 + 458752), source: 'sl22-fig1-backing', note: 'SL22 fig1 BackingStorage metadata; area = 632467 split by bits' },
   // fig15_stc_related_setup/…/int8/STC-RF2x-24-bandwidth: system.SM.SMEM (SRAM_MD; data
-  // 4096×512 b, n_banks 2; metadata 8192×64 b, metadata_n_banks 1); ART 2604256 µm².
+  // 4096×512 b, n_banks 2; metadata 8192×64 b, no metadata_n_banks declared → 1); ART 2604256 µm².
   { depth: 4096, widthBits: 512, banks: 2, readPJ: 285.71464, writePJ: 316.96744, idlePJ: 0.03325, areaUM2: 2604256 * 2097152 / (2097152 + 524288), source: 'sl22-stc-smem', note: 'SL22 STC SMEM data; area = 2604256 split by bits' },
   { depth: 8192, widthBits: 64, banks: 1, readPJ: 25.8695, writePJ: 19.6486, idlePJ: 0.00276, areaUM2: 2604256 * 524288 / (2097152 + 524288), source: 'sl22-stc-smem', note: 'SL22 STC SMEM metadata; area = 2604256 split by bits' },
   // STC-RF2x-24-bandwidth: system.SM.Subpartition[0..3].RF (data 2048×8 b, n_banks 16, no
   // metadata); ART 23384 µm².
   { depth: 2048, widthBits: 8, banks: 16, readPJ: 1.65889, writePJ: 1.67589, idlePJ: 6e-5, areaUM2: 23384, source: 'sl22-stc-rf', note: 'SL22 STC RF' },
-  // fig12_eyerissv2_pe_setup/ert_art: PE.weight_spad (SRAM_MD; data 192×8 b via CACTI, metadata
-  // 128×8 b via Aladdin); ART 3013.83 µm² minus the Aladdin metadata array (8·5.98 + 128·70·7/32
+  // fig12_eyerissv2_pe_setup/ert_art: PE.weight_spad (SRAM_MD; data 192×8 b via CACTI, no n_banks
+  // declared → 1; metadata 128×8 b via Aladdin); ART 3013.83 µm² minus the Aladdin metadata array (8·5.98 + 128·70·7/32
   // = 2007.84 µm², [ALD]).
   { depth: 192, widthBits: 8, banks: 1, readPJ: 0.47678, writePJ: 0.51919, idlePJ: 1e-5, areaUM2: 3013.83 - 2007.84, source: 'sl22-eyv2-weight-spad', note: 'SL22 Eyeriss v2 weight_spad data; area = ART − Aladdin metadata array' },
-  // fig12 PE.psum_spad (SRAM 32×20 b): Accelergy took its energy from Aladdin and, the width
+  // fig12 PE.psum_spad (SRAM 32×20 b, no n_banks declared → 1): Accelergy took its energy from Aladdin and, the width
   // being over Aladdin's area limit of 16 b, its area from CACTI: 1020.59 µm².
   { depth: 32, widthBits: 20, banks: 1, areaUM2: 1020.59, source: 'sl22-eyv2-psum-spad', note: 'SL22 Eyeriss v2 psum_spad area (CACTI)' },
   // table7_eyeriss_setup/ert_art: shared_glb (smartbuffer_metadata; data 12800×64 b, n_banks 1,
   // no metadata array); ART 641718.8125 µm² includes two address generators and two metadata
   // counters (≈ 0.2 kµm², < 0.05%), not subtracted.
   { depth: 12800, widthBits: 64, banks: 1, readPJ: 49.1739, writePJ: 37.1554, idlePJ: 0.00616, areaUM2: 641718.8125, source: 'sl22-eyeriss-glb', note: 'SL22 Eyeriss v1 shared_glb' },
-  // table7 PE.weights_spad (smartbuffer; 224×16 b): ERT read/write are the SRAM's; idle 0.00596
+  // table7 PE.weights_spad (smartbuffer; 224×16 b, n_banks 1): ERT read/write are the SRAM's; idle 0.00596
   // includes one address-generator idle (0.0119·16/32 [ALD]); ART 3474.22 minus the two 16-bit
   // address generators (2·179·16/32 = 179 µm², [ALD]).
   { depth: 224, widthBits: 16, banks: 1, readPJ: 0.71011, writePJ: 1.13063, idlePJ: 0.00596 - 0.00595, areaUM2: 3474.22 - 179, source: 'sl22-eyeriss-weights-spad', note: 'SL22 Eyeriss v1 weights_spad; address generators subtracted' },
   // fig13_dstc_setup/input_specs: SM.GLB (SRAM_MD; data 16384×256 b, n_banks 2; metadata
-  // 8192×64 b); ART 2079246 µm² for both. The metadata row duplicates STC's 8192×64 b array
+  // 8192×64 b, no metadata_n_banks declared → 1); ART 2079246 µm² for both. The metadata row duplicates STC's 8192×64 b array
   // with the same energies but a different share of the area; both are kept.
   { depth: 16384, widthBits: 256, banks: 2, readPJ: 140.09584, writePJ: 134.50539, idlePJ: 0.04326, areaUM2: 2079246 * 4194304 / (4194304 + 524288), source: 'sl22-dstc-glb', note: 'SL22 DSTC GLB data; area = 2079246 split by bits' },
   { depth: 8192, widthBits: 64, banks: 1, areaUM2: 2079246 * 524288 / (4194304 + 524288), source: 'sl22-dstc-glb', note: 'SL22 DSTC GLB metadata; area = 2079246 split by bits' },
-  // fig13 SM.OTC.Buffer (SRAM_MD; data 1024×16 b via CACTI, metadata 64×16 b via Aladdin); ART
+  // fig13 SM.OTC.Buffer (SRAM_MD; data 1024×16 b via CACTI, no n_banks declared → 1; metadata 64×16 b via Aladdin); ART
   // 8026.18 µm² minus the Aladdin metadata array (16·5.98 + 64·70·6/32 = 935.68 µm², [ALD]).
   { depth: 1024, widthBits: 16, banks: 1, readPJ: 1.96991, writePJ: 1.83309, idlePJ: 5e-5, areaUM2: 8026.18 - 935.68, source: 'sl22-dstc-buffer', note: 'SL22 DSTC OTC.Buffer data; area = ART − Aladdin metadata array' },
 ]
@@ -86,6 +96,14 @@ export const CACTI_SCALING = {
   widthShare: 0.7,
   /** Dynamic energy ∝ (d/d₀)^depthExponent. */
   depthExponent: 1.56 / 2,
+  /**
+   * Share of a read/write's energy that scales with the whole array's depth rather than the
+   * accessed bank's ([CBANK]): CACTI's UCA routes every access through H-trees spanning all banks.
+   * Fitted, not published: leave-one-out over the 36 read/write numbers of the reference
+   * comparison (each SRAM array's own rows removed), median error 18.8% at 0 (one bank only),
+   * 17.1% at 0.25, 15.6% at 0.5, 17.8% at 0.6, 18.9% at 1 (banks save nothing); 0.5 is the best.
+   */
+  bankRouteShare: 0.5,
 } as const
 
 /**

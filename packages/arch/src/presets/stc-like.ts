@@ -14,7 +14,7 @@ export const STC_LIKE_ARCH: ArchSpecInput = {
   name: 'system',
   storage: [
     { name: 'DRAM', className: 'DRAM', path: 'system.DRAM', instances: 1, wordBits: 8, blockSize: 8, metadataStorageWidthBits: 64, readBandwidthWordsPerCycle: 32, writeBandwidthWordsPerCycle: 32, attributes: { technology: '45nm', type: 'LPDDR4' } },
-    { name: 'SMEM', path: 'system.SM.SMEM', instances: 1, wordBits: 8, blockSize: 64, capacityWords: 262144, metadataStorageWidthBits: 64, metadataStorageDepth: 8192, readBandwidthWordsPerCycle: 42, writeBandwidthWordsPerCycle: 42, attributes: { technology: '45nm', n_rdwr_ports: 2 }, subclassName: 'SRAM_MD' },
+    { name: 'SMEM', path: 'system.SM.SMEM', instances: 1, wordBits: 8, blockSize: 64, capacityWords: 262144, metadataStorageWidthBits: 64, metadataStorageDepth: 8192, readBandwidthWordsPerCycle: 42, writeBandwidthWordsPerCycle: 42, numBanks: 2, attributes: { technology: '45nm', n_rdwr_ports: 2 }, subclassName: 'SRAM_MD' },
     { name: 'RF', path: 'system.SM.Subpartition[0..3].RF', instances: 4, meshX: 1, meshY: 4, wordBits: 8, capacityWords: 2048, numBanks: 16, attributes: { technology: '45nm', n_rdwr_ports: 2 }, subclassName: 'SRAM_MD' },
     { name: 'LRF', path: 'system.SM.Subpartition[0..3].PE[0..255].LRF', instances: 1024, meshX: 16, meshY: 64, wordBits: 8, capacityWords: 1, metadataStorageWidthBits: 8, metadataStorageDepth: 1, attributes: { technology: '45nm' }, subclassName: 'SRAM_MD' },
   ],

@@ -198,6 +198,10 @@ const parseStorage = (c: ComponentContext): StorageLevelSpec => {
   // A DRAM's `type` (LPDDR4, HBM2, …) is read by @snipsnap/arch's table estimator when no ERT is
   // given; it stays in `attributes` for it, but is not "unused".
   if (technology === 'DRAM') a.get('type')
+  const declaredBanks = a.positive('num_banks', 'n_banks')
+  // Accelergy's bank count of the metadata array, read by @snipsnap/arch's table estimator (checked
+  // here, kept in `attributes` for it): not "unused".
+  a.positive('metadata_n_banks')
 
   const numPorts = a.positive('num_ports', 'n_ports') ?? 2
   if (numPorts !== 1 && numPorts !== 2) fail(a.locOf(a.which('num_ports', 'n_ports') ?? 'num_ports'), `num-ports must be 1 or 2, got ${numPorts}`)
@@ -249,7 +253,9 @@ const parseStorage = (c: ComponentContext): StorageLevelSpec => {
     multipleBuffering,
     minUtilization,
     numPorts,
-    numBanks: a.positive('num_banks', 'n_banks') ?? 2,
+    // Kept absent when undeclared: Timeloop then assumes 2 banks, Accelergy's CACTI plug-in (and
+    // @snipsnap/arch's table estimator) 1; both read a declared `n_banks`.
+    ...(declaredBanks === undefined ? {} : { numBanks: declaredBanks }),
     allowOverbooking: a.bool('allow_overbooking') ?? false,
     compressionSupported: a.bool('compression_supported') ?? false,
     decompressionSupported: a.bool('decompression_supported') ?? false,
