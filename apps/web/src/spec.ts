@@ -6,7 +6,9 @@
 // space, a time budget, budget-matched baselines…) is refused with a message naming the file, its
 // line and the key, never dropped silently. Settings that change
 // nothing the page computes (`$schema`, `out`) are skipped. Platform-neutral: runs in the worker.
-import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } from 'yaml'
+import { isSnipSnapError } from '@snipsnap/core'
+import { readYamlDocument, type YamlDocument } from '@snipsnap/core/yaml'
+import { isMap, isSeq, type Document, type LineCounter, type Node } from 'yaml'
 import { TENSOR_ROLES } from '@snipsnap/workloads'
 import type { Study } from './study'
 
@@ -26,12 +28,20 @@ export const looksLikeSpec = (value: unknown): boolean => {
   return keys.includes('version') && !keys.some((k) => TIMELOOP_SECTIONS.includes(k))
 }
 
+/** Reads YAML (JSON is YAML) text strictly, as the CLI does (`@snipsnap/core/yaml`); the error message (`file:line:col: …`) when it cannot. */
+const readSpecText = (text: string, fileName: string): YamlDocument | { readonly message: string } => {
+  try {
+    return readYamlDocument(text, fileName)
+  } catch (error) {
+    if (isSnipSnapError(error)) return { message: error.message }
+    throw error
+  }
+}
+
 /** Parses YAML (JSON is YAML) text; null when it does not parse (the Timeloop reader names that problem). */
-export const parseSpecText = (text: string): { value: unknown; doc: Document; lines: LineCounter } | null => {
-  const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false })
-  if (doc.errors.length > 0) return null
-  return { value: doc.toJS() as unknown, doc, lines }
+export const parseSpecText = (text: string): YamlDocument | null => {
+  const read = readSpecText(text, 'spec')
+  return 'message' in read ? null : read
 }
 
 const lineOf = (doc: Document, lines: LineCounter, path: readonly PathPart[]): number | null => {
@@ -87,8 +97,8 @@ const RUN_IT = 'run it with `snipsnap explore --spec`'
  * format; `current` supplies the evaluations when the spec gives none.
  */
 export const studyFromSpec = (file: { readonly fileName: string; readonly text: string }, current: Study, dropped: readonly { readonly fileName: string; readonly text: string }[] = []): SpecReading => {
-  const parsed = parseSpecText(file.text)
-  if (parsed === null) return { ok: false, message: `${file.fileName} is not valid YAML or JSON` }
+  const parsed = readSpecText(file.text, file.fileName)
+  if ('message' in parsed) return { ok: false, message: parsed.message }
   const { value, doc, lines } = parsed
   const fail = (path: readonly PathPart[], message: string): SpecReading => {
     const line = lineOf(doc, lines, path)

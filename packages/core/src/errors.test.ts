@@ -20,6 +20,12 @@ describe('SnipSnapError', () => {
     expect(error.toLine()).toBe('PARSE_ERROR mapping[3].factors: bad token')
     expect(isSnipSnapError(error)).toBe(true)
   })
+  it('prints the location once when the message already starts with it', () => {
+    expect(new SnipSnapError('PARSE_ERROR', 'study.yaml:3:1: Map keys must be unique', { path: ['study.yaml'] }).toLine()).toBe('PARSE_ERROR study.yaml:3:1: Map keys must be unique')
+    expect(new SnipSnapError('PARSE_ERROR', 'study.yaml: empty', { path: ['study.yaml'] }).toLine()).toBe('PARSE_ERROR study.yaml: empty')
+    // A message merely starting with the same letters is still prefixed.
+    expect(new SnipSnapError('INVALID_SPEC', 'axes.yaml:1:1: bad', { path: ['axes'] }).toLine()).toBe('INVALID_SPEC axes: axes.yaml:1:1: bad')
+  })
   it('wraps unknown throwables as INTERNAL', () => {
     expect(toSnipSnapError(new TypeError('x')).code).toBe('INTERNAL')
     expect(toSnipSnapError('boom').message).toBe('boom')

@@ -71,9 +71,14 @@ export class SnipSnapError extends Error {
     return typeof value === 'object' && value !== null && (value as { [SNIPSNAP_ERROR_BRAND]?: unknown })[SNIPSNAP_ERROR_BRAND] === true
   }
 
-  /** One line: `CODE path: message`, the form the CLI prints. */
+  /**
+   * One line: `CODE path: message`, the form the CLI prints. A message that already starts with
+   * its path (a file's errors say `file:line: …`) is not prefixed again.
+   */
   toLine(): string {
-    const where = this.path.length > 0 ? `${formatPath(this.path)}: ` : ''
+    const path = formatPath(this.path)
+    const named = path !== '' && this.message.startsWith(path) && this.message[path.length] === ':'
+    const where = path === '' || named ? '' : `${path}: `
     return `${this.code} ${where}${this.message}`
   }
 }

@@ -75,6 +75,6 @@ describe('sweep specs', () => {
 
   it('refuses text that is not a mapping', () => {
     expect(() => parseSweepSpec('- a\n- b\n', 'x.yaml', options)).toThrow(/x.yaml: a sweep spec is a mapping/)
-    expect(() => parseSweepSpec('a: [b\n', 'x.yaml', options)).toThrow(/x.yaml: not YAML or JSON/)
+    expect(() => parseSweepSpec('a: [b\n', 'x.yaml', options)).toThrow(/^x\.yaml:2:1: /)
   })
 })

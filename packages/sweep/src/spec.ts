@@ -2,13 +2,13 @@
 // architecture presets, hardware parameters, format-space limits, search budget, seed) into jobs.
 // Each job is keyed by a hash of its canonicalised inputs, so its result is deterministic for its
 // key and a rerun can tell what is already stored. Platform-neutral: the SHA-256 is @noble/hashes'
-// (pure JS, equal to node:crypto's: spec.test.ts), and the code version is a parameter, read from
+// (pure JS, equal to node:crypto's: src/node/job-key.test.ts), and the code version is a parameter, read from
 // disk only by `@snipsnap/sweep/node`.
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
 import { z } from 'zod'
-import { parseDocument } from 'yaml'
 import { SnipSnapError, strictKeysError, type Issue } from '@snipsnap/core'
+import { readYamlValue } from '@snipsnap/core/yaml'
 import { ARCH_PRESET_IDS, HardwareAxesInputSchema, expandHardwareAxes, type HardwarePoint } from '@snipsnap/arch'
 import { listModels, listSparsityPresets } from '@snipsnap/workloads'
 
@@ -300,25 +300,11 @@ export const expandSweep = (input: unknown, options: ExpandSweepOptions): Sweep 
 
 /**
  * Reads a sweep spec from YAML or JSON text and expands it (see {@link expandSweep}).
- * @throws {SnipSnapError} INVALID_SPEC for text that is neither, or an invalid spec.
+ * @throws {SnipSnapError} INVALID_SPEC for text that is neither (`source:line:col: …`, see
+ *   `readYamlValue` of `@snipsnap/core/yaml`), or an invalid spec.
  */
 export const parseSweepSpec = (text: string, source: string, options: ExpandSweepOptions): Sweep => {
-  let document: unknown
-  try {
-    const doc = parseDocument(text)
-    const [error] = doc.errors
-    if (error !== undefined) throw error
-    // An unknown tag would be read as a plain string, with a Node warning on stderr: refuse it.
-    const tag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED')
-    if (tag !== undefined) throw tag
-    document = doc.toJS()
-  } catch (cause) {
-    // The YAML reader recurses once per level: a stack overflow means nesting, not a bug.
-    if (cause instanceof Error && /maximum call stack/i.test(cause.message)) {
-      throw new SnipSnapError('INVALID_SPEC', `${source}: nested too deeply to read (lists and mappings inside each other)`, { cause })
-    }
-    throw new SnipSnapError('INVALID_SPEC', `${source}: not YAML or JSON (${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)})`, { cause })
-  }
+  const document = readYamlValue(text, source, { code: 'INVALID_SPEC' })
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     throw new SnipSnapError('INVALID_SPEC', `${source}: a sweep spec is a mapping with version and axes`, { path: [] })
   }

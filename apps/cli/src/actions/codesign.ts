@@ -5,8 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { parseDocument } from 'yaml'
 import { SnipSnapError } from '@snipsnap/core'
+import { readYamlValue } from '@snipsnap/core/yaml'
 import {
   HARDWARE_AXIS_NAMES,
   parseHardwareAxisText,
@@ -54,22 +54,7 @@ const optionKeyOf = (name: HardwareAxisName): string => name.replace('KiB', 'Kib
 const readAxes = (options: CodesignCliOptions): Record<string, unknown> | undefined => {
   let axes: Record<string, unknown> | undefined
   if (options.axes !== undefined) {
-    const text = readText(options.axes)
-    let parsed: unknown
-    try {
-      const doc = parseDocument(text)
-      const [error] = doc.errors
-      if (error !== undefined) throw error
-      // An unknown tag would be read as a plain string, with a Node warning on stderr: refuse it.
-      const tag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED')
-      if (tag !== undefined) throw tag
-      parsed = doc.toJS()
-    } catch (cause) {
-      // The YAML reader recurses once per level: a stack overflow means nesting, not a bug.
-      const tooDeep = cause instanceof Error && /maximum call stack/i.test(cause.message)
-      const detail = cause instanceof Error ? ` (${cause.message.split('\n')[0] ?? ''})` : ''
-      throw new SnipSnapError('INVALID_SPEC', `${options.axes}: ${tooDeep ? 'nested too deeply to read (lists and mappings inside each other)' : `not JSON or YAML${detail}`}`, { path: ['--axes'], cause })
-    }
+    const parsed = readYamlValue(readText(options.axes), options.axes, { code: 'INVALID_SPEC', path: ['--axes'] })
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new SnipSnapError('INVALID_SPEC', `${options.axes}: expected an object of axes`, { path: ['--axes'] })
     axes = { ...(parsed as Record<string, unknown>) }
   }

@@ -49,7 +49,7 @@ describe('sweep specs', () => {
     const spec = file('sweep-tag.yaml', replaceOnce(replaceOnce(SWEEP, 'model: [gpt-2]', 'model: [nope]'), 'objective: energy', 'objective: !fast energy'))
     const { code, stderr } = await runCli(['sweep', spec, '--out', join(dir, 'out-tag')])
     expect(code).toBe(1)
-    expect(stderr).toMatch(/^snipsnap: INVALID_SPEC .*sweep-tag\.yaml: not YAML or JSON \(Unresolved tag: !fast/)
+    expect(stderr).toMatch(/^snipsnap: INVALID_SPEC \S*sweep-tag\.yaml:\d+:\d+: Unresolved tag: !fast\n$/)
   })
 
   it('nested too deeply: said so', async () => {
@@ -73,7 +73,7 @@ describe('codesign --axes files', () => {
     const axes = file('axes-tag.yaml', replaceOnce(AXES, 'peArray: [8x8, 8x16]', 'peArray: !shapes [8x8, 8x16]'))
     const { code, stderr } = await runCli(['codesign', '--model', 'nope', '--axes', axes, '--max-points', '1'])
     expect(code).toBe(1)
-    expect(stderr).toMatch(/axes-tag\.yaml: not JSON or YAML \(Unresolved tag: !shapes/)
+    expect(stderr).toMatch(/^snipsnap: INVALID_SPEC --axes: \S*axes-tag\.yaml:\d+:\d+: Unresolved tag: !shapes\n$/)
   })
 
   it('nested too deeply: said so', async () => {
@@ -85,6 +85,13 @@ describe('codesign --axes files', () => {
 })
 
 describe('explore --spec studies', () => {
+  it('a YAML error names the file and line once', async () => {
+    const study = file('study-dup.yaml', 'version: 1\nmodel: gpt-2\nmodel: gpt-2\n')
+    const { code, stderr } = await runCli(['explore', '--spec', study])
+    expect(code).toBe(1)
+    expect(stderr).toBe(`snipsnap: PARSE_ERROR ${study}:3:1: Map keys must be unique\n`)
+  })
+
   it('a misspelled key is an error naming it, with its line', async () => {
     const study = file('study-typo.yaml', replaceOnce(STUDY, '  evaluations: 64', '  evaluatons: 64').replaceAll('arch/llm-default', join(repo, 'examples', 'studies', 'arch', 'llm-default')))
     const { code, stderr } = await runCli(['explore', '--spec', study])

@@ -1,7 +1,8 @@
 // Reading a study spec: YAML (or JSON) text → a validated Study, every error naming the file, the
 // line and the key (`study.yaml:7: search.evaluatons: did you mean \`evaluations\`?`).
 import { formatPath, SnipSnapError } from '@snipsnap/core'
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
+import { readYamlDocument } from '@snipsnap/core/yaml'
+import { isMap, isSeq, type Document, type LineCounter, type Node } from 'yaml'
 import type { z } from 'zod'
 import { StudySchema, type Study } from './schema'
 
@@ -66,11 +67,9 @@ const describe = (issue: z.core.$ZodIssue): { path: PathPart[]; key?: string; me
   return { path, message: issue.message }
 }
 
-const isStackOverflow = (message: string): boolean => /maximum call stack/i.test(message)
-
 /**
  * Parses and validates a study spec.
- * @throws {SnipSnapError} PARSE_ERROR for malformed YAML, INVALID_SPEC for a spec the schema
+ * @throws {SnipSnapError} PARSE_ERROR for malformed YAML (`@snipsnap/core/yaml`), INVALID_SPEC for a spec the schema
  *   rejects; the message starts with `file:line:` and names the key.
  */
 export const parseStudy = (fileName: string, text: string): Study => readStudy(fileName, text).study
@@ -87,26 +86,7 @@ export interface StudySource {
  * @throws {SnipSnapError} as {@link parseStudy}.
  */
 export const readStudy = (fileName: string, text: string): StudySource => {
-  const lines = new LineCounter()
-  // The YAML reader recurses once per level: a stack overflow (thrown, or recorded as the
-  // document's error) means the input nests too deeply, which is what the user must be told.
-  const tooDeep = (line?: number): SnipSnapError =>
-    new SnipSnapError('PARSE_ERROR', `${fileName}${line === undefined ? '' : `:${line}`}: nested too deeply to read (lists and mappings inside each other)`, { path: [fileName] })
-  let doc: Document
-  let data: unknown
-  try {
-    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
-    const yamlError = doc.errors[0]
-    if (yamlError !== undefined) {
-      const line = lines.linePos(yamlError.pos[0]).line
-      if (isStackOverflow(yamlError.message)) throw tooDeep(line)
-      throw new SnipSnapError('PARSE_ERROR', `${fileName}${line === undefined ? '' : `:${line}`}: ${yamlError.message.split('\n')[0] ?? ''}`, { path: [fileName] })
-    }
-    data = doc.toJS()
-  } catch (error) {
-    if (error instanceof RangeError && isStackOverflow(error.message)) throw tooDeep()
-    throw error
-  }
+  const { value: data, doc, lines } = readYamlDocument(text, fileName)
   const parsed = StudySchema.safeParse(data)
   if (parsed.success) {
     return {

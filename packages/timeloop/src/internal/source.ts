@@ -2,8 +2,8 @@
 // number of YAML files, later ones silently replacing earlier ones key by key; SnipSnap instead
 // refuses two definitions of a key it uses, see parse.ts). Each key remembers its file so errors
 // name that file.
-import { parseDocument } from 'yaml'
 import { SnipSnapError } from '@snipsnap/core'
+import { assertYamlDepth, readYamlValue, yamlError } from '@snipsnap/core/yaml'
 import { parseYamlFast } from './fast-yaml'
 import { foldKey, isRecord, show } from './read'
 
@@ -20,111 +20,25 @@ export interface Sourced {
   readonly value: unknown
 }
 
-const parseError = (fileName: string, detail: string, line?: number, col?: number): SnipSnapError => {
-  const where = line === undefined ? '' : `:${line}${col === undefined ? '' : `:${col}`}`
-  return new SnipSnapError('PARSE_ERROR', `${fileName}${where}: ${detail}`, {
-    path: [fileName],
-    issues: [{ code: 'parse-error', path: [fileName], message: `${where.slice(1)} ${detail}`.trim() }],
-  })
-}
+const parseError = (fileName: string, detail: string): SnipSnapError => yamlError(fileName, detail)
 
 // Timeloop files are small, but a hostile input can expand aliases exponentially.
-const YAML_OPTIONS = { maxAliasCount: 1000, prettyErrors: true } as const
-
-/**
- * Deepest nesting of lists and mappings read. Real Timeloop files stay below 40 levels; the YAML
- * library (and every recursive walk after it) runs out of stack near 800, which would surface as
- * "Maximum call stack size exceeded".
- */
-export const MAX_YAML_DEPTH = 256
-
-/**
- * Where the nesting first exceeds `limit` levels: block indentation levels (with `- ` list
- * markers) plus open flow brackets outside quotes and comments. A cheap scan run before
- * parsing; it may overcount slightly, never enough to reject a real file.
- */
-const findDeepNesting = (text: string, limit: number): { line: number; col: number } | null => {
-  const indents: number[] = []
-  let flow = 0
-  let line = 0
-  for (const raw of text.split('\n')) {
-    line++
-    let i = 0
-    while (raw[i] === ' ') i++
-    if (i === raw.length || raw[i] === '#') continue
-    if (flow === 0) {
-      while (indents.length > 0 && (indents[indents.length - 1] as number) >= i) indents.pop()
-      indents.push(i)
-      // `- - - x` opens a list per marker on one line.
-      while (raw[i] === '-' && raw[i + 1] === ' ') {
-        indents.push(i + 1)
-        i += 2
-        while (raw[i] === ' ') i++
-      }
-    }
-    let quote: string | null = null
-    for (let c = i; c < raw.length; c++) {
-      const ch = raw[c]
-      if (quote !== null) {
-        if (ch === quote) quote = null
-        continue
-      }
-      if (ch === '"' || ch === "'") quote = ch
-      else if (ch === '#' && (c === 0 || raw[c - 1] === ' ')) break
-      else if (ch === '[' || ch === '{') {
-        flow++
-        if (indents.length + flow > limit) return { line, col: c + 1 }
-      } else if ((ch === ']' || ch === '}') && flow > 0) flow--
-    }
-    if (indents.length + flow > limit) return { line, col: i + 1 }
-  }
-  return null
-}
-
-const isStackOverflow = (error: unknown): boolean => error instanceof RangeError && /call stack/i.test(error.message)
+const MAX_ALIAS_COUNT = 1000
 
 /**
  * Parses one YAML document into plain data.
  * @throws {SnipSnapError} PARSE_ERROR with line and column when the YAML is malformed, uses a
- *   tag SnipSnap does not know, nests deeper than {@link MAX_YAML_DEPTH} levels or expands too
- *   many aliases.
+ *   tag SnipSnap does not know, gives a key twice, nests deeper than MAX_YAML_DEPTH (256)
+ *   levels or expands too many aliases (the strict reader of `@snipsnap/core/yaml`).
  */
 export const parseYamlText = (fileName: string, text: string): unknown => {
   if (typeof text !== 'string') throw parseError(fileName, `expected YAML text, got ${show(text)}`)
-  const deep = findDeepNesting(text, MAX_YAML_DEPTH)
-  if (deep !== null) {
-    throw parseError(fileName, `nested more than ${MAX_YAML_DEPTH} levels deep (lists and mappings inside each other); SnipSnap reads at most ${MAX_YAML_DEPTH}`, deep.line, deep.col)
-  }
+  // The fast reader recurses too: the depth check runs before it.
+  assertYamlDepth(text, fileName)
   // Usual Timeloop files are in the subset the fast reader covers; anything else goes to `yaml`.
   const fast = parseYamlFast(text)
   if (fast !== undefined) return fast
-  let doc: ReturnType<typeof parseDocument>
-  try {
-    doc = parseDocument(text, YAML_OPTIONS)
-  } catch (error) {
-    if (isStackOverflow(error)) throw parseError(fileName, 'nested too deeply to read')
-    throw parseError(fileName, error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error))
-  }
-  const first = doc.errors[0]
-  if (first !== undefined) {
-    const pos = first.linePos?.[0]
-    const firstLine = first.message.split('\n')[0] ?? first.message
-    throw parseError(fileName, firstLine.replace(/ at line \d+, column \d+:?$/, ''), pos?.line, pos?.col)
-  }
-  // An unknown tag would be read as a plain string (and printed as a Node warning): refuse it.
-  const tag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED')
-  if (tag !== undefined) {
-    const pos = tag.linePos?.[0]
-    throw parseError(fileName, (tag.message.split('\n')[0] ?? tag.message).replace(/ at line \d+, column \d+:?$/, ''), pos?.line, pos?.col)
-  }
-  try {
-    return doc.toJS({ maxAliasCount: YAML_OPTIONS.maxAliasCount })
-  } catch (error) {
-    if (error instanceof SnipSnapError) throw error
-    if (isStackOverflow(error)) throw parseError(fileName, 'nested too deeply to read')
-    // e.g. alias expansion limits: report as a parse error rather than a crash.
-    throw parseError(fileName, error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error))
-  }
+  return readYamlValue(text, fileName, { maxAliasCount: MAX_ALIAS_COUNT })
 }
 
 /**
