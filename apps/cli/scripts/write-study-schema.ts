@@ -1,5 +1,5 @@
 // Regenerates apps/cli/study.schema.json from the zod schemas of the spec files (a study,
-// src/study/schema.ts, or a sweep, @snipsnap/sweep; src/study/spec-schema.ts):
+// @snipsnap/explorer/study, or a sweep, @snipsnap/sweep; src/study/spec-schema.ts):
 //   pnpm --filter @snipsnap/cli schema
 // src/study/study.test.ts fails while the committed file differs from what this writes.
 import { writeFileSync } from 'node:fs'

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { parseStudy as parseCliStudy } from '@snipsnap/explorer/study'
 import { createEngine } from './engine'
 import { looksLikeSpec, parseSpecText, readDroppedSpec, studyFromSpec } from './spec'
 import { DEFAULT_STUDY, parseStudy } from './study'
@@ -83,23 +84,48 @@ describe('a dropped SnipSnap study spec', () => {
   it('refuses what the page cannot run, naming the file, the line and the key', () => {
     const cases: [string, RegExp][] = [
       ['version: 1\nmodel: gpt-2\nhardware: { glbKiB: 64 }\n', /^study\.yaml:3: hardware: hardware changes .*snipsnap explore --spec/],
-      ['version: 2\nmodel: gpt-2\n', /^study\.yaml:1: version: expected version: 1, got 2/],
-      ['version: 1\nmodel: gpt-2\nsearch:\n  evaluatons: 8\n', /^study\.yaml:4: search\.evaluatons: unknown search setting/],
-      ['version: 1\nmodel: gpt-2\nmodle: x\n', /^study\.yaml:3: modle: unknown setting/],
+      ['version: 2\nmodel: gpt-2\n', /^study\.yaml:1: version: .*expected 1/],
+      ['version: 1\nmodel: gpt-2\nsearch:\n  evaluatons: 8\n', /^study\.yaml:4: search: `evaluatons`: did you mean `evaluations`\?/],
+      ['version: 1\nmodel: gpt-2\nmodle: x\n', /^study\.yaml:3: unknown key `modle`/],
       ['version: 1\nmodel: gpt-2\narch: { timeloop: [dir/a.yaml] }\n', /^study\.yaml:3: arch\.timeloop: drop a\.yaml together with study\.yaml/],
       ['version: 1\nmodel: gpt-2\nsparsity:\n  - { weight: { density: 0.3 } }\n  - nm-2-4\n', /^study\.yaml:5: sparsity\[1\]: the page applies sparsity presets before densities per tensor/],
-      ['version: 1\nmodel: gpt-2\nsparsity: { wieght: { density: 0.3 } }\n', /^study\.yaml:3: sparsity\.wieght: unknown tensor role/],
+      ['version: 1\nmodel: gpt-2\nsparsity: { wieght: { density: 0.3 } }\n', /^study\.yaml:3: sparsity: `wieght`: did you mean `weight`\?/],
       ['version: 1\nmodel: gpt-2\nsparsity: { weight: { density: 1.5 } }\n', /^study\.yaml:3: sparsity\.weight\.density: a density is in \[0, 1\]/],
-      ['version: 1\ngemms:\n  - { name: q, M: 4, K: 4, N: 4, sparsity: { B: { density: 0.5 } } }\n', /^study\.yaml:3: gemms\[0\]\.sparsity\.B: unknown operand role/],
+      ['version: 1\ngemms:\n  - { name: q, M: 4, K: 4, N: 4, sparsity: { B: { density: 0.5 } } }\n', /^study\.yaml:3: gemms\[0\]\.sparsity: unknown key `B` \(known keys: activation, weight, output\)/],
       ['version: 1\nmodel: gpt-2\nsearch: { budgetS: 60 }\n', /^study\.yaml:3: search\.budgetS: the page runs a fixed number of evaluations .*wall-clock/],
       ['version: 1\nmodel: gpt-2\nsearch:\n  baselines: [bitmap]\n', /^study\.yaml:4: search\.baselines: .*budget-matched baselines/],
-      ['version: 1\ngemms:\n  - { name: q, M: 0, K: 4, N: 4 }\n', /^study\.yaml:3: gemms\[0\]\.M: expected a positive integer/],
+      ['version: 1\ngemms:\n  - { name: q, M: 0, K: 4, N: 4 }\n', /^study\.yaml:3: gemms\[0\]\.M: .*>0/],
       ['version: 1\nmodel: gpt-2\nobjective: [cycles, edp]\n', /^study\.yaml:3: objective: the page breaks ties in the order cycles, energy, edp/],
       ['version: 1\nsparsity: dense\n', /^study\.yaml:1: give `model`/],
+      ['version: 1\ngemms:\n  - { name: "a b", M: 1, K: 4, N: 4 }\n', /^study\.yaml:3: gemms\[0\]\.name: expected a name without spaces/],
+      ['version: 1\nmodel: gpt-2\nsearch: { evaluations: 200000 }\n', /^study\.yaml:3: search\.evaluations: expected a whole number from 1 to 100000/],
+      ['version: 1\nmodel: gpt-2\nmodel: x\n', /^study\.yaml:3:1: Map keys must be unique$/],
+      ['version: 1\nmodel: !x gpt-2\n', /^study\.yaml:2:8: Unresolved tag: !x$/],
     ]
     for (const [text, message] of cases) {
       const r = read(text)
       expect(r.ok ? 'read' : r.message, text).toMatch(message)
+    }
+  })
+
+  it("refuses a spec the CLI refuses with the CLI's message: one reader and one schema (@snipsnap/explorer/study)", () => {
+    const texts = [
+      'version: 1\nmodel: gpt-2\nsearch:\n  evaluatons: 8\n',
+      'version: 1\nmodel: gpt-2\ngemms: [{ name: q, M: 1, K: 1, N: 1 }]\n',
+      'version: 1\ngemms:\n  - { name: q, M: 1, K: 1, N: 1 }\n  - { name: q, M: 2, K: 1, N: 1 }\n',
+      'version: 1\nmodel: gpt-2\nhardware: { glbKib: 64 }\n',
+      'version: 1\nmodel: gpt-2\nsparsity: [{ weight: { density: 0.3, phase: [decode] } }]\n',
+      'version: 1\nmodel: [gpt-2\n',
+    ]
+    for (const text of texts) {
+      let cli = ''
+      try {
+        parseCliStudy('study.yaml', text)
+      } catch (error) {
+        cli = (error as Error).message
+      }
+      expect(cli, text).toMatch(/^study\.yaml:\d+/)
+      expect(read(text), text).toEqual({ ok: false, message: cli })
     }
   })
 

@@ -1,15 +1,16 @@
 // A dropped SnipSnap study spec (what `snipsnap explore --spec <file>` runs, version 1, YAML or
-// JSON) read into the page's study. The page runs one phase of a zoo model or of a GEMM list on an
+// JSON) read into the page's study. The spec is read and validated by the CLI's own reader and
+// schema (`@snipsnap/explorer/study`), so a spec the CLI refuses is refused here with the same
+// message (file, line, key). The page runs one phase of a zoo model or of a GEMM list on an
 // accelerator preset or the Timeloop architecture files dropped with the spec, with sparsity
 // presets, densities per tensor (study-level and per GEMM) and the search's stopping rule, with the
-// meaning `snipsnap explore --spec` gives them; a setting it cannot run (hardware changes, a format
-// space, a time budget, budget-matched baselines…) is refused with a message naming the file, its
-// line and the key, never dropped silently. Settings that change
-// nothing the page computes (`$schema`, `out`) are skipped. Platform-neutral: runs in the worker.
+// meaning `snipsnap explore --spec` gives them; a valid setting it cannot run (hardware changes, a
+// format space, a time budget, budget-matched baselines…) is refused with a message naming the
+// file, its line and the key, never dropped silently. Settings that change nothing the page
+// computes (`$schema`, `out`) are skipped. Platform-neutral: runs in the worker.
 import { isSnipSnapError } from '@snipsnap/core'
 import { readYamlDocument, type YamlDocument } from '@snipsnap/core/yaml'
-import { isMap, isSeq, type Document, type LineCounter, type Node } from 'yaml'
-import { TENSOR_ROLES } from '@snipsnap/workloads'
+import { readStudy, type StudySource } from '@snipsnap/explorer/study'
 import type { Study } from './study'
 
 type PathPart = string | number
@@ -28,52 +29,22 @@ export const looksLikeSpec = (value: unknown): boolean => {
   return keys.includes('version') && !keys.some((k) => TIMELOOP_SECTIONS.includes(k))
 }
 
-/** Reads YAML (JSON is YAML) text strictly, as the CLI does (`@snipsnap/core/yaml`); the error message (`file:line:col: …`) when it cannot. */
-const readSpecText = (text: string, fileName: string): YamlDocument | { readonly message: string } => {
+/** Parses YAML (JSON is YAML) text strictly, as every spec reader (`@snipsnap/core/yaml`); null when it cannot (the Timeloop reader names that problem). */
+export const parseSpecText = (text: string): YamlDocument | null => {
   try {
-    return readYamlDocument(text, fileName)
+    return readYamlDocument(text, 'spec')
   } catch (error) {
-    if (isSnipSnapError(error)) return { message: error.message }
+    if (isSnipSnapError(error)) return null
     throw error
   }
 }
 
-/** Parses YAML (JSON is YAML) text; null when it does not parse (the Timeloop reader names that problem). */
-export const parseSpecText = (text: string): YamlDocument | null => {
-  const read = readSpecText(text, 'spec')
-  return 'message' in read ? null : read
-}
-
-const lineOf = (doc: Document, lines: LineCounter, path: readonly PathPart[]): number | null => {
-  let node: unknown = doc.contents
-  let at: Node | null = (doc.contents as Node | null) ?? null
-  for (const part of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === part)
-      if (pair === undefined) break
-      at = pair.key as Node
-      node = pair.value
-    } else if (isSeq(node) && typeof part === 'number') {
-      const item = node.items[part] as Node | undefined
-      if (item === undefined) break
-      at = item
-      node = item
-    } else break
-  }
-  const start = at?.range?.[0]
-  return start === undefined ? null : lines.linePos(start).line
-}
-
-const pathText = (path: readonly PathPart[]): string => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('')
-
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
-const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1
 const PHASES = ['prefill', 'decode'] as const
 type Phase = (typeof PHASES)[number]
 const METRICS = ['energy', 'cycles', 'edp'] as const
 type Metric = (typeof METRICS)[number]
 
-/** Why the page cannot run a spec setting, by top-level key (the CLI runs them all). */
+/** Why the page cannot run a (valid) spec setting, by top-level key (the CLI runs them all). */
 const CLI_ONLY: Readonly<Record<string, string>> = {
   hardware: 'hardware changes to the preset are not supported by the page',
   formats: 'a restricted format space is not supported by the page (it searches every built-in primitive)',
@@ -86,10 +57,9 @@ const SEARCH_CLI_ONLY: Readonly<Record<string, string>> = {
 }
 /** The CLI's cap of each dataflow search under a stopping rule when no evaluations are given (EXPLORE_DEFAULTS.dataflowEvaluations). */
 const PATIENCE_CAP = 4096
-const DENSITY_KEYS = new Set(['density', 'distribution', 'params', 'phases'])
-const GEMM_ROLES = ['activation', 'weight', 'output']
-const KNOWN = new Set(['$schema', 'version', 'model', 'gemms', 'phases', 'sparsity', 'arch', 'hardware', 'formats', 'lowering', 'seqLen', 'batch', 'objective', 'search', 'out'])
-const GEMM_KEYS = new Set(['name', 'M', 'K', 'N', 'count', 'phase', 'sparsity'])
+/** The page's own limits (its study schema, what a share link carries). */
+const MAX_EVALUATIONS = 100_000
+const MAX_SEED = 0x7fffffff
 const RUN_IT = 'run it with `snipsnap explore --spec`'
 
 /**
@@ -97,97 +67,42 @@ const RUN_IT = 'run it with `snipsnap explore --spec`'
  * format; `current` supplies the evaluations when the spec gives none.
  */
 export const studyFromSpec = (file: { readonly fileName: string; readonly text: string }, current: Study, dropped: readonly { readonly fileName: string; readonly text: string }[] = []): SpecReading => {
-  const parsed = readSpecText(file.text, file.fileName)
-  if ('message' in parsed) return { ok: false, message: parsed.message }
-  const { value, doc, lines } = parsed
-  const fail = (path: readonly PathPart[], message: string): SpecReading => {
-    const line = lineOf(doc, lines, path)
-    return { ok: false, message: `${file.fileName}${line === null ? '' : `:${line}`}: ${path.length === 0 ? '' : `${pathText(path)}: `}${message}` }
+  let source: StudySource
+  try {
+    source = readStudy(file.fileName, file.text)
+  } catch (error) {
+    if (isSnipSnapError(error)) return { ok: false, message: error.message }
+    throw error
   }
-  if (!isRecord(value)) return fail([], 'a study spec is a map of settings (version, model or gemms, sparsity, arch, …)')
-  for (const key of Object.keys(value)) {
-    if (!KNOWN.has(key)) return fail([key], `unknown setting (a version-1 study spec has ${[...KNOWN].filter((k) => k !== '$schema').join(', ')})`)
-  }
-  if (value['version'] !== 1) return fail(['version'], `expected version: 1, got ${JSON.stringify(value['version'] ?? null)}`)
+  const spec = source.study
+  const fail = (path: readonly PathPart[], message: string): SpecReading => ({ ok: false, message: `${source.at(path)}: ${message}` })
   for (const [key, why] of Object.entries(CLI_ONLY)) {
+    const value = spec[key as keyof typeof spec]
     // The page's own choices need no refusal: batch 1, native lowering.
-    if (value[key] === undefined || (key === 'batch' && value[key] === 1) || (key === 'lowering' && value[key] === 'native')) continue
+    if (value === undefined || (key === 'batch' && value === 1) || (key === 'lowering' && value === 'native')) continue
     return fail([key], `${why}; ${RUN_IT}`)
   }
   const notes: string[] = []
+  const phases: readonly Phase[] | null = spec.phases ?? null
 
-  /** One tensor density as the CLI's schema has it; a message when it is not. */
-  const densityProblem = (d: unknown, path: readonly PathPart[], phasesAllowed: boolean): SpecReading | null => {
-    if (!isRecord(d)) return fail(path, 'expected { density, distribution?, params? }')
-    for (const key of Object.keys(d)) if (!DENSITY_KEYS.has(key) || (key === 'phases' && !phasesAllowed)) return fail([...path, key], `unknown density setting (${phasesAllowed ? 'density, distribution, params, phases' : 'density, distribution, params'})`)
-    if (typeof d['density'] !== 'number' || !(d['density'] >= 0 && d['density'] <= 1)) return fail([...path, 'density'], 'a density is in [0, 1]')
-    if (d['distribution'] !== undefined && (typeof d['distribution'] !== 'string' || d['distribution'] === '')) return fail([...path, 'distribution'], 'expected a density model id, e.g. hypergeometric, n-m, block')
-    if (d['params'] !== undefined && !isRecord(d['params'])) return fail([...path, 'params'], 'expected a map of the density model\'s parameters')
-    if (d['phases'] !== undefined) {
-      const ps = d['phases']
-      if (!Array.isArray(ps) || ps.length === 0) return fail([...path, 'phases'], 'expected a non-empty list of phases (prefill, decode)')
-      for (const [i, p] of ps.entries()) if (!PHASES.includes(p as Phase)) return fail([...path, 'phases', i], `expected prefill or decode, got ${JSON.stringify(p)}`)
-    }
-    return null
-  }
-
-  // Phases: the page studies one at a time.
-  let phases: Phase[] | null = null
-  if (value['phases'] !== undefined) {
-    const list = value['phases']
-    if (!Array.isArray(list) || list.length === 0) return fail(['phases'], 'expected a non-empty list of phases (prefill, decode)')
-    for (const [i, p] of list.entries()) if (!PHASES.includes(p as Phase)) return fail(['phases', i], `expected prefill or decode, got ${JSON.stringify(p)}`)
-    phases = list as Phase[]
-  }
-
-  // The workload: a zoo model or a GEMM list.
+  // The workload: a zoo model or a GEMM list (the schema made sure it is exactly one).
   let workload: Study['workload']
-  let gemmDensities: Record<string, Record<string, unknown>> = {}
-  const gemmDensityRows: { name: string; phase: Phase; densities: Record<string, unknown> }[] = []
-  if (value['model'] !== undefined && value['gemms'] !== undefined) return fail(['gemms'], 'give `model` or `gemms`, not both')
-  if (typeof value['model'] === 'string' && value['model'] !== '') {
+  if (spec.model !== undefined) {
     const phase = phases?.[0] ?? 'prefill'
     if ((phases ?? PHASES).length > 1) notes.push(`the page studies one phase at a time: ${phase} is loaded; choose ${(phases ?? PHASES).filter((p) => p !== phase).join(', ')} under Phase for the rest`)
-    const seqLen = value['seqLen']
-    if (seqLen !== undefined && !isPositiveInt(seqLen)) return fail(['seqLen'], 'expected a positive integer')
-    workload = { kind: 'zoo', model: value['model'], phase, ...(seqLen !== undefined ? { seqLen } : {}) }
-  } else if (value['model'] !== undefined) {
-    return fail(['model'], 'expected a zoo model id, e.g. llama-2-7b')
-  } else if (value['gemms'] !== undefined) {
-    const gemms = value['gemms']
-    if (!Array.isArray(gemms) || gemms.length === 0) return fail(['gemms'], 'expected a non-empty list of GEMMs { name, M, K, N, count }')
-    if (value['seqLen'] !== undefined) return fail(['seqLen'], 'applies to a zoo model only (a GEMM list gives each shape and count)')
-    const rows: { name: string; M: number; K: number; N: number; count: number; phase: Phase }[] = []
-    for (const [i, g] of gemms.entries()) {
-      if (!isRecord(g)) return fail(['gemms', i], 'expected { name, M, K, N, count }')
-      for (const key of Object.keys(g)) if (!GEMM_KEYS.has(key)) return fail(['gemms', i, key], `unknown GEMM setting (a GEMM has ${[...GEMM_KEYS].join(', ')})`)
-      if (g['sparsity'] !== undefined) {
-        const own = g['sparsity']
-        if (!isRecord(own)) return fail(['gemms', i, 'sparsity'], 'expected densities by operand role: { activation?, weight?, output? }')
-        for (const [role, d] of Object.entries(own)) {
-          if (!GEMM_ROLES.includes(role)) return fail(['gemms', i, 'sparsity', role], `unknown operand role (a GEMM has ${GEMM_ROLES.join(', ')})`)
-          const problem = densityProblem(d, ['gemms', i, 'sparsity', role], false)
-          if (problem !== null) return problem
-        }
-        gemmDensityRows.push({ name: String(g['name']), phase: (g['phase'] ?? 'prefill') as Phase, densities: own })
-      }
-      if (typeof g['name'] !== 'string' || !/^[^\s,×#]+$/.test(g['name'])) return fail(['gemms', i, 'name'], 'expected a name without spaces, commas or #')
-      for (const dim of ['M', 'K', 'N'] as const) if (!isPositiveInt(g[dim])) return fail(['gemms', i, dim], 'expected a positive integer')
-      if (g['count'] !== undefined && !isPositiveInt(g['count'])) return fail(['gemms', i, 'count'], 'expected a positive integer')
-      const phase = g['phase'] ?? 'prefill'
-      if (!PHASES.includes(phase as Phase)) return fail(['gemms', i, 'phase'], `expected prefill or decode, got ${JSON.stringify(phase)}`)
-      rows.push({ name: g['name'], M: g['M'] as number, K: g['K'] as number, N: g['N'] as number, count: (g['count'] as number | undefined) ?? 1, phase: phase as Phase })
-    }
-    const named = [...new Set(rows.map((r) => r.phase))]
-    for (const [i, p] of (phases ?? []).entries()) if (!named.includes(p)) return fail(['phases', i], `no GEMM of the list runs in ${p} (a GEMM's phase defaults to prefill)`)
+    workload = { kind: 'zoo', model: spec.model, phase, ...(spec.seqLen !== undefined ? { seqLen: spec.seqLen } : {}) }
+  } else {
+    const gemms = spec.gemms ?? []
+    // The page's GEMM list is text, one `name M K N count` line per GEMM.
+    for (const [i, g] of gemms.entries()) if (!/^[^\s,×#]+$/.test(g.name)) return fail(['gemms', i, 'name'], 'expected a name without spaces, commas or #')
+    const named = [...new Set(gemms.map((g) => g.phase ?? 'prefill'))]
     const asked = phases ?? PHASES.filter((p) => named.includes(p))
     const phase = asked[0] ?? 'prefill'
     if (asked.length > 1) notes.push(`the page studies one phase at a time: the ${phase} GEMMs are loaded (the ${asked.slice(1).join(', ')} ones are not)`)
-    const text = rows.filter((r) => r.phase === phase).map((r) => `${r.name} ${r.M} ${r.K} ${r.N} ${r.count}`).join('\n')
-    gemmDensities = Object.fromEntries(gemmDensityRows.filter((r) => r.phase === phase).map((r) => [r.name, r.densities]))
-    workload = { kind: 'gemms', text: `${text}\n`, ...(phase === 'decode' ? { phase } : {}), ...(Object.keys(gemmDensities).length > 0 ? { densities: gemmDensities as never } : {}) }
-  } else {
-    return fail([], 'give `model` (a zoo model id) or `gemms` (a list of GEMMs)')
+    const loaded = gemms.filter((g) => (g.phase ?? 'prefill') === phase)
+    const text = loaded.map((g) => `${g.name} ${g.M} ${g.K} ${g.N} ${g.count ?? 1}`).join('\n')
+    const gemmDensities = Object.fromEntries(loaded.flatMap((g) => (g.sparsity === undefined ? [] : [[g.name, g.sparsity]])))
+    workload = { kind: 'gemms', text: `${text}\n`, ...(phase === 'decode' ? { phase } : {}), ...(Object.keys(gemmDensities).length > 0 ? { densities: gemmDensities } : {}) }
   }
 
   // Sparsity presets (ids are checked when the page outlines the study).
@@ -195,24 +110,19 @@ export const studyFromSpec = (file: { readonly fileName: string; readonly text: 
   // Densities per tensor (maps by tensor role) apply after the presets, as later entries override
   // earlier ones; the page keeps presets first, so a preset after a map is refused.
   let sparsity = 'unstructured-50'
-  const densities: Record<string, unknown>[] = []
-  if (value['sparsity'] !== undefined) {
-    const raw = value['sparsity']
+  const densities: Exclude<Study['densities'], undefined>[number][] = []
+  if (spec.sparsity !== undefined) {
+    const raw = spec.sparsity
     const list = Array.isArray(raw) ? raw : [raw]
-    if (list.length === 0) return fail(['sparsity'], 'expected a sparsity preset id or a non-empty list of them')
     const ids: string[] = []
     for (const [i, s] of list.entries()) {
       const at = Array.isArray(raw) ? ['sparsity', i] : ['sparsity']
-      if (isRecord(s)) {
-        for (const [role, d] of Object.entries(s)) {
-          if (!(TENSOR_ROLES as readonly string[]).includes(role)) return fail([...at, role], `unknown tensor role (${TENSOR_ROLES.join(', ')})`)
-          const problem = densityProblem(d, [...at, role], true)
-          if (problem !== null) return problem
-        }
-        densities.push(s)
+      if (typeof s !== 'string') {
+        densities.push(Object.fromEntries(Object.entries(s).filter((e): e is [string, NonNullable<(typeof e)[1]>] => e[1] !== undefined)))
         continue
       }
-      if (typeof s !== 'string' || s.trim() === '' || s.includes(',')) return fail(at, 'expected a sparsity preset id or densities per tensor, e.g. unstructured-50 or { weight: { density: 0.3 } }')
+      // The page keeps its presets as one comma-separated text.
+      if (s.trim() === '' || s.includes(',')) return fail(at, 'expected a sparsity preset id or densities per tensor, e.g. unstructured-50 or { weight: { density: 0.3 } }')
       if (densities.length > 0) return fail(at, `the page applies sparsity presets before densities per tensor; list preset ids first, or ${RUN_IT}`)
       ids.push(s.trim())
     }
@@ -220,39 +130,29 @@ export const studyFromSpec = (file: { readonly fileName: string; readonly text: 
     sparsity = ids.length > 0 ? ids.join(',') : 'dense'
   } else notes.push('the spec gives no sparsity: unstructured-50, as `snipsnap explore`')
 
-  // The accelerator: a preset id.
+  // The accelerator: a preset id, or Timeloop files dropped with the spec.
   let arch = 'llm-default'
   let archFiles: { fileName: string; text: string }[] | null = null
-  if (value['arch'] !== undefined) {
-    const a = value['arch']
-    if (isRecord(a)) {
-      for (const key of Object.keys(a)) if (key !== 'timeloop') return fail(['arch', key], 'unknown architecture setting (an architecture is a preset id or { timeloop: [files] })')
-      const listed = Array.isArray(a['timeloop'])
-      const names = listed ? (a['timeloop'] as unknown[]) : [a['timeloop']]
-      if (names.length === 0) return fail(['arch', 'timeloop'], 'expected a file or a non-empty list of files')
-      archFiles = []
-      const missing: string[] = []
-      for (const [i, n] of names.entries()) {
-        const at = listed ? ['arch', 'timeloop', i] : ['arch', 'timeloop']
-        if (typeof n !== 'string' || n === '') return fail(at, 'expected a file name')
-        // A browser drop has no folders: the files are matched by name.
-        const base = n.split(/[\\/]/).pop() ?? n
-        const found = dropped.find((f) => f.fileName === base)
-        if (found === undefined) missing.push(base)
-        else archFiles.push(found)
-      }
-      if (missing.length > 0) return fail(['arch', 'timeloop'], `drop ${missing.join(', ')} together with ${file.fileName} (the spec's Timeloop architecture files; a browser cannot open files by path)`)
-    } else if (typeof a !== 'string' || a === '') return fail(['arch'], 'expected an architecture preset id, e.g. llm-default, or { timeloop: [files] }')
-    else arch = a
+  if (typeof spec.arch === 'string') arch = spec.arch
+  else if (spec.arch !== undefined) {
+    const names = Array.isArray(spec.arch.timeloop) ? spec.arch.timeloop : [spec.arch.timeloop]
+    archFiles = []
+    const missing: string[] = []
+    for (const n of names) {
+      // A browser drop has no folders: the files are matched by name.
+      const base = n.split(/[\\/]/).pop() ?? n
+      const found = dropped.find((f) => f.fileName === base)
+      if (found === undefined) missing.push(base)
+      else archFiles.push(found)
+    }
+    if (missing.length > 0) return fail(['arch', 'timeloop'], `drop ${missing.join(', ')} together with ${file.fileName} (the spec's Timeloop architecture files; a browser cannot open files by path)`)
   }
 
   // What to minimise: the page ranks by one metric and breaks ties by the others in a fixed order.
   let objective: Metric = 'energy'
-  if (value['objective'] !== undefined) {
-    const raw = value['objective']
-    const list = Array.isArray(raw) ? raw : [raw]
-    for (const [i, m] of list.entries()) if (!METRICS.includes(m as Metric)) return fail(Array.isArray(raw) ? ['objective', i] : ['objective'], `expected energy, cycles or edp, got ${JSON.stringify(m)}`)
-    objective = (list[0] as Metric | undefined) ?? 'energy'
+  if (spec.objective !== undefined) {
+    const list = Array.isArray(spec.objective) ? spec.objective : [spec.objective]
+    objective = list[0] ?? 'energy'
     const order = [objective, ...METRICS.filter((m) => m !== objective)]
     if (list.some((m, i) => order[i] !== m)) return fail(['objective'], `the page breaks ties in the order ${order.join(', ')}; a different lexicographic order is not supported (${RUN_IT})`)
   }
@@ -261,38 +161,32 @@ export const studyFromSpec = (file: { readonly fileName: string; readonly text: 
   let evaluations = current.evaluations
   let patience: number | null = null
   let seed = current.seed
-  const search = value['search']
+  const search = spec.search
   if (search !== undefined) {
-    if (!isRecord(search)) return fail(['search'], 'expected a map of search settings (evaluations, patience, seed)')
-    for (const key of Object.keys(search)) {
-      const why = SEARCH_CLI_ONLY[key]
-      if (why !== undefined) return fail(['search', key], `${why}; ${RUN_IT}`)
-      if (key !== 'evaluations' && key !== 'seed' && key !== 'patience') return fail(['search', key], 'unknown search setting (evaluations, patience, seed, budgetS, baselines)')
-    }
-    if (search['patience'] !== undefined) {
-      if (!isPositiveInt(search['patience']) || search['patience'] > 100_000) return fail(['search', 'patience'], 'expected a whole number from 1 to 100000')
-      patience = search['patience']
+    for (const [key, why] of Object.entries(SEARCH_CLI_ONLY)) if (search[key as keyof typeof search] !== undefined) return fail(['search', key], `${why}; ${RUN_IT}`)
+    if (search.patience !== undefined) {
+      if (search.patience > MAX_EVALUATIONS) return fail(['search', 'patience'], `expected a whole number from 1 to ${MAX_EVALUATIONS}`)
+      patience = search.patience
       // As the CLI: a stopping rule under the given cap, or under its default cap.
-      if (search['evaluations'] === undefined) evaluations = PATIENCE_CAP
+      if (search.evaluations === undefined) evaluations = PATIENCE_CAP
     }
-    if (search['evaluations'] !== undefined) {
-      if (!isPositiveInt(search['evaluations']) || search['evaluations'] > 100_000) return fail(['search', 'evaluations'], 'expected a whole number from 1 to 100000')
-      evaluations = search['evaluations']
+    if (search.evaluations !== undefined) {
+      if (search.evaluations > MAX_EVALUATIONS) return fail(['search', 'evaluations'], `expected a whole number from 1 to ${MAX_EVALUATIONS}`)
+      evaluations = search.evaluations
     }
-    if (search['seed'] !== undefined) {
-      const s = search['seed']
-      if (typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0 || s > 0x7fffffff) return fail(['search', 'seed'], 'expected a whole number from 0 to 2147483647')
-      seed = s
+    if (search.seed !== undefined) {
+      if (search.seed > MAX_SEED) return fail(['search', 'seed'], `expected a whole number from 0 to ${MAX_SEED}`)
+      seed = search.seed
     }
   }
-  if (patience === null && (search === undefined || (search as Record<string, unknown>)['evaluations'] === undefined)) notes.push(`the spec gives no search.evaluations: the page's ${evaluations} per dataflow search are kept`)
+  if (patience === null && search?.evaluations === undefined) notes.push(`the spec gives no search.evaluations: the page's ${evaluations} per dataflow search are kept`)
 
   const { densities: _d, archFiles: _a, patience: _p, ...rest } = current
   const study: Study = {
     ...rest,
     workload,
     sparsity,
-    ...(densities.length > 0 ? { densities: densities as never } : {}),
+    ...(densities.length > 0 ? { densities } : {}),
     arch: archFiles === null ? arch : 'llm-default',
     ...(archFiles !== null ? { archFiles } : {}),
     objective,

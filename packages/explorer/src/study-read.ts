@@ -4,7 +4,7 @@ import { formatPath, SnipSnapError } from '@snipsnap/core'
 import { readYamlDocument } from '@snipsnap/core/yaml'
 import { isMap, isSeq, type Document, type LineCounter, type Node } from 'yaml'
 import type { z } from 'zod'
-import { StudySchema, type Study } from './schema'
+import { StudySchema, type Study } from './study-schema'
 
 type PathPart = string | number
 

@@ -1,6 +1,6 @@
-// The study spec (`snipsnap explore --spec study.yaml`), version 1: one zod schema is both the
-// validator and the source of apps/cli/study.schema.json (JSON Schema for editors; a test fails
-// when the committed file is stale). Ids (models, presets, density models) are checked by the run
+// The study spec (`snipsnap explore --spec study.yaml`, and a spec dropped on the web page),
+// version 1: one zod schema is the validator of both apps and the source of
+// apps/cli/study.schema.json (JSON Schema for editors; a test fails when the committed file is stale). Ids (models, presets, density models) are checked by the run
 // itself, so the schema does not go stale when the zoo or a registry grows. The workload is a zoo
 // `model` or a list of `gemms`; the architecture a preset id or `{ timeloop: [files] }`.
 import { BUILTIN_DENSITY_MODELS, strictKeysError } from '@snipsnap/core'

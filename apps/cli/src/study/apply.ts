@@ -9,8 +9,7 @@ import type { GivenLayer, InferencePhase } from '@snipsnap/explorer'
 import { parseTimeloopSections, type TimeloopSource } from '@snipsnap/timeloop'
 import { defineSparsityPreset, linearGemm, type GemmTensorName, type SparsityPreset, type TensorRole } from '@snipsnap/workloads'
 import { collectDesignSources, readText } from '../design-files'
-import { readStudy, type StudySource } from './load'
-import type { Study, TensorDensities } from './schema'
+import { readStudy, type Study, type StudySource, type TensorDensities } from '@snipsnap/explorer/study'
 
 /** `arch: { timeloop: … }` as a list of files. */
 const timeloopFiles = (arch: Study['arch']): readonly string[] | null => (arch === undefined || typeof arch === 'string' ? null : typeof arch.timeloop === 'string' ? [arch.timeloop] : arch.timeloop)

@@ -4,7 +4,7 @@
 // and the staleness test import it.
 import { SweepSpecSchema } from '@snipsnap/sweep'
 import { z } from 'zod'
-import { StudySchema, studyJsonSchemaOverride } from './schema'
+import { StudySchema, studyJsonSchemaOverride } from '@snipsnap/explorer/study'
 
 /** Every spec file: a study or a sweep (a sweep has `axes`, a study a `model`). */
 export const SpecFileSchema = z.union([StudySchema, SweepSpecSchema]).describe('A SnipSnap spec file: a study (`snipsnap explore --spec <file>`) or a sweep (`snipsnap sweep <file>`).')

@@ -11,7 +11,7 @@ import type { SparsityPreset } from '@snipsnap/workloads'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runCli } from '../testing/run-cli'
 import { studyExtras, studyOptionValues, withStudy, type StudyExtras } from './apply'
-import { parseStudy } from './load'
+import { parseStudy } from '@snipsnap/explorer/study'
 
 const tmp = mkdtempSync(join(tmpdir(), 'snipsnap-study-sources-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
