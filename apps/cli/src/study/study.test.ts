@@ -87,7 +87,7 @@ describe('spec errors name the file, the line and the key', () => {
     expect(errorOf('version: 1\nmodel: gpt-2\nsearch:\n  budgetS: -1\n').message).toMatch(/^study\.yaml:4: search\.budgetS: /)
     const bad = errorOf('version: 1\nmodel: [gpt-2\n')
     expect(bad.code).toBe('PARSE_ERROR')
-    expect(bad.message).toMatch(/^study\.yaml:\d+: /)
+    expect(bad.message).toMatch(/^study\.yaml:\d+:\d+: /)
     expect(errorOf('version: 1\nmodel: a\nmodel: b\n').message).toBe('study.yaml:3:1: Map keys must be unique')
     // As every spec reader (@snipsnap/core/yaml): an unknown tag is refused, not read as a plain string.
     expect(errorOf('version: 1\nmodel: !fast gpt-2\n').message).toBe('study.yaml:2:8: Unresolved tag: !fast')
