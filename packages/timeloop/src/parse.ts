@@ -26,6 +26,7 @@ import { parseArchitectureSection } from './internal/architecture'
 import { parseMappingYamlFast } from './internal/fast-mapping-yaml'
 import { parseConstraintsSection, parseMapperSection } from './internal/constraints'
 import { mappingContext, parseMappingSection, parseMappingSectionFast } from './internal/mapping'
+import { readMappingText } from './internal/mapping-text'
 import { parseProblemSection } from './internal/problem'
 import { assertFiniteData, createReport, fail, Fields, foldKey, type Loc, misspellingsFirst, type ParseReport, reportIssues } from './internal/read'
 import { mergeSources, parseYamlText, type Sourced, type TimeloopSource } from './internal/source'
@@ -312,6 +313,10 @@ export const parseTimeloopMapping = (
   const context = mappingContext(problem, arch)
   // Rows are usually in the simple subset the fast readers cover; anything else, and every
   // error, goes through `yaml` and the general reader, which name the YAML path.
+  if (typeof text === 'string') {
+    const direct = readMappingText(text, context)
+    if (direct !== undefined) return direct
+  }
   const fast = typeof text === 'string' ? parseMappingYamlFast(text) : undefined
   if (fast !== undefined) {
     const mapping = parseMappingSectionFast(fast.mapping, context)

@@ -305,8 +305,8 @@ export const parseMappingSection = (value: unknown, loc: Loc, context: MappingCo
   return { levels: out }
 }
 
-/** One level's directives as the fast reader collects them; factors by dimension index. */
-interface FastLevel {
+/** One level's directives as the fast readers collect them; factors by dimension index (UNSET where not given). */
+export interface FastLevel {
   temporal: { readonly factors: number[]; readonly permutation: string[] | null } | undefined
   spatial: { readonly factors: number[]; readonly permutation: string[] | null; readonly split: number | null } | undefined
   readonly keep: string[]
@@ -319,7 +319,7 @@ const FAST_KEYS: Readonly<Record<string, ReadonlySet<string>>> = Object.fromEntr
 )
 const FAST_FACTOR = /^([A-Za-z]+)=?([0-9]+)$/
 const FAST_FACTOR_TEXT = /^[A-Za-z0-9= ]*$/
-const UNSET = -1
+export const UNSET = -1
 
 /** `M=4 N1 K=0` → factors by dimension index (UNSET where not given), or undefined. */
 const fastFactors = (text: unknown, context: MappingContext): number[] | undefined => {
@@ -372,9 +372,9 @@ const fastTensors = (value: unknown, context: MappingContext): readonly string[]
  */
 export const parseMappingSectionFast = (value: unknown, context: MappingContext): MappingSpec | undefined => {
   if (!Array.isArray(value)) return undefined
-  const { problem, levelIndex, levelNames, spatialLevels } = context
+  const { problem, levelIndex, spatialLevels } = context
   const dims = problem.dimensions
-  const levels: FastLevel[] = levelNames.map(() => ({ temporal: undefined, spatial: undefined, keep: [], bypass: [], stream: [] }))
+  const levels = emptyFastLevels(context)
   for (const directive of value) {
     if (typeof directive !== 'object' || directive === null || Array.isArray(directive)) return undefined
     const d = directive as Readonly<Record<string, unknown>>
@@ -416,7 +416,22 @@ export const parseMappingSectionFast = (value: unknown, context: MappingContext)
       acc.spatial = { factors, permutation, split: split ?? null }
     }
   }
+  return finishFastLevels(levels, context)
+}
 
+/** A level's collected directives with none given (see {@link finishFastLevels}). */
+export const emptyFastLevels = (context: MappingContext): FastLevel[] =>
+  context.levelNames.map(() => ({ temporal: undefined, spatial: undefined, keep: [], bypass: [], stream: [] }))
+
+/**
+ * The mapping from the fast readers' collected directives (one {@link FastLevel} per storage
+ * level, outermost first): `D=0` resolved to the rest of the bound, every dimension's factors
+ * checked to multiply to its bound, missing factors 1, permutations padded. Undefined where the
+ * general reader would fail.
+ */
+export const finishFastLevels = (levels: FastLevel[], context: MappingContext): MappingSpec | undefined => {
+  const { problem, levelNames } = context
+  const dims = problem.dimensions
   // `D=0` is the rest of the bound; every dimension's factors multiply to its bound.
   for (let dim = 0; dim < dims.length; dim++) {
     const bound = problem.bounds[dims[dim] as string] ?? 1
