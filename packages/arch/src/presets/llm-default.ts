@@ -13,10 +13,13 @@
 //   MAC (16-bit): mac_random 2.20, mac_gated and mac_skipped 0.066.
 // The paper lists no gated/skipped storage energies, so those actions are absent from the ERT
 // and Timeloop's rule applies (0 pJ; see sparseloop-model.md §7).
-// Areas (µm² per instance) are not in paper.md; they are scaled linearly in data bits from the
-// shared Accelergy ARTs: GLB from the STC SMEM (2 Mibit → 2,604,256 µm², same 8192 × 64 b
-// metadata) × 2 = 5,208,512; PE Buffer from the Fig.1 PE Buffer (4 Kibit → 5,803.52) × 4 =
-// 23,214.08; MAC = the Eyeriss 16-bit MAC, 1,239.5; DRAM 0 (off chip).
+// Areas (µm² per instance) are not in paper.md; they are the same artifact setup's ART
+// (fig13_dstc_setup ref_outputs/*/ART.yaml), whose arrays are the ones the energies above come
+// from: GLB = SM.GLB (SRAM_MD, 16384 × 256 b data in 2 banks + 8192 × 64 b metadata) 2,079,246;
+// PE Buffer = SM.OTC.Buffer (1024 × 16 b data + 64 × 16 b metadata) 8,026.18; MAC = SM.OTC.MAC
+// 1,239.5; DRAM 0 (off chip). Total 3.27 mm². (Until 2026-12 the GLB and Buffer areas were scaled
+// from other arrays, the dual-ported 4096 × 512 b STC SMEM and the Fig.1 PE Buffer: 5,208,512 and
+// 23,214.08, 2.5× and 2.9× the published areas of the arrays the ERT prices, 8.34 mm² in all.)
 // Bandwidths other than DRAM's are design choices: the GLB delivers one 256-bit line per cycle
 // (16 words), each PE buffer 2 words per cycle each way.
 import type { AreaTableSpec, EnergyTableSpec } from '@snipsnap/core'
@@ -62,12 +65,12 @@ export const LLM_DEFAULT_ERT: EnergyTableSpec = {
   ],
 }
 
-/** ART of the `llm-default` preset (µm² per instance, scaled as documented above). */
+/** ART of the `llm-default` preset (µm² per instance, the DSTC setup's ART as documented above). */
 export const LLM_DEFAULT_ART: AreaTableSpec = {
   entries: [
     { name: 'system.DRAM', areaUM2: 0 },
-    { name: 'system.GLB', areaUM2: 5208512 },
-    { name: 'system.PE[0..127].Buffer', areaUM2: 23214.08 },
+    { name: 'system.GLB', areaUM2: 2079246 },
+    { name: 'system.PE[0..127].Buffer', areaUM2: 8026.18 },
     { name: 'system.PE[0..127].MAC', areaUM2: 1239.5 },
   ],
 }
