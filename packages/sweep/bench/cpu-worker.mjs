@@ -28,8 +28,12 @@ gcObserver.observe({ entryTypes: ['gc'] })
 
 const loadStart = performance.now()
 register('tsx/esm', { parentURL: import.meta.url, data: { active: true } })
-const { runJob } = await import('../src/job.ts')
+const { runJob } = await import('../src/node/job.ts')
 channel.postMessage({ kind: 'start', threadId, cpuMs: threadCpuMs(), wallMs: performance.now() - loadStart })
+
+/** A short name of a job for the benchmark's per-job table: its phase, hardware point and format space. */
+const labelOf = (inputs) =>
+  [inputs.phase, ...Object.entries(inputs.hardware ?? {}).map(([k, v]) => `${k}=${v}`), `formats:${inputs.formatSpace?.primitives?.join('+') ?? 'all'}${inputs.formatSpace?.flatten === false ? ',no-flatten' : ''}`, `ev${inputs.evaluations}`].join(' ')
 
 export default async (inputs) => {
   const cpu = threadCpuMs()
@@ -37,6 +41,6 @@ export default async (inputs) => {
   const outcome = await runJob(inputs)
   const after = threadCpuMs()
   await new Promise((resolve) => setImmediate(resolve))
-  channel.postMessage({ kind: 'job', threadId, cpuMs: cpu === null || after === null ? null : after - cpu, gcMs: gcMs - gc, elapsedMs: outcome.elapsedMs })
+  channel.postMessage({ kind: 'job', threadId, label: labelOf(inputs), cpuMs: cpu === null || after === null ? null : after - cpu, gcMs: gcMs - gc, elapsedMs: outcome.elapsedMs })
   return outcome
 }

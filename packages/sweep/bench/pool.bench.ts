@@ -11,7 +11,12 @@
 // helper CPU h × the JS threads' job CPU, N threads are at most about N/(1+h) × as fast as 1.
 // It also prints how long the first job of each thread took against the median of the others:
 // every pool thread is a new V8 isolate that loads the modules and JIT-compiles the cost model
-// again. SNIPSNAP_BENCH_EVALUATIONS=N runs the same jobs with N evaluations per layer search.
+// again. It prints each job's JS-thread CPU and, from those CPU times, what the two runs would take
+// on an idle machine (1 thread: its JS thread; N threads: all CPU / N or the jobs' makespan under
+// the pool's in-order hand-out, whichever is larger), since on a shared machine the same-run wall
+// ratio mostly measures the other load. The queue run is bounded (SNIPSNAP_BENCH_QUEUE_TIMEOUT_S,
+// default 3 × the local pool's time, at least 120 s) and always stops its worker and clears the queue.
+// SNIPSNAP_BENCH_EVALUATIONS=N runs the same jobs with N evaluations per layer search.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -54,7 +59,7 @@ const threadCpuMs = (): number | null => {
 }
 
 /** What the pool threads post (bench/cpu-worker.mjs): each thread's start-up, each job's thread CPU and GC pauses. */
-type ThreadReport = { kind: 'start'; threadId: number; cpuMs: number | null; wallMs: number } | { kind: 'job'; threadId: number; cpuMs: number | null; gcMs: number; elapsedMs: number }
+type ThreadReport = { kind: 'start'; threadId: number; cpuMs: number | null; wallMs: number } | { kind: 'job'; threadId: number; label: string; cpuMs: number | null; gcMs: number; elapsedMs: number }
 const channel = new BroadcastChannel('snipsnap-sweep-bench')
 let reports: ThreadReport[] = []
 channel.onmessage = (event) => void reports.push((event as { data: ThreadReport }).data)
@@ -67,6 +72,23 @@ interface RunCpu {
   readonly perJobS: number
   readonly jsJobS: number
   readonly helperS: number
+  /** Each job's CPU on its pool thread's JS thread, s, by job label (in completion order). */
+  readonly jobs: readonly { readonly label: string; readonly threadId: number; readonly cpuS: number }[]
+  /** CPU s of the pool threads' start-up (module loading), all threads together. */
+  readonly startS: number
+}
+
+/**
+ * Wall time of `costs` (s, in the order the pool hands them out) on `threads` threads that each
+ * take the next job when free (the pool's FIFO list scheduling): the makespan on an idle machine.
+ */
+const makespanS = (costs: readonly number[], threads: number): number => {
+  const free = Array.from({ length: threads }, () => 0)
+  for (const c of costs) {
+    const i = free.indexOf(Math.min(...free))
+    free[i] = (free[i] ?? 0) + c
+  }
+  return Math.max(...free)
 }
 
 const timeLocal = async (threads: number): Promise<{ wallS: number; cpu: RunCpu | null }> => {
@@ -113,7 +135,10 @@ const timeLocal = async (threads: number): Promise<{ wallS: number; cpu: RunCpu 
       `${s2(startCpu / n)} s their start-up, ${s2(mainMs / n)} s this thread, ${s2(helperMs / n)} s V8 helper threads (JIT compiler, GC); ` +
       `GC pauses ${(sum(jobs.map((r) => (r.kind === 'job' ? r.gcMs : 0))) / n).toFixed(0)} ms per job`,
   )
-  return { wallS, cpu: { perJobS: cpuS / n, jsJobS: sum(jobCpu) / 1000 / n, helperS: helperMs / 1000 / n } }
+  const perJob = jobs.map((r) => ({ label: r.kind === 'job' ? r.label : '', threadId: r.threadId, cpuS: (r.cpuMs ?? 0) / 1000 }))
+  const byLabel = [...perJob].sort((a, b) => a.label.localeCompare(b.label))
+  console.log(`    JS-thread CPU per job, s: ${byLabel.map((j) => `${j.label} ${j.cpuS.toFixed(1)}${j.threadId === perJob[0]?.threadId ? '' : '*'}`).join('; ')}`)
+  return { wallS, cpu: { perJobS: cpuS / n, jsJobS: sum(jobCpu) / 1000 / n, helperS: helperMs / 1000 / n, jobs: perJob, startS: startCpu / 1000 } }
 }
 
 try {
@@ -130,28 +155,59 @@ try {
       `  ${cores} threads against 1, CPU per job: all ×${(b.perJobS / a.perJobS).toFixed(2)}, JS threads' jobs ×${(b.jsJobS / a.jsJobS).toFixed(2)}, V8 helper threads ×${(b.helperS / a.helperS).toFixed(2)}; ` +
         `1 thread's helpers add ${((a.helperS / a.jsJobS) * 100).toFixed(0)}% to its JS thread's job CPU (with that share h, ${cores} threads are at most ${cores}/(1+h) × as fast as 1 when CPU-bound)`,
     )
+    // What the same CPU would take on an idle machine: 1 thread is bound by its JS thread (its
+    // helpers run on the spare cores, while they fit there); N threads by the larger of all CPU / cores and the makespan
+    // of their jobs (each job's JS CPU with its share of the helpers'), handed out in order.
+    const n = sweep.jobs.length
+    const idle1 = Math.max(sum(a.jobs.map((j) => j.cpuS)) + a.startS, (a.perJobS * n) / cores)
+    const share = 1 + b.helperS / b.jsJobS
+    const byLabel = new Map(b.jobs.map((j) => [j.label, j.cpuS * share]))
+    // The same label as bench/cpu-worker.mjs gives each job.
+    const labels = sweep.jobs.map((job) => [job.inputs.phase, ...Object.entries(job.inputs.hardware ?? {}).map(([k, v]) => `${k}=${v}`), `formats:${job.inputs.formatSpace?.primitives?.join('+') ?? 'all'}${job.inputs.formatSpace?.flatten === false ? ',no-flatten' : ''}`, `ev${job.inputs.evaluations}`].join(' '))
+    const costs = labels.map((l) => byLabel.get(l) ?? (b.jsJobS * share))
+    const idleN = Math.max((b.perJobS * n) / cores, makespanS(costs, cores) + b.startS / cores)
+    console.log(
+      `  idle-machine estimate from these CPU times: 1 thread ${idle1.toFixed(0)} s (its JS thread, or all CPU / ${cores}), ${cores} threads ${idleN.toFixed(0)} s ` +
+        `(max of all CPU / ${cores} = ${((b.perJobS * n) / cores).toFixed(0)} s and the jobs' makespan = ${makespanS(costs, cores).toFixed(0)} s): ×${(idle1 / idleN).toFixed(2)}`,
+    )
   }
   const url = process.env['SNIPSNAP_TEST_REDIS_URL']
   if (url !== undefined) {
     const { clearSweepQueue, runQueueWorker, runSweepOnQueue } = await import('../src/node/queue')
+    // Bounded: a queue run that has not finished after 3 × the local pool's time (at least 2 min;
+    // SNIPSNAP_BENCH_QUEUE_TIMEOUT_S overrides) is reported as timed out, and its worker stopped
+    // and the queue cleared either way, so the bench never hangs on Redis or leaves jobs behind.
+    const timeoutS = Number(process.env['SNIPSNAP_BENCH_QUEUE_TIMEOUT_S'] ?? Math.max(120, 3 * all))
     await clearSweepQueue(url)
     const stop = new AbortController()
-    const worker = runQueueWorker({ url, threads: cores, signal: stop.signal })
-    const loadBefore = load()
-    const start = performance.now()
-    const cpu = process.cpuUsage()
-    const run = await runSweepOnQueue({ url, sweep, store: fresh() })
-    const queued = (performance.now() - start) / 1000
-    const used = process.cpuUsage(cpu)
-    const cpuPerJobS = (used.user + used.system) / 1e6 / sweep.jobs.length
-    stop.abort()
-    await worker
-    await clearSweepQueue(url)
-    if (run.done !== sweep.jobs.length) throw new Error(`queue run did ${run.done} jobs`)
-    console.log(
-      `queue, 1 worker × ${cores} threads: ${queued.toFixed(1)} s  (${(((queued - all) / all) * 100).toFixed(1)}% against the local pool; target < 10%; load ${loadBefore}→${load()}); ` +
-        `${cpuPerJobS.toFixed(2)} CPU s per job${allRun.cpu === null ? '' : ` (${(((cpuPerJobS - allRun.cpu.perJobS) / allRun.cpu.perJobS) * 100).toFixed(1)}% against the local pool's)`}`,
-    )
+    const deadline = new AbortController()
+    const timer = setTimeout(() => deadline.abort(), timeoutS * 1000)
+    // The worker runs the same task module as the local runs (per-job CPU reports on the channel).
+    reports = []
+    const worker = runQueueWorker({ url, threads: cores, signal: stop.signal, workerModule: cpuWorker })
+    try {
+      const loadBefore = load()
+      const start = performance.now()
+      const cpu = process.cpuUsage()
+      const run = await runSweepOnQueue({ url, sweep, store: fresh(), signal: deadline.signal })
+      const queued = (performance.now() - start) / 1000
+      const used = process.cpuUsage(cpu)
+      const cpuPerJobS = (used.user + used.system) / 1e6 / sweep.jobs.length
+      if (run.interrupted) console.log(`queue: timed out after ${timeoutS.toFixed(0)} s with ${run.done} of ${sweep.jobs.length} jobs done (load ${loadBefore}→${load()})`)
+      else if (run.done !== sweep.jobs.length) throw new Error(`queue run did ${run.done} jobs`)
+      else {
+        const jsJobS = sum(reports.flatMap((r) => (r.kind === 'job' ? [(r.cpuMs ?? 0) / 1000] : []))) / sweep.jobs.length
+        console.log(
+          `queue, 1 worker × ${cores} threads: ${queued.toFixed(1)} s  (${(((queued - all) / all) * 100).toFixed(1)}% against the local pool, same run; target < 10%; load ${loadBefore}→${load()}); ` +
+            `${cpuPerJobS.toFixed(2)} CPU s per job${allRun.cpu === null ? '' : ` (${(((cpuPerJobS - allRun.cpu.perJobS) / allRun.cpu.perJobS) * 100).toFixed(1)}% against the local pool's), of which ${jsJobS.toFixed(2)} s on the pool threads' JS threads (local ${allRun.cpu.jsJobS.toFixed(2)} s)`}`,
+        )
+      }
+    } finally {
+      clearTimeout(timer)
+      stop.abort()
+      await worker.catch((error: unknown) => console.log(`queue worker: ${(error as Error).message}`))
+      await clearSweepQueue(url).catch(() => undefined)
+    }
   } else console.log('queue: skipped (set SNIPSNAP_TEST_REDIS_URL=redis://host:port)')
 } finally {
   channel.close()
