@@ -240,7 +240,10 @@ export const createSpatialSkipAnalysis = (design: SpatialSkipDesign): ((mapping:
     }
 
     // 2. CalculateSpatialOptimizationImpact, per optimisation.
-    const skipMask: boolean[][] = Array.from({ length: S + 1 }, () => new Array<boolean>(nTensors).fill(false))
+    // A plain loop: Array.from over `{ length }` took the generic array-like path, several µs per
+    // evaluation (issue 12, `evaluate --mappings`).
+    const skipMask: boolean[][] = []
+    for (let s = 0; s <= S; s++) skipMask.push(new Array<boolean>(nTensors).fill(false))
     for (const skip of design.skips) {
       const sL = skip.level
       const target = skip.target
