@@ -12,22 +12,30 @@ import { nodeProgram } from '@snipsnap/tsup-config'
 // migration.
 //
 // Two builds (issue 12: each command loads only what it runs):
-// 1. The program (bin, main, every command's declaration, every action but `evaluate`), split at
-//    each command's `import('../actions/<command>')` (esbuild code splitting).
-// 2. `evaluate`'s action alone (`dist/evaluate-action.js`, minified). esbuild tree-shakes once
-//    per build and splits per module file, so inside build 1 `evaluate` would share whole zod
-//    and yaml modules kept alive by the other commands (classic `zod` keeps all of zod core
-//    and its locales alive); built alone it carries only what it calls.
-// `@snipsnap/core` is one module both builds import (`dist/snipsnap-core.js`), as is the plug-in
-// loader (`dist/plugins.js`, only with `--plugin`/`--cost-model`), so there is one
-// `SnipSnapError` class and run-control's `instanceof` checks hold for errors of either build.
-// src/module-graph.test.ts checks, on the built CLI, which files `evaluate` loads.
+// 1. CommonJS (`dist/*.js`; scripts/finish-dist.mjs gives dist/ a package.json saying so): the
+//    process entry `bin.js` (main, commander, every command's declaration), `evaluate`'s action
+//    alone (`evaluate-action.js`, required when `evaluate` runs) and `yaml.js` (required by the
+//    Timeloop reader only for files its fast reader leaves, see src/bundle/lazy-yaml.cjs). An ES
+//    module entry makes Node start its ES module loader, ~1.9 MiB of peak memory before any of
+//    our code runs (an empty `.mjs` file peaks at 41.0 MiB, an empty `.cjs` one at 39.1), which
+//    `evaluate` never needs. Built alone, the action also carries only the zod code it calls:
+//    esbuild tree-shakes once per build and splits per module file, so sharing chunks with the
+//    other commands would bring whole zod modules kept alive by them.
+// 2. ES modules (`dist/*.mjs`): the library entry `main.mjs` (package export `.`), the other
+//    commands' actions (`action-<command>.mjs`), the study loader and the plug-in loader
+//    (`plugins.mjs`, only with `--plugin`/`--cost-model`), split into shared chunks. bin.js
+//    imports them by these fixed names (ES modules may use `import.meta`, the worker threads
+//    and plug-ins need it), so only those commands start the ES module loader.
+// Each build carries its own copy of @snipsnap/core: SnipSnapError recognises the errors of any
+// copy (`Symbol.hasInstance` on a shared brand), so run-control's checks hold across builds.
+// src/module-graph.test.ts checks, on the sources, which modules `evaluate` loads; `pnpm bench`
+// measures the built layout (bench/process.bench.ts).
 
 const requireHere = createRequire(import.meta.url)
 const banner = { js: "import { createRequire as __snipsnapCreateRequire } from 'node:module'; const require = __snipsnapCreateRequire(import.meta.url);" }
-const CORE_FILE = './snipsnap-core.js'
 const EVALUATE_FILE = './evaluate-action.js'
-const PLUGINS_FILE = './plugins.js'
+/** Commands whose actions bin.js imports from the ES module build (all but `evaluate`). */
+const ESM_ACTIONS = ['codesign', 'explore', 'formats', 'init', 'search', 'sweep', 'worker'] as const
 
 type Plugin = NonNullable<Options['esbuildPlugins']>[number]
 /** Resolves the bare specifier `name` to `to` (a file of dist/ kept external, or a path to bundle). */
@@ -55,10 +63,62 @@ const lazyChildProcess: Plugin = {
   },
 }
 
+/**
+ * In the CommonJS build, resolves what bin.js loads lazily: the other commands' actions, the
+ * study loader and the plug-in loader to files of the ES module build (kept as `import()`), and
+ * `evaluate`'s action to a stand-in module that `require`s evaluate-action.js (esbuild keeps an
+ * external `import()` as `import()`, which would start the ES module loader).
+ */
+const lazyFiles: Plugin = {
+  name: 'lazy-files',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/(actions\/[a-z-]+|study\/apply|plugins)$/ }, (args) => {
+      const target = args.path.slice(3)
+      if (target === 'actions/evaluate') return { path: EVALUATE_FILE, namespace: 'evaluate-action' }
+      const command = target.startsWith('actions/') ? target.slice('actions/'.length) : undefined
+      if (command !== undefined && !(ESM_ACTIONS as readonly string[]).includes(command)) return undefined
+      return { path: command !== undefined ? `./action-${command}.mjs` : `./${target.replace('/', '-')}.mjs`, external: true }
+    })
+    build.onLoad({ filter: /.*/, namespace: 'evaluate-action' }, () => ({ contents: `module.exports = require(${JSON.stringify(EVALUATE_FILE)})`, loader: 'js' }))
+    build.onResolve({ filter: /^\.\/evaluate-action\.js$/ }, (args) => ({ path: args.path, external: true }))
+  },
+}
+
+// The CommonJS build's `yaml` (but that of src/bundle/yaml.ts, which builds dist/yaml.js): a stand-in
+// that loads dist/yaml.js on first use.
+const lazyYaml: Plugin = {
+  name: 'lazy-yaml',
+  setup(build) {
+    build.onResolve({ filter: /^yaml$/ }, (args) =>
+      /[\\/]src[\\/]bundle[\\/]yaml\.ts$/.test(args.importer) ? undefined : { path: join(import.meta.dirname, 'src', 'bundle', 'lazy-yaml.cjs') },
+    )
+    build.onResolve({ filter: /^\.\/yaml\.js$/ }, (args) => ({ path: args.path, external: true }))
+  },
+}
+
 export default defineConfig([
   {
     ...nodeProgram([]),
-    entry: { bin: 'src/bin.ts', main: 'src/main.ts', plugins: 'src/plugins.ts', 'snipsnap-core': requireHere.resolve('@snipsnap/core') },
+    entry: { bin: 'src/bin.ts', 'evaluate-action': 'src/actions/evaluate.ts', yaml: 'src/bundle/yaml.ts' },
+    format: ['cjs'],
+    outExtension: () => ({ js: '.js' }),
+    noExternal: [/./],
+    clean: false,
+    splitting: false,
+    minify: true,
+    // Keep `node:` specifiers as written, so lazyChildProcess sees commander's import.
+    removeNodeProtocol: false,
+    esbuildPlugins: [lazyYaml, yamlEsm, lazyChildProcess, lazyFiles],
+  },
+  {
+    ...nodeProgram([]),
+    entry: {
+      main: 'src/main.ts',
+      plugins: 'src/plugins.ts',
+      'study-apply': 'src/study/apply.ts',
+      ...Object.fromEntries(ESM_ACTIONS.map((command) => [`action-${command}`, `src/actions/${command}.ts`])),
+    },
+    outExtension: () => ({ js: '.mjs' }),
     dts: { entry: 'src/main.ts' },
     // @snipsnap/sweep stays a package of its own (loaded only by `sweep` and `worker`): its worker
     // threads import its `job-worker` module by URL, and its dependencies (piscina, BullMQ) locate
@@ -67,27 +127,8 @@ export default defineConfig([
     external: ['@snipsnap/sweep'],
     clean: false,
     minify: true,
-    // Keep `node:` specifiers as written, so lazyChildProcess sees commander's import.
     removeNodeProtocol: false,
     banner,
-    esbuildPlugins: [yamlEsm, lazyChildProcess, redirect('evaluate-action', /\/actions\/evaluate$/, { path: EVALUATE_FILE, external: true })],
-  },
-  {
-    ...nodeProgram([]),
-    entry: { 'evaluate-action': 'src/actions/evaluate.ts' },
-    noExternal: [/./],
-    clean: false,
-    splitting: false,
-    minify: true,
-    banner,
-    esbuildPlugins: [
-      yamlEsm,
-      redirect('snipsnap-core', /^@snipsnap\/core$/, { path: CORE_FILE, external: true }),
-      // `--plugin`/`--cost-model` (`import('../plugins')`) load the program build's plugins.js:
-      // inlined here (a build without splitting inlines dynamic imports) it brought the plug-in
-      // registries, the format library and zod's classic API with all its locales into every
-      // `evaluate` (460 of the bundle's 683 KB were zod).
-      redirect('plugins', /^\.\.\/plugins$/, { path: PLUGINS_FILE, external: true }),
-    ],
+    esbuildPlugins: [yamlEsm, lazyChildProcess],
   },
 ])

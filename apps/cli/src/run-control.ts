@@ -3,7 +3,6 @@
 // exit 1, `--debug` for stack traces (never shown otherwise), the thread cap, and warnings that
 // are printed once. One `CliRun` per `main()` call, so in-process runs never share state.
 import { availableParallelism } from 'node:os'
-import { performance } from 'node:perf_hooks'
 import { SnipSnapError, toSnipSnapError } from '@snipsnap/core'
 import type { CliIo, CliStream } from './io'
 
@@ -110,7 +109,10 @@ export const startRun = (io: CliIo, options: { readonly debug: boolean }): CliRu
   let outputFailure: string | null = null
   let stderrBroken = false
   const warned = new Set<string>()
-  let lastYield = performance.now()
+  // Node's global `performance` is created on first use and loads the perf_hooks modules (~0.6
+  // MiB of `evaluate`'s peak memory, issue 12), so a command that never yields never reads it:
+  // the clock starts at the first `yieldIfDue`, which yields ~50 ms later at the latest.
+  let lastYield: number | null = null
 
   const stop = (cause: StopCause): void => {
     if (stopCause === null) stopCause = cause
@@ -175,6 +177,7 @@ export const startRun = (io: CliIo, options: { readonly debug: boolean }): CliRu
     },
     async yieldIfDue() {
       const now = performance.now()
+      lastYield ??= now
       if (now - lastYield < YIELD_EVERY_MS) return
       await new Promise<void>((resolve) => setImmediate(resolve))
       lastYield = performance.now()
