@@ -15,7 +15,7 @@ import { nodeProgram } from '@snipsnap/tsup-config'
 // 1. CommonJS (`dist/*.js`; scripts/finish-dist.mjs gives dist/ a package.json saying so): the
 //    process entry `bin.js` (main, commander, every command's declaration), `evaluate`'s action
 //    alone (`evaluate-action.js`, required when `evaluate` runs) and `yaml.js` (required by the
-//    Timeloop reader only for files its fast reader leaves, see src/bundle/lazy-yaml.cjs). An ES
+//    Timeloop reader only for files its fast reader leaves, see lazyYaml below). An ES
 //    module entry makes Node start its ES module loader, ~1.9 MiB of peak memory before any of
 //    our code runs (an empty `.mjs` file peaks at 41.0 MiB, an empty `.cjs` one at 39.1), which
 //    `evaluate` never needs. Built alone, the action also carries only the zod code it calls:
@@ -85,13 +85,24 @@ const lazyFiles: Plugin = {
 }
 
 // The CommonJS build's `yaml` (but that of src/bundle/yaml.ts, which builds dist/yaml.js): a stand-in
-// that loads dist/yaml.js on first use.
+// whose exports load dist/yaml.js on first use. The Timeloop reader reads usual design files with
+// its own fast reader and calls `yaml` only for what that reader leaves (anchors, block scalars,
+// …), so `evaluate` no longer parses the library's ~100 kB at every start. The stand-in's names
+// are the library's, read here at build time.
+const YAML_STAND_IN = `'use strict'
+let real
+const load = () => (real ??= require('./yaml.js'))
+for (const name of ${JSON.stringify(Object.keys(requireHere('yaml') as object))}) {
+  Object.defineProperty(module.exports, name, { enumerable: true, get: () => load()[name] })
+}
+`
 const lazyYaml: Plugin = {
   name: 'lazy-yaml',
   setup(build) {
     build.onResolve({ filter: /^yaml$/ }, (args) =>
-      /[\\/]src[\\/]bundle[\\/]yaml\.ts$/.test(args.importer) ? undefined : { path: join(import.meta.dirname, 'src', 'bundle', 'lazy-yaml.cjs') },
+      /[\\/]src[\\/]bundle[\\/]yaml\.ts$/.test(args.importer) ? undefined : { path: 'yaml', namespace: 'lazy-yaml' },
     )
+    build.onLoad({ filter: /.*/, namespace: 'lazy-yaml' }, () => ({ contents: YAML_STAND_IN, loader: 'js' }))
     build.onResolve({ filter: /^\.\/yaml\.js$/ }, (args) => ({ path: args.path, external: true }))
   },
 }

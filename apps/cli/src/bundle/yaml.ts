@@ -1,3 +1,3 @@
-// The part of `yaml` the CommonJS build uses, as a file of its own (dist/yaml.js) that
-// lazy-yaml.cjs loads on first use.
-export { parseDocument, stringify } from 'yaml'
+// `yaml` as a file of its own in the CommonJS build (dist/yaml.js), which that build's stand-in
+// for `yaml` loads on first use (tsup.config.ts, lazyYaml).
+export * from 'yaml'
