@@ -1,9 +1,10 @@
 // The real binary (from sources, through tsx) on broken outputs: stdout to /dev/full and a pipe
 // whose reader has gone end with one line on stderr and exit 1, never a Node stack trace.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, openSync, closeSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { SHARED_DIR } from './testing/run-cli'
 
 const bin = resolve(import.meta.dirname, 'bin.ts')
 const nodeArgs = ['--conditions=@snipsnap/source', '--import', 'tsx', bin]
@@ -36,5 +37,35 @@ describe('snipsnap binary on broken outputs', () => {
     expect(stderr).toMatch(/^snipsnap: cannot write to stdout: .*(EPIPE|closed)/)
     expect(stderr.trim().split('\n')).toHaveLength(1)
     expect(code).toBe(1)
+  }, 60_000)
+})
+
+// `evaluate` of one design writes straight to the descriptors (src/fd-stream.ts) and sets its V8
+// flag through Node's binding: the same failures must read the same, and no warning may leak.
+describe('snipsnap evaluate (one design) on its outputs', () => {
+  const fig1 = join(SHARED_DIR, 'reference', 'sparseloop', 'fig1-bitmask-d0.1')
+
+  it.skipIf(!existsSync('/dev/full'))('stdout to /dev/full: one line on stderr, exit 1', async () => {
+    const full = openSync('/dev/full', 'w')
+    try {
+      const { code, stderr } = await runBin(['evaluate', fig1, '--json'], full)
+      expect(stderr.trim().split('\n').at(-1)).toBe('snipsnap: cannot write to stdout: no space left on device (ENOSPC)')
+      expect(code).toBe(1)
+    } finally {
+      closeSync(full)
+    }
+  }, 60_000)
+
+  it('stdout to a closed pipe: one line about it on stderr, exit 1', async () => {
+    const { code, stderr } = await runBin(['evaluate', fig1, '--json', '--debug'], 'pipe-closed')
+    expect(stderr.trim().split('\n').at(-1)).toMatch(/^snipsnap: cannot write to stdout: .*(EPIPE|closed)/)
+    expect(code).toBe(1)
+  }, 60_000)
+
+  it('prints the JSON result on stdout and only its own warnings on stderr (no Node deprecation warning)', async () => {
+    const child = spawnSync(process.execPath, [...nodeArgs, 'evaluate', fig1, '--json'], { encoding: 'utf8', timeout: 60_000 })
+    expect(child.status).toBe(0)
+    expect((JSON.parse(child.stdout) as { valid: boolean }).valid).toBe(true)
+    expect(child.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('snipsnap: warning: '))).toEqual([])
   }, 60_000)
 })

@@ -2,24 +2,64 @@
 // Entry point: hands argv to main with the process's streams and Ctrl-C, sets the exit code
 // (changesets' bin.js pattern). Last-resort handlers keep stack traces away from users unless
 // --debug is given.
-import { setFlagsFromString } from 'node:v8'
+import { fdStream } from './fd-stream'
+import type { CliStream } from './io'
 import { main } from './main'
 import { describeError, EXIT_FAILURE, EXIT_INTERRUPTED } from './run-control'
 
 const args = process.argv.slice(2)
-// One `evaluate` of a design runs for a fraction of a second, too short for V8's optimising
-// compiler to pay off, and its compile jobs took ~4.7 MiB of the process's peak memory (issue
-// 12: max RSS of `evaluate fig15-STC --json` 54.7 → 50.0 MiB at the same CPU time). `--mappings`
-// keeps it: its per-row code runs thousands of times. Set here, in the process's entry, so that
-// callers of `main` in their own process keep their flags.
-if (args.find((arg) => !arg.startsWith('-')) === 'evaluate' && !args.some((arg) => arg === '--mappings' || arg.startsWith('--mappings='))) {
-  setFlagsFromString('--no-opt')
+// `evaluate` of one design (not `--mappings`): it runs for a fraction of a second and prints one
+// result, so its peak memory is mostly start-up (issue 12), which the two choices below lower.
+const singleEvaluate =
+  args.find((arg) => !arg.startsWith('-')) === 'evaluate' && !args.some((arg) => arg === '--mappings' || arg.startsWith('--mappings='))
+
+/**
+ * Sets a V8 flag for this process. Node's public `v8.setFlagsFromString` comes with the `v8`
+ * module, which loads Node's stream modules: ~1.5 MiB of peak memory (issue 12). The binding
+ * beneath it costs nothing, so it is used while Node has it: process.binding is deprecated
+ * (DEP0111) and warns on use, hence the warning is silenced for this one call. Without the
+ * binding, the `v8` module.
+ */
+const setV8Flag = (flag: string): void => {
+  const quiet = process.noDeprecation ?? false
+  try {
+    process.noDeprecation = true
+    const binding = (process as { binding?: (name: string) => { setFlagsFromString?: unknown } }).binding?.('v8')
+    if (typeof binding?.setFlagsFromString === 'function') {
+      binding.setFlagsFromString(flag)
+      return
+    }
+  } catch {
+    // No such binding: the public module below.
+  } finally {
+    process.noDeprecation = quiet
+  }
+  void import('node:v8').then((v8) => v8.setFlagsFromString(flag))
 }
+
+// One `evaluate` of a design is too short for V8's optimising compiler to pay off, and its compile
+// jobs took ~4.7 MiB of the process's peak memory (issue 12: max RSS of `evaluate fig15-STC
+// --json` 54.7 → 50.0 MiB at the same CPU time). `--mappings` keeps it: its per-row code runs
+// thousands of times. Set here, in the process's entry, so that callers of `main` in their own
+// process keep their flags.
+if (singleEvaluate) setV8Flag('--no-opt')
+
+/** A stream error after main finished (a reader closing the pipe late) must not crash Node. */
+const withLateErrorsHandled = <S extends NodeJS.WritableStream>(stream: S): S => {
+  stream.on('error', () => {
+    process.exitCode = EXIT_FAILURE
+  })
+  return stream
+}
+// One evaluation's output goes straight to the descriptors (./fd-stream.ts says why); the other
+// commands (progress bars, long output) use the process's streams.
+const stdout: CliStream = singleEvaluate ? fdStream(1, () => withLateErrorsHandled(process.stdout)) : withLateErrorsHandled(process.stdout)
+const stderr: CliStream = singleEvaluate ? fdStream(2, () => withLateErrorsHandled(process.stderr)) : withLateErrorsHandled(process.stderr)
 
 const debug = process.argv.includes('--debug')
 const fatal = (error: unknown): void => {
   try {
-    process.stderr.write(describeError(error, debug))
+    stderr.write(describeError(error, debug))
   } catch {
     // stderr is gone: the exit code is all that is left.
   }
@@ -27,12 +67,6 @@ const fatal = (error: unknown): void => {
 }
 process.on('uncaughtException', fatal)
 process.on('unhandledRejection', fatal)
-// A stream error after main finished (a reader closing the pipe late) must not crash Node.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', () => {
-    process.exitCode = EXIT_FAILURE
-  })
-}
 
 // Safety net: if the event loop drains while main is still pending (a promise that can never
 // settle, e.g. a lost worker termination), Node would exit 0 with nothing printed, a silently
@@ -42,7 +76,7 @@ process.on('beforeExit', () => {
   if (settled) return
   settled = true
   try {
-    process.stderr.write('snipsnap: internal error: the command stopped before it finished (a pending operation was lost); no result was written\n')
+    stderr.write('snipsnap: internal error: the command stopped before it finished (a pending operation was lost); no result was written\n')
   } catch {
     // stderr is gone: the exit code is all that is left.
   }
@@ -51,8 +85,8 @@ process.on('beforeExit', () => {
 
 let interrupts = 0
 main(args, {
-  stdout: process.stdout,
-  stderr: process.stderr,
+  stdout,
+  stderr,
   // performance.now() counts from the process start: budgets include Node's own start-up.
   startedAtMs: 0,
   interrupts: {
