@@ -62,9 +62,12 @@ for (const { name, manifest } of tarballs) {
   for (const entry of entries) {
     const specifier = entry === '.' ? name : `${name}/${entry.slice(2)}`
     // ./testing entries may import vitest/fast-check (optional peers): only check they resolve.
+    // JSON entries (a published schema) need the import attribute.
     const code = entry.includes('testing')
       ? `import.meta.resolve(${JSON.stringify(specifier)})`
-      : `const m = await import(${JSON.stringify(specifier)}); if (Object.keys(m).length === 0) throw new Error('no exports')`
+      : entry.endsWith('.json')
+        ? `const m = await import(${JSON.stringify(specifier)}, { with: { type: 'json' } }); if (Object.keys(m.default ?? {}).length === 0) throw new Error('empty JSON')`
+        : `const m = await import(${JSON.stringify(specifier)}); if (Object.keys(m).length === 0) throw new Error('no exports')`
     try {
       run('node', ['--input-type=module', '-e', code], consumer)
       console.log(`ok   ${specifier}`)
