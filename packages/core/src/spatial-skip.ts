@@ -18,6 +18,7 @@
 //    data space, kept or bypassed.
 //
 // The cost model and the mapspace's cheap check both call this, so they accept the same mappings.
+import { createTupleCache } from './tuple-cache'
 import type { DensityModelInstance } from './density'
 
 /** One non-trivial loop (bound > 1) of a mapping, as the rule sees it. */
@@ -117,7 +118,9 @@ export const createSpatialSkipAnalysis = (design: SpatialSkipDesign): ((mapping:
   const MEMO_LIMIT = 100_000
   const nTensors = design.relevant.length
   /** Per (data space, element mold, dim, bound): the fiber's non-empty elements and P(element empty). */
-  const memo = new Map<string, { readonly maxElements: number; readonly probEmpty: number }>()
+  const memo = createTupleCache<{ readonly maxElements: number; readonly probEmpty: number }>({ limit: MEMO_LIMIT })
+  /** The key of {@link fiberOf}'s memo, reused: (pv, dim, bound, …mold). */
+  const memoKey: number[] = []
 
   /**
    * One spatial loop's fiber of data space `pv`: its `bound` elements each span `mold`. Gives the
@@ -126,9 +129,12 @@ export const createSpatialSkipAnalysis = (design: SpatialSkipDesign): ((mapping:
    * (GetTileOccupancyProbability(element, 0)).
    */
   const fiberOf = (pv: number, mold: readonly number[], dim: number, bound: number): { readonly maxElements: number; readonly probEmpty: number } => {
-    let key = `${pv}|${dim}|${bound}`
-    for (const m of mold) key += `|${m}`
-    const known = memo.get(key)
+    memoKey[0] = pv
+    memoKey[1] = dim
+    memoKey[2] = bound
+    for (let i = 0; i < mold.length; i++) memoKey[3 + i] = mold[i]!
+    const keyLength = 3 + mold.length
+    const known = memo.get(memoKey, keyLength)
     if (known !== undefined) return known
     const density = design.density(pv)
     let value: { maxElements: number; probEmpty: number }
@@ -145,8 +151,7 @@ export const createSpatialSkipAnalysis = (design: SpatialSkipDesign): ((mapping:
         probEmpty: density.probabilityEmpty({ shape: element }),
       }
     }
-    if (memo.size >= MEMO_LIMIT) memo.clear()
-    memo.set(key, value)
+    memo.set(memoKey, value, keyLength)
     return value
   }
 

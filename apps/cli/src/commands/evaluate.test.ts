@@ -6,6 +6,10 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
+import { createSparseloopEvaluator } from '@snipsnap/cost'
+import { parseTimeloopMapping } from '@snipsnap/timeloop'
+import { reportToJson } from '../actions/evaluate'
+import { readDesign } from '../design-files'
 import { runCli as run } from '../testing/run-cli'
 
 /** stderr lines other than warnings (reference cases carry estimator attributes the model does not use). */
@@ -91,6 +95,26 @@ describe('snipsnap evaluate', () => {
     expect(second.code).toBe(0)
     const single = first.stdout.trim().split('\n')
     expect(second.stdout.trim().split('\n')).toEqual([...single, ...[...single].reverse(), single[0]])
+  })
+
+  // The batch path reuses the cost model's caches across rows (and its result lines across equal
+  // texts): every row of every shared random set, then each again in reverse order with its text
+  // made distinct (trailing spaces, so it is read and evaluated again with the caches warm in
+  // another order), must print what a fresh evaluator of the design gives for that row alone.
+  const randomSets = existsSync(random) ? readdirSync(random).filter((d) => existsSync(join(random, d, 'mappings.jsonl'))).sort() : []
+  it.each(randomSets)('--mappings on %s prints, byte for byte, what a fresh evaluator gives each row', async (name) => {
+    const folder = join(random, name)
+    const rows = readFileSync(join(folder, 'mappings.jsonl'), 'utf8').trim().split('\n')
+    const texts = rows.map((row) => (JSON.parse(row) as { mapping: string }).mapping)
+    const again = rows.map((row, i) => JSON.stringify({ ...(JSON.parse(row) as object), mapping: `${texts[i]!}${' '.repeat(1 + (i % 3))}` })).reverse()
+    const file = join(dir, `${name}.jsonl`)
+    writeFileSync(file, `${[...rows, ...again].join('\n')}\n`)
+    const { code, stdout } = await run(['evaluate', folder, '--mappings', file])
+    expect(code).toBe(0)
+    const quiet = { warn: () => {} } as unknown as Parameters<typeof readDesign>[0]
+    const design = readDesign(quiet, [folder], { ignore: ['mapping'] })
+    const alone = texts.map((text) => JSON.stringify(reportToJson(createSparseloopEvaluator(design).evaluate(parseTimeloopMapping(text, design.problem, design.arch)))))
+    expect(stdout).toBe(`${[...alone, ...[...alone].reverse()].join('\n')}\n`)
   })
 
   it('reports errors on stderr with a non-zero exit', async () => {

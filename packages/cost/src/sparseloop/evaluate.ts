@@ -3,7 +3,7 @@
 // (shared/docs/sparseloop-model.md §1–§8). Works on a PreparedDesign so that evaluating one more
 // mapping costs O(levels × tensors × ranks) arithmetic, with no allocation-heavy loops over tiles.
 import type { ActionBreakdown, RankUnitsInput, CostReport, LevelReport, MappingSpec, OccupancyDistribution, TensorLevelReport } from '@snipsnap/core'
-import { bindRanks, formatCppDouble } from '@snipsnap/core'
+import { bindRanks, createTupleCache, formatCppDouble, type TupleCache } from '@snipsnap/core'
 import { analyzeTensor, extentsOf, type DenseTile, type NestLoop, type PhysicalFanouts } from './nest'
 import { buildNest, type Infeasible, type MappedNest } from './mapping'
 import { checkSpatialSkipFanout } from './spatial-skip'
@@ -74,13 +74,16 @@ interface DensityCache {
   readonly density: Map<number, number>
   readonly max: Map<number, number>
   readonly dist: Map<number, OccupancyDistribution | null>
-  readonly ranks: Map<string, RankOccupancy[]>
+  /** By (level, ranks, …shapes, …tiles, emptyConditioned, cpCeil): see rankOccupancies. */
+  readonly ranks: TupleCache<RankOccupancy[]>
 }
+// Bounds each tensor's cache of rank occupancies (distinct tile structures seen).
+const RANKS_CACHE_LIMIT = 100_000
 const caches = new WeakMap<PreparedTensor, DensityCache>()
 const cacheOf = (tensor: PreparedTensor): DensityCache => {
   let cache = caches.get(tensor)
   if (cache === undefined) {
-    cache = { pe: new Map(), peCond: new Map(), density: new Map(), max: new Map(), dist: new Map(), ranks: new Map() }
+    cache = { pe: new Map(), peCond: new Map(), density: new Map(), max: new Map(), dist: new Map(), ranks: createTupleCache({ limit: RANKS_CACHE_LIMIT }) }
     caches.set(tensor, cache)
   }
   return cache
@@ -335,6 +338,7 @@ const MAX_CONDITIONAL_SUPPORT = 256
  * Expected metadata/payload units per rank of one tile (Sparseloop format models, §2): the
  * per-rank models are re-queried with "the tile holds k" for every k of the tile's distribution.
  */
+const ranksKey: number[] = []
 const rankOccupancies = (
   state: TileState,
   shapes: readonly number[],
@@ -344,9 +348,17 @@ const rankOccupancies = (
   const format = state.format!
   const t = state.tensor
   const n = shapes.length
-  const key = `${state.dense.level}|${shapes.join(',')}|${tiles.join(',')}|${state.emptyConditioned}|${cpCeil}`
+  // The key, in a reused array (numbers, no key text per lookup).
+  const key = ranksKey
+  let keyLength = 0
+  key[keyLength++] = state.dense.level
+  key[keyLength++] = n
+  for (let r = 0; r < n; r++) key[keyLength++] = shapes[r]!
+  for (let r = 0; r < tiles.length; r++) key[keyLength++] = tiles[r]!
+  key[keyLength++] = state.emptyConditioned
+  key[keyLength++] = cpCeil ? 1 : 0
   const cache = cacheOf(t).ranks
-  const hit = cache.get(key)
+  const hit = cache.get(key, keyLength)
   if (hit !== undefined) return hit
   const sums: number[][] = shapes.map(() => [0, 0])
   const tile = state.dense.tileSize
@@ -388,7 +400,7 @@ const rankOccupancies = (
       break
     }
   }
-  cache.set(key, out)
+  cache.set(key, out, keyLength)
   return out
 }
 

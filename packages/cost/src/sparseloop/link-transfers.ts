@@ -3,6 +3,7 @@
 // whose next delta equals what a mesh neighbour fetched one step earlier takes it from that
 // neighbour instead of the parent. Closed form over the step kinds of Timeloop's extrapolated
 // walk (nest.ts temporalTransitions) and the children's positions in the mesh.
+import { createTupleCache } from '@snipsnap/core'
 import type { NestLoop, PhysicalFanouts, RankProjection, TemporalSteps } from './nest'
 
 /** Inputs of {@link linkTransfers} for one read-only tensor kept at `level`. */
@@ -38,8 +39,10 @@ interface Serving {
 }
 
 // Spatial structures repeat across the mappings of a search: memoise per structure and shift.
-const servingCache = new Map<string, Serving>()
 const SERVING_CACHE_LIMIT = 20_000
+const servingCache = createTupleCache<Serving>({ limit: SERVING_CACHE_LIMIT })
+/** servingCache's key, reused: (width, height, shift, then per spatial loop: bound, axis, offset), lengths first. */
+const servingKey: number[] = []
 
 /**
  * Link transfers of a read-only tensor between the instances of `level` under the spatial loops
@@ -134,13 +137,23 @@ const servingOf = (
   height: number,
   shift: readonly number[],
 ): Serving => {
-  let key = `${width}x${height}|${shift.join(',')}`
-  for (const s of spatial) key += `|${s.bound}${s.axisX ? 'x' : 'y'}${s.offset.join(',')}`
-  const known = servingCache.get(key)
+  const key = servingKey
+  let n = 0
+  key[n++] = width
+  key[n++] = height
+  key[n++] = shift.length
+  for (let r = 0; r < shift.length; r++) key[n++] = shift[r]!
+  key[n++] = spatial.length
+  for (const s of spatial) {
+    key[n++] = s.bound
+    key[n++] = s.axisX ? 1 : 0
+    key[n++] = s.offset.length
+    for (let r = 0; r < s.offset.length; r++) key[n++] = s.offset[r]!
+  }
+  const known = servingCache.get(key, n)
   if (known !== undefined) return known
   const value = computeServing(spatial, width, height, shift)
-  if (servingCache.size >= SERVING_CACHE_LIMIT) servingCache.clear()
-  servingCache.set(key, value)
+  servingCache.set(key, value, n)
   return value
 }
 
