@@ -69,3 +69,28 @@ describe('snipsnap evaluate (one design) on its outputs', () => {
     expect(child.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('snipsnap: warning: '))).toEqual([])
   }, 60_000)
 })
+
+// `evaluate --mappings` hands its batches to process.stdout as bytes (io.ts `writeBytes`): the
+// lines must arrive whole and in order through a pipe, and a full device must read as above.
+describe('snipsnap evaluate --mappings on its outputs', () => {
+  const set = join(SHARED_DIR, 'reference', 'sparseloop-random', 'fig1-bitmask-d0.1')
+  const rows = join(set, 'mappings.jsonl')
+
+  it('prints one JSON line per row through a pipe, as the in-process run does', async () => {
+    const child = spawnSync(process.execPath, [...nodeArgs, 'evaluate', set, '--mappings', rows], { encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 26 })
+    expect(child.status).toBe(0)
+    const { runCli } = await import('./testing/run-cli')
+    expect(child.stdout).toBe((await runCli(['evaluate', set, '--mappings', rows])).stdout)
+  }, 60_000)
+
+  it.skipIf(!existsSync('/dev/full'))('stdout to /dev/full: one line on stderr, exit 1', async () => {
+    const full = openSync('/dev/full', 'w')
+    try {
+      const { code, stderr } = await runBin(['evaluate', set, '--mappings', rows], full)
+      expect(stderr.trim().split('\n').at(-1)).toBe('snipsnap: cannot write to stdout: no space left on device (ENOSPC)')
+      expect(code).toBe(1)
+    } finally {
+      closeSync(full)
+    }
+  }, 60_000)
+})

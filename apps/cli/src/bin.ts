@@ -53,7 +53,15 @@ const withLateErrorsHandled = <S extends NodeJS.WritableStream>(stream: S): S =>
 }
 // One evaluation's output goes straight to the descriptors (./fd-stream.ts says why); the other
 // commands (progress bars, long output) use the process's streams.
-const stdout: CliStream = singleEvaluate ? fdStream(1, () => withLateErrorsHandled(process.stdout)) : withLateErrorsHandled(process.stdout)
+/** process.stdout, also taking bytes as they are (`evaluate --mappings` output, see io.ts). */
+const withBytes = (stream: NodeJS.WriteStream): CliStream => ({
+  write: (text: string) => stream.write(text),
+  writeBytes: (bytes: Uint8Array) => stream.write(bytes),
+  isTTY: stream.isTTY,
+  on: (event, listener) => stream.on(event, listener),
+  off: (event, listener) => stream.off(event, listener),
+})
+const stdout: CliStream = singleEvaluate ? fdStream(1, () => withLateErrorsHandled(process.stdout)) : withBytes(withLateErrorsHandled(process.stdout))
 const stderr: CliStream = singleEvaluate ? fdStream(2, () => withLateErrorsHandled(process.stderr)) : withLateErrorsHandled(process.stderr)
 
 const debug = process.argv.includes('--debug')

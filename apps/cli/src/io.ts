@@ -3,6 +3,12 @@
 /** An output stream: only `write` is required; `on`/`off` let the CLI see asynchronous write errors. */
 export interface CliStream {
   write(text: string): unknown
+  /**
+   * Writes UTF-8 bytes as they are, which the stream may keep (the caller does not reuse them).
+   * Optional: without it, bytes are decoded and given to `write`. `evaluate --mappings` builds
+   * its output as bytes; handing them over saves decoding and encoding them again (issue 12).
+   */
+  writeBytes?(bytes: Uint8Array): unknown
   isTTY?: boolean
   on?(event: 'error', listener: (error: Error) => void): unknown
   off?(event: 'error', listener: (error: Error) => void): unknown

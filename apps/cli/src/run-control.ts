@@ -147,6 +147,18 @@ export const startRun = (io: CliIo, options: { readonly debug: boolean }): CliRu
       },
       ...(raw.isTTY === undefined ? {} : { isTTY: raw.isTTY }),
     }
+    const writeBytes = raw.writeBytes?.bind(raw)
+    if (writeBytes !== undefined) {
+      stream.writeBytes = (bytes: Uint8Array) => {
+        if (failed) return false
+        try {
+          return writeBytes(bytes)
+        } catch (error) {
+          fail(error)
+          return false
+        }
+      }
+    }
     return { stream, detach: () => raw.off?.('error', listener) }
   }
   const stdoutGuard = guard(io.stdout, 'stdout')

@@ -117,6 +117,24 @@ describe('snipsnap evaluate', () => {
     expect(stdout).toBe(`${[...alone, ...[...alone].reverse()].join('\n')}\n`)
   })
 
+  it('--mappings hands its output as bytes to a stream that takes them, the same as text', async () => {
+    const design = join(random, 'fig15-STC-M512-K1024-N256-w0.5')
+    const rows = readFileSync(join(design, 'mappings.jsonl'), 'utf8').trim().split('\n')
+    // Enough rows for several batches.
+    const file = join(dir, 'bytes.jsonl')
+    writeFileSync(file, `${[...rows, ...rows.map((row) => JSON.stringify({ ...(JSON.parse(row) as { mapping: string }), mapping: `${(JSON.parse(row) as { mapping: string }).mapping} ` }))].join('\n')}\n`)
+    const asText = await run(['evaluate', design, '--mappings', file])
+    const chunks: Uint8Array[] = []
+    let text = ''
+    const asBytes = await run(['evaluate', design, '--mappings', file], {
+      stdout: { write: (t: string) => (text += t), writeBytes: (bytes: Uint8Array) => chunks.push(bytes) },
+    })
+    expect(asBytes.code).toBe(0)
+    expect(text).toBe('')
+    expect(chunks.length).toBeGreaterThan(2)
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(asText.stdout)
+  })
+
   it('reports errors on stderr with a non-zero exit', async () => {
     const missing = await run(['evaluate', join(dir, 'nope')])
     expect(missing.code).toBe(1)
