@@ -75,130 +75,6 @@ export const reportJsonText = (report: CostReport): string => {
   return `{"valid":true,"cycles":${jsonNumber(report.cycles)},"energyPJ":${jsonNumber(report.energyPJ)},"computes":${jsonCounts(report.computes)},"levels":{${levels}}}`
 }
 
-// --- The same JSON as bytes, straight into `--mappings`' output batch -----------------------
-// reportJsonText's line was a tree of string pieces that the batch then encoded to UTF-8 (and the
-// flush decoded and the stream encoded again): ~10% of a row (issue 12). The writer below puts
-// the same bytes in place; names are encoded once, numbers are ASCII.
-
-/** UTF-8 bytes of a constant ASCII piece. */
-const piece = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0))
-const VALID_HEAD = piece('{"valid":true,"cycles":')
-const ENERGY = piece(',"energyPJ":')
-const COMPUTES = piece(',"computes":')
-const LEVELS = piece(',"levels":{')
-const LEVEL_ENERGY = piece(':{"energyPJ":')
-const TENSORS = piece(',"tensors":{')
-const READS = piece(':{"reads":')
-const FILLS = piece(',"fills":')
-const UPDATES = piece(',"updates":')
-const METADATA_READS = piece(',"metadataReads":')
-const ACTUAL = piece('{"actual":')
-const GATED = piece(',"gated":')
-const SKIPPED = piece(',"skipped":')
-const NULL = piece('null')
-/** Bytes of the JSON texts of level and tensor names (see quoteName). */
-const nameBytes = new Map<string, Uint8Array>()
-const nameBytesOf = (name: string): Uint8Array => {
-  let bytes = nameBytes.get(name)
-  if (bytes === undefined) {
-    bytes = Buffer.from(quoteName(name), 'utf8')
-    if (nameBytes.size < 4096) nameBytes.set(name, bytes)
-  }
-  return bytes
-}
-/**
- * Bytes one tensor's or level's entry takes at most besides its name: its constant pieces and
- * ten numbers of at most 24 characters (`-1.2345678901234567e-308`).
- */
-const ENTRY_BYTES_MAX = 512
-
-// The batch being written and the position in it (module state: no closure per row).
-const NO_BYTES = new Uint8Array(0)
-let bytesOut: Uint8Array = NO_BYTES
-let bytesAt = 0
-const put = (bytes: Uint8Array): void => {
-  for (let i = 0; i < bytes.length; i++) bytesOut[bytesAt++] = bytes[i]!
-}
-const putChar = (code: number): void => {
-  bytesOut[bytesAt++] = code
-}
-const putNumber = (value: number): void => {
-  if (!Number.isFinite(value)) return put(NULL)
-  const text = `${value}`
-  for (let i = 0; i < text.length; i++) bytesOut[bytesAt++] = text.charCodeAt(i)
-}
-const putCounts = (c: ActionCounts): void => {
-  put(ACTUAL)
-  putNumber(c.actual)
-  put(GATED)
-  putNumber(c.gated)
-  put(SKIPPED)
-  putNumber(c.skipped)
-  putChar(0x7d)
-}
-
-/**
- * Writes `reportJsonText(report)` as UTF-8 into `out` from `at`, not past `limit`; answers the
- * end, or -1 when it might not fit (nothing meaningful written then).
- */
-export const writeReportJson = (report: CostReport, out: Buffer, at: number, limit: number): number => {
-  if (!report.valid) {
-    const text = reportJsonText(report)
-    if (at + 3 * text.length > limit) return -1
-    return at + out.write(text, at, 'utf8')
-  }
-  if (at + ENTRY_BYTES_MAX > limit) return -1
-  bytesOut = out
-  bytesAt = at
-  put(VALID_HEAD)
-  putNumber(report.cycles)
-  put(ENERGY)
-  putNumber(report.energyPJ)
-  put(COMPUTES)
-  putCounts(report.computes)
-  put(LEVELS)
-  let firstLevel = true
-  // `__proto__` is skipped as reportToJson's assignments drop it.
-  for (const name of Object.keys(report.levels)) {
-    if (name === '__proto__') continue
-    const level = report.levels[name]!
-    const levelName = nameBytesOf(name)
-    if (bytesAt + levelName.length + ENTRY_BYTES_MAX > limit) return -1
-    if (!firstLevel) putChar(0x2c)
-    firstLevel = false
-    put(levelName)
-    put(LEVEL_ENERGY)
-    putNumber(level.energyPJ)
-    put(TENSORS)
-    let firstTensor = true
-    for (const tensor of Object.keys(level.tensors)) {
-      if (tensor === '__proto__') continue
-      const t = level.tensors[tensor]!
-      const tensorName = nameBytesOf(tensor)
-      if (bytesAt + tensorName.length + ENTRY_BYTES_MAX > limit) return -1
-      if (!firstTensor) putChar(0x2c)
-      firstTensor = false
-      put(tensorName)
-      put(READS)
-      putCounts(t.reads)
-      put(FILLS)
-      putCounts(t.fills)
-      put(UPDATES)
-      putCounts(t.updates)
-      put(METADATA_READS)
-      putNumber(t.metadataReads)
-      putChar(0x7d)
-    }
-    putChar(0x7d)
-    putChar(0x7d)
-  }
-  if (bytesAt + 2 > limit) return -1
-  putChar(0x7d)
-  putChar(0x7d)
-  bytesOut = NO_BYTES
-  return bytesAt
-}
-
 const fmt = (value: number): string =>
   Math.abs(value) < 1e-2 && value !== 0 ? value.toExponential(3) : value.toLocaleString('en-US', { maximumFractionDigits: 2 })
 
@@ -233,8 +109,6 @@ interface MappingEvaluator {
   evaluate(mapping: MappingSpec): CostReport
   /** The report's JSON text (the `--json` shape). */
   json(report: CostReport): string
-  /** The same as UTF-8 bytes into a batch (see {@link writeReportJson}), when the model's reports have the declared shapes. */
-  readonly writeJson?: (report: CostReport, out: Buffer, at: number, limit: number) => number
   /**
    * Whether equal mapping texts may share one result line (`--mappings`): true for the built-in
    * model, which is pure and deterministic; a plug-in model's purity is its author's promise,
@@ -269,7 +143,7 @@ export const runEvaluate = async (inputs: readonly string[], options: EvaluateOp
   })
   const evaluator: MappingEvaluator =
     registries === null
-      ? { evaluate: createSparseloopEvaluator(design).evaluate, json: reportJsonText, writeJson: writeReportJson, reusesResults: true }
+      ? { evaluate: createSparseloopEvaluator(design).evaluate, json: reportJsonText, reusesResults: true }
       : await pluggedEvaluator(registries, options.costModel, design)
   if (options.mappings !== undefined) {
     await evaluateLines(io, options.mappings, design, evaluator)
@@ -342,21 +216,6 @@ const evaluateLines = async (io: CliRun, file: string, design: DesignSpec, evalu
     }
     lastFlush = performance.now()
   }
-  /** Writes a report's line into the batch; answers where it starts (-1: written on its own). */
-  const printReport = (report: CostReport): number => {
-    const writeJson = evaluator.writeJson
-    if (writeJson === undefined) return print(evaluator.json(report))
-    let end = writeJson(report, out, used, FLUSH_BYTES - 1)
-    if (end < 0 && used > 0) {
-      flush()
-      end = writeJson(report, out, 0, FLUSH_BYTES - 1)
-    }
-    if (end < 0) return print(evaluator.json(report))
-    const at = used
-    out[end] = 10
-    used = end + 1
-    return at
-  }
   /** Writes a result line kept as UTF-8 bytes (see `results`). */
   const printBytes = (line: Uint8Array): void => {
     if (used + line.length + 1 > FLUSH_BYTES) flush()
@@ -415,7 +274,7 @@ const evaluateLines = async (io: CliRun, file: string, design: DesignSpec, evalu
       } else {
         // A text that fails to parse throws here, naming its own line, and is never kept.
         const mapping = parseTimeloopMapping(mappingText, design.problem, design.arch, { fileName: `${file}:${lineNumber}` })
-        const at = printReport(evaluator.evaluate(mapping))
+        const at = print(evaluator.json(evaluator.evaluate(mapping)))
         if (evaluator.reusesResults && at >= 0 && resultBytes + 2 * mappingText.length + (used - 1 - at) <= REUSE_BYTES) {
           // A copy of the bytes print just wrote to the batch, without its newline.
           const line = new Uint8Array(out.subarray(at, used - 1))
