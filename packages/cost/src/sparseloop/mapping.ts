@@ -24,11 +24,27 @@ export interface MappedNest {
   readonly fanoutY: readonly number[]
 }
 
-/** Orders `dims` by `permutation` (innermost first); dims missing from it go innermost. */
+/**
+ * Orders `dims` by `permutation` (innermost first); dims missing from it go innermost. One array
+ * per call (this runs twice per level of every evaluated mapping, issue 12): a dim of `dims` is
+ * missing exactly when `permutation` does not name it.
+ */
 const orderDims = (dims: readonly string[], permutation: readonly string[]): string[] => {
-  const listed = permutation.filter((d) => dims.includes(d))
-  const missing = dims.filter((d) => !listed.includes(d))
-  return [...missing, ...listed]
+  const out: string[] = []
+  for (const d of dims) if (!permutation.includes(d)) out.push(d)
+  for (const d of permutation) if (dims.includes(d)) out.push(d)
+  return out
+}
+
+/** The index of `dim` among the entries of `permutation` that are dims of `dims`, or -1 (no filtered copy). */
+const writtenIndexOf = (permutation: readonly string[], dims: readonly string[], dim: string): number => {
+  let pos = 0
+  for (const d of permutation) {
+    if (!dims.includes(d)) continue
+    if (d === dim) return pos
+    pos++
+  }
+  return -1
 }
 
 /** Builds the loop nest of a mapping; infeasible mappings come back as values. */
@@ -49,23 +65,19 @@ export const buildNest = (design: PreparedDesign, mapping: MappingSpec): MappedN
   const products = design.dims.map(() => 1)
   for (let level = 0; level < nLevels; level++) {
     const entry = byLevel.get(level)
-    const keepRow = design.tensors.map((t) => {
-      if (entry === undefined) return true
-      if (entry.bypass.includes(t.name)) return false
-      return true
-    })
+    const keepRow: boolean[] = []
+    for (const t of design.tensors) keepRow.push(entry === undefined || !entry.bypass.includes(t.name))
     kept.push(keepRow)
     let fx = 1
     let fy = 1
     if (entry !== undefined) {
       const spatialOrder = orderDims(design.dims, entry.spatialPermutation)
       // The first `split` dims of the written permutation are on X; missing dims are trivial.
-      const written = entry.spatialPermutation.filter((d) => design.dims.includes(d))
       for (const dim of spatialOrder) {
         const bound = entry.spatialFactors[dim] ?? 1
         // Trivial spatial loops do not exist in Timeloop's nest (they would split flattened ranks).
         if (bound === 1) continue
-        const pos = written.indexOf(dim)
+        const pos = writtenIndexOf(entry.spatialPermutation, design.dims, dim)
         const axisX = pos === -1 ? true : pos < entry.spatialSplit
         const d = design.dimIndex[dim]!
         if (bound > 1) {
