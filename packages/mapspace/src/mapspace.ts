@@ -32,6 +32,7 @@ import {
   primeFactors,
   type SlotRule,
 } from './internal/factors'
+import { objectArray, smi, smiArray } from './internal/shapes'
 import { product, tileShape } from './internal/tiles'
 import type { CheckResult, Mapspace, MapspaceGenome, MapspaceInput, MapspaceLayout, MapspaceSize } from './types'
 
@@ -356,7 +357,7 @@ export const createGenomeTools = (dims: readonly DimName[], space: SpaceLayout):
   }
 
   const pickVectors = (factors: readonly number[]): number[][] =>
-    dims.map((_, d) => {
+    objectArray(dims.length, (d) => {
       const list = vectors[d] as number[][]
       return list[((factors[d] ?? 0) % list.length + list.length) % list.length] as number[]
     })
@@ -408,8 +409,8 @@ export const createDecoder = (
   const decode = (genome: MapspaceGenome): MappingSpec => {
     const vs = pickVectors(genome.factors)
     // The genome with every index reduced into its range: what `encode` returns for the mapping.
-    const permutations = permSlots.map(() => 0)
-    const splits = spatialLevels.filter((x) => x.splitSlot !== null).map(() => 0)
+    const permutations = smiArray(permSlots.length, () => 0)
+    const splits = smiArray(spatialLevels.filter((x) => x.splitSlot !== null).length, () => 0)
     const factorsAt = (slot: number | undefined): Record<DimName, number> => {
       const out: Record<DimName, number> = {}
       if (slot === undefined) return out
@@ -426,7 +427,7 @@ export const createDecoder = (
       const outer = suffix.filter((d) => tNon.includes(d))
       const free = tNon.filter((d) => !prefix.includes(d) && !suffix.includes(d))
       const tRank = pIdx >= 0 ? mod(genome.permutations[pIdx] ?? 0, factorial(free.length)) : 0
-      if (pIdx >= 0) permutations[pIdx] = tRank
+      if (pIdx >= 0) permutations[pIdx] = smi(tRank)
       const ordered = pIdx >= 0 ? nthPermutation(free, tRank) : free
       const temporalPermutation = [...fixed, ...ordered, ...outer, ...dims.filter((d) => !tNon.includes(d))]
 
@@ -439,7 +440,7 @@ export const createDecoder = (
         const sFixed = sl.prefix.filter((d) => sNon.includes(d))
         const sFree = sNon.filter((d) => !sl.prefix.includes(d))
         const sRank = sl.permSlot !== null ? mod(genome.permutations[sl.permSlot] ?? 0, factorial(sFree.length)) : 0
-        if (sl.permSlot !== null) permutations[sl.permSlot] = sRank
+        if (sl.permSlot !== null) permutations[sl.permSlot] = smi(sRank)
         const sOrdered = sl.permSlot !== null ? nthPermutation(sFree, sRank) : sFree
         const order = [...sFixed, ...sOrdered]
         let x: DimName[]
@@ -451,7 +452,7 @@ export const createDecoder = (
           })
         } else if (sl.splitSlot !== null) {
           const split = mod(genome.splits[sl.splitSlot] ?? 0, order.length + 1)
-          splits[sl.splitSlot] = split
+          splits[sl.splitSlot] = smi(split)
           x = order.slice(0, split)
         } else {
           x = sl.onX ? order : []
@@ -483,10 +484,10 @@ export const createDecoder = (
     })
     const mapping = { levels: levelSpecs }
     decoded.set(mapping, {
-      factors: dims.map((_, d) => mod(genome.factors[d] ?? 0, (vectors[d] as number[][]).length)),
+      factors: smiArray(dims.length, (d) => mod(genome.factors[d] ?? 0, (vectors[d] as number[][]).length)),
       permutations,
       splits,
-      bypass: bypassChoices.map((_, b) => mod(genome.bypass[b] ?? 1, 2)),
+      bypass: smiArray(bypassChoices.length, (b) => mod(genome.bypass[b] ?? 1, 2)),
     })
     return mapping
   }
@@ -589,10 +590,11 @@ export const createEncoder = (
       }
       const idx = vectorIndex(d).get(v.join(','))
       if (idx === undefined) return { ok: false, reason: `the tiling ${dim}: ${v.join('×')} is not in the space (constraints or bound)` }
-      factors.push(idx)
+      factors.push(smi(idx))
     }
     const vs = pickVectors(factors)
-    const permutations = permSlots.map((p) => {
+    const permutations = smiArray(permSlots.length, (j) => {
+      const p = permSlots[j] as PermSlot
       const lm = mapping.levels[p.level] as LevelMappingSpec
       const non = nontrivial(vs, p.slot)
       const free = non.filter((d) => !p.prefix.includes(d) && !p.suffix.includes(d))
@@ -605,13 +607,15 @@ export const createEncoder = (
       }
       return permutationRank(free, order)
     })
-    const splits = spatialLevels
-      .filter((s) => s.splitSlot !== null)
-      .map((s) => {
-        const lm = mapping.levels[s.level] as LevelMappingSpec
-        return lm.spatialPermutation.slice(0, lm.spatialSplit).filter((d) => (lm.spatialFactors[d] ?? 1) > 1).length
-      })
-    const bypass = bypassChoices.map((c) => ((mapping.levels[c.level] as LevelMappingSpec).bypass.includes(c.tensor) ? 0 : 1))
+    const splitLevels = spatialLevels.filter((s) => s.splitSlot !== null)
+    const splits = smiArray(splitLevels.length, (j) => {
+      const lm = mapping.levels[(splitLevels[j] as SpatialLevel).level] as LevelMappingSpec
+      return lm.spatialPermutation.slice(0, lm.spatialSplit).filter((d) => (lm.spatialFactors[d] ?? 1) > 1).length
+    })
+    const bypass = smiArray(bypassChoices.length, (j) => {
+      const c = bypassChoices[j] as { level: number; tensor: TensorName }
+      return (mapping.levels[c.level] as LevelMappingSpec).bypass.includes(c.tensor) ? 0 : 1
+    })
     const genome: MapspaceGenome = { factors, permutations, splits, bypass }
     if (key(decode(genome)) !== key(mapping)) {
       return { ok: false, reason: 'the loop orders or X/Y split break a permutation or split constraint' }
@@ -641,10 +645,10 @@ export const createEnumeration = (
         const np = permSlots.length
         const ns = splitSlotsList.length
         yield {
-          factors: [...factors],
-          permutations: digits.slice(0, np),
-          splits: digits.slice(np, np + ns),
-          bypass: digits.slice(np + ns).map((b) => 1 - b),
+          factors: smiArray(factors.length, (d) => factors[d] as number),
+          permutations: smiArray(np, (j) => digits[j] as number),
+          splits: smiArray(ns, (j) => digits[np + j] as number),
+          bypass: smiArray(digits.length - np - ns, (j) => 1 - (digits[np + ns + j] as number)),
         }
         let i = digits.length - 1
         while (i >= 0 && (digits[i] as number) + 1 >= (radix[i] as number)) digits[i--] = 0
@@ -696,17 +700,17 @@ export const createDecisionTree = (
   const spatialSlots = slots.map((slot, si) => (slot.kind === 'spatial' ? si : -1)).filter((si) => si >= 0)
   const spatialProduct = (v: readonly number[]): number => spatialSlots.reduce((p, si) => p * (v[si] ?? 1), 1)
   const treeOrder = vectors.map((list) => list.map((_, i) => i).sort((a, b) => spatialProduct(list[b] as number[]) - spatialProduct(list[a] as number[]) || a - b))
-  const treeFactors = (path: readonly number[]): number[] => dims.map((_, d) => (treeOrder[d] as number[])[path[d] ?? 0] ?? 0)
+  const treeFactors = (path: readonly number[]): number[] => smiArray(dims.length, (d) => (treeOrder[d] as number[])[path[d] ?? 0] ?? 0)
   const genomeAt = (path: readonly number[]): MapspaceGenome => {
-    const permutations = permSlots.map(() => 0)
+    const permutations = smiArray(permSlots.length, () => 0)
     permOrder.forEach((j, k) => {
-      permutations[j] = path[nFactors + nBypass + nSplits + k] ?? 0
+      permutations[j] = smi(path[nFactors + nBypass + nSplits + k] ?? 0)
     })
     return {
       factors: treeFactors(path),
       permutations,
-      splits: splitSlotsList.map((_, j) => path[nFactors + nBypass + j] ?? 0),
-      bypass: bypassChoices.map((_, j) => 1 - (path[nFactors + j] ?? 0)),
+      splits: smiArray(splitSlotsList.length, (j) => path[nFactors + nBypass + j] ?? 0),
+      bypass: smiArray(bypassChoices.length, (j) => 1 - (path[nFactors + j] ?? 0)),
     }
   }
   let lastLeaf: { readonly path: readonly number[]; readonly mapping: MappingSpec } | null = null
@@ -801,13 +805,15 @@ export const createSearchOperators = (
   const { slots, vectors, permSlots, bypassChoices } = space
   const { vectorIndex, pickVectors, permCounts, splitCounts, freeDims } = tools
   const randomGenome = (rng: Rng): MapspaceGenome => {
-    const factors = vectors.map((v) => rng.int(v.length))
+    const factors = smiArray(vectors.length, (d) => rng.int((vectors[d] as number[][]).length))
     const vs = pickVectors(factors)
+    const pc = permCounts(vs)
+    const sc = splitCounts(vs)
     return {
       factors,
-      permutations: permCounts(vs).map((n) => rng.int(n)),
-      splits: splitCounts(vs).map((n) => rng.int(n)),
-      bypass: bypassChoices.map(() => rng.int(2)),
+      permutations: smiArray(pc.length, (j) => rng.int(pc[j] as number)),
+      splits: smiArray(sc.length, (j) => rng.int(sc[j] as number)),
+      bypass: smiArray(bypassChoices.length, () => rng.int(2)),
     }
   }
   const sampleValid: Mapspace['sampleValid'] = (rng, tries = attempts) => {
@@ -859,12 +865,12 @@ export const createSearchOperators = (
           w[b] = (w[b] as number) * p
           const idx = vectorIndex(d).get(w.join(','))
           if (idx !== undefined) {
-            factors[d] = idx
+            factors[d] = smi(idx)
             return true
           }
         }
         const n = (vectors[d] as number[][]).length
-        factors[d] = mod((factors[d] as number) + 1 + rng.int(n - 1), n)
+        factors[d] = smi(mod((factors[d] as number) + 1 + rng.int(n - 1), n))
         return true
       })
     }
@@ -881,7 +887,7 @@ export const createSearchOperators = (
         const tmp = order[a] as DimName
         order[a] = order[b] as DimName
         order[b] = tmp
-        permutations[j] = permutationRank(free, order)
+        permutations[j] = smi(permutationRank(free, order))
         return true
       })
     }
@@ -890,14 +896,14 @@ export const createSearchOperators = (
       moves.push(() => {
         const j = splittable[rng.int(splittable.length)] as number
         const n = sc[j] as number
-        splits[j] = mod((splits[j] as number) + 1 + rng.int(n - 1), n)
+        splits[j] = smi(mod((splits[j] as number) + 1 + rng.int(n - 1), n))
         return true
       })
     }
     if (bypass.length > 0) {
       moves.push(() => {
         const j = rng.int(bypass.length)
-        bypass[j] = 1 - mod(bypass[j] as number, 2)
+        bypass[j] = smi(1 - mod(bypass[j] as number, 2))
         return true
       })
     }
@@ -908,7 +914,7 @@ export const createSearchOperators = (
   const crossover = (a: MappingSpec, b: MappingSpec, rng: Rng): MappingSpec => {
     const ga = genomeOf(a, rng)
     const gb = genomeOf(b, rng)
-    const pick = (x: readonly number[], y: readonly number[]): number[] => x.map((v, i) => (rng.int(2) === 0 ? v : (y[i] ?? v)))
+    const pick = (x: readonly number[], y: readonly number[]): number[] => smiArray(x.length, (i) => (rng.int(2) === 0 ? (x[i] as number) : (y[i] ?? (x[i] as number))))
     // Indices are reduced modulo the child's choice counts on decode: that is the repair step.
     return decode({
       factors: pick(ga.factors, gb.factors),

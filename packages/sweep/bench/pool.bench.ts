@@ -17,6 +17,10 @@
 // ratio mostly measures the other load. The queue run is bounded (SNIPSNAP_BENCH_QUEUE_TIMEOUT_S,
 // default 3 × the local pool's time, at least 120 s) and always stops its worker and clears the queue.
 // SNIPSNAP_BENCH_EVALUATIONS=N runs the same jobs with N evaluations per layer search.
+// SNIPSNAP_BENCH_ONLY=N runs only the local pool with N threads (its CPU per job, no ratio): on a
+// loaded machine the full bench can take longer than a shared lock should be held.
+// SNIPSNAP_BENCH_GC=v8-default keeps V8's parallel scavenger in every run (the pool's default turns
+// it off when the pool has a thread per core), for comparing the two.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -33,6 +37,7 @@ const written = parseYaml(readFileSync(spec, 'utf8')) as { axes: Record<string, 
 if (evaluations !== undefined) written.axes['evaluations'] = [Number(evaluations)]
 const sweep = expandSweep(written, { codeVersion: codeVersion() })
 const cores = availableParallelism()
+const gc = process.env['SNIPSNAP_BENCH_GC'] === 'v8-default' ? 'v8-default' : 'auto'
 const dirs: string[] = []
 const fresh = () => {
   const dir = mkdtempSync(join(tmpdir(), 'sweep-bench-'))
@@ -98,7 +103,7 @@ const timeLocal = async (threads: number): Promise<{ wallS: number; cpu: RunCpu 
   const cpu = process.cpuUsage()
   const mainCpu = threadCpuMs()
   const records: JobRecord[] = []
-  const run = await runSweepLocal({ jobs: sweep.jobs, store: fresh(), threads, workerModule: cpuWorker, onProgress: (_p, record) => void (record !== null && records.push(record)) })
+  const run = await runSweepLocal({ jobs: sweep.jobs, store: fresh(), threads, workerModule: cpuWorker, gc, onProgress: (_p, record) => void (record !== null && records.push(record)) })
   if (run.done !== sweep.jobs.length || run.failed > 0) throw new Error(`local run with ${threads} thread(s) did ${run.done} jobs, ${run.failed} failed`)
   const wallS = (performance.now() - start) / 1000
   const used = process.cpuUsage(cpu)
@@ -142,7 +147,15 @@ const timeLocal = async (threads: number): Promise<{ wallS: number; cpu: RunCpu 
 }
 
 try {
-  console.log(`sweep ${sweep.name}: ${sweep.jobs.length} jobs, ${sweep.jobs[0]?.inputs.evaluations} evaluations per layer search, ${cores} cores`)
+  console.log(`sweep ${sweep.name}: ${sweep.jobs.length} jobs, ${sweep.jobs[0]?.inputs.evaluations} evaluations per layer search, ${cores} cores, GC ${gc}`)
+  const only = process.env['SNIPSNAP_BENCH_ONLY']
+  if (only !== undefined) {
+    const run = await timeLocal(Number(only))
+    console.log(`local pool, ${only} thread(s): ${run.wallS.toFixed(1)} s`)
+    channel.close()
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+    process.exit(0)
+  }
   const oneRun = await timeLocal(1)
   const one = oneRun.wallS
   console.log(`local pool, 1 thread:     ${one.toFixed(1)} s`)

@@ -5,5 +5,5 @@
 export { codeVersion, fingerprintCode, type CodeLayout } from './code-version'
 export { runJob } from './job'
 export { openResultStore, type ResultStore } from './store'
-export { createJobPool, locateJobWorker, runSweepLocal, type LocalSweepOptions, type SweepProgress, type SweepRunResult } from './local'
+export { createJobPool, locateJobWorker, runSweepLocal, type JobPoolOptions, type LocalSweepOptions, type SweepProgress, type SweepRunResult } from './local'
 export { writeSweepOutputs } from './outputs'
