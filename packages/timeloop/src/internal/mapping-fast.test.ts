@@ -5,37 +5,15 @@ import path from 'node:path'
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import type { DesignSpec, MappingSpec } from '@snipsnap/core'
+import type { MappingSpec } from '@snipsnap/core'
 import { parseTimeloopMapping, parseTimeloopYaml } from '../parse'
 import { parseMappingYamlFast } from './fast-mapping-yaml'
 import { isRecord } from './read'
 import { parseYamlText } from './source'
 import { mappingContext, type MappingContext, parseMappingSection, parseMappingSectionFast } from './mapping'
+import { readRandomMappingCases, readSource, sharedReference, type RandomMappingCase } from './random-cases-fixture'
 
-const reference = path.resolve(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'reference')
-const random = path.join(reference, 'sparseloop-random')
-const source = (file: string) => ({ fileName: path.basename(file), text: fs.readFileSync(file, 'utf8') })
-
-interface Case {
-  readonly name: string
-  readonly design: DesignSpec
-  readonly context: MappingContext
-  readonly texts: readonly string[]
-}
-
-const cases: Case[] = fs
-  .readdirSync(random)
-  .filter((d) => fs.existsSync(path.join(random, d, 'mappings.jsonl')))
-  .map((name) => {
-    const dir = path.join(random, name)
-    const design = parseTimeloopYaml(['base.yaml', 'ERT.yaml', 'ART.yaml'].map((f) => source(path.join(dir, f))))
-    const texts = fs
-      .readFileSync(path.join(dir, 'mappings.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => (JSON.parse(line) as { mapping: string }).mapping)
-    return { name, design, context: mappingContext(design.problem, design.arch), texts }
-  })
+const cases: readonly RandomMappingCase[] = readRandomMappingCases()
 
 /** The general reader's answer: the mapping, or 'ERROR'. */
 const general = (directives: unknown, context: MappingContext): MappingSpec | 'ERROR' => {
@@ -62,11 +40,11 @@ describe('parseMappingSectionFast', () => {
   })
 
   it('reads the mapper cases’ map.yaml files as the general reader does, when it answers', () => {
-    const mapper = path.join(reference, 'sparseloop-mapper')
+    const mapper = path.join(sharedReference, 'sparseloop-mapper')
     let answered = 0
     for (const name of fs.readdirSync(mapper).filter((d) => fs.statSync(path.join(mapper, d)).isDirectory())) {
       const dir = path.join(mapper, name)
-      const design = parseTimeloopYaml(['input.yaml', 'ERT.yaml', 'ART.yaml'].map((f) => source(path.join(dir, f))))
+      const design = parseTimeloopYaml(['input.yaml', 'ERT.yaml', 'ART.yaml'].map((f) => readSource(path.join(dir, f))))
       const context = mappingContext(design.problem, design.arch)
       for (const map of fs.readdirSync(dir).filter((f) => f.endsWith('.map.yaml'))) {
         const text = fs.readFileSync(path.join(dir, map), 'utf8')
@@ -110,7 +88,7 @@ describe('parseMappingSectionFast', () => {
   test.prop([fc.nat(), fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 4 })], { numRuns: 400 })(
     'agrees with the general reader on mutated directives whenever it answers',
     (caseIndex, row, mutations) => {
-      const { context, texts } = cases[caseIndex % cases.length] as Case
+      const { context, texts } = cases[caseIndex % cases.length] as RandomMappingCase
       const directives = (directivesOf(texts[row % texts.length] ?? '') as Record<string, unknown>[]).map((d) => ({ ...d }))
       for (const m of mutations) apply(directives, m)
       const fast = parseMappingSectionFast(directives, context)
@@ -121,7 +99,7 @@ describe('parseMappingSectionFast', () => {
   test.prop([fc.nat(), fc.nat(), fc.double({ min: 0, max: 1, noNaN: true }), fc.string({ maxLength: 4, unit: fc.constantFrom(' ', '-', ':', ',', '[', ']', '{', '}', '\n', 'M', 'K', '1', '0', '=', 'x') })])(
     'parseTimeloopMapping gives the general result or its error on mutated row text',
     (caseIndex, row, at, junk) => {
-      const { design, context, texts } = cases[caseIndex % cases.length] as Case
+      const { design, context, texts } = cases[caseIndex % cases.length] as RandomMappingCase
       const text = texts[row % texts.length] ?? ''
       const cut = Math.floor(text.length * at)
       const mutated = text.slice(0, cut) + junk + text.slice(cut)

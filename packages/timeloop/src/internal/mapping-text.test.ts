@@ -6,36 +6,14 @@ import path from 'node:path'
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import type { DesignSpec, MappingSpec } from '@snipsnap/core'
+import type { MappingSpec } from '@snipsnap/core'
 import { parseTimeloopYaml } from '../parse'
 import { isRecord } from './read'
 import { mappingContext, type MappingContext, parseMappingSection } from './mapping'
 import { readMappingText } from './mapping-text'
+import { readRandomMappingCases, readSource, sharedReference, type RandomMappingCase } from './random-cases-fixture'
 
-const reference = path.resolve(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'reference')
-const random = path.join(reference, 'sparseloop-random')
-const source = (file: string) => ({ fileName: path.basename(file), text: fs.readFileSync(file, 'utf8') })
-
-interface Case {
-  readonly name: string
-  readonly design: DesignSpec
-  readonly context: MappingContext
-  readonly texts: readonly string[]
-}
-
-const cases: Case[] = fs
-  .readdirSync(random)
-  .filter((d) => fs.existsSync(path.join(random, d, 'mappings.jsonl')))
-  .map((name) => {
-    const dir = path.join(random, name)
-    const design = parseTimeloopYaml(['base.yaml', 'ERT.yaml', 'ART.yaml'].map((f) => source(path.join(dir, f))))
-    const texts = fs
-      .readFileSync(path.join(dir, 'mappings.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => (JSON.parse(line) as { mapping: string }).mapping)
-    return { name, design, context: mappingContext(design.problem, design.arch), texts }
-  })
+const cases: readonly RandomMappingCase[] = readRandomMappingCases()
 
 /** The general path's answer for a mapping text: `yaml`, then the general section reader; or 'ERROR'. */
 const general = (text: string, context: MappingContext): MappingSpec | 'ERROR' => {
@@ -64,10 +42,10 @@ describe('readMappingText', () => {
   })
 
   it('reads the mapper cases’ map.yaml files as the general path does, when it answers', () => {
-    const mapper = path.join(reference, 'sparseloop-mapper')
+    const mapper = path.join(sharedReference, 'sparseloop-mapper')
     for (const name of fs.readdirSync(mapper).filter((d) => fs.statSync(path.join(mapper, d)).isDirectory())) {
       const dir = path.join(mapper, name)
-      const design = parseTimeloopYaml(['input.yaml', 'ERT.yaml', 'ART.yaml'].map((f) => source(path.join(dir, f))))
+      const design = parseTimeloopYaml(['input.yaml', 'ERT.yaml', 'ART.yaml'].map((f) => readSource(path.join(dir, f))))
       const context = mappingContext(design.problem, design.arch)
       for (const map of fs.readdirSync(dir).filter((f) => f.endsWith('.map.yaml'))) {
         const text = fs.readFileSync(path.join(dir, map), 'utf8')
@@ -78,7 +56,7 @@ describe('readMappingText', () => {
   })
 
   it('leaves what it does not cover to the general path', () => {
-    const { context } = cases.find((c) => c.name.startsWith('fig15-STC-M512')) as Case
+    const { context } = cases.find((c) => c.name.startsWith('fig15-STC-M512')) as RandomMappingCase
     const row = '- {target: DRAM, type: temporal, factors: M=32 N=256 K=1, permutation: MKN}'
     for (const text of [
       `mapping:\n${row} # comment\n`,
@@ -180,10 +158,10 @@ describe('readMappingText', () => {
       })
   }
 
-  test.prop([fc.nat({ max: 1000 }).chain((i) => fc.tuple(fc.constant(i), generatedRow((cases[i % cases.length] as Case).context)))], { numRuns: 500 })(
+  test.prop([fc.nat({ max: 1000 }).chain((i) => fc.tuple(fc.constant(i), generatedRow((cases[i % cases.length] as RandomMappingCase).context)))], { numRuns: 500 })(
     'agrees with the general path on generated mappings whenever it answers',
     ([caseIndex, text]) => {
-      const { context } = cases[caseIndex % cases.length] as Case
+      const { context } = cases[caseIndex % cases.length] as RandomMappingCase
       const fast = readMappingText(text, context)
       if (fast !== undefined) expect(fast).toEqual(general(text, context))
     },
@@ -207,7 +185,7 @@ describe('readMappingText', () => {
   test.prop([fc.nat(), fc.nat(), fc.double({ min: 0, max: 1, noNaN: true }), fc.string({ maxLength: 4, unit: fc.constantFrom(' ', '-', ':', ',', '[', ']', '{', '}', '\n', '#', 'M', 'K', 'A', '1', '0', '=', 'x', '_') })], { numRuns: 600 })(
     'agrees with the general path on mutated shared rows whenever it answers',
     (caseIndex, row, at, junk) => {
-      const { context, texts } = cases[caseIndex % cases.length] as Case
+      const { context, texts } = cases[caseIndex % cases.length] as RandomMappingCase
       const text = texts[row % texts.length] ?? ''
       const cut = Math.floor(text.length * at)
       const mutated = text.slice(0, cut) + junk + text.slice(cut)
