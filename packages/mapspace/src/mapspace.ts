@@ -172,6 +172,8 @@ interface SpaceLayout {
   readonly vectors: readonly (readonly number[])[][]
   readonly permSlots: readonly PermSlot[]
   readonly spatialLevels: readonly SpatialLevel[]
+  /** The spatial levels with a free X/Y split (`splitSlot` set): the genome's split positions, in order. */
+  readonly splitLevels: readonly SpatialLevel[]
   readonly bypassChoices: readonly { readonly level: number; readonly tensor: TensorName }[]
   readonly layout: MapspaceLayout
 }
@@ -256,16 +258,17 @@ export const buildSpaceLayout = (input: MapspaceInput, ctx: CheckContext): Space
     for (const t of tensors) if (!r.keep.has(t) && !r.bypass.has(t)) bypassChoices.push({ level: i, tensor: t })
   }
 
+  const splitLevels = spatialLevels.filter((s) => s.splitSlot !== null)
   const layout: MapspaceLayout = {
     dimensions: [...dims],
     slots: slots.map((s) => ({ level: (levels[s.level] as LevelInfo).name, kind: s.kind })),
     factorizations: vectors.map((v) => v.length),
     permutations: permSlots.map((p) => ({ level: (levels[p.level] as LevelInfo).name, kind: p.kind })),
-    splits: spatialLevels.filter((s) => s.splitSlot !== null).map((s) => ({ level: (levels[s.level] as LevelInfo).name })),
+    splits: splitLevels.map((s) => ({ level: (levels[s.level] as LevelInfo).name })),
     bypass: bypassChoices.map((b) => ({ level: (levels[b.level] as LevelInfo).name, tensor: b.tensor })),
   }
 
-  return { slots, vectors, permSlots, spatialLevels, bypassChoices, layout }
+  return { slots, vectors, permSlots, spatialLevels, splitLevels, bypassChoices, layout }
 }
 
 /**
@@ -274,11 +277,10 @@ export const buildSpaceLayout = (input: MapspaceInput, ctx: CheckContext): Space
  * they make non-trivial; orderings multiply the permutations of the free dims and the split choices.
  */
 export const countSpace = (dims: readonly DimName[], space: SpaceLayout): MapspaceSize => {
-  const { vectors, permSlots, spatialLevels, bypassChoices } = space
-  const splitSlotsList = spatialLevels.filter((s) => s.splitSlot !== null)
+  const { vectors, permSlots, splitLevels, bypassChoices } = space
   // State: free non-trivial count per permuted slot, non-trivial count per free-split slot.
   let states = new Map<string, { free: number[]; non: number[]; count: bigint }>()
-  states.set('', { free: permSlots.map(() => 0), non: splitSlotsList.map(() => 0), count: 1n })
+  states.set('', { free: permSlots.map(() => 0), non: splitLevels.map(() => 0), count: 1n })
   dims.forEach((dim, d) => {
     // Vectors grouped by which permuted/split slots they make non-trivial (a bit signature).
     const groups = new Map<string, { free: number[]; non: number[]; count: bigint }>()
@@ -286,11 +288,11 @@ export const countSpace = (dims: readonly DimName[], space: SpaceLayout): Mapspa
       let k = ''
       for (const p of permSlots) k += (v[p.slot] ?? 1) > 1 && !p.prefix.includes(dim) && !p.suffix.includes(dim) ? '1' : '0'
       k += '/'
-      for (const sl of splitSlotsList) k += (v[sl.slot] ?? 1) > 1 ? '1' : '0'
+      for (const sl of splitLevels) k += (v[sl.slot] ?? 1) > 1 ? '1' : '0'
       const g = groups.get(k)
       if (g === undefined) {
         const free = permSlots.map((p) => ((v[p.slot] ?? 1) > 1 && !p.prefix.includes(dim) && !p.suffix.includes(dim) ? 1 : 0))
-        const non = splitSlotsList.map((sl) => ((v[sl.slot] ?? 1) > 1 ? 1 : 0))
+        const non = splitLevels.map((sl) => ((v[sl.slot] ?? 1) > 1 ? 1 : 0))
         groups.set(k, { free, non, count: 1n })
       } else g.count += 1n
     }
@@ -344,7 +346,7 @@ export interface GenomeTools {
  * permuted slot, X/Y splits per free-split slot) and the factor-vector lookups.
  */
 export const createGenomeTools = (dims: readonly DimName[], space: SpaceLayout): GenomeTools => {
-  const { vectors, permSlots, spatialLevels } = space
+  const { vectors, permSlots, splitLevels } = space
   // Built on first use (encode, mutate): large spaces that are only sampled never pay for it.
   const vectorIndexCache: (Map<string, number> | undefined)[] = vectors.map(() => undefined)
   const vectorIndex = (d: number): Map<string, number> => {
@@ -366,7 +368,7 @@ export const createGenomeTools = (dims: readonly DimName[], space: SpaceLayout):
     nontrivial(vs, p.slot).filter((d) => !p.prefix.includes(d) && !p.suffix.includes(d))
   const permCounts = (vs: readonly number[][]): number[] => permSlots.map((p) => factorial(freeDims(vs, p).length))
   const splitCounts = (vs: readonly number[][]): number[] =>
-    spatialLevels.filter((s) => s.splitSlot !== null).map((s) => nontrivial(vs, s.slot).length + 1)
+    splitLevels.map((s) => nontrivial(vs, s.slot).length + 1)
 
   return { vectorIndex, pickVectors, nontrivial, freeDims, permCounts, splitCounts }
 }
@@ -383,7 +385,7 @@ export const createDecoder = (
   tools: GenomeTools,
 ): { readonly decode: (genome: MapspaceGenome) => MappingSpec; readonly decoded: WeakMap<MappingSpec, MapspaceGenome> } => {
   const { levels, rules } = ctx
-  const { slots, vectors, permSlots, spatialLevels, bypassChoices } = space
+  const { slots, vectors, permSlots, spatialLevels, splitLevels, bypassChoices } = space
   const { pickVectors, nontrivial } = tools
   // Mappings this space decoded, with their genome (indices reduced into range, as `encode` would
   // return it): checking them can skip the conformance checks (decode only produces conformant
@@ -410,7 +412,7 @@ export const createDecoder = (
     const vs = pickVectors(genome.factors)
     // The genome with every index reduced into its range: what `encode` returns for the mapping.
     const permutations = smiArray(permSlots.length, () => 0)
-    const splits = smiArray(spatialLevels.filter((x) => x.splitSlot !== null).length, () => 0)
+    const splits = smiArray(splitLevels.length, () => 0)
     const factorsAt = (slot: number | undefined): Record<DimName, number> => {
       const out: Record<DimName, number> = {}
       if (slot === undefined) return out
@@ -557,7 +559,7 @@ export const createEncoder = (
   key: (mapping: MappingSpec) => string,
   decoded?: WeakMap<MappingSpec, MapspaceGenome>,
 ): Mapspace['encode'] => {
-  const { slots, permSlots, spatialLevels, bypassChoices } = space
+  const { slots, permSlots, splitLevels, bypassChoices } = space
   const { vectorIndex, pickVectors, nontrivial } = tools
   const nLevels = levels.length
   // Encodings by mapping object (mappings are never mutated): a genetic search encodes each parent
@@ -607,7 +609,6 @@ export const createEncoder = (
       }
       return permutationRank(free, order)
     })
-    const splitLevels = spatialLevels.filter((s) => s.splitSlot !== null)
     const splits = smiArray(splitLevels.length, (j) => {
       const lm = mapping.levels[(splitLevels[j] as SpatialLevel).level] as LevelMappingSpec
       return lm.spatialPermutation.slice(0, lm.spatialSplit).filter((d) => (lm.spatialFactors[d] ?? 1) > 1).length
@@ -631,9 +632,8 @@ export const createEnumeration = (
   tools: GenomeTools,
   decode: (genome: MapspaceGenome) => MappingSpec,
 ): { readonly genomes: () => Generator<MapspaceGenome>; readonly enumerate: () => Generator<MappingSpec> } => {
-  const { vectors, permSlots, spatialLevels, bypassChoices } = space
+  const { vectors, permSlots, splitLevels, bypassChoices } = space
   const { pickVectors, permCounts, splitCounts } = tools
-  const splitSlotsList = spatialLevels.filter((s) => s.splitSlot !== null)
   function* genomes(): Generator<MapspaceGenome> {
     const radices = vectors.map((v) => v.length)
     const factors = radices.map(() => 0)
@@ -643,7 +643,7 @@ export const createEnumeration = (
       const digits = radix.map(() => 0)
       for (;;) {
         const np = permSlots.length
-        const ns = splitSlotsList.length
+        const ns = splitLevels.length
         yield {
           factors: smiArray(factors.length, (d) => factors[d] as number),
           permutations: smiArray(np, (j) => digits[j] as number),
@@ -679,15 +679,14 @@ export const createDecisionTree = (
   check: (mapping: MappingSpec) => CheckResult,
   ordersMatter: (mapping: MappingSpec) => boolean,
 ): DesignTree<MappingSpec> => {
-  const { slots, vectors, permSlots, spatialLevels, bypassChoices } = space
+  const { slots, vectors, permSlots, splitLevels, bypassChoices } = space
   const { pickVectors, permCounts, splitCounts } = tools
-  const splitSlotsList = spatialLevels.filter((s) => s.splitSlot !== null)
   // Decisions: factorisation per dimension, bypass bits, free splits, spatial orders, then
   // temporal orders last, so one `admits` check after the spatial orders stands for every
   // temporal order of that subtree whenever orders cannot change the verdict.
   const nFactors = dims.length
   const nBypass = bypassChoices.length
-  const nSplits = splitSlotsList.length
+  const nSplits = splitLevels.length
   const spatialPerms = permSlots.map((p, j) => (p.kind === 'spatial' ? j : -1)).filter((j) => j >= 0)
   const temporalPerms = permSlots.map((p, j) => (p.kind === 'temporal' ? j : -1)).filter((j) => j >= 0)
   const permOrder = [...spatialPerms, ...temporalPerms]
@@ -709,7 +708,7 @@ export const createDecisionTree = (
     return {
       factors: treeFactors(path),
       permutations,
-      splits: smiArray(splitSlotsList.length, (j) => path[nFactors + nBypass + j] ?? 0),
+      splits: smiArray(splitLevels.length, (j) => path[nFactors + nBypass + j] ?? 0),
       bypass: smiArray(bypassChoices.length, (j) => 1 - (path[nFactors + j] ?? 0)),
     }
   }
@@ -941,8 +940,8 @@ export const createNeighbours = (
   decode: (genome: MapspaceGenome) => MappingSpec,
   key: (mapping: MappingSpec) => string,
 ): ((mapping: MappingSpec) => MappingSpec[]) => {
-  const { slots, spatialLevels, bypassChoices } = space
-  const twoD = new Set(spatialLevels.filter((s) => s.splitSlot !== null).map((s) => s.level))
+  const { slots, splitLevels, bypassChoices } = space
+  const twoD = new Set(splitLevels.map((s) => s.level))
   return (mapping) => {
     const e = encode(mapping)
     if (!e.ok) return []
