@@ -34,6 +34,8 @@ import { nodeProgram } from '@snipsnap/tsup-config'
 const requireHere = createRequire(import.meta.url)
 const banner = { js: "import { createRequire as __snipsnapCreateRequire } from 'node:module'; const require = __snipsnapCreateRequire(import.meta.url);" }
 const EVALUATE_FILE = './evaluate-action.js'
+/** `SNIPSNAP_NO_MINIFY=1` builds readable bundles, so CPU profiles of the built CLI name functions. */
+const minify = process.env['SNIPSNAP_NO_MINIFY'] === undefined
 /** Commands whose actions bin.js imports from the ES module build (all but `evaluate`). */
 const ESM_ACTIONS = ['codesign', 'explore', 'formats', 'init', 'search', 'sweep', 'worker'] as const
 
@@ -116,7 +118,7 @@ export default defineConfig([
     noExternal: [/./],
     clean: false,
     splitting: false,
-    minify: true,
+    minify,
     // Keep `node:` specifiers as written, so lazyChildProcess sees commander's import.
     removeNodeProtocol: false,
     esbuildPlugins: [lazyYaml, yamlEsm, lazyChildProcess, lazyFiles],
@@ -137,7 +139,7 @@ export default defineConfig([
     noExternal: [/^(?!@snipsnap\/sweep(\/|$))/],
     external: ['@snipsnap/sweep'],
     clean: false,
-    minify: true,
+    minify,
     removeNodeProtocol: false,
     banner,
     esbuildPlugins: [yamlEsm, lazyChildProcess],
