@@ -119,6 +119,11 @@ export default defineConfig([
     clean: false,
     splitting: false,
     minify,
+    // actions/evaluate.ts locates itself for its worker threads by `import.meta.url` from sources
+    // and by `__filename` in this CommonJS bundle, where esbuild empties `import.meta`.
+    esbuildOptions: (options) => {
+      options.logOverride = { ...options.logOverride, 'empty-import-meta': 'silent' }
+    },
     // Keep `node:` specifiers as written, so lazyChildProcess sees commander's import.
     removeNodeProtocol: false,
     esbuildPlugins: [lazyYaml, yamlEsm, lazyChildProcess, lazyFiles],

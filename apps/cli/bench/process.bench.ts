@@ -24,7 +24,7 @@
 // row, parsing the mapping, evaluating fresh objects, writing ~1.3 KB of JSON).
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
 const root = resolve(import.meta.dirname, '..', '..', '..')
@@ -122,26 +122,32 @@ try {
     return file
   }
   const base = join(randomSet, 'base.yaml')
+  const cores = availableParallelism()
+  // Files of 1 MiB or more are evaluated on every core by default (the 150-row file is smaller,
+  // so it runs on one thread in every variant): the distinct texts are timed both ways.
   const VARIANTS = [
-    ['', false],
-    [' distinct', true],
+    { label: 'repeated', distinct: false, threads: [] },
+    { label: 'distinct texts, --threads 1', distinct: true, threads: ['--threads', '1'] },
+    { label: `distinct texts, default threads (${cores} cores)`, distinct: true, threads: [] },
   ] as const
   const timed = alternate(
     Object.fromEntries(
-      VARIANTS.flatMap(([suffix, distinct]) => SIZES.map((copies) => [`${copies}${suffix}`, [bin, 'evaluate', base, '--mappings', write(copies, distinct)]])),
+      VARIANTS.flatMap(({ label, distinct, threads }) =>
+        SIZES.map((copies) => [`${copies} ${label}`, [bin, 'evaluate', base, '--mappings', write(copies, distinct), ...threads]]),
+      ),
     ),
     Math.max(3, Math.ceil(ROUNDS / 2)),
   )
-  for (const [suffix] of VARIANTS) {
+  for (const { label } of VARIANTS) {
     for (let i = 1; i < SIZES.length; i++) {
       const [fewer, more] = [SIZES[i - 1] as number, SIZES[i] as number]
-      const small = timed[`${fewer}${suffix}`] as Sample
-      const large = timed[`${more}${suffix}`] as Sample
+      const small = timed[`${fewer} ${label}`] as Sample
+      const large = timed[`${more} ${label}`] as Sample
       const extraRows = (more - fewer) * rows.length
       const byWall = (extraRows * 1000) / (large.wallMs - small.wallMs)
       const byCpu = (extraRows * 1000) / (large.cpuMs - small.cpuMs)
       console.log(
-        `  evaluate --mappings (STC random set${suffix === '' ? ', repeated' : ', distinct texts'}, ${fewer * rows.length} vs ${more * rows.length} rows): marginal ${byWall.toFixed(0)} rows/wall-s` +
+        `  evaluate --mappings (STC random set, ${label}, ${fewer * rows.length} vs ${more * rows.length} rows): marginal ${byWall.toFixed(0)} rows/wall-s` +
           (hasGnuTime ? `, ${byCpu.toFixed(0)} rows/CPU-s; peak ${mib(small.maxRssKiB)} at ${fewer * rows.length} rows, ${mib(large.maxRssKiB)} at ${more * rows.length}` : ''),
       )
     }

@@ -4,11 +4,15 @@
 // key), evaluate with the Sparseloop model, print a summary or one JSON object (per mapping line
 // with --mappings).
 // argv → file reading → library calls → printed report; no domain logic here.
+import { statSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { pathToFileURL } from 'node:url'
 import { prepareCostModel, SnipSnapError, type ActionCounts, type CostReport, type DesignSpec, type MappingSpec } from '@snipsnap/core'
 import { createSparseloopEvaluator } from '@snipsnap/cost'
 import { parseTimeloopMapping } from '@snipsnap/timeloop'
 import { readDesign, readLineSpans, type LineSpan } from '../design-files'
 import { mappingTextOf } from '../mapping-rows'
+import { errorToChunkError, evaluateLinesThreaded, runMappingsWorkerWith, type ChunkRunner, type WorkerPortLike } from '../mappings-threads'
 import type { PluginCliOptions } from '../commands/plugin-options'
 import type { CliRegistries } from '../plugins'
 import type { CliRun } from '../run-control'
@@ -19,6 +23,8 @@ export interface EvaluateOptions extends PluginCliOptions {
   readonly mappings?: string
   readonly mapping?: string
   readonly strict?: boolean
+  /** `--threads <n>`: threads evaluating `--mappings` rows (default: the cores, for files of PARALLEL_MIN_BYTES or more). */
+  readonly threads?: string
 }
 
 
@@ -146,7 +152,17 @@ export const runEvaluate = async (inputs: readonly string[], options: EvaluateOp
       ? { evaluate: createSparseloopEvaluator(design).evaluate, json: reportJsonText, reusesResults: true }
       : await pluggedEvaluator(registries, options.costModel, design)
   if (options.mappings !== undefined) {
-    await evaluateLines(io, options.mappings, design, evaluator)
+    const threads = mappingThreads(io, options, options.mappings, registries === null)
+    if (threads === 1) await evaluateLines(io, options.mappings, design, evaluator)
+    else {
+      await evaluateLinesThreaded(io, options.mappings, {
+        threads,
+        chunkBytes: CHUNK_BYTES,
+        here: createChunkRunner(options.mappings, design),
+        workerModule: thisModuleUrl(),
+        workerOptions: { file: options.mappings, design } satisfies MappingsWorkerOptions,
+      })
+    }
     return
   }
   if (design.mapping === null) {
@@ -155,6 +171,135 @@ export const runEvaluate = async (inputs: readonly string[], options: EvaluateOp
   const report = evaluator.evaluate(design.mapping)
   io.stdout.write(options.json === true ? `${JSON.stringify(reportToJson(report))}\n` : summary(report))
 }
+
+/** `--mappings` files from this size on are evaluated on every core by default (smaller ones do not repay a worker's start-up). */
+const PARALLEL_MIN_BYTES = 1 << 20
+/** Bytes of rows per chunk handed to a thread (~50 rows of the shared random sets, a few ms each). */
+const CHUNK_BYTES = 1 << 18
+
+const parseThreads = (text: string): number => {
+  const value = text.trim() === '' ? Number.NaN : Number(text)
+  if (!Number.isInteger(value) || value < 1) {
+    throw new SnipSnapError('INVALID_SPEC', `--threads must be an integer ≥ 1, got "${text}"`, { path: ['--threads'] })
+  }
+  return value
+}
+
+/**
+ * Threads for `--mappings`: `--threads` (capped at the cores), else every core for a file of
+ * PARALLEL_MIN_BYTES or more. A plug-in cost model is evaluated in this thread only (its module
+ * and registries would have to be loaded again in each worker; not done yet).
+ */
+const mappingThreads = (io: CliRun, options: EvaluateOptions, file: string, builtInModel: boolean): number => {
+  if (options.threads !== undefined) {
+    const requested = io.capThreads(parseThreads(options.threads))
+    if (requested > 1 && !builtInModel) {
+      io.warn('--threads: rows of a plug-in cost model are evaluated in this thread only')
+      return 1
+    }
+    return requested
+  }
+  if (!builtInModel) return 1
+  let bytes = 0
+  try {
+    bytes = statSync(file).size
+  } catch {
+    // Unreadable: the serial reader reports it, naming the file.
+    return 1
+  }
+  return bytes >= PARALLEL_MIN_BYTES ? io.capThreads(io.cores ?? availableParallelism()) : 1
+}
+
+/** What a `--mappings` worker thread is given: plain data (the design crosses threads as a structured clone). */
+export interface MappingsWorkerOptions {
+  readonly file: string
+  readonly design: DesignSpec
+}
+
+declare const __filename: string | undefined
+/**
+ * The `file:` URL of this module, which each worker imports: the built `evaluate-action.js`
+ * (CommonJS, where `__filename` is set and `import.meta` is not) or, from sources, this file.
+ */
+export const thisModuleUrl = (): string => {
+  const url = (import.meta as { url?: string }).url
+  if (typeof url === 'string' && url !== '') return url
+  if (typeof __filename === 'string') return pathToFileURL(__filename).href
+  throw new SnipSnapError('INTERNAL', 'cannot locate the evaluate module for worker threads')
+}
+
+/** The lines of a chunk (whole lines, each ending with `\n`) as spans, the way readLineSpans gives a file's. */
+function* chunkLineSpans(chunk: Uint8Array): Generator<LineSpan, void, undefined> {
+  const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+  const span: LineSpan = { bytes, start: 0, end: 0 }
+  let start = 0
+  for (let end = bytes.indexOf(10, start); end >= 0; end = bytes.indexOf(10, start)) {
+    span.start = start
+    span.end = end
+    yield span
+    start = end + 1
+  }
+  if (start < bytes.length) {
+    span.start = start
+    span.end = bytes.length
+    yield span
+  }
+}
+
+const NEVER_ABORTED = new AbortController().signal
+
+/**
+ * Evaluates chunks of `--mappings` rows with the built-in model, in this thread or a worker: the
+ * serial row loop over the chunk's lines, its result lines collected instead of printed. Results
+ * of equal mapping texts are reused across the chunks this runner sees.
+ */
+export const createChunkRunner = (file: string, design: DesignSpec): ChunkRunner => {
+  const evaluator: MappingEvaluator = { evaluate: createSparseloopEvaluator(design).evaluate, json: reportJsonText, reusesResults: true }
+  const reuse = createResultReuse()
+  return async (bytes, firstLine) => {
+    const batches: Uint8Array[] = []
+    let length = 0
+    const collect = (batch: Uint8Array): void => {
+      batches.push(batch)
+      length += batch.length
+    }
+    const sink: RowLoopIo = {
+      signal: NEVER_ABORTED,
+      stopCause: null,
+      yieldIfDue: async () => undefined,
+      stdout: { write: (text: string) => collect(Buffer.from(text, 'utf8')), writeBytes: collect },
+      stderr: { write: () => undefined },
+    }
+    let error: unknown
+    let rows = 0
+    try {
+      rows = await evaluateLines(sink, file, design, evaluator, chunkLineSpans(bytes), firstLine, reuse)
+    } catch (caught) {
+      error = caught
+    }
+    const out = batches.length === 1 ? batches[0]! : Buffer.concat(batches, length)
+    if (error === undefined) return { out, rows }
+    return { out, rows, error: errorToChunkError(error) }
+  }
+}
+
+/**
+ * The entry of a `--mappings` worker thread (see ../mappings-threads.ts): evaluates the chunks
+ * it is sent with the design it was given.
+ */
+export const runMappingsWorker = (port: WorkerPortLike, options: MappingsWorkerOptions): void => {
+  runMappingsWorkerWith(port, createChunkRunner(options.file, options.design))
+}
+
+/** Results of equal mapping texts, kept for reuse (see REUSE_BYTES). */
+interface ResultReuse {
+  readonly lines: Map<string, Uint8Array>
+  bytes: number
+}
+const createResultReuse = (): ResultReuse => ({ lines: new Map(), bytes: 0 })
+
+/** What the row loop uses of a run: the real one, or a chunk's collector in a thread. */
+type RowLoopIo = Pick<CliRun, 'signal' | 'stopCause' | 'yieldIfDue' | 'stdout' | 'stderr'>
 
 /**
  * Result lines kept for reuse by an equal mapping text later in the file, bounded by the bytes
@@ -194,7 +339,15 @@ const mappingOfLine = (line: string, file: string, lineNumber: number): string =
  * more than its evaluation. Ctrl-C stops after the current line: the lines evaluated so far are
  * printed, the exit code is 130.
  */
-const evaluateLines = async (io: CliRun, file: string, design: DesignSpec, evaluator: MappingEvaluator): Promise<void> => {
+const evaluateLines = async (
+  io: RowLoopIo,
+  file: string,
+  design: DesignSpec,
+  evaluator: MappingEvaluator,
+  lines: Iterator<LineSpan> & Iterable<LineSpan> = readLineSpans(file),
+  firstLine = 1,
+  reuse: ResultReuse = createResultReuse(),
+): Promise<number> => {
   // Each result line is copied into a byte buffer at once: a line built by concatenation is a
   // tree of string pieces, and a batch of such trees held until the flush survived the young
   // generation's collections (promoted, then collected by full GCs: ~15% of the run).
@@ -241,11 +394,9 @@ const evaluateLines = async (io: CliRun, file: string, design: DesignSpec, evalu
   }
   // Mapping text → its result line (see REUSE_BYTES), kept as UTF-8 bytes: the line as built is
   // a tree of string pieces, several times larger than its text.
-  const results = new Map<string, Uint8Array>()
-  let resultBytes = 0
+  const results = reuse.lines
   let done = 0
-  let lineNumber = 0
-  const lines = readLineSpans(file)
+  let lineNumber = firstLine - 1
   const text = (span: LineSpan): string => span.bytes.toString('utf8', span.start, span.end)
   try {
     for (const span of lines) {
@@ -258,7 +409,7 @@ const evaluateLines = async (io: CliRun, file: string, design: DesignSpec, evalu
           for (const later of lines) if (text(later).trim() !== '') rest++
           io.stderr.write(`snipsnap: interrupted after ${done} of ${done + rest} mappings\n`)
         }
-        return
+        return done
       }
       // The fast reader answers for valid rows; every other line is read the plain way, which
       // skips blank lines and names the line of a malformed one.
@@ -275,11 +426,11 @@ const evaluateLines = async (io: CliRun, file: string, design: DesignSpec, evalu
         // A text that fails to parse throws here, naming its own line, and is never kept.
         const mapping = parseTimeloopMapping(mappingText, design.problem, design.arch, { fileName: `${file}:${lineNumber}` })
         const at = print(evaluator.json(evaluator.evaluate(mapping)))
-        if (evaluator.reusesResults && at >= 0 && resultBytes + 2 * mappingText.length + (used - 1 - at) <= REUSE_BYTES) {
+        if (evaluator.reusesResults && at >= 0 && reuse.bytes + 2 * mappingText.length + (used - 1 - at) <= REUSE_BYTES) {
           // A copy of the bytes print just wrote to the batch, without its newline.
           const line = new Uint8Array(out.subarray(at, used - 1))
           results.set(mappingText, line)
-          resultBytes += 2 * mappingText.length + line.length
+          reuse.bytes += 2 * mappingText.length + line.length
         }
       }
       done++
@@ -288,5 +439,5 @@ const evaluateLines = async (io: CliRun, file: string, design: DesignSpec, evalu
   } finally {
     // Rows evaluated before an error are printed before it.
     flush()
-  }
+  }  return done
 }
