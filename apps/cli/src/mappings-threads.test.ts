@@ -119,6 +119,35 @@ describe('evaluate --mappings --threads', () => {
     expect(two.stdout.trim().split('\n')).toHaveLength(rows.length + 39)
   })
 
+  it('Ctrl-C prints the rows done in file order and says how many of all were done', async () => {
+    let interrupt: () => void = () => undefined
+    let stdout = ''
+    const result = await run(['evaluate', stc, '--mappings', file, '--threads', '2'], {
+      cores: 2,
+      onStart: (fire) => (interrupt = fire),
+      stdout: {
+        write: (text: string) => {
+          stdout += text
+          interrupt()
+          return true
+        },
+        writeBytes: (bytes: Uint8Array) => {
+          stdout += Buffer.from(bytes).toString('utf8')
+          interrupt()
+          return true
+        },
+      },
+    })
+    expect(result.code).toBe(130)
+    expect(stdout.length).toBeGreaterThan(0)
+    // A prefix of the one-thread output, whole lines only.
+    expect(serial.startsWith(stdout)).toBe(true)
+    expect(stdout.endsWith('\n')).toBe(true)
+    const done = stdout.trim().split('\n').length
+    expect(done).toBeLessThan(3 * rows.length)
+    expect(result.stderr).toMatch(new RegExp(`snipsnap: interrupted after ${done} of ${3 * rows.length} mappings\n$`))
+  })
+
   it('rejects a --threads that is not a positive integer', async () => {
     for (const value of ['0', '-1', '1.5', 'two', '']) {
       const result = await run(['evaluate', stc, '--mappings', file, '--threads', value])

@@ -199,10 +199,11 @@ export const evaluateLinesThreaded = async (io: CliRun, file: string, options: T
     resolve?.()
   }
   const nextChunk = (): Chunk | undefined => {
-    if (failed) return undefined
+    // Chunks of a worker that died come first, even after a row failed: those before the failed
+    // one must still be printed.
     const again = redo.shift()
     if (again !== undefined) return again
-    if (exhausted) return undefined
+    if (failed || exhausted) return undefined
     const next = chunks.next()
     if (next.done === true) {
       exhausted = true
