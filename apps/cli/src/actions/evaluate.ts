@@ -42,43 +42,187 @@ export const reportToJson = (report: CostReport): Record<string, unknown> => {
   return { valid: true, cycles: report.cycles, energyPJ: report.energyPJ, computes: report.computes, levels }
 }
 
-/** JSON texts of level and tensor names, which repeat on every row. */
-const quotedNames = new Map<string, string>()
-const quoteName = (name: string): string => {
-  let text = quotedNames.get(name)
-  if (text === undefined) {
-    text = JSON.stringify(name)
-    if (quotedNames.size < 4096) quotedNames.set(name, text)
-  }
-  return text
+// --- `JSON.stringify(reportToJson(report))` written as bytes -------------------------------
+// `--mappings` writes one report per row (issue 12). Building the line as a string made a tree of
+// ~200 string pieces and ~75 number strings that the batch then flattened and encoded: ~20 µs of a
+// row. The writer below puts the same bytes into the batch: constant pieces and names are encoded
+// once, integer-valued numbers (nearly all counts) are written digit by digit, other numbers
+// through `${value}`. Position and buffer travel as parameters and return values (no module state
+// per byte, which V8 cannot keep in registers).
+
+/** Bytes of an ASCII piece. */
+const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0))
+/**
+ * A counts object's end (`,"gated":…,"skipped":…}`) and the piece after it. Most counts have
+ * nothing gated or skipped: those write `ZERO_TAIL` and the next piece in one copy.
+ */
+interface CountsTail {
+  readonly zeros: Uint8Array
+  readonly rest: Uint8Array
 }
-/** A number as JSON.stringify writes it (non-finite ones as null). */
-const jsonNumber = (value: number): string => (Number.isFinite(value) ? `${value}` : 'null')
-const jsonCounts = (c: ActionCounts): string =>
-  `{"actual":${jsonNumber(c.actual)},"gated":${jsonNumber(c.gated)},"skipped":${jsonNumber(c.skipped)}}`
+const ZERO_TAIL = ',"gated":0,"skipped":0'
+const countsTail = (next: string): CountsTail => ({ zeros: ascii(`${ZERO_TAIL}${next}`), rest: ascii(next) })
+const HEAD = ascii('{"valid":true,"cycles":')
+const ENERGY = ascii(',"energyPJ":')
+const COMPUTES = ascii(',"computes":{"actual":')
+const GATED = ascii(',"gated":')
+const SKIPPED = ascii(',"skipped":')
+const THEN_LEVELS = countsTail('},"levels":{')
+const THEN_FILLS = countsTail('},"fills":{"actual":')
+const THEN_UPDATES = countsTail('},"updates":{"actual":')
+const THEN_METADATA_READS = countsTail('},"metadataReads":')
+const TENSORS = ascii(',"tensors":{')
+const NULL = ascii('null')
+const COMMA = 0x2c
+const CLOSE = 0x7d
 
 /**
- * `JSON.stringify(reportToJson(report))` written directly, without the intermediate objects
- * (`--mappings` writes one per row). It writes the shapes the types declare (numbers, and
- * `{ actual, gated, skipped }` counts), which the built-in model's reports have by construction;
- * reports of plug-in models go through JSON.stringify.
+ * UTF-8 bytes of a level's head (`"name":{"energyPJ":`) and of a tensor's (`"name":{"reads":{"actual":`):
+ * names repeat on every row.
  */
-export const reportJsonText = (report: CostReport): string => {
-  if (!report.valid) return JSON.stringify({ valid: false, reason: report.reason })
-  let levels = ''
+const levelHeads = new Map<string, Uint8Array>()
+const tensorHeads = new Map<string, Uint8Array>()
+const headOf = (heads: Map<string, Uint8Array>, name: string, after: string): Uint8Array => {
+  let bytes = heads.get(name)
+  if (bytes === undefined) {
+    bytes = Buffer.from(`${JSON.stringify(name)}${after}`, 'utf8')
+    if (heads.size < 4096) heads.set(name, bytes)
+  }
+  return bytes
+}
+
+/**
+ * Bytes an entry (the report's head, one level's head or one tensor) takes at most besides its
+ * name: its constant pieces and at most ten numbers of at most 24 characters
+ * (`-1.2345678901234567e-308`).
+ */
+const ENTRY_BYTES_MAX = 400
+
+const putBytes = (out: Uint8Array, at: number, bytes: Uint8Array): number => {
+  out.set(bytes, at)
+  return at + bytes.length
+}
+
+/** Decimal digits of an integer 0 ≤ n < 2^53. */
+const digitCount = (n: number): number => {
+  let count = 1
+  while (n >= 10000) {
+    n = Math.floor(n / 10000)
+    count += 4
+  }
+  return n >= 1000 ? count + 3 : n >= 100 ? count + 2 : n >= 10 ? count + 1 : count
+}
+
+/** Writes `value` as `${value}` does (JSON.stringify's number text); non-finite values as null. */
+const putNumber = (out: Uint8Array, at: number, value: number): number => {
+  if (value >= 0 && value <= 0x7fffffff && (value | 0) === value) {
+    // The common case (counts): a small integer, also -0 (written as 0, as `${-0}` is).
+    let n = value | 0
+    let end = at + (n >= 100000 ? digitCount(n) : n >= 1000 ? (n >= 10000 ? 5 : 4) : n >= 100 ? 3 : n >= 10 ? 2 : 1)
+    const stop = end
+    do {
+      const next = (n / 10) | 0
+      out[--end] = 0x30 + n - 10 * next
+      n = next
+    } while (n !== 0)
+    return stop
+  }
+  if (Number.isInteger(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER) {
+    // Integers below 2^53 print all their digits (`${value}` switches to exponents at 1e21 only).
+    if (value < 0) out[at++] = 0x2d
+    let n = Math.abs(value)
+    let end = at + digitCount(n)
+    const stop = end
+    do {
+      const next = Math.floor(n / 10)
+      out[--end] = 0x30 + (n - 10 * next)
+      n = next
+    } while (n !== 0)
+    return stop
+  }
+  if (!Number.isFinite(value)) return putBytes(out, at, NULL)
+  const text = `${value}`
+  for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i)
+  return at + text.length
+}
+
+/** Writes a counts object's numbers from "actual" on, and the piece after it. */
+const putCounts = (out: Uint8Array, at: number, c: ActionCounts, then: CountsTail): number => {
+  at = putNumber(out, at, c.actual)
+  // -0 is written as 0 too.
+  if (c.gated === 0 && c.skipped === 0) return putBytes(out, at, then.zeros)
+  at = putBytes(out, at, GATED)
+  at = putNumber(out, at, c.gated)
+  at = putBytes(out, at, SKIPPED)
+  at = putNumber(out, at, c.skipped)
+  return putBytes(out, at, then.rest)
+}
+
+/**
+ * Writes `JSON.stringify(reportToJson(report))` as UTF-8 into `out` from `at`, not past `limit`;
+ * answers where it ends, or -1 when it might not fit (then what it wrote is meaningless). It writes
+ * the shapes the types declare (numbers, and `{ actual, gated, skipped }` counts), which the
+ * built-in model's reports have by construction; reports of plug-in models go through
+ * JSON.stringify.
+ */
+export const writeReportJson = (report: CostReport, out: Uint8Array, at: number, limit: number): number => {
+  if (!report.valid) {
+    const bytes = Buffer.from(JSON.stringify({ valid: false, reason: report.reason }), 'utf8')
+    if (at + bytes.length > limit) return -1
+    return putBytes(out, at, bytes)
+  }
+  if (at + ENTRY_BYTES_MAX > limit) return -1
+  at = putBytes(out, at, HEAD)
+  at = putNumber(out, at, report.cycles)
+  at = putBytes(out, at, ENERGY)
+  at = putNumber(out, at, report.energyPJ)
+  at = putBytes(out, at, COMPUTES)
+  at = putCounts(out, at, report.computes, THEN_LEVELS)
+  let firstLevel = true
   // `__proto__` is skipped as reportToJson's assignments drop it.
   for (const name of Object.keys(report.levels)) {
     if (name === '__proto__') continue
     const level = report.levels[name]!
-    let tensors = ''
+    const levelHead = headOf(levelHeads, name, ':{"energyPJ":')
+    if (at + levelHead.length + ENTRY_BYTES_MAX > limit) return -1
+    if (!firstLevel) out[at++] = COMMA
+    firstLevel = false
+    at = putBytes(out, at, levelHead)
+    at = putNumber(out, at, level.energyPJ)
+    at = putBytes(out, at, TENSORS)
+    let firstTensor = true
     for (const tensor of Object.keys(level.tensors)) {
       if (tensor === '__proto__') continue
       const t = level.tensors[tensor]!
-      tensors += `${tensors === '' ? '' : ','}${quoteName(tensor)}:{"reads":${jsonCounts(t.reads)},"fills":${jsonCounts(t.fills)},"updates":${jsonCounts(t.updates)},"metadataReads":${jsonNumber(t.metadataReads)}}`
+      const tensorHead = headOf(tensorHeads, tensor, ':{"reads":{"actual":')
+      if (at + tensorHead.length + ENTRY_BYTES_MAX > limit) return -1
+      if (!firstTensor) out[at++] = COMMA
+      firstTensor = false
+      at = putBytes(out, at, tensorHead)
+      at = putCounts(out, at, t.reads, THEN_FILLS)
+      at = putCounts(out, at, t.fills, THEN_UPDATES)
+      at = putCounts(out, at, t.updates, THEN_METADATA_READS)
+      at = putNumber(out, at, t.metadataReads)
+      out[at++] = CLOSE
     }
-    levels += `${levels === '' ? '' : ','}${quoteName(name)}:{"energyPJ":${jsonNumber(level.energyPJ)},"tensors":{${tensors}}}`
+    out[at++] = CLOSE
+    out[at++] = CLOSE
   }
-  return `{"valid":true,"cycles":${jsonNumber(report.cycles)},"energyPJ":${jsonNumber(report.energyPJ)},"computes":${jsonCounts(report.computes)},"levels":{${levels}}}`
+  out[at++] = CLOSE
+  out[at++] = CLOSE
+  return at
+}
+
+/** Where {@link reportJsonText} writes (grown when a report does not fit). */
+let textScratch = Buffer.allocUnsafe(1 << 14)
+
+/** `JSON.stringify(reportToJson(report))` by {@link writeReportJson} (see there for its scope). */
+export const reportJsonText = (report: CostReport): string => {
+  for (;;) {
+    const end = writeReportJson(report, textScratch, 0, textScratch.length)
+    if (end >= 0) return textScratch.toString('utf8', 0, end)
+    textScratch = Buffer.allocUnsafe(textScratch.length * 2)
+  }
 }
 
 const fmt = (value: number): string =>
@@ -115,6 +259,8 @@ interface MappingEvaluator {
   evaluate(mapping: MappingSpec): CostReport
   /** The report's JSON text (the `--json` shape). */
   json(report: CostReport): string
+  /** The same as UTF-8 bytes into a batch, as {@link writeReportJson} does, when the model's reports have the declared shapes. */
+  readonly writeJson?: (report: CostReport, out: Uint8Array, at: number, limit: number) => number
   /**
    * Whether equal mapping texts may share one result line (`--mappings`): true for the built-in
    * model, which is pure and deterministic; a plug-in model's purity is its author's promise,
@@ -149,7 +295,7 @@ export const runEvaluate = async (inputs: readonly string[], options: EvaluateOp
   })
   const evaluator: MappingEvaluator =
     registries === null
-      ? { evaluate: createSparseloopEvaluator(design).evaluate, json: reportJsonText, reusesResults: true }
+      ? { evaluate: createSparseloopEvaluator(design).evaluate, json: reportJsonText, writeJson: writeReportJson, reusesResults: true }
       : await pluggedEvaluator(registries, options.costModel, design)
   if (options.mappings !== undefined) {
     const threads = mappingThreads(io, options, options.mappings, registries === null)
@@ -254,7 +400,7 @@ const NEVER_ABORTED = new AbortController().signal
  * of equal mapping texts are reused across the chunks this runner sees.
  */
 export const createChunkRunner = (file: string, design: DesignSpec): ChunkRunner => {
-  const evaluator: MappingEvaluator = { evaluate: createSparseloopEvaluator(design).evaluate, json: reportJsonText, reusesResults: true }
+  const evaluator: MappingEvaluator = { evaluate: createSparseloopEvaluator(design).evaluate, json: reportJsonText, writeJson: writeReportJson, reusesResults: true }
   const reuse = createResultReuse()
   return async (bytes, firstLine) => {
     const batches: Uint8Array[] = []
@@ -392,6 +538,21 @@ const evaluateLines = async (
     out[used++] = 10
     return at
   }
+  /** Writes a report's result line (as `print(evaluator.json(report))`); answers the same. */
+  const printReport = (report: CostReport): number => {
+    const writeJson = evaluator.writeJson
+    if (writeJson === undefined) return print(evaluator.json(report))
+    let end = writeJson(report, out, used, FLUSH_BYTES - 1)
+    if (end < 0) {
+      flush()
+      end = writeJson(report, out, 0, FLUSH_BYTES - 1)
+      if (end < 0) return print(evaluator.json(report))
+    }
+    const at = used
+    used = end
+    out[used++] = 10
+    return at
+  }
   // Mapping text → its result line (see REUSE_BYTES), kept as UTF-8 bytes: the line as built is
   // a tree of string pieces, several times larger than its text.
   const results = reuse.lines
@@ -425,7 +586,7 @@ const evaluateLines = async (
       } else {
         // A text that fails to parse throws here, naming its own line, and is never kept.
         const mapping = parseTimeloopMapping(mappingText, design.problem, design.arch, { fileName: `${file}:${lineNumber}` })
-        const at = print(evaluator.json(evaluator.evaluate(mapping)))
+        const at = printReport(evaluator.evaluate(mapping))
         if (evaluator.reusesResults && at >= 0 && reuse.bytes + 2 * mappingText.length + (used - 1 - at) <= REUSE_BYTES) {
           // A copy of the bytes print just wrote to the batch, without its newline.
           const line = new Uint8Array(out.subarray(at, used - 1))
