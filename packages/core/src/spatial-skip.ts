@@ -123,23 +123,26 @@ export const createSpatialSkipAnalysis = (design: SpatialSkipDesign): ((mapping:
   const memoKey: number[] = []
 
   /**
-   * One spatial loop's fiber of data space `pv`: its `bound` elements each span `mold`. Gives the
-   * fiber's largest number of non-empty elements (GetMaxNumElementByConfidence: the fiber's
-   * largest occupancy spread over its elements) and the probability that one element is empty
-   * (GetTileOccupancyProbability(element, 0)).
+   * One spatial loop's fiber of data space `pv`: its `bound` elements each span the mold
+   * `molds[at..at + dims)`. Gives the fiber's largest number of non-empty elements
+   * (GetMaxNumElementByConfidence: the fiber's largest occupancy spread over its elements) and the
+   * probability that one element is empty (GetTileOccupancyProbability(element, 0)).
    */
-  const fiberOf = (pv: number, mold: readonly number[], dim: number, bound: number): { readonly maxElements: number; readonly probEmpty: number } => {
+  const fiberOf = (pv: number, molds: ArrayLike<number>, at: number, dim: number, bound: number): { readonly maxElements: number; readonly probEmpty: number } => {
+    const dims = design.dims
     memoKey[0] = pv
     memoKey[1] = dim
     memoKey[2] = bound
-    for (let i = 0; i < mold.length; i++) memoKey[3 + i] = mold[i]!
-    const keyLength = 3 + mold.length
+    for (let i = 0; i < dims; i++) memoKey[3 + i] = molds[at + i]!
+    const keyLength = 3 + dims
     const known = memo.get(memoKey, keyLength)
     if (known !== undefined) return known
     const density = design.density(pv)
     let value: { maxElements: number; probEmpty: number }
     if (density === undefined) value = { maxElements: bound, probEmpty: 0 }
     else {
+      const mold: number[] = []
+      for (let i = 0; i < dims; i++) mold.push(molds[at + i]!)
       const element = design.tileShape(pv, mold)
       const fiberSpans = [...mold]
       fiberSpans[dim] = (fiberSpans[dim] ?? 1) * bound
@@ -155,9 +158,43 @@ export const createSpatialSkipAnalysis = (design: SpatialSkipDesign): ((mapping:
     return value
   }
 
+  // Scratch space of one call, reused (the rule is synchronous and never re-enters itself): the
+  // molds of the spatial loops, flat, and per data space its expansions and ratios, flat by
+  // (data space, architecture level). Fresh arrays per call were most of its time (issue 12).
+  let molds = new Float64Array(16 * Math.max(1, design.dims))
+  const condMold = new Float64Array(Math.max(1, design.dims))
+  let flat = new Float64Array(0)
+  let skipMask = new Uint8Array(0)
+  let levelsSized = -1
+  let expX = flat
+  let expY = flat
+  let avg = flat
+  let nestX = flat
+  let nestY = flat
+  let reduced = skipMask
+  let denseX = flat
+  let denseY = flat
+  const sizeFor = (S: number): void => {
+    if (S === levelsSized) return
+    levelsSized = S
+    const per = nTensors * (S + 1)
+    expX = new Float64Array(per)
+    expY = new Float64Array(per)
+    avg = new Float64Array(per)
+    nestX = new Float64Array(per)
+    nestY = new Float64Array(per)
+    reduced = new Uint8Array(S + 1)
+    skipMask = new Uint8Array((S + 1) * nTensors)
+    denseX = new Float64Array(S + 1)
+    denseY = new Float64Array(S + 1)
+  }
+
   return (mapping) => {
     const perLevel = mapping.loops
     const S = perLevel.length
+    const dims = design.dims
+    const W = S + 1
+    sizeFor(S)
     const keptAt = (pv: number, s: number): boolean => mapping.kept[s]?.[pv] === true
     const hasMetadata = (pv: number, s: number): boolean => design.hasMetadata[s]?.[pv] === true
     /** The first level from `from` up (at most `cap`) that keeps `pv`. */
@@ -166,19 +203,29 @@ export const createSpatialSkipAnalysis = (design: SpatialSkipDesign): ((mapping:
       while (s < cap && !keptAt(pv, s)) s++
       return s
     }
-    // Extents of every loop strictly inside each spatial loop (the mold of its fiber's element).
-    const molds = new Map<SpatialSkipLoop, number[]>()
-    const running = new Array<number>(design.dims).fill(1)
+    // Extents of every loop strictly inside each spatial loop (the mold of its fiber's element),
+    // the k-th spatial loop's (in nest order) at molds[k * dims]; moldStart[s] = k of level s's first.
+    let spatialCount = 0
+    for (let s = 0; s < S; s++) for (const l of perLevel[s]!) if (l.kind !== 'temporal') spatialCount++
+    if (molds.length < spatialCount * dims) molds = new Float64Array(2 * spatialCount * dims)
+    const moldStart: number[] = []
+    const running = condMold
+    running.fill(1)
+    let k = 0
     for (let s = 0; s < S; s++) {
+      moldStart.push(k)
       for (const l of perLevel[s]!) {
-        if (l.kind !== 'temporal') molds.set(l, [...running])
+        if (l.kind !== 'temporal') {
+          for (let d = 0; d < dims; d++) molds[k * dims + d] = running[d]!
+          k++
+        }
         running[l.dim] = running[l.dim]! * l.bound
       }
     }
     // Dense expansions per architecture level a (0 = arithmetic, a ≥ 1 = storage a − 1): the
     // spatial loops of storage levels ≥ a (InitializeMaxRequiredSpatialExpansion).
-    const denseX = new Array<number>(S + 1).fill(1)
-    const denseY = new Array<number>(S + 1).fill(1)
+    denseX[S] = 1
+    denseY[S] = 1
     for (let a = S - 1; a >= 0; a--) {
       let x = denseX[a + 1]!
       let y = denseY[a + 1]!
@@ -190,71 +237,66 @@ export const createSpatialSkipAnalysis = (design: SpatialSkipDesign): ((mapping:
       denseY[a] = y
     }
 
-    // 1. InitializeSpatialInstances.
-    const expX: number[][] = []
-    const expY: number[][] = []
-    const avg: number[][] = []
-    const nestX: number[][] = []
-    const nestY: number[][] = []
+    // 1. InitializeSpatialInstances. Per data space pv, level a is at pv * W + a; the storage
+    // levels' recorded expansions (compound_data_movement_nest max_x/y_expansion) nestX/nestY
+    // are indexed by storage level s = a − 1.
     for (let pv = 0; pv < nTensors; pv++) {
       const rel = design.relevant[pv]!
-      const ex = [...denseX]
-      const ey = [...denseY]
-      const ratio = new Array<number>(S + 1).fill(1)
-      const reduced = new Array<boolean>(S + 1).fill(false)
-      // The storage levels' recorded expansions (compound_data_movement_nest max_x/y_expansion).
-      const nx = denseX.slice(1)
-      const ny = denseY.slice(1)
+      const o = pv * W
+      for (let a = 0; a <= S; a++) {
+        expX[o + a] = denseX[a]!
+        expY[o + a] = denseY[a]!
+        avg[o + a] = 1
+        reduced[a] = 0
+      }
+      for (let s = 0; s < S; s++) {
+        nestX[o + s] = denseX[s + 1]!
+        nestY[o + s] = denseY[s + 1]!
+      }
       for (let s = 0; s < S; s++) {
         if (!hasMetadata(pv, holder(pv, s, S - 1))) continue
         let effective = 1
         let innermost = true
+        let m = moldStart[s]!
         for (const l of perLevel[s]!) {
-          if (l.kind === 'temporal' || !rel[l.dim]) continue
-          const fiber = fiberOf(pv, molds.get(l)!, l.dim, l.bound)
+          if (l.kind === 'temporal') continue
+          const at = m++ * dims
+          if (!rel[l.dim]) continue
+          const fiber = fiberOf(pv, molds, at, l.dim, l.bound)
           if (innermost) {
             effective = 1 - fiber.probEmpty
             innermost = false
           }
           const r = fiber.maxElements / l.bound
-          if (l.kind === 'x') ex[s] = u64(ex[s]! * r)
-          else ey[s] = u64(ey[s]! * r)
+          if (l.kind === 'x') expX[o + s] = u64(expX[o + s]! * r)
+          else expY[o + s] = u64(expY[o + s]! * r)
         }
-        ratio[s] = effective
-        if (effective !== 1) reduced[s] = true
+        avg[o + s] = effective
+        if (effective !== 1) reduced[s] = 1
       }
       for (let a = S; a >= 1; a--) {
-        const xr = ex[a]! / nx[a - 1]!
-        const yr = ey[a]! / ny[a - 1]!
+        const xr = expX[o + a]! / nestX[o + a - 1]!
+        const yr = expY[o + a]! / nestY[o + a - 1]!
         if (xr === 1 && yr === 1) continue
-        nx[a - 1] = ex[a]!
-        ny[a - 1] = ey[a]!
+        nestX[o + a - 1] = expX[o + a]!
+        nestY[o + a - 1] = expY[o + a]!
         let crossed = false
         for (let inner = a - 1; inner >= 0; inner--) {
-          ex[inner] = u64(ex[inner]! * xr)
-          ey[inner] = u64(ey[inner]! * yr)
-          if (reduced[inner]) crossed = true
-          if (!crossed) ratio[inner] = ratio[inner]! * ratio[a]!
+          expX[o + inner] = u64(expX[o + inner]! * xr)
+          expY[o + inner] = u64(expY[o + inner]! * yr)
+          if (reduced[inner] === 1) crossed = true
+          if (!crossed) avg[o + inner] = avg[o + inner]! * avg[o + a]!
         }
       }
-      expX.push(ex)
-      expY.push(ey)
-      avg.push(ratio)
-      nestX.push(nx)
-      nestY.push(ny)
     }
 
     // 2. CalculateSpatialOptimizationImpact, per optimisation.
-    // A plain loop: Array.from over `{ length }` took the generic array-like path, several µs per
-    // evaluation (issue 12, `evaluate --mappings`).
-    const skipMask: boolean[][] = []
-    for (let s = 0; s <= S; s++) skipMask.push(new Array<boolean>(nTensors).fill(false))
+    skipMask.fill(0)
     for (const skip of design.skips) {
       const sL = skip.level
       const target = skip.target
-      const ex = expX[target]
-      const ey = expY[target]
-      if (ex === undefined || ey === undefined || sL >= S) continue
+      if (target < 0 || target >= nTensors || sL >= S) continue
+      const o = target * W
       const targetRel = design.relevant[target]!
       let child = -1
       for (let s = sL - 1; s >= 0; s--) {
@@ -271,9 +313,13 @@ export const createSpatialSkipAnalysis = (design: SpatialSkipDesign): ((mapping:
         while (condIn < S && !keptAt(c, condIn)) condIn++
         if (condIn === S || !hasMetadata(c, condIn)) continue
         let captured = false
+        let m = moldStart[sL]!
         for (const l of perLevel[sL]!) {
-          if (l.kind === 'temporal' || !condRel[l.dim]) continue
-          const mold = [...molds.get(l)!]
+          if (l.kind === 'temporal') continue
+          const at = m++ * dims
+          if (!condRel[l.dim]) continue
+          const mold = condMold
+          for (let d = 0; d < dims; d++) mold[d] = molds[at + d]!
           if (child !== -1 && targetRel[l.dim]) {
             // The target tile stays put across outer temporal loops that do not index it.
             const targetLevel = holder(target, sL, S - 1)
@@ -289,18 +335,18 @@ export const createSpatialSkipAnalysis = (design: SpatialSkipDesign): ((mapping:
               }
             }
           }
-          const fiber = fiberOf(c, mold, l.dim, l.bound)
+          const fiber = fiberOf(c, mold, 0, l.dim, l.bound)
           if (!captured) {
             aggregated *= 1 - fiber.probEmpty
             captured = true
           }
           const r = fiber.maxElements / l.bound
-          if (l.kind === 'x') ex[sL] = u64(ex[sL]! * r)
-          else ey[sL] = u64(ey[sL]! * r)
+          if (l.kind === 'x') expX[o + sL] = u64(expX[o + sL]! * r)
+          else expY[o + sL] = u64(expY[o + sL]! * r)
         }
       }
-      avg[target]![sL] = aggregated
-      skipMask[sL]![target] = true
+      avg[o + sL] = aggregated
+      skipMask[sL * nTensors + target] = 1
     }
 
     // 3. SummarizeAndPropagateSpatialCapacityReduction, then 4. what each level sees.
@@ -310,44 +356,39 @@ export const createSpatialSkipAnalysis = (design: SpatialSkipDesign): ((mapping:
     let computeX = 0
     let computeY = 0
     for (let pv = 0; pv < nTensors; pv++) {
-      const ex = expX[pv]!
-      const ey = expY[pv]!
-      const ratio = avg[pv]!
-      const ox = nestX[pv]!
-      const oy = nestY[pv]!
+      const o = pv * W
       for (let a = S; a >= 0; a--) {
         let xr = 1
         let yr = 1
         if (a !== 0) {
           const s = a - 1
-          storageX[s] = Math.max(storageX[s]!, ex[a]!)
-          storageY[s] = Math.max(storageY[s]!, ey[a]!)
+          storageX[s] = Math.max(storageX[s]!, expX[o + a]!)
+          storageY[s] = Math.max(storageY[s]!, expY[o + a]!)
           // replication_factor (dense instances) × the average ratio.
-          storageInstances[s] = Math.max(storageInstances[s]!, denseX[a]! * denseY[a]! * ratio[a]!)
-          xr = ex[a]! / ox[s]!
-          yr = ey[a]! / oy[s]!
+          storageInstances[s] = Math.max(storageInstances[s]!, denseX[a]! * denseY[a]! * avg[o + a]!)
+          xr = expX[o + a]! / nestX[o + s]!
+          yr = expY[o + a]! / nestY[o + s]!
         } else {
-          computeX = Math.max(computeX, ex[0]!)
-          computeY = Math.max(computeY, ey[0]!)
+          computeX = Math.max(computeX, expX[o]!)
+          computeY = Math.max(computeY, expY[o]!)
         }
         if (xr === 1 && yr === 1) continue
         let crossed = false
         for (let inner = a - 1; inner >= 0; inner--) {
-          if (skipMask[inner]![pv]) crossed = true
-          if (!crossed) ratio[inner] = ratio[inner]! * ratio[a]!
-          ex[inner] = u64(ex[inner]! * xr)
-          ey[inner] = u64(ey[inner]! * yr)
+          if (skipMask[inner * nTensors + pv] === 1) crossed = true
+          if (!crossed) avg[o + inner] = avg[o + inner]! * avg[o + a]!
+          expX[o + inner] = u64(expX[o + inner]! * xr)
+          expY[o + inner] = u64(expY[o + inner]! * yr)
         }
       }
     }
     const fanoutFailures: SpatialSkipFanoutFailure[] = []
     for (let pv = 0; pv < nTensors; pv++) {
-      const ex = expX[pv]!
-      const ey = expY[pv]!
+      const o = pv * W
       for (let a = S - 1; a >= 0; a--) {
         // uint64 division.
-        const fx = Math.floor(ex[a]! / Math.max(1, ex[a + 1]!) + 1e-9)
-        const fy = Math.floor(ey[a]! / Math.max(1, ey[a + 1]!) + 1e-9)
+        const fx = Math.floor(expX[o + a]! / Math.max(1, expX[o + a + 1]!) + 1e-9)
+        const fy = Math.floor(expY[o + a]! / Math.max(1, expY[o + a + 1]!) + 1e-9)
         const limitX = design.fanoutX[a]!
         const limitY = design.fanoutY[a]!
         if (fx > limitX) fanoutFailures.push({ level: a, axis: 'X', dataSpace: pv, required: fx, limit: limitX })

@@ -4,7 +4,7 @@
 // mapping costs O(levels × tensors × ranks) arithmetic, with no allocation-heavy loops over tiles.
 import type { ActionBreakdown, RankUnitsInput, CostReport, LevelReport, MappingSpec, OccupancyDistribution, TensorLevelReport } from '@snipsnap/core'
 import { bindRanks, createTupleCache, formatCppDouble, type TupleCache } from '@snipsnap/core'
-import { analyzeTensor, extentsOf, type DenseTile, type NestLoop, type PhysicalFanouts } from './nest'
+import { analyzeTensor, extentsOf, tilePoints, type DenseTile, type NestLoop, type PhysicalFanouts } from './nest'
 import { buildNest, type Infeasible, type MappedNest } from './mapping'
 import { checkSpatialSkipFanout } from './spatial-skip'
 import type { PreparedDesign, PreparedFormat, PreparedTensor } from './prepare'
@@ -167,6 +167,9 @@ const distributionOf = (tensor: PreparedTensor, n: number): OccupancyDistributio
  * loop the rank took (not its whole fiber for a flattened rank), a scalar for a rank skipped by
  * its rule, and the innermost loop's tile for unused ranks; `tiles[0]` is a scalar.
  */
+// assignRanks' per-dim spans and first-loop marks, reused (it runs synchronously, once per formatted tile).
+let assignSpans = new Float64Array(8)
+let assignSeen = new Uint8Array(8)
 const assignRanks = (
   loops: readonly NestLoop[],
   state: TileState,
@@ -181,21 +184,22 @@ const assignRanks = (
   // Loops of this level and of bypassed levels below it, innermost first, each with the data
   // tile of Timeloop's max-tile mold at that loop (the loop and everything inside it).
   const selected: { dim: number; bound: number; tile: number }[] = []
-  const seenDim = new Set<number>()
-  const spans = new Array<number>(t.relevantDims.length).fill(1)
+  const dims = t.relevantDims.length
+  const spans = (assignSpans = assignSpans.length >= dims ? assignSpans : new Float64Array(dims))
+  const seenDim = (assignSeen = assignSeen.length >= dims ? assignSeen : new Uint8Array(dims))
+  spans.fill(1, 0, dims)
+  seenDim.fill(0, 0, dims)
   for (const loop of loops) {
     spans[loop.dim] = spans[loop.dim]! * loop.bound
     if (loop.level > level || loop.level <= lower) continue
     if (!t.relevantDims[loop.dim]) continue
     let bound = loop.bound
-    if (!preTile && !seenDim.has(loop.dim)) {
+    if (!preTile && seenDim[loop.dim] === 0) {
       // No pre-tiling: the innermost loop of each dim also spans the child's tile.
-      seenDim.add(loop.dim)
+      seenDim[loop.dim] = 1
       bound *= lower >= 0 ? (child?.dense.dimSpans[loop.dim] ?? 1) : 1
     }
-    let tile = 1
-    for (const extent of extentsOf(t.ranks, spans)) tile *= extent
-    selected.push({ dim: loop.dim, bound, tile })
+    selected.push({ dim: loop.dim, bound, tile: tilePoints(t.ranks, spans) })
   }
   const nRanks = format.ranks.length
   const shapes = new Array<number>(nRanks).fill(1)
@@ -513,17 +517,24 @@ export interface TileStates {
   readonly perTensor: TileState[][]
 }
 
+/**
+ * The metadata rows of every tile without a format, shared: they stay empty (phase 5 fills rows
+ * only for formatted tiles, and moving a fraction of empty rows changes nothing).
+ */
+const NO_METADATA: TileState['mdReads'] = { actual: [], gated: [], skipped: [] }
+
 /** Phase 2, dense analysis: each kept (tensor, level) tile with its dense reads, fills and updates. */
 export const denseTiles = (design: PreparedDesign, nest: MappedNest): TileStates => {
   const { loops } = nest
   const nLevels = design.levels.length
   const dims = design.dims.length
+  const fanouts = physicalFanoutsOf(design)
   const states: (TileState | null)[][] = design.levels.map(() => design.tensors.map(() => null))
   const perTensor: TileState[][] = []
   for (const tensor of design.tensors) {
     const keptLevels: number[] = []
     for (let level = 0; level < nLevels; level++) if (nest.kept[level]![tensor.index]) keptLevels.push(level)
-    const tiles = analyzeTensor(loops, { ranks: tensor.ranks, readWrite: tensor.readWrite, relevant: tensor.relevantDims, keptLevels }, dims, physicalFanoutsOf(design))
+    const tiles = analyzeTensor(loops, { ranks: tensor.ranks, readWrite: tensor.readWrite, relevant: tensor.relevantDims, keptLevels }, dims, fanouts)
     const list: TileState[] = tiles.map((dense) => {
       const format = design.levels[dense.level]!.formats[tensor.index] ?? null
       const compressed = format !== null && format.ranks.some((r) => r.compressed)
@@ -539,9 +550,9 @@ export const denseTiles = (design: PreparedDesign, nest: MappedNest): TileStates
         reads: { actual: dense.reads, gated: 0, skipped: 0 },
         fills: { actual: dense.fills, gated: 0, skipped: 0 },
         updates: { actual: dense.updates, gated: 0, skipped: 0 },
-        mdReads: { actual: [], gated: [], skipped: [] },
-        mdFills: { actual: [], gated: [], skipped: [] },
-        mdUpdates: { actual: [], gated: [], skipped: [] },
+        mdReads: format !== null ? { actual: [], gated: [], skipped: [] } : NO_METADATA,
+        mdFills: format !== null ? { actual: [], gated: [], skipped: [] } : NO_METADATA,
+        mdUpdates: format !== null ? { actual: [], gated: [], skipped: [] } : NO_METADATA,
         decompressions: 0,
         compressions: 0,
       }
@@ -817,6 +828,13 @@ export const storageLevelCost = (
     const vecFactor = vectorCoefficient(st, block, vectorFallback)
     const mdWidth = spec.metadataStorageWidthBits ?? 0
     const ranks = st.ranks
+    // Each metadata row's bits once: they price both its vector accesses and its words.
+    const mdReadBits = metadataBits(st.mdReads.actual, ranks)
+    const mdFillBits = metadataBits(st.mdFills.actual, ranks)
+    const mdUpdateBits = metadataBits(st.mdUpdates.actual, ranks)
+    const mdReadGatedBits = metadataBits(st.mdReads.gated, ranks)
+    const mdFillGatedBits = metadataBits(st.mdFills.gated, ranks)
+    const mdUpdateGatedBits = metadataBits(st.mdUpdates.gated, ranks)
     const perOp = [
       dataVectors(st.reads.actual, block, vecFactor),
       dataVectors(st.fills.actual, block, vecFactor),
@@ -827,12 +845,12 @@ export const storageLevelCost = (
       dataVectors(st.reads.skipped, block, vecFactor),
       dataVectors(st.fills.skipped, block, vecFactor),
       dataVectors(st.updates.skipped, block, vecFactor),
-      metadataVectors(st.mdReads.actual, ranks, mdWidth),
-      metadataVectors(st.mdFills.actual, ranks, mdWidth),
-      metadataVectors(st.mdUpdates.actual, ranks, mdWidth),
-      metadataVectors(st.mdReads.gated, ranks, mdWidth),
-      metadataVectors(st.mdFills.gated, ranks, mdWidth),
-      metadataVectors(st.mdUpdates.gated, ranks, mdWidth),
+      metadataVectorsOf(mdReadBits, st.mdReads.actual, mdWidth),
+      metadataVectorsOf(mdFillBits, st.mdFills.actual, mdWidth),
+      metadataVectorsOf(mdUpdateBits, st.mdUpdates.actual, mdWidth),
+      metadataVectorsOf(mdReadGatedBits, st.mdReads.gated, mdWidth),
+      metadataVectorsOf(mdFillGatedBits, st.mdFills.gated, mdWidth),
+      metadataVectorsOf(mdUpdateGatedBits, st.mdUpdates.gated, mdWidth),
       metadataVectors(st.mdReads.skipped, ranks, mdWidth),
       metadataVectors(st.mdFills.skipped, ranks, mdWidth),
       metadataVectors(st.mdUpdates.skipped, ranks, mdWidth),
@@ -849,13 +867,12 @@ export const storageLevelCost = (
     const energy = perInstance * st.instances
     levelEnergy += energy
     const wordBits = spec.wordBits
-    const mdReadWords =
-      Math.ceil(metadataBits(st.mdReads.actual, ranks) / wordBits - 1e-9) + Math.ceil(metadataBits(st.mdReads.gated, ranks) / wordBits - 1e-9)
+    const mdReadWords = Math.ceil(mdReadBits / wordBits - 1e-9) + Math.ceil(mdReadGatedBits / wordBits - 1e-9)
     const mdWriteWords =
-      Math.ceil(metadataBits(st.mdFills.actual, ranks) / wordBits - 1e-9) +
-      Math.ceil(metadataBits(st.mdFills.gated, ranks) / wordBits - 1e-9) +
-      Math.ceil(metadataBits(st.mdUpdates.actual, ranks) / wordBits - 1e-9) +
-      Math.ceil(metadataBits(st.mdUpdates.gated, ranks) / wordBits - 1e-9)
+      Math.ceil(mdFillBits / wordBits - 1e-9) +
+      Math.ceil(mdFillGatedBits / wordBits - 1e-9) +
+      Math.ceil(mdUpdateBits / wordBits - 1e-9) +
+      Math.ceil(mdUpdateGatedBits / wordBits - 1e-9)
     // Demand per physical instance: fractional average utilisation spreads the work.
     const utilization = st.dense.instances > 0 ? st.instances / st.dense.instances : 1
     readDemand += (st.reads.actual + st.reads.gated + mdReadWords) * utilization
@@ -1126,6 +1143,10 @@ const metadataBits = (pairs: readonly (readonly number[])[], ranks: readonly Ran
   }
   return bits
 }
+
+/** {@link metadataVectors} of a row whose bits are known. */
+const metadataVectorsOf = (bits: number, pairs: readonly (readonly number[])[], widthBits: number): number =>
+  widthBits > 0 && pairs.length > 0 ? Math.ceil(bits / widthBits - 1e-9) : 0
 
 /** Metadata vector accesses: bits packed into `metadata_storage_width`; free when it is 0. */
 const metadataVectors = (pairs: readonly (readonly number[])[], ranks: readonly RankOccupancy[], widthBits: number): number =>

@@ -43,18 +43,6 @@ export interface DenseTile {
   readonly instancesY: number
 }
 
-/** Points covered per dim by the loops whose mask entry equals `!invert`. */
-const spansOf = (loops: readonly NestLoop[], mask: readonly boolean[], invert: boolean, dims: number): number[] => {
-  const spans = new Array<number>(dims).fill(1)
-  for (let i = 0; i < loops.length; i++) {
-    if (mask[i] !== invert) {
-      const loop = loops[i]!
-      spans[loop.dim] = spans[loop.dim]! * loop.bound
-    }
-  }
-  return spans
-}
-
 /** Extent per rank of a footprint whose dims cover `spans` points. */
 export const extentsOf = (ranks: readonly RankProjection[], spans: readonly number[]): number[] =>
   ranks.map((rank) => {
@@ -64,7 +52,30 @@ export const extentsOf = (ranks: readonly RankProjection[], spans: readonly numb
     return extent
   })
 
-const product = (values: readonly number[]): number => values.reduce((a, b) => a * b, 1)
+/** {@link extentsOf} of one rank, with no array (spans per dim from a plain or typed array). */
+const extentOf = (rank: RankProjection, spans: ArrayLike<number>): number => {
+  const terms = rank.terms
+  if (terms.length === 1) return spans[terms[0]!.dim] ?? 1
+  let extent = 1
+  for (const term of terms) extent += term.coefficient * ((spans[term.dim] ?? 1) - 1)
+  return extent
+}
+
+/** Π of the extents per rank of a footprint whose dims cover `spans` points, in rank order (no array). */
+export const tilePoints = (ranks: readonly RankProjection[], spans: ArrayLike<number>): number => {
+  let size = 1
+  for (let r = 0; r < ranks.length; r++) size *= extentOf(ranks[r]!, spans)
+  return size
+}
+
+// Scratch space of the nest analysis, reused across calls: the analysis runs synchronously and
+// never re-enters itself, and fresh per-call arrays (spans, strides, extents, masks) were a
+// large share of an evaluation's time and garbage (issue 12).
+let scratchDims = new Float64Array(16)
+let scratchDims2 = new Float64Array(16)
+let scratchRanks = new Float64Array(16)
+let scratchLoops = new Float64Array(64)
+const sized = (a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> => (a.length >= n ? a : new Float64Array(Math.max(n, 2 * a.length)))
 
 /**
  * Total data moved into a footprint over a sequence of temporal loops, the way Timeloop's nest
@@ -80,33 +91,37 @@ const product = (values: readonly number[]): number => values.reduce((a, b) => a
  * - an outer loop J: the same with T_J when T_J equals T_0, else the whole tile (even when the
  *   tile did not move, T_J = 0).
  * Transitions of loop J happen (n_J − 1) · Π_{outer k} n_k times, as in a full walk.
- * `inside[i]` marks loops covered by the footprint; `iterating[i]` the loops that advance it.
+ * The footprint is the tile of the loops of levels ≤ `level` (`extents` per rank, `size`
+ * points); the loops that advance it are the temporal loops of the levels above.
  */
-export const temporalTransitions = (
+const temporalTransitions = (
   loops: readonly NestLoop[],
   ranks: readonly RankProjection[],
-  inside: readonly boolean[],
-  iterating: readonly boolean[],
+  extents: ArrayLike<number>,
+  size: number,
+  level: number,
   dims: number,
 ): TemporalSteps => {
-  const spans = spansOf(loops, inside, false, dims)
-  const extents = extentsOf(ranks, spans)
-  const size = product(extents)
   const n = loops.length
   // Stride of each loop: points of its dim covered by all loops inner to it (any kind).
-  const running = new Array<number>(dims).fill(1)
+  const running = (scratchDims = sized(scratchDims, dims))
   // Σ strides of the iterating loops inner to the current one, per dim (their fall-back).
-  const fallBack = new Array<number>(dims).fill(0)
-  const outerProduct = new Array<number>(n + 1)
+  const fallBack = (scratchDims2 = sized(scratchDims2, dims))
+  running.fill(1, 0, dims)
+  fallBack.fill(0, 0, dims)
+  const outerProduct = (scratchLoops = sized(scratchLoops, n + 1))
   outerProduct[n] = 1
-  for (let k = n - 1; k >= 0; k--) outerProduct[k] = outerProduct[k + 1]! * (iterating[k] === true ? loops[k]!.bound : 1)
+  for (let k = n - 1; k >= 0; k--) {
+    const loop = loops[k]!
+    outerProduct[k] = outerProduct[k + 1]! * (!loop.spatial && loop.level > level ? loop.bound : 1)
+  }
   const transitions: Transition[] = []
   let first: readonly number[] | null = null
   for (let j = 0; j < n; j++) {
     const lj = loops[j]!
     const stride = running[lj.dim]!
     running[lj.dim] = stride * lj.bound
-    if (iterating[j] !== true || lj.bound === 1) continue
+    if (lj.spatial || lj.level <= level || lj.bound === 1) continue
     const shift = new Array<number>(ranks.length)
     for (let r = 0; r < ranks.length; r++) {
       let t = 0
@@ -195,41 +210,58 @@ export const analyzeTensor = (
   const n = loops.length
   const out: DenseTile[] = []
   const kept = tensor.keptLevels
+  const ranks = tensor.ranks
   let temporalProduct = 1
   for (const loop of loops) if (!loop.spatial) temporalProduct *= loop.bound
-  const inside = new Array<boolean>(n)
-  const iterating = new Array<boolean>(n)
+  // Children ask for their own refills; the parent serves each distinct child tile once.
+  // Timeloop only merges requests of children whose tiles are identical, never partial
+  // sliding-window overlaps (see distinctChildren). One count per level, for all kept levels.
+  const distinct = distinctChildrenPerLevel(loops, tensor, dims)
+  const relevantSpatialAt = (from: number, to: number): number => {
+    let p = 1
+    for (let l = from; l <= to; l++) p *= l < distinct.length ? distinct[l]! : 1
+    return p
+  }
   // What the child asks of the level above it, per instance of that level (see below).
   let childDemand = 0
   for (let idx = 0; idx < kept.length; idx++) {
     const level = kept[idx]!
     const child = idx > 0 ? kept[idx - 1]! : -1
     const parent = idx + 1 < kept.length ? kept[idx + 1]! : -1
-    for (let i = 0; i < n; i++) inside[i] = loops[i]!.level <= level
-    const dimSpans = spansOf(loops, inside, false, dims)
-    const tileSize = product(extentsOf(tensor.ranks, dimSpans))
-    // Partition: everything but the spatial loops above (they select the instance).
-    for (let i = 0; i < n; i++) iterating[i] = !(loops[i]!.spatial && loops[i]!.level > level)
-    const partitionSize = product(extentsOf(tensor.ranks, spansOf(loops, iterating, false, dims)))
-    // Children ask for their own refills; the parent serves each distinct child tile once.
-    // Timeloop only merges requests of children whose tiles are identical, never partial
-    // sliding-window overlaps (see distinctChildren).
-    const relevantSpatialAt = (from: number, to: number): number => {
-      let p = 1
-      for (let l = from; l <= to; l++) p *= distinctChildren(loops, tensor, l, dims)
-      return p
+    // The tile: the loops of this level and below. Partition: everything but the spatial loops
+    // above (they select the instance). Instances: the spatial loops above, per axis.
+    const dimSpans = new Array<number>(dims)
+    const partitionSpans = (scratchDims = sized(scratchDims, dims))
+    for (let d = 0; d < dims; d++) dimSpans[d] = 1
+    partitionSpans.fill(1, 0, dims)
+    let instancesX = 1
+    let instancesY = 1
+    for (let i = 0; i < n; i++) {
+      const l = loops[i]!
+      if (l.level <= level) dimSpans[l.dim] = dimSpans[l.dim]! * l.bound
+      if (l.spatial && l.level > level) {
+        if (l.axisX) instancesX *= l.bound
+        else instancesY *= l.bound
+      } else partitionSpans[l.dim] = partitionSpans[l.dim]! * l.bound
+    }
+    const partitionSize = tilePoints(ranks, partitionSpans)
+    const extents = (scratchRanks = sized(scratchRanks, ranks.length))
+    let tileSize = 1
+    for (let r = 0; r < ranks.length; r++) {
+      const extent = extentOf(ranks[r]!, dimSpans)
+      extents[r] = extent
+      tileSize *= extent
     }
     let fills = 0
     let peerReads = 0
     let demand = 0
     if (parent !== -1) {
-      for (let i = 0; i < n; i++) iterating[i] = !loops[i]!.spatial && loops[i]!.level > level
-      const steps = temporalTransitions(loops, tensor.ranks, inside, iterating, dims)
+      const steps = temporalTransitions(loops, ranks, extents, tileSize, level, dims)
       fills = totalFetched(steps)
       // The level directly above serves the distinct tiles of its children.
       demand = fills * relevantSpatialAt(level + 1, level + 1)
       if (fanouts !== undefined && !tensor.readWrite) {
-        const link = linkTransfers({ loops, ranks: tensor.ranks, level, steps, fills, demand, fanouts, dims })
+        const link = linkTransfers({ loops, ranks, level, steps, fills, demand, fanouts, dims })
         if (link !== null) {
           fills = link.fills
           peerReads = link.peerReads
@@ -241,15 +273,6 @@ export const analyzeTensor = (
     // level under this one (the spatial loops of the levels in between).
     const served = child === -1 ? temporalProduct * relevantSpatialAt(0, level) : childDemand * relevantSpatialAt(child + 2, level)
     childDemand = demand
-    let instancesX = 1
-    let instancesY = 1
-    for (let i = 0; i < n; i++) {
-      const l = loops[i]!
-      if (l.spatial && l.level > level) {
-        if (l.axisX) instancesX *= l.bound
-        else instancesY *= l.bound
-      }
-    }
     out.push({
       level,
       childLevel: child,
@@ -266,6 +289,43 @@ export const analyzeTensor = (
     })
   }
   return out
+}
+
+/**
+ * {@link distinctChildren} of every level at once (index = level; levels past the end have no
+ * spatial loops, so 1): one pass over the loops for the strides and the plain products; only a
+ * level where two relevant spatial loops move one rank enumerates its children.
+ */
+const distinctChildrenPerLevel = (loops: readonly NestLoop[], tensor: DenseTensorInput, dims: number): number[] => {
+  let levels = 0
+  for (const loop of loops) if (loop.level + 1 > levels) levels = loop.level + 1
+  const ranks = tensor.ranks
+  const nRanks = ranks.length
+  const plain = new Array<number>(levels)
+  const shared = new Array<boolean>(levels)
+  for (let l = 0; l < levels; l++) {
+    plain[l] = 1
+    shared[l] = false
+  }
+  const ranksUsed = new Uint8Array(levels * nRanks)
+  const running = (scratchDims2 = sized(scratchDims2, dims))
+  running.fill(1, 0, dims)
+  for (const loop of loops) {
+    const stride = running[loop.dim]!
+    running[loop.dim] = stride * loop.bound
+    if (!loop.spatial || !tensor.relevant[loop.dim]) continue
+    const level = loop.level
+    plain[level] = plain[level]! * loop.bound
+    for (let r = 0; r < nRanks; r++) {
+      let o = 0
+      for (const term of ranks[r]!.terms) if (term.dim === loop.dim) o += term.coefficient * stride
+      if (o === 0) continue
+      if (ranksUsed[level * nRanks + r] === 1) shared[level] = true
+      ranksUsed[level * nRanks + r] = 1
+    }
+  }
+  for (let l = 0; l < levels; l++) if (shared[l]) plain[l] = distinctSharedChildren(loops, tensor, l, dims)
+  return plain
 }
 
 // Distinct-children counts repeat across the mappings of a search (same spatial loops).
