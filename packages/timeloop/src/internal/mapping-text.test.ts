@@ -7,7 +7,7 @@ import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import type { MappingSpec } from '@snipsnap/core'
-import { parseTimeloopYaml } from '../parse'
+import { parseTimeloopMapping, parseTimeloopYaml } from '../parse'
 import { isRecord } from './read'
 import { mappingContext, type MappingContext, parseMappingSection } from './mapping'
 import { readMappingText } from './mapping-text'
@@ -73,6 +73,33 @@ describe('readMappingText', () => {
     ]) {
       expect(readMappingText(text, context)).toBeUndefined()
     }
+  })
+
+  it('reads long texts, and texts after non-ASCII ones, as the general path does', () => {
+    const { context, texts } = cases.find((c) => c.name.startsWith('fig15-STC-M512')) as RandomMappingCase
+    const text = texts[0] as string
+    // Longer than the reader's first byte buffer, which then grows.
+    const long = `${text}${' '.repeat(5000)}\n${'\n'.repeat(3000)}`
+    expect(readMappingText(long, context)).toEqual(general(long, context))
+    // A text with a character outside ASCII is left to the general path (here it is an error:
+    // no such level); the bytes it left in the buffer do not leak into the next, shorter text.
+    const accented = text.replace('target: DRAM', 'target: DRAMé')
+    expect(readMappingText(accented, context)).toBeUndefined()
+    expect(general(accented, context)).toBe('ERROR')
+    const short = `mapping:\n- {target: DRAM, type: temporal, factors: M=512 N=256 K=1024}`
+    expect(readMappingText(short, context)).toEqual(general(short, context))
+    expect(readMappingText(`${short.slice(0, -1)}`, context)).toBeUndefined()
+  })
+
+  it('reads names that are not ASCII through the general path', () => {
+    const { design } = cases.find((c) => c.name.startsWith('fig15-STC-M512')) as RandomMappingCase
+    const arch = { ...design.arch, storage: design.arch.storage.map((level) => (level.name === 'DRAM' ? { ...level, name: 'DRÄM' } : level)) }
+    const context = mappingContext(design.problem, arch)
+    const text = `mapping:\n- {target: DRÄM, type: temporal, factors: M=512 N=256 K=1024}\n`
+    expect(readMappingText(text, context)).toBeUndefined()
+    const want = general(text, context)
+    expect(want).not.toBe('ERROR')
+    expect(parseTimeloopMapping(text, design.problem, arch)).toEqual(want)
   })
 
   const primeFactors = (n: number): number[] => {
