@@ -114,6 +114,24 @@ describe('mappingTextOf', () => {
     )
   })
 
+  it('agrees with JSON.parse on long strings wherever they sit against the 32-bit words it reads', () => {
+    // Strings are skipped a word at a time: a special byte (quote, escape, control, non-ASCII) at
+    // each place in a word, lines at each offset in their buffer, and each length of the tail.
+    const special = fc.constantFrom('"', '\\', '\\n', '\\u00e9', '\\x', '\\u12', '\t', '\u0001', '\u001f', ' ', '~', '\u007f', 'é', '€', '𝄞', "'")
+    const text = fc.tuple(fc.string({ minLength: 0, maxLength: 40 }), special, fc.string({ minLength: 0, maxLength: 9 }))
+    fc.assert(
+      fc.property(text, fc.nat({ max: 7 }), fc.boolean(), ([head, mark, tail], offset, asKey) => {
+        const body = `${head.replaceAll('\\', '/').replaceAll('"', "'")}${mark}${tail.replaceAll('\\', '/').replaceAll('"', "'")}`
+        const line = asKey ? `{"mapping":"m","x":{"${body}":1}}` : `{"id":1,"mapping":"${body}","x":["${body}"]}`
+        const before = 'x'.repeat(offset)
+        const bytes = Buffer.from(`${before}${line}\n`, 'utf8')
+        const start = Buffer.byteLength(before)
+        expect(mappingTextOf(bytes, start, start + Buffer.byteLength(line))).toBe(plain(line))
+      }),
+      { numRuns: 1000 },
+    )
+  })
+
   it('never accepts a mutated row that JSON.parse rejects', () => {
     const base = JSON.stringify({ id: 7, mapping: 'mapping:\n- {target: RF, type: temporal, factors: M=1 N=2}\n', valid: true, expected: { a: [1, -2.5e-3, true, null, { b: 'c\\"d' }] } })
     const edit = fc.record({ at: fc.nat(), cut: fc.nat({ max: 3 }), insert: fc.string({ unit: fc.constantFrom('"', '\\', ',', ':', '{', '}', '[', ']', '0', '1', '.', 'e', '-', '+', ' ', 't', 'n', 'u', 'é', '\t', '\u0001') , maxLength: 3 }) })
