@@ -39,7 +39,13 @@ describe('reportJsonText', () => {
   })
 
   it('writes generated reports as JSON.stringify(reportToJson(report))', () => {
-    const number = fc.oneof(fc.double(), fc.constantFrom(-0, 1e21, 5e-324, Number.NaN, Number.POSITIVE_INFINITY), fc.integer())
+    const number = fc.oneof(
+      fc.double(),
+      fc.constantFrom(-0, 1e21, 5e-324, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, -(2 ** 31) - 1, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, 1e20),
+      fc.integer(),
+      // Integers the writer prints digit by digit beyond 32 bits.
+      fc.maxSafeInteger(),
+    )
     const counts = fc.record({ actual: number, gated: number, skipped: number })
     const name = fc.oneof(fc.string(), fc.constantFrom('0', '12', '__proto__', 'a"b', 'é\n\u2028', 'constructor'))
     const tensor = fc.record({ reads: counts, fills: counts, updates: counts, metadataReads: number, energyPJ: number })

@@ -562,7 +562,8 @@ const evaluateLines = async (
   try {
     for (const span of lines) {
       lineNumber++
-      await io.yieldIfDue()
+      // Yields are due every ~50 ms; asking (an await and a clock read, ~1 µs) every 8th line is enough.
+      if ((lineNumber & 7) === 0) await io.yieldIfDue()
       if (io.signal.aborted) {
         flush()
         if (io.stopCause === 'interrupt') {
