@@ -210,7 +210,7 @@ export const createSpatialSkipAnalysis = (design: SpatialSkipDesign): ((mapping:
     if (molds.length < spatialCount * dims) molds = new Float64Array(2 * spatialCount * dims)
     const moldStart: number[] = []
     const running = condMold
-    running.fill(1)
+    for (let d = 0; d < dims; d++) running[d] = 1
     let k = 0
     for (let s = 0; s < S; s++) {
       moldStart.push(k)
@@ -291,7 +291,7 @@ export const createSpatialSkipAnalysis = (design: SpatialSkipDesign): ((mapping:
     }
 
     // 2. CalculateSpatialOptimizationImpact, per optimisation.
-    skipMask.fill(0)
+    for (let i = 0; i < skipMask.length; i++) skipMask[i] = 0
     for (const skip of design.skips) {
       const sL = skip.level
       const target = skip.target
@@ -350,9 +350,14 @@ export const createSpatialSkipAnalysis = (design: SpatialSkipDesign): ((mapping:
     }
 
     // 3. SummarizeAndPropagateSpatialCapacityReduction, then 4. what each level sees.
-    const storageX = new Array<number>(S).fill(0)
-    const storageY = new Array<number>(S).fill(0)
-    const storageInstances = new Array<number>(S).fill(0)
+    const storageX: number[] = []
+    const storageY: number[] = []
+    const storageInstances: number[] = []
+    for (let s = 0; s < S; s++) {
+      storageX.push(0)
+      storageY.push(0)
+      storageInstances.push(0)
+    }
     let computeX = 0
     let computeY = 0
     for (let pv = 0; pv < nTensors; pv++) {

@@ -187,8 +187,10 @@ const assignRanks = (
   const dims = t.relevantDims.length
   const spans = (assignSpans = assignSpans.length >= dims ? assignSpans : new Float64Array(dims))
   const seenDim = (assignSeen = assignSeen.length >= dims ? assignSeen : new Uint8Array(dims))
-  spans.fill(1, 0, dims)
-  seenDim.fill(0, 0, dims)
+  for (let d = 0; d < dims; d++) {
+    spans[d] = 1
+    seenDim[d] = 0
+  }
   for (const loop of loops) {
     spans[loop.dim] = spans[loop.dim]! * loop.bound
     if (loop.level > level || loop.level <= lower) continue
@@ -202,8 +204,12 @@ const assignRanks = (
     selected.push({ dim: loop.dim, bound, tile: tilePoints(t.ranks, spans) })
   }
   const nRanks = format.ranks.length
-  const shapes = new Array<number>(nRanks).fill(1)
-  const tiles = new Array<number>(nRanks + 1).fill(1)
+  const shapes: number[] = []
+  const tiles: number[] = [1]
+  for (let r = 0; r < nRanks; r++) {
+    shapes.push(1)
+    tiles.push(1)
+  }
   let first = 0
   if (preTile) {
     // The child's ranks (fiber shapes and recorded sub-tiles) become this level's inner ranks;
@@ -230,30 +236,35 @@ const assignRanks = (
   for (let used = 0; used < free; used++) rules.push(format.ranks[format.innerToOuter ? first + used : nRanks - 1 - used]!.flattenedDims)
   const binding = bindRanks(order, rules)
   if (binding.leftover > 0) return tooManyRanks(levelName, t.name)
-  const built: { shape: number; tile: number }[] = []
+  // The ranks above the child's, innermost first: inner-to-outer appends each rank at the outer
+  // end; outer-to-inner inserts taken and unused ranks at the inner end (`inner`, in insertion
+  // order) and appends skipped ones at the outer end (`outer`). No objects per rank.
+  const inner: number[] = []
+  const outer: number[] = []
   for (const take of binding.ranks) {
     if (take.kind === 'unused') break
     if (take.kind === 'skipped') {
       // The rule does not name this dim: the rank stays empty, the loop goes to the next rank.
       // Both orders append the empty rank at the outer end (Timeloop's push_back), even
       // outer-to-inner, where later ranks are inserted inside it.
-      built.push({ shape: 1, tile: format.innerToOuter ? 1 : innermostTile })
+      outer.push(1, format.innerToOuter ? 1 : innermostTile)
       continue
     }
     const shape = take.to - take.from > 1 ? flattenedFiberShape(t, order, take.from, take.to) : order[take.from]!.bound
-    const rank = { shape, tile: order[take.from]!.tile }
-    if (format.innerToOuter) built.push(rank)
-    else built.unshift(rank)
+    ;(format.innerToOuter ? outer : inner).push(shape, order[take.from]!.tile)
   }
-  while (built.length < free) {
-    const unused = { shape: 1, tile: innermostTile }
-    if (format.innerToOuter) built.push(unused)
-    else built.unshift(unused)
+  for (let count = (inner.length + outer.length) / 2; count < free; count++) (format.innerToOuter ? outer : inner).push(1, innermostTile)
+  let k = first
+  for (let i = inner.length - 2; i >= 0; i -= 2) {
+    shapes[k] = inner[i]!
+    tiles[k + 1] = inner[i + 1]!
+    k++
   }
-  built.forEach((rank, k) => {
-    shapes[first + k] = rank.shape
-    tiles[first + k + 1] = rank.tile
-  })
+  for (let i = 0; i < outer.length; i += 2) {
+    shapes[k] = outer[i]!
+    tiles[k + 1] = outer[i + 1]!
+    k++
+  }
   return { shapes, tiles }
 }
 
@@ -483,7 +494,8 @@ export const fanoutNeeds = (design: PreparedDesign, nest: MappedNest): FanoutNee
   // Spatial skipping (§6), average utilisation: the innermost spatial loop of a level over the
   // condition tensor's dims keeps busy only the instances whose child tile of that tensor is
   // non-empty.
-  const spatialShrinkAvg = new Array<number>(nLevels).fill(1)
+  const spatialShrinkAvg: number[] = []
+  for (let level = 0; level < nLevels; level++) spatialShrinkAvg.push(1)
   const shrunkLoops = new Set<NestLoop>()
   for (const level of design.levels) {
     for (const saf of level.safs) {
@@ -712,7 +724,9 @@ export const applyStorageSafs = (design: PreparedDesign, nest: MappedNest, tiles
       // Inner levels only ever see what survives the SAF.
       for (let j = 0; j < at; j++) {
         const inner = list[j]!
-        for (const split of [inner.reads, inner.fills, inner.updates]) moveFraction(split, best.p, kind, false)
+        moveFraction(inner.reads, best.p, kind, false)
+        moveFraction(inner.fills, best.p, kind, false)
+        moveFraction(inner.updates, best.p, kind, false)
         moveMetadata(inner.mdReads, best.p, kind)
         moveMetadata(inner.mdFills, best.p, kind)
         moveMetadata(inner.mdUpdates, best.p, kind)
@@ -778,16 +792,18 @@ export const classifyComputes = (
       const [a, b] = probs as [typeof probs[number], typeof probs[number]]
       let pSkip = 0
       let pGate = 0
-      const pairs: [number, 'ENZ' | 'EZ' | 'NE', number, 'ENZ' | 'EZ' | 'NE'][] = []
-      for (const [pa, sa] of [[a.enz, 'ENZ'], [a.ez, 'EZ'], [a.ne, 'NE']] as const) {
-        for (const [pb, sb] of [[b.enz, 'ENZ'], [b.ez, 'EZ'], [b.ne, 'NE']] as const) pairs.push([pa, sa, pb, sb])
-      }
-      for (const [pa, sa, pb, sb] of pairs) {
-        const p = pa * pb
-        if (p === 0 || (sa === 'ENZ' && sb === 'ENZ')) continue
-        const hasNE = sa === 'NE' || sb === 'NE'
-        if (hasNE && design.computeSkipping) pSkip += p
-        else if (design.computeGating) pGate += p
+      // Operand states ENZ (0), EZ (1), NE (2); every pair but ENZ × ENZ is gated or skipped,
+      // skipped when one operand is NE and the compute level skips.
+      const pa = [a.enz, a.ez, a.ne]
+      const pb = [b.enz, b.ez, b.ne]
+      for (let i = 0; i < 3; i++) {
+        for (let j = 0; j < 3; j++) {
+          const p = pa[i]! * pb[j]!
+          if (p === 0 || (i === 0 && j === 0)) continue
+          const hasNE = i === 2 || j === 2
+          if (hasNE && design.computeSkipping) pSkip += p
+          else if (design.computeGating) pGate += p
+        }
       }
       skippedComputes = Math.floor(afterStorage * pSkip + 1e-9)
       gatedComputes = Math.floor(afterStorage * pGate + 1e-9)

@@ -38,6 +38,9 @@ interface Serving {
   readonly groupsRest: number
 }
 
+// Per-dim strides of linkTransfers, reused (it runs synchronously and never re-enters itself).
+let scratchRunning = new Float64Array(8)
+
 // Spatial structures repeat across the mappings of a search: memoise per structure and shift.
 const SERVING_CACHE_LIMIT = 20_000
 const servingCache = createTupleCache<Serving>({ limit: SERVING_CACHE_LIMIT })
@@ -70,8 +73,13 @@ export const linkTransfers = (input: LinkTransferInput): LinkTransferResult | nu
   const above = level + 1
   if (above >= fanouts.x.length) return null
   // The fan-out of level + 1: its spatial loops (innermost first), each child's offset per step.
+  // Only spatial loops of level + 1 matter: most calls have none and end here, before any array.
+  let fansOut = false
+  for (const loop of loops) if (loop.spatial && loop.level === above) fansOut = true
+  if (!fansOut) return null
   const spatial: { bound: number; axisX: boolean; offset: number[] }[] = []
-  const running = new Array<number>(input.dims).fill(1)
+  const running = (scratchRunning = scratchRunning.length >= input.dims ? scratchRunning : new Float64Array(input.dims))
+  for (let d = 0; d < input.dims; d++) running[d] = 1
   let instancesAbove = 1
   for (const loop of loops) {
     const stride = running[loop.dim]!

@@ -31,16 +31,25 @@ export interface MappedNest {
  */
 const orderDims = (dims: readonly string[], permutation: readonly string[]): string[] => {
   const out: string[] = []
-  for (const d of dims) if (!permutation.includes(d)) out.push(d)
-  for (const d of permutation) if (dims.includes(d)) out.push(d)
+  for (const d of dims) if (!has(permutation, d)) out.push(d)
+  for (const d of permutation) if (has(dims, d)) out.push(d)
   return out
+}
+
+/**
+ * `names.includes(name)` as a plain loop: the builtin's generic element path was ~6% of an
+ * evaluation here (issue 12), where the lists hold a few short names.
+ */
+const has = (names: readonly string[], name: string): boolean => {
+  for (let i = 0; i < names.length; i++) if (names[i] === name) return true
+  return false
 }
 
 /** The index of `dim` among the entries of `permutation` that are dims of `dims`, or -1 (no filtered copy). */
 const writtenIndexOf = (permutation: readonly string[], dims: readonly string[], dim: string): number => {
   let pos = 0
   for (const d of permutation) {
-    if (!dims.includes(d)) continue
+    if (!has(dims, d)) continue
     if (d === dim) return pos
     pos++
   }
@@ -50,23 +59,26 @@ const writtenIndexOf = (permutation: readonly string[], dims: readonly string[],
 /** Builds the loop nest of a mapping; infeasible mappings come back as values. */
 export const buildNest = (design: PreparedDesign, mapping: MappingSpec): MappedNest | Infeasible => {
   const nLevels = design.levels.length
-  const byLevel = new Map<number, MappingSpec['levels'][number]>()
+  // The mapping's entry per level (the last one written wins), by level index.
+  const byLevel: (MappingSpec['levels'][number] | undefined)[] = []
+  for (let level = 0; level < nLevels; level++) byLevel.push(undefined)
   for (const entry of mapping.levels) {
     const index = design.levelIndex[entry.target]
     if (index === undefined) {
       return { ok: false, kind: 'unsupported', reason: `mapping targets unknown level "${entry.target}"` }
     }
-    byLevel.set(index, entry)
+    byLevel[index] = entry
   }
   const loops: NestLoop[] = []
   const kept: boolean[][] = []
   const fanoutX: number[] = []
   const fanoutY: number[] = []
-  const products = design.dims.map(() => 1)
+  const products: number[] = []
+  for (let d = 0; d < design.dims.length; d++) products.push(1)
   for (let level = 0; level < nLevels; level++) {
-    const entry = byLevel.get(level)
+    const entry = byLevel[level]
     const keepRow: boolean[] = []
-    for (const t of design.tensors) keepRow.push(entry === undefined || !entry.bypass.includes(t.name))
+    for (const t of design.tensors) keepRow.push(entry === undefined || !has(entry.bypass, t.name))
     kept.push(keepRow)
     let fx = 1
     let fy = 1

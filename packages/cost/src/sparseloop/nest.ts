@@ -76,6 +76,8 @@ let scratchDims2 = new Float64Array(16)
 let scratchRanks = new Float64Array(16)
 let scratchLoops = new Float64Array(64)
 const sized = (a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> => (a.length >= n ? a : new Float64Array(Math.max(n, 2 * a.length)))
+// (Scratch is reset by plain loops: `fill` is a call into the runtime, slower than the loop for
+// the few entries of a nest.)
 
 /**
  * Total data moved into a footprint over a sequence of temporal loops, the way Timeloop's nest
@@ -107,8 +109,10 @@ const temporalTransitions = (
   const running = (scratchDims = sized(scratchDims, dims))
   // Σ strides of the iterating loops inner to the current one, per dim (their fall-back).
   const fallBack = (scratchDims2 = sized(scratchDims2, dims))
-  running.fill(1, 0, dims)
-  fallBack.fill(0, 0, dims)
+  for (let d = 0; d < dims; d++) {
+    running[d] = 1
+    fallBack[d] = 0
+  }
   const outerProduct = (scratchLoops = sized(scratchLoops, n + 1))
   outerProduct[n] = 1
   for (let k = n - 1; k >= 0; k--) {
@@ -232,8 +236,10 @@ export const analyzeTensor = (
     // above (they select the instance). Instances: the spatial loops above, per axis.
     const dimSpans = new Array<number>(dims)
     const partitionSpans = (scratchDims = sized(scratchDims, dims))
-    for (let d = 0; d < dims; d++) dimSpans[d] = 1
-    partitionSpans.fill(1, 0, dims)
+    for (let d = 0; d < dims; d++) {
+      dimSpans[d] = 1
+      partitionSpans[d] = 1
+    }
     let instancesX = 1
     let instancesY = 1
     for (let i = 0; i < n; i++) {
@@ -309,7 +315,7 @@ const distinctChildrenPerLevel = (loops: readonly NestLoop[], tensor: DenseTenso
   }
   const ranksUsed = new Uint8Array(levels * nRanks)
   const running = (scratchDims2 = sized(scratchDims2, dims))
-  running.fill(1, 0, dims)
+  for (let d = 0; d < dims; d++) running[d] = 1
   for (const loop of loops) {
     const stride = running[loop.dim]!
     running[loop.dim] = stride * loop.bound
