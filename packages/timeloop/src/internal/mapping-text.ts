@@ -126,10 +126,65 @@ const spellingOf = (word: string): Spelling => {
 /** Whether the bytes at `p` spell `s` (the caller knows the bytes are there or padding). */
 const spelledAt = (view: DataView, p: number, s: Spelling): boolean => {
   const { chunks, masks } = s
-  for (let k = 0; k < chunks.length; k++) {
+  // Most words are told apart by their first 4 bytes.
+  if ((view.getInt32(p, true) & (masks[0] as number)) !== chunks[0]) return false
+  for (let k = 1; k < chunks.length; k++) {
     if ((view.getInt32(p + 4 * k, true) & (masks[k] as number)) !== chunks[k]) return false
   }
   return true
+}
+
+/**
+ * Words by their first byte, for reading a value where it starts: for each byte, the indices
+ * of the words that start with it. Only words the scan of a plain value could give are listed
+ * (a letter first, then letters, digits, `_=.-` or inner spaces, and not true/false/null):
+ * others are left to that scan, which then refuses them.
+ */
+interface WordIndex {
+  readonly spellings: readonly Spelling[]
+  readonly byFirst: readonly (readonly number[] | undefined)[]
+}
+
+const isPlainWord = (word: string): boolean => {
+  if (word.length === 0 || word.charCodeAt(word.length - 1) === SPACE) return false
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i)
+    if (c >= 128 || (CLASS[c] === 0 && c !== SPACE)) return false
+  }
+  return CLASS[word.charCodeAt(0)] === LETTER && !/^(true|false|null)$/i.test(word)
+}
+
+const wordIndexOf = (words: readonly string[]): WordIndex => {
+  const byFirst: number[][] = []
+  words.forEach((word, i) => {
+    if (!isPlainWord(word)) return
+    ;(byFirst[word.charCodeAt(0)] ??= []).push(i)
+  })
+  return { spellings: words.map(spellingOf), byFirst: Array.from({ length: 256 }, (_, c) => byFirst[c]) }
+}
+
+/**
+ * The index of the word of `index` that starts at `p` and is followed by spaces and then the
+ * end of the value (a newline, or `,`/`}` when `flow`), or -1; `wordEnd` is then where the
+ * value stopped. A value is one word when it is that word followed by spaces at most.
+ */
+let wordEnd = 0
+const wordAt = (b: Uint8Array, view: DataView, p: number, index: WordIndex, flow: boolean): number => {
+  const candidates = index.byFirst[b[p] as number]
+  if (candidates === undefined) return -1
+  for (let k = 0; k < candidates.length; k++) {
+    const word = candidates[k] as number
+    const spelling = index.spellings[word] as Spelling
+    if (!spelledAt(view, p, spelling)) continue
+    let q = p + spelling.length
+    while (b[q] === SPACE) q++
+    const c = b[q]
+    if (c === NEWLINE || (flow && (c === COMMA || c === CLOSE_MAP))) {
+      wordEnd = q
+      return word
+    }
+  }
+  return -1
 }
 
 /** The index of the spelling of `names` that `b[a, e)` is, or -1 (lengths compared first). */
@@ -162,8 +217,10 @@ const isWord = (b: Uint8Array, a: number, e: number): boolean => {
   return true
 }
 
-const TYPE_WORDS = ['temporal', 'spatial', 'datatype', 'bypass', 'bypassing'].map(spellingOf)
+const TYPE_NAMES = ['temporal', 'spatial', 'datatype', 'bypass', 'bypassing']
+const TYPE_WORDS = TYPE_NAMES.map(spellingOf)
 const TYPE_OF_WORD = [TEMPORAL, SPATIAL, DATATYPE, DATATYPE, DATATYPE]
+const TYPE_INDEX = wordIndexOf(TYPE_NAMES)
 
 /** The directive type `b[a, e)` spells (`bypass`/`bypassing` are `datatype`), or 0. */
 const typeAt = (view: DataView, a: number, e: number): number => {
@@ -208,6 +265,7 @@ class MappingTextPlan {
   readonly bounds: Float64Array
   readonly levelNames: readonly string[]
   readonly levelSpellings: readonly Spelling[]
+  readonly levelWords: WordIndex
   readonly levelCount: number
   readonly spatialLevels: Uint8Array
   readonly tensors: readonly string[]
@@ -262,6 +320,7 @@ class MappingTextPlan {
     this.bounds32 = this.bounds.every((bound) => bound <= 0x7fffffff) ? Int32Array.from(this.bounds) : new Int32Array(0)
     this.levelNames = context.levelNames
     this.levelSpellings = context.levelNames.map(spellingOf)
+    this.levelWords = wordIndexOf(context.levelNames)
     const L = context.levelNames.length
     this.levelCount = L
     this.spatialLevels = Uint8Array.from(context.spatialLevels, (spatial) => (spatial ? 1 : 0))
@@ -447,6 +506,24 @@ const entry = (plan: MappingTextPlan, b: Uint8Array, view: DataView, p: number, 
     if (flow || first !== OPEN_LIST) throw OUTSIDE
     return tensorList(plan, b, view, p, key === KEEP ? 0 : key === BYPASS ? 1 : 2)
   }
+  // The usual values first, read where they start: a level name, a directive type, a
+  // permutation of one-letter dimensions. Anything else takes the scan below.
+  if (key === TARGET) {
+    const level = wordAt(b, view, p, plan.levelWords, flow)
+    if (level >= 0) {
+      plan.level = level
+      return wordEnd
+    }
+  } else if (key === TYPE) {
+    const type = wordAt(b, view, p, TYPE_INDEX, flow)
+    if (type >= 0) {
+      plan.type = TYPE_OF_WORD[type] as number
+      return wordEnd
+    }
+  } else if (key === PERMUTATION && !plan.longDims) {
+    const stop = shortPermutationAt(plan, b, p, flow)
+    if (stop >= 0) return stop
+  }
   // A plain scalar: to the newline, or to the next `,` or `}` in a flow map; `end` drops
   // trailing spaces.
   const from = p
@@ -511,6 +588,32 @@ const factorsAt = (plan: MappingTextPlan, b: Uint8Array, view: DataView, p: numb
     while (c === SPACE) c = b[++p] as number
     if (c === NEWLINE || (flow && (c === COMMA || c === CLOSE_MAP))) return p
   }
+}
+
+/**
+ * A permutation of one-letter dimensions (`KMN`) read where it starts, followed by spaces and
+ * the end of the value: the position where the value stopped, or -1 when it is not one.
+ */
+const shortPermutationAt = (plan: MappingTextPlan, b: Uint8Array, p: number, flow: boolean): number => {
+  const from = p
+  const order = plan.order
+  const D = plan.dimCount
+  let seen = 0
+  for (;;) {
+    const dim = plan.dimByCode[b[p] as number] as number
+    if (dim < 0 || (seen & (1 << dim)) !== 0 || p - from >= D) break
+    seen |= 1 << dim
+    order[p - from] = dim
+    p++
+  }
+  const end = p
+  while (b[p] === SPACE) p++
+  const c = b[p]
+  if (!(c === NEWLINE || (flow && (c === COMMA || c === CLOSE_MAP)))) return -1
+  // One-letter dimension names that spell true, false or null are a boolean or null in YAML.
+  if (!isWord(b, from, end)) return -1
+  plan.orderLength = end - from
+  return p
 }
 
 /** `KMN` (one letter per dimension) or a lone multi-letter dimension → the directive's order. */
@@ -720,10 +823,17 @@ const permutationList = (plan: MappingTextPlan, order: Int8Array, level: number,
 /** A level's tensor list `list` (0 keep, 1 bypass, 2 stream), in the order first listed. */
 const tensorNames = (plan: MappingTextPlan, level: number, list: number): string[] => {
   const slot = 3 * level + list
-  const out: string[] = []
   const count = plan.listLength[slot] as number
   const base = slot * plan.tensorCount
-  for (let k = 0; k < count; k++) out.push(plan.tensors[plan.listOrder[base + k] as number] as string)
+  const { tensors, listOrder } = plan
+  const name = (k: number): string => tensors[listOrder[base + k] as number] as string
+  // Array literals for the usual short lists (cheaper to make than pushing).
+  if (count === 0) return []
+  if (count === 1) return [name(0)]
+  if (count === 2) return [name(0), name(1)]
+  if (count === 3) return [name(0), name(1), name(2)]
+  const out: string[] = []
+  for (let k = 0; k < count; k++) out.push(name(k))
   return out
 }
 
