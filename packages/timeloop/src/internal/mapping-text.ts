@@ -786,9 +786,12 @@ const factorRecord = (plan: MappingTextPlan, factors: Float64Array, level: numbe
   const dims = plan.dims
   const D = dims.length
   const base = level * D
+  // Factors divide their bounds: when the bounds are 32-bit integers, so are they, and `| 0`
+  // stores them as small integers rather than as a boxed double each.
+  const small = plan.bounds32.length > 0
   const factor = (d: number): number => {
     const value = given ? (factors[base + d] as number) : UNSET
-    return value === UNSET ? 1 : value
+    return value === UNSET ? 1 : small ? value | 0 : value
   }
   if (D > 0) record[dims[0] as string] = factor(0)
   if (D > 1) record[dims[1] as string] = factor(1)
