@@ -10,9 +10,10 @@
 // - what depends only on the design (level, dimension and tensor names, bounds, spatial levels)
 //   is prepared once per mapping context (a {@link MappingTextPlan});
 // - the text is copied once into a reused byte buffer (TextEncoder.encodeInto; any non-ASCII
-//   character is outside the subset), and every byte is then read once, by the step that
-//   needs it: line structure, keys (checked against the expected spelling by their first
-//   letter), values read as they are scanned;
+//   character is outside the subset) and read forward without finding lines first: keys are
+//   told by their first letter and checked 4 bytes at a time, the usual values (level names,
+//   types, factors, one-letter permutations) are read where they start, in one pass; only
+//   other values are scanned to their end first;
 // - a row is read into the plan's typed arrays (factors, permutations as dimension indices,
 //   tensor lists as bit masks plus first-seen order), and the only objects made are the
 //   MappingSpec's own.
@@ -36,7 +37,6 @@ const NEWLINE = 10
 const SPACE = 32
 const COMMA = 44
 const DASH = 45
-const COLON = 58
 const EQUALS = 61
 const OPEN_LIST = 91
 const CLOSE_LIST = 93
