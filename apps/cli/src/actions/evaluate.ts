@@ -440,9 +440,24 @@ export const runMappingsWorker = (port: WorkerPortLike, options: MappingsWorkerO
 /** Results of equal mapping texts, kept for reuse (see REUSE_BYTES). */
 interface ResultReuse {
   readonly lines: Map<string, Uint8Array>
+  /**
+   * Fingerprints of the kept texts ({@link fingerprintOf}). A text whose fingerprint is not
+   * among them is not kept, which is known without hashing the whole text (~1 KB: ~1 µs a row;
+   * in a file of distinct mappings every row asks and none is found).
+   */
+  readonly fingerprints: Set<number>
   bytes: number
 }
-const createResultReuse = (): ResultReuse => ({ lines: new Map(), bytes: 0 })
+const createResultReuse = (): ResultReuse => ({ lines: new Map(), fingerprints: new Set(), bytes: 0 })
+
+/** A number from a text's length and eight of its characters spread over it: equal texts have equal fingerprints. */
+const fingerprintOf = (text: string): number => {
+  const length = text.length
+  let hash = length
+  // (length · i) >>> 4 < length for odd i < 16 (and stays below 2^32 for any string V8 holds).
+  if (length > 0) for (let i = 1; i < 16; i += 2) hash = (Math.imul(hash, 31) + text.charCodeAt((length * i) >>> 4)) | 0
+  return hash
+}
 
 /** What the row loop uses of a run: the real one, or a chunk's collector in a thread. */
 type RowLoopIo = Pick<CliRun, 'signal' | 'stopCause' | 'yieldIfDue' | 'stdout' | 'stderr'>
@@ -581,7 +596,8 @@ const evaluateLines = async (
         if (line.trim() === '') continue
         mappingText = mappingOfLine(line, file, lineNumber)
       }
-      const known = evaluator.reusesResults ? results.get(mappingText) : undefined
+      const fingerprint = evaluator.reusesResults ? fingerprintOf(mappingText) : 0
+      const known = evaluator.reusesResults && reuse.fingerprints.has(fingerprint) ? results.get(mappingText) : undefined
       if (known !== undefined) {
         printBytes(known)
       } else {
@@ -592,6 +608,7 @@ const evaluateLines = async (
           // A copy of the bytes print just wrote to the batch, without its newline.
           const line = new Uint8Array(out.subarray(at, used - 1))
           results.set(mappingText, line)
+          reuse.fingerprints.add(fingerprint)
           reuse.bytes += 2 * mappingText.length + line.length
         }
       }
