@@ -80,12 +80,20 @@ interface DensityCache {
 // Bounds each tensor's cache of rank occupancies (distinct tile structures seen).
 const RANKS_CACHE_LIMIT = 100_000
 const caches = new WeakMap<PreparedTensor, DensityCache>()
+// The last tensor asked for and its cache: an evaluation asks for one tensor's densities several
+// times in a row, and this check is cheaper than the WeakMap's lookup. (It keeps that one tensor's
+// cache alive until another tensor is evaluated.)
+let lastTensor: PreparedTensor | null = null
+let lastCache: DensityCache | null = null
 const cacheOf = (tensor: PreparedTensor): DensityCache => {
+  if (tensor === lastTensor) return lastCache!
   let cache = caches.get(tensor)
   if (cache === undefined) {
     cache = { pe: new Map(), peCond: new Map(), density: new Map(), max: new Map(), dist: new Map(), ranks: createTupleCache({ limit: RANKS_CACHE_LIMIT }) }
     caches.set(tensor, cache)
   }
+  lastTensor = tensor
+  lastCache = cache
   return cache
 }
 const tileShape = (tensor: PreparedTensor, n: number): number[] => tensor.ranks.map((_, i) => (i === 0 ? n : 1))
@@ -1096,26 +1104,27 @@ const checkStorageLevels = (
   return OK
 }
 
+// Per-dim spans of footprintBelow and conditionTile, reused (both run synchronously).
+let footprintSpans = new Float64Array(8)
+
 /** Footprint of `tensor` over all loops of levels below `level` (one spatial instance's tile). */
 const footprintBelow = (loops: readonly NestLoop[], tensor: PreparedTensor, level: number): number => {
-  const spans: number[] = tensor.relevantDims.map(() => 1)
+  const dims = tensor.relevantDims.length
+  const spans = (footprintSpans = footprintSpans.length >= dims ? footprintSpans : new Float64Array(dims))
+  for (let d = 0; d < dims; d++) spans[d] = 1
   for (const loop of loops) if (loop.level < level && tensor.relevantDims[loop.dim]) spans[loop.dim] = spans[loop.dim]! * loop.bound
-  return tensor.ranks.reduce((acc, rank) => {
-    if (rank.terms.length === 1) return acc * (spans[rank.terms[0]!.dim] ?? 1)
-    return acc * rank.terms.reduce((e, t) => e + t.coefficient * ((spans[t.dim] ?? 1) - 1), 1)
-  }, 1)
+  return tilePoints(tensor.ranks, spans)
 }
 
 /** C's tile that one access of the SAF's target corresponds to (§6 granularity). */
 const conditionTile = (loops: readonly NestLoop[], target: TileState, cond: PreparedTensor): number => {
   const child = target.dense.childLevel
   if (child < 0) return 1
-  const spans: number[] = cond.relevantDims.map(() => 1)
+  const dims = cond.relevantDims.length
+  const spans = (footprintSpans = footprintSpans.length >= dims ? footprintSpans : new Float64Array(dims))
+  for (let d = 0; d < dims; d++) spans[d] = 1
   for (const loop of loops) if (loop.level <= child && cond.relevantDims[loop.dim]) spans[loop.dim] = spans[loop.dim]! * loop.bound
-  return cond.ranks.reduce((acc, rank) => {
-    if (rank.terms.length === 1) return acc * (spans[rank.terms[0]!.dim] ?? 1)
-    return acc * rank.terms.reduce((e, t) => e + t.coefficient * ((spans[t.dim] ?? 1) - 1), 1)
-  }, 1)
+  return tilePoints(cond.ranks, spans)
 }
 
 /**

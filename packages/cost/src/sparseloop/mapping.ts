@@ -56,6 +56,51 @@ const writtenIndexOf = (permutation: readonly string[], dims: readonly string[],
   return -1
 }
 
+/** Dim and tensor names of a design by index, when each name is unique (else null: names compared as text). */
+interface NameIndex {
+  readonly dims: ReadonlyMap<string, number>
+  readonly tensors: ReadonlyMap<string, number>
+}
+const nameIndexes = new WeakMap<PreparedDesign, NameIndex | null>()
+const nameIndexOf = (design: PreparedDesign): NameIndex | null => {
+  let index = nameIndexes.get(design)
+  if (index === undefined) {
+    const dims = new Map<string, number>()
+    design.dims.forEach((d, i) => dims.set(d, i))
+    const tensors = new Map<string, number>()
+    design.tensors.forEach((t, i) => tensors.set(t.name, i))
+    index = dims.size === design.dims.length && tensors.size === design.tensors.length ? { dims, tensors } : null
+    nameIndexes.set(design, index)
+  }
+  return index
+}
+
+/** A written permutation as dim indices (-1 for a name that is not a dim of the problem). */
+const dimIndicesOf = (names: NameIndex, permutation: readonly string[]): number[] => {
+  const out: number[] = []
+  for (const name of permutation) out.push(names.dims.get(name) ?? -1)
+  return out
+}
+
+/** {@link orderDims} by index: the dims absent from `written` first (in problem order), then `written`'s dims. */
+const orderDimIndices = (dims: number, written: readonly number[]): number[] => {
+  const out: number[] = []
+  for (let d = 0; d < dims; d++) if (!written.includes(d)) out.push(d)
+  for (const d of written) if (d !== -1) out.push(d)
+  return out
+}
+
+/** {@link writtenIndexOf} by index: `dim`'s position among `written`'s dims, or -1. */
+const writtenPosition = (written: readonly number[], dim: number): number => {
+  let pos = 0
+  for (const d of written) {
+    if (d === -1) continue
+    if (d === dim) return pos
+    pos++
+  }
+  return -1
+}
+
 /** Builds the loop nest of a mapping; infeasible mappings come back as values. */
 export const buildNest = (design: PreparedDesign, mapping: MappingSpec): MappedNest | Infeasible => {
   const nLevels = design.levels.length
@@ -75,14 +120,46 @@ export const buildNest = (design: PreparedDesign, mapping: MappingSpec): MappedN
   const fanoutY: number[] = []
   const products: number[] = []
   for (let d = 0; d < design.dims.length; d++) products.push(1)
+  const names = nameIndexOf(design)
   for (let level = 0; level < nLevels; level++) {
     const entry = byLevel[level]
     const keepRow: boolean[] = []
-    for (const t of design.tensors) keepRow.push(entry === undefined || !has(entry.bypass, t.name))
+    if (names === null) {
+      for (const t of design.tensors) keepRow.push(entry === undefined || !has(entry.bypass, t.name))
+    } else {
+      for (let t = 0; t < design.tensors.length; t++) keepRow.push(true)
+      if (entry !== undefined) {
+        for (const name of entry.bypass) {
+          const t = names.tensors.get(name)
+          if (t !== undefined) keepRow[t] = false
+        }
+      }
+    }
     kept.push(keepRow)
     let fx = 1
     let fy = 1
-    if (entry !== undefined) {
+    if (entry !== undefined && names !== null) {
+      // By dim index: names resolve once per permutation entry (a Map lookup on the name's cached
+      // hash) instead of a string comparison per pair of names (issue 12).
+      const spatialWritten = dimIndicesOf(names, entry.spatialPermutation)
+      for (const d of orderDimIndices(design.dims.length, spatialWritten)) {
+        const bound = entry.spatialFactors[design.dims[d]!] ?? 1
+        if (bound === 1) continue
+        const pos = writtenPosition(spatialWritten, d)
+        const axisX = pos === -1 ? true : pos < entry.spatialSplit
+        if (bound > 1) {
+          if (axisX) fx *= bound
+          else fy *= bound
+        }
+        loops.push({ dim: d, bound, spatial: true, level, axisX, kind: axisX ? 'x' : 'y' })
+        products[d] = products[d]! * bound
+      }
+      for (const d of orderDimIndices(design.dims.length, dimIndicesOf(names, entry.temporalPermutation))) {
+        const bound = entry.temporalFactors[design.dims[d]!] ?? 1
+        loops.push({ dim: d, bound, spatial: false, level, axisX: true, kind: 'temporal' })
+        products[d] = products[d]! * bound
+      }
+    } else if (entry !== undefined) {
       const spatialOrder = orderDims(design.dims, entry.spatialPermutation)
       // The first `split` dims of the written permutation are on X; missing dims are trivial.
       for (const dim of spatialOrder) {

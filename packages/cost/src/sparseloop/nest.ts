@@ -75,6 +75,8 @@ let scratchDims = new Float64Array(16)
 let scratchDims2 = new Float64Array(16)
 let scratchRanks = new Float64Array(16)
 let scratchLoops = new Float64Array(64)
+let scratchShift = new Float64Array(16)
+let scratchFirstShift = new Float64Array(16)
 const sized = (a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> => (a.length >= n ? a : new Float64Array(Math.max(n, 2 * a.length)))
 // (Scratch is reset by plain loops: `fill` is a call into the runtime, slower than the loop for
 // the few entries of a nest.)
@@ -149,6 +151,64 @@ const temporalTransitions = (
     fallBack[lj.dim] = fallBack[lj.dim]! + stride
   }
   return { size, transitions }
+}
+
+/**
+ * {@link totalFetched} of {@link temporalTransitions}' walk without building it: the same steps in
+ * the same order, each shift in scratch space (for tensors whose steps nothing else reads, i.e.
+ * without link transfers; most tiles of an evaluation).
+ */
+const fetchedOverWalk = (
+  loops: readonly NestLoop[],
+  ranks: readonly RankProjection[],
+  extents: ArrayLike<number>,
+  size: number,
+  level: number,
+  dims: number,
+): number => {
+  const n = loops.length
+  const nRanks = ranks.length
+  const running = (scratchDims = sized(scratchDims, dims))
+  const fallBack = (scratchDims2 = sized(scratchDims2, dims))
+  for (let d = 0; d < dims; d++) {
+    running[d] = 1
+    fallBack[d] = 0
+  }
+  const outerProduct = (scratchLoops = sized(scratchLoops, n + 1))
+  outerProduct[n] = 1
+  for (let k = n - 1; k >= 0; k--) {
+    const loop = loops[k]!
+    outerProduct[k] = outerProduct[k + 1]! * (!loop.spatial && loop.level > level ? loop.bound : 1)
+  }
+  const shift = (scratchShift = sized(scratchShift, nRanks))
+  const first = (scratchFirstShift = sized(scratchFirstShift, nRanks))
+  let hasFirst = false
+  let total = size
+  for (let j = 0; j < n; j++) {
+    const lj = loops[j]!
+    const stride = running[lj.dim]!
+    running[lj.dim] = stride * lj.bound
+    if (lj.spatial || lj.level <= level || lj.bound === 1) continue
+    for (let r = 0; r < nRanks; r++) {
+      let t = 0
+      for (const term of ranks[r]!.terms) t += term.coefficient * ((lj.dim === term.dim ? stride : 0) - fallBack[term.dim]!)
+      shift[r] = t
+    }
+    let overlap = 0
+    let keeps = true
+    if (hasFirst) for (let r = 0; r < nRanks; r++) if (first[r] !== shift[r]) keeps = false
+    if (keeps) {
+      overlap = 1
+      for (let r = 0; r < nRanks && overlap > 0; r++) overlap *= Math.max(0, extents[r]! - Math.abs(shift[r]!))
+    }
+    if (!hasFirst) {
+      for (let r = 0; r < nRanks; r++) first[r] = shift[r]!
+      hasFirst = true
+    }
+    total += (lj.bound - 1) * outerProduct[j + 1]! * (size - overlap)
+    fallBack[lj.dim] = fallBack[lj.dim]! + stride
+  }
+  return total
 }
 
 /** One kind of step of Timeloop's extrapolated walk: an advance of one iterating loop. */
@@ -261,10 +321,13 @@ export const analyzeTensor = (
     let fills = 0
     let peerReads = 0
     let demand = 0
-    if (parent !== -1) {
+    if (parent !== -1 && !(fanouts !== undefined && !tensor.readWrite && mayLinkTransfer(loops, level, fanouts))) {
+      fills = fetchedOverWalk(loops, ranks, extents, tileSize, level, dims)
+      // The level directly above serves the distinct tiles of its children.
+      demand = fills * relevantSpatialAt(level + 1, level + 1)
+    } else if (parent !== -1) {
       const steps = temporalTransitions(loops, ranks, extents, tileSize, level, dims)
       fills = totalFetched(steps)
-      // The level directly above serves the distinct tiles of its children.
       demand = fills * relevantSpatialAt(level + 1, level + 1)
       if (fanouts !== undefined && !tensor.readWrite) {
         const link = linkTransfers({ loops, ranks, level, steps, fills, demand, fanouts, dims })
@@ -295,6 +358,16 @@ export const analyzeTensor = (
     })
   }
   return out
+}
+
+/**
+ * Whether {@link linkTransfers} can find any for a tile at `level`: level + 1 is a storage level
+ * with spatial loops (its other early exits need the walk's steps).
+ */
+const mayLinkTransfer = (loops: readonly NestLoop[], level: number, fanouts: PhysicalFanouts): boolean => {
+  if (level + 1 >= fanouts.x.length) return false
+  for (const loop of loops) if (loop.spatial && loop.level === level + 1) return true
+  return false
 }
 
 /**
