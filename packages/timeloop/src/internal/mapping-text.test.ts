@@ -70,6 +70,17 @@ describe('readMappingText', () => {
       `${row}\n`,
       `mapping:\n- {target: DRAM, type: temporal, factors: M=32 N=256 K=1, permutation: null}\n`,
       `mapping:\n- target: DRAM\n   type: temporal\n`,
+      // Keys that start like directive keys.
+      `mapping:\n- {target: DRAM, types: temporal}\n`,
+      `mapping:\n- {targets: DRAM, type: temporal}\n`,
+      `mapping:\n- {target:DRAM, type: temporal}\n`,
+      `mapping:\n- {target: DRAM, type: spatial, splits: 1}\n`,
+      `mapping:\n- {target: DRAM, type: spatial, split:1}\n`,
+      `mapping:\n- {target: DRAM, type: temporal, permutations: MKN}\n`,
+      `mapping:\n- {target: DRAM, type: temporal, factor: M=32 N=256 K=1}\n`,
+      `mapping:\n- target: DRAM\n  type: datatype\n  keeps: [A]\n`,
+      `mapping:\n- target: DRAM\n  type: datatype\n  streams: [A]\n`,
+      `mapping:\n- target: DRAM\n  type: datatype\n  bypassed: [A]\n`,
     ]) {
       expect(readMappingText(text, context)).toBeUndefined()
     }

@@ -461,27 +461,49 @@ KEY_LENGTH[KEEP] = KEY_KEEP.length
 KEY_LENGTH[BYPASS] = KEY_BYPASS.length
 KEY_LENGTH[STREAM] = KEY_STREAM.length
 
+/** The little-endian 32-bit value of 4 ASCII characters of `word` from `at` (for key checks). */
+const int32Of = (word: string, at: number): number =>
+  word.charCodeAt(at) | (word.charCodeAt(at + 1) << 8) | (word.charCodeAt(at + 2) << 16) | (word.charCodeAt(at + 3) << 24)
+const TARG = int32Of('target: ', 0)
+const ET = int32Of('target: ', 4)
+const TYPE_ = int32Of('type', 0)
+const FACT = int32Of('factors: ', 0)
+const ORS = int32Of('factors: ', 4)
+const PERM = int32Of('permutation: ', 0)
+const UTAT = int32Of('permutation: ', 4)
+const ION = int32Of('permutation: ', 8)
+const SPLI = int32Of('split: ', 0)
+const STRE = int32Of('stream: ', 0)
+const AM = int32Of('stream: ', 4)
+const KEEP_ = int32Of('keep', 0)
+const BYPA = int32Of('bypass: ', 0)
+const SS = int32Of('bypass: ', 4)
+/** `: ` and `t: ` as little-endian 16- and 24-bit values. */
+const COLON_SPACE = 0x203a
+const T_COLON_SPACE = 0x203a74
+
 /**
- * The directive key at `p` followed by `: `, as its bit (known by its first letters, then
- * checked whole); 0 for anything else. A key is letters, so `target: ` there means the key
- * is `target`.
+ * The directive key at `p` followed by `: `, as its bit (told by its first letters, then
+ * checked whole 4 bytes at a time); 0 for anything else. A key is letters, so `target: `
+ * there means the key is `target`.
  */
 const keyAt = (b: Uint8Array, view: DataView, p: number): number => {
+  const head = view.getInt32(p, true)
   switch (b[p]) {
     case 116: // t
-      if (b[p + 1] === 97) return spelledAt(view, p, KEY_TARGET) ? TARGET : 0
-      return spelledAt(view, p, KEY_TYPE) ? TYPE : 0
+      if (head === TARG) return view.getInt32(p + 4, true) === ET ? TARGET : 0
+      return head === TYPE_ && view.getUint16(p + 4, true) === COLON_SPACE ? TYPE : 0
     case 102: // f
-      return spelledAt(view, p, KEY_FACTORS) ? FACTORS : 0
+      return head === FACT && view.getInt32(p + 4, true) === ORS && b[p + 8] === SPACE ? FACTORS : 0
     case 112: // p
-      return spelledAt(view, p, KEY_PERMUTATION) ? PERMUTATION : 0
+      return head === PERM && view.getInt32(p + 4, true) === UTAT && view.getInt32(p + 8, true) === ION && b[p + 12] === SPACE ? PERMUTATION : 0
     case 115: // s
-      if (b[p + 1] === 112) return spelledAt(view, p, KEY_SPLIT) ? SPLIT : 0
-      return spelledAt(view, p, KEY_STREAM) ? STREAM : 0
+      if (head === SPLI) return (view.getInt32(p + 4, true) & 0xffffff) === T_COLON_SPACE ? SPLIT : 0
+      return head === STRE && view.getInt32(p + 4, true) === AM ? STREAM : 0
     case 107: // k
-      return spelledAt(view, p, KEY_KEEP) ? KEEP : 0
+      return head === KEEP_ && view.getUint16(p + 4, true) === COLON_SPACE ? KEEP : 0
     case 98: // b
-      return spelledAt(view, p, KEY_BYPASS) ? BYPASS : 0
+      return head === BYPA && view.getInt32(p + 4, true) === SS ? BYPASS : 0
     default:
       return 0
   }
