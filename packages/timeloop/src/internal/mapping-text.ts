@@ -108,6 +108,11 @@ interface Spelling {
   readonly length: number
   readonly chunks: Int32Array
   readonly masks: Int32Array
+  /** The first two chunks and masks as fields (most words are at most 8 bytes): read without a loop. */
+  readonly chunk0: number
+  readonly mask0: number
+  readonly chunk1: number
+  readonly mask1: number
 }
 
 const spellingOf = (word: string): Spelling => {
@@ -120,15 +125,16 @@ const spellingOf = (word: string): Spelling => {
     chunks[i >> 2] = (chunks[i >> 2] as number) | ((code < 128 ? code : 0xff) << (8 * (i & 3)))
     masks[i >> 2] = (masks[i >> 2] as number) | (0xff << (8 * (i & 3)))
   }
-  return { length: word.length, chunks, masks }
+  // A word of up to 4 bytes has no second chunk: mask 0 and chunk 0 always compare equal.
+  return { length: word.length, chunks, masks, chunk0: chunks[0] ?? 0, mask0: masks[0] ?? 0, chunk1: chunks[1] ?? 0, mask1: masks[1] ?? 0 }
 }
 
 /** Whether the bytes at `p` spell `s` (the caller knows the bytes are there or padding). */
 const spelledAt = (view: DataView, p: number, s: Spelling): boolean => {
+  if ((view.getInt32(p, true) & s.mask0) !== s.chunk0) return false
+  if ((view.getInt32(p + 4, true) & s.mask1) !== s.chunk1) return false
   const { chunks, masks } = s
-  // Most words are told apart by their first 4 bytes.
-  if ((view.getInt32(p, true) & (masks[0] as number)) !== chunks[0]) return false
-  for (let k = 1; k < chunks.length; k++) {
+  for (let k = 2; k < chunks.length; k++) {
     if ((view.getInt32(p + 4 * k, true) & (masks[k] as number)) !== chunks[k]) return false
   }
   return true
