@@ -427,11 +427,16 @@ const rankOccupancies = (
   return out
 }
 
-const mdPerAccess = (state: TileState, count: number): number[][] =>
-  state.ranks.map((r) => [
-    Math.ceil((r.metadataUnits * count) / state.dense.tileSize - 1e-9),
-    Math.ceil((r.payloadUnits * count) / state.dense.tileSize - 1e-9),
-  ])
+const mdPerAccess = (state: TileState, count: number): number[][] => {
+  const rows: number[][] = []
+  for (const r of state.ranks) {
+    rows.push([
+      Math.ceil((r.metadataUnits * count) / state.dense.tileSize - 1e-9),
+      Math.ceil((r.payloadUnits * count) / state.dense.tileSize - 1e-9),
+    ])
+  }
+  return rows
+}
 
 const moveFraction = (split: Split, p: number, kind: 'gated' | 'skipped', ceil: boolean): void => {
   if (p <= 0) return
@@ -549,7 +554,12 @@ export const denseTiles = (design: PreparedDesign, nest: MappedNest): TileStates
   const nLevels = design.levels.length
   const dims = design.dims.length
   const fanouts = physicalFanoutsOf(design)
-  const states: (TileState | null)[][] = design.levels.map(() => design.tensors.map(() => null))
+  const states: (TileState | null)[][] = []
+  for (let level = 0; level < nLevels; level++) {
+    const row: (TileState | null)[] = []
+    for (let t = 0; t < design.tensors.length; t++) row.push(null)
+    states.push(row)
+  }
   const perTensor: TileState[][] = []
   for (const tensor of design.tensors) {
     const keptLevels: number[] = []
@@ -557,7 +567,8 @@ export const denseTiles = (design: PreparedDesign, nest: MappedNest): TileStates
     const tiles = analyzeTensor(loops, { ranks: tensor.ranks, readWrite: tensor.readWrite, relevant: tensor.relevantDims, keptLevels }, dims, fanouts)
     const list: TileState[] = tiles.map((dense) => {
       const format = design.levels[dense.level]!.formats[tensor.index] ?? null
-      const compressed = format !== null && format.ranks.some((r) => r.compressed)
+      let compressed = false
+      if (format !== null) for (const r of format.ranks) if (r.compressed) compressed = true
       const st: TileState = {
         tensor,
         dense,

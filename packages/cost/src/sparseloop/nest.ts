@@ -76,6 +76,7 @@ let scratchDims2 = new Float64Array(16)
 let scratchRanks = new Float64Array(16)
 let scratchLoops = new Float64Array(64)
 let scratchShift = new Float64Array(16)
+let scratchUsed = new Uint8Array(64)
 let scratchFirstShift = new Float64Array(16)
 const sized = (a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> => (a.length >= n ? a : new Float64Array(Math.max(n, 2 * a.length)))
 // (Scratch is reset by plain loops: `fill` is a call into the runtime, slower than the loop for
@@ -386,7 +387,9 @@ const distinctChildrenPerLevel = (loops: readonly NestLoop[], tensor: DenseTenso
     plain[l] = 1
     shared[l] = false
   }
-  const ranksUsed = new Uint8Array(levels * nRanks)
+  if (scratchUsed.length < levels * nRanks) scratchUsed = new Uint8Array(2 * levels * nRanks)
+  const ranksUsed = scratchUsed
+  for (let i = 0; i < levels * nRanks; i++) ranksUsed[i] = 0
   const running = (scratchDims2 = sized(scratchDims2, dims))
   for (let d = 0; d < dims; d++) running[d] = 1
   for (const loop of loops) {

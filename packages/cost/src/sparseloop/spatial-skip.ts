@@ -66,7 +66,8 @@ export const checkSpatialSkipFanout = (
   loops: readonly NestLoop[],
   kept: readonly (readonly boolean[])[],
 ): SpatialSkipFanout => {
-  const perLevel: SpatialSkipLoop[][] = design.levels.map(() => [])
+  const perLevel: SpatialSkipLoop[][] = []
+  for (let level = 0; level < design.levels.length; level++) perLevel.push([])
   for (const loop of loops) if (loop.bound > 1) perLevel[loop.level]!.push(loop)
   const result = analysisOf(design)({ loops: perLevel, kept })
   const { computeX, computeY, fanoutFailures } = result
