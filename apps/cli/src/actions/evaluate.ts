@@ -4,8 +4,6 @@
 // key), evaluate with the Sparseloop model, print a summary or one JSON object (per mapping line
 // with --mappings).
 // argv → file reading → library calls → printed report; no domain logic here.
-import { statSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
 import { pathToFileURL } from 'node:url'
 import { prepareCostModel, SnipSnapError, type ActionCounts, type CostReport, type DesignSpec, type MappingSpec } from '@snipsnap/core'
 import { createSparseloopEvaluator } from '@snipsnap/cost'
@@ -23,7 +21,7 @@ export interface EvaluateOptions extends PluginCliOptions {
   readonly mappings?: string
   readonly mapping?: string
   readonly strict?: boolean
-  /** `--threads <n>`: threads evaluating `--mappings` rows (default: the cores, for files of PARALLEL_MIN_BYTES or more). */
+  /** `--threads <n>`: threads evaluating `--mappings` rows (default 1). */
   readonly threads?: string
 }
 
@@ -298,7 +296,7 @@ export const runEvaluate = async (inputs: readonly string[], options: EvaluateOp
       ? { evaluate: createSparseloopEvaluator(design).evaluate, json: reportJsonText, writeJson: writeReportJson, reusesResults: true }
       : await pluggedEvaluator(registries, options.costModel, design)
   if (options.mappings !== undefined) {
-    const threads = mappingThreads(io, options, options.mappings, registries === null)
+    const threads = mappingThreads(io, options, registries === null)
     if (threads === 1) await evaluateLines(io, options.mappings, design, evaluator)
     else {
       await evaluateLinesThreaded(io, options.mappings, {
@@ -318,8 +316,6 @@ export const runEvaluate = async (inputs: readonly string[], options: EvaluateOp
   io.stdout.write(options.json === true ? `${JSON.stringify(reportToJson(report))}\n` : summary(report))
 }
 
-/** `--mappings` files from this size on are evaluated on every core by default (smaller ones do not repay a worker's start-up). */
-const PARALLEL_MIN_BYTES = 1 << 20
 /** Bytes of rows per chunk handed to a thread (~50 rows of the shared random sets, a few ms each). */
 const CHUNK_BYTES = 1 << 18
 
@@ -332,28 +328,22 @@ const parseThreads = (text: string): number => {
 }
 
 /**
- * Threads for `--mappings`: `--threads` (capped at the cores), else every core for a file of
- * PARALLEL_MIN_BYTES or more. A plug-in cost model is evaluated in this thread only (its module
- * and registries would have to be loaded again in each worker; not done yet).
+ * Threads for `--mappings`: `--threads` (capped at the cores), default 1. Not every core by
+ * default: on the 2-core machine of issue 12 two threads took about twice the CPU time of one for
+ * no shorter wall time (6,000 STC rows: ~4.1 against ~2.2 CPU-s). Per-thread CPU showed why:
+ * each isolate compiles the hot row code with TurboFan on V8's helper threads of its own (~1 CPU-s
+ * per isolate for this run), which the second core then spends instead of evaluating rows. A
+ * plug-in cost model is evaluated in this thread only (its module and registries would have to
+ * be loaded again in each worker; not done yet).
  */
-const mappingThreads = (io: CliRun, options: EvaluateOptions, file: string, builtInModel: boolean): number => {
-  if (options.threads !== undefined) {
-    const requested = io.capThreads(parseThreads(options.threads))
-    if (requested > 1 && !builtInModel) {
-      io.warn('--threads: rows of a plug-in cost model are evaluated in this thread only')
-      return 1
-    }
-    return requested
-  }
-  if (!builtInModel) return 1
-  let bytes = 0
-  try {
-    bytes = statSync(file).size
-  } catch {
-    // Unreadable: the serial reader reports it, naming the file.
+const mappingThreads = (io: CliRun, options: EvaluateOptions, builtInModel: boolean): number => {
+  if (options.threads === undefined) return 1
+  const requested = io.capThreads(parseThreads(options.threads))
+  if (requested > 1 && !builtInModel) {
+    io.warn('--threads: rows of a plug-in cost model are evaluated in this thread only')
     return 1
   }
-  return bytes >= PARALLEL_MIN_BYTES ? io.capThreads(io.cores ?? availableParallelism()) : 1
+  return requested
 }
 
 /** What a `--mappings` worker thread is given: plain data (the design crosses threads as a structured clone). */

@@ -15,7 +15,7 @@ export const registerEvaluateCommand = (program: Command, io: CliRun): void => {
     .option('--json', 'print exactly one JSON object')
     .option('--mapping <file>', 'the file whose `mapping:` to evaluate, when several files define one (e.g. a mapper folder)')
     .option('--mappings <file>', 'evaluate every line\'s `mapping` of a JSONL file; prints one JSON result per line')
-    .option('--threads <n>', 'threads evaluating --mappings rows, at most the cores (default: every core for files of 1 MiB or more; the output does not depend on it)')
+    .option('--threads <n>', 'threads evaluating --mappings rows, at most the cores (default 1; the output does not depend on it)')
     .option('--strict', 'keys not used by the model are errors, not warnings')
     .option(PLUGIN_FLAG, PLUGIN_HELP, collect)
     .option(COST_MODEL_FLAG, COST_MODEL_HELP)
