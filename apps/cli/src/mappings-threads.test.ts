@@ -10,7 +10,7 @@ import { createChunkRunner, thisModuleUrl, type MappingsWorkerOptions } from './
 import { readDesign } from './design-files'
 import { evaluateLinesThreaded } from './mappings-threads'
 import type { CliRun } from './run-control'
-import { runCli as run } from './testing/run-cli'
+import { runCli as run, runCliInterruptedAfterFirstOutput } from './testing/run-cli'
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..', '..')
 const stc = resolve(repoRoot, '..', 'shared', 'reference', 'sparseloop-random', 'fig15-STC-M512-K1024-N256-w0.5')
@@ -120,24 +120,7 @@ describe('evaluate --mappings --threads', () => {
   })
 
   it('Ctrl-C prints the rows done in file order and says how many of all were done', async () => {
-    let interrupt: () => void = () => undefined
-    let stdout = ''
-    const result = await run(['evaluate', stc, '--mappings', file, '--threads', '2'], {
-      cores: 2,
-      onStart: (fire) => (interrupt = fire),
-      stdout: {
-        write: (text: string) => {
-          stdout += text
-          interrupt()
-          return true
-        },
-        writeBytes: (bytes: Uint8Array) => {
-          stdout += Buffer.from(bytes).toString('utf8')
-          interrupt()
-          return true
-        },
-      },
-    })
+    const { stdout, ...result } = await runCliInterruptedAfterFirstOutput(['evaluate', stc, '--mappings', file, '--threads', '2'], { cores: 2 })
     expect(result.code).toBe(130)
     expect(stdout.length).toBeGreaterThan(0)
     // A prefix of the one-thread output, whole lines only.

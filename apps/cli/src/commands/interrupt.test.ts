@@ -3,24 +3,7 @@
 // `formats optimize` and `codesign` print what they have, say they were interrupted, and exit 130.
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runCli, SHARED_DATA, SHARED_DIR } from '../testing/run-cli'
-
-/** Runs the CLI and presses Ctrl-C as soon as it has printed something on stdout. */
-const interruptAfterFirstOutput = async (args: readonly string[]) => {
-  let interrupt: () => void = () => undefined
-  let stdout = ''
-  const result = await runCli(args, {
-    onStart: (fire) => (interrupt = fire),
-    stdout: {
-      write: (text: string) => {
-        stdout += text
-        interrupt()
-        return true
-      },
-    },
-  })
-  return { ...result, stdout }
-}
+import { runCli, runCliInterruptedAfterFirstOutput as interruptAfterFirstOutput, SHARED_DATA, SHARED_DIR } from '../testing/run-cli'
 
 describe('Ctrl-C prints what is done and exits 130', () => {
   it('evaluate --mappings: the lines evaluated so far', async () => {

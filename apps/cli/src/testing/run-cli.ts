@@ -40,3 +40,23 @@ export const runCli = async (args: readonly string[], options: RunCliOptions = {
   })
   return { code, stdout, stderr }
 }
+
+/**
+ * Runs the CLI and presses Ctrl-C as soon as it has printed something on stdout (as text or as
+ * bytes); returns what it printed.
+ */
+export const runCliInterruptedAfterFirstOutput = async (args: readonly string[], options: Pick<RunCliOptions, 'cores'> = {}) => {
+  let interrupt: () => void = () => undefined
+  let stdout = ''
+  const printed = (text: string): true => {
+    stdout += text
+    interrupt()
+    return true
+  }
+  const result = await runCli(args, {
+    ...options,
+    onStart: (fire) => (interrupt = fire),
+    stdout: { write: printed, writeBytes: (bytes: Uint8Array) => printed(Buffer.from(bytes).toString('utf8')) },
+  })
+  return { ...result, stdout }
+}

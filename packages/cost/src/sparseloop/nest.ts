@@ -83,6 +83,27 @@ const sized = (a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffe
 // the few entries of a nest.)
 
 /**
+ * The set-up both walks share ({@link temporalTransitions}, {@link fetchedOverWalk}), in scratch
+ * space: per-dim strides (scratchDims) at 1 and fall-backs (scratchDims2) at 0, and for each loop
+ * the product of the iterating temporal bounds outer to it (scratchLoops[k], 1 past the last).
+ */
+const startWalk = (loops: readonly NestLoop[], level: number, dims: number): void => {
+  const n = loops.length
+  const running = (scratchDims = sized(scratchDims, dims))
+  const fallBack = (scratchDims2 = sized(scratchDims2, dims))
+  for (let d = 0; d < dims; d++) {
+    running[d] = 1
+    fallBack[d] = 0
+  }
+  const outerProduct = (scratchLoops = sized(scratchLoops, n + 1))
+  outerProduct[n] = 1
+  for (let k = n - 1; k >= 0; k--) {
+    const loop = loops[k]!
+    outerProduct[k] = outerProduct[k + 1]! * (!loop.spatial && loop.level > level ? loop.bound : 1)
+  }
+}
+
+/**
  * Total data moved into a footprint over a sequence of temporal loops, the way Timeloop's nest
  * analysis counts it (nest-analysis.cpp ComputeTemporalWorkingSet, OperationSpace::
  * SaveAndSubtractIfSameStride). Timeloop does not walk every iteration: each temporal loop runs
@@ -108,20 +129,12 @@ const temporalTransitions = (
   dims: number,
 ): TemporalSteps => {
   const n = loops.length
+  startWalk(loops, level, dims)
   // Stride of each loop: points of its dim covered by all loops inner to it (any kind).
-  const running = (scratchDims = sized(scratchDims, dims))
+  const running = scratchDims
   // Σ strides of the iterating loops inner to the current one, per dim (their fall-back).
-  const fallBack = (scratchDims2 = sized(scratchDims2, dims))
-  for (let d = 0; d < dims; d++) {
-    running[d] = 1
-    fallBack[d] = 0
-  }
-  const outerProduct = (scratchLoops = sized(scratchLoops, n + 1))
-  outerProduct[n] = 1
-  for (let k = n - 1; k >= 0; k--) {
-    const loop = loops[k]!
-    outerProduct[k] = outerProduct[k + 1]! * (!loop.spatial && loop.level > level ? loop.bound : 1)
-  }
+  const fallBack = scratchDims2
+  const outerProduct = scratchLoops
   const transitions: Transition[] = []
   let first: readonly number[] | null = null
   for (let j = 0; j < n; j++) {
@@ -169,18 +182,10 @@ const fetchedOverWalk = (
 ): number => {
   const n = loops.length
   const nRanks = ranks.length
-  const running = (scratchDims = sized(scratchDims, dims))
-  const fallBack = (scratchDims2 = sized(scratchDims2, dims))
-  for (let d = 0; d < dims; d++) {
-    running[d] = 1
-    fallBack[d] = 0
-  }
-  const outerProduct = (scratchLoops = sized(scratchLoops, n + 1))
-  outerProduct[n] = 1
-  for (let k = n - 1; k >= 0; k--) {
-    const loop = loops[k]!
-    outerProduct[k] = outerProduct[k + 1]! * (!loop.spatial && loop.level > level ? loop.bound : 1)
-  }
+  startWalk(loops, level, dims)
+  const running = scratchDims
+  const fallBack = scratchDims2
+  const outerProduct = scratchLoops
   const shift = (scratchShift = sized(scratchShift, nRanks))
   const first = (scratchFirstShift = sized(scratchFirstShift, nRanks))
   let hasFirst = false
