@@ -14,6 +14,7 @@ import { errorToChunkError, evaluateLinesThreaded, runMappingsWorkerWith, type C
 import type { PluginCliOptions } from '../commands/plugin-options'
 import type { CliRegistries } from '../plugins'
 import type { CliRun } from '../run-control'
+import { parseIntegerOption } from '../option-values'
 
 /** Options of `snipsnap evaluate`, as commander parses them. */
 export interface EvaluateOptions extends PluginCliOptions {
@@ -269,6 +270,14 @@ interface MappingEvaluator {
 
 const stringifyReport = (report: CostReport): string => JSON.stringify(reportToJson(report))
 
+/** The built-in Sparseloop model prepared for the design (this thread's rows and each chunk runner's). */
+const builtInEvaluator = (design: DesignSpec): MappingEvaluator => ({
+  evaluate: createSparseloopEvaluator(design).evaluate,
+  json: reportJsonText,
+  writeJson: writeReportJson,
+  reusesResults: true,
+})
+
 /** The `--cost-model` (default sparseloop) over the run's registries, prepared once for the design. */
 const pluggedEvaluator = async (registries: CliRegistries, costModel: string | undefined, design: DesignSpec): Promise<MappingEvaluator> => {
   const { costModelOf } = await import('../plugins')
@@ -293,7 +302,7 @@ export const runEvaluate = async (inputs: readonly string[], options: EvaluateOp
   })
   const evaluator: MappingEvaluator =
     registries === null
-      ? { evaluate: createSparseloopEvaluator(design).evaluate, json: reportJsonText, writeJson: writeReportJson, reusesResults: true }
+      ? builtInEvaluator(design)
       : await pluggedEvaluator(registries, options.costModel, design)
   if (options.mappings !== undefined) {
     const threads = mappingThreads(io, options, registries === null)
@@ -319,14 +328,6 @@ export const runEvaluate = async (inputs: readonly string[], options: EvaluateOp
 /** Bytes of rows per chunk handed to a thread (~50 rows of the shared random sets, a few ms each). */
 const CHUNK_BYTES = 1 << 18
 
-const parseThreads = (text: string): number => {
-  const value = text.trim() === '' ? Number.NaN : Number(text)
-  if (!Number.isInteger(value) || value < 1) {
-    throw new SnipSnapError('INVALID_SPEC', `--threads must be an integer ≥ 1, got "${text}"`, { path: ['--threads'] })
-  }
-  return value
-}
-
 /**
  * Threads for `--mappings`: `--threads` (capped at the cores), default 1. Not every core by
  * default: on the 2-core machine of issue 12 two threads took about twice the CPU time of one for
@@ -338,7 +339,7 @@ const parseThreads = (text: string): number => {
  */
 const mappingThreads = (io: CliRun, options: EvaluateOptions, builtInModel: boolean): number => {
   if (options.threads === undefined) return 1
-  const requested = io.capThreads(parseThreads(options.threads))
+  const requested = io.capThreads(parseIntegerOption(options.threads, '--threads', 1))
   if (requested > 1 && !builtInModel) {
     io.warn('--threads: rows of a plug-in cost model are evaluated in this thread only')
     return 1
@@ -390,7 +391,7 @@ const NEVER_ABORTED = new AbortController().signal
  * of equal mapping texts are reused across the chunks this runner sees.
  */
 export const createChunkRunner = (file: string, design: DesignSpec): ChunkRunner => {
-  const evaluator: MappingEvaluator = { evaluate: createSparseloopEvaluator(design).evaluate, json: reportJsonText, writeJson: writeReportJson, reusesResults: true }
+  const evaluator = builtInEvaluator(design)
   const reuse = createResultReuse()
   return async (bytes, firstLine) => {
     const batches: Uint8Array[] = []

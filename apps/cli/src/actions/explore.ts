@@ -22,6 +22,7 @@ import { startDeadline } from '../deadline'
 import type { CliRun } from '../run-control'
 import { locateStudyError, type StudyExtras } from '../study/apply'
 import { writeExploreOut } from './explore-out'
+import { parseIntegerOption } from '../option-values'
 
 /** Options of `snipsnap explore`, as commander parses them. */
 export interface ExploreOptions extends PluginCliOptions {
@@ -44,14 +45,6 @@ export interface ExploreOptions extends PluginCliOptions {
   readonly spec?: string
   /** The spec's settings that have no flag. */
   readonly study?: StudyExtras
-}
-
-const parseInteger = (text: string, option: string, min: number): number => {
-  const value = Number(text)
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < min) {
-    throw new SnipSnapError('INVALID_SPEC', `${option} must be an integer ≥ ${min}, got "${text}"`, { path: [option] })
-  }
-  return value
 }
 
 const PHASES: readonly InferencePhase[] = ['prefill', 'decode']
@@ -263,11 +256,11 @@ const explore = async (options: ExploreOptions, io: CliRun): Promise<void> => {
   if (lowering !== 'native' && lowering !== 'im2col') {
     throw new SnipSnapError('INVALID_SPEC', `--lowering must be native or im2col, got "${lowering}"`, { path: ['--lowering'] })
   }
-  const evaluations = options.evaluations === undefined ? undefined : parseInteger(options.evaluations, '--evaluations', 1)
-  const patience = options.patience === undefined ? undefined : parseInteger(options.patience, '--patience', 1)
+  const evaluations = options.evaluations === undefined ? undefined : parseIntegerOption(options.evaluations, '--evaluations', 1)
+  const patience = options.patience === undefined ? undefined : parseIntegerOption(options.patience, '--patience', 1)
   const budgetS = options.budgetS === undefined ? undefined : parseSeconds(options.budgetS, '--budget-s')
   const baselines = parseBaselines(options.baselines)
-  const seed = parseInteger(options.seed, '--seed', 0)
+  const seed = parseIntegerOption(options.seed, '--seed', 0)
   const start = performance.now()
   const json = options.json === true
   const bar = io.stderr.isTTY === true && !json

@@ -12,6 +12,7 @@ import { SnipSnapError } from '@snipsnap/core'
 import { parseSweepSpec, type SweepSummary } from '@snipsnap/sweep'
 import { codeVersion, openResultStore, runSweepLocal, writeSweepOutputs, type SweepProgress, type SweepRunResult } from '@snipsnap/sweep/node'
 import type { CliRun } from '../run-control'
+import { parseIntegerOption } from '../option-values'
 
 /** Options of `snipsnap sweep`, as commander parses them. */
 export interface SweepCliOptions {
@@ -19,14 +20,6 @@ export interface SweepCliOptions {
   readonly threads?: string
   readonly queue?: string
   readonly json?: boolean
-}
-
-const parseThreads = (text: string): number => {
-  const value = Number(text)
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
-    throw new SnipSnapError('INVALID_SPEC', `--threads must be an integer ≥ 1, got "${text}"`, { path: ['--threads'] })
-  }
-  return value
 }
 
 const readSpec = (path: string) => {
@@ -74,7 +67,7 @@ const table = (summary: SweepSummary, run: SweepRunResult, elapsedS: number, out
 export const runSweep = async (specPath: string, options: SweepCliOptions, io: CliRun): Promise<void> => {
   const started = performance.now()
   const sweep = readSpec(specPath)
-  const threads = io.capThreads(options.threads === undefined ? io.cores ?? availableParallelism() : parseThreads(options.threads))
+  const threads = io.capThreads(options.threads === undefined ? io.cores ?? availableParallelism() : parseIntegerOption(options.threads, '--threads', 1))
   const store = openResultStore(options.out)
   const bar = io.stderr.isTTY === true && options.json !== true
     ? new cliProgress.SingleBar(

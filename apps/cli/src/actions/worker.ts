@@ -3,8 +3,8 @@
 // run them on worker threads until Ctrl-C (exit 130; jobs in flight go back to the queue when
 // their locks expire). argv → library calls → one line per job on stderr; no domain logic here.
 import { availableParallelism } from 'node:os'
-import { SnipSnapError } from '@snipsnap/core'
 import type { CliRun } from '../run-control'
+import { parseIntegerOption } from '../option-values'
 
 /** Options of `snipsnap worker`, as commander parses them. */
 export interface WorkerCliOptions {
@@ -13,18 +13,10 @@ export interface WorkerCliOptions {
   readonly lockMs: string
 }
 
-const parseInteger = (text: string, option: string, min: number): number => {
-  const value = Number(text)
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < min) {
-    throw new SnipSnapError('INVALID_SPEC', `${option} must be an integer ≥ ${min}, got "${text}"`, { path: [option] })
-  }
-  return value
-}
-
 /** Runs `snipsnap worker`. */
 export const runWorker = async (options: WorkerCliOptions, io: CliRun): Promise<void> => {
-  const threads = io.capThreads(options.threads === undefined ? io.cores ?? availableParallelism() : parseInteger(options.threads, '--threads', 1))
-  const lockDurationMs = parseInteger(options.lockMs, '--lock-ms', 1000)
+  const threads = io.capThreads(options.threads === undefined ? io.cores ?? availableParallelism() : parseIntegerOption(options.threads, '--threads', 1))
+  const lockDurationMs = parseIntegerOption(options.lockMs, '--lock-ms', 1000)
   const { codeVersion, runQueueWorker } = await import('@snipsnap/sweep/queue')
   const { processed } = await runQueueWorker({
     url: options.queue,
