@@ -132,6 +132,62 @@ describe('mappingTextOf', () => {
     )
   })
 
+  it('agrees with JSON.parse wherever the line ends in its buffer', () => {
+    // The reader relies on the newline after a line; a last line without one, or bytes after
+    // `end` that are not a newline (a caller's span), take the copied path.
+    const row = fc.record({ id: fc.nat(), mapping: fc.string(), expected: fc.jsonValue() }, { requiredKeys: [] })
+    const after = fc.constantFrom('', '\n', '1', '"', '}', ']', 'e', ' ', ',"x":1}', '\u00e9')
+    fc.assert(
+      fc.property(row, fc.nat({ max: 7 }), after, fc.nat({ max: 4 }), (value, offset, tail, cut) => {
+        const whole = JSON.stringify(value)
+        // A line cut short too (not JSON), with the rest of the row after its end.
+        const line = whole.slice(0, whole.length - (cut === 0 ? 0 : cut))
+        const before = 'x'.repeat(offset)
+        const bytes = Buffer.from(`${before}${line}${whole.slice(line.length)}${tail}`, 'utf8')
+        const start = Buffer.byteLength(before)
+        expect(mappingTextOf(bytes, start, start + Buffer.byteLength(line))).toBe(plain(line))
+      }),
+      { numRuns: 1000 },
+    )
+  })
+
+  it('agrees with JSON.parse on numbers and keys wherever they sit against the 32-bit words it reads', () => {
+    // Digit runs and keys are read a word at a time: numbers of every length and form (and
+    // malformed ones), followed by each kind of byte, at each offset in the buffer.
+    const digits = fc.string({ unit: fc.constantFrom('0', '1', '5', '9'), minLength: 1, maxLength: 20 })
+    const number = fc.oneof(
+      fc.integer().map(String),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+      fc.tuple(fc.constantFrom('', '-'), digits, fc.constantFrom('', '.', '.5', '.05', 'e', 'e+7', 'E-12', '.25e3', 'x', '/', ':', 'é', 'ú', 'ÿ', '\u007f')).map((parts) => parts.join('')),
+    )
+    const key = fc.string({ unit: fc.constantFrom('a', 'Z', '_', '0', ' ', '!', '#', '"', '\\', '\\"', '\\n', '\t', 'é', '\u007f'), maxLength: 12 })
+    const after = fc.constantFrom('', ' ', ',"k":0', ',[1]', ']', '}')
+    fc.assert(
+      fc.property(fc.array(fc.tuple(key, number, after), { minLength: 1, maxLength: 4 }), fc.nat({ max: 7 }), (members, offset) => {
+        const body = members.map(([k, n, a]) => `"${k}":${n}${a}`).join(',')
+        const line = `{"mapping":"m","expected":{${body}},"x":[${members.map(([, n]) => n).join(',')}]}`
+        const before = 'x'.repeat(offset)
+        const bytes = Buffer.from(`${before}${line}\n`, 'utf8')
+        const start = Buffer.byteLength(before)
+        expect(mappingTextOf(bytes, start, start + Buffer.byteLength(line))).toBe(plain(line))
+      }),
+      { numRuns: 1000 },
+    )
+  })
+
+  it('agrees with JSON.parse on every byte after a digit run, at each place in a word', () => {
+    // Bytes that are not UTF-8 as well (the plain path decodes them to U+FFFD first).
+    for (let byte = 0; byte < 256; byte++) {
+      for (const digits of ['1', '12', '1234', '12345678']) {
+        for (let offset = 0; offset < 4; offset++) {
+          const bytes = Buffer.concat([Buffer.from(`${'x'.repeat(offset)}{"mapping":"m","x":${digits}`), Buffer.from([byte]), Buffer.from(',"y":[1]}\n')])
+          const end = bytes.length - 1
+          expect(mappingTextOf(bytes, offset, end), `${digits} then byte ${byte}`).toBe(plain(bytes.toString('utf8', offset, end)))
+        }
+      }
+    }
+  })
+
   it('never accepts a mutated row that JSON.parse rejects', () => {
     const base = JSON.stringify({ id: 7, mapping: 'mapping:\n- {target: RF, type: temporal, factors: M=1 N=2}\n', valid: true, expected: { a: [1, -2.5e-3, true, null, { b: 'c\\"d' }] } })
     const edit = fc.record({ at: fc.nat(), cut: fc.nat({ max: 3 }), insert: fc.string({ unit: fc.constantFrom('"', '\\', ',', ':', '{', '}', '[', ']', '0', '1', '.', 'e', '-', '+', ' ', 't', 'n', 'u', 'é', '\t', '\u0001') , maxLength: 3 }) })

@@ -8,10 +8,13 @@
 // string, nesting deeper than it tracks) it answers `undefined` and the caller reads the line
 // the plain way (decode, JSON.parse), which gives the result or the precise error naming the line.
 //
-// Speed (issue 12): a JavaScript loop that looks at one byte per turn costs ~2–3 ns per byte on
-// the 2-core machines, ~12 µs for a 5 KB row. Strings, two thirds of a row's bytes, are skipped
-// four bytes at a time (one 32-bit word, tested for `"`, `\` and control bytes at once); the rest
-// is one loop without calls per token.
+// Speed (issue 12): a JavaScript loop that looks at one byte per turn costs ~2.5–3 ns per byte
+// on the 2-core machines, ~13 µs for a 5 KB row, while one turn over a 32-bit word (read
+// unaligned through a DataView and tested for all four bytes at once) costs about as much as one
+// over a byte. So strings (the mapping text and the keys of "expected", two thirds of a row's
+// bytes) and digit runs are read a word at a time, and the rest is one loop without calls per
+// token. The line's newline (the byte at `end`, copied in when absent) ends every token scan, so
+// those loops need no test against `end` per byte.
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
@@ -26,6 +29,7 @@ const PLUS = 0x2b
 const DOT = 0x2e
 const ZERO = 0x30
 const NINE = 0x39
+const NEWLINE = 0x0a
 
 /** Containers deeper than this are left to JSON.parse. */
 const MAX_DEPTH = 256
@@ -41,24 +45,52 @@ SPACE[0x20] = SPACE[0x09] = SPACE[0x0a] = SPACE[0x0d] = 1
 /** Byte classes: 1 = a hexadecimal digit. */
 const HEX = new Uint8Array(256)
 for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1
+/** Byte classes: 1 = a decimal digit. */
+const DIGIT = new Uint8Array(256)
+for (let c = ZERO; c <= NINE; c++) DIGIT[c] = 1
 
 const ONES = 0x01010101
 const HIGHS = 0x80808080 | 0
 
 /**
- * The 32-bit words of the ArrayBuffer the rows are read from (kept while rows come from the same
- * one). Word `k` holds bytes `4k..4k+3` of the ArrayBuffer; which byte sits where does not matter,
- * as every test below asks about all four bytes at once.
+ * A view of the ArrayBuffer the rows are read from (kept while rows come from the same one), for
+ * 32-bit reads at any byte (`getInt32(byteOffset + pos, true)`: byte `pos` is the word's lowest).
  */
-let wordsBuffer: ArrayBufferLike | null = null
-let words: Int32Array = new Int32Array(0)
-const wordsOf = (b: Uint8Array): Int32Array => {
-  if (b.buffer !== wordsBuffer) {
-    wordsBuffer = b.buffer
-    words = new Int32Array(b.buffer, 0, b.buffer.byteLength >>> 2)
+let viewBuffer: ArrayBufferLike | null = null
+let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(4))
+const viewOf = (b: Uint8Array): DataView => {
+  if (b.buffer !== viewBuffer) {
+    viewBuffer = b.buffer
+    view = new DataView(b.buffer)
   }
-  return words
+  return view
 }
+
+// Word tests (the classic "has a zero byte" ones): bit 7 of each byte of the answer is set for
+// a byte of the kind asked for. A borrow or carry can set the bit of a later byte too, but only
+// after a byte that is of the kind, so the lowest set bit marks the first such byte exactly.
+
+/** Bytes a string cannot hold as they are: `"`, `\` and control bytes (below 0x20). */
+const stringStops = (x: number): number => {
+  const quote = x ^ 0x22222222
+  const backslash = x ^ 0x5c5c5c5c
+  return (((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((x - 0x20202020) & ~x)) & HIGHS
+}
+
+/**
+ * {@link stringStops} and space and `!` (all bytes below 0x23, one test fewer): for keys, which
+ * rarely hold a space; a stop there is read on by {@link skipString}.
+ */
+const keyStops = (x: number): number => {
+  const backslash = x ^ 0x5c5c5c5c
+  return (((x - 0x23232323) & ~x) | ((backslash - ONES) & ~backslash)) & HIGHS
+}
+
+/** Bytes that are not decimal digits (`x | …` takes the bytes from 0x80 on, whose sum could carry). */
+const nonDigits = (x: number): number => (((x - 0x30303030) & ~x) | (x + 0x46464646) | x) & HIGHS
+
+/** Which byte of a word a nonzero word test marks first (0–3). */
+const firstMarked = (marks: number): number => (31 - Math.clz32(marks & -marks)) >>> 3
 
 /** Whether the last {@link skipString} met an escape (`\`). */
 let sawEscape = false
@@ -66,35 +98,32 @@ let sawEscape = false
 /**
  * The position after the string whose content starts at `pos` (after its `"`) in `b[..end)`, or
  * -1 when it is not a valid JSON string: an unescaped control byte, a bad escape, no closing `"`.
- * Non-ASCII bytes are taken as they are (see mappingTextOf).
+ * Non-ASCII bytes are taken as they are (see mappingTextOf). `b[end]` is the line's newline.
  */
-const skipString = (b: Uint8Array, w: Int32Array, pos: number, end: number): number => {
+const skipString = (b: Uint8Array, v: DataView, pos: number, end: number): number => {
   const base = b.byteOffset
   for (;;) {
-    // Up to a word boundary, then whole words of plain bytes, then byte by byte to the special one.
-    while (((base + pos) & 3) !== 0 && pos < end && PLAIN[b[pos]!] === 1) pos++
-    if (((base + pos) & 3) === 0) {
-      while (pos + 4 <= end) {
-        const x = w[(base + pos) >>> 2]!
-        const quote = x ^ 0x22222222
-        const backslash = x ^ 0x5c5c5c5c
-        // A byte of the word is `"`, `\` or below 0x20 (the classic "has a zero byte" tests).
-        if ((((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((x - 0x20202020) & ~x)) & HIGHS) break
+    if (pos + 4 <= end) {
+      const stops = stringStops(v.getInt32(base + pos, true))
+      if (stops === 0) {
         pos += 4
+        continue
       }
-      while (pos < end && PLAIN[b[pos]!] === 1) pos++
+      pos += firstMarked(stops)
+    } else {
+      // The last bytes before the newline, which stops this loop.
+      while (PLAIN[b[pos]!] === 1) pos++
     }
     if (pos >= end) return -1
     const c = b[pos]!
     if (c === QUOTE) return pos + 1
+    // A control byte, or a plain one where a key's scan stopped (keyStops).
     if (c !== BACKSLASH) {
-      // Plain after all (the word run stopped on a later byte of its word), or a control byte.
       if (c < 0x20) return -1
       pos++
       continue
     }
     sawEscape = true
-    if (pos + 1 >= end) return -1
     const e = b[pos + 1]!
     if (e === 0x75) {
       // \uXXXX
@@ -109,18 +138,6 @@ const skipString = (b: Uint8Array, w: Int32Array, pos: number, end: number): num
   }
 }
 
-/**
- * {@link skipString} for the short strings of a skipped value (keys, names): their plain run byte
- * by byte in a loop small enough to be inlined, the rest (escapes, errors) by skipString.
- */
-const skipShortString = (b: Uint8Array, w: Int32Array, pos: number, end: number): number => {
-  while (pos < end && PLAIN[b[pos]!] === 1) pos++
-  if (pos < end && b[pos] === QUOTE) return pos + 1
-  return skipString(b, w, pos, end)
-}
-
-const isDigit = (c: number): boolean => c >= ZERO && c <= NINE
-
 /** The position after the number that starts at `pos` (`-` or a digit), or -1 when it is not a valid JSON number. */
 const skipNumber = (b: Uint8Array, pos: number, end: number): number => {
   if (b[pos] === MINUS) pos++
@@ -129,24 +146,24 @@ const skipNumber = (b: Uint8Array, pos: number, end: number): number => {
   if (first === ZERO) pos++
   else if (first > ZERO && first <= NINE) {
     pos++
-    while (pos < end && isDigit(b[pos]!)) pos++
+    while (pos < end && DIGIT[b[pos]!] === 1) pos++
   } else return -1
   if (pos >= end) return pos
   let c = b[pos]!
   if (c === DOT) {
     pos++
-    if (pos >= end || !isDigit(b[pos]!)) return -1
+    if (pos >= end || DIGIT[b[pos]!] !== 1) return -1
     pos++
-    while (pos < end && isDigit(b[pos]!)) pos++
+    while (pos < end && DIGIT[b[pos]!] === 1) pos++
     if (pos >= end) return pos
     c = b[pos]!
   }
   if (c === 0x65 || c === 0x45) {
     pos++
     if (pos < end && (b[pos] === PLUS || b[pos] === MINUS)) pos++
-    if (pos >= end || !isDigit(b[pos]!)) return -1
+    if (pos >= end || DIGIT[b[pos]!] !== 1) return -1
     pos++
-    while (pos < end && isDigit(b[pos]!)) pos++
+    while (pos < end && DIGIT[b[pos]!] === 1) pos++
   }
   return pos
 }
@@ -158,45 +175,71 @@ const spells = (b: Uint8Array, pos: number, end: number, word: string): boolean 
   return true
 }
 
-/** Past an object member's `"key" :` and the whitespace after it, from the key's quote; -1 if malformed. */
-const skipMemberKey = (b: Uint8Array, w: Int32Array, pos: number, end: number): number => {
-  if (pos >= end || b[pos] !== QUOTE) return -1
-  pos = skipShortString(b, w, pos + 1, end)
-  if (pos < 0 || pos >= end) return -1
-  if (b[pos] !== COLON) {
-    while (pos < end && SPACE[b[pos]!] === 1) pos++
-    if (pos >= end || b[pos] !== COLON) return -1
-  }
-  pos++
-  if (pos < end && SPACE[b[pos]!] === 1) while (pos < end && SPACE[b[pos]!] === 1) pos++
-  return pos
-}
-
 /**
  * The position after the JSON value that starts at `pos` (no leading whitespace), or -1 when it
- * is not valid JSON (or nests deeper than MAX_DEPTH). Nothing is built.
+ * is not valid JSON (or nests deeper than MAX_DEPTH). Nothing is built. `b[end]` is the line's
+ * newline. The common shapes of "expected" (short keys, then numbers or nested objects, no
+ * whitespace) take the first branch of each test.
  */
-const skipValue = (b: Uint8Array, w: Int32Array, pos: number, end: number): number => {
+const skipValue = (b: Uint8Array, v: DataView, pos: number, end: number): number => {
+  const base = b.byteOffset
   let depth = 0
   // Whether the innermost open container is an object (stack[depth - 1] === 1).
   let inObject = false
   for (;;) {
-    // At the start of an array element, or of an object member's key (one call site, so it is inlined).
     if (inObject) {
-      pos = skipMemberKey(b, w, pos, end)
-      if (pos < 0) return -1
+      // A member's `"key":`, the key a word at a time.
+      if (b[pos] !== QUOTE) return -1
+      let p = pos + 1
+      while (p + 4 <= end) {
+        const stops = keyStops(v.getInt32(base + p, true))
+        if (stops !== 0) {
+          p += firstMarked(stops)
+          break
+        }
+        p += 4
+      }
+      if (b[p] === QUOTE) p++
+      else {
+        p = skipString(b, v, p, end)
+        if (p < 0) return -1
+      }
+      if (b[p] !== COLON) {
+        while (p < end && SPACE[b[p]!] === 1) p++
+        if (b[p] !== COLON) return -1
+      }
+      p++
+      if (b[p]! <= 0x20) while (p < end && SPACE[b[p]!] === 1) p++
+      pos = p
     }
-    // At the start of a value.
-    if (pos >= end) return -1
+    // A value.
     const c = b[pos]!
-    if (c === QUOTE) {
-      pos = skipShortString(b, w, pos + 1, end)
-    } else if ((c >= ZERO && c <= NINE) || c === MINUS) {
-      pos = skipNumber(b, pos, end)
+    if (DIGIT[c] === 1) {
+      let p = pos + 1
+      if (c !== ZERO) {
+        // The digits a word at a time.
+        for (;;) {
+          if (p + 4 > end) {
+            while (DIGIT[b[p]!] === 1) p++
+            break
+          }
+          const others = nonDigits(v.getInt32(base + p, true))
+          if (others !== 0) {
+            p += firstMarked(others)
+            break
+          }
+          p += 4
+        }
+      }
+      const d = b[p]!
+      // A fraction or an exponent: the whole number again by the general reader.
+      pos = d === DOT || d === 0x65 || d === 0x45 ? skipNumber(b, pos, end) : p
+    } else if (c === QUOTE) {
+      pos = skipString(b, v, pos + 1, end)
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       pos++
-      while (pos < end && SPACE[b[pos]!] === 1) pos++
-      if (pos < end && b[pos] === c + 2) {
+      if (b[pos]! <= 0x20) while (pos < end && SPACE[b[pos]!] === 1) pos++
+      if (b[pos] === c + 2) {
         // {} or [] (the closing bracket is the opening one + 2).
         pos++
       } else {
@@ -205,6 +248,8 @@ const skipValue = (b: Uint8Array, w: Int32Array, pos: number, end: number): numb
         stack[depth++] = inObject ? 1 : 0
         continue
       }
+    } else if (c === MINUS) {
+      pos = skipNumber(b, pos, end)
     } else if (c === 0x74) {
       pos = spells(b, pos, end, 'true') ? pos + 4 : -1
     } else if (c === 0x66) {
@@ -215,19 +260,17 @@ const skipValue = (b: Uint8Array, w: Int32Array, pos: number, end: number): numb
       return -1
     }
     if (pos < 0) return -1
-    // After a value: close the containers it ends, or go on to the next member or element.
+    // After a value: go on to the next member or element, or close the containers it ends.
     for (;;) {
       if (depth === 0) return pos
-      if (pos >= end) return -1
       let d = b[pos]!
-      if (SPACE[d] === 1) {
+      if (d <= 0x20) {
         while (pos < end && SPACE[b[pos]!] === 1) pos++
-        if (pos >= end) return -1
         d = b[pos]!
       }
       if (d === COMMA) {
         pos++
-        if (pos < end && SPACE[b[pos]!] === 1) while (pos < end && SPACE[b[pos]!] === 1) pos++
+        if (b[pos]! <= 0x20) while (pos < end && SPACE[b[pos]!] === 1) pos++
         break
       }
       if (d !== (inObject ? CLOSE_OBJECT : CLOSE_ARRAY)) return -1
@@ -251,6 +294,17 @@ const skipWhitespace = (b: Uint8Array, pos: number, end: number): number => {
   return pos
 }
 
+/** Where a line that its buffer does not follow with a newline is copied, with one (grown as needed). */
+let lineScratch = Buffer.allocUnsafe(0)
+/** `bytes[start..end)` followed by a newline, in {@link lineScratch}. */
+const withNewline = (bytes: Buffer, start: number, end: number): Buffer => {
+  const length = end - start
+  if (lineScratch.length < length + 1) lineScratch = Buffer.allocUnsafe(Math.max(length + 1, 2 * lineScratch.length))
+  bytes.copy(lineScratch, 0, start, end)
+  lineScratch[length] = NEWLINE
+  return lineScratch
+}
+
 /**
  * The "mapping" string of a `--mappings` row held in `bytes[start..end)` (UTF-8, one line), as
  * `JSON.parse(line).mapping` gives it, when the line is a valid JSON object whose (last)
@@ -262,7 +316,8 @@ const skipWhitespace = (b: Uint8Array, pos: number, end: number): number => {
  * byte is ever taken into a sequence) and the mapping text is decoded the same way.
  */
 export const mappingTextOf = (bytes: Buffer, start: number, end: number): string | undefined => {
-  const w = wordsOf(bytes)
+  if (end >= bytes.length || bytes[end] !== NEWLINE) return mappingTextOf(withNewline(bytes, start, end), 0, end - start)
+  const v = viewOf(bytes)
   let pos = skipWhitespace(bytes, start, end)
   if (pos >= end || bytes[pos] !== OPEN_OBJECT) return undefined
   pos = skipWhitespace(bytes, pos + 1, end)
@@ -276,7 +331,7 @@ export const mappingTextOf = (bytes: Buffer, start: number, end: number): string
       if (pos >= end || bytes[pos] !== QUOTE) return undefined
       const keyFrom = pos
       sawEscape = false
-      pos = skipString(bytes, w, pos + 1, end)
+      pos = skipString(bytes, v, pos + 1, end)
       if (pos < 0) return undefined
       const isMapping = isMappingKey(bytes, keyFrom, pos, sawEscape)
       pos = skipWhitespace(bytes, pos, end)
@@ -285,7 +340,7 @@ export const mappingTextOf = (bytes: Buffer, start: number, end: number): string
       if (pos < end && bytes[pos] === QUOTE) {
         const valueFrom = pos
         sawEscape = false
-        pos = skipString(bytes, w, pos + 1, end)
+        pos = skipString(bytes, v, pos + 1, end)
         if (pos < 0) return undefined
         if (isMapping) {
           textFrom = valueFrom
@@ -293,7 +348,7 @@ export const mappingTextOf = (bytes: Buffer, start: number, end: number): string
           textEscaped = sawEscape
         }
       } else {
-        pos = skipValue(bytes, w, pos, end)
+        pos = skipValue(bytes, v, pos, end)
         if (pos < 0) return undefined
         // A later "mapping" that is not a string replaces an earlier one (JSON.parse keeps the last).
         if (isMapping) textFrom = -1
