@@ -175,23 +175,48 @@ const distributionOf = (tensor: PreparedTensor, n: number): OccupancyDistributio
  * loop the rank took (not its whole fiber for a flattened rank), a scalar for a rank skipped by
  * its rule, and the innermost loop's tile for unused ranks; `tiles[0]` is a scalar.
  */
-// assignRanks' per-dim spans and first-loop marks, reused (it runs synchronously, once per formatted tile).
+// assignRanks' scratch, reused (it runs synchronously, once per formatted tile, and its answer is
+// read by rankOccupancies before the next call): per-dim spans and first-loop marks, the selected
+// loops (a pool of entries and two lists over them), the flattening rules, the ranks placed at
+// each end, and the answer. Per-call arrays and loop entries were a seventh of an evaluation's
+// garbage (issue 12).
 let assignSpans = new Float64Array(8)
 let assignSeen = new Uint8Array(8)
+interface SelectedLoop {
+  dim: number
+  bound: number
+  /** The data tile of Timeloop's max-tile mold at this loop (the loop and everything inside it). */
+  tile: number
+}
+const selectedPool: SelectedLoop[] = []
+const selectedInnerFirst: SelectedLoop[] = []
+const selectedOuterFirst: SelectedLoop[] = []
+const assignRules: (readonly number[] | null)[] = []
+const placedInner: number[] = []
+const placedOuter: number[] = []
+
+/** The ranks assignRanks bound: `count` fiber shapes (innermost first) and `count + 1` recorded tiles. */
+interface RankAssignment {
+  count: number
+  shapes: Float64Array
+  tiles: Float64Array
+}
+const assignment: RankAssignment = { count: 0, shapes: new Float64Array(8), tiles: new Float64Array(9) }
+
 const assignRanks = (
   loops: readonly NestLoop[],
   state: TileState,
   child: TileState | null,
   levelName: string,
-): { shapes: number[]; tiles: number[] } | Infeasible => {
+): RankAssignment | Infeasible => {
   const format = state.format!
   const t = state.tensor
   const level = state.dense.level
   const lower = state.dense.childLevel
   const preTile = state.compressed && child !== null && child.dense.tileSize > 1
-  // Loops of this level and of bypassed levels below it, innermost first, each with the data
-  // tile of Timeloop's max-tile mold at that loop (the loop and everything inside it).
-  const selected: { dim: number; bound: number; tile: number }[] = []
+  // Loops of this level and of bypassed levels below it, innermost first, each with its tile.
+  const selected = selectedInnerFirst
+  selected.length = 0
   const dims = t.relevantDims.length
   const spans = (assignSpans = assignSpans.length >= dims ? assignSpans : new Float64Array(dims))
   const seenDim = (assignSeen = assignSeen.length >= dims ? assignSeen : new Uint8Array(dims))
@@ -209,14 +234,25 @@ const assignRanks = (
       seenDim[loop.dim] = 1
       bound *= lower >= 0 ? (child?.dense.dimSpans[loop.dim] ?? 1) : 1
     }
-    selected.push({ dim: loop.dim, bound, tile: tilePoints(t.ranks, spans) })
+    if (selectedPool.length === selected.length) selectedPool.push({ dim: 0, bound: 0, tile: 0 })
+    const entry = selectedPool[selected.length]!
+    entry.dim = loop.dim
+    entry.bound = bound
+    entry.tile = tilePoints(t.ranks, spans)
+    selected.push(entry)
   }
   const nRanks = format.ranks.length
-  const shapes: number[] = []
-  const tiles: number[] = [1]
+  if (assignment.shapes.length < nRanks) {
+    assignment.shapes = new Float64Array(2 * nRanks)
+    assignment.tiles = new Float64Array(2 * nRanks + 1)
+  }
+  const shapes = assignment.shapes
+  const tiles = assignment.tiles
+  assignment.count = nRanks
+  tiles[0] = 1
   for (let r = 0; r < nRanks; r++) {
-    shapes.push(1)
-    tiles.push(1)
+    shapes[r] = 1
+    tiles[r + 1] = 1
   }
   let first = 0
   if (preTile) {
@@ -236,19 +272,27 @@ const assignRanks = (
     }
     first = childCount
   }
-  const order = format.innerToOuter ? selected : [...selected].reverse()
+  let order = selected
+  if (!format.innerToOuter) {
+    order = selectedOuterFirst
+    order.length = 0
+    for (let i = selected.length - 1; i >= 0; i--) order.push(selected[i]!)
+  }
   const innermostTile = selected.length > 0 ? selected[0]!.tile : 1
-  // Ranks in the order Timeloop fills them: `built[k]` is the k-th rank above the child's.
+  // Ranks in the order Timeloop fills them: `rules[k]` is the k-th rank above the child's.
   const free = nRanks - first
-  const rules: (readonly number[] | null)[] = []
+  const rules = assignRules
+  rules.length = 0
   for (let used = 0; used < free; used++) rules.push(format.ranks[format.innerToOuter ? first + used : nRanks - 1 - used]!.flattenedDims)
   const binding = bindRanks(order, rules)
   if (binding.leftover > 0) return tooManyRanks(levelName, t.name)
   // The ranks above the child's, innermost first: inner-to-outer appends each rank at the outer
   // end; outer-to-inner inserts taken and unused ranks at the inner end (`inner`, in insertion
   // order) and appends skipped ones at the outer end (`outer`). No objects per rank.
-  const inner: number[] = []
-  const outer: number[] = []
+  const inner = placedInner
+  const outer = placedOuter
+  inner.length = 0
+  outer.length = 0
   for (const take of binding.ranks) {
     if (take.kind === 'unused') break
     if (take.kind === 'skipped') {
@@ -273,7 +317,7 @@ const assignRanks = (
     tiles[k + 1] = outer[i + 1]!
     k++
   }
-  return { shapes, tiles }
+  return assignment
 }
 
 /**
@@ -320,15 +364,14 @@ const unitsInput: { -readonly [K in keyof RankUnitsInput]: RankUnitsInput[K] } =
 
 const ranksGiven = (
   format: PreparedFormat,
-  shapes: readonly number[],
-  tiles: readonly number[],
+  ranks: RankAssignment,
   tile: number,
   probEmptyOf: (n: number) => number,
   cpCeil: boolean,
   out: number[][],
   weight: number,
 ): void => {
-  const n = shapes.length
+  const { count: n, shapes, tiles } = ranks
   let fibers = 1
   for (let r = n - 1; r >= 0; r--) {
     const S = shapes[r]!
@@ -362,28 +405,24 @@ const MAX_CONDITIONAL_SUPPORT = 256
  * per-rank models are re-queried with "the tile holds k" for every k of the tile's distribution.
  */
 const ranksKey: number[] = []
-const rankOccupancies = (
-  state: TileState,
-  shapes: readonly number[],
-  tiles: readonly number[],
-  cpCeil: boolean,
-): RankOccupancy[] => {
+const rankOccupancies = (state: TileState, ranks: RankAssignment, cpCeil: boolean): RankOccupancy[] => {
   const format = state.format!
   const t = state.tensor
-  const n = shapes.length
+  const { count: n, shapes, tiles } = ranks
   // The key, in a reused array (numbers, no key text per lookup).
   const key = ranksKey
   let keyLength = 0
   key[keyLength++] = state.dense.level
   key[keyLength++] = n
   for (let r = 0; r < n; r++) key[keyLength++] = shapes[r]!
-  for (let r = 0; r < tiles.length; r++) key[keyLength++] = tiles[r]!
+  for (let r = 0; r <= n; r++) key[keyLength++] = tiles[r]!
   key[keyLength++] = state.emptyConditioned
   key[keyLength++] = cpCeil ? 1 : 0
   const cache = cacheOf(t).ranks
   const hit = cache.get(key, keyLength)
   if (hit !== undefined) return hit
-  const sums: number[][] = shapes.map(() => [0, 0])
+  const sums: number[][] = []
+  for (let r = 0; r < n; r++) sums.push([0, 0])
   const tile = state.dense.tileSize
   const dist = distributionOf(t, tile)
   if (dist !== null && dist.occupancies.length <= MAX_CONDITIONAL_SUPPORT) {
@@ -400,21 +439,24 @@ const rankOccupancies = (
         if (size >= tile) return k === 0 ? 1 : 0
         return probEmptyGiven(t, size, tile, k)
       }
-      ranksGiven(format, shapes, tiles, tile, pe, cpCeil, sums, p)
+      ranksGiven(format, ranks, tile, pe, cpCeil, sums, p)
     })
   } else {
     const base = state.emptyConditioned
     const cond = (pe: number) => (base > 0 ? Math.max(0, (pe - base) / (1 - base)) : pe)
-    ranksGiven(format, shapes, tiles, tile, (size) => cond(probEmpty(t, size)), cpCeil, sums, 1)
+    ranksGiven(format, ranks, tile, (size) => cond(probEmpty(t, size)), cpCeil, sums, 1)
   }
-  const out: RankOccupancy[] = shapes.map((S, r) => ({
-    fiberShape: S,
-    rankTile: tiles[r + 1] ?? 1,
-    metadataUnits: sums[r]![0]!,
-    payloadUnits: sums[r]![1]!,
-    metadataWordBits: format.ranks[r]!.metadataWordBits,
-    payloadWordBits: format.ranks[r]!.payloadWordBits,
-  }))
+  const out: RankOccupancy[] = []
+  for (let r = 0; r < n; r++) {
+    out.push({
+      fiberShape: shapes[r]!,
+      rankTile: tiles[r + 1]!,
+      metadataUnits: sums[r]![0]!,
+      payloadUnits: sums[r]![1]!,
+      metadataWordBits: format.ranks[r]!.metadataWordBits,
+      payloadWordBits: format.ranks[r]!.payloadWordBits,
+    })
+  }
   // The innermost non-empty rank's payload is the data itself.
   for (let r = 0; r < n; r++) {
     const o = out[r]!
@@ -621,7 +663,7 @@ export const applyFormats = (design: PreparedDesign, nest: MappedNest, perTensor
       if (st.format !== null) {
         const assigned = assignRanks(nest.allLoops, st, i > 0 ? list[i - 1]! : null, levelName)
         if ('ok' in assigned) return assigned
-        st.ranks = rankOccupancies(st, assigned.shapes, assigned.tiles, cpCeil)
+        st.ranks = rankOccupancies(st, assigned, cpCeil)
       }
     }
   }

@@ -56,49 +56,75 @@ const writtenIndexOf = (permutation: readonly string[], dims: readonly string[],
   return -1
 }
 
-/** Dim and tensor names of a design by index, when each name is unique (else null: names compared as text). */
+/**
+ * What buildNest reads of a design on every call, resolved once per design: dim and tensor names
+ * by index (null when a name repeats: names are then compared as text), and the loop of every
+ * (level, dim) with bound 1 at `level * dims + dim`. A trivial temporal loop is the same plain
+ * data in every mapping and most loops of a nest are trivial (Eyeriss: 7 dims × 6 levels, ~10
+ * of them non-trivial), so mappings share these instead of allocating one object per loop
+ * (issue 12). Loops are read-only data; no phase keys anything on a trivial loop's identity.
+ */
+interface NestConstants {
+  readonly names: NameIndex | null
+  readonly trivialLoops: readonly NestLoop[]
+}
 interface NameIndex {
   readonly dims: ReadonlyMap<string, number>
   readonly tensors: ReadonlyMap<string, number>
 }
-const nameIndexes = new WeakMap<PreparedDesign, NameIndex | null>()
-const nameIndexOf = (design: PreparedDesign): NameIndex | null => {
-  let index = nameIndexes.get(design)
-  if (index === undefined) {
+const nestConstants = new WeakMap<PreparedDesign, NestConstants>()
+const nestConstantsOf = (design: PreparedDesign): NestConstants => {
+  let constants = nestConstants.get(design)
+  if (constants === undefined) {
     const dims = new Map<string, number>()
     design.dims.forEach((d, i) => dims.set(d, i))
     const tensors = new Map<string, number>()
     design.tensors.forEach((t, i) => tensors.set(t.name, i))
-    index = dims.size === design.dims.length && tensors.size === design.tensors.length ? { dims, tensors } : null
-    nameIndexes.set(design, index)
+    const trivialLoops: NestLoop[] = []
+    for (let level = 0; level < design.levels.length; level++) {
+      for (let d = 0; d < design.dims.length; d++) trivialLoops.push({ dim: d, bound: 1, spatial: false, level, axisX: true, kind: 'temporal' })
+    }
+    constants = {
+      names: dims.size === design.dims.length && tensors.size === design.tensors.length ? { dims, tensors } : null,
+      trivialLoops,
+    }
+    nestConstants.set(design, constants)
   }
-  return index
+  return constants
 }
 
-/** A written permutation as dim indices (-1 for a name that is not a dim of the problem). */
-const dimIndicesOf = (names: NameIndex, permutation: readonly string[]): number[] => {
-  const out: number[] = []
-  for (const name of permutation) out.push(names.dims.get(name) ?? -1)
-  return out
-}
+// Scratch of orderWrittenDims, reused (buildNest runs synchronously and consumes one order
+// before it asks for the next): the ordered dims, and per dim its first position among the
+// permutation's dims (-1 when the permutation does not name it).
+let scratchOrder = new Int32Array(32)
+let scratchWrittenAt = new Int32Array(16)
 
-/** {@link orderDims} by index: the dims absent from `written` first (in problem order), then `written`'s dims. */
-const orderDimIndices = (dims: number, written: readonly number[]): number[] => {
-  const out: number[] = []
-  for (let d = 0; d < dims; d++) if (!written.includes(d)) out.push(d)
-  for (const d of written) if (d !== -1) out.push(d)
-  return out
-}
-
-/** {@link writtenIndexOf} by index: `dim`'s position among `written`'s dims, or -1. */
-const writtenPosition = (written: readonly number[], dim: number): number => {
-  let pos = 0
-  for (const d of written) {
-    if (d === -1) continue
-    if (d === dim) return pos
-    pos++
+/**
+ * {@link orderDims} by index, into scratchOrder (returns the count): the dims the permutation
+ * does not name first (in problem order), then the permutation's dims as written (a name that is
+ * not a dim is ignored). Leaves each dim's position among the permutation's dims in
+ * scratchWrittenAt ({@link writtenIndexOf} by index). No arrays per call: this runs twice per
+ * level of every evaluated mapping (issue 12).
+ */
+const orderWrittenDims = (names: NameIndex, dims: number, permutation: readonly string[]): number => {
+  if (scratchOrder.length < dims + permutation.length) scratchOrder = new Int32Array(2 * (dims + permutation.length))
+  if (scratchWrittenAt.length < dims) scratchWrittenAt = new Int32Array(2 * dims)
+  const order = scratchOrder
+  const writtenAt = scratchWrittenAt
+  for (let d = 0; d < dims; d++) writtenAt[d] = -1
+  // The written dims go after the absent ones: park them at the end of the scratch first.
+  const parked = order.length - permutation.length
+  let written = 0
+  for (const name of permutation) {
+    const d = names.dims.get(name)
+    if (d === undefined) continue
+    if (writtenAt[d] === -1) writtenAt[d] = written
+    order[parked + written++] = d
   }
-  return -1
+  let count = 0
+  for (let d = 0; d < dims; d++) if (writtenAt[d] === -1) order[count++] = d
+  for (let i = 0; i < written; i++) order[count++] = order[parked + i]!
+  return count
 }
 
 /** Builds the loop nest of a mapping; infeasible mappings come back as values. */
@@ -120,7 +146,8 @@ export const buildNest = (design: PreparedDesign, mapping: MappingSpec): MappedN
   const fanoutY: number[] = []
   const products: number[] = []
   for (let d = 0; d < design.dims.length; d++) products.push(1)
-  const names = nameIndexOf(design)
+  const { names, trivialLoops } = nestConstantsOf(design)
+  const nDims = design.dims.length
   for (let level = 0; level < nLevels; level++) {
     const entry = byLevel[level]
     const keepRow: boolean[] = []
@@ -141,11 +168,12 @@ export const buildNest = (design: PreparedDesign, mapping: MappingSpec): MappedN
     if (entry !== undefined && names !== null) {
       // By dim index: names resolve once per permutation entry (a Map lookup on the name's cached
       // hash) instead of a string comparison per pair of names (issue 12).
-      const spatialWritten = dimIndicesOf(names, entry.spatialPermutation)
-      for (const d of orderDimIndices(design.dims.length, spatialWritten)) {
+      const spatialCount = orderWrittenDims(names, nDims, entry.spatialPermutation)
+      for (let i = 0; i < spatialCount; i++) {
+        const d = scratchOrder[i]!
         const bound = entry.spatialFactors[design.dims[d]!] ?? 1
         if (bound === 1) continue
-        const pos = writtenPosition(spatialWritten, d)
+        const pos = scratchWrittenAt[d]!
         const axisX = pos === -1 ? true : pos < entry.spatialSplit
         if (bound > 1) {
           if (axisX) fx *= bound
@@ -154,9 +182,11 @@ export const buildNest = (design: PreparedDesign, mapping: MappingSpec): MappedN
         loops.push({ dim: d, bound, spatial: true, level, axisX, kind: axisX ? 'x' : 'y' })
         products[d] = products[d]! * bound
       }
-      for (const d of orderDimIndices(design.dims.length, dimIndicesOf(names, entry.temporalPermutation))) {
+      const temporalCount = orderWrittenDims(names, nDims, entry.temporalPermutation)
+      for (let i = 0; i < temporalCount; i++) {
+        const d = scratchOrder[i]!
         const bound = entry.temporalFactors[design.dims[d]!] ?? 1
-        loops.push({ dim: d, bound, spatial: false, level, axisX: true, kind: 'temporal' })
+        loops.push(bound === 1 ? trivialLoops[level * nDims + d]! : { dim: d, bound, spatial: false, level, axisX: true, kind: 'temporal' })
         products[d] = products[d]! * bound
       }
     } else if (entry !== undefined) {
@@ -179,11 +209,11 @@ export const buildNest = (design: PreparedDesign, mapping: MappingSpec): MappedN
       for (const dim of orderDims(design.dims, entry.temporalPermutation)) {
         const bound = entry.temporalFactors[dim] ?? 1
         const d = design.dimIndex[dim]!
-        loops.push({ dim: d, bound, spatial: false, level, axisX: true, kind: 'temporal' })
+        loops.push(bound === 1 ? trivialLoops[level * nDims + d]! : { dim: d, bound, spatial: false, level, axisX: true, kind: 'temporal' })
         products[d] = products[d]! * bound
       }
     } else {
-      for (let d = 0; d < design.dims.length; d++) loops.push({ dim: d, bound: 1, spatial: false, level, axisX: true, kind: 'temporal' })
+      for (let d = 0; d < nDims; d++) loops.push(trivialLoops[level * nDims + d]!)
     }
     fanoutX.push(fx)
     fanoutY.push(fy)
