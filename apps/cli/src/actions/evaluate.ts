@@ -90,6 +90,17 @@ const headOf = (heads: Map<string, Uint8Array>, name: string, after: string): Ui
   return bytes
 }
 
+/** UTF-8 bytes of an infeasible report's line, by reason: a set's infeasible rows share a few reasons. */
+const infeasibleLines = new Map<string, Uint8Array>()
+const infeasibleLineOf = (reason: string): Uint8Array => {
+  let bytes = infeasibleLines.get(reason)
+  if (bytes === undefined) {
+    bytes = Buffer.from(JSON.stringify({ valid: false, reason }), 'utf8')
+    if (infeasibleLines.size < 4096) infeasibleLines.set(reason, bytes)
+  }
+  return bytes
+}
+
 /**
  * Bytes an entry (the report's head, one level's head or one tensor) takes at most besides its
  * name: its constant pieces and at most ten numbers of at most 24 characters
@@ -101,6 +112,9 @@ const putBytes = (out: Uint8Array, at: number, bytes: Uint8Array): number => {
   out.set(bytes, at)
   return at + bytes.length
 }
+
+/** ASCII digits of 0–99, two per number (`"00"` … `"99"`): integers are written two digits per division. */
+const DIGIT_PAIRS = ascii(Array.from({ length: 100 }, (_, n) => `${n < 10 ? '0' : ''}${n}`).join(''))
 
 /** Decimal digits of an integer 0 ≤ n < 2^53. */
 const digitCount = (n: number): number => {
@@ -119,11 +133,17 @@ const putNumber = (out: Uint8Array, at: number, value: number): number => {
     let n = value | 0
     let end = at + (n >= 100000 ? digitCount(n) : n >= 1000 ? (n >= 10000 ? 5 : 4) : n >= 100 ? 3 : n >= 10 ? 2 : 1)
     const stop = end
-    do {
-      const next = (n / 10) | 0
-      out[--end] = 0x30 + n - 10 * next
+    while (n >= 100) {
+      const next = (n / 100) | 0
+      const pair = 2 * (n - 100 * next)
+      out[--end] = DIGIT_PAIRS[pair + 1]!
+      out[--end] = DIGIT_PAIRS[pair]!
       n = next
-    } while (n !== 0)
+    }
+    if (n >= 10) {
+      out[--end] = DIGIT_PAIRS[2 * n + 1]!
+      out[--end] = DIGIT_PAIRS[2 * n]!
+    } else out[--end] = 0x30 + n
     return stop
   }
   if (Number.isInteger(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER) {
@@ -166,7 +186,7 @@ const putCounts = (out: Uint8Array, at: number, c: ActionCounts, then: CountsTai
  */
 export const writeReportJson = (report: CostReport, out: Uint8Array, at: number, limit: number): number => {
   if (!report.valid) {
-    const bytes = Buffer.from(JSON.stringify({ valid: false, reason: report.reason }), 'utf8')
+    const bytes = infeasibleLineOf(report.reason)
     if (at + bytes.length > limit) return -1
     return putBytes(out, at, bytes)
   }
@@ -179,9 +199,11 @@ export const writeReportJson = (report: CostReport, out: Uint8Array, at: number,
   at = putCounts(out, at, report.computes, THEN_LEVELS)
   let firstLevel = true
   // `__proto__` is skipped as reportToJson's assignments drop it.
-  for (const name of Object.keys(report.levels)) {
-    if (name === '__proto__') continue
-    const level = report.levels[name]!
+  // for…in over own keys (Object.keys' order, no array made per report and level).
+  const levels = report.levels
+  for (const name in levels) {
+    if (name === '__proto__' || !Object.hasOwn(levels, name)) continue
+    const level = levels[name]!
     const levelHead = headOf(levelHeads, name, ':{"energyPJ":')
     if (at + levelHead.length + ENTRY_BYTES_MAX > limit) return -1
     if (!firstLevel) out[at++] = COMMA
@@ -190,9 +212,10 @@ export const writeReportJson = (report: CostReport, out: Uint8Array, at: number,
     at = putNumber(out, at, level.energyPJ)
     at = putBytes(out, at, TENSORS)
     let firstTensor = true
-    for (const tensor of Object.keys(level.tensors)) {
-      if (tensor === '__proto__') continue
-      const t = level.tensors[tensor]!
+    const tensors = level.tensors
+    for (const tensor in tensors) {
+      if (tensor === '__proto__' || !Object.hasOwn(tensors, tensor)) continue
+      const t = tensors[tensor]!
       const tensorHead = headOf(tensorHeads, tensor, ':{"reads":{"actual":')
       if (at + tensorHead.length + ENTRY_BYTES_MAX > limit) return -1
       if (!firstTensor) out[at++] = COMMA
