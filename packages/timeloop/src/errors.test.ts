@@ -46,6 +46,7 @@ const rows: readonly Row[] = [
   { name: 'string bound', text: mutate('    N: 128\n', '    N: lots\n'), code: 'INVALID_SPEC', path: ['input.yaml', 'problem', 'instance', 'N'], message: /expected a number, got "lots"/ },
   { name: 'missing bound', text: mutate('    N: 128\n', ''), code: 'INVALID_SPEC', path: ['input.yaml', 'problem', 'instance', 'N'], message: /bound of dimension N is missing/ },
   { name: 'misspelled top-level section', text: `${SMALL_DESIGN_YAML}\nmappr: {}\n`, code: 'INVALID_SPEC', path: ['input.yaml', 'mappr'], message: /`mappr`: did you mean `mapper`\?/ },
+  { name: 'infinity deep in a passthrough section', text: `${SMALL_DESIGN_YAML}\ncompound_components:\n  version: 0.3\n  classes:\n    - name: lmac\n      attributes: {width: 8, energy: [1, {read: .inf}]}\n`, code: 'INVALID_SPEC', path: ['input.yaml', 'compound_components', 'classes', 0, 'attributes', 'energy', 1, 'read'], message: /^input\.yaml: compound_components\.classes\[0\]\.attributes\.energy\[1\]\.read: expected a finite number, got Infinity$/ },
   { name: 'malformed YAML', text: mutate('    M: 128\n', '    M: [128\n'), code: 'PARSE_ERROR', path: ['input.yaml'], message: /^input\.yaml:\d+:\d+: / },
 ]
 

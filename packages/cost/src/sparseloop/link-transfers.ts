@@ -176,7 +176,7 @@ const computeServing = (
   for (const s of spatial) count *= s.bound
   // Offsets of every child, by row-major id (innermost spatial loop fastest), in one flat array:
   // child `id`'s offset along rank r is at id * ranks + r.
-  const offsets = new Float64Array(count * ranks)
+  const offsets = offsetsArray(spatial, ranks, count)
   const digits = new Array<number>(spatial.length).fill(0)
   for (let id = 0; id < count; id++) {
     const base = id * ranks
@@ -217,33 +217,62 @@ const computeServing = (
 }
 
 /**
+ * Storage for the children's offsets: an Int32Array when every offset is an integer that fits
+ * 32 bits (each is a sum of (bound − 1) × offset of the spatial loops at most), else a
+ * Float64Array. A single `snipsnap evaluate` runs without V8's optimising compiler
+ * (apps/cli/src/bin.ts), whose interpreter boxes every number read from a Float64Array into a
+ * new heap object and reads Int32Array elements as small integers without one: the boxes of
+ * this function and its keys were ~1 MB of that process's allocation (issue 12), which grows
+ * V8's young generation and the process's peak memory.
+ */
+const offsetsArray = (spatial: readonly { bound: number; offset: readonly number[] }[], ranks: number, count: number): Int32Array | Float64Array => {
+  const length = count * ranks
+  for (let r = 0; r < ranks; r++) {
+    let reach = 0
+    for (const s of spatial) {
+      const o = s.offset[r]!
+      if (!Number.isInteger(o)) return new Float64Array(length)
+      reach += (s.bound - 1) * Math.abs(o)
+    }
+    if (reach > 0x7fffffff) return new Float64Array(length)
+  }
+  return new Int32Array(length)
+}
+
+/**
  * A key per child that is equal exactly when two children's offsets are: with finite integer
  * offsets whose ranges span fewer than 2^53 combinations, the offset vector's mixed-radix number
  * (no string per child); otherwise the offsets joined as text.
  */
-const distinctKeys = (offsets: Float64Array, count: number, ranks: number): ((id: number) => number | string) => {
-  const min = new Float64Array(ranks).fill(Number.POSITIVE_INFINITY)
-  const max = new Float64Array(ranks).fill(Number.NEGATIVE_INFINITY)
+const distinctKeys = (offsets: Int32Array | Float64Array, count: number, ranks: number): ((id: number) => number | string) => {
+  // Per rank, the least offset and the number of values from it to the greatest, in plain arrays
+  // (small integers, not boxed: see offsetsArray).
+  const min: number[] = []
+  const radix: number[] = []
   let integral = true
-  for (let id = 0; id < count && integral; id++) {
-    for (let r = 0; r < ranks; r++) {
+  for (let r = 0; r < ranks && integral; r++) {
+    let low = Number.POSITIVE_INFINITY
+    let high = Number.NEGATIVE_INFINITY
+    for (let id = 0; id < count; id++) {
       const v = offsets[id * ranks + r]!
       if (!Number.isSafeInteger(v)) {
         integral = false
         break
       }
-      if (v < min[r]!) min[r] = v
-      if (v > max[r]!) max[r] = v
+      if (v < low) low = v
+      if (v > high) high = v
     }
+    min.push(low)
+    radix.push(high - low + 1)
   }
   let combinations = 1
-  if (integral && count > 0) for (let r = 0; r < ranks; r++) combinations *= max[r]! - min[r]! + 1
+  if (integral && count > 0) for (let r = 0; r < ranks; r++) combinations *= radix[r]!
   if (!integral || combinations > Number.MAX_SAFE_INTEGER) {
     return (id) => Array.from(offsets.subarray(id * ranks, id * ranks + ranks)).join(',')
   }
   return (id) => {
     let key = 0
-    for (let r = 0; r < ranks; r++) key = key * (max[r]! - min[r]! + 1) + (offsets[id * ranks + r]! - min[r]!)
+    for (let r = 0; r < ranks; r++) key = key * radix[r]! + (offsets[id * ranks + r]! - min[r]!)
     return key
   }
 }
