@@ -294,6 +294,21 @@ const skipWhitespace = (b: Uint8Array, pos: number, end: number): number => {
   return pos
 }
 
+/**
+ * The position after the `"` that closes the string whose content starts at `pos`, or -1 when
+ * there is none before `end`. Does not check the content.
+ */
+const closingQuoteAfter = (b: Buffer, pos: number, end: number): number => {
+  for (;;) {
+    const quote = b.indexOf(QUOTE, pos)
+    if (quote < 0 || quote >= end) return -1
+    let backslashes = 0
+    while (b[quote - 1 - backslashes] === BACKSLASH) backslashes++
+    if ((backslashes & 1) === 0) return quote + 1
+    pos = quote + 1
+  }
+}
+
 /** Where a line that its buffer does not follow with a newline is copied, with one (grown as needed). */
 let lineScratch = Buffer.allocUnsafe(0)
 /** `bytes[start..end)` followed by a newline, in {@link lineScratch}. */
@@ -323,7 +338,6 @@ export const mappingTextOf = (bytes: Buffer, start: number, end: number): string
   pos = skipWhitespace(bytes, pos + 1, end)
   let textFrom = -1
   let textTo = -1
-  let textEscaped = false
   if (pos < end && bytes[pos] === CLOSE_OBJECT) {
     pos++
   } else {
@@ -337,16 +351,18 @@ export const mappingTextOf = (bytes: Buffer, start: number, end: number): string
       pos = skipWhitespace(bytes, pos, end)
       if (pos >= end || bytes[pos] !== COLON) return undefined
       pos = skipWhitespace(bytes, pos + 1, end)
-      if (pos < end && bytes[pos] === QUOTE) {
-        const valueFrom = pos
-        sawEscape = false
+      // An earlier "mapping" string that this member replaces is checked now (only the last is decoded).
+      if (isMapping && textFrom >= 0 && skipString(bytes, v, textFrom + 1, end) < 0) return undefined
+      if (isMapping && pos < end && bytes[pos] === QUOTE) {
+        // The mapping text is decoded by JSON.parse, which also checks it: here only its end is
+        // found (the first `"` after an even run of backslashes), by Buffer#indexOf.
+        textFrom = pos
+        textTo = closingQuoteAfter(bytes, pos + 1, end)
+        if (textTo < 0) return undefined
+        pos = textTo
+      } else if (pos < end && bytes[pos] === QUOTE) {
         pos = skipString(bytes, v, pos + 1, end)
         if (pos < 0) return undefined
-        if (isMapping) {
-          textFrom = valueFrom
-          textTo = pos
-          textEscaped = sawEscape
-        }
       } else {
         pos = skipValue(bytes, v, pos, end)
         if (pos < 0) return undefined
@@ -365,6 +381,10 @@ export const mappingTextOf = (bytes: Buffer, start: number, end: number): string
     }
   }
   if (skipWhitespace(bytes, pos, end) !== end || textFrom < 0) return undefined
-  if (!textEscaped) return bytes.toString('utf8', textFrom + 1, textTo - 1)
-  return JSON.parse(bytes.toString('utf8', textFrom, textTo)) as string
+  try {
+    return JSON.parse(bytes.toString('utf8', textFrom, textTo)) as string
+  } catch {
+    // Not a JSON string (a control byte, a bad escape): the plain path names the line.
+    return undefined
+  }
 }
