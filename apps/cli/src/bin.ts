@@ -37,12 +37,16 @@ const setV8Flag = (flag: string): void => {
   void import('node:v8').then((v8) => v8.setFlagsFromString(flag))
 }
 
-// One `evaluate` of a design is too short for V8's optimising compiler to pay off, and its compile
+// One `evaluate` of a design is too short for V8's compilers to pay off: the optimising compiler's
 // jobs took ~4.7 MiB of the process's peak memory (issue 12: max RSS of `evaluate fig15-STC
-// --json` 54.7 → 50.0 MiB at the same CPU time). `--mappings` keeps it: its per-row code runs
-// thousands of times. Set here, in the process's entry, so that callers of `main` in their own
-// process keep their flags.
-if (singleEvaluate) setV8Flag('--no-opt')
+// --json` 54.7 → 50.0 MiB at the same CPU time), and the baseline compiler's (Sparkplug) code
+// space and compiler pages ~0.4 MiB (44.6 → 44.25 MiB, CPU 242 → 244 ms median of 20 alternated
+// runs, within noise). `--mappings` keeps both: its per-row code runs thousands of times. Set
+// here, in the process's entry, so that callers of `main` in their own process keep their flags.
+if (singleEvaluate) {
+  setV8Flag('--no-opt')
+  setV8Flag('--no-sparkplug')
+}
 
 /** A stream error after main finished (a reader closing the pipe late) must not crash Node. */
 const withLateErrorsHandled = <S extends NodeJS.WritableStream>(stream: S): S => {
