@@ -143,17 +143,9 @@ const temporalTransitions = (
     running[lj.dim] = stride * lj.bound
     if (lj.spatial || lj.level <= level || lj.bound === 1) continue
     const shift = new Array<number>(ranks.length)
-    for (let r = 0; r < ranks.length; r++) {
-      let t = 0
-      for (const term of ranks[r]!.terms) t += term.coefficient * ((lj.dim === term.dim ? stride : 0) - fallBack[term.dim]!)
-      shift[r] = t
-    }
-    let overlap = 0
-    const keeps = first === null || sameShift(first, shift)
-    if (keeps) {
-      overlap = 1
-      for (let r = 0; r < ranks.length && overlap > 0; r++) overlap *= Math.max(0, extents[r]! - Math.abs(shift[r]!))
-    }
+    writeShift(ranks, lj, stride, fallBack, shift)
+    const keeps = first === null || sameShift(first, shift, ranks.length)
+    const overlap = keeps ? overlapWithShifted(extents, shift, ranks.length) : 0
     if (first === null) first = shift
     transitions.push({
       count: (lj.bound - 1) * outerProduct[j + 1]!,
@@ -195,18 +187,9 @@ const fetchedOverWalk = (
     const stride = running[lj.dim]!
     running[lj.dim] = stride * lj.bound
     if (lj.spatial || lj.level <= level || lj.bound === 1) continue
-    for (let r = 0; r < nRanks; r++) {
-      let t = 0
-      for (const term of ranks[r]!.terms) t += term.coefficient * ((lj.dim === term.dim ? stride : 0) - fallBack[term.dim]!)
-      shift[r] = t
-    }
-    let overlap = 0
-    let keeps = true
-    if (hasFirst) for (let r = 0; r < nRanks; r++) if (first[r] !== shift[r]) keeps = false
-    if (keeps) {
-      overlap = 1
-      for (let r = 0; r < nRanks && overlap > 0; r++) overlap *= Math.max(0, extents[r]! - Math.abs(shift[r]!))
-    }
+    writeShift(ranks, lj, stride, fallBack, shift)
+    const keeps = !hasFirst || sameShift(first, shift, nRanks)
+    const overlap = keeps ? overlapWithShifted(extents, shift, nRanks) : 0
     if (!hasFirst) {
       for (let r = 0; r < nRanks; r++) first[r] = shift[r]!
       hasFirst = true
@@ -243,9 +226,34 @@ export const totalFetched = (steps: TemporalSteps): number => {
   return total
 }
 
-const sameShift = (a: readonly number[], b: readonly number[]): boolean => {
-  for (let r = 0; r < a.length; r++) if (a[r] !== b[r]) return false
+const sameShift = (a: ArrayLike<number>, b: ArrayLike<number>, nRanks: number): boolean => {
+  for (let r = 0; r < nRanks; r++) if (a[r] !== b[r]) return false
   return true
+}
+
+/**
+ * The tile's translation per rank (T_J) when `loop` advances by `stride` points of its dim, the
+ * iterating loops inner to it falling back by `fallBack` per dim; written into `shift[0..ranks)`.
+ */
+const writeShift = (
+  ranks: readonly RankProjection[],
+  loop: NestLoop,
+  stride: number,
+  fallBack: ArrayLike<number>,
+  shift: number[] | Float64Array,
+): void => {
+  for (let r = 0; r < ranks.length; r++) {
+    let t = 0
+    for (const term of ranks[r]!.terms) t += term.coefficient * ((loop.dim === term.dim ? stride : 0) - fallBack[term.dim]!)
+    shift[r] = t
+  }
+}
+
+/** Points a tile (`extents` per rank) shares with itself translated by `shift`. */
+const overlapWithShifted = (extents: ArrayLike<number>, shift: ArrayLike<number>, nRanks: number): number => {
+  let overlap = 1
+  for (let r = 0; r < nRanks && overlap > 0; r++) overlap *= Math.max(0, extents[r]! - Math.abs(shift[r]!))
+  return overlap
 }
 
 /** Inputs of the dense analysis of one tensor. */
